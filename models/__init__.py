@@ -1,0 +1,1 @@
+"""The dashboard's domain: plain Python, no Streamlit. See README (Architecture)."""

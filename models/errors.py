@@ -1,0 +1,18 @@
+"""Errors a user can cause, with messages a commissioner or officer understands."""
+
+from __future__ import annotations
+
+
+class DomainError(ValueError):
+    """A problem with what the user gave us (a file, a form, a scenario).
+
+    The message says what is wrong and what to do, naming the file, row and column
+    (or the bid and criterion, the outcome and field) where there is one."""
+
+    def __init__(self, message: str, *, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
+
+class ScenarioError(DomainError):
+    """A scenario file or form (tender, SROI, full cost recovery) that cannot be used."""

@@ -1,0 +1,71 @@
+"""Downloads: CSV and XLSX bytes of tables, with spreadsheet formula injection neutralised.
+
+A cell of text that starts with '=', '+', '-' or '@' (or a tab or carriage return) could be
+run as a formula by Excel; such text is prefixed with an apostrophe-like quote so it is
+shown as typed. Numbers are left as numbers (a credit of -5.00 stays a number)."""
+
+from __future__ import annotations
+
+import io
+from typing import Mapping
+
+import pandas as pd
+
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value):
+    """Text that a spreadsheet would treat as a formula, made inert with a leading quote."""
+    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with every text cell (and column name) neutralised."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise_cell)
+    safe.columns = [neutralise_cell(str(c)) for c in safe.columns]
+    return safe
+
+
+def csv_bytes(frame: pd.DataFrame, *, notes: list[str] | None = None) -> bytes:
+    """UTF-8 CSV (with BOM, so Excel reads '£' correctly). ``notes`` become leading
+    comment-like rows (e.g. 'Fictional demonstration data')."""
+    buffer = io.StringIO()
+    for note in notes or []:
+        buffer.write(f'"{neutralise_cell(note).replace(chr(34), chr(34) * 2)}"\n')
+    neutralise(frame).to_csv(buffer, index=False)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(
+    sheets: Mapping[str, pd.DataFrame],
+    *,
+    notes: list[str] | None = None,
+    money_columns: Mapping[str, list[str]] | None = None,
+) -> bytes:
+    """An XLSX workbook with one sheet per table. ``notes`` (source, fictional-data labels)
+    go on a first 'About' sheet; columns named in ``money_columns[sheet]`` (amounts in
+    pounds) get a '£#,##0.00' number format."""
+    from openpyxl.utils import get_column_letter
+
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        if notes:
+            pd.DataFrame({"About this workbook": [neutralise_cell(n) for n in notes]}).to_excel(
+                writer, sheet_name="About", index=False
+            )
+        for name, frame in sheets.items():
+            sheet_name = name[:31]
+            neutralise(frame).to_excel(writer, sheet_name=sheet_name, index=False)
+            worksheet = writer.sheets[sheet_name]
+            for index, column in enumerate(frame.columns, start=1):
+                letter = get_column_letter(index)
+                worksheet.column_dimensions[letter].width = min(60, max(12, len(str(column)) + 4))
+                if column in (money_columns or {}).get(name, []):
+                    for cell in worksheet[letter][1:]:
+                        cell.number_format = '"£"#,##0.00'
+    return buffer.getvalue()

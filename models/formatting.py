@@ -1,0 +1,96 @@
+"""How money, percentages and dates are written for people in England.
+
+Used by the command line and, through ui/, by the pages, so both say the same thing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+PENCE_PER_POUND = 100
+
+
+def pounds_to_pence(value: str | int | float | Decimal) -> int:
+    """Pounds (a number, or text such as '£1,617,718.94' or '(250.00)') to integer pence,
+    rounding half up. Raises ValueError for text that is not an amount."""
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not an amount of money")
+    if isinstance(value, int):
+        return value * PENCE_PER_POUND
+    text = str(value).strip()
+    negative = text.startswith("(") and text.endswith(")")
+    if negative:
+        text = text[1:-1]
+    text = text.replace("£", "").replace(",", "").replace(" ", "")
+    if text.endswith("CR") or text.endswith("cr"):
+        negative, text = True, text[:-2]
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not an amount of money") from None
+    if not amount.is_finite():
+        raise ValueError(f"{value!r} is not an amount of money")
+    pence = int((amount * PENCE_PER_POUND).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return -pence if negative else pence
+
+
+def pence_to_pounds(pence: int) -> Decimal:
+    """Integer pence to an exact Decimal of pounds (two places)."""
+    return (Decimal(int(pence)) / PENCE_PER_POUND).quantize(Decimal("0.01"))
+
+
+def money(pence: int | None, *, whole_pounds: bool = False) -> str:
+    """'£1,617,718.94' from pence; '-£5.00' for credits; '' for missing."""
+    if pence is None:
+        return ""
+    pounds = pence_to_pounds(pence)
+    sign = "-" if pounds < 0 else ""
+    if whole_pounds:
+        return f"{sign}£{abs(pounds):,.0f}"
+    return f"{sign}£{abs(pounds):,.2f}"
+
+
+def money_from_pounds(pounds: float | Decimal | None, *, whole_pounds: bool = False) -> str:
+    """'£1,234.56' from an amount in pounds (engines that work in pounds use this)."""
+    if pounds is None:
+        return ""
+    return money(pounds_to_pence(Decimal(str(pounds))), whole_pounds=whole_pounds)
+
+
+def percent(fraction: float | None, places: int = 1) -> str:
+    """'12.5%' from 0.125; '' for missing."""
+    if fraction is None:
+        return ""
+    return f"{fraction * 100:,.{places}f}%"
+
+
+def uk_date(value: str | dt.date | dt.datetime | None) -> str:
+    """'24 November 2026' from an ISO date or date-time; '' for missing."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return f"{value.day} {value:%B %Y}"
+
+
+def uk_short_date(value: str | dt.date | dt.datetime | None) -> str:
+    """'24/11/2026' from an ISO date or date-time; '' for missing."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return f"{value:%d/%m/%Y}"
+
+
+def uk_datetime(value: str | None) -> str:
+    """'24/11/2026 22:08' from an ISO date-time (as stored, UTC); '' for missing."""
+    if not value:
+        return ""
+    moment = dt.datetime.fromisoformat(value)
+    return f"{moment:%d/%m/%Y %H:%M}"
+
+
+def financial_year_of(day: dt.date) -> str:
+    """The UK public-sector financial year (April to March) a date falls in: '2008/09'."""
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"

@@ -1,0 +1,32 @@
+"""What the home page and the sidebar say about the data as a whole."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from . import spend
+
+
+@dataclass(frozen=True)
+class DataSummary:
+    imported_spend_files: int
+    demo_organisations: int
+    real_organisations: int
+
+
+def data_summary(db: sqlite_utils.Database) -> DataSummary:
+    """Where the figures come from: imported files, fictional and real organisations."""
+    imported = db.execute(
+        "SELECT COUNT(*) FROM import_log WHERE status = 'imported'"
+    ).fetchone()[0]
+    demo, real = db.execute(
+        "SELECT COALESCE(SUM(is_demo = 1), 0), COALESCE(SUM(is_demo = 0), 0) FROM organisations"
+    ).fetchone()
+    return DataSummary(int(imported), int(demo), int(real))
+
+
+def headline_spend(db: sqlite_utils.Database) -> spend.Headline:
+    """The home page's spend headline: third-sector local government spend, all years."""
+    return spend.headline(db, spend.SpendFilter())

@@ -1,0 +1,274 @@
+"""Spend on the voluntary and community sector: the seed tables, filters and aggregates.
+
+Every figure is summed in SQL, in integer pence, so totals reconcile to the penny."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import sqlite_utils
+
+from . import store
+from .errors import DomainError
+from .formatting import pence_to_pounds, pounds_to_pence
+
+SEED_FILE = store.PROJECT_ROOT / "data" / "seed" / "spend_2008_09.csv"
+
+BODY_TYPE_LABELS = {
+    "local_government": "Local government",
+    "health": "Health",
+    "other_funder": "Other funder",
+}
+FUNDING_TYPE_LABELS = {"contract": "Contract", "grant": "Grant"}
+COUNTY_WIDE = "Cheshire East-wide"
+
+# The fields a user may group or filter by, in their words, mapped to columns.
+GROUP_FIELDS = {
+    "authority": "authority",
+    "body_type": "body_type",
+    "district": "district",
+    "department": "department",
+    "funding_type": "funding_type",
+    "year": "financial_year",
+    "recipient": "recipient",
+}
+NO_DEPARTMENT = "(no department)"
+
+
+@dataclass(frozen=True)
+class SpendFilter:
+    """What the explorer shows. Empty tuples mean 'all'. By default only local
+    government and only third-sector spend, as the framework's table does."""
+
+    years: tuple[str, ...] = ()
+    body_types: tuple[str, ...] = ("local_government",)
+    authorities: tuple[str, ...] = ()
+    departments: tuple[str, ...] = ()
+    funding_types: tuple[str, ...] = ()
+    third_sector_only: bool = True
+
+    def where(self) -> tuple[str, list]:
+        """SQL WHERE clause (without the keyword) and its parameters."""
+        clauses: list[str] = []
+        params: list = []
+        if self.third_sector_only:
+            clauses.append("third_sector = 1")
+        for column, values in (
+            ("body_type", self.body_types),
+            ("financial_year", self.years),
+            ("authority", self.authorities),
+            ("department", tuple("" if v == NO_DEPARTMENT else v for v in self.departments)),
+            ("funding_type", self.funding_types),
+        ):
+            if values:
+                clauses.append(f"{column} IN ({', '.join('?' for _ in values)})")
+                params.extend(values)
+        return (" AND ".join(clauses) or "1 = 1"), params
+
+
+@dataclass
+class SeedRow:
+    financial_year: str
+    body_type: str
+    authority: str
+    district: str
+    department: str
+    funding_type: str
+    amount_pence: int
+    source: str
+    line: int = field(default=0)
+
+    @property
+    def uid(self) -> str:
+        return "|".join(
+            ["seed", self.financial_year, self.body_type, self.authority, self.department, self.funding_type]
+        )
+
+
+def read_seed(path: Path = SEED_FILE) -> list[SeedRow]:
+    """The transcribed framework tables, checked: names the line and column of any fault."""
+    rows = []
+    with open(path, newline="", encoding="utf-8") as handle:
+        for line, record in enumerate(csv.DictReader(handle), start=2):
+            try:
+                amount = pounds_to_pence(record["amount"])
+            except ValueError as error:
+                raise DomainError(f"{path.name}, row {line}, column 'amount': {error}") from None
+            if record["funding_type"] not in FUNDING_TYPE_LABELS:
+                raise DomainError(
+                    f"{path.name}, row {line}, column 'funding_type': "
+                    f"'{record['funding_type']}' should be 'contract' or 'grant'"
+                )
+            if record["body_type"] not in BODY_TYPE_LABELS:
+                raise DomainError(f"{path.name}, row {line}, column 'body_type': unknown '{record['body_type']}'")
+            rows.append(
+                SeedRow(
+                    financial_year=record["financial_year"],
+                    body_type=record["body_type"],
+                    authority=record["authority"],
+                    district=record["district"],
+                    department=record["department"],
+                    funding_type=record["funding_type"],
+                    amount_pence=amount,
+                    source=record["source"],
+                    line=line,
+                )
+            )
+    return rows
+
+
+def seed(db: sqlite_utils.Database) -> int:
+    """Load the framework's 2008/09 tables (idempotent: upsert on the cell's identity).
+    Returns the number of seed rows."""
+    rows = read_seed()
+    loaded_at = store.now_iso()
+    with store.transaction(db):
+        for row in rows:
+            existing = db.execute("SELECT amount_pence FROM spend WHERE uid = ?", [row.uid]).fetchone()
+            if existing is not None and existing[0] == row.amount_pence:
+                continue
+            db["spend"].upsert(
+                {
+                    "uid": row.uid,
+                    "financial_year": row.financial_year,
+                    "body_type": row.body_type,
+                    "authority": row.authority,
+                    "district": row.district,
+                    "department": row.department,
+                    "funding_type": row.funding_type,
+                    "amount_pence": row.amount_pence,
+                    "third_sector": 1,
+                    "source": row.source,
+                    "source_file": "data/seed/" + SEED_FILE.name,
+                    "loaded_at": loaded_at,
+                },
+                pk="uid",
+            )
+    return len(rows)
+
+
+def filter_options(db: sqlite_utils.Database, third_sector_only: bool = True) -> dict[str, list[str]]:
+    """The values each filter can take, from the data present."""
+    where = "WHERE third_sector = 1" if third_sector_only else ""
+    options = {}
+    for name, column in (
+        ("years", "financial_year"),
+        ("body_types", "body_type"),
+        ("authorities", "authority"),
+        ("departments", "department"),
+        ("funding_types", "funding_type"),
+    ):
+        values = [r[0] for r in db.execute(f"SELECT DISTINCT {column} FROM spend {where} ORDER BY {column}")]
+        if column == "department":
+            values = [v if v else NO_DEPARTMENT for v in values]
+        options[name] = values
+    return options
+
+
+def spend_by(db: sqlite_utils.Database, fields: list[str], spend_filter: SpendFilter = SpendFilter()) -> pd.DataFrame:
+    """Spend grouped by ``fields`` (names from GROUP_FIELDS), with ``amount_pence`` and
+    ``rows`` (how many records). Sorted by the grouping fields."""
+    unknown = [f for f in fields if f not in GROUP_FIELDS]
+    if unknown:
+        raise DomainError(
+            f"Cannot group by {', '.join(unknown)}: choose from {', '.join(GROUP_FIELDS)}"
+        )
+    where, params = spend_filter.where()
+    columns = [f"{GROUP_FIELDS[f]} AS {f}" for f in fields]
+    select = ", ".join(columns + ["SUM(amount_pence) AS amount_pence", "COUNT(*) AS rows"])
+    sql = f"SELECT {select} FROM spend WHERE {where}"
+    if fields:
+        group = ", ".join(GROUP_FIELDS[f] for f in fields)
+        sql += f" GROUP BY {group} ORDER BY {group}"
+    frame = pd.DataFrame(db.execute(sql, params).fetchall(), columns=fields + ["amount_pence", "rows"])
+    if not fields and frame["amount_pence"].isna().all():
+        frame["amount_pence"] = 0
+    frame["amount_pence"] = frame["amount_pence"].fillna(0).astype("int64")
+    if "department" in frame:
+        frame["department"] = frame["department"].replace("", NO_DEPARTMENT)
+    return frame
+
+
+@dataclass(frozen=True)
+class Headline:
+    total_pence: int
+    contract_pence: int
+    grant_pence: int
+    records: int
+    authorities: int
+
+    @property
+    def contract_share(self) -> float | None:
+        return self.contract_pence / self.total_pence if self.total_pence else None
+
+
+def headline(db: sqlite_utils.Database, spend_filter: SpendFilter = SpendFilter()) -> Headline:
+    """Total spend, its contract/grant split and how many records and authorities."""
+    where, params = spend_filter.where()
+    row = db.execute(
+        "SELECT COALESCE(SUM(amount_pence), 0), "
+        "COALESCE(SUM(CASE WHEN funding_type = 'contract' THEN amount_pence END), 0), "
+        "COALESCE(SUM(CASE WHEN funding_type = 'grant' THEN amount_pence END), 0), "
+        f"COUNT(*), COUNT(DISTINCT authority) FROM spend WHERE {where}",
+        params,
+    ).fetchone()
+    return Headline(*[int(v) for v in row])
+
+
+def document_table(db: sqlite_utils.Database, spend_filter: SpendFilter = SpendFilter()) -> pd.DataFrame:
+    """The framework document's layout: a row per authority and department with Contract,
+    Grant and Grand Total (pence), an '<authority> Total' row after each authority and a
+    'Grand Total' row at the end. Columns: Administering authority, Department,
+    Contract, Grant, Grand Total (integer pence), row_kind ('detail'|'subtotal'|'total')."""
+    cells = spend_by(db, ["authority", "department", "funding_type"], spend_filter)
+    columns = ["Administering authority", "Department", "Contract", "Grant", "Grand Total", "row_kind"]
+    if cells.empty:
+        return pd.DataFrame(columns=columns)
+    wide = (
+        cells.pivot_table(
+            index=["authority", "department"], columns="funding_type", values="amount_pence", aggfunc="sum"
+        )
+        .reindex(columns=["contract", "grant"])
+        .reset_index()
+    )
+    records = []
+    for authority, group in wide.groupby("authority", sort=True):
+        # Departments in the order the document lists them is unknowable in general;
+        # alphabetical, with '- Unconfirmed -' and '(no department)' last.
+        group = group.assign(
+            _last=group["department"].isin(["- Unconfirmed -", NO_DEPARTMENT])
+        ).sort_values(["_last", "department"])
+        for _, cell in group.iterrows():
+            records.append(_table_row(authority, cell["department"], cell["contract"], cell["grant"], "detail"))
+        records.append(
+            _table_row(f"{authority} Total", "", group["contract"].sum(min_count=1), group["grant"].sum(min_count=1), "subtotal")
+        )
+    records.append(
+        _table_row("Grand Total", "", wide["contract"].sum(min_count=1), wide["grant"].sum(min_count=1), "total")
+    )
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def _table_row(authority: str, department: str, contract, grant, kind: str) -> dict:
+    contract_pence = None if pd.isna(contract) else int(contract)
+    grant_pence = None if pd.isna(grant) else int(grant)
+    return {
+        "Administering authority": authority,
+        "Department": department,
+        "Contract": contract_pence,
+        "Grant": grant_pence,
+        "Grand Total": (contract_pence or 0) + (grant_pence or 0),
+        "row_kind": kind,
+    }
+
+
+def in_pounds(frame: pd.DataFrame, pence_columns: list[str]) -> pd.DataFrame:
+    """A copy with the named pence columns as exact pounds (floats with two decimals),
+    for downloads and JSON."""
+    result = frame.copy()
+    for column in pence_columns:
+        result[column] = [None if pd.isna(v) else float(pence_to_pounds(int(v))) for v in result[column]]
+    return result

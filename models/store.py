@@ -1,0 +1,167 @@
+"""The SQLite database, through sqlite-utils: where it lives, its schema, transactions
+and the audit log.
+
+This is the only module that runs SQL DDL. The schema is a numbered series of migration
+scripts in ``models/sql/`` (``001_core.sql``, ``010_...``); each is applied once, in
+order, inside a transaction, and recorded in ``schema_migrations``. Concept modules add
+their own tables by adding a new numbered file, never by editing an applied one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any, Iterator
+
+import sqlite_utils
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "dashboard.db"
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+DB_ENV_VAR = "DASHBOARD_DB"
+
+
+def default_db_path() -> Path:
+    """The database the app and the command line use unless told otherwise:
+    ``$DASHBOARD_DB`` if set, else ``data/dashboard.db`` in the project."""
+    return Path(os.environ.get(DB_ENV_VAR) or DEFAULT_DB_PATH)
+
+
+def connect(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
+    """Open (creating if needed) the database at ``path`` with WAL and foreign keys on.
+
+    A new connection per call: callers open, use and close; never share one
+    connection between Streamlit sessions."""
+    db_path = Path(path) if path is not None else default_db_path()
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(db_path), timeout=30, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    return sqlite_utils.Database(conn)
+
+
+@contextlib.contextmanager
+def opened(path: str | os.PathLike | None = None) -> Iterator[sqlite_utils.Database]:
+    """``with opened(path) as db:`` — a connection closed on exit."""
+    db = connect(path)
+    try:
+        yield db
+    finally:
+        db.conn.close()
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """All-or-nothing: everything written inside commits together or not at all."""
+    conn = db.conn
+    if conn.in_transaction:
+        # Nested use joins the outer transaction through a savepoint.
+        conn.execute("SAVEPOINT nested")
+        try:
+            yield db
+        except BaseException:
+            conn.execute("ROLLBACK TO nested")
+            conn.execute("RELEASE nested")
+            raise
+        conn.execute("RELEASE nested")
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def migration_files() -> list[Path]:
+    """The schema scripts, in the order they apply."""
+    return sorted(SQL_DIR.glob("[0-9][0-9][0-9]_*.sql"))
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply every migration script not yet applied; return the names applied now."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    done = {row[0] for row in db.execute("SELECT name FROM schema_migrations").fetchall()}
+    applied = []
+    for script in migration_files():
+        if script.name in done:
+            continue
+        sql = script.read_text(encoding="utf-8")
+        stamp = now_iso()
+        # executescript commits on its own, so the script and its record go in one
+        # explicit transaction written into the script itself.
+        try:
+            db.conn.executescript(
+                "BEGIN;\n" + sql + "\n;INSERT INTO schema_migrations(name, applied_at) VALUES ("
+                + _quote(script.name) + ", " + _quote(stamp) + ");\nCOMMIT;"
+            )
+        except sqlite3.Error:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        applied.append(script.name)
+    return applied
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def now_iso() -> str:
+    """The current time in UTC as ISO 8601, to the second (how times are stored)."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def table_exists(db: sqlite_utils.Database, name: str) -> bool:
+    return db[name].exists()
+
+
+def record_audit(
+    db: sqlite_utils.Database,
+    *,
+    entity: str,
+    entity_id: Any,
+    action: str,
+    who: str,
+    before: Any = None,
+    after: Any = None,
+    reason: str | None = None,
+) -> None:
+    """Append one entry to the audit log: who changed what, when, from what to what."""
+    db["audit_log"].insert(
+        {
+            "at": now_iso(),
+            "who": who or "unknown",
+            "entity": entity,
+            "entity_id": str(entity_id),
+            "action": action,
+            "before_json": None if before is None else json.dumps(before, default=str, sort_keys=True),
+            "after_json": None if after is None else json.dumps(after, default=str, sort_keys=True),
+            "reason": reason,
+        }
+    )
+
+
+def audit_entries(db: sqlite_utils.Database, entity: str | None = None, entity_id: Any = None) -> list[dict]:
+    """The audit log, newest first, optionally for one entity (and one record of it)."""
+    where, params = [], []
+    if entity is not None:
+        where.append("entity = ?")
+        params.append(entity)
+    if entity_id is not None:
+        where.append("entity_id = ?")
+        params.append(str(entity_id))
+    sql = "SELECT * FROM audit_log"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY id DESC"
+    return list(db.query(sql, params))

@@ -1,0 +1,52 @@
+"""Home: the framework's vision in a line, headline figures and a card per tool."""
+
+import streamlit as st
+
+from models import overview
+from ui.data import cached, data_version, database, database_path
+from ui.format import money, percent
+
+
+@cached
+def _headline(db_path: str, version: int):
+    with database() as db:
+        return overview.headline_spend(db), overview.data_summary(db)
+
+
+st.title("Third Sector Partnership Dashboard")
+st.markdown(
+    "*“A responsive, sustainable, innovative, distinctive and independent Third Sector, which "
+    "represents and supports the community and plays a vital role in improving the quality of life "
+    "of the people in Cheshire East.”* — Inform, Consult, Involve, Devolve: a partnership framework "
+    "for Cheshire East Council, 2008"
+)
+
+spend_figures, summary = _headline(database_path(), data_version())
+first, second, third, fourth = st.columns(4)
+first.metric("Local government spend on the sector", money(spend_figures.total_pence, whole_pounds=True))
+second.metric("Through contracts", percent(spend_figures.contract_share, 0) if spend_figures.total_pence else "–")
+third.metric("Through grants", percent(1 - spend_figures.contract_share, 0) if spend_figures.total_pence else "–")
+organisations = summary.demo_organisations + summary.real_organisations
+fourth.metric("Organisations in the directory", f"{organisations:,}")
+if summary.demo_organisations:
+    fourth.caption(f"{summary.demo_organisations:,} are fictional demonstration entries.")
+
+st.subheader("Tools")
+TOOLS = [
+    ("pages/spend.py", "Spend explorer", "Council members: what is spent, by authority, department and funding type."),
+    ("pages/data.py", "Import data", "Officers: load 360Giving grants, spend over £500, the charity register and contract notices."),
+    ("pages/directory.py", "Organisation directory", "Search the sector's organisations by service, district and theme."),
+    ("pages/providers.py", "Find providers and overlap", "Commissioners: who could deliver a service; where services overlap."),
+    ("pages/outcomes.py", "Outcomes and gaps", "Strategy officers: the six outcomes, on or off track, and the gaps."),
+    ("pages/action_plan.py", "Action plan", "The Inform, Consult, Involve and Devolve proposals and their progress."),
+    ("pages/self_assessment.py", "Commissioning self-assessment", "Service managers: the eight principles and the challenge questions."),
+    ("pages/tender.py", "Tender evaluation", "Commissioners: score bids on quality, price and social value."),
+    ("pages/sroi.py", "Social return (SROI)", "Estimate the social value created for each pound invested."),
+    ("pages/cost_recovery.py", "Full cost recovery", "Sector managers: the full cost of each project, overheads included."),
+]
+for row_start in range(0, len(TOOLS), 3):
+    columns = st.columns(3)
+    for column, (path, title, blurb) in zip(columns, TOOLS[row_start : row_start + 3]):
+        with column.container(border=True):
+            st.page_link(path, label=title)
+            st.caption(blurb)

@@ -1,0 +1,6 @@
+"""Outcomes and gaps (placeholder until issue 5 lands: replace this file)."""
+
+import streamlit as st
+
+st.title("Outcomes and gaps")
+st.info("This tool is being built and is not available yet.")

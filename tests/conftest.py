@@ -1,0 +1,42 @@
+"""Shared fixtures: a fresh seeded database per test, and where the shared sample data is."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from models import store  # noqa: E402
+from models.database import init_database  # noqa: E402
+
+SHARED_DATA = ROOT.parent / "shared" / "data"
+SHARED_SEED = ROOT.parent / "shared" / "seed"
+
+
+@pytest.fixture
+def db_path(tmp_path, monkeypatch) -> Path:
+    """A new, seeded database file; also the default for code that reads $DASHBOARD_DB."""
+    path = tmp_path / "dashboard.db"
+    monkeypatch.setenv(store.DB_ENV_VAR, str(path))
+    init_database(path)
+    return path
+
+
+@pytest.fixture
+def db(db_path):
+    with store.opened(db_path) as database:
+        yield database
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The read-only sample files in ../shared/data. Tests that need them are skipped,
+    saying so, when the folder is absent (CI fails on skips, so it must be present there)."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared sample data not found at {SHARED_DATA}: these tests need ../shared/data")
+    return SHARED_DATA

@@ -1,0 +1,148 @@
+"""Browser journeys: a real `streamlit run app.py` on loopback, driven by Playwright in
+Debian's Chromium, with an axe-core accessibility check (WCAG 2.2 AA).
+
+When $REQUIRE_BROWSER is set (as .ci/run does), a missing Chromium is a failure, not a skip."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+def _need_browser() -> None:
+    if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
+        return
+    message = f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package (apt-get install chromium)"
+    if os.environ.get("REQUIRE_BROWSER"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """Start the app on a free loopback port with its own fresh database; yield its URL."""
+    _need_browser()
+    db_path = tmp_path_factory.mktemp("e2e") / "dashboard.db"
+    port = _free_port()
+    env = dict(os.environ, DASHBOARD_DB=str(db_path), PYTHONUNBUFFERED="1")
+    log_path = db_path.parent / "streamlit.log"
+    log = open(log_path, "w")
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            "--server.address", "127.0.0.1", "--server.port", str(port),
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none",
+        ],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+        if process.poll() is not None:
+            break
+    else:
+        process.kill()
+        pytest.fail(f"streamlit did not start in 90 s; log: {log_path.read_text()}")
+    if process.poll() is not None:
+        pytest.fail(f"streamlit exited; log: {log_path.read_text()}")
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, app_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+def open_page(page, app_server: str, path: str = "") -> None:
+    """Go to an app page and wait until Streamlit has finished running it."""
+    page.goto(f"{app_server}/{path}")
+    wait_until_idle(page)
+
+
+def wait_until_idle(page, timeout_ms: int = 60_000) -> None:
+    """Wait for the app to render and stop running (no 'Running...' status widget)."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
+    page.wait_for_selector('[data-testid="stMainBlockContainer"]', timeout=timeout_ms)
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        timeout=timeout_ms,
+    )
+    page.wait_for_timeout(300)
+
+
+def assert_accessible(page, *, context: str | None = None) -> None:
+    """Run axe-core on the page (WCAG 2.0-2.2 A and AA rules); fail on any serious or
+    critical violation, listing each rule and the elements it found."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    results = Axe().run(page, context=context, options=options)
+    violations = [
+        v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")
+    ]
+    report = "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(str(node.get("target")) for node in v["nodes"][:5])
+        for v in violations
+    )
+    assert not violations, f"Accessibility violations on {page.url}:\n{report}"

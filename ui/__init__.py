@@ -1,0 +1,1 @@
+"""Streamlit pieces the pages share: cached readers, charts, formatting, downloads."""

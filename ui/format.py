@@ -1,0 +1,17 @@
+"""Formatting for pages: the same functions the command line uses (models.formatting)."""
+
+from models.formatting import (  # noqa: F401  (re-exported for pages)
+    money,
+    money_from_pounds,
+    percent,
+    uk_date,
+    uk_datetime,
+    uk_short_date,
+)
+
+
+def money_column_config(label: str, help: str | None = None):
+    """A dataframe column showing an amount in pounds as '£1,234.56'."""
+    import streamlit as st
+
+    return st.column_config.NumberColumn(label, help=help, format="£%,.2f")

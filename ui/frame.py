@@ -1,0 +1,45 @@
+"""The sidebar frame every page shares: which data the app is showing."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from models import overview
+
+from .data import cached, data_version, database, database_path
+
+
+@cached
+def data_summary(db_path: str, version: int) -> overview.DataSummary:
+    with database() as db:
+        return overview.data_summary(db)
+
+
+def data_banner() -> None:
+    """Sidebar note saying where the figures come from and what is fictional."""
+    summary = data_summary(database_path(), data_version())
+    with st.sidebar:
+        st.markdown("**Data in use**")
+        st.caption("Spend 2008/09: transcribed from the framework document (real figures).")
+        if summary.imported_spend_files:
+            st.caption(f"Imported files in use: {summary.imported_spend_files:,}.")
+        if summary.demo_organisations:
+            st.caption(
+                f"Directory: {summary.demo_organisations:,} **fictional** demonstration organisations"
+                + (f" and {summary.real_organisations:,} real ones." if summary.real_organisations else ".")
+            )
+        elif summary.real_organisations:
+            st.caption(f"Directory: {summary.real_organisations:,} organisations from your data.")
+
+
+def sidebar_navigation(sections: dict[str, list]) -> None:
+    """The app's menu in the sidebar: a heading per section and a link per visible page."""
+    with st.sidebar:
+        for section, pages in sections.items():
+            visible = [p for p in pages if getattr(p, "visibility", "visible") != "hidden"]
+            if not visible:
+                continue
+            st.markdown(f"**{section}**")
+            for page in visible:
+                st.page_link(page, label=page.title, icon=page.icon)
+        st.divider()
