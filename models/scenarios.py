@@ -1,0 +1,98 @@
+"""Saved scenarios for the engines (tender, SROI, full cost recovery): stored as the same
+JSON the command line reads, versioned by name, so earlier versions are never lost."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from . import store
+from .errors import ScenarioError
+
+MAX_SCENARIO_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class SavedScenario:
+    id: int
+    kind: str
+    name: str
+    version: int
+    saved_at: str
+    saved_by: str | None
+    body: dict
+
+
+def parse_json(text: str | bytes, *, source: str = "scenario file") -> dict:
+    """A scenario from JSON text, with a clear error for anything that is not a JSON object."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_SCENARIO_BYTES:
+            raise ScenarioError(f"{source}: the file is larger than {MAX_SCENARIO_BYTES // 1_000_000} MB; is it really a scenario?")
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ScenarioError(f"{source}: the file is not UTF-8 text; save it as JSON (UTF-8) and try again") from None
+    try:
+        body = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ScenarioError(f"{source}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
+    if not isinstance(body, dict):
+        raise ScenarioError(f"{source}: a scenario is a JSON object ({{...}}), not a {type(body).__name__}")
+    return body
+
+
+def save(db: sqlite_utils.Database, kind: str, name: str, body: dict[str, Any], *, who: str | None = None) -> SavedScenario:
+    """Store ``body`` as the next version of scenario ``name``; returns what was saved."""
+    name = (name or "").strip()
+    if not name:
+        raise ScenarioError("Give the scenario a name before saving it")
+    with store.transaction(db):
+        current = db.execute(
+            "SELECT COALESCE(MAX(version), 0) FROM scenarios WHERE kind = ? AND name = ?", [kind, name]
+        ).fetchone()[0]
+        record = {
+            "kind": kind,
+            "name": name,
+            "version": current + 1,
+            "body_json": json.dumps(body, sort_keys=True, ensure_ascii=False),
+            "saved_at": store.now_iso(),
+            "saved_by": who,
+        }
+        table = db["scenarios"]
+        table.insert(record)
+        record["id"] = table.last_pk
+    return _to_saved(record)
+
+
+def list_saved(db: sqlite_utils.Database, kind: str) -> list[SavedScenario]:
+    """The latest version of every saved scenario of ``kind``, newest first."""
+    rows = db.query(
+        "SELECT s.* FROM scenarios s JOIN (SELECT name, MAX(version) AS version FROM scenarios "
+        "WHERE kind = ? GROUP BY name) latest ON s.name = latest.name AND s.version = latest.version "
+        "WHERE s.kind = ? ORDER BY s.saved_at DESC, s.id DESC",
+        [kind, kind],
+    )
+    return [_to_saved(r) for r in rows]
+
+
+def load(db: sqlite_utils.Database, kind: str, name: str, version: int | None = None) -> SavedScenario:
+    """A saved scenario (its latest version unless ``version`` is given)."""
+    sql = "SELECT * FROM scenarios WHERE kind = ? AND name = ?"
+    params: list = [kind, name]
+    if version is not None:
+        sql += " AND version = ?"
+        params.append(version)
+    rows = list(db.query(sql + " ORDER BY version DESC LIMIT 1", params))
+    if not rows:
+        raise ScenarioError(f"No saved {kind} scenario called '{name}'")
+    return _to_saved(rows[0])
+
+
+def _to_saved(row: dict) -> SavedScenario:
+    return SavedScenario(
+        id=row["id"], kind=row["kind"], name=row["name"], version=row["version"],
+        saved_at=row["saved_at"], saved_by=row.get("saved_by"), body=json.loads(row["body_json"]),
+    )

@@ -1,0 +1,62 @@
+"""Save and load panel shared by the engine pages (tender, SROI, full cost recovery):
+save to the database by name, load a saved one, download or upload the JSON file."""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from models import scenarios
+from models.errors import ScenarioError
+
+from .data import data_changed, database
+
+
+def save_load_panel(kind: str, current: dict, *, key: str, default_name: str = "") -> dict | None:
+    """Draw the panel for scenarios of ``kind``. Returns a scenario body the user chose to
+    load (from the database or an uploaded file), else None. The page validates it."""
+    loaded = None
+    with st.expander("Save or load a scenario"):
+        save_column, load_column = st.columns(2)
+        with save_column:
+            name = st.text_input("Scenario name", value=current.get("name") or default_name, key=f"{key}.save_name")
+            if st.button("Save scenario", key=f"{key}.save"):
+                try:
+                    with database() as db:
+                        saved = scenarios.save(db, kind, name, {**current, "name": name})
+                    data_changed()
+                    st.success(f"Saved '{saved.name}' (version {saved.version}).")
+                except ScenarioError as error:
+                    st.error(str(error))
+            st.download_button(
+                "Download scenario (JSON)",
+                data=json.dumps(current, indent=2, ensure_ascii=False).encode("utf-8"),
+                file_name=f"{(current.get('name') or kind).strip().replace(' ', '-').lower() or kind}.json",
+                mime="application/json",
+                key=f"{key}.download_json",
+            )
+        with load_column:
+            with database() as db:
+                saved_list = scenarios.list_saved(db, kind)
+            if saved_list:
+                choice = st.selectbox(
+                    "Saved scenarios",
+                    saved_list,
+                    format_func=lambda s: f"{s.name} (v{s.version}, saved {s.saved_at[:16].replace('T', ' ')} UTC)",
+                    key=f"{key}.saved_choice",
+                )
+                if st.button("Load saved scenario", key=f"{key}.load_saved"):
+                    loaded = choice.body
+            else:
+                st.caption("No saved scenarios yet.")
+            upload = st.file_uploader(
+                "Or upload a scenario file (JSON, up to 2 MB)", type=["json"], key=f"{key}.upload",
+                max_upload_size=2,
+            )
+            if upload is not None and st.button("Load uploaded file", key=f"{key}.load_upload"):
+                try:
+                    loaded = scenarios.parse_json(upload.getvalue(), source=upload.name)
+                except ScenarioError as error:
+                    st.error(str(error))
+    return loaded
