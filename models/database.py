@@ -15,6 +15,9 @@ from . import store
 # idempotent (an upsert on its own identifiers) and runs in its own transaction.
 SEEDED_CONCEPTS = [
     "models.spend",
+    "models.outcomes",
+    "models.action_plan",
+    "models.self_assessment",
 ]
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from . import spend
+from . import outcomes, spend
 
 
 @dataclass(frozen=True)
@@ -30,3 +30,9 @@ def data_summary(db: sqlite_utils.Database) -> DataSummary:
 def headline_spend(db: sqlite_utils.Database) -> spend.Headline:
     """The home page's spend headline: third-sector local government spend, all years."""
     return spend.headline(db, spend.SpendFilter())
+
+
+def outcome_status_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """The home page's outcomes headline: how many of the framework's six outcomes are
+    on track, at risk, off track and without data (rule: models.outcomes.STATUS_RULE)."""
+    return outcomes.status_counts(db)

@@ -13,6 +13,12 @@ def _headline(db_path: str, version: int):
         return overview.headline_spend(db), overview.data_summary(db)
 
 
+@cached
+def _outcome_counts(db_path: str, version: int) -> dict[str, int]:
+    with database() as db:
+        return overview.outcome_status_counts(db)
+
+
 st.title("Third Sector Partnership Dashboard")
 st.markdown(
     "*“A responsive, sustainable, innovative, distinctive and independent Third Sector, which "
@@ -30,6 +36,18 @@ organisations = summary.demo_organisations + summary.real_organisations
 fourth.metric("Organisations in the directory", f"{organisations:,}")
 if summary.demo_organisations:
     fourth.caption(f"{summary.demo_organisations:,} are fictional demonstration entries.")
+
+outcome_counts = _outcome_counts(database_path(), data_version())
+on_track, at_risk, off_track, no_data = st.columns(4)
+total_outcomes = sum(outcome_counts.values())
+on_track.metric("Outcomes on track", f"{outcome_counts['on track']} of {total_outcomes}")
+at_risk.metric("Outcomes at risk", f"{outcome_counts['at risk']} of {total_outcomes}")
+off_track.metric("Outcomes off track", f"{outcome_counts['off track']} of {total_outcomes}")
+no_data.metric("Outcomes with no data", f"{outcome_counts['no data']} of {total_outcomes}")
+st.caption(
+    "The framework's six outcomes, from their indicators. Some targets and values are illustrative "
+    "(for demonstration); the Outcomes and gaps page labels them and states the rule."
+)
 
 st.subheader("Tools")
 TOOLS = [

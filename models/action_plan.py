@@ -1,0 +1,186 @@
+"""The framework's Inform / Consult / Involve / Devolve proposals as an action plan.
+
+Every proposal in the four tables ('the Council will' and 'the sector will') is one action,
+with the need it answers and what it is trying to achieve, linked to the outcomes it serves
+(``data/seed/action_plan.csv``). Officers keep each action's owner, due date, status and
+notes up to date; every change is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import sqlite_utils
+
+from . import store
+from .errors import DomainError
+from .formatting import uk_datetime
+from .outcomes import SEED_DIR, insert_missing, parse_date, read_csv_rows, require_choice
+
+SEED_FILE = SEED_DIR / "action_plan.csv"
+STREAMS = ("Inform", "Consult", "Involve", "Devolve")
+SIDES = ("Council", "Sector")
+SIDE_LABELS = {"Council": "The Council will", "Sector": "The sector will"}
+STATUSES = ("Not started", "In progress", "Done", "On hold", "Dropped")
+EDITABLE = ("owner", "due_date", "status", "notes")
+MAX_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class ActionFilter:
+    """Which actions to show; empty tuples mean all."""
+
+    streams: tuple[str, ...] = ()
+    sides: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
+
+
+def read_seed() -> list[dict]:
+    """The transcribed proposals, checked; a DomainError names the row and column."""
+    rows = []
+    for line, row in read_csv_rows(SEED_FILE):
+        where = f"{SEED_FILE.name}, row {line}"
+        for column, choices in (("stream", STREAMS), ("side", SIDES), ("status", STATUSES)):
+            require_choice(row, column, choices, where)
+        if not row["outcomes"].strip():
+            raise DomainError(f"{where}, column 'outcomes': link the action to at least one outcome")
+        if row["due_date"]:
+            parse_date(row["due_date"], where=f"{where}, column 'due_date'")
+        rows.append({**row, "position": line - 1})
+    return rows
+
+
+def seed(db: sqlite_utils.Database) -> int:
+    """Load the proposals (idempotent: actions already present keep officers' edits)."""
+    inserted = 0
+    with store.transaction(db):
+        for row in read_seed():
+            outcome_ids = [o.strip() for o in row.pop("outcomes").split(";") if o.strip()]
+            row["due_date"] = row["due_date"] or None
+            if insert_missing(db, "actions", "action_id", row):
+                inserted += 1
+                for outcome_id in outcome_ids:
+                    db["action_outcomes"].insert({"action_id": row["action_id"], "outcome_id": outcome_id})
+    return inserted
+
+
+def list_actions(db: sqlite_utils.Database, action_filter: ActionFilter = ActionFilter()) -> pd.DataFrame:
+    """Actions in the document's order, with the outcomes each serves ('O1; O4')."""
+    clauses, params = [], []
+    for column, values in (("a.stream", action_filter.streams), ("a.side", action_filter.sides),
+                           ("a.status", action_filter.statuses)):
+        if values:
+            clauses.append(f"{column} IN ({', '.join('?' for _ in values)})")
+            params.extend(values)
+    if action_filter.outcomes:
+        clauses.append(
+            "a.action_id IN (SELECT action_id FROM action_outcomes WHERE outcome_id IN "
+            f"({', '.join('?' for _ in action_filter.outcomes)}))"
+        )
+        params.extend(action_filter.outcomes)
+    where = " AND ".join(clauses) or "1 = 1"
+    sql = (
+        "SELECT a.action_id, a.stream, a.side, a.need, a.proposal, a.achieve, "
+        "(SELECT group_concat(outcome_id, '; ') FROM "
+        "  (SELECT outcome_id FROM action_outcomes ao WHERE ao.action_id = a.action_id ORDER BY outcome_id)"
+        ") AS outcomes, a.owner, a.due_date, a.status, a.notes, a.source "
+        f"FROM actions a WHERE {where} ORDER BY a.position"
+    )
+    columns = ["action_id", "stream", "side", "need", "proposal", "achieve", "outcomes", "owner", "due_date",
+               "status", "notes", "source"]
+    return pd.DataFrame(list(db.query(sql, params)), columns=columns)
+
+
+def count_actions(db: sqlite_utils.Database) -> dict[tuple[str, str], int]:
+    """How many actions each stream has from each side: {('Inform', 'Council'): 3, ...}."""
+    rows = db.execute("SELECT stream, side, COUNT(*) FROM actions GROUP BY stream, side").fetchall()
+    return {(stream, side): count for stream, side, count in rows}
+
+
+def _clean_change(action_id: str, change: dict) -> dict:
+    """One action's editable fields, checked; DomainError names the action and field."""
+    where = f"Action {action_id}"
+    cleaned = {}
+    for field in EDITABLE:
+        if field not in change:
+            continue
+        value = change[field]
+        if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+            value = ""
+        if field == "due_date":
+            cleaned[field] = parse_date(value, where=f"{where}, field 'due date'").isoformat() if str(value).strip() else None
+        elif field == "status":
+            if value not in STATUSES:
+                raise DomainError(f"{where}, field 'status': '{value}' should be one of {', '.join(STATUSES)}.")
+            cleaned[field] = value
+        else:
+            text = str(value).strip()
+            if len(text) > MAX_TEXT:
+                raise DomainError(f"{where}, field '{field}': keep it under {MAX_TEXT:,} characters.")
+            cleaned[field] = text
+    return cleaned
+
+
+def save_changes(db: sqlite_utils.Database, changes: dict[str, dict], *, who: str) -> list[str]:
+    """Apply edits {action_id: {owner, due_date, status, notes}} all-or-nothing, after
+    checking every one; each changed action is audited. Returns the ids changed."""
+    if not str(who or "").strip():
+        raise DomainError("Say who is saving the changes (your name).")
+    cleaned = {}
+    problems = []
+    for action_id, change in changes.items():
+        try:
+            cleaned[action_id] = _clean_change(action_id, change)
+        except DomainError as error:
+            problems.append(str(error))
+    if problems:
+        raise DomainError("Nothing was saved. " + " ".join(problems), problems=problems)
+    changed = []
+    with store.transaction(db):
+        for action_id, after in cleaned.items():
+            row = next(db.query(f"SELECT {', '.join(EDITABLE)} FROM actions WHERE action_id = ?", [action_id]), None)
+            if row is None:
+                raise DomainError(f"Action {action_id} does not exist. Nothing was saved.")
+            before = {k: row[k] for k in after}
+            if before == after:
+                continue
+            db["actions"].update(action_id, after)
+            store.record_audit(db, entity="action", entity_id=action_id, action="edit action",
+                               who=who.strip(), before=before, after=after)
+            changed.append(action_id)
+    return changed
+
+
+def progress_by_stream(db: sqlite_utils.Database) -> pd.DataFrame:
+    """Per stream: actions by status, total, done and percentage done (of actions not
+    dropped)."""
+    rows = db.execute("SELECT stream, status, COUNT(*) FROM actions GROUP BY stream, status").fetchall()
+    frame = pd.DataFrame(rows, columns=["Stream", "Status", "Actions"])
+    table = frame.pivot_table(index="Stream", columns="Status", values="Actions", aggfunc="sum", fill_value=0)
+    table = table.reindex(index=list(STREAMS), columns=list(STATUSES), fill_value=0).astype(int)
+    table["Total"] = table.sum(axis=1)
+    live = table["Total"] - table["Dropped"]
+    table["% done"] = (table["Done"] / live.where(live > 0) * 100).round(1).fillna(0.0)
+    return table.reset_index()
+
+
+def status_long(progress: pd.DataFrame) -> pd.DataFrame:
+    """The progress table as (Stream, Status, Actions) rows for a stacked bar chart."""
+    return progress.melt(id_vars=["Stream"], value_vars=list(STATUSES), var_name="Status", value_name="Actions")
+
+
+def audit_trail(db: sqlite_utils.Database) -> pd.DataFrame:
+    """Changes to actions, newest first."""
+    rows = store.audit_entries(db, "action")
+    return pd.DataFrame([
+        {"When (UTC)": uk_datetime(r["at"]), "Who": r["who"], "Action": r["entity_id"],
+         "Before": r["before_json"] or "", "After": r["after_json"] or ""}
+        for r in rows
+    ], columns=["When (UTC)", "Who", "Action", "Before", "After"])
+
+
+def due_date_value(text: str | None) -> dt.date | None:
+    """A stored ISO due date as a date for the editor (None when not set)."""
+    return dt.date.fromisoformat(text) if text else None
