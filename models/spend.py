@@ -151,8 +151,9 @@ def seed(db: sqlite_utils.Database) -> int:
 
 
 def filter_options(db: sqlite_utils.Database, third_sector_only: bool = True) -> dict[str, list[str]]:
-    """The values each filter can take, from the data present."""
-    where = "WHERE third_sector = 1" if third_sector_only else ""
+    """The values each filter can take, from the data present. Each list is read with
+    ``third_sector = ?`` fixed, so SQLite seeks through an index (see 003 migration)."""
+    flags = (1,) if third_sector_only else (0, 1)
     options = {}
     for name, column in (
         ("years", "financial_year"),
@@ -161,10 +162,12 @@ def filter_options(db: sqlite_utils.Database, third_sector_only: bool = True) ->
         ("departments", "department"),
         ("funding_types", "funding_type"),
     ):
-        values = [r[0] for r in db.execute(f"SELECT DISTINCT {column} FROM spend {where} ORDER BY {column}")]
+        values: set[str] = set()
+        for flag in flags:
+            values.update(r[0] for r in db.execute(f"SELECT DISTINCT {column} FROM spend WHERE third_sector = ?", [flag]))
         if column == "department":
-            values = [v if v else NO_DEPARTMENT for v in values]
-        options[name] = values
+            values = {v if v else NO_DEPARTMENT for v in values}
+        options[name] = sorted(values)
     return options
 
 
@@ -218,15 +221,50 @@ def headline(db: sqlite_utils.Database, spend_filter: SpendFilter = SpendFilter(
     return Headline(*[int(v) for v in row])
 
 
+# The finest grain the explorer page draws: everything it shows is a roll-up of this.
+CUBE_FIELDS = ["authority", "district", "department", "funding_type"]
+
+
+def cube(db: sqlite_utils.Database, spend_filter: SpendFilter = SpendFilter()) -> pd.DataFrame:
+    """Spend under ``spend_filter`` summed in SQL to (authority, district, department,
+    funding_type), with amount_pence and rows. One indexed scan serves a whole page view."""
+    return spend_by(db, CUBE_FIELDS, spend_filter)
+
+
+def rollup(cube_frame: pd.DataFrame, fields: list[str]) -> pd.DataFrame:
+    """Sum a cube to coarser ``fields`` (exact: integer pence)."""
+    grouped = cube_frame.groupby(fields, as_index=False, sort=True)[["amount_pence", "rows"]].sum()
+    grouped["amount_pence"] = grouped["amount_pence"].astype("int64")
+    return grouped
+
+
+def headline_of(cube_frame: pd.DataFrame) -> "Headline":
+    """The headline figures of a cube (same numbers as ``headline`` computes in SQL)."""
+    by_type = cube_frame.groupby("funding_type")["amount_pence"].sum()
+    return Headline(
+        total_pence=int(cube_frame["amount_pence"].sum()),
+        contract_pence=int(by_type.get("contract", 0)),
+        grant_pence=int(by_type.get("grant", 0)),
+        records=int(cube_frame["rows"].sum()),
+        authorities=int(cube_frame["authority"].nunique()),
+    )
+
+
 def document_table(db: sqlite_utils.Database, spend_filter: SpendFilter = SpendFilter()) -> pd.DataFrame:
+    """The framework document's layout for the spend under ``spend_filter``
+    (see ``document_table_of``)."""
+    return document_table_of(cube(db, spend_filter))
+
+
+def document_table_of(cube_frame: pd.DataFrame) -> pd.DataFrame:
     """The framework document's layout: a row per authority and department with Contract,
     Grant and Grand Total (pence), an '<authority> Total' row after each authority and a
     'Grand Total' row at the end. Columns: Administering authority, Department,
     Contract, Grant, Grand Total (integer pence), row_kind ('detail'|'subtotal'|'total')."""
-    cells = spend_by(db, ["authority", "department", "funding_type"], spend_filter)
     columns = ["Administering authority", "Department", "Contract", "Grant", "Grand Total", "row_kind"]
-    if cells.empty:
+    if cube_frame.empty:
         return pd.DataFrame(columns=columns)
+    cells = rollup(cube_frame, ["authority", "department", "funding_type"])
     wide = (
         cells.pivot_table(
             index=["authority", "department"], columns="funding_type", values="amount_pence", aggfunc="sum"
@@ -234,35 +272,35 @@ def document_table(db: sqlite_utils.Database, spend_filter: SpendFilter = SpendF
         .reindex(columns=["contract", "grant"])
         .reset_index()
     )
-    records = []
-    for authority, group in wide.groupby("authority", sort=True):
-        # Departments in the order the document lists them is unknowable in general;
-        # alphabetical, with '- Unconfirmed -' and '(no department)' last.
-        group = group.assign(
-            _last=group["department"].isin(["- Unconfirmed -", NO_DEPARTMENT])
-        ).sort_values(["_last", "department"])
-        for _, cell in group.iterrows():
-            records.append(_table_row(authority, cell["department"], cell["contract"], cell["grant"], "detail"))
-        records.append(
-            _table_row(f"{authority} Total", "", group["contract"].sum(min_count=1), group["grant"].sum(min_count=1), "subtotal")
-        )
-    records.append(
-        _table_row("Grand Total", "", wide["contract"].sum(min_count=1), wide["grant"].sum(min_count=1), "total")
+    # The document's own department order is not recorded: alphabetical within each
+    # authority, with '- Unconfirmed -' and '(no department)' last, then the subtotal.
+    wide["_order"] = wide["department"].isin(["- Unconfirmed -", NO_DEPARTMENT]).astype(int)
+    subtotals = wide.groupby("authority", as_index=False)[["contract", "grant"]].sum(min_count=1)
+    subtotals["_order"] = 2
+    subtotals["department"] = ""
+    table = pd.concat([wide, subtotals], ignore_index=True).sort_values(
+        ["authority", "_order", "department"], kind="stable"
     )
-    return pd.DataFrame.from_records(records, columns=columns)
-
-
-def _table_row(authority: str, department: str, contract, grant, kind: str) -> dict:
-    contract_pence = None if pd.isna(contract) else int(contract)
-    grant_pence = None if pd.isna(grant) else int(grant)
-    return {
-        "Administering authority": authority,
-        "Department": department,
-        "Contract": contract_pence,
-        "Grant": grant_pence,
-        "Grand Total": (contract_pence or 0) + (grant_pence or 0),
-        "row_kind": kind,
-    }
+    table["row_kind"] = ["subtotal" if order == 2 else "detail" for order in table["_order"]]
+    table["authority"] = [
+        f"{name} Total" if kind == "subtotal" else name for name, kind in zip(table["authority"], table["row_kind"])
+    ]
+    grand = pd.DataFrame(
+        [{"authority": "Grand Total", "department": "", "contract": wide["contract"].sum(min_count=1),
+          "grant": wide["grant"].sum(min_count=1), "row_kind": "total"}]
+    )
+    table = pd.concat([table, grand], ignore_index=True)
+    result = pd.DataFrame(
+        {
+            "Administering authority": table["authority"].to_numpy(),
+            "Department": table["department"].to_numpy(),
+            "Contract": table["contract"].astype("Int64").to_numpy(),
+            "Grant": table["grant"].astype("Int64").to_numpy(),
+        }
+    )
+    result["Grand Total"] = (result["Contract"].fillna(0) + result["Grant"].fillna(0)).astype("int64")
+    result["row_kind"] = table["row_kind"].to_numpy()
+    return result
 
 
 def in_pounds(frame: pd.DataFrame, pence_columns: list[str]) -> pd.DataFrame:

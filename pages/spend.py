@@ -63,12 +63,11 @@ spend_filter = spend.SpendFilter(
     third_sector_only=not all_suppliers,
 )
 
-figures = spend_ui.headline(db_path, version, spend_filter)
+view = spend_ui.cube(db_path, version, spend_filter)
+figures = spend.headline_of(view)
 total, contract, grant = st.columns(3)
 total.metric("Total spend", money(figures.total_pence))
-contract.metric(
-    "Contracts", money(figures.contract_pence), help="Share of the total in brackets", delta=None
-)
+contract.metric("Contracts", money(figures.contract_pence))
 contract.caption(f"{percent(figures.contract_share)} of the total" if figures.total_pence else "")
 grant.metric("Grants", money(figures.grant_pence))
 grant.caption(f"{percent(1 - figures.contract_share)} of the total" if figures.total_pence else "")
@@ -83,7 +82,7 @@ st.info(
     icon=":material/info:",
 )
 
-by_authority = spend_ui.spend_by(db_path, version, ("authority", "district", "funding_type"), spend_filter)
+by_authority = spend.rollup(view, ["authority", "district", "funding_type"])
 authority_table = spend.in_pounds(by_authority.drop(columns=["rows"]), ["amount_pence"]).rename(
     columns={"authority": "Administering authority", "district": "District", "funding_type": "Funding type", "amount_pence": "Amount (£)"}
 )
@@ -99,7 +98,7 @@ show_chart(
     table_column_config={"Amount (£)": money_column_config("Amount (£)")},
 )
 
-by_department = spend_ui.spend_by(db_path, version, ("department", "funding_type"), spend_filter)
+by_department = spend.rollup(view, ["department", "funding_type"])
 department_table = spend.in_pounds(by_department.drop(columns=["rows"]), ["amount_pence"]).rename(
     columns={"department": "Department", "funding_type": "Funding type", "amount_pence": "Amount (£)"}
 )
@@ -117,7 +116,7 @@ show_chart(
 
 st.subheader("Spend by authority and department")
 st.caption("Laid out as the framework document's table, with a total for each authority and a grand total.")
-layout = spend_ui.document_table(db_path, version, spend_filter)
+layout = spend.document_table_of(view)
 shown = spend.in_pounds(layout.drop(columns=["row_kind"]), ["Contract", "Grant", "Grand Total"])
 st.dataframe(
     shown,

@@ -18,21 +18,10 @@ def filter_options(db_path: str, version: int, third_sector_only: bool) -> dict[
 
 
 @cached
-def spend_by(db_path: str, version: int, fields: tuple[str, ...], spend_filter: spend.SpendFilter) -> pd.DataFrame:
+def cube(db_path: str, version: int, spend_filter: spend.SpendFilter) -> pd.DataFrame:
+    """The page's one aggregate query; every figure, chart and table is a roll-up of it."""
     with database() as db:
-        return spend.spend_by(db, list(fields), spend_filter)
-
-
-@cached
-def headline(db_path: str, version: int, spend_filter: spend.SpendFilter) -> spend.Headline:
-    with database() as db:
-        return spend.headline(db, spend_filter)
-
-
-@cached
-def document_table(db_path: str, version: int, spend_filter: spend.SpendFilter) -> pd.DataFrame:
-    with database() as db:
-        return spend.document_table(db, spend_filter)
+        return spend.cube(db, spend_filter)
 
 
 def with_labels(frame: pd.DataFrame) -> pd.DataFrame:
