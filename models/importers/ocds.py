@@ -1,0 +1,207 @@
+"""Open Contracting Data Standard: release packages ({"releases": [...]}), record
+packages (each record's compiledRelease) and bare arrays of releases, streamed.
+
+Each award becomes one spend row, funding type 'contract': buyer, supplier(s), value
+(the award's, or its contracts' values added up when the award gives none), award date
+and the description. Suppliers flagged as voluntary and community organisations
+(``parties[].details.vcse``, or ``details.scale`` 'vcse') or found in the organisation
+directory are marked third-sector. ``tender.suitability.vcse`` says a tender suited such
+organisations, not that the winner is one, so it is reported but does not mark a row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Iterator
+
+from ..formatting import financial_year_of, pounds_to_pence
+from .base import Context, Record, area_of, body_type_of
+from .report import ValidationReport
+from .threesixtygiving import _first_line
+from .sources import Source
+
+FORMAT = "ocds"
+LABEL = "OCDS contract awards"
+TABLE = "spend"
+REPEATS = "latest"  # a later release of the same award updates it
+CHUNK_ROWS = 2000
+
+
+def read(source: Source, report: ValidationReport, context: Context) -> Iterator[list[Record]]:
+    import ijson
+
+    prefix = _items_prefix(source, report)
+    publisher = _publisher(source)
+    if publisher:
+        report.note(f"Package published by {publisher}")
+    chunk: list[Record] = []
+    count = 0
+    with source.open() as handle:
+        try:
+            for count, release in enumerate(ijson.items(handle, prefix), start=1):
+                chunk.extend(_awards(count, release, report, context))
+                if len(chunk) >= CHUNK_ROWS:
+                    yield chunk
+                    chunk = []
+        except ijson.JSONError as error:
+            raise report.fatal(
+                f"the JSON is damaged or cut short after {count:,} complete releases ({_first_line(error)}); download the file again"
+            ) from None
+    if count == 0:
+        raise report.fatal("the file has no releases: an OCDS release package is {\"releases\": [ ... ]}")
+    if chunk:
+        yield chunk
+
+
+def _items_prefix(source: Source, report: ValidationReport) -> str:
+    """'item' for a bare array, 'releases.item' for a release package,
+    'records.item.compiledRelease' for a record package."""
+    import ijson
+
+    with source.open() as handle:
+        try:
+            for prefix, event, value in ijson.parse(handle):
+                if prefix == "" and event == "start_array":
+                    return "item"
+                if prefix == "" and event == "map_key" and value in ("releases", "records"):
+                    return "releases.item" if value == "releases" else "records.item.compiledRelease"
+                if prefix == "" and event not in ("start_map", "map_key"):
+                    break
+        except ijson.JSONError as error:
+            raise report.fatal(f"the file is not readable JSON ({_first_line(error)})") from None
+    raise report.fatal("the JSON has no 'releases' (or 'records') list: is it an OCDS package?")
+
+
+def _publisher(source: Source) -> str | None:
+    import ijson
+
+    with source.open() as handle:
+        try:
+            for name in ijson.items(handle, "publisher.name"):
+                return str(name)
+        except ijson.JSONError:
+            return None
+    return None
+
+
+def _awards(number: int, release, report: ValidationReport, context: Context) -> list[Record]:
+    where = f"release {number}"
+    if not isinstance(release, dict):
+        report.error(where, "", "each release must be a JSON object {...}")
+        return []
+    ocid = str(release.get("ocid") or "").strip()
+    if ocid:
+        where = f"release {number} ({ocid})"
+    for field in ("ocid", "id", "date"):
+        if not release.get(field):
+            report.error(where, field, "is missing; every OCDS release needs it")
+    if report.bad_row(where):
+        return []
+    parties = {str(p.get("id")): p for p in release.get("parties") or [] if isinstance(p, dict)}
+    buyer = release.get("buyer") or next(
+        (p for p in parties.values() if "buyer" in (p.get("roles") or [])), None
+    )
+    if not buyer or not buyer.get("name"):
+        awards = release.get("awards") or []
+        if awards:
+            report.error(where, "buyer", "no buyer is named (buyer.name or a party with the role 'buyer')")
+        return []
+    buyer_party = parties.get(str(buyer.get("id")), {})
+    buyer_id = _org_id(buyer_party) or str(buyer.get("id") or "") or None
+    authority = str(buyer["name"]).strip()
+    body_type = body_type_of(buyer_id)
+    tender = release.get("tender") or {}
+    if isinstance(tender, dict) and (tender.get("suitability") or {}).get("vcse"):
+        report.note("Some tenders were marked suitable for voluntary and community organisations (tender.suitability.vcse).")
+    contracts = [c for c in release.get("contracts") or [] if isinstance(c, dict)]
+    records = []
+    for index, award in enumerate(release.get("awards") or [], start=1):
+        award_where = f"{where}, award {index}"
+        if not isinstance(award, dict) or not award.get("id"):
+            report.error(award_where, "awards.id", "the award has no id")
+            continue
+        award_id = str(award["id"])
+        award_where = f"{where}, award '{award_id}'"
+        amount, currency = _value(award, [c for c in contracts if str(c.get("awardID")) == award_id])
+        if amount is None:
+            report.warning(award_where, "awards.value.amount", "the award has no value yet; not imported")
+            continue
+        if currency and currency != "GBP":
+            report.error(award_where, "awards.value.currency", (
+                f"amounts in {currency} cannot be added to spend in pounds; only GBP awards can be imported"))
+            continue
+        try:
+            pence = pounds_to_pence(amount)
+        except ValueError:
+            report.error(award_where, "awards.value.amount", f"'{amount}' is not a number")
+            continue
+        date_text = str(award.get("date") or release.get("date") or "")
+        try:
+            day = dt.date.fromisoformat(date_text[:10])
+        except ValueError:
+            report.error(award_where, "awards.date", f"'{date_text}' is not a date")
+            continue
+        suppliers = [s for s in award.get("suppliers") or [] if isinstance(s, dict)]
+        names = [str(s.get("name") or "").strip() for s in suppliers if s.get("name")]
+        supplier_parties = [parties.get(str(s.get("id")), {}) for s in suppliers]
+        supplier_id = next((i for i in (_org_id(p) for p in supplier_parties) if i), None)
+        vcse = any(_is_vcse(p) for p in supplier_parties)
+        matched = None
+        if context.directory is not None:
+            for supplier, party in zip(suppliers, supplier_parties):
+                matched = matched or context.directory.match(name=str(supplier.get("name") or ""), org_id=_org_id(party) or "")
+        values = {
+            "uid": f"ocds:{ocid}:{award_id}",
+            "financial_year": financial_year_of(day),
+            "date": day.isoformat(),
+            "body_type": body_type,
+            "authority": authority,
+            "authority_id": buyer_id,
+            "district": area_of(authority, body_type),
+            "department": "",
+            "funding_type": "contract",
+            "amount_pence": pence,
+            "recipient": "; ".join(names) or None,
+            "recipient_id": matched or supplier_id,
+            "programme": str(tender.get("title") or "") or None if isinstance(tender, dict) else None,
+            "beneficiary_location": None,
+            "description": str(award.get("title") or award.get("description") or "") or None,
+            "third_sector": 1 if (vcse or matched) else 0,
+            "source": f"OCDS award notice, buyer {authority}",
+            "source_file": context.file_name,
+            "loaded_at": context.loaded_at,
+        }
+        records.append(Record(key=values["uid"], where=award_where, values=values))
+    return records
+
+
+def _value(award: dict, contracts: list[dict]) -> tuple[object, str | None]:
+    value = award.get("value") or {}
+    if isinstance(value, dict) and value.get("amount") is not None:
+        return value["amount"], value.get("currency")
+    amounts = [(c.get("value") or {}) for c in contracts]
+    amounts = [a for a in amounts if isinstance(a, dict) and a.get("amount") is not None]
+    if not amounts:
+        return None, None
+    try:
+        total = sum(Decimal(str(a["amount"])) for a in amounts)
+    except InvalidOperation:
+        return amounts[0]["amount"], amounts[0].get("currency")
+    return total, amounts[0].get("currency")
+
+
+def _org_id(party: dict) -> str | None:
+    identifier = party.get("identifier") or {}
+    scheme, local = str(identifier.get("scheme") or "").strip(), str(identifier.get("id") or "").strip()
+    if scheme and local:
+        if local.endswith(".0") and local[:-2].isdigit():  # numbers exported through a spreadsheet
+            local = local[:-2]
+        return f"{scheme}-{local}"
+    return None
+
+
+def _is_vcse(party: dict) -> bool:
+    details = party.get("details") or {}
+    if not isinstance(details, dict):
+        return False
+    return details.get("vcse") is True or str(details.get("scale") or "").lower() == "vcse"

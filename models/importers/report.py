@@ -1,0 +1,112 @@
+"""The validation report every importer fills in: problems that stop a row (errors) and
+ones worth knowing that do not (warnings), each naming the file, the row (or record)
+and the column, in words an officer understands.
+
+Only the first ``SHOWN`` of each kind are kept in full; the rest are counted, so a
+million bad rows cannot fill the memory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import DomainError
+
+SHOWN = 50
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file. ``where`` is 'row 12', 'grant 3' or '' for the
+    whole file; ``column`` is the column title or field as the file spells it."""
+
+    file: str
+    where: str
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        place = ", ".join(part for part in (self.file, self.where, f"column '{self.column}'" if self.column else "") if part)
+        return f"{place}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "where": self.where, "column": self.column, "message": self.message}
+
+
+@dataclass
+class ValidationReport:
+    """Errors and warnings for one file, plus what the importer noticed about it."""
+
+    file: str
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    error_count: int = 0
+    warning_count: int = 0
+    notes: list[str] = field(default_factory=list)
+    unmapped_columns: list[str] = field(default_factory=list)
+    _bad_rows: set = field(default_factory=set, repr=False)
+
+    def error(self, where: str, column: str, message: str, *, row_key=None) -> None:
+        """Record a problem that stops the row named by ``where`` (or the whole file, when
+        ``where`` is ''). Rows are counted once however many problems they have."""
+        self.error_count += 1
+        key = row_key if row_key is not None else (where or None)
+        if key is not None:
+            self._bad_rows.add(key)
+        if len(self.errors) < SHOWN:
+            self.errors.append(Problem(self.file, where, column, message))
+
+    def warning(self, where: str, column: str, message: str) -> None:
+        """Record something worth checking that does not stop the row."""
+        self.warning_count += 1
+        if len(self.warnings) < SHOWN:
+            self.warnings.append(Problem(self.file, where, column, message))
+
+    def fatal(self, message: str, column: str = "") -> "FileRejected":
+        """A problem with the whole file: record it and return the exception to raise."""
+        self.error("", column, message)
+        return FileRejected(self)
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    @property
+    def rows_with_errors(self) -> int:
+        return len(self._bad_rows)
+
+    def bad_row(self, row_key) -> bool:
+        return row_key in self._bad_rows
+
+    def summary_lines(self) -> list[str]:
+        """The errors then the warnings as lines of text, with the count of the rest."""
+        lines = [f"error: {p}" for p in self.errors]
+        if self.error_count > len(self.errors):
+            lines.append(f"... and {self.error_count - len(self.errors):,} more errors")
+        lines += [f"warning: {p}" for p in self.warnings]
+        if self.warning_count > len(self.warnings):
+            lines.append(f"... and {self.warning_count - len(self.warnings):,} more warnings")
+        return lines
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "error_count": self.error_count,
+            "warning_count": self.warning_count,
+            "errors": [p.as_dict() for p in self.errors],
+            "warnings": [p.as_dict() for p in self.warnings],
+            "notes": list(self.notes),
+            "unmapped_columns": list(self.unmapped_columns),
+        }
+
+
+class FileRejected(DomainError):
+    """The whole file cannot be read (empty, wrong encoding, missing columns...)."""
+
+    def __init__(self, report: ValidationReport):
+        first = report.errors[0] if report.errors else None
+        super().__init__(str(first) if first else f"{report.file} cannot be imported", problems=[str(p) for p in report.errors])
+        self.report = report

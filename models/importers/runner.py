@@ -1,0 +1,405 @@
+"""Run imports: detect each file's standard, validate it while streaming its rows into the
+database inside ONE transaction, and keep that transaction only when the file is good
+(or, with skip_invalid, for its good rows), writing an import_log entry. A dry run, a
+rejected file or a re-import that changes nothing rolls everything back, so the
+database file is left exactly as it was.
+
+Rows are upserted on the standard's own identifier (spend ``uid``, organisation
+``org_id``): a re-import of the same file adds and updates nothing. A row that a later
+import changes moves to that import, so removing an import removes what it last wrote."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pandas as pd
+import sqlite_utils
+
+from .. import store
+from ..formatting import uk_short_date
+from . import charity_commission, council_spend, ocds, threesixtygiving
+from .base import Context, DirectoryIndex, Record
+from .detect import FORMAT_NAMES, detect_format
+from .report import FileRejected, ValidationReport
+from .sources import Source
+
+IMPORTERS = {
+    "360giving": threesixtygiving,
+    "spend": council_spend,
+    "charity-commission": charity_commission,
+    "ocds": ocds,
+}
+FORMATS = tuple(IMPORTERS)
+KEY_COLUMN = {"spend": "uid", "organisations": "org_id"}
+STAMP_COLUMNS = {"loaded_at", "updated_at", "import_id", "source_file"}
+KEY_TITLE = {
+    "360giving": "Identifier",
+    "spend": "TransactionNumber",
+    "charity-commission": "registered_charity_number",
+    "ocds": "awards.id",
+}
+Progress = Callable[[str, float, int], None]  # (file name, fraction of bytes read, rows read)
+
+
+@dataclass
+class ImportOptions:
+    """How to import: the format ('auto' to detect), whether to write, whether bad rows
+    may be skipped, and what the files cannot say themselves."""
+
+    format: str = "auto"
+    dry_run: bool = False
+    skip_invalid: bool = False
+    local_authority: str = "Cheshire East"
+    publisher: str | None = None
+    encoding: str = "utf-8"
+    imported_by: str = "command line"
+
+
+@dataclass
+class ImportResult:
+    """What happened to one file (or one set of register tables imported together)."""
+
+    file_name: str
+    format: str | None
+    report: ValidationReport
+    sha256: str = ""
+    publisher: str | None = None
+    status: str = "rejected"  # imported | checked (dry run) | unchanged | rejected
+    rows_read: int = 0
+    rows_added: int = 0
+    rows_updated: int = 0
+    rows_unchanged: int = 0
+    rows_skipped: int = 0
+    import_id: int | None = None
+    table: str | None = None
+    previous_import: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "rejected"
+
+    @property
+    def format_label(self) -> str:
+        return FORMAT_NAMES.get(self.format or "", "unknown")
+
+    def headline(self) -> str:
+        """One line an officer reads first."""
+        what = "organisations" if self.table == "organisations" else "rows"
+        counts = (
+            f"{self.rows_added:,} {what} added, {self.rows_updated:,} updated, "
+            f"{self.rows_unchanged:,} unchanged, {self.rows_skipped:,} skipped"
+        )
+        if self.status == "imported":
+            return f"{self.file_name}: imported as {self.format_label} — {counts}"
+        if self.status == "checked":
+            return f"{self.file_name}: checked, nothing written (dry run) — would be {counts}"
+        if self.status == "unchanged":
+            return f"{self.file_name}: already imported{self.previous_import and ' on ' + self.previous_import or ''}; nothing changed ({counts})"
+        errors = self.report.error_count
+        return f"{self.file_name}: rejected, nothing written — {errors:,} problem{'s' if errors != 1 else ''} found"
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file_name, "format": self.format, "status": self.status, "sha256": self.sha256,
+            "publisher": self.publisher, "rows_read": self.rows_read, "rows_added": self.rows_added,
+            "rows_updated": self.rows_updated, "rows_unchanged": self.rows_unchanged,
+            "rows_skipped": self.rows_skipped, "import_id": self.import_id, "report": self.report.as_dict(),
+        }
+
+
+@dataclass
+class _Job:
+    format: str | None
+    sources: list[Source]
+    report: ValidationReport
+    counter: dict = field(default_factory=lambda: {"read": 0})
+
+    @property
+    def name(self) -> str:
+        return " + ".join(s.name for s in self.sources)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def import_sources(
+    db: sqlite_utils.Database, sources: list[Source], options: ImportOptions | None = None, progress: Progress | None = None
+) -> list[ImportResult]:
+    """Import each file (register tables given together are one import); one result each."""
+    options = options or ImportOptions()
+    if options.format != "auto" and options.format not in IMPORTERS:
+        raise ValueError(f"unknown format '{options.format}': choose auto or one of {', '.join(FORMATS)}")
+    return [_run(db, job, options, progress) for job in plan(sources, options)]
+
+
+def plan(sources: list[Source], options: ImportOptions) -> list[_Job]:
+    """Detect each file's format; gather Charity Commission tables into one job."""
+    jobs: list[_Job] = []
+    register: _Job | None = None
+    for source in sources:
+        report = ValidationReport(source.name)
+        kind = options.format
+        if kind == "auto":
+            try:
+                kind = detect_format(source, report, options.encoding)
+            except FileRejected:
+                jobs.append(_Job(None, [source], report))
+                continue
+        if kind == "charity-commission":
+            if register is None:
+                register = _Job(kind, [source], report)
+                jobs.append(register)
+            else:
+                register.sources.append(source)
+            continue
+        jobs.append(_Job(kind, [source], report))
+    if register is not None:
+        register.report.file = register.name
+        # the charity table first: it names the import
+        register.sources.sort(key=lambda s: 0 if "charity." in s.name or s.name.endswith("charity.zip") else 1)
+    return jobs
+
+
+def _run(db, job: _Job, options: ImportOptions, progress: Progress | None) -> ImportResult:
+    result = ImportResult(file_name=job.name, format=job.format, report=job.report)
+    if job.format is None:
+        return result
+    module = IMPORTERS[job.format]
+    result.table = module.TABLE
+    result.sha256 = _sha256(job.sources)
+    tracked = [_tracked(s, job, progress) for s in job.sources]
+    context = Context(
+        file_name=job.name,
+        loaded_at=store.now_iso(),
+        encoding=options.encoding,
+        publisher=options.publisher,
+        local_authority=options.local_authority,
+        directory=DirectoryIndex.load(db) if module in (council_spend, ocds) else None,
+        extra_sources=tracked[1:],
+    )
+    try:
+        with store.transaction(db):
+            import_id = db["import_log"].insert(
+                {
+                    "file_name": job.name, "sha256": result.sha256, "format": job.format,
+                    "imported_at": context.loaded_at, "imported_by": options.imported_by, "status": "importing",
+                }
+            ).last_pk
+            _write_rows(db, module, tracked[0], job, context, import_id, result, options, progress)
+            result.rows_skipped = job.report.rows_with_errors
+            if not job.report.ok and not options.skip_invalid:
+                result.status = "rejected"
+                raise _Rollback
+            if options.dry_run:
+                result.status = "checked"
+                raise _Rollback
+            earlier = db.execute(
+                "SELECT imported_at FROM import_log WHERE sha256 = ? AND status = 'imported' ORDER BY id LIMIT 1",
+                [result.sha256],
+            ).fetchone()
+            if earlier and result.rows_added == 0 and result.rows_updated == 0:
+                result.status = "unchanged"
+                result.previous_import = uk_short_date(earlier[0])
+                raise _Rollback
+            db.execute(
+                "UPDATE import_log SET publisher = ?, rows_added = ?, rows_updated = ?, rows_skipped = ?, status = 'imported' WHERE id = ?",
+                [result.publisher, result.rows_added, result.rows_updated, result.rows_skipped, import_id],
+            )
+            store.record_audit(
+                db, entity="import", entity_id=import_id, action="import", who=options.imported_by,
+                after={"file": job.name, "format": job.format, "sha256": result.sha256, "added": result.rows_added,
+                       "updated": result.rows_updated, "skipped": result.rows_skipped},
+            )
+            result.status, result.import_id = "imported", import_id
+    except _Rollback:
+        pass
+    except FileRejected:
+        result.status = "rejected"
+    finally:
+        db.execute("DROP TABLE IF EXISTS temp.import_seen")
+    return result
+
+
+def _write_rows(db, module, source, job, context, import_id, result, options, progress) -> None:
+    """Stream the importer's records into its table, checking identifiers are unique."""
+    table = module.TABLE
+    key = KEY_COLUMN[table]
+    db.execute("DROP TABLE IF EXISTS temp.import_seen")
+    db.execute("CREATE TEMP TABLE import_seen (key TEXT PRIMARY KEY, place TEXT NOT NULL)")
+    report = job.report
+    publishers: list[str] = []
+    for chunk in module.read(source, report, context):
+        result.rows_read += len(chunk)
+        fresh, repeats = _first_sightings(db, module, chunk, report, job.format)
+        if progress is not None:
+            progress(job.name, min(job.counter["read"] / max(sum(s.size for s in job.sources), 1), 1.0), result.rows_read)
+        if not fresh and not repeats:
+            continue
+        for record in fresh[:1]:
+            name = record.values.get("authority") or (record.values.get("source") if table == "organisations" else None)
+            if name and name not in publishers and len(publishers) < 3:
+                publishers.append(name)
+        if not report.ok and not options.skip_invalid:
+            continue  # keep checking the rest, but this file will not be written
+        added, updated, unchanged = _upsert(db, table, key, fresh, import_id)
+        result.rows_added += added
+        result.rows_updated += updated
+        result.rows_unchanged += unchanged
+        if repeats:
+            _upsert(db, table, key, repeats, import_id)
+    result.publisher = "; ".join(publishers) or None
+    if progress is not None:
+        progress(job.name, 1.0, result.rows_read)
+
+
+def _first_sightings(db, module, chunk: list[Record], report: ValidationReport, kind: str) -> tuple[list[Record], list[Record]]:
+    """Split a chunk into records seen for the first time in this file and repeats; a
+    repeat is an error unless the standard says later releases update earlier ones."""
+    keys = [r.key for r in chunk]
+    seen: dict[str, str] = {}
+    for start in range(0, len(keys), 900):
+        part = keys[start : start + 900]
+        seen.update(db.execute(
+            f"SELECT key, place FROM temp.import_seen WHERE key IN ({', '.join('?' * len(part))})", part
+        ).fetchall())
+    fresh, repeats, new_seen = [], [], []
+    for record in chunk:
+        first = seen.get(record.key)
+        if first is None:
+            seen[record.key] = record.where
+            new_seen.append((record.key, record.where))
+            fresh.append(record)
+        elif module.REPEATS == "latest":
+            repeats.append(record)
+        else:
+            shown = record.key.split(":", 1)[1] if kind in ("360giving",) else record.key
+            report.error(record.where, KEY_TITLE[kind], f"'{shown}' appears more than once in this file (first at {first}); identifiers must be unique")
+    db.conn.executemany("INSERT INTO temp.import_seen (key, place) VALUES (?, ?)", new_seen)
+    return fresh, repeats
+
+
+def _upsert(db, table: str, key: str, records: list[Record], import_id: int) -> tuple[int, int, int]:
+    """Insert new rows, update changed ones, leave identical ones alone (they keep the
+    import that wrote them). Returns (added, updated, unchanged)."""
+    if not records:
+        return 0, 0, 0
+    columns = list(records[0].values)
+    compared = [c for c in columns if c not in STAMP_COLUMNS and c != key]
+    existing: dict[str, tuple] = {}
+    keys = [r.key for r in records]
+    for start in range(0, len(keys), 900):
+        part = keys[start : start + 900]
+        for row in db.execute(
+            f"SELECT {key}, {', '.join(compared)} FROM {table} WHERE {key} IN ({', '.join('?' * len(part))})", part
+        ).fetchall():
+            existing[row[0]] = tuple(row[1:])
+    new = [r for r in records if r.key not in existing]
+    changed = [r for r in records if r.key in existing and tuple(r.values[c] for c in compared) != existing[r.key]]
+    if new:
+        db.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}, import_id) VALUES ({', '.join('?' * (len(columns) + 1))})",
+            [[r.values[c] for c in columns] + [import_id] for r in new],
+        )
+    if changed:
+        updated_columns = [c for c in columns if c != key]
+        db.conn.executemany(
+            f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in updated_columns)}, import_id = ? WHERE {key} = ?",
+            [[r.values[c] for c in updated_columns] + [import_id, r.key] for r in changed],
+        )
+    return len(new), len(changed), len(records) - len(new) - len(changed)
+
+
+def _sha256(sources: list[Source]) -> str:
+    if len(sources) == 1:
+        return sources[0].sha256()
+    combined = hashlib.sha256()
+    for digest in sorted(s.sha256() for s in sources):
+        combined.update(digest.encode())
+    return combined.hexdigest()
+
+
+class _CountingReader:
+    """A file wrapper that notes how far into the file reading has got (for progress)."""
+
+    def __init__(self, handle, counter: dict):
+        self._handle, self._counter = handle, counter
+
+    def _note(self) -> None:
+        try:
+            self._counter["read"] = max(self._counter["read"], self._handle.tell())
+        except (OSError, ValueError):
+            pass
+
+    def read(self, *args):
+        data = self._handle.read(*args)
+        self._note()
+        return data
+
+    def readline(self, *args):
+        data = self._handle.readline(*args)
+        self._note()
+        return data
+
+    def __iter__(self):
+        for line in self._handle:
+            self._note()
+            yield line
+
+    def __getattr__(self, name):
+        return getattr(self._handle, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._handle.close()
+
+
+def _tracked(source: Source, job: _Job, progress) -> Source:
+    if progress is None:
+        return source
+    return Source(name=source.name, open=lambda: _CountingReader(source.open(), job.counter), size=source.size)
+
+
+# ---------------------------------------------------------------- the import log
+
+
+def import_log(db: sqlite_utils.Database) -> pd.DataFrame:
+    """Every import, newest first, with how many of its rows are in the database now."""
+    return pd.DataFrame(
+        db.execute(
+            """
+            SELECT l.id, l.file_name, l.format, l.publisher, l.rows_added, l.rows_updated, l.rows_skipped,
+                   l.imported_at, l.imported_by, l.status, l.sha256,
+                   (SELECT COUNT(*) FROM spend s WHERE s.import_id = l.id)
+                 + (SELECT COUNT(*) FROM organisations o WHERE o.import_id = l.id) AS rows_now
+            FROM import_log l WHERE l.status != 'importing' ORDER BY l.id DESC
+            """
+        ).fetchall(),
+        columns=["id", "file_name", "format", "publisher", "rows_added", "rows_updated", "rows_skipped",
+                 "imported_at", "imported_by", "status", "sha256", "rows_now"],
+    )
+
+
+def remove_import(db: sqlite_utils.Database, import_id: int, who: str, reason: str | None = None) -> int:
+    """Take out the rows an import wrote (spend or organisations), in one transaction;
+    the log keeps the entry, marked 'removed'. Returns the number of rows removed."""
+    from ..errors import DomainError
+
+    row = db.execute("SELECT file_name, status FROM import_log WHERE id = ?", [import_id]).fetchone()
+    if row is None:
+        raise DomainError(f"There is no import number {import_id} in the import log.")
+    if row[1] == "removed":
+        raise DomainError(f"The import of {row[0]} (number {import_id}) was removed already.")
+    with store.transaction(db):
+        removed = db.execute("DELETE FROM spend WHERE import_id = ?", [import_id]).rowcount
+        removed += db.execute("DELETE FROM organisations WHERE import_id = ?", [import_id]).rowcount
+        db.execute("UPDATE import_log SET status = 'removed' WHERE id = ?", [import_id])
+        store.record_audit(
+            db, entity="import", entity_id=import_id, action="remove", who=who,
+            before={"file": row[0], "rows": removed}, reason=reason,
+        )
+    return removed

@@ -1,0 +1,537 @@
+"""360Giving grants (Data Standard 1.4.3): flat CSV/XLSX files and JSON packages.
+
+The flat path checks each column with the rule the schema gives that column's field
+(type, enum, pattern, format, minimum; ``oneOf`` of a date pattern and a date-time is
+"either"), column by column over chunks of rows, which is far faster than jsonschema a
+grant at a time. JSON packages stream grant by grant (``ijson``) through jsonschema with
+Draft 2020-12 and a format checker, never the whole package at once (its ``uniqueItems``
+is quadratic); identifiers are checked for uniqueness by the import runner instead.
+Both paths then share the quality checks users expect and the mapping to the spend table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..formatting import financial_year_of, pounds_to_pence
+from ..identifiers import COMPANY_NUMBER, clean_charity_number, clean_postcode, org_id_prefix, validate_org_id
+from .base import PUBLIC_BODY_PREFIXES, Context, Record, area_of, body_type_of
+from .report import FileRejected, ValidationReport
+from .sources import Source, looks_like_formula, read_table
+
+FORMAT = "360giving"
+LABEL = "360Giving grants"
+TABLE = "spend"
+REPEATS = "error"
+CHUNK_ROWS = 5000
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+DATE_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$")
+NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
+
+
+# ---------------------------------------------------------------- the schema's rules
+
+
+@lru_cache(maxsize=1)
+def grant_schema() -> dict:
+    return json.loads((SCHEMA_DIR / "360-giving-schema.json").read_text(encoding="utf-8"))
+
+
+def is_uri(text: str) -> bool:
+    """A web address or other URI: a scheme, a colon and no spaces."""
+    return bool(URI.match(text))
+
+
+def is_date_time(text: str) -> bool:
+    """An RFC 3339 date-time ('2024-04-01T09:30:00Z'), as jsonschema checks 'date-time'."""
+    from rfc3339_validator import validate_rfc3339
+
+    return validate_rfc3339(text)
+
+
+@lru_cache(maxsize=1)
+def format_checker():
+    """jsonschema's format checker, with 'uri' checked the same way as the flat path."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker()
+    checker.checks("uri")(lambda value: not isinstance(value, str) or is_uri(value))
+    return checker
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """The schema's rule for one field, as a flat column sees it."""
+
+    path: str  # 'recipientOrganization.id' (array levels dropped)
+    title: str  # 'Recipient Org:Identifier'
+    types: tuple[str, ...]
+    enum: frozenset | None = None
+    minimum: float | None = None
+    format: str | None = None
+    pattern: str | None = None
+    alternatives: tuple[tuple[str, str], ...] = ()  # oneOf branches: ('format', 'date-time') / ('pattern', ...)
+
+    def checker(self) -> Callable[[str], str | None]:
+        """A function from cell text to a problem in words (None when it is fine)."""
+        if "number" in self.types or "integer" in self.types:
+            minimum = self.minimum
+
+            def check_number(text: str) -> str | None:
+                if not NUMBER.match(text):
+                    return f"'{text}' is not a number: write it as a plain number such as 1234.56, without £ or commas"
+                if minimum is not None and float(text) < minimum:
+                    return f"'{text}' is less than {minimum:g}, the least this field allows"
+                return None
+
+            return check_number
+        if self.enum is not None:
+            allowed = self.enum
+            if "GBP" in allowed:
+                hint = "a three-letter ISO 4217 currency code such as GBP"
+            elif "GB" in allowed:
+                hint = "a two-letter ISO country code such as GB"
+            else:
+                hint = "one of " + ", ".join(sorted(allowed))
+            return lambda text: None if text in allowed else f"'{text}' should be {hint}"
+        if self.alternatives:
+            patterns = [re.compile(arg) for kind, arg in self.alternatives if kind == "pattern"]
+            allows_date_time = ("format", "date-time") in self.alternatives
+            allows_month = any(p.pattern.startswith("^[0-9]{4}(-") for p in patterns)
+
+            def check_date(text: str) -> str | None:
+                if DATE_PATTERN.match(text):
+                    return None if _real_date(text) else f"'{text}' is not a real date"
+                if any(p.match(text) for p in patterns) or (allows_date_time and is_date_time(text)):
+                    return None
+                shapes = "YYYY-MM-DD (for example 2024-04-01)" + (", YYYY-MM or YYYY" if allows_month else "")
+                return f"'{text}' is not a date: write {shapes}, or a full date-time such as 2024-04-01T09:30:00Z"
+
+            return check_date
+        if self.format == "date-time":
+            return lambda text: None if is_date_time(text) else (
+                f"'{text}' is not a date-time: write it like 2024-04-01T09:30:00Z"
+            )
+        if self.format == "uri":
+            return lambda text: None if is_uri(text) else f"'{text}' is not a web address (it should start with https://)"
+        if self.pattern:
+            compiled = re.compile(self.pattern)
+            return lambda text: None if compiled.search(text) else f"'{text}' is not in the form this field needs"
+        return lambda text: None
+
+
+def _real_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return False
+    return True
+
+
+def _resolve(node: dict) -> dict:
+    ref = node.get("$ref")
+    if ref and ref.startswith("#/$defs/"):
+        merged = dict(grant_schema()["$defs"][ref.split("/")[-1]])
+        merged.update({k: v for k, v in node.items() if k != "$ref"})
+        return merged
+    return node
+
+
+def _walk(node: dict, path: list[str], titles: list[str], rules: list[FieldRule]) -> None:
+    node = _resolve(node)
+    if node.get("type") == "array" and isinstance(node.get("items"), dict):
+        items = _resolve(node["items"])
+        if "properties" in items:
+            _walk(items, path, titles, rules)
+            return
+        node = {**items, "title": node.get("title")}
+    if "properties" in node:
+        for key, child in node["properties"].items():
+            child_resolved = _resolve(child)
+            title = child.get("title") or child_resolved.get("title") or key[:1].upper() + key[1:]
+            _walk(child, path + [key], titles + [title], rules)
+        return
+    types = node.get("type", "string")
+    types = tuple(types) if isinstance(types, list) else (types,)
+    alternatives = tuple(
+        ("format", branch["format"]) if "format" in branch else ("pattern", branch["pattern"])
+        for branch in node.get("oneOf", [])
+        if "format" in branch or "pattern" in branch
+    )
+    rules.append(
+        FieldRule(
+            path=".".join(path),
+            title=":".join(titles),
+            types=types,
+            enum=frozenset(node["enum"]) if "enum" in node else None,
+            minimum=node.get("minimum"),
+            format=node.get("format"),
+            pattern=node.get("pattern"),
+            alternatives=alternatives,
+        )
+    )
+
+
+@lru_cache(maxsize=1)
+def field_rules() -> dict[str, FieldRule]:
+    """Every leaf field of a grant, keyed by its normalised flat column title."""
+    rules: list[FieldRule] = []
+    _walk(grant_schema(), [], [], rules)
+    return {normalise_title(rule.title): rule for rule in rules}
+
+
+@lru_cache(maxsize=1)
+def required_paths() -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """(fields every grant needs, recipient alternatives as (id path, name path)) from the
+    schema's top-level ``oneOf`` of required lists and each organisation's required list."""
+    schema = grant_schema()
+    branches = [set(branch["required"]) for branch in schema["oneOf"]]
+    common = set.intersection(*branches)
+    alternatives = [sorted(b - common)[0] for b in branches]
+    paths: list[str] = []
+    for name in sorted(common, key=list(schema["properties"]).index):
+        target = _resolve(schema["properties"][name])
+        target = _resolve(target["items"]) if target.get("type") == "array" else target
+        if "required" in target:
+            paths += [f"{name}.{field}" for field in target["required"]]
+        else:
+            paths.append(name)
+    recipients = []
+    for name in alternatives:
+        target = _resolve(schema["properties"][name])
+        target = _resolve(target["items"]) if target.get("type") == "array" else target
+        recipients.append((f"{name}.{target['required'][0]}", f"{name}.{target['required'][1]}"))
+    return tuple(paths), tuple(recipients)
+
+
+def normalise_title(title: str) -> str:
+    """Column titles as publishers vary them, made comparable: case, spaces around ':'
+    and repeated-item indexes ('Beneficiary Location:0:Name') ignored."""
+    text = re.sub(r"\s*:\s*", ":", title.strip().lower())
+    text = re.sub(r":\d+(?=:|$)", "", text)
+    return re.sub(r"\s+", " ", text)
+
+
+def _item_index(title: str) -> int:
+    found = re.findall(r":\s*(\d+)\s*(?=:|$)", title)
+    return max((int(i) for i in found), default=0)
+
+
+# ---------------------------------------------------------------- flat files
+
+
+def read(source: Source, report: ValidationReport, context: Context) -> Iterator[list[Record]]:
+    """Grants from a 360Giving file (CSV, XLSX or JSON, told apart by content)."""
+    head = source.head(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head[:1] in (b"{", b"["):
+        yield from read_json(source, report, context)
+    else:
+        yield from read_flat(source, report, context)
+
+
+def read_flat(source: Source, report: ValidationReport, context: Context) -> Iterator[list[Record]]:
+    """Grants from a flat 360Giving CSV or XLSX, validated column by column in chunks."""
+    table = read_table(source, report, encoding=context.encoding, sheet_names=("grants",))
+    rules = field_rules()
+    columns: list[tuple[int, FieldRule, str]] = []  # (cell index, rule, title as written)
+    first_item: dict[str, int] = {}
+    unknown = []
+    for index, title in enumerate(table.header):
+        rule = rules.get(normalise_title(title))
+        if rule is None:
+            if title:
+                unknown.append(title)
+            continue
+        columns.append((index, rule, title))
+        if _item_index(title) == 0:
+            first_item.setdefault(rule.path, index)
+    report.unmapped_columns = unknown
+    if unknown:
+        report.note("Columns not in the 360Giving standard, not imported: " + ", ".join(unknown))
+    needed, recipients = required_paths()
+    missing = [rules_title(path) for path in needed if path not in first_item]
+    has_recipient = any(i in first_item and n in first_item for i, n in recipients)
+    if not has_recipient:
+        missing.append(f"{rules_title(recipients[0][0])} and {rules_title(recipients[0][1])} (or the Recipient Ind columns)")
+    if missing:
+        raise report.fatal(
+            "required columns are missing: " + "; ".join(missing)
+            + ". Every 360Giving file needs them; check the header row's spelling"
+        )
+    checkers = [(index, rule.checker(), title) for index, rule, title in columns]
+    width = len(table.header)
+    chunk_rows: list[int] = []
+    chunk_cells: list[list[str]] = []
+    for number, cells in table.rows:
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        chunk_rows.append(number)
+        chunk_cells.append(cells)
+        if len(chunk_rows) >= CHUNK_ROWS:
+            yield _flat_chunk(chunk_rows, chunk_cells, checkers, first_item, table.header, report, context)
+            chunk_rows, chunk_cells = [], []
+    if chunk_rows:
+        yield _flat_chunk(chunk_rows, chunk_cells, checkers, first_item, table.header, report, context)
+
+
+def rules_title(path: str) -> str:
+    for rule in field_rules().values():
+        if rule.path == path:
+            return rule.title
+    return path
+
+
+def _flat_chunk(rows, cells, checkers, first_item, header, report, context) -> list[Record]:
+    """Check one chunk column by column, then turn its good rows into records."""
+    problems: list[tuple[int, int, str, str]] = []  # (position, column, title, message)
+    for index, check, title in checkers:
+        for position, value in enumerate([row[index].strip() for row in cells]):
+            if value and not (value[:1] == "=" and looks_like_formula(value)):
+                message = check(value)
+                if message:
+                    problems.append((position, index, title, message))
+    for position, row in enumerate(cells):
+        for index, value in enumerate(row):
+            if value[:1] == "=" and looks_like_formula(value):
+                problems.append((position, index, header[index] if index < len(header) else "", (
+                    f"'{value[:40]}' is a spreadsheet formula, not a value; replace it with its result")))
+    grid = {path: [row[index].strip() for row in cells] for path, index in first_item.items()}
+    where = [f"row {n}" for n in rows]
+    return grants_to_records(grid, where, problems, report, context, titles={p: header[i] for p, i in first_item.items()})
+
+
+# ---------------------------------------------------------------- shared: checks and mapping
+
+
+def grants_to_records(grid, where, problems, report, context, titles) -> list[Record]:
+    """Required fields, quality checks and the spend row for each grant in a chunk.
+    ``grid`` maps field paths to the chunk's cell texts; ``problems`` are schema
+    problems found already, as (position, order, title, message)."""
+    size = len(where)
+    blank = [""] * size
+
+    def col(path: str) -> list[str]:
+        return grid.get(path, blank)
+
+    def title(path: str) -> str:
+        return titles.get(path) or rules_title(path)
+
+    needed, recipients = required_paths()
+    for order, path in enumerate(needed):
+        for position, value in enumerate(col(path)):
+            if not value:
+                problems.append((position, -100 + order, title(path), "is empty; every grant needs it"))
+    has_org = [bool(i and n) for i, n in zip(col(recipients[0][0]), col(recipients[0][1]))]
+    has_person = [bool(i and n) for i, n in zip(col(recipients[1][0]), col(recipients[1][1]))]
+    for position in range(size):
+        if has_org[position] == has_person[position]:
+            problems.append((position, -1, title(recipients[0][0]), (
+                "a grant needs a recipient organisation (identifier and name) or a recipient individual, not "
+                + ("both" if has_org[position] else "neither"))))
+    for position, currency in enumerate(col("currency")):
+        if currency and currency != "GBP":
+            problems.append((position, 0, title("currency"), (
+                f"amounts in {currency} cannot be added to spend in pounds; only GBP grants can be imported")))
+    today = context.today.isoformat()
+    for position, award in enumerate(col("awardDate")):
+        if award[:10] > today:
+            report.warning(where[position], title("awardDate"), f"award date {award[:10]} is in the future")
+    for position, (start, end) in enumerate(zip(col("plannedDates.startDate"), col("plannedDates.endDate"))):
+        if start and end and end[:10] < start[:10]:
+            report.warning(where[position], title("plannedDates.endDate"), f"the grant ends ({end[:10]}) before it starts ({start[:10]})")
+    for path in ("recipientOrganization.id", "fundingOrganization.id"):
+        for position, org_id in enumerate(col(path)):
+            if org_id:
+                for message in validate_org_id(org_id):
+                    report.warning(where[position], title(path), message)
+    for position, number in enumerate(col("recipientOrganization.charityNumber")):
+        if number and not clean_charity_number(number):
+            report.warning(where[position], title("recipientOrganization.charityNumber"), f"'{number}' is not a charity number (6 or 7 digits)")
+    for position, number in enumerate(col("recipientOrganization.companyNumber")):
+        if number and not COMPANY_NUMBER.match(number):
+            report.warning(where[position], title("recipientOrganization.companyNumber"), (
+                f"'{number}' is not a company number (8 characters, keep leading zeros)"))
+    for position, postcode in enumerate(col("recipientOrganization.postalCode")):
+        if postcode and not clean_postcode(postcode):
+            report.warning(where[position], title("recipientOrganization.postalCode"), f"'{postcode}' is not a UK postcode")
+
+    bad = set()
+    for position, _order, column, message in sorted(problems, key=lambda p: (p[0], p[1])):
+        report.error(where[position], column, message)
+        bad.add(position)
+    return [_spend_record(grid, position, where[position], context) for position in range(size) if position not in bad]
+
+
+def _spend_record(grid, position, where, context) -> Record:
+    def cell(path: str) -> str:
+        column = grid.get(path)
+        return column[position] if column else ""
+
+    funder_id = cell("fundingOrganization.id")
+    authority = cell("fundingOrganization.name")
+    body_type = body_type_of(funder_id)
+    award_date = cell("awardDate")[:10]
+    recipient_id = cell("recipientOrganization.id")
+    individual = not recipient_id
+    location = cell("beneficiaryLocation.name")
+    grant_id = cell("id")
+    third_sector = 0 if individual or (org_id_prefix(recipient_id) in PUBLIC_BODY_PREFIXES) else 1
+    values = {
+        "uid": "360g:" + grant_id,
+        "financial_year": financial_year_of(dt.date.fromisoformat(award_date)),
+        "date": award_date,
+        "body_type": body_type,
+        "authority": authority,
+        "authority_id": funder_id or None,
+        "district": location or area_of(authority, body_type),
+        "department": cell("fundingOrganization.department"),
+        "funding_type": "grant",
+        "amount_pence": pounds_to_pence(cell("amountAwarded")),
+        "recipient": cell("recipientIndividual.name") if individual else cell("recipientOrganization.name"),
+        "recipient_id": None if individual else recipient_id,
+        "programme": cell("grantProgramme.title") or cell("grantProgramme.code") or None,
+        "beneficiary_location": location or None,
+        "description": cell("title"),
+        "third_sector": third_sector,
+        "source": f"360Giving data published by {authority}",
+        "source_file": context.file_name,
+        "loaded_at": context.loaded_at,
+    }
+    return Record(key=values["uid"], where=where, values=values)
+
+
+def publisher_of(records: list[Record]) -> str | None:
+    return records[0].values["authority"] if records else None
+
+
+# ---------------------------------------------------------------- JSON packages
+
+
+def read_json(source: Source, report: ValidationReport, context: Context) -> Iterator[list[Record]]:
+    """Grants from a 360Giving JSON package ({"grants": [...]}), streamed grant by grant."""
+    import ijson
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(grant_schema(), format_checker=format_checker())
+    publisher = _package_publisher(source, report)
+    if publisher:
+        report.note(f"Package published by {publisher}")
+    flats: list[dict] = []
+    where: list[str] = []
+    problems: list[tuple[int, int, str, str]] = []
+    count = 0
+    with source.open() as handle:
+        try:
+            for count, grant in enumerate(ijson.items(handle, "grants.item"), start=1):
+                label = f"grant {count}" + (f" ({grant.get('id')})" if isinstance(grant, dict) and grant.get("id") else "")
+                if not isinstance(grant, dict):
+                    problems.append((len(where), 0, "grants", "each grant must be a JSON object {...}"))
+                    grant = {}
+                else:
+                    for error in validator.iter_errors(grant):
+                        for column, message in _describe(error):
+                            problems.append((len(where), 0, column, message))
+                flats.append(_flatten(grant))
+                where.append(label)
+                if len(where) >= CHUNK_ROWS:
+                    yield _json_chunk(flats, where, problems, report, context)
+                    flats, where, problems = [], [], []
+        except ijson.JSONError as error:
+            raise report.fatal(
+                f"the JSON is damaged or cut short after {count:,} complete grants ({_first_line(error)}); "
+                "download or export the file again"
+            ) from None
+    if where:
+        yield _json_chunk(flats, where, problems, report, context)
+    if count == 0:
+        raise report.fatal("the file has no grants: a 360Giving package is {\"grants\": [ ... ]} with at least one grant")
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _package_publisher(source: Source, report: ValidationReport) -> str | None:
+    import ijson
+
+    with source.open() as handle:
+        try:
+            for name in ijson.items(handle, "publisher.name"):
+                return str(name)
+        except ijson.JSONError:
+            return None  # the main pass reports the damage with its place
+    return None
+
+
+def _json_chunk(flats, where, problems, report, context) -> list[Record]:
+    paths = {path for flat in flats for path in flat}
+    grid = {path: [flat.get(path, "") for flat in flats] for path in paths}
+    return grants_to_records(grid, where, problems, report, context, titles={})
+
+
+def _flatten(grant: dict) -> dict[str, str]:
+    """A grant as {field path: text}, keeping the first item of each list."""
+    flat: dict[str, str] = {}
+    for key, value in grant.items():
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, dict):
+            for inner, inner_value in value.items():
+                if not isinstance(inner_value, (dict, list)) and inner_value is not None:
+                    flat[f"{key}.{inner}"] = _json_text(inner_value)
+        elif value is not None:
+            flat[key] = _json_text(value)
+    return flat
+
+
+def _json_text(value) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value).strip()
+
+
+def _describe(error) -> list[tuple[str, str]]:
+    """A jsonschema error in an officer's words: [(field, message)]."""
+    path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path).lstrip(".")
+    kind = error.validator
+    if kind == "oneOf" and not error.absolute_path:
+        missing_sets = [
+            {m.split("'")[1] for m in (e.message for e in branch_errors) if "is a required property" in m}
+            for branch_errors in _by_branch(error)
+        ]
+        common = set.intersection(*missing_sets) if missing_sets else set()
+        if common:
+            return [(name, "is missing; every grant needs it") for name in sorted(common)]
+        return []  # recipient organisation or individual: the shared checks say which
+    if kind == "oneOf":
+        return [(path, f"'{error.instance}' is not a date: write YYYY-MM-DD or a full date-time such as 2024-04-01T09:30:00Z")]
+    if kind == "required":
+        return [(path or "grant", error.message.replace("is a required property", "is missing"))]
+    if kind == "type":
+        return [(path, f"{json.dumps(error.instance, default=str)[:60]} should be a {error.validator_value}")]
+    if kind == "enum":
+        return [(path, f"'{error.instance}' is not an allowed code here")]
+    if kind == "format":
+        return [(path, f"'{error.instance}' is not a valid {error.validator_value}")]
+    if kind == "minItems":
+        return [(path, "is an empty list; give at least one item")]
+    return [(path or "grant", error.message)]
+
+
+def _by_branch(error) -> list[list]:
+    branches: dict[int, list] = {}
+    for sub in error.context or []:
+        branches.setdefault(sub.schema_path[0] if sub.schema_path else 0, []).append(sub)
+    return list(branches.values())
+
+
+__all__ = ["FORMAT", "LABEL", "TABLE", "read", "field_rules", "FileRejected"]

@@ -1,0 +1,113 @@
+"""Every file in the broken corpus is rejected with a clear error naming the file, the row
+(or record) and the column, and the database file is left byte-for-byte unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from models import store
+from models.importers import ImportOptions, Source, import_sources
+
+BROKEN = Path(__file__).resolve().parents[1] / "fixtures" / "broken"
+
+# file -> (where the first error points, column it names, words the message must contain)
+EXPECTED = {
+    "empty.csv": ("", "", "empty (0 bytes)"),
+    "empty.xlsx": ("", "", "empty (0 bytes)"),
+    "blank_lines.csv": ("", "", "only blank lines"),
+    "wrong_encoding_360.csv": ("", "", "line 3 is not valid UTF-8"),
+    "utf16_spend.csv": ("", "", "UTF-16"),
+    "missing_columns_360.csv": ("", "", "required columns are missing: Amount Awarded; Funding Org:Identifier; Funding Org:Name"),
+    "text_in_amount_360.csv": ("row 3", "Amount Awarded", "'two thousand' is not a number"),
+    "duplicate_ids_360.csv": ("row 4", "Identifier", "appears more than once in this file (first at row 2)"),
+    "impossible_date_360.csv": ("row 3", "Award Date", "'2024-02-30' is not a real date"),
+    "uk_date_360.csv": ("row 2", "Award Date", "is not a date: write YYYY-MM-DD"),
+    "dollars_360.csv": ("row 3", "Currency", "only GBP grants"),
+    "empty_required_cell_360.csv": ("row 3", "Funding Org:Name", "is empty; every grant needs it"),
+    "formula_360.xlsx": ("row 3", "Amount Awarded", "spreadsheet formula"),
+    "formula_spend.csv": ("row 3", "Supplier Name", "spreadsheet formula"),
+    "truncated_360.json": ("", "", "damaged or cut short"),
+    "empty_package_360.json": ("", "", "has no grants"),
+    "no_recipient_360.json": ("grant 2 (360G-cheshireeast-0002)", "Recipient Org:Identifier", "recipient organisation"),
+    "wrong_types_360.json": ("grant 1 (360G-cheshireeast-0001)", "amountAwarded", "should be a number"),
+    "text_in_amount_spend.csv": ("row 3", "Amount", "'TBC' is not an amount of money"),
+    "impossible_date_spend.csv": ("row 2", "Date", "'31/02/2024' is not a date"),
+    "missing_supplier_column_spend.csv": ("", "", "required columns are missing: 'BeneficiaryName'"),
+    "unknown_header.csv": ("", "", "cannot tell what kind of file this is"),
+    "not_a_workbook.xlsx": ("", "", "cannot be opened"),
+    "dollars_ocds.json": ("release 1 (ocds-x-1), award 'a1'", "awards.value.currency", "only GBP awards"),
+    "truncated_ocds.json": ("", "", "damaged or cut short"),
+    "bad_charity_number_register.zip": ("publicextract.charity.txt row 3", "registered_charity_number", "'12AB' is not a charity number"),
+    "short_row_register.zip": ("publicextract.charity.txt row 2", "", "has 13 fields where the header has 34"),
+    "income_text_register.zip": ("publicextract.charity.txt row 2", "latest_income", "'about 5k' is not an amount of money"),
+    "zip_bomb.zip": ("", "", "zip bomb"),
+}
+
+
+def database_fingerprint(path: Path) -> str:
+    """SHA-256 of the database file and of any write-ahead log beside it."""
+    digest = hashlib.sha256(path.read_bytes())
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists():
+        digest.update(wal.read_bytes())
+    return digest.hexdigest()
+
+
+def test_corpus_is_complete():
+    files = {p.name for p in BROKEN.iterdir() if p.suffix != ".py"}
+    assert files == set(EXPECTED), "every broken file needs an expected error, and every expectation a file"
+    assert len(files) >= 20
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_broken_file_is_rejected_and_changes_nothing(db_path, name):
+    before = database_fingerprint(db_path)
+    with store.opened(db_path) as db:
+        (result,) = import_sources(db, [Source.from_path(BROKEN / name)], ImportOptions())
+    assert database_fingerprint(db_path) == before, "a rejected file must leave the database file unchanged"
+    assert result.status == "rejected"
+    where, column, words = EXPECTED[name]
+    first = result.report.errors[0]
+    assert first.file == name
+    assert first.where == where
+    assert first.column == column
+    assert words in first.message
+    assert name in str(first)
+
+
+@pytest.mark.parametrize(
+    "name, good_rows", [("text_in_amount_360.csv", 1), ("duplicate_ids_360.csv", 2), ("text_in_amount_spend.csv", 1)]
+)
+def test_broken_rows_are_skipped_only_when_asked(db_path, name, good_rows):
+    with store.opened(db_path) as db:
+        (result,) = import_sources(db, [Source.from_path(BROKEN / name)], ImportOptions(skip_invalid=True))
+        assert result.status == "imported"
+        assert result.rows_skipped == 1
+        assert result.rows_added == good_rows
+        assert result.report.errors[0].where in {"row 3", "row 4"}
+        written = db.execute("SELECT COUNT(*) FROM spend WHERE import_id = ?", [result.import_id]).fetchone()[0]
+        assert written == result.rows_added
+        logged = db.execute("SELECT rows_added, rows_skipped FROM import_log WHERE id = ?", [result.import_id]).fetchone()
+        assert tuple(logged) == (result.rows_added, 1)
+
+
+def test_cli_names_the_problem_and_exits_non_zero(db_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    before = database_fingerprint(db_path)
+    completed = subprocess.run(
+        [sys.executable, "-m", "models", "import", "--db", str(db_path), str(BROKEN / "text_in_amount_360.csv"),
+         str(BROKEN / "zip_bomb.zip")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert completed.returncode == 1
+    assert "text_in_amount_360.csv, row 3, column 'Amount Awarded': 'two thousand' is not a number" in completed.stderr
+    assert "zip bomb" in completed.stderr
+    assert "2 of 2 imports rejected" in completed.stderr
+    assert database_fingerprint(db_path) == before
