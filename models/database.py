@@ -18,6 +18,7 @@ SEEDED_CONCEPTS = [
     "models.outcomes",
     "models.action_plan",
     "models.self_assessment",
+    "models.organisations",
 ]
 
 

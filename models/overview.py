@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from . import outcomes, spend
+from . import organisations, outcomes, spend
 
 
 @dataclass(frozen=True)
@@ -21,10 +21,9 @@ def data_summary(db: sqlite_utils.Database) -> DataSummary:
     imported = db.execute(
         "SELECT COUNT(*) FROM import_log WHERE status = 'imported'"
     ).fetchone()[0]
-    demo, real = db.execute(
-        "SELECT COALESCE(SUM(is_demo = 1), 0), COALESCE(SUM(is_demo = 0), 0) FROM organisations"
-    ).fetchone()
-    return DataSummary(int(imported), int(demo), int(real))
+    # Demonstration organisations count only while an officer has them switched on.
+    shown = organisations.counts(db)
+    return DataSummary(int(imported), shown["demo"], shown["real"])
 
 
 def headline_spend(db: sqlite_utils.Database) -> spend.Headline:

@@ -1,0 +1,167 @@
+"""Provider matching: hand-labelled specifications (precision at 5), an organisation that
+fits ranked above ones that do not, fit-once caching, market depth and overlap."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from models import matching, organisations
+from models.demo_directory import generate
+from models.errors import DomainError
+
+# Service specifications written as a commissioner would, each labelled by hand with the
+# kinds of organisation that could deliver it (the demonstration directory's service
+# kinds: see models/demo_directory.py). A match is relevant when its kind is listed.
+LABELLED_SPECIFICATIONS = [
+    ("Emergency food provision for households in financial crisis, accepting referrals from GPs and social workers.", {"foodbank"}),
+    ("Free and confidential debt advice, including help with benefit claims and tribunal appeals.", {"debt_advice"}),
+    ("Open-access youth work on weekday evenings and detached work with teenagers in parks.", {"youth"}),
+    ("Funded early education places and stay-and-play sessions for under fives and their parents.", {"early_years"}),
+    ("A befriending service visiting older people who live alone, with a luncheon club.", {"older_people"}),
+    ("Breaks, support groups and advice for unpaid carers, including a young carers project.", {"carers"}),
+    ("Counselling and peer support groups for adults with anxiety and depression.", {"mental_health"}),
+    ("Day opportunities and supported employment for adults with learning disabilities.", {"disability"}),
+    ("Refuge accommodation and independent domestic violence advisers for women and children fleeing abuse.", {"domestic_abuse"}),
+    ("Tenancy sustainment and emergency accommodation to prevent homelessness.", {"housing"}),
+    ("Community drug and alcohol recovery support, including harm reduction and peer-led recovery meetings.", {"substance"}),
+    ("Help for unemployed adults into work: CV writing, digital skills training and work placements.", {"employment", "education"}),
+    ("Practical conservation volunteering: tree planting, litter picks and looking after parks and woodland.", {"environment"}),
+    ("Community arts workshops, theatre productions and a local heritage archive.", {"arts"}),
+    ("Coaching and junior teams to get more children playing sport, plus walking football.", {"sport"}),
+    ("Support for voluntary groups: funding advice, trustee governance training and representing the sector.", {"cvs", "volunteer_centre"}),
+    ("Recruiting, training and placing volunteers with local organisations; a volunteer skills register.", {"volunteer_centre", "cvs"}),
+    ("Door-to-door community transport and a volunteer car scheme for hospital appointments.", {"transport"}),
+    ("A dementia café and peer support for people living with long-term conditions and their carers.", {"health_condition"}),
+    ("English classes for speakers of other languages and advice for refugees and migrant workers.", {"bme"}),
+    ("Rescuing and rehoming abandoned cats and dogs and low-cost neutering.", {"animals"}),
+    ("Street pastors in the town centre at night and restorative justice to reduce anti-social behaviour.", {"community_safety"}),
+    ("Adult literacy and numeracy classes and volunteer reading helpers in primary schools.", {"education"}),
+    ("A community-owned shop and furniture reuse enterprise reinvesting profits locally.", {"social_enterprise"}),
+]
+
+
+@pytest.fixture(scope="module")
+def demo_model():
+    """The model fitted on the shipped demonstration directory, and each org's kind."""
+    records = generate()
+    frame = pd.DataFrame(records)
+    frame["districts"] = [organisations._list(v) for v in frame["districts"]]
+    frame["themes"] = [organisations._list(v) for v in frame["themes"]]
+    frame["is_demo"] = 1
+    kinds = dict(zip(frame["org_id"], frame["service_kind"]))
+    return matching.fit(frame, "test"), kinds
+
+
+def precision_at(model, kinds, k: int = 5) -> list[float]:
+    """Precision at k for each labelled specification."""
+    results = []
+    for spec, relevant in LABELLED_SPECIFICATIONS:
+        top = matching.match(model, spec, top=k)
+        results.append(sum(kinds[o] in relevant for o in top["org_id"]) / k)
+    return results
+
+
+def test_precision_at_5_on_labelled_specifications(demo_model):
+    model, kinds = demo_model
+    assert len(LABELLED_SPECIFICATIONS) >= 20
+    precision = precision_at(model, kinds)
+    mean = sum(precision) / len(precision)
+    print(f"\nPrecision at 5 over {len(precision)} labelled specifications: {mean:.3f}")
+    for (spec, _), value in zip(LABELLED_SPECIFICATIONS, precision):
+        print(f"  {value:.1f}  {spec[:70]}")
+    assert mean >= 0.8, precision
+    assert min(precision) >= 0.4, precision
+
+
+def test_best_match_is_relevant_for_every_specification(demo_model):
+    model, kinds = demo_model
+    for spec, relevant in LABELLED_SPECIFICATIONS:
+        top = matching.match(model, spec, top=1)
+        assert kinds[top["org_id"].iloc[0]] in relevant, spec
+
+
+def hand_directory() -> pd.DataFrame:
+    rows = [
+        ("A1", "Riverside Stroke Club", "Exercise and rehabilitation classes after a stroke, and a carers' group.", ["Crewe and Nantwich"]),
+        ("A2", "Hilltop Bowls Club", "Lawn bowls for members of all ages; the green is open in summer.", ["Crewe and Nantwich"]),
+        ("A3", "Town Stroke Survivors", "Peer support and rehabilitation exercise for stroke survivors.", ["Macclesfield"]),
+        ("A4", "Meadow Pre-school", "Pre-school playgroup for children aged two to four.", ["Congleton"]),
+        ("A5", "Lakeside Foodbank", "Emergency food parcels for families in crisis.", ["Congleton"]),
+        ("A6", "Canal Foodbank", "Emergency food parcels and a community pantry for families in crisis.", ["Congleton"]),
+    ]
+    return pd.DataFrame(
+        [{"id": i, "org_id": o, "name": n, "org_type": "charity", "districts": d, "themes": [], "description": t, "is_demo": 0}
+         for i, (o, n, t, d) in enumerate(rows, start=1)]
+    )
+
+
+def test_fitting_organisation_ranks_above_ones_that_do_not():
+    model = matching.fit(hand_directory(), "hand")
+    result = matching.match(model, "Rehabilitation exercise classes for people who have had a stroke", top=6)
+    assert list(result["org_id"][:2]) == ["A1", "A3"] or list(result["org_id"][:2]) == ["A3", "A1"]
+    assert "A2" not in set(result["org_id"]) and "A4" not in set(result["org_id"])  # nothing in common: left out
+    assert "stroke" in " ".join(result["matched_terms"].iloc[0])
+    in_crewe = matching.match(model, "stroke rehabilitation", district="Crewe and Nantwich")
+    assert list(in_crewe["org_id"]) == ["A1"]
+    assert (result["score"].diff().dropna() <= 0).all()
+    with pytest.raises(DomainError, match="Service specification"):
+        matching.match(model, "   ")
+    with pytest.raises(DomainError, match="too long"):
+        matching.match(model, "food " * 10_000)
+
+
+def test_overlap_pairs_in_the_same_district_with_shared_terms():
+    model = matching.fit(hand_directory(), "hand")
+    pairs = matching.overlap(model, threshold=0.3)
+    assert list(zip(pairs["org_id_a"], pairs["org_id_b"])) == [("A5", "A6")]
+    assert pairs["district"].iloc[0] == "Congleton"
+    assert {"emergency food", "families crisis"} <= set(pairs["shared_terms"].iloc[0]) or "food parcels" in pairs["shared_terms"].iloc[0]
+    # The two stroke groups are alike but in different districts: not an overlap.
+    assert matching.overlap(model, district="Macclesfield", threshold=0.05).empty
+    assert matching.overlap(model, threshold=0.99).empty
+    with pytest.raises(DomainError, match="threshold"):
+        matching.overlap(model, threshold=0)
+
+
+def test_overlap_clusters_in_demo_directory(demo_model):
+    model, kinds = demo_model
+    pairs = matching.overlap(model, threshold=0.5)
+    assert not pairs.empty
+    assert (pairs["score"] >= 0.5).all() and (pairs["score"].diff().dropna() <= 0).all()
+    for a, b, district in zip(pairs["org_id_a"], pairs["org_id_b"], pairs["district"]):
+        rows = model.organisations.set_index("org_id")
+        assert district in rows.loc[a, "districts"] and district in rows.loc[b, "districts"]
+    clusters = matching.clusters(pairs)
+    assert clusters["size"].min() >= 2
+    looser = matching.overlap(model, threshold=0.3, max_pairs=10_000)
+    assert len(looser) > len(pairs)
+
+
+def test_market_depth_counts_likely_bidders(demo_model):
+    model, kinds = demo_model
+    spec = LABELLED_SPECIFICATIONS[0][0]
+    depth = matching.market_depth(model, spec, threshold=0.12)
+    totals = depth[depth.theme == "All themes"].set_index("district")["providers"]
+    similarity = matching.scores(model, model.vectorizer.transform([spec]))
+    for district in organisations.DISTRICTS:
+        rows = model.district_rows[district]
+        assert totals[district] == int((similarity[rows] >= 0.12).sum())
+    assert totals.sum() > 0
+    assert (matching.market_depth(model, spec, threshold=1.0)["providers"] == 0).all()
+
+
+def test_model_is_fitted_once_per_directory_version(db, db_path):
+    matching.clear_cache()
+    first = matching.model_for(db, str(db_path))
+    assert matching.model_for(db, str(db_path)) is first
+    organisations.add(db, {
+        "name": "Brand New Llama Trekking", "org_type": "charity", "districts": ["Congleton"], "themes": ["Animals"],
+        "description": "Llama trekking for people recovering from illness.",
+    }, who="t")
+    second = matching.model_for(db, str(db_path))
+    assert second is not first and second.size == first.size + 1
+    assert matching.match(second, "llama trekking", top=1)["name"].iloc[0] == "Brand New Llama Trekking"
+    organisations.set_demo_shown(db, False, who="t")
+    third = matching.model_for(db, str(db_path))
+    assert third.size == 1 and not third.organisations["is_demo"].any()
