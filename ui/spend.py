@@ -50,5 +50,5 @@ def stacked_bar(frame: pd.DataFrame, category: str, category_title: str) -> alt.
                 alt.Tooltip("sum(Amount (£)):Q", title="Spend (£)", format=",.2f"),
             ],
         )
-        .properties(height=max(160, 48 * len(totals)))
+        .properties(height=alt.Step(36))
     )
