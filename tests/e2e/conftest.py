@@ -5,6 +5,7 @@ When $REQUIRE_BROWSER is set (as .ci/run does), a missing Chromium is a failure,
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -42,47 +43,55 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory):
-    """Start the app on a free loopback port with its own fresh database; yield its URL."""
-    _need_browser()
-    db_path = tmp_path_factory.mktemp("e2e") / "dashboard.db"
+@contextlib.contextmanager
+def streamlit_server(db_path: Path):
+    """Run `streamlit run app.py` on a free loopback port with the database at ``db_path``;
+    yield its URL; stop it afterwards."""
     port = _free_port()
     env = dict(os.environ, DASHBOARD_DB=str(db_path), PYTHONUNBUFFERED="1")
-    log_path = db_path.parent / "streamlit.log"
-    log = open(log_path, "w")
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-            "--server.address", "127.0.0.1", "--server.port", str(port),
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none",
-        ],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
+    log_path = db_path.parent / f"streamlit-{port}.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                "--server.address", "127.0.0.1", "--server.port", str(port),
+                "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                "--server.fileWatcherType", "none",
+            ],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_for_health(process, url, log_path)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _wait_for_health(process: subprocess.Popen, url: str, log_path: Path) -> None:
     deadline = time.time() + 90
     while time.time() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"streamlit exited; log: {log_path.read_text()}")
         try:
             with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
                 if response.status == 200:
-                    break
+                    return
         except OSError:
             time.sleep(0.5)
-        if process.poll() is not None:
-            break
-    else:
-        process.kill()
-        pytest.fail(f"streamlit did not start in 90 s; log: {log_path.read_text()}")
-    if process.poll() is not None:
-        pytest.fail(f"streamlit exited; log: {log_path.read_text()}")
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    pytest.fail(f"streamlit did not start in 90 s; log: {log_path.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """The app on a free loopback port with its own fresh database, for the whole run."""
+    _need_browser()
+    with streamlit_server(tmp_path_factory.mktemp("e2e") / "dashboard.db") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
