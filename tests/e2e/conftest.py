@@ -28,6 +28,16 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
+def _expect_patiently() -> None:
+    """Assertions retry for up to 30 s: a loaded CI machine can take a while to rerun."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)
+
+
+_expect_patiently()
+
+
 def _need_browser() -> None:
     if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
         return

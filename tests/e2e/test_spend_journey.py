@@ -5,27 +5,34 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, open_page
 
 
-def metric_value(page, label: str) -> str:
+def metric_value(page, label: str):
+    """The value of the metric called ``label`` (a locator: use with ``expect``, which
+    retries until the app has finished rerunning)."""
     metric = page.locator('[data-testid="stMetric"]', has_text=label).first
-    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    return metric.locator('[data-testid="stMetricValue"]')
 
 
 def test_home_page(page, app_server):
     open_page(page, app_server)
     assert page.get_by_role("heading", name="Third Sector Partnership Dashboard").is_visible()
-    assert metric_value(page, "Local government spend on the sector") == "£3,103,487"
+    # Other journeys may import data into the shared server first, so the home figure is
+    # only checked for its format here; the spend figures below pin the year.
+    expect(metric_value(page, "Local government spend on the sector")).to_have_text(re.compile(r"^£[\d,]+$"))
     assert_accessible(page)
 
 
 def test_spend_explorer_reconciles_and_downloads(page, app_server):
-    open_page(page, app_server, "spend")
-    assert metric_value(page, "Total spend") == "£3,103,486.94"
-    assert metric_value(page, "Contracts") == "£2,064,893.44"
-    assert metric_value(page, "Grants") == "£1,038,593.50"
+    open_page(page, app_server, "spend?spend.year=2008%2F09")
+    expect(metric_value(page, "Total spend")).to_have_text("£3,103,486.94")
+    expect(metric_value(page, "Contracts")).to_have_text("£2,064,893.44")
+    expect(metric_value(page, "Grants")).to_have_text("£1,038,593.50")
     assert page.get_by_text("Cheshire East-wide", exact=False).first.is_visible()
     assert_accessible(page)
 
@@ -39,7 +46,7 @@ def test_spend_explorer_reconciles_and_downloads(page, app_server):
 
 
 def test_shared_url_restores_filters(page, app_server):
-    open_page(page, app_server, "spend?spend.body=Health")
-    assert metric_value(page, "Total spend") == "£1,096,680.98"  # labels, as shown, go in the URL
-    open_page(page, app_server, "spend?spend.authority=Macclesfield+Borough+Council&spend.funding=Grant")
-    assert metric_value(page, "Total spend") == "£234,720.00"
+    open_page(page, app_server, "spend?spend.year=2008%2F09&spend.body=Health")
+    expect(metric_value(page, "Total spend")).to_have_text("£1,096,680.98")  # labels, as shown, go in the URL
+    open_page(page, app_server, "spend?spend.year=2008%2F09&spend.authority=Macclesfield+Borough+Council&spend.funding=Grant")
+    expect(metric_value(page, "Total spend")).to_have_text("£234,720.00")
