@@ -146,7 +146,7 @@ def test_register_extract_for_every_area_and_removal(db, shared_data):
     main = [r for r in register_rows(shared_data, "charity")
             if r["linked_charity_number"] == "0" and r["charity_registration_status"] == "Registered"]
     assert result.rows_added == len(main)
-    cios = db.execute("SELECT COUNT(*) FROM organisations WHERE org_type = 'CIO'").fetchone()[0]
+    cios = db.execute("SELECT COUNT(*) FROM organisations WHERE org_type = 'CIO' AND is_demo = 0").fetchone()[0]
     assert cios == sum(1 for r in main if r["charity_is_cio"] == "True")
     log = import_log(db)
     assert log.iloc[0]["rows_now"] == len(main)
@@ -157,7 +157,7 @@ def test_register_extract_for_every_area_and_removal(db, shared_data):
 
 def test_spend_marks_directory_charities_as_third_sector(db, shared_data, tmp_path):
     run_import(db, shared_data, *REGISTER, local_authority="all")
-    name = db.execute("SELECT name FROM organisations ORDER BY org_id LIMIT 1").fetchone()[0]
+    name = db.execute("SELECT name FROM organisations WHERE is_demo = 0 ORDER BY org_id LIMIT 1").fetchone()[0]
     rows = (shared_data / SUPPLIERS).read_text(encoding="utf-8").splitlines()
     header, first, second = rows[0], rows[1], rows[2]
     cells = next(csv.reader([first]))
