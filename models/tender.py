@@ -148,16 +148,20 @@ def _unknown(given: Mapping, allowed: set[str], where: str, problems: list[str])
         problems.append(f"{where}: unknown field '{key}' (allowed: {', '.join(sorted(allowed))})")
 
 
-def parse_scenario(body: Mapping[str, Any]) -> Scenario:
+def parse_scenario(body: Mapping[str, Any], *, setup_only: bool = False) -> Scenario:
     """A checked ``Scenario`` from the scenario JSON. Every problem is collected and raised
-    together as a ``ScenarioError`` naming the bid and criterion."""
+    together as a ``ScenarioError`` naming the bid and criterion.
+
+    ``setup_only``: check a tender being set up, before scoring: bids may be absent and
+    the evaluators' scores (quality, social value without proxies) not yet given. Such a
+    scenario is for checking and publication, not for ``evaluate``."""
     problems: list[str] = []
     if not isinstance(body, Mapping):
         raise ScenarioError("A tender scenario is a JSON object with 'name', 'criteria' and 'bids'")
     _unknown(body, SCENARIO_FIELDS, "Scenario", problems)
     criteria = _parse_criteria(body.get("criteria"), problems)
     named = {c.get("id") for c in body.get("criteria") or [] if isinstance(c, Mapping)} if isinstance(body.get("criteria"), list) else set()
-    bids = _parse_bids(body.get("bids"), criteria, named, problems)
+    bids = _parse_bids(body.get("bids"), criteria, named, problems, setup_only=setup_only)
     spread = body.get("weight_spread", DEFAULT_WEIGHT_SPREAD)
     spread = _number(spread, "Scenario", problems, what="'weight_spread'")
     if spread is not None and not 0 <= spread <= 1:
@@ -303,9 +307,11 @@ def _parse_price_method(item: Mapping, where: str, problems: list[str]) -> dict:
     return fields
 
 
-def _parse_bids(raw, criteria: list[Criterion], named: set, problems: list[str]) -> list[Bid]:
+def _parse_bids(raw, criteria: list[Criterion], named: set, problems: list[str], *, setup_only: bool = False) -> list[Bid]:
     """The bids; ``named`` holds every criterion id given, valid or not (a score for an
     invalid criterion is not reported again)."""
+    if setup_only and raw in (None, []):
+        return []
     if not isinstance(raw, list) or not raw:
         problems.append("Scenario: 'bids' must be a list with at least one bid")
         return []
@@ -340,7 +346,8 @@ def _parse_bids(raw, criteria: list[Criterion], named: set, problems: list[str])
                 continue
             cwhere = f"{where}, criterion '{criterion.id}'"
             if criterion.id not in scores:
-                problems.append(f"{cwhere}: the score is missing")
+                if not (setup_only and criterion.is_judged):
+                    problems.append(f"{cwhere}: the score is missing")
                 continue
             score = _parse_score(scores[criterion.id], criterion, cwhere, problems)
             if score is not None:
