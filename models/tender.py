@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ScenarioError
+from .export import xlsx_bytes
 from .formatting import money_from_pounds
 
 CRITERION_TYPES = ("quality", "price", "social_value", "pass_fail")
@@ -853,6 +854,23 @@ def ranking_frame(evaluation: Evaluation) -> pd.DataFrame:
     return frame
 
 
+def as_text(frame: pd.DataFrame, money_columns: tuple[str, ...] = ("Price (£)",)) -> pd.DataFrame:
+    """The table as people read it, for the screen or a terminal: money as '£1,234.56',
+    points to two decimals, whole numbers as they are, and a disqualified bid's missing
+    rank and points as blank cells."""
+
+    def cell(value, money: bool) -> str:
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+            return ""
+        if money:
+            return money_from_pounds(value)
+        if isinstance(value, (float, np.floating)):
+            return f"{value:.2f}"
+        return str(value)
+
+    return pd.DataFrame({c: [cell(v, c in money_columns) for v in frame[c]] for c in frame.columns})
+
+
 def points_frame(evaluation: Evaluation) -> pd.DataFrame:
     """Long table of points: one row per qualifying bidder and criterion (for the stacked bar)."""
     rows = [
@@ -971,6 +989,67 @@ def result_json(evaluation: Evaluation) -> dict:
         "flags": [{k: v for k, v in flag.items()} for flag in evaluation.flags],
         "tipping_points": [t.as_json() for t in tipping_points(evaluation)] if evaluation.winner else [],
     }
+
+
+def assessment_xlsx(evaluation: Evaluation, probabilities: Mapping[str, float] | None = None) -> bytes:
+    """The assessment summary, ranking, tipping points, price-method comparison and (if
+    given) win probabilities as an XLSX workbook, headed by the notes and flags."""
+    sheets = {
+        "Assessment summary": assessment_summary(evaluation),
+        "Ranking": ranking_frame(evaluation),
+        "Tipping points": pd.DataFrame([t.as_json() for t in tipping_points(evaluation)] if evaluation.winner else []),
+        "Price methods": price_method_comparison(evaluation.scenario),
+    }
+    if probabilities:
+        sheets["Win probabilities"] = pd.DataFrame({"Bidder": list(probabilities), "Probability of winning": list(probabilities.values())})
+    notes = report_notes(evaluation.scenario) + [flag["message"] for flag in evaluation.flags]
+    return xlsx_bytes(sheets, notes=notes, money_columns={"Ranking": ["Price (£)"]})
+
+
+PROXY_MEASURE_HEADERS = ("measure", "name", "description")
+PROXY_VALUE_HEADERS = ("value", "proxy", "value per unit", "pounds per unit", "proxy value", "value (£)", "£ per unit")
+
+
+def proxies_from_csv(data: bytes, *, source: str = "proxy file") -> dict[str, float]:
+    """The user's own proxy values from a CSV with a measure column and a value column
+    (pounds per unit). Proxy tables such as the National TOMs are licensed: the user
+    loads their own; none is shipped."""
+    import csv
+    import io
+
+    from .formatting import pence_to_pounds, pounds_to_pence
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{source}: the file is not UTF-8 text; save it as CSV (UTF-8)") from None
+    reader = csv.DictReader(io.StringIO(text))
+    headers = {h.strip().lower(): h for h in reader.fieldnames or []}
+    measure_col = next((headers[h] for h in PROXY_MEASURE_HEADERS if h in headers), None)
+    value_col = next((headers[h] for h in PROXY_VALUE_HEADERS if h in headers), None)
+    if measure_col is None or value_col is None:
+        raise ScenarioError(f"{source}: needs a 'measure' column and a 'value' column (pounds per unit); found {', '.join(reader.fieldnames or []) or 'no columns'}")
+    proxies, problems = {}, []
+    for line, row in enumerate(reader, start=2):
+        measure = (row.get(measure_col) or "").strip()
+        if not measure:
+            continue
+        try:
+            value = float(pence_to_pounds(pounds_to_pence(row.get(value_col) or "")))
+        except ValueError:
+            problems.append(f"{source}, row {line}, column '{value_col}': {row.get(value_col)!r} is not an amount in pounds")
+            continue
+        if value < 0:
+            problems.append(f"{source}, row {line}, column '{value_col}': the value per unit must be 0 or more")
+        elif measure in proxies:
+            problems.append(f"{source}, row {line}, column '{measure_col}': '{measure}' appears twice")
+        else:
+            proxies[measure] = value
+    if not proxies and not problems:
+        problems.append(f"{source}: no proxy values found")
+    if problems:
+        raise ScenarioError(problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""), problems=problems)
+    return proxies
 
 
 TEMPLATES = {

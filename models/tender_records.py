@@ -236,6 +236,22 @@ def record_score(db: sqlite_utils.Database, tender_id: int, bidder: str, criteri
     return tender.reason_repeats_descriptor(reason, criterion.descriptors)
 
 
+def record_scores(db: sqlite_utils.Database, tender_id: int, bidder: str, entries: dict[str, tuple[Any, str]], *,
+                  evaluator: str, who: str) -> list[str]:
+    """One evaluator's scores for one bid, ``{criterion id: (score, reason)}``, all or
+    nothing. Returns the names of criteria whose reason only repeats the descriptor."""
+    record = get_tender(db, tender_id)
+    names = {c.id: c.name for c in record.judged_criteria}
+    weak = []
+    with store.transaction(db):
+        for criterion_id, (score, reason) in entries.items():
+            if score is None:
+                raise ScenarioError(f"Bid '{bidder}', criterion '{criterion_id}': choose a score for {names.get(criterion_id, criterion_id)}")
+            if record_score(db, tender_id, bidder, criterion_id, evaluator=evaluator, score=score, reason=reason, who=who):
+                weak.append(names[criterion_id])
+    return weak
+
+
 def record_moderation(db: sqlite_utils.Database, tender_id: int, bidder: str, criterion_id: str, *,
                       score: float, reason: str, who: str) -> bool:
     """Record (or change) the agreed score after moderation, with its reason. Returns True

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from .. import tender
 from ..errors import DomainError
-from ..export import xlsx_bytes
 from ..formatting import percent
 from ..scenarios import parse_json
 from ._common import add_format_argument, fail, print_json, print_table
@@ -42,7 +39,7 @@ def run(args) -> int:
     probabilities = tender.win_probabilities(evaluation, draws=args.simulations) if args.simulations else {}
     if args.report:
         try:
-            Path(args.report).write_bytes(workbook(evaluation, probabilities))
+            Path(args.report).write_bytes(tender.assessment_xlsx(evaluation, probabilities))
         except OSError as error:
             return fail(f"cannot write {args.report}: {error.strerror}")
     if args.format == "json":
@@ -55,28 +52,12 @@ def run(args) -> int:
     return 0
 
 
-def workbook(evaluation: tender.Evaluation, probabilities: dict[str, float]) -> bytes:
-    """The assessment summary, ranking, tipping points and price-method comparison as XLSX."""
-    sheets = {
-        "Assessment summary": tender.assessment_summary(evaluation),
-        "Ranking": tender.ranking_frame(evaluation),
-        "Tipping points": pd.DataFrame([t.as_json() for t in tender.tipping_points(evaluation)] if evaluation.winner else []),
-        "Price methods": tender.price_method_comparison(evaluation.scenario),
-    }
-    if probabilities:
-        sheets["Win probabilities"] = pd.DataFrame({"Bidder": list(probabilities), "Probability of winning": list(probabilities.values())})
-    flags = [flag["message"] for flag in evaluation.flags]
-    return xlsx_bytes(sheets, notes=tender.report_notes(evaluation.scenario) + flags, money_columns={"Ranking": ["Price (£)"]})
-
-
 def print_report(evaluation: tender.Evaluation, probabilities: dict[str, float]) -> None:
     """The ranking, disqualifications, flags and tipping points as plain text."""
     for note in tender.report_notes(evaluation.scenario):
         print(note)
     print()
-    ranking = tender.ranking_frame(evaluation)
-    ranking["Price (£)"] = ranking["Price (£)"].map(tender.money_from_pounds)
-    print_table(ranking.astype(object).where(ranking.notna(), ""))
+    print_table(tender.as_text(tender.ranking_frame(evaluation)))
     print(f"\nWinner: {evaluation.winner or 'none (every bid was disqualified)'}")
     for flag in evaluation.flags:
         print(f"Flag: {flag['message']}")

@@ -1,0 +1,127 @@
+"""Charts and small drawing helpers for the tender evaluation page."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from models import tender
+
+from .charts import PALETTE
+
+
+def score_label(criterion: tender.Criterion, score: float) -> str:
+    """'4 – good' for a score on a scale with descriptors, else '4'."""
+    descriptor = criterion.descriptor(score)
+    return f"{score:g} – {descriptor}" if descriptor else f"{score:g}"
+
+
+def score_options(criterion: tender.Criterion) -> list[float]:
+    """The whole-number scores 0..max_score an evaluator chooses from."""
+    return [float(s) for s in range(int(criterion.max_score) + 1)]
+
+
+def criteria_frame(scenario: tender.Scenario) -> pd.DataFrame:
+    """Each criterion with its type and weight as a percentage of the total (for the bar)."""
+    shares = dict(zip((c.id for c in scenario.weighted), scenario.shares()))
+    return pd.DataFrame([
+        {"Criterion": c.name, "Type": c.type.replace("_", " "), "Weight (%)": round(shares.get(c.id, 0.0) * 100, 2)}
+        for c in scenario.criteria
+    ])
+
+
+def weights_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Horizontal bars: each criterion's share of the weight."""
+    return alt.Chart(frame).mark_bar(color=PALETTE[0]).encode(
+        x=alt.X("Weight (%):Q", scale=alt.Scale(domain=[0, 100]), title="Weight (% of 100)"),
+        y=alt.Y("Criterion:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
+        tooltip=["Criterion", "Type", alt.Tooltip("Weight (%):Q", format=".2f")],
+    ).properties(height=_bar_height(len(frame)))
+
+
+# Streamlit 1.67 takes a titled chart's height as including about 120 px of title and
+# axes (show_chart adds the title), so bar charts get that on top of their bars.
+CHART_FRAME_PX = 120
+
+
+def _bar_height(bars: int, per_bar: int = 34) -> int:
+    return CHART_FRAME_PX + per_bar * max(bars, 1)
+
+
+def _colour(field: str, values: list[str]) -> alt.Color:
+    return alt.Color(f"{field}:N", scale=alt.Scale(domain=values, range=[PALETTE[i % len(PALETTE)] for i in range(len(values))]))
+
+
+def points_chart(frame: pd.DataFrame, criteria: list[str], bidders: list[str]) -> alt.Chart:
+    """Stacked bars: each bidder's points by criterion (bidders in rank order)."""
+    return alt.Chart(frame).mark_bar().encode(
+        x=alt.X("sum(Points):Q", scale=alt.Scale(domain=[0, 100]), title="Points (out of 100)"),
+        y=alt.Y("Bidder:N", sort=bidders, title=None, axis=alt.Axis(labelLimit=260)),
+        color=_colour("Criterion", criteria),
+        order=alt.Order("criterion_order:Q"),
+        tooltip=["Bidder", "Criterion", alt.Tooltip("Points:Q", format=".2f")],
+    ).transform_calculate(
+        criterion_order=f"indexof({criteria!r}, datum.Criterion)"
+    ).properties(height=_bar_height(len(bidders)))
+
+
+def sensitivity_chart(frame: pd.DataFrame, point: tender.TippingPoint, bidders: list[str]) -> alt.Chart:
+    """Each bidder's total against the criterion's weight (straight lines), with the
+    current weight as a dashed rule and each winner change as a labelled rule."""
+    lines = alt.Chart(frame).mark_line(point=True).encode(
+        x=alt.X("Weight (%):Q", scale=alt.Scale(domain=[0, 100]), title=f"Weight of {point.criterion_name} (%)"),
+        y=alt.Y("Total:Q", scale=alt.Scale(domain=[0, 100]), title="Total points"),
+        color=_colour("Bidder", bidders),
+        strokeDash=alt.StrokeDash("Bidder:N", legend=None),
+        tooltip=["Bidder", alt.Tooltip("Weight (%):Q", format=".2f"), alt.Tooltip("Total:Q", format=".2f")],
+    )
+    marks = pd.DataFrame(
+        [{"Weight (%)": point.current_weight, "Label": f"Now {point.current_weight:.1f}%"}]
+        + [{"Weight (%)": start, "Label": f"{winner} wins from {start:.1f}%"} for start, _, winner in point.segments[1:]]
+    )
+    rules = alt.Chart(marks).mark_rule(color="#0b0c0c", strokeDash=[4, 4]).encode(
+        x="Weight (%):Q", tooltip=["Label", alt.Tooltip("Weight (%):Q", format=".2f")]
+    )
+    labels = alt.Chart(marks).mark_text(align="left", dx=4, dy=-6, color="#0b0c0c", angle=0).encode(
+        x="Weight (%):Q", y=alt.value(12), text="Label"
+    )
+    return (lines + rules + labels).properties(height=CHART_FRAME_PX + 300)
+
+
+def probability_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Horizontal bars: each bidder's probability of winning."""
+    return alt.Chart(frame).mark_bar(color=PALETTE[2]).encode(
+        x=alt.X("Probability of winning:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"), title="Probability of winning"),
+        y=alt.Y("Bidder:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+        tooltip=["Bidder", alt.Tooltip("Probability of winning:Q", format=".1%")],
+    ).properties(height=_bar_height(len(frame)))
+
+
+def audit_frame(entries: list[dict]) -> pd.DataFrame:
+    """The audit log as people read it: when, who, what, the change and the reason."""
+    from models.formatting import uk_datetime
+
+    rows = []
+    for entry in entries:
+        rows.append({
+            "When": uk_datetime(entry["at"]),
+            "Who": entry["who"],
+            "What": entry["action"],
+            "Change": _change(entry),
+            "Reason": entry.get("reason") or "",
+        })
+    return pd.DataFrame(rows, columns=["When", "Who", "What", "Change", "Reason"])
+
+
+def _change(entry: dict) -> str:
+    import json
+
+    before = json.loads(entry["before_json"]) if entry.get("before_json") else None
+    after = json.loads(entry["after_json"]) if entry.get("after_json") else None
+    if isinstance(after, dict) and "score" in after:
+        subject = f"{after.get('bidder')}, {after.get('criterion_id')}" + (f" ({after['evaluator']})" if after.get("evaluator") else "")
+        was = f"{before['score']:g} → " if before else ""
+        return f"{subject}: {was}{after['score']:g}"
+    if isinstance(after, dict) and "criteria" in after:
+        return "Set-up: " + ", ".join(f"{c.get('name', c.get('id'))} {c.get('weight', 0)}" for c in after["criteria"])
+    return ""
