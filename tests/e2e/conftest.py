@@ -138,15 +138,15 @@ def open_page(page, app_server: str, path: str = "") -> None:
 
 
 def wait_until_idle(page, timeout_ms: int = 60_000) -> None:
-    """Wait for the app to render and stop running (no 'Running...' status widget)."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
-    page.wait_for_selector('[data-testid="stMainBlockContainer"]', timeout=timeout_ms)
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-        timeout=timeout_ms,
-    )
-    page.wait_for_timeout(300)
+    """Wait until the page has rendered (every page starts with a title) and the app has
+    stopped running (no 'Running...' status widget), twice, as a rerun can follow a run."""
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout_ms)
+    for _ in range(2):
+        page.wait_for_timeout(400)
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+            timeout=timeout_ms,
+        )
 
 
 def assert_accessible(page, *, context: str | None = None) -> None:

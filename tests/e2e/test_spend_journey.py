@@ -21,7 +21,7 @@ def metric_value(page, label: str):
 
 def test_home_page(page, app_server):
     open_page(page, app_server)
-    assert page.get_by_role("heading", name="Third Sector Partnership Dashboard").is_visible()
+    expect(page.get_by_role("heading", name="Third Sector Partnership Dashboard")).to_be_visible()
     # Other journeys may import data into the shared server first, so the home figure is
     # only checked for its format here; the spend figures below pin the year.
     expect(metric_value(page, "Local government spend on the sector")).to_have_text(re.compile(r"^£[\d,]+$"))
@@ -33,7 +33,7 @@ def test_spend_explorer_reconciles_and_downloads(page, app_server):
     expect(metric_value(page, "Total spend")).to_have_text("£3,103,486.94")
     expect(metric_value(page, "Contracts")).to_have_text("£2,064,893.44")
     expect(metric_value(page, "Grants")).to_have_text("£1,038,593.50")
-    assert page.get_by_text("Cheshire East-wide", exact=False).first.is_visible()
+    expect(page.get_by_text("Cheshire East-wide", exact=False).first).to_be_visible()
     assert_accessible(page)
 
     with page.expect_download() as download_info:
