@@ -30,8 +30,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
+import pandas as pd
 
 from .errors import ScenarioError
+from .formatting import money_from_pounds
 
 GREEN_BOOK_DISCOUNT_RATE = 0.035
 FRACTION_FIELDS = ("deadweight", "displacement", "attribution", "drop_off")
@@ -261,7 +263,7 @@ def _parse_outcome(position: int, raw: Any, problems: list[str]) -> Outcome | No
             continue
         number = _number(value, f"{where}: {key}", problems)
         if number is not None and not 0 <= number <= 1:
-            problems.append(f"{where}: {key} must be between 0 and 1 (0.2 for 20%); got {number:g}")
+            problems.append(f"{where}: {key} must be between 0 and 1 (0% to 100%); got {number:g} ({number:.0%})")
         fractions[key] = number if number is not None else 0.0
     duration = _number(raw.get("duration_years", 1), f"{where}: duration_years", problems)
     if duration is not None and (duration != int(duration) or not 1 <= duration <= MAX_DURATION_YEARS):
@@ -887,3 +889,264 @@ def results_json(result: Result, uncertainty: Uncertainty | None = None) -> dict
             "probability_below_one": round(uncertainty.probability_below_one, 4),
         }
     return body
+
+
+# ---------------------------------------------------------------------------------------
+# Tables (for the page's grid, charts and exports): users' words, pounds, percentages
+
+IMPACT_MAP_COLUMNS = {
+    "stakeholder": "Stakeholder",
+    "name": "Outcome",
+    "indicator": "Indicator",
+    "quantity": "Quantity",
+    "proxy_value": "Financial proxy (£ a unit a year)",
+    "proxy_source": "Proxy source",
+    "proxy_price_year": "Proxy price year",
+    "deadweight": "Deadweight (%)",
+    "displacement": "Displacement (%)",
+    "attribution": "Attribution (%)",
+    "drop_off": "Drop-off (%)",
+    "duration_years": "Duration (years)",
+}
+INVESTMENT_COLUMNS = {"name": "Input", "amount": "Amount (£)"}
+
+
+def impact_map_frame(body: Mapping[str, Any]) -> pd.DataFrame:
+    """The outcomes of a scenario body as the page's grid (fractions shown as percentages)."""
+    rows = []
+    for raw in body.get("outcomes") or []:
+        row = {}
+        for key, column in IMPACT_MAP_COLUMNS.items():
+            value = raw.get(key)
+            if key in FRACTION_FIELDS:
+                value = round(float(value or 0) * 100, 10)
+            row[column] = value
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=list(IMPACT_MAP_COLUMNS.values()))
+    for column in ("Quantity", "Financial proxy (£ a unit a year)", "Deadweight (%)", "Displacement (%)", "Attribution (%)", "Drop-off (%)"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    for column in ("Proxy price year", "Duration (years)"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+    for column in ("Stakeholder", "Outcome", "Indicator", "Proxy source"):
+        frame[column] = frame[column].astype("string")
+    return frame
+
+
+def outcomes_from_impact_map(frame: pd.DataFrame, ranges_by_name: Mapping[str, Any] | None = None) -> list[dict]:
+    """The grid back into scenario outcomes (percentages to fractions). Rows left wholly
+    empty are skipped; everything else is passed on for parse_scenario to judge, so its
+    messages name the outcome by its row number."""
+    outcomes = []
+    for _, row in frame.iterrows():
+        values = {key: _cell(row.get(column)) for key, column in IMPACT_MAP_COLUMNS.items()}
+        if all(v is None for v in values.values()):
+            continue
+        for key in FRACTION_FIELDS:
+            if isinstance(values[key], (int, float)):
+                values[key] = values[key] / 100
+        for key in ("duration_years", "proxy_price_year"):
+            if isinstance(values[key], float) and values[key] == int(values[key]):
+                values[key] = int(values[key])
+        outcome = {k: v for k, v in values.items() if v is not None}
+        if ranges_by_name and outcome.get("name") in ranges_by_name:
+            outcome["ranges"] = ranges_by_name[outcome["name"]]
+        outcomes.append(outcome)
+    return outcomes
+
+
+def investment_frame(body: Mapping[str, Any]) -> pd.DataFrame:
+    """The scenario's investment as input lines (one line when it is a single amount)."""
+    raw = body.get("investment")
+    lines = raw if isinstance(raw, list) else [{"name": "Investment", "amount": raw}]
+    frame = pd.DataFrame(
+        [{INVESTMENT_COLUMNS["name"]: line.get("name"), INVESTMENT_COLUMNS["amount"]: line.get("amount")} for line in lines],
+        columns=list(INVESTMENT_COLUMNS.values()),
+    )
+    frame["Input"] = frame["Input"].astype("string")
+    frame["Amount (£)"] = pd.to_numeric(frame["Amount (£)"], errors="coerce").astype("float64")
+    return frame
+
+
+def investment_from_frame(frame: pd.DataFrame) -> list[dict]:
+    """Investment lines from the page's grid; wholly empty rows skipped."""
+    lines = []
+    for position, (_, row) in enumerate(frame.iterrows(), start=1):
+        name, amount = _cell(row.get("Input")), _cell(row.get("Amount (£)"))
+        if name is None and amount is None:
+            continue
+        lines.append({"name": name or f"Input {position}", "amount": amount})
+    return lines
+
+
+def _cell(value: Any) -> Any:
+    """A grid cell as plain Python: missing (NaN, NA, blank text) becomes None."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return None if math.isnan(value) else float(value)
+    return value
+
+
+def summary_table(result: Result) -> pd.DataFrame:
+    """The headline figures, money to the penny, ratios as '£3.21 : £1'."""
+    figures = penny_figures(result)
+    rows = [
+        ("Investment", float(figures.investment), ""),
+        ("Present value", float(figures.present_value), ""),
+        ("Net present value", float(figures.net_present_value), ""),
+        ("SROI ratio", None, ratio_text(result.sroi_ratio)),
+        ("Net SROI ratio", None, ratio_text(result.net_sroi_ratio)),
+        ("Payback", None, payback_text(result.payback_months)),
+        ("Discount rate", None, f"{result.scenario.discount_rate:.2%}"),
+        ("Convention", None, result.convention.describe()),
+    ]
+    return pd.DataFrame(rows, columns=["Measure", "Amount (£)", "Value"])
+
+
+def outcome_table(result: Result) -> pd.DataFrame:
+    """Per outcome: gross value and impact a year, what each adjustment removes over the
+    duration, and present value (pennies reconciled to the total)."""
+    figures = penny_figures(result)
+    rows = []
+    for outcome, pv in zip(result.outcomes, figures.outcome_present_values):
+        rows.append({
+            "Outcome": outcome.name,
+            "Stakeholder": outcome.stakeholder,
+            "Gross value a year (£)": float(penny(outcome.gross_value)),
+            "Impact a year (£)": float(penny(outcome.impact)),
+            "Years": len(outcome.values_by_year),
+            "Present value (£)": float(pv),
+        })
+    return pd.DataFrame(rows)
+
+
+WATERFALL_STEPS = (
+    ("Gross value", None),
+    ("Deadweight", "removed_by_deadweight"),
+    ("Displacement", "removed_by_displacement"),
+    ("Attribution", "removed_by_attribution"),
+    ("Drop-off", "removed_by_drop_off"),
+    ("Discounting", "removed_by_discounting"),
+    ("Present value", None),
+)
+
+
+def waterfall_table(result: Result) -> pd.DataFrame:
+    """From gross value (quantity x proxy over every outcome's duration) to present value:
+    what each adjustment removes, in pounds, with the running level (start, end) of each bar."""
+    gross = math.fsum(o.gross_value_all_years for o in result.outcomes)
+    rows, level = [], gross
+    rows.append({"Step": "Gross value", "Amount (£)": gross, "Start": 0.0, "End": gross, "Kind": "Total"})
+    for label, attribute in WATERFALL_STEPS[1:-1]:
+        removed = math.fsum(getattr(o, attribute) for o in result.outcomes)
+        rows.append({"Step": label, "Amount (£)": -removed, "Start": level, "End": level - removed, "Kind": "Removed"})
+        level -= removed
+    rows.append({"Step": "Present value", "Amount (£)": result.present_value, "Start": 0.0, "End": result.present_value, "Kind": "Total"})
+    frame = pd.DataFrame(rows)
+    for column in ("Amount (£)", "Start", "End"):
+        frame[column] = frame[column].map(lambda v: float(penny(v)) + 0.0)  # no "-0.00"
+    return frame
+
+
+def stakeholder_table(result: Result) -> pd.DataFrame:
+    """Present value by stakeholder (pounds), largest first."""
+    frame = outcome_table(result)
+    totals = frame.groupby("Stakeholder", as_index=False)["Present value (£)"].sum()
+    totals["Present value (£)"] = totals["Present value (£)"].map(lambda v: float(penny(v)))
+    return totals.sort_values("Present value (£)", ascending=False, ignore_index=True)
+
+
+def year_table(result: Result) -> pd.DataFrame:
+    """Value and present value by year and stakeholder (pounds)."""
+    rate, convention = result.scenario.discount_rate, result.convention
+    rows = {}
+    for outcome in result.outcomes:
+        for year, value in enumerate(outcome.values_by_year, start=1):
+            entry = rows.setdefault((year, outcome.stakeholder), [0.0, 0.0])
+            entry[0] += value
+            entry[1] += value * discount_factor(rate, year, convention)
+    return pd.DataFrame(
+        [{"Year": year, "Stakeholder": who, "Value (£)": float(penny(v)), "Present value (£)": float(penny(pv))}
+         for (year, who), (v, pv) in sorted(rows.items())]
+    )
+
+
+def _estimate_text(field: str, value: float | None) -> str:
+    if value is None:
+        return ""
+    if field in FRACTION_FIELDS or field == "discount_rate":
+        return f"{value:.1%}"
+    if field in ("proxy_value", "investment"):
+        return f"£{value:,.2f}"
+    if field == "duration_years":
+        return f"{value:g} years"
+    return f"{value:,.2f}"
+
+
+def tornado_table(rows: Sequence[SensitivityRow]) -> pd.DataFrame:
+    """The one-at-a-time sensitivity, largest swing first."""
+    return pd.DataFrame(
+        [{
+            "Estimate": row.label,
+            "Low": _estimate_text(row.field, row.low),
+            "Estimate used": _estimate_text(row.field, row.central),
+            "High": _estimate_text(row.field, row.high),
+            "Ratio at low": round(row.ratio_at_low, 4),
+            "Ratio at high": round(row.ratio_at_high, 4),
+        } for row in rows],
+        columns=["Estimate", "Low", "Estimate used", "High", "Ratio at low", "Ratio at high"],
+    )
+
+
+def switching_table(values: Sequence[SwitchingValue]) -> pd.DataFrame:
+    """Switching values in words: what each estimate must become for the ratio to be 1:1."""
+    rows = []
+    for item in values:
+        change = item.change
+        if change is None:
+            moved = ""
+        elif item.field in FRACTION_FIELDS or item.field == "discount_rate":
+            moved = f"{change * 100:+.1f} points"
+        else:
+            moved = f"{change:+.1%}"
+        rows.append({
+            "Estimate": item.label,
+            "Estimate used": _estimate_text(item.field, item.central),
+            "Value giving £1 : £1": _estimate_text(item.field, item.value) or "none",
+            "Change needed": moved,
+            "Note": item.note,
+        })
+    return pd.DataFrame(rows, columns=["Estimate", "Estimate used", "Value giving £1 : £1", "Change needed", "Note"])
+
+
+def uncertainty_table(uncertainty: Uncertainty) -> pd.DataFrame:
+    """The Monte Carlo histogram: how many draws gave a ratio in each band."""
+    edges = uncertainty.histogram_edges
+    return pd.DataFrame({
+        "Ratio from": [round(e, 4) for e in edges[:-1]],
+        "Ratio to": [round(e, 4) for e in edges[1:]],
+        "Draws": list(uncertainty.histogram_counts),
+    })
+
+
+def comparison_table(named_results: Mapping[str, Result]) -> pd.DataFrame:
+    """Scenarios side by side: one column per scenario, one row per measure."""
+    columns = {}
+    for name, result in named_results.items():
+        figures = penny_figures(result)
+        columns[name] = [
+            money_from_pounds(figures.investment), money_from_pounds(figures.present_value), money_from_pounds(figures.net_present_value),
+            ratio_text(result.sroi_ratio), ratio_text(result.net_sroi_ratio), payback_text(result.payback_months),
+            f"{result.scenario.discount_rate:.2%}", result.convention.describe(), str(len(result.outcomes)),
+            str(len(honesty_warnings(result.scenario, result))),
+        ]
+    measures = ["Investment", "Present value", "Net present value", "SROI ratio", "Net SROI ratio", "Payback",
+                "Discount rate", "Convention", "Outcomes", "Warnings"]
+    return pd.DataFrame({"Measure": measures, **columns})
+

@@ -1,0 +1,107 @@
+"""A commissioner builds a two-outcome impact map in the grid, reads the ratio, switches
+convention and downloads the workbook; every state visited passes the axe check."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+
+from tests.e2e.conftest import assert_accessible, open_page, wait_until_idle
+
+ROW_HEIGHT = 35   # Streamlit's data editor: header and rows are 35 px
+
+
+def metric_value(page, label: str) -> str:
+    metric = page.locator('[data-testid="stMetric"]', has_text=label).first
+    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def grid(page, index: int):
+    editor = page.locator('[data-testid="stDataFrame"]').nth(index)
+    editor.evaluate("element => element.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(300)
+    return editor
+
+
+def type_across(page, values: list[str]) -> None:
+    """Fill the selected cell and those to its right: Enter opens a cell's editor, Tab
+    saves it and moves on ('' skips a cell). Each saved cell reruns the page: wait for it."""
+    for value in values:
+        if value:
+            page.keyboard.press("Enter")
+            page.wait_for_timeout(250)
+            page.keyboard.type(value, delay=20)
+        page.keyboard.press("Tab")
+        page.wait_for_timeout(300)
+        wait_until_idle(page)
+
+
+def start_new_row(page, editor, rows: int, columns: int) -> None:
+    """Click the grid's 'add row' line below ``rows`` rows and go back to its first column."""
+    box = editor.bounding_box()
+    page.mouse.click(box["x"] + 60, box["y"] + ROW_HEIGHT * (rows + 1) + ROW_HEIGHT / 2)
+    wait_until_idle(page)
+    page.keyboard.press("Escape")   # the click opens the new cell's editor; close it to move about
+    page.wait_for_timeout(300)
+    for _ in range(columns):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_timeout(300)
+
+
+def test_build_a_two_outcome_scenario_and_read_the_ratio(page, app_server):
+    open_page(page, app_server, "sroi")
+    page.locator('[data-testid="stMetric"]', has_text="SROI ratio").wait_for(timeout=90_000)   # first run seeds the database
+    wait_until_idle(page)
+    assert page.locator('[data-testid="stAlert"]', has_text="fictional example").is_visible()
+    assert metric_value(page, "SROI ratio") == "£5.17 : £1"
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Start a blank impact map").click()
+    wait_until_idle(page)
+    assert page.get_by_text("Add the investment and at least one outcome").is_visible()
+
+    investment = grid(page, 0)
+    box = investment.bounding_box()
+    page.mouse.click(box["x"] + box["width"] - 40, box["y"] + ROW_HEIGHT * 1.5)   # Amount (£) of the first input
+    wait_until_idle(page)
+    type_across(page, ["10000"])
+
+    impact_map = grid(page, 1)
+    # Stakeholder, Outcome, Indicator, Quantity, Proxy, Source, Price year, Deadweight, Displacement, Attribution, Drop-off, Duration
+    start_new_row(page, impact_map, 0, 0)
+    type_across(page, ["Older people", "Less lonely", "", "10", "2000", "Journey test proxy", "", "20", "", "10", "0", "1"])
+    page.keyboard.press("Escape")
+    start_new_row(page, grid(page, 1), 1, 12)
+    type_across(page, ["Volunteers", "Wellbeing", "", "5", "1000", "Journey test proxy", "", "30", "", "20", "50", "2"])
+    page.keyboard.press("Escape")
+    wait_until_idle(page)
+
+    errors = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
+    assert not errors, errors
+    # by hand: 10 x 2000 x 0.8 x 0.9 = 14,400 in year 1; 5 x 1000 x 0.7 x 0.8 = 2,800 then 1,400
+    present_value = 14400 / 1.035 + 2800 / 1.035 + 1400 / 1.035 ** 2
+    assert metric_value(page, "Present value") == f"£{present_value:,.2f}" == "£17,925.27"
+    assert metric_value(page, "SROI ratio") == f"£{present_value / 10000:,.2f} : £1" == "£1.79 : £1"
+    assert metric_value(page, "Payback") == f"{10000 / (17200 / 12):.1f} months"
+    assert page.get_by_text("SROI guide convention: year 1 discounted, drop-off from year 2").is_visible()
+    assert_accessible(page)
+
+    page.get_by_text("Discount year 1 (the SROI guide's convention)").click()
+    wait_until_idle(page)
+    undiscounted_year_one = 14400 + 2800 + 1400 / 1.035
+    assert metric_value(page, "Present value") == f"£{undiscounted_year_one:,.2f}"
+    assert page.get_by_text("Alternative convention: year 1 not discounted, drop-off from year 2").is_visible()
+
+    page.get_by_role("tab", name="Sensitivity").click()
+    assert page.get_by_text("Switching values: what would bring the ratio to £1 : £1").is_visible()
+    page.get_by_role("tab", name="Uncertainty").click()
+    assert page.locator('[data-testid="stMetric"]', has_text="Chance below £1 : £1").is_visible()
+    assert_accessible(page)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the impact map and results (Excel)").click()
+    workbook = openpyxl.load_workbook(io.BytesIO(download_info.value.path().read_bytes()))
+    assert {"About", "Summary", "Impact map", "By outcome", "Switching values"} <= set(workbook.sheetnames)
+    impact_rows = list(workbook["Impact map"].iter_rows(values_only=True))
+    assert [row[1] for row in impact_rows[1:]] == ["Less lonely", "Wellbeing"]

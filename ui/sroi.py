@@ -1,0 +1,212 @@
+"""The SROI page's pieces: the impact-map input buffer and the charts (drawing only; the
+figures come from models.sroi)."""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from models import sroi
+from models.export import xlsx_bytes
+from models.formatting import money_from_pounds
+
+from .charts import PALETTE
+from .data import project_path
+
+EXAMPLE_PATH = project_path("data", "examples", "sroi_example.json")
+BUFFER = "sroi.buffer"          # the scenario body the grids were last loaded from
+GRID_VERSION = "sroi.grid_version"
+TOTAL_COLOUR, REMOVED_COLOUR = "#1d70b8", "#b35c00"
+
+
+def example_body() -> dict:
+    """The fictional worked example shipped with the app."""
+    return json.loads(EXAMPLE_PATH.read_text(encoding="utf-8"))
+
+
+BLANK_BODY = {"name": "", "investment": [{"name": "Investment", "amount": None}], "discount_rate": 0.035, "outcomes": []}
+
+
+def buffer() -> dict:
+    """The scenario the grids start from (the fictional example until the user loads one).
+    The grids' edits are never written back here: it changes only on a load."""
+    if BUFFER not in st.session_state:
+        st.session_state[BUFFER] = example_body()
+        st.session_state[GRID_VERSION] = 0
+    return st.session_state[BUFFER]
+
+
+def load_into_buffer(body: dict) -> None:
+    """Replace the grids' source with a loaded scenario; new widget keys reset the editors."""
+    st.session_state[BUFFER] = body
+    st.session_state[GRID_VERSION] = st.session_state.get(GRID_VERSION, 0) + 1
+
+
+def grid_key(name: str) -> str:
+    """A widget key that changes on every load, so the widget starts again from the buffer."""
+    return f"sroi.{name}.{st.session_state.get(GRID_VERSION, 0)}"
+
+
+def impact_map_column_config() -> dict:
+    percent = dict(min_value=0.0, max_value=100.0, step=1.0, format="%.1f%%")
+    return {
+        "Stakeholder": st.column_config.TextColumn("Stakeholder", help="Who experiences the outcome", required=True),
+        "Outcome": st.column_config.TextColumn("Outcome", help="The change, in a few words", required=True),
+        "Indicator": st.column_config.TextColumn("Indicator", help="How you know it happened"),
+        "Quantity": st.column_config.NumberColumn("Quantity", help="How many people or units", min_value=0.0, format="%.2f"),
+        "Financial proxy (£ a unit a year)": st.column_config.NumberColumn(
+            "Financial proxy (£ a unit a year)", help="Value of one unit of the outcome for one year, in pounds", min_value=0.0, format="£%,.2f"
+        ),
+        "Proxy source": st.column_config.TextColumn("Proxy source", help="Where the proxy comes from (report, table, year)"),
+        "Proxy price year": st.column_config.NumberColumn("Proxy price year", min_value=1900, max_value=2100, step=1, format="%d"),
+        "Deadweight (%)": st.column_config.NumberColumn("Deadweight (%)", help="How much would have happened anyway", **percent),
+        "Displacement (%)": st.column_config.NumberColumn("Displacement (%)", help="How much displaced other outcomes", **percent),
+        "Attribution (%)": st.column_config.NumberColumn("Attribution (%)", help="How much is owed to others' work", **percent),
+        "Drop-off (%)": st.column_config.NumberColumn("Drop-off (%)", help="How much the outcome fades each year after the first", **percent),
+        "Duration (years)": st.column_config.NumberColumn("Duration (years)", help="How many years it lasts", min_value=1, max_value=50, step=1, format="%d"),
+    }
+
+
+def waterfall_chart(table: pd.DataFrame) -> alt.Chart:
+    """Bars from gross value down to present value; each step is what one adjustment removes."""
+    data = table.assign(Removed=table["Amount (£)"].abs())
+    order = list(table["Step"])
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("Step:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("Start:Q", title="Pounds (£)", axis=alt.Axis(format=",.0f")),
+            y2="End:Q",
+            color=alt.Color("Kind:N", scale=alt.Scale(domain=["Total", "Removed"], range=[TOTAL_COLOUR, REMOVED_COLOUR]),
+                            legend=alt.Legend(title=None, orient="bottom")),
+            tooltip=[alt.Tooltip("Step:N"), alt.Tooltip("Removed:Q", title="Amount (£)", format=",.2f")],
+        )
+        .properties(height=420)
+    )
+
+
+def stakeholder_chart(table: pd.DataFrame) -> alt.Chart:
+    """Horizontal bars: present value by stakeholder."""
+    return (
+        alt.Chart(table)
+        .mark_bar(color=TOTAL_COLOUR)
+        .encode(
+            y=alt.Y(field="Stakeholder", type="nominal", sort=list(table["Stakeholder"]), title=None, axis=alt.Axis(labelLimit=300)),
+            x=alt.X(field="Present value (£)", type="quantitative", title="Present value (£)", axis=alt.Axis(format=",.0f")),
+            tooltip=[alt.Tooltip(field="Stakeholder", type="nominal"),
+                     alt.Tooltip(field="Present value (£)", type="quantitative", format=",.2f")],
+        )
+        .properties(height=max(220, 110 + 50 * len(table)))
+    )
+
+
+def year_chart(table: pd.DataFrame) -> alt.Chart:
+    """Stacked bars: present value in each year, split by stakeholder."""
+    stakeholders = sorted(table["Stakeholder"].unique())
+    return (
+        alt.Chart(table)
+        .mark_bar()
+        .encode(
+            x=alt.X("Year:O", title="Year", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("sum(Present value (£)):Q", title="Present value (£)", axis=alt.Axis(format=",.0f")),
+            color=alt.Color("Stakeholder:N", scale=alt.Scale(domain=stakeholders, range=PALETTE[: len(stakeholders)] or PALETTE),
+                            legend=alt.Legend(orient="bottom", columns=2, labelLimit=300)),
+            tooltip=[alt.Tooltip("Year:O"), alt.Tooltip("Stakeholder:N"), alt.Tooltip("Value (£):Q", format=",.2f"),
+                     alt.Tooltip("Present value (£):Q", format=",.2f")],
+        )
+        .properties(height=400)
+    )
+
+
+def tornado_chart(rows: list[sroi.SensitivityRow], base_ratio: float) -> alt.Chart:
+    """For each estimate, bars from the ratio now to the ratio at its low and its high."""
+    records = []
+    for row in rows:
+        records.append({"Estimate": row.label, "End": "Estimate at its low", "From": base_ratio, "To": row.ratio_at_low})
+        records.append({"Estimate": row.label, "End": "Estimate at its high", "From": base_ratio, "To": row.ratio_at_high})
+    data = pd.DataFrame(records)
+    order = [row.label for row in rows]
+    bars = (
+        alt.Chart(data)
+        .mark_bar(size=14)
+        .encode(
+            y=alt.Y("Estimate:N", sort=order, title=None, axis=alt.Axis(labelLimit=340)),
+            x=alt.X("From:Q", title="SROI ratio (£ of value for each £1)", scale=alt.Scale(zero=False)),
+            x2="To:Q",
+            color=alt.Color("End:N", scale=alt.Scale(domain=["Estimate at its low", "Estimate at its high"], range=[REMOVED_COLOUR, TOTAL_COLOUR]),
+                            legend=alt.Legend(title=None, orient="bottom")),
+            tooltip=[alt.Tooltip("Estimate:N"), alt.Tooltip("End:N", title="When"), alt.Tooltip("To:Q", title="Ratio", format=".2f")],
+        )
+    )
+    base = alt.Chart(pd.DataFrame({"x": [base_ratio]})).mark_rule(color="#0b0c0c", strokeWidth=2).encode(x="x:Q")
+    return (bars + base).properties(height=max(260, 150 + 34 * len(order)))
+
+
+def uncertainty_chart(uncertainty: sroi.Uncertainty) -> alt.Chart:
+    """Histogram of the simulated ratios, with the 10th, 50th and 90th percentiles and 1:1 marked."""
+    table = sroi.uncertainty_table(uncertainty)
+    bars = (
+        alt.Chart(table)
+        .mark_bar(color="#505a5f")
+        .encode(
+            x=alt.X("Ratio from:Q", bin="binned", title="SROI ratio (£ of value for each £1)"),
+            x2="Ratio to:Q",
+            y=alt.Y("Draws:Q", title="Simulations"),
+            tooltip=[alt.Tooltip("Ratio from:Q", format=".2f"), alt.Tooltip("Ratio to:Q", format=".2f"), alt.Tooltip("Draws:Q", format=",")],
+        )
+    )
+    marks = pd.DataFrame({
+        "Ratio": [uncertainty.p10, uncertainty.p50, uncertainty.p90, 1.0],
+        "Mark": ["10th percentile", "Median", "90th percentile", "Break-even (£1 : £1)"],
+    })
+    rules = (
+        alt.Chart(marks)
+        .mark_rule(strokeWidth=2, strokeDash=[6, 3])
+        .encode(
+            x="Ratio:Q",
+            color=alt.Color("Mark:N", scale=alt.Scale(domain=list(marks["Mark"]), range=[TOTAL_COLOUR, "#0b0c0c", TOTAL_COLOUR, "#d4351c"]),
+                            legend=alt.Legend(title=None, orient="bottom")),
+            tooltip=[alt.Tooltip("Mark:N"), alt.Tooltip("Ratio:Q", format=".2f")],
+        )
+    )
+    return (bars + rules).properties(height=380)
+
+
+def workbook(body: dict, result: sroi.Result, tornado_rows, switching, uncertainty: sroi.Uncertainty | None) -> bytes:
+    """The impact map and every results table as one XLSX workbook."""
+    scenario = result.scenario
+    notes = [
+        f"Social return on investment: {scenario.name}",
+        "FICTIONAL DEMONSTRATION DATA: invented figures, not a real service." if scenario.fictional else "Figures entered by the user.",
+        result.convention.describe() + f"; discount rate {scenario.discount_rate:.2%}.",
+        f"SROI ratio {sroi.ratio_text(result.sroi_ratio)}; present value {money_from_pounds(result.present_value)}.",
+        "Method: SROI guide (Cabinet Office, 2009; revised 2012). Impact = quantity x proxy x (1 - deadweight) x (1 - displacement) x (1 - attribution).",
+    ] + [f"Warning: {w}" for w in sroi.honesty_warnings(scenario, result)]
+    if uncertainty is not None:
+        notes.append(
+            f"Monte Carlo ({uncertainty.simulations:,} draws, seed {uncertainty.seed}): P10 {sroi.ratio_text(uncertainty.p10)}, "
+            f"P50 {sroi.ratio_text(uncertainty.p50)}, P90 {sroi.ratio_text(uncertainty.p90)}, chance below 1:1 {uncertainty.probability_below_one:.1%}."
+        )
+    sheets = {
+        "Summary": sroi.summary_table(result),
+        "Investment": sroi.investment_frame(body),
+        "Impact map": sroi.impact_map_frame(body),
+        "By outcome": sroi.outcome_table(result),
+        "By year": sroi.year_table(result),
+        "Waterfall": sroi.waterfall_table(result).drop(columns=["Start", "End", "Kind"]),
+        "Sensitivity": sroi.tornado_table(tornado_rows),
+        "Switching values": sroi.switching_table(switching),
+    }
+    money = {
+        "Summary": ["Amount (£)"],
+        "Investment": ["Amount (£)"],
+        "Impact map": ["Financial proxy (£ a unit a year)"],
+        "By outcome": ["Gross value a year (£)", "Impact a year (£)", "Present value (£)"],
+        "By year": ["Value (£)", "Present value (£)"],
+        "Waterfall": ["Amount (£)"],
+    }
+    return xlsx_bytes(sheets, notes=notes, money_columns=money)
