@@ -1,6 +1,125 @@
-"""Import data (placeholder until issue 3 lands: replace this file)."""
+"""Import data: load 360Giving grants, council spend over £500, the Charity Commission
+register extract or OCDS contract awards; check each file before anything is written;
+see the import log and take an import's rows out again."""
+
+import dataclasses
 
 import streamlit as st
 
+from models.errors import DomainError
+from models.importers import ALL_AREAS, ImportOptions, remove_import
+from ui import importing
+from ui.data import data_changed, database
+
 st.title("Import data")
-st.info("This tool is being built and is not available yet.")
+st.write(
+    "Load the open data councils and funders already publish. Each file is checked first and "
+    "nothing is written until you press **Import**. A file with problems is not imported at all "
+    "unless you choose to skip its faulty rows. Importing the same file again changes nothing."
+)
+st.markdown(
+    "- **360Giving grants**: CSV, Excel (.xlsx) or JSON, as published to the 360Giving Data Standard\n"
+    "- **Council spend over £500**: CSV or Excel, in the LGA layout or the older 'Body Name, Supplier Name' layout\n"
+    "- **Charity Commission register**: the `publicextract.charity`, `charity_classification` and "
+    "`charity_area_of_operation` zips, uploaded together\n"
+    "- **OCDS contract awards**: a release or record package (JSON)"
+)
+
+with st.container(border=True):
+    uploader_round = st.session_state.setdefault("data.uploader_round", 0)
+    uploaded = st.file_uploader(
+        "Files to import",
+        type=importing.UPLOAD_TYPES,
+        accept_multiple_files=True,
+        max_upload_size=importing.MAX_UPLOAD_MB,
+        key=f"data.files.{uploader_round}",
+        help=f"Up to {importing.MAX_UPLOAD_MB} MB a file. The kind of file is told from its content, not its name.",
+    )
+    with st.expander("Import options"):
+        left, right = st.columns(2)
+        kind = left.selectbox(
+            "Kind of file", list(importing.FORMAT_CHOICES), format_func=importing.FORMAT_CHOICES.get, key="data.format"
+        )
+        area = right.text_input(
+            "Charity Commission register: local authority",
+            value="Cheshire East",
+            key="data.local_authority",
+            help=f"Only charities that say they work in this local authority are added. Type '{ALL_AREAS}' for every charity.",
+        )
+        council = left.text_input(
+            "Council name (spend files without a 'Body Name' column)", key="data.publisher"
+        )
+        who = right.text_input("Your name, for the import log", key="data.who")
+        skip_invalid = st.checkbox(
+            "Import the valid rows of a file with problems, skipping the faulty ones (each is listed)",
+            key="data.skip_invalid",
+        )
+
+options = ImportOptions(
+    format=kind,
+    skip_invalid=skip_invalid,
+    local_authority=area.strip() or "Cheshire East",
+    publisher=council.strip() or None,
+    imported_by=(who.strip() or "unnamed") + " (Data page)",
+)
+
+if uploaded:
+    sources = importing.sources_of(uploaded)
+    signature = importing.signature(sources, options)
+    if st.session_state.get("data.checked_signature") != signature:
+        st.session_state["data.checked"] = importing.run_imports(
+            sources, dataclasses.replace(options, dry_run=True), verb="Checking"
+        )
+        st.session_state["data.checked_signature"] = signature
+    checked = st.session_state["data.checked"]
+    st.subheader("Check before importing")
+    for result in checked:
+        importing.show_result(result)
+    importable = [r for r in checked if r.ok]
+    if importable:
+        label = f"Import {len(importable)} file{'s' if len(importable) != 1 else ''}"
+        if st.button(label, type="primary", key="data.commit", icon=":material/upload:"):
+            results = importing.run_imports(sources, options, verb="Importing")
+            data_changed()
+            st.session_state["data.last_results"] = results
+            st.session_state["data.uploader_round"] = uploader_round + 1
+            st.session_state.pop("data.checked_signature", None)
+            st.rerun()
+    else:
+        st.info("Nothing can be imported until the problems above are fixed.", icon=":material/info:")
+
+for result in st.session_state.pop("data.last_results", []):
+    importing.show_result(result)
+if "data.removed_message" in st.session_state:
+    st.success(st.session_state.pop("data.removed_message"), icon=":material/check_circle:")
+
+st.subheader("Import log")
+log = importing.log_table()
+if log.empty:
+    st.caption("Nothing has been imported yet.")
+else:
+    st.dataframe(log, hide_index=True, width="stretch", key="data.log")
+    removable = log[log["Status"] == "Imported"]
+    if not removable.empty:
+        st.markdown("**Take an import's rows out again**")
+        choice = st.selectbox(
+            "Import to remove",
+            list(removable["Number"]),
+            format_func=lambda n: "{File} (number {Number}, imported {Imported}, {Rows now:,} rows now)".format(
+                **removable.set_index("Number", drop=False).loc[n].to_dict()
+            ),
+            key="data.remove_choice",
+        )
+        confirm = st.checkbox("Yes, remove every row this import wrote", key="data.remove_confirm")
+        if st.button("Remove rows", disabled=not confirm, key="data.remove", icon=":material/delete:"):
+            try:
+                with database() as db:
+                    removed = remove_import(db, int(choice), who=options.imported_by)
+            except DomainError as error:
+                st.error(str(error))
+            else:
+                data_changed()
+                st.session_state["data.removed_message"] = (
+                    f"Removed {removed:,} rows. The log keeps a record of the import, marked 'Removed'."
+                )
+                st.rerun()

@@ -178,7 +178,7 @@ def read_delimited(handle: BinaryIO, report: ValidationReport, *, encoding: str 
             except csv.Error as error:
                 raise report.fatal(f"row {number + 1} cannot be read as CSV ({error}); check for an unclosed quote mark") from None
             number += 1
-            if not cells or not any(c.strip() for c in cells):
+            if not cells or not "".join(cells).strip():
                 continue
             yield number, cells
 

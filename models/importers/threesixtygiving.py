@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..formatting import financial_year_of, pounds_to_pence
-from ..identifiers import COMPANY_NUMBER, clean_charity_number, clean_postcode, org_id_prefix, validate_org_id
+from ..identifiers import COMPANY_NUMBER, clean_charity_number, clean_postcode, validate_org_id
 from .base import PUBLIC_BODY_PREFIXES, Context, Record, area_of, body_type_of
 from .report import FileRejected, ValidationReport
 from .sources import Source, looks_like_formula, read_table
@@ -32,7 +32,7 @@ REPEATS = "error"
 CHUNK_ROWS = 5000
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 DATE_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$")
-NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+NUMBER = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$")  # JSON number grammar
 URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 
 
@@ -79,8 +79,9 @@ class FieldRule:
     pattern: str | None = None
     alternatives: tuple[tuple[str, str], ...] = ()  # oneOf branches: ('format', 'date-time') / ('pattern', ...)
 
-    def checker(self) -> Callable[[str], str | None]:
-        """A function from cell text to a problem in words (None when it is fine)."""
+    def checker(self) -> Callable[[str], str | None] | None:
+        """A function from cell text to a problem in words (None when it is fine), or
+        None when the field accepts any text."""
         if "number" in self.types or "integer" in self.types:
             minimum = self.minimum
 
@@ -124,7 +125,7 @@ class FieldRule:
         if self.pattern:
             compiled = re.compile(self.pattern)
             return lambda text: None if compiled.search(text) else f"'{text}' is not in the form this field needs"
-        return lambda text: None
+        return None  # any text will do
 
 
 def _real_date(text: str) -> bool:
@@ -290,24 +291,62 @@ def rules_title(path: str) -> str:
 
 def _flat_chunk(rows, cells, checkers, first_item, header, report, context) -> list[Record]:
     """Check one chunk column by column, then turn its good rows into records."""
-    problems: list[tuple[int, int, str, str]] = []  # (position, column, title, message)
+    problems: list[tuple[int, int, str, str]] = []  # (position, column order, title, message)
+    width = len(header)
+    columns = list(zip(*cells)) if cells else [()] * width
+    stripped: dict[int, list[str]] = {}
+
+    def column(index: int) -> list[str]:
+        if index not in stripped:
+            stripped[index] = [v.strip() for v in columns[index]]
+        return stripped[index]
+
     for index, check, title in checkers:
-        for position, value in enumerate([row[index].strip() for row in cells]):
-            if value and not (value[:1] == "=" and looks_like_formula(value)):
-                message = check(value)
-                if message:
-                    problems.append((position, index, title, message))
+        problems += [(p, index, title, m) for p, m in column_problems(column(index), check)]
     for position, row in enumerate(cells):
-        for index, value in enumerate(row):
-            if value[:1] == "=" and looks_like_formula(value):
-                problems.append((position, index, header[index] if index < len(header) else "", (
-                    f"'{value[:40]}' is a spreadsheet formula, not a value; replace it with its result")))
-    grid = {path: [row[index].strip() for row in cells] for path, index in first_item.items()}
+        if "=" in "".join(row):  # rare: only then look for formulas cell by cell
+            for index, value in enumerate(row):
+                if value[:1] == "=" and looks_like_formula(value):
+                    problems.append((position, index, header[index] if index < width else "", (
+                        f"'{value[:40]}' is a spreadsheet formula, not a value; replace it with its result")))
+    grid = {path: column(index) for path, index in first_item.items()}
     where = [f"row {n}" for n in rows]
     return grants_to_records(grid, where, problems, report, context, titles={p: header[i] for p, i in first_item.items()})
 
 
+def column_problems(values: list[str], check: Callable[[str], str | None] | None) -> list[tuple[int, str]]:
+    """(position, message) for each cell of a column that breaks its rule. Each distinct
+    value is checked once, so repeated dates, codes and amounts cost almost nothing."""
+    if check is None:
+        return []
+    verdicts = {}
+    for value in set(values):
+        if value and not (value[:1] == "=" and looks_like_formula(value)):
+            message = check(value)
+            if message:
+                verdicts[value] = message
+    if not verdicts:
+        return []
+    return [(position, verdicts[value]) for position, value in enumerate(values) if value in verdicts]
+
+
 # ---------------------------------------------------------------- shared: checks and mapping
+
+
+def _quality(values: list[str], test: Callable[[str], str | None]) -> list[tuple[int, str]]:
+    """Like column_problems, for the quality checks (which raise warnings)."""
+    return column_problems(values, test)
+
+
+# The commonest good identifiers, passed without the full check (which gives the words).
+_PLAINLY_GOOD_ORG_ID = re.compile(r"^(GB-CHC-\d{6,7}|GB-COH-\w{8}|360G-.+)$", re.IGNORECASE)
+
+
+def _org_id_warning(org_id: str) -> str | None:
+    if _PLAINLY_GOOD_ORG_ID.match(org_id):
+        return None
+    problems = validate_org_id(org_id)
+    return problems[0] if problems else None
 
 
 def grants_to_records(grid, where, problems, report, context, titles) -> list[Record]:
@@ -325,90 +364,98 @@ def grants_to_records(grid, where, problems, report, context, titles) -> list[Re
 
     needed, recipients = required_paths()
     for order, path in enumerate(needed):
-        for position, value in enumerate(col(path)):
-            if not value:
-                problems.append((position, -100 + order, title(path), "is empty; every grant needs it"))
+        problems += [(p, -100 + order, title(path), "is empty; every grant needs it") for p, v in enumerate(col(path)) if not v]
     has_org = [bool(i and n) for i, n in zip(col(recipients[0][0]), col(recipients[0][1]))]
     has_person = [bool(i and n) for i, n in zip(col(recipients[1][0]), col(recipients[1][1]))]
-    for position in range(size):
-        if has_org[position] == has_person[position]:
-            problems.append((position, -1, title(recipients[0][0]), (
-                "a grant needs a recipient organisation (identifier and name) or a recipient individual, not "
-                + ("both" if has_org[position] else "neither"))))
-    for position, currency in enumerate(col("currency")):
-        if currency and currency != "GBP":
-            problems.append((position, 0, title("currency"), (
-                f"amounts in {currency} cannot be added to spend in pounds; only GBP grants can be imported")))
+    problems += [
+        (p, -1, title(recipients[0][0]), "a grant needs a recipient organisation (identifier and name) or a recipient "
+         "individual, not " + ("both" if has_org[p] else "neither"))
+        for p in range(size) if has_org[p] == has_person[p]
+    ]
+    problems += [(p, 0, title("currency"), m) for p, m in _quality(col("currency"), lambda c: None if c == "GBP" else (
+        f"amounts in {c} cannot be added to spend in pounds; only GBP grants can be imported"))]
     today = context.today.isoformat()
-    for position, award in enumerate(col("awardDate")):
-        if award[:10] > today:
-            report.warning(where[position], title("awardDate"), f"award date {award[:10]} is in the future")
-    for position, (start, end) in enumerate(zip(col("plannedDates.startDate"), col("plannedDates.endDate"))):
-        if start and end and end[:10] < start[:10]:
-            report.warning(where[position], title("plannedDates.endDate"), f"the grant ends ({end[:10]}) before it starts ({start[:10]})")
+    warnings = [(p, "awardDate", m) for p, m in _quality(col("awardDate"), lambda d: (
+        f"award date {d[:10]} is in the future" if d[:10] > today else None))]
+    warnings += [
+        (p, "plannedDates.endDate", f"the grant ends ({end[:10]}) before it starts ({start[:10]})")
+        for p, (start, end) in enumerate(zip(col("plannedDates.startDate"), col("plannedDates.endDate")))
+        if start and end and end[:10] < start[:10]
+    ]
     for path in ("recipientOrganization.id", "fundingOrganization.id"):
-        for position, org_id in enumerate(col(path)):
-            if org_id:
-                for message in validate_org_id(org_id):
-                    report.warning(where[position], title(path), message)
-    for position, number in enumerate(col("recipientOrganization.charityNumber")):
-        if number and not clean_charity_number(number):
-            report.warning(where[position], title("recipientOrganization.charityNumber"), f"'{number}' is not a charity number (6 or 7 digits)")
-    for position, number in enumerate(col("recipientOrganization.companyNumber")):
-        if number and not COMPANY_NUMBER.match(number):
-            report.warning(where[position], title("recipientOrganization.companyNumber"), (
-                f"'{number}' is not a company number (8 characters, keep leading zeros)"))
-    for position, postcode in enumerate(col("recipientOrganization.postalCode")):
-        if postcode and not clean_postcode(postcode):
-            report.warning(where[position], title("recipientOrganization.postalCode"), f"'{postcode}' is not a UK postcode")
+        warnings += [(p, path, m) for p, m in _quality(col(path), _org_id_warning)]
+    warnings += [(p, "recipientOrganization.charityNumber", m) for p, m in _quality(
+        col("recipientOrganization.charityNumber"),
+        lambda n: None if clean_charity_number(n) else f"'{n}' is not a charity number (6 or 7 digits)")]
+    warnings += [(p, "recipientOrganization.companyNumber", m) for p, m in _quality(
+        col("recipientOrganization.companyNumber"),
+        lambda n: None if COMPANY_NUMBER.match(n) else f"'{n}' is not a company number (8 characters, keep leading zeros)")]
+    warnings += [(p, "recipientOrganization.postalCode", m) for p, m in _quality(
+        col("recipientOrganization.postalCode"), lambda c: None if clean_postcode(c) else f"'{c}' is not a UK postcode")]
+    for position, path, message in sorted(warnings):
+        report.warning(where[position], title(path), message)
 
     bad = set()
     for position, _order, column, message in sorted(problems, key=lambda p: (p[0], p[1])):
         report.error(where[position], column, message)
         bad.add(position)
-    return [_spend_record(grid, position, where[position], context) for position in range(size) if position not in bad]
+    return _spend_records(col, [p for p in range(size) if p not in bad], where, context)
 
 
-def _spend_record(grid, position, where, context) -> Record:
-    def cell(path: str) -> str:
-        column = grid.get(path)
-        return column[position] if column else ""
-
-    funder_id = cell("fundingOrganization.id")
-    authority = cell("fundingOrganization.name")
+@lru_cache(maxsize=4096)
+def _funder(funder_id: str, authority: str) -> tuple[str, str]:
+    """(body type, district when no beneficiary location is given) for a funder."""
     body_type = body_type_of(funder_id)
-    award_date = cell("awardDate")[:10]
-    recipient_id = cell("recipientOrganization.id")
-    individual = not recipient_id
-    location = cell("beneficiaryLocation.name")
-    grant_id = cell("id")
-    third_sector = 0 if individual or (org_id_prefix(recipient_id) in PUBLIC_BODY_PREFIXES) else 1
-    values = {
-        "uid": "360g:" + grant_id,
-        "financial_year": financial_year_of(dt.date.fromisoformat(award_date)),
-        "date": award_date,
-        "body_type": body_type,
-        "authority": authority,
-        "authority_id": funder_id or None,
-        "district": location or area_of(authority, body_type),
-        "department": cell("fundingOrganization.department"),
-        "funding_type": "grant",
-        "amount_pence": pounds_to_pence(cell("amountAwarded")),
-        "recipient": cell("recipientIndividual.name") if individual else cell("recipientOrganization.name"),
-        "recipient_id": None if individual else recipient_id,
-        "programme": cell("grantProgramme.title") or cell("grantProgramme.code") or None,
-        "beneficiary_location": location or None,
-        "description": cell("title"),
-        "third_sector": third_sector,
-        "source": f"360Giving data published by {authority}",
-        "source_file": context.file_name,
-        "loaded_at": context.loaded_at,
-    }
-    return Record(key=values["uid"], where=where, values=values)
+    return body_type, area_of(authority, body_type)
 
 
-def publisher_of(records: list[Record]) -> str | None:
-    return records[0].values["authority"] if records else None
+@lru_cache(maxsize=8192)
+def _year(award_date: str) -> str:
+    return financial_year_of(dt.date.fromisoformat(award_date))
+
+
+def _spend_records(col, positions: list[int], where: list[str], context) -> list[Record]:
+    """The spend rows for the chunk's good grants, built column-wise."""
+    ids, titles, amounts, dates = col("id"), col("title"), col("amountAwarded"), col("awardDate")
+    funder_ids, funders, departments = col("fundingOrganization.id"), col("fundingOrganization.name"), col("fundingOrganization.department")
+    recipient_ids, recipients, people = col("recipientOrganization.id"), col("recipientOrganization.name"), col("recipientIndividual.name")
+    locations, programmes, codes = col("beneficiaryLocation.name"), col("grantProgramme.title"), col("grantProgramme.code")
+    records = []
+    for p in positions:
+        body_type, area = _funder(funder_ids[p], funders[p])
+        recipient_id = recipient_ids[p]
+        award_date = dates[p][:10]
+        values = {
+            "uid": "360g:" + ids[p],
+            "financial_year": _year(award_date),
+            "date": award_date,
+            "body_type": body_type,
+            "authority": funders[p],
+            "authority_id": funder_ids[p] or None,
+            "district": locations[p] or area,
+            "department": departments[p],
+            "funding_type": "grant",
+            "amount_pence": pounds_to_pence(amounts[p]),
+            "recipient": recipients[p] if recipient_id else people[p],
+            "recipient_id": recipient_id or None,
+            "programme": programmes[p] or codes[p] or None,
+            "beneficiary_location": locations[p] or None,
+            "description": titles[p],
+            "third_sector": 1 if recipient_id and _prefix(recipient_id) not in PUBLIC_BODY_PREFIXES else 0,
+            "source": "360Giving data published by " + funders[p],
+            "source_file": context.file_name,
+            "loaded_at": context.loaded_at,
+        }
+        records.append(Record(values["uid"], where[p], values))
+    return records
+
+
+def _prefix(org_id: str) -> str | None:
+    head = org_id[:7].upper()
+    for prefix in PUBLIC_BODY_PREFIXES:
+        if head.startswith(prefix) and org_id[len(prefix) : len(prefix) + 1] == "-":
+            return prefix
+    return None
 
 
 # ---------------------------------------------------------------- JSON packages

@@ -1,0 +1,105 @@
+"""The import widget pieces for the Data page: uploaded files as import sources, the
+validation report drawn for an officer, imports run with a progress bar, and the cached
+import log. The parsing and validation are in models.importers."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from models.formatting import uk_datetime
+from models.importers import FORMAT_NAMES, SHOWN, ImportOptions, ImportResult, Source, import_log, import_sources
+from ui.data import cached, database, database_path, data_version
+
+MAX_UPLOAD_MB = 200  # per file, enforced by the uploader
+UPLOAD_TYPES = ["csv", "xlsx", "json", "zip", "txt"]
+FORMAT_CHOICES = {"auto": "Detect from the file's content", **FORMAT_NAMES}
+STATUS_WORDS = {"imported": "Imported", "removed": "Removed", "importing": "Interrupted"}
+
+
+def sources_of(uploaded) -> list[Source]:
+    """Uploaded files as import sources (their bytes are already in memory)."""
+    return [Source.from_bytes(f.name, f.getvalue()) for f in uploaded or []]
+
+
+def signature(sources: list[Source], options: ImportOptions) -> str:
+    """Identifies a set of files and options, so a check is not repeated needlessly."""
+    digest = hashlib.sha256(repr(sorted((s.name, s.size) for s in sources)).encode())
+    digest.update(repr(options).encode())
+    for source in sources:
+        digest.update(source.sha256().encode())
+    return digest.hexdigest()
+
+
+def run_imports(sources: list[Source], options: ImportOptions, *, verb: str) -> list[ImportResult]:
+    """Run ``import_sources`` with a progress bar (checking or importing)."""
+    bar = st.progress(0.0, text=f"{verb} {len(sources)} file(s)…")
+
+    def progress(name: str, fraction: float, rows: int) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=f"{verb} {name}: {rows:,} rows so far")
+
+    with database() as db:
+        results = import_sources(db, sources, options, progress=progress)
+    bar.empty()
+    return results
+
+
+def problems_table(result: ImportResult, kind: str) -> pd.DataFrame:
+    """The first problems of one kind ('errors' or 'warnings') as a table."""
+    problems = getattr(result.report, kind)
+    return pd.DataFrame(
+        [{"Where": p.where or "whole file", "Column": p.column, "Problem": p.message} for p in problems],
+        columns=["Where", "Column", "Problem"],
+    )
+
+
+def show_result(result: ImportResult) -> None:
+    """One file's outcome: a headline, its errors and warnings (as plain tables, which
+    screen readers and browser search can read), notes and unmapped columns."""
+    report = result.report
+    if result.status == "rejected":
+        st.error(result.headline(), icon=":material/error:")
+    elif report.error_count:
+        st.warning(result.headline() + f" ({report.error_count:,} rows with problems skipped)", icon=":material/warning:")
+    else:
+        st.success(result.headline(), icon=":material/check_circle:")
+    if report.error_count:
+        st.markdown(f"**Problems** (the first {min(report.error_count, SHOWN)} of {report.error_count:,})")
+        st.table(problems_table(result, "errors"), hide_index=True)
+        if report.error_count > SHOWN:
+            st.caption(f"…and {report.error_count - SHOWN:,} more. Fix these and check the file again.")
+    for note in report.notes:
+        st.caption(note)
+    if report.warning_count:
+        with st.expander(f"{report.warning_count:,} warnings (the rows are still imported)"):
+            st.table(problems_table(result, "warnings"), hide_index=True)
+            if report.warning_count > SHOWN:
+                st.caption(f"…and {report.warning_count - SHOWN:,} more.")
+
+
+@cached
+def _log(db_path: str, version: int) -> pd.DataFrame:
+    with database() as db:
+        return import_log(db)
+
+
+def log_table() -> pd.DataFrame:
+    """The import log as shown: UK dates, formats and statuses in words."""
+    frame = _log(database_path(), data_version())
+    return pd.DataFrame(
+        {
+            "Number": frame["id"],
+            "Imported": [uk_datetime(v) for v in frame["imported_at"]],
+            "File": frame["file_name"],
+            "Kind": [FORMAT_NAMES.get(v, v) for v in frame["format"]],
+            "Publisher": frame["publisher"].fillna(""),
+            "Added": frame["rows_added"],
+            "Updated": frame["rows_updated"],
+            "Skipped": frame["rows_skipped"],
+            "Rows now": frame["rows_now"],
+            "Status": [STATUS_WORDS.get(v, v) for v in frame["status"]],
+            "By": frame["imported_by"].fillna(""),
+        }
+    )
