@@ -121,351 +121,350 @@ if loaded is not None:
         st.session_state["tender.pending_name"] = loaded_name
         st.rerun()
 
-set_up_tab, score_tab, moderate_tab, results_tab, audit_tab = st.tabs(["Set up", "Score", "Moderate", "Results", "Audit"])
+set_up_tab, score_tab, moderate_tab, results_tab, audit_tab = st.tabs(
+    ["Set up", "Score", "Moderate", "Results", "Audit"], key="tender.tab", bind="query-params"
+)
 
 # ---------------------------------------------------------------- set up
 
 with set_up_tab:
-    st.subheader("Criteria and weights")
-    frame = tender_ui.criteria_frame(setup)
-    show_chart(
-        tender_ui.weights_chart(frame[frame["Type"] != "pass fail"]),
-        title="Published weights",
-        description="Bar chart of each criterion's share of the 100 points: "
-        + "; ".join(f"{r['Criterion']} {r['Weight (%)']:g}%" for _, r in frame.iterrows() if r["Type"] != "pass fail")
-        + ". Pass/fail gates carry no points.",
-        table=frame,
-        key="tender.weights",
-    )
-    st.markdown("**Publication check**")
-    checks = pd.DataFrame(tender.publication_check(setup)).rename(columns={"check": "Check", "ok": "Passed", "detail": "Detail"})
-    checks["Passed"] = checks["Passed"].map({True: "Yes", False: "No – review"})
-    st.dataframe(checks, hide_index=True, width="stretch", key="tender.publication_check")
-
-    with st.expander("Change the criteria" + (" (locked: a reason is needed)" if record.locked else "")):
-        st.caption(
-            "Types: quality, price, social_value, pass_fail. Price methods: lowest_price_ratio, "
-            "linear_deduction, budget_linear (needs floor price and budget). Save to apply."
+    if set_up_tab.open:  # only the chosen tab runs
+        st.subheader("Criteria and weights")
+        frame = tender_ui.criteria_frame(setup)
+        show_chart(
+            tender_ui.weights_chart(frame[frame["Type"] != "pass fail"]),
+            title="Published weights",
+            description="Bar chart of each criterion's share of the 100 points: "
+            + "; ".join(f"{r['Criterion']} {r['Weight (%)']:g}%" for _, r in frame.iterrows() if r["Type"] != "pass fail")
+            + ". Pass/fail gates carry no points.",
+            table=frame,
+            key="tender.weights",
         )
-        editable = pd.DataFrame([
-            {"id": c.id, "name": c.name, "type": c.type, "weight": c.weight,
-             "max_score": c.max_score if c.type in ("quality", "social_value") else None,
-             "min_score": c.min_score, "method": c.method, "floor_price": c.floor_price, "budget": c.budget}
-            for c in setup.criteria
-        ])
-        edited = st.data_editor(
-            editable, num_rows="dynamic", hide_index=True, width="stretch", key="tender.criteria_editor",
-            column_config={
-                "type": st.column_config.SelectboxColumn("type", options=list(tender.CRITERION_TYPES), required=True),
-                "method": st.column_config.SelectboxColumn("method", options=list(tender.PRICE_METHODS)),
-                "floor_price": money_column_config("floor price (£)"),
-                "budget": money_column_config("budget (£)"),
-            },
-        )
-        criteria_reason = st.text_input("Reason for the change", key="tender.criteria_reason") if record.locked else ""
-        if st.button("Save criteria", key="tender.save_criteria"):
-            proxies = {c.id: dict(c.proxies) for c in setup.criteria if c.proxies}
-            new_criteria = []
-            for row in edited.to_dict(orient="records"):
-                item = {k: v for k, v in row.items() if v is not None and not (isinstance(v, float) and pd.isna(v)) and v != ""}
-                if item.get("type") not in ("quality", "social_value"):
-                    item.pop("max_score", None)
-                if item.get("type") != "price":
-                    for key in ("method", "floor_price", "budget"):
-                        item.pop(key, None)
-                if item.get("id") in proxies and item.get("type") == "social_value":
-                    item["proxies"] = proxies[item["id"]]
-                new_criteria.append(item)
-            run_write(lambda db: tender_records.update_criteria(db, record.id, new_criteria, who=who, reason=criteria_reason), "Criteria saved.")
-            st.rerun()
+        st.markdown("**Publication check**")
+        checks = pd.DataFrame(tender.publication_check(setup)).rename(columns={"check": "Check", "ok": "Passed", "detail": "Detail"})
+        checks["Passed"] = checks["Passed"].map({True: "Yes", False: "No – review"})
+        st.dataframe(checks, hide_index=True, width="stretch", key="tender.publication_check")
 
-    social = [c for c in setup.criteria if c.type == "social_value"]
-    if social:
-        with st.expander("Social value proxies (your own values)"):
-            st.write(
-                "Score social value from what each bidder commits (for example jobs, volunteer hours), valued "
-                "with your own proxy values in pounds per unit. Proxy tables such as the National TOMs are "
-                "licensed, so none is supplied: load the values your council is licensed to use."
+        with st.expander("Change the criteria" + (" (locked: a reason is needed)" if record.locked else "")):
+            st.caption(
+                "Types: quality, price, social_value, pass_fail. Price methods: lowest_price_ratio, "
+                "linear_deduction, budget_linear (needs floor price and budget). Save to apply."
             )
-            target = social[0]
-            if target.proxies:
-                st.dataframe(
-                    pd.DataFrame({"Measure": list(target.proxies), "Value per unit (£)": list(target.proxies.values())}),
-                    hide_index=True, key="tender.proxies_table",
-                    column_config={"Value per unit (£)": money_column_config("Value per unit (£)")},
+            editable = pd.DataFrame([
+                {"id": c.id, "name": c.name, "type": c.type, "weight": c.weight,
+                 "max_score": c.max_score if c.type in ("quality", "social_value") else None,
+                 "min_score": c.min_score, "method": c.method, "floor_price": c.floor_price, "budget": c.budget}
+                for c in setup.criteria
+            ])
+            edited = st.data_editor(
+                editable, num_rows="dynamic", hide_index=True, width="stretch", key="tender.criteria_editor",
+                column_config={
+                    "type": st.column_config.SelectboxColumn("type", options=list(tender.CRITERION_TYPES), required=True),
+                    "method": st.column_config.SelectboxColumn("method", options=list(tender.PRICE_METHODS)),
+                    "floor_price": money_column_config("floor price (£)"),
+                    "budget": money_column_config("budget (£)"),
+                },
+            )
+            criteria_reason = st.text_input("Reason for the change", key="tender.criteria_reason") if record.locked else ""
+            if st.button("Save criteria", key="tender.save_criteria"):
+                proxies = {c.id: dict(c.proxies) for c in setup.criteria if c.proxies}
+                new_criteria = []
+                for row in edited.to_dict(orient="records"):
+                    item = {k: v for k, v in row.items() if v is not None and not (isinstance(v, float) and pd.isna(v)) and v != ""}
+                    if item.get("type") not in ("quality", "social_value"):
+                        item.pop("max_score", None)
+                    if item.get("type") != "price":
+                        for key in ("method", "floor_price", "budget"):
+                            item.pop(key, None)
+                    if item.get("id") in proxies and item.get("type") == "social_value":
+                        item["proxies"] = proxies[item["id"]]
+                    new_criteria.append(item)
+                run_write(lambda db: tender_records.update_criteria(db, record.id, new_criteria, who=who, reason=criteria_reason), "Criteria saved.")
+                st.rerun()
+
+        social = [c for c in setup.criteria if c.type == "social_value"]
+        if social:
+            with st.expander("Social value proxies (your own values)"):
+                st.write(
+                    "Score social value from what each bidder commits (for example jobs, volunteer hours), valued "
+                    "with your own proxy values in pounds per unit. Proxy tables such as the National TOMs are "
+                    "licensed, so none is supplied: load the values your council is licensed to use."
                 )
-            proxy_file = st.file_uploader(
-                "Proxy values (CSV with columns 'measure' and 'value', up to 1 MB)", type=["csv"],
-                key="tender.proxy_upload", max_upload_size=1,
-            )
-            proxy_reason = st.text_input("Reason for the change", key="tender.proxy_reason") if record.locked else ""
-            if proxy_file is not None and st.button("Use these proxy values", key="tender.use_proxies"):
-                try:
-                    values = tender.proxies_from_csv(proxy_file.getvalue(), source=proxy_file.name)
-                except ScenarioError as error:
-                    st.error(str(error))
-                else:
-                    new_criteria = [
-                        {**c, "proxies": values} if c.get("id") == target.id else c for c in record.setup["criteria"]
-                    ]
-                    for item in new_criteria:
-                        if item.get("id") == target.id:
-                            for key in ("max_score", "min_score", "descriptors"):
-                                item.pop(key, None)
-                    run_write(lambda db: tender_records.update_criteria(db, record.id, new_criteria, who=who, reason=proxy_reason),
-                              f"{len(values)} proxy values loaded for {target.name}.")
-                    st.rerun()
+                target = social[0]
+                if target.proxies:
+                    st.dataframe(
+                        pd.DataFrame({"Measure": list(target.proxies), "Value per unit (£)": list(target.proxies.values())}),
+                        hide_index=True, key="tender.proxies_table",
+                        column_config={"Value per unit (£)": money_column_config("Value per unit (£)")},
+                    )
+                proxy_file = st.file_uploader(
+                    "Proxy values (CSV with columns 'measure' and 'value', up to 1 MB)", type=["csv"],
+                    key="tender.proxy_upload", max_upload_size=1,
+                )
+                proxy_reason = st.text_input("Reason for the change", key="tender.proxy_reason") if record.locked else ""
+                if proxy_file is not None and st.button("Use these proxy values", key="tender.use_proxies"):
+                    try:
+                        values = tender.proxies_from_csv(proxy_file.getvalue(), source=proxy_file.name)
+                    except ScenarioError as error:
+                        st.error(str(error))
+                    else:
+                        new_criteria = [
+                            {**c, "proxies": values} if c.get("id") == target.id else c for c in record.setup["criteria"]
+                        ]
+                        for item in new_criteria:
+                            if item.get("id") == target.id:
+                                for key in ("max_score", "min_score", "descriptors"):
+                                    item.pop(key, None)
+                        run_write(lambda db: tender_records.update_criteria(db, record.id, new_criteria, who=who, reason=proxy_reason),
+                                  f"{len(values)} proxy values loaded for {target.name}.")
+                        st.rerun()
 
-    st.subheader("Bids")
-    gates = [c for c in setup.criteria if c.type == "pass_fail"]
-    proxy_criteria = [c for c in setup.criteria if c.proxies]
-    if setup.bids:
-        bid_rows = []
-        for bid in setup.bids:
-            row = {"Bidder": bid.bidder, "Price (£)": bid.price}
-            for gate in gates:
-                row[gate.name] = "Pass" if bid.scores[gate.id].value else "Fail"
-            for criterion in proxy_criteria:
-                row[f"{criterion.name} (£)"] = bid.scores[criterion.id].value
-            row["Low price explanation"] = bid.low_price_explanation
-            bid_rows.append(row)
-        money_columns = ["Price (£)"] + [f"{c.name} (£)" for c in proxy_criteria]
-        st.dataframe(pd.DataFrame(bid_rows), hide_index=True, width="stretch", key="tender.bids_table",
-                     column_config={c: money_column_config(c) for c in money_columns})
-    else:
-        st.caption("No bids yet.")
-    with st.form("tender.bid_form", clear_on_submit=True):
-        st.markdown("**Add a bid, or change one (same bidder name)**")
-        bidder = st.text_input("Bidder", key="tender.bid_bidder")
-        price = st.number_input("Price (£)", min_value=0.0, step=1000.0, format="%.2f", key="tender.bid_price")
-        gate_results = {g.id: st.radio(g.name, ["Pass", "Fail"], horizontal=True, key=f"tender.bid_gate.{g.id}") for g in gates}
-        quantities = {
-            c.id: {m: st.number_input(f"{c.name}: {m} (committed quantity)", min_value=0.0, key=f"tender.bid_qty.{c.id}.{m}")
-                   for m in c.proxies}
-            for c in proxy_criteria
-        }
-        bid_reason = st.text_input("Reason (needed to change a bid once scoring has started)", key="tender.bid_reason")
-        add = st.form_submit_button("Save bid")
-    if add:
-        new_bid = {
-            "bidder": bidder,
-            "price": price,
-            "scores": {**{g: r.lower() for g, r in gate_results.items()}, **{c: {"quantities": q} for c, q in quantities.items()}},
-        }
-        if run_write(lambda db: tender_records.save_bid(db, record.id, new_bid, who=who, reason=bid_reason), f"Saved the bid from {bidder.strip()}."):
-            st.rerun()
+        st.subheader("Bids")
+        gates = [c for c in setup.criteria if c.type == "pass_fail"]
+        proxy_criteria = [c for c in setup.criteria if c.proxies]
+        if setup.bids:
+            bid_rows = []
+            for bid in setup.bids:
+                row = {"Bidder": bid.bidder, "Price (£)": bid.price}
+                for gate in gates:
+                    row[gate.name] = "Pass" if bid.scores[gate.id].value else "Fail"
+                for criterion in proxy_criteria:
+                    row[f"{criterion.name} (£)"] = bid.scores[criterion.id].value
+                row["Low price explanation"] = bid.low_price_explanation
+                bid_rows.append(row)
+            money_columns = ["Price (£)"] + [f"{c.name} (£)" for c in proxy_criteria]
+            st.dataframe(pd.DataFrame(bid_rows), hide_index=True, width="stretch", key="tender.bids_table",
+                         column_config={c: money_column_config(c) for c in money_columns})
+        else:
+            st.caption("No bids yet.")
+        with st.form("tender.bid_form", clear_on_submit=True):
+            st.markdown("**Add a bid, or change one (same bidder name)**")
+            bidder = st.text_input("Bidder", key="tender.bid_bidder")
+            price = st.number_input("Price (£)", min_value=0.0, step=1000.0, format="%.2f", key="tender.bid_price")
+            gate_results = {g.id: st.radio(g.name, ["Pass", "Fail"], horizontal=True, key=f"tender.bid_gate.{g.id}") for g in gates}
+            quantities = {
+                c.id: {m: st.number_input(f"{c.name}: {m} (committed quantity)", min_value=0.0, key=f"tender.bid_qty.{c.id}.{m}")
+                       for m in c.proxies}
+                for c in proxy_criteria
+            }
+            bid_reason = st.text_input("Reason (needed to change a bid once scoring has started)", key="tender.bid_reason")
+            add = st.form_submit_button("Save bid")
+        if add:
+            new_bid = {
+                "bidder": bidder,
+                "price": price,
+                "scores": {**{g: r.lower() for g, r in gate_results.items()}, **{c: {"quantities": q} for c, q in quantities.items()}},
+            }
+            if run_write(lambda db: tender_records.save_bid(db, record.id, new_bid, who=who, reason=bid_reason), f"Saved the bid from {bidder.strip()}."):
+                st.rerun()
 
 # ---------------------------------------------------------------- score
 
 judged = [c for c in setup.criteria if c.is_judged]
 with score_tab:
-    st.subheader("Score the bids (independently)")
-    st.write(
-        "Score each bid on your own before moderation, with a written reason for every score. You see only "
-        "your own scores here. A reason that only repeats the descriptor ('good') will be flagged."
-    )
-    if not setup.bids or not judged:
-        st.caption("Add bids (and criteria scored by evaluators) under Set up first.")
-    elif not who.strip():
-        st.warning("Enter your name at the top of the page: it is recorded as the evaluator.")
-    else:
-        score_bidder = st.selectbox("Bid to score", [b.bidder for b in setup.bids], key="tender.score_bidder")
-        mine = scores[(scores["evaluator"] == who.strip()) & (scores["bidder"] == score_bidder)].set_index("criterion")
-        bidder_index = [b.bidder for b in setup.bids].index(score_bidder)
-        with st.form(f"tender.score_form.{bidder_index}"):
-            entries = {}
-            for criterion in judged:
-                options = tender_ui.score_options(criterion)
-                current = mine["score"].get(criterion.id)
-                score_value = st.selectbox(
-                    f"{criterion.name}: score (0 to {criterion.max_score:g})", options,
-                    index=options.index(current) if current in options else None,
-                    format_func=lambda s, c=criterion: tender_ui.score_label(c, s),
-                    key=f"tender.score.{bidder_index}.{criterion.id}", placeholder="Choose a score",
-                )
-                reason = st.text_area(
-                    f"{criterion.name}: reason", value=mine["reason"].get(criterion.id, ""),
-                    key=f"tender.reason.{bidder_index}.{criterion.id}", height=80,
-                )
-                entries[criterion.id] = (score_value, reason)
-            submitted = st.form_submit_button("Save my scores", type="primary")
-        if submitted:
-            weak = []
-
-            def save_scores(db):
-                weak.extend(tender_records.record_scores(db, record.id, score_bidder, entries, evaluator=who, who=who))
-
-            if run_write(save_scores, f"Saved your scores for {score_bidder}."):
-                if weak:
-                    st.session_state["tender.flash"] += (
-                        " Flagged: the reason for " + ", ".join(weak) + " only repeats the descriptor; say what in the bid earned the score."
+    if score_tab.open:  # only the chosen tab runs
+        st.subheader("Score the bids (independently)")
+        st.write(
+            "Score each bid on your own before moderation, with a written reason for every score. You see only "
+            "your own scores here. A reason that only repeats the descriptor ('good') will be flagged."
+        )
+        if not setup.bids or not judged:
+            st.caption("Add bids (and criteria scored by evaluators) under Set up first.")
+        elif not who.strip():
+            st.warning("Enter your name at the top of the page: it is recorded as the evaluator.")
+        else:
+            score_bidder = st.selectbox("Bid to score", [b.bidder for b in setup.bids], key="tender.score_bidder")
+            mine = scores[(scores["evaluator"] == who.strip()) & (scores["bidder"] == score_bidder)].set_index("criterion")
+            bidder_index = [b.bidder for b in setup.bids].index(score_bidder)
+            with st.form(f"tender.score_form.{bidder_index}"):
+                entries = {}
+                for criterion in judged:
+                    options = tender_ui.score_options(criterion)
+                    current = mine["score"].get(criterion.id)
+                    score_value = st.selectbox(
+                        f"{criterion.name}: score (0 to {criterion.max_score:g})", options,
+                        index=options.index(current) if current in options else None,
+                        format_func=lambda s, c=criterion: tender_ui.score_label(c, s),
+                        key=f"tender.score.{bidder_index}.{criterion.id}", placeholder="Choose a score",
                     )
-                st.rerun()
-        mine_all = scores[scores["evaluator"] == who.strip()]
-        if not mine_all.empty:
-            st.markdown("**Your scores so far**")
-            shown = mine_all.assign(
-                criterion=mine_all["criterion"].map(lambda c: criteria_by_id[c].name if c in criteria_by_id else c),
-                flag=[("Only repeats the descriptor" if tender.reason_repeats_descriptor(r, criteria_by_id[c].descriptors) else "")
-                      if c in criteria_by_id else "" for c, r in zip(mine_all["criterion"], mine_all["reason"])],
-                scored_at=mine_all["scored_at"].map(uk_datetime),
-            ).rename(columns={"bidder": "Bidder", "criterion": "Criterion", "score": "Score", "reason": "Reason", "flag": "Flag", "scored_at": "Scored"})
-            st.dataframe(shown.drop(columns=["evaluator"]), hide_index=True, width="stretch", key="tender.my_scores")
+                    reason = st.text_area(
+                        f"{criterion.name}: reason", value=mine["reason"].get(criterion.id, ""),
+                        key=f"tender.reason.{bidder_index}.{criterion.id}", height=80,
+                    )
+                    entries[criterion.id] = (score_value, reason)
+                submitted = st.form_submit_button("Save my scores", type="primary")
+            if submitted:
+                weak = []
+
+                def save_scores(db):
+                    weak.extend(tender_records.record_scores(db, record.id, score_bidder, entries, evaluator=who, who=who))
+
+                if run_write(save_scores, f"Saved your scores for {score_bidder}."):
+                    if weak:
+                        st.session_state["tender.flash"] += (
+                            " Flagged: the reason for " + ", ".join(weak) + " only repeats the descriptor; say what in the bid earned the score."
+                        )
+                    st.rerun()
+            mine_all = scores[scores["evaluator"] == who.strip()]
+            if not mine_all.empty:
+                st.markdown("**Your scores so far**")
+                shown = mine_all.assign(
+                    criterion=mine_all["criterion"].map(lambda c: criteria_by_id[c].name if c in criteria_by_id else c),
+                    flag=[("Only repeats the descriptor" if tender.reason_repeats_descriptor(r, criteria_by_id[c].descriptors) else "")
+                          if c in criteria_by_id else "" for c, r in zip(mine_all["criterion"], mine_all["reason"])],
+                    scored_at=mine_all["scored_at"].map(uk_datetime),
+                ).rename(columns={"bidder": "Bidder", "criterion": "Criterion", "score": "Score", "reason": "Reason", "flag": "Flag", "scored_at": "Scored"})
+                st.dataframe(shown.drop(columns=["evaluator"]), hide_index=True, width="stretch", key="tender.my_scores")
 
 # ---------------------------------------------------------------- moderate
 
 with moderate_tab:
-    st.subheader("Moderation")
-    if moderation.empty:
-        st.caption("Nothing to moderate yet.")
-    else:
-        disagreements = int(moderation["disagreement"].sum())
-        waiting = int(moderation["agreed_score"].isna().sum())
-        st.write(
-            f"{len(moderation)} scores to agree; {waiting} still without an agreed score; "
-            f"{disagreements} where evaluators are 2 points or more apart (discuss these first)."
-        )
-        view = pd.DataFrame({
-            "Bidder": moderation["bidder"],
-            "Criterion": moderation["criterion_name"],
-            "Evaluators' scores": moderation["scores"].fillna("none yet"),
-            "Spread": moderation["spread"],
-            "Disagreement": moderation["disagreement"].map({True: "Yes: 2 points or more", False: ""}),
-            "Agreed score": moderation["agreed_score"],
-            "Agreed reason": moderation["agreed_reason"].fillna(""),
-        })
-        st.dataframe(
-            view.style.apply(lambda row: ["background-color: #fce8d8" if row["Disagreement"] else "" for _ in row], axis=1),
-            hide_index=True, width="stretch", key="tender.moderation_table",
-        )
-        pairs = list(zip(moderation["bidder"], moderation["criterion"]))
-        pair = st.selectbox(
-            "Bid and criterion to agree", pairs, format_func=lambda p: f"{p[0]} – {criteria_by_id[p[1]].name}", key="tender.moderate_pair"
-        )
-        criterion = criteria_by_id[pair[1]]
-        with st.form("tender.moderate_form"):
-            agreed = st.selectbox("Agreed score", tender_ui.score_options(criterion), format_func=lambda s: tender_ui.score_label(criterion, s),
-                                  key=f"tender.moderate_score.{pairs.index(pair)}", index=None, placeholder="Choose a score")
-            agreed_reason = st.text_area("Reason for the agreed score", key="tender.moderate_reason", height=80)
-            moderate = st.form_submit_button("Record agreed score", type="primary")
-        if moderate:
-            weak_flag = []
+    if moderate_tab.open:  # only the chosen tab runs
+        st.subheader("Moderation")
+        if moderation.empty:
+            st.caption("Nothing to moderate yet.")
+        else:
+            disagreements = int(moderation["disagreement"].sum())
+            waiting = int(moderation["agreed_score"].isna().sum())
+            st.write(
+                f"{len(moderation)} scores to agree; {waiting} still without an agreed score; "
+                f"{disagreements} where evaluators are 2 points or more apart (discuss these first)."
+            )
+            view = tender_ui.moderation_view(moderation)
+            st.dataframe(
+                view.style.apply(lambda row: ["background-color: #fce8d8" if row["Disagreement"] else "" for _ in row], axis=1),
+                hide_index=True, width="stretch", key="tender.moderation_table",
+            )
+            pairs = list(zip(moderation["bidder"], moderation["criterion"]))
+            pair = st.selectbox(
+                "Bid and criterion to agree", pairs, format_func=lambda p: f"{p[0]} – {criteria_by_id[p[1]].name}", key="tender.moderate_pair"
+            )
+            criterion = criteria_by_id[pair[1]]
+            with st.form("tender.moderate_form"):
+                agreed = st.selectbox("Agreed score", tender_ui.score_options(criterion), format_func=lambda s: tender_ui.score_label(criterion, s),
+                                      key=f"tender.moderate_score.{pairs.index(pair)}", index=None, placeholder="Choose a score")
+                agreed_reason = st.text_area("Reason for the agreed score", key="tender.moderate_reason", height=80)
+                moderate = st.form_submit_button("Record agreed score", type="primary")
+            if moderate:
+                weak_flag = []
 
-            def save_moderation(db):
-                if agreed is None:
-                    raise ScenarioError("Choose the agreed score")
-                weak_flag.append(tender_records.record_moderation(db, record.id, pair[0], pair[1], score=agreed, reason=agreed_reason, who=who))
+                def save_moderation(db):
+                    if agreed is None:
+                        raise ScenarioError("Choose the agreed score")
+                    weak_flag.append(tender_records.record_moderation(db, record.id, pair[0], pair[1], score=agreed, reason=agreed_reason, who=who))
 
-            label = f"Recorded the agreed score for {pair[0]}, {criteria_by_id[pair[1]].name}."
-            if run_write(save_moderation, label):
-                if weak_flag and weak_flag[0]:
-                    st.session_state["tender.flash"] += " Flagged: the reason only repeats the descriptor; say what in the bid earned the score."
-                st.rerun()
+                label = f"Recorded the agreed score for {pair[0]}, {criteria_by_id[pair[1]].name}."
+                if run_write(save_moderation, label):
+                    if weak_flag and weak_flag[0]:
+                        st.session_state["tender.flash"] += " Flagged: the reason only repeats the descriptor; say what in the bid earned the score."
+                    st.rerun()
 
 # ---------------------------------------------------------------- results
 
 with results_tab:
-    st.subheader("Results")
-    evaluation = None
-    waiting = int(moderation["agreed_score"].isna().sum()) if not moderation.empty else 0
-    if not setup.bids:
-        st.caption("Add bids under Set up first.")
-    elif waiting:
-        st.info(f"{waiting} scores still need an agreed (moderated) score before the result can be worked out.")
-    else:
-        try:
-            evaluation = tender.evaluate(tender.parse_scenario(body))
-        except ScenarioError as error:
-            st.error(str(error))
-    if evaluation is not None:
-        scenario = evaluation.scenario
-        if evaluation.winner:
-            st.success(f"Most advantageous tender: **{evaluation.winner}**", icon=":material/emoji_events:")
+    if results_tab.open:  # only the chosen tab runs
+        st.subheader("Results")
+        evaluation = None
+        waiting = int(moderation["agreed_score"].isna().sum()) if not moderation.empty else 0
+        if not setup.bids:
+            st.caption("Add bids under Set up first.")
+        elif waiting:
+            st.info(f"{waiting} scores still need an agreed (moderated) score before the result can be worked out.")
         else:
-            st.error("Every bid was disqualified.")
-        for flag in evaluation.flags:
-            (st.warning if flag["needs_action"] else st.info)(flag["message"])
-            if flag["kind"] == "abnormally_low_price":
-                with st.form(f"tender.explanation_form.{flag['bidder']}"):
-                    explanation = st.text_area(
-                        f"{flag['bidder']}'s explanation of the price", value=flag["explanation"] or "",
-                        key=f"tender.explanation.{flag['bidder']}", height=80,
-                    )
-                    if st.form_submit_button("Record the explanation"):
-                        if run_write(lambda db, b=flag["bidder"], e=explanation: tender_records.record_explanation(db, record.id, b, e, who=who),
-                                     f"Recorded {flag['bidder']}'s explanation."):
-                            st.rerun()
+            try:
+                evaluation = tender.evaluate(tender.parse_scenario(body))
+            except ScenarioError as error:
+                st.error(str(error))
+        if evaluation is not None:
+            scenario = evaluation.scenario
+            if evaluation.winner:
+                st.success(f"Most advantageous tender: **{evaluation.winner}**", icon=":material/emoji_events:")
+            else:
+                st.error("Every bid was disqualified.")
+            for flag in evaluation.flags:
+                (st.warning if flag["needs_action"] else st.info)(flag["message"])
+                if flag["kind"] == "abnormally_low_price":
+                    with st.form(f"tender.explanation_form.{flag['bidder']}"):
+                        explanation = st.text_area(
+                            f"{flag['bidder']}'s explanation of the price", value=flag["explanation"] or "",
+                            key=f"tender.explanation.{flag['bidder']}", height=80,
+                        )
+                        if st.form_submit_button("Record the explanation"):
+                            if run_write(lambda db, b=flag["bidder"], e=explanation: tender_records.record_explanation(db, record.id, b, e, who=who),
+                                         f"Recorded {flag['bidder']}'s explanation."):
+                                st.rerun()
 
-        ranking = tender.ranking_frame(evaluation)
-        st.dataframe(tender.as_text(ranking), hide_index=True, width="stretch", key="tender.ranking")
+            ranking = tender.ranking_frame(evaluation)
+            st.dataframe(tender.as_text(ranking), hide_index=True, width="stretch", key="tender.ranking")
 
-        criteria_names = [c.name for c in scenario.weighted]
-        ranked_bidders = [r.bidder for r in evaluation.ranked]
-        points = tender.points_frame(evaluation)
-        if not points.empty:
-            show_chart(
-                tender_ui.points_chart(points, criteria_names, ranked_bidders),
-                title="Points by criterion for each bidder",
-                description="Stacked bar chart of each qualifying bidder's points out of 100, split by criterion: "
-                + "; ".join(f"{r.bidder} {r.total:.2f}" for r in evaluation.ranked) + ".",
-                table=points, key="tender.points",
-            )
+            criteria_names = [c.name for c in scenario.weighted]
+            ranked_bidders = [r.bidder for r in evaluation.ranked]
+            points = tender.points_frame(evaluation)
+            if not points.empty:
+                show_chart(
+                    tender_ui.points_chart(points, criteria_names, ranked_bidders),
+                    title="Points by criterion for each bidder",
+                    description="Stacked bar chart of each qualifying bidder's points out of 100, split by criterion: "
+                    + "; ".join(f"{r.bidder} {r.total:.2f}" for r in evaluation.ranked) + ".",
+                    table=points, key="tender.points",
+                )
 
-        if len(evaluation.qualifying) > 1:
-            st.markdown("**Sensitivity: would another weighting change the winner?**")
-            points_table = pd.DataFrame([
-                {"Criterion": p.criterion_name, "Weight now (%)": round(p.current_weight, 2), "Where the winner changes": p.summary}
-                for p in tender.tipping_points(evaluation)
-            ])
-            st.dataframe(points_table, hide_index=True, width="stretch", key="tender.tipping_table")
-            sensitivity_name = st.selectbox("Criterion to vary", criteria_names, key="tender.sensitivity_criterion")
-            sensitivity_id = scenario.weighted[criteria_names.index(sensitivity_name)].id
-            point = tender.tipping_point(evaluation, sensitivity_id)
-            show_chart(
-                tender_ui.sensitivity_chart(tender.sensitivity_frame(evaluation, sensitivity_id), point, ranked_bidders),
-                title=f"Total points as the weight of {sensitivity_name} changes",
-                description=f"Line chart of each bidder's total as {sensitivity_name}'s weight goes from 0% to 100%, "
-                f"the other weights rescaled in proportion. Now {point.current_weight:.1f}%. {point.summary}.",
-                table=tender.sensitivity_frame(evaluation, sensitivity_id), key="tender.sensitivity",
-            )
+            if len(evaluation.qualifying) > 1:
+                st.markdown("**Sensitivity: would another weighting change the winner?**")
+                points_table = pd.DataFrame([
+                    {"Criterion": p.criterion_name, "Weight now (%)": round(p.current_weight, 2), "Where the winner changes": p.summary}
+                    for p in tender.tipping_points(evaluation)
+                ])
+                st.dataframe(points_table, hide_index=True, width="stretch", key="tender.tipping_table")
+                sensitivity_name = st.selectbox("Criterion to vary", criteria_names, key="tender.sensitivity_criterion")
+                sensitivity_id = scenario.weighted[criteria_names.index(sensitivity_name)].id
+                point = tender.tipping_point(evaluation, sensitivity_id)
+                show_chart(
+                    tender_ui.sensitivity_chart(tender.sensitivity_frame(evaluation, sensitivity_id), point, ranked_bidders),
+                    title=f"Total points as the weight of {sensitivity_name} changes",
+                    description=f"Line chart of each bidder's total as {sensitivity_name}'s weight goes from 0% to 100%, "
+                    f"the other weights rescaled in proportion. Now {point.current_weight:.1f}%. {point.summary}.",
+                    table=tender.sensitivity_frame(evaluation, sensitivity_id), key="tender.sensitivity",
+                )
 
+                left, right = st.columns(2)
+                spread = left.slider("How far each weight might vary (±%)", 0, 50, int(round(scenario.weight_spread * 100)), step=5, key="tender.spread")
+                draws = right.select_slider("Simulations", [1_000, 10_000, 100_000], value=10_000, key="tender.draws", format_func=lambda n: f"{n:,}")
+                probabilities = tender.win_probabilities(evaluation, draws=draws, spread=spread / 100)
+                probability_table = pd.DataFrame({"Bidder": list(probabilities), "Probability of winning": list(probabilities.values())})
+                show_chart(
+                    tender_ui.probability_chart(probability_table),
+                    title="Probability of winning if the weights were uncertain",
+                    description=f"Bar chart from {draws:,} random weightings, each weight varied by up to ±{spread}%: "
+                    + "; ".join(f"{b} {percent(p)}" for b, p in probabilities.items()) + ".",
+                    table=probability_table, key="tender.probabilities",
+                    table_column_config={"Probability of winning": st.column_config.NumberColumn(format="percent")},
+                )
+            else:
+                probabilities = {}
+
+            comparison = tender.price_method_comparison(scenario)
+            if not comparison.empty:
+                st.markdown("**The ranking under each price method**")
+                st.caption("The same bids and quality scores, with price scored each way. Budget linear needs a floor price and a budget.")
+                st.dataframe(tender.as_text(comparison), hide_index=True, width="stretch", key="tender.price_methods")
+
+            st.markdown("**Assessment summary**")
+            stem = "".join(ch if ch.isalnum() else "-" for ch in record.name.lower()).strip("-")[:60] or "tender"
             left, right = st.columns(2)
-            spread = left.slider("How far each weight might vary (±%)", 0, 50, int(round(scenario.weight_spread * 100)), step=5, key="tender.spread")
-            draws = right.select_slider("Simulations", [1_000, 10_000, 100_000], value=10_000, key="tender.draws", format_func=lambda n: f"{n:,}")
-            probabilities = tender.win_probabilities(evaluation, draws=draws, spread=spread / 100)
-            probability_table = pd.DataFrame({"Bidder": list(probabilities), "Probability of winning": list(probabilities.values())})
-            show_chart(
-                tender_ui.probability_chart(probability_table),
-                title="Probability of winning if the weights were uncertain",
-                description=f"Bar chart from {draws:,} random weightings, each weight varied by up to ±{spread}%: "
-                + "; ".join(f"{b} {percent(p)}" for b, p in probabilities.items()) + ".",
-                table=probability_table, key="tender.probabilities",
-                table_column_config={"Probability of winning": st.column_config.NumberColumn(format="percent")},
+            left.download_button(
+                "Download assessment summary (Excel)", data=tender.assessment_xlsx(evaluation, probabilities),
+                file_name=f"{stem}-assessment.xlsx", mime=XLSX_MIME, key="tender.download_xlsx", width="stretch",
             )
-        else:
-            probabilities = {}
-
-        comparison = tender.price_method_comparison(scenario)
-        if not comparison.empty:
-            st.markdown("**The ranking under each price method**")
-            st.caption("The same bids and quality scores, with price scored each way. Budget linear needs a floor price and a budget.")
-            st.dataframe(tender.as_text(comparison), hide_index=True, width="stretch", key="tender.price_methods")
-
-        st.markdown("**Assessment summary**")
-        stem = "".join(ch if ch.isalnum() else "-" for ch in record.name.lower()).strip("-")[:60] or "tender"
-        left, right = st.columns(2)
-        left.download_button(
-            "Download assessment summary (Excel)", data=tender.assessment_xlsx(evaluation, probabilities),
-            file_name=f"{stem}-assessment.xlsx", mime=XLSX_MIME, key="tender.download_xlsx", width="stretch",
-        )
-        right.download_button(
-            "Download printable summary (Markdown)", data=tender.assessment_markdown(evaluation).encode("utf-8"),
-            file_name=f"{stem}-assessment.md", mime="text/markdown", key="tender.download_md", width="stretch",
-        )
+            right.download_button(
+                "Download printable summary (Markdown)", data=tender.assessment_markdown(evaluation).encode("utf-8"),
+                file_name=f"{stem}-assessment.md", mime="text/markdown", key="tender.download_md", width="stretch",
+            )
 
 # ---------------------------------------------------------------- audit
 
 with audit_tab:
-    st.subheader("Audit log")
-    st.caption("Every change to this tender: who, when (UTC), what changed and why.")
-    st.dataframe(tender_ui.audit_frame(audit_entries), hide_index=True, width="stretch", key="tender.audit")
+    if audit_tab.open:  # only the chosen tab runs
+        st.subheader("Audit log")
+        st.caption("Every change to this tender: who, when (UTC), what changed and why.")
+        st.dataframe(tender_ui.audit_frame(audit_entries), hide_index=True, width="stretch", key="tender.audit")

@@ -97,6 +97,23 @@ def probability_chart(frame: pd.DataFrame) -> alt.Chart:
     ).properties(height=_bar_height(len(frame)))
 
 
+def _number_text(value) -> str:
+    return "" if pd.isna(value) else f"{value:g}"
+
+
+def moderation_view(moderation: pd.DataFrame) -> pd.DataFrame:
+    """The moderation table as the panel reads it (scores as typed, blanks for none yet)."""
+    return pd.DataFrame({
+        "Bidder": moderation["bidder"],
+        "Criterion": moderation["criterion_name"],
+        "Evaluators' scores": moderation["scores"].fillna("none yet"),
+        "Spread": moderation["spread"].map(_number_text),
+        "Disagreement": moderation["disagreement"].map({True: "Yes: 2 points or more", False: ""}),
+        "Agreed score": moderation["agreed_score"].map(_number_text),
+        "Agreed reason": moderation["agreed_reason"].fillna(""),
+    })
+
+
 def audit_frame(entries: list[dict]) -> pd.DataFrame:
     """The audit log as people read it: when, who, what, the change and the reason."""
     from models.formatting import uk_datetime

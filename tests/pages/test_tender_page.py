@@ -42,7 +42,7 @@ def test_new_tender_from_template(db_path):
 def test_example_results_and_flags(db_path):
     with store.opened(db_path) as db:
         tender_records.import_scenario(db, EXAMPLE, who="Test")
-    app = run_page("tender.py", {"tender.name": EXAMPLE["name"]})
+    app = run_page("tender.py", {"tender.name": EXAMPLE["name"], "tender.tab": "Results"})
     assert not app.exception, app.exception
     shown = texts(app)
     assert "Fictional worked example" in shown
@@ -60,7 +60,7 @@ def test_example_results_and_flags(db_path):
 def test_explanation_is_recorded(db_path):
     with store.opened(db_path) as db:
         tender_id = tender_records.import_scenario(db, EXAMPLE, who="Test")
-    app = run_page("tender.py", {"tender.name": EXAMPLE["name"]})
+    app = run_page("tender.py", {"tender.name": EXAMPLE["name"], "tender.tab": "Results"})
     app.text_input(key="tender.who").input("Sam Patel")
     bidder = "Northway Logistics Ltd (fictional)"
     app.text_area(key=f"tender.explanation.{bidder}").input("Fleet already owned; drivers salaried through another contract.")
@@ -81,7 +81,7 @@ def test_score_and_moderate_through_the_page(db_path):
             "Quality 60 / price 30 / social value 10"), "bids": []}, who="Officer")
         for bidder, price in (("Alpha Trust", 100_000), ("Beta CIC", 120_000)):
             tender_records.save_bid(db, tender_id, {"bidder": bidder, "price": price, "scores": {"insurance": "pass", "safeguarding": "pass"}}, who="Officer")
-    app = run_page("tender.py", {"tender.name": "Page scoring"})
+    app = run_page("tender.py", {"tender.name": "Page scoring", "tender.tab": "Score"})
     app.text_input(key="tender.who").input("Ann")
     app.run()
     app.selectbox(key="tender.score_bidder").select("Alpha Trust")
@@ -99,6 +99,9 @@ def test_score_and_moderate_through_the_page(db_path):
         scores = tender_records.evaluator_scores(db, tender_id)
     assert sorted(zip(scores["criterion"], scores["score"], scores["evaluator"])) == [("quality", 4.0, "Ann"), ("social_value", 2.0, "Ann")]
 
+    assert app.tabs[0].label == "Set up"
+    app.query_params["tender.tab"] = "Moderate"
+    app.run()
     app.selectbox(key="tender.moderate_pair").select(("Alpha Trust", "quality"))
     app.run()
     app.selectbox(key="tender.moderate_score.0").select(3.0)
@@ -109,4 +112,6 @@ def test_score_and_moderate_through_the_page(db_path):
     with store.opened(db_path) as db:
         agreed = tender_records.moderations(db, tender_id)
     assert agreed[["bidder", "criterion", "score"]].values.tolist() == [["Alpha Trust", "quality", 3.0]]
+    app.query_params["tender.tab"] = "Results"
+    app.run()
     assert "3 scores still need an agreed" in texts(app)
