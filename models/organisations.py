@@ -589,17 +589,23 @@ def _next_local_id(db: sqlite_utils.Database) -> str:
     return f"{LOCAL_ID_PREFIX}{(row[0] or 0) + 1:05d}"
 
 
-def _who(who: str) -> str:
+def _checked(form: dict, who: str, *, adding: bool) -> tuple[dict, str]:
+    """The form's clean values and the editor's name, or one DomainError listing every
+    problem (the name included)."""
     who = str(who or "").strip()
-    if not who:
-        raise DomainError("Your name: enter your name for the audit log", problems=["Your name: enter your name for the audit log"])
-    return who
+    problems = [] if who else ["Your name: enter your name for the change log"]
+    try:
+        clean = validate(form, adding=adding)
+    except DomainError as error:
+        problems = error.problems + problems
+    if problems:
+        raise DomainError("Please correct: " + "; ".join(problems), problems=problems)
+    return clean, who
 
 
 def add(db: sqlite_utils.Database, form: dict, *, who: str) -> str:
     """Add an organisation from a form (validated; audited). Returns its org-id."""
-    who = _who(who)
-    clean = validate(form, adding=True)
+    clean, who = _checked(form, who, adding=True)
     with store.transaction(db):
         if clean["org_id"] is None:
             clean["org_id"] = _next_local_id(db)
@@ -616,8 +622,7 @@ def add(db: sqlite_utils.Database, form: dict, *, who: str) -> str:
 def update(db: sqlite_utils.Database, org_id: str, form: dict, *, who: str, reason: str | None = None) -> dict:
     """Edit an organisation (validated; the fields that changed go in the audit log with
     their values before and after). Returns the changed fields' new values."""
-    who = _who(who)
-    clean = validate(form, adding=False)
+    clean, who = _checked(form, who, adding=False)
     with store.transaction(db):
         rows = list(db.query("SELECT * FROM organisations WHERE org_id = ?", [org_id]))
         if not rows:

@@ -1,6 +1,190 @@
-"""Find providers and overlap (placeholder until issue 4 lands: replace this file)."""
+"""Find providers and overlap: rank the organisations most likely able to deliver a
+service specification (with the words that matched), show how many could bid in each
+district and theme (market depth), and list organisations whose services overlap."""
 
 import streamlit as st
 
+from models import matching
+from models.errors import DomainError
+from ui import directory as directory_ui
+from ui.charts import show_chart
+from ui.data import data_version, database_path
+from ui.downloads import download_table
+
 st.title("Find providers and overlap")
-st.info("This tool is being built and is not available yet.")
+st.write(
+    "Commissioners: describe the service you want and see which organisations in the directory "
+    "look most able to deliver it, and why. Officers: see where organisations' services overlap, "
+    "to start conversations about working together."
+)
+
+db_path, version = database_path(), data_version()
+model = directory_ui.match_model(db_path, directory_ui.directory_version(db_path, version))
+options = directory_ui.filter_options(db_path, version)
+directory_ui.fictional_banner(bool(model.organisations["is_demo"].any()) if model.size else False)
+if not model.size:
+    st.info("The directory is empty. Import the Charity Commission register or add organisations first.")
+    st.stop()
+
+st.header("Who could deliver this service?")
+with st.form("providers.match_form"):
+    spec = st.text_area(
+        "Service specification",
+        key="providers.spec",
+        height=140,
+        max_chars=matching.MAX_SPEC_CHARACTERS,
+        placeholder="e.g. A befriending service for older people living alone, with a weekly luncheon club and transport.",
+        help="Paste the service description from the specification, or write a few sentences.",
+    )
+    first, second, third = st.columns(3)
+    district = first.selectbox("District", options["districts"], index=None, key="providers.district", placeholder="Any district")
+    theme = second.selectbox("Theme", options["themes"], index=None, key="providers.theme", placeholder="Any theme")
+    top = third.number_input("How many providers", min_value=1, max_value=100, value=10, step=1, key="providers.top")
+    if st.form_submit_button("Find providers", type="primary"):
+        st.session_state["providers.submitted"] = {"spec": spec, "district": district, "theme": theme, "top": int(top)}
+
+asked = st.session_state.get("providers.submitted")
+if asked:
+    try:
+        ranked = matching.match(model, asked["spec"], district=asked["district"], theme=asked["theme"], top=asked["top"])
+    except DomainError as error:
+        st.error(str(error))
+        ranked = None
+    if ranked is not None and ranked.empty:
+        st.warning("No organisation's description shares any words with this specification. Try plainer words, or remove the district or theme.")
+    elif ranked is not None:
+        where = " in " + asked["district"] if asked["district"] else ""
+        st.subheader(f"The {len(ranked)} organisations{where} most like the specification")
+        st.caption(
+            "Score: how alike the specification and the organisation's description and themes are, from 0 "
+            "(no words in common) to 1 (the same words in the same proportions). Matched words: the words "
+            "and phrases that contributed most. A high score means worth a conversation, not proof of capacity."
+        )
+        table = ranked.assign(
+            profile=["./organisation?org=" + o for o in ranked["org_id"]],
+            districts=[", ".join(d) for d in ranked["districts"]],
+            matched_terms=[", ".join(t) for t in ranked["matched_terms"]],
+            fictional=["Fictional" if d else "" for d in ranked["is_demo"]],
+        )[["rank", "name", "profile", "score", "matched_terms", "districts", "org_type", "fictional", "org_id"]]
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            key="providers.results",
+            column_config={
+                "rank": st.column_config.NumberColumn("Rank", width="small"),
+                "name": st.column_config.TextColumn("Name", width="medium"),
+                "profile": st.column_config.LinkColumn("Profile", display_text="Open profile"),
+                "score": st.column_config.ProgressColumn("Score", min_value=0.0, max_value=1.0, format="%.2f"),
+                "matched_terms": st.column_config.TextColumn("Matched words", width="large"),
+                "districts": "Districts served",
+                "org_type": "Type",
+                "fictional": "Demo data",
+                "org_id": "Identifier",
+            },
+        )
+        download_table(
+            table.drop(columns=["profile"]),
+            file_stem="provider-matches",
+            key="providers.download",
+            label="these matches",
+            notes=[f"Provider matches for: {asked['spec'][:500]}"]
+            + ([directory_ui.FICTIONAL_NOTE] if ranked["is_demo"].any() else []),
+        )
+
+        st.subheader("Market depth: how many providers could bid")
+        threshold = st.slider(
+            "Counts an organisation as a possible bidder when its score is at least",
+            min_value=0.02, max_value=0.6, value=matching.DEFAULT_BID_THRESHOLD, step=0.01, key="providers.bid_threshold",
+        )
+        depth = matching.market_depth(model, asked["spec"], threshold=threshold)
+        per_theme = depth[depth["theme"] != "All themes"]
+        totals = depth[depth["theme"] == "All themes"].set_index("district")["providers"]
+        columns = st.columns(len(totals))
+        for column, (name, count) in zip(columns, totals.items()):
+            column.metric(f"Could bid in {name}", f"{count:,}")
+        empty = [name for name, count in totals.items() if count == 0]
+        if empty:
+            st.error(
+                f"No organisation could bid in {', '.join(empty)}. The framework asks: if there is no market, "
+                "what steps are we taking to create one?"
+            )
+        elif totals.min() < 3:
+            st.warning("Fewer than three possible bidders in some districts: a thin market. Consider market development before tendering.")
+        show_chart(
+            directory_ui.depth_heatmap(per_theme, "providers", "Possible bidders"),
+            title="Possible bidders by district and Local Area Agreement theme",
+            description=(
+                f"Grid of possible bidders (score at least {threshold:.2f}) for the specification: "
+                + "; ".join(f"{name} {count}" for name, count in totals.items())
+                + " in all. Each cell counts those with that theme; an organisation can have several themes."
+            ),
+            table=depth.rename(columns={"district": "District", "theme": "Theme", "providers": "Possible bidders"}),
+            key="providers.depth",
+        )
+
+st.header("The directory's depth by theme and district")
+depth_all = directory_ui.directory_depth(db_path, version)
+show_chart(
+    directory_ui.depth_heatmap(depth_all, "organisations", "Organisations"),
+    title="Organisations by Local Area Agreement theme and district served",
+    description=(
+        "Grid counting the organisations in the directory that work on each Local Area Agreement theme in each "
+        f"district. The thinnest cell has {int(depth_all['organisations'].min())} and the fullest "
+        f"{int(depth_all['organisations'].max())}."
+    ),
+    table=depth_all.rename(columns={"district": "District", "theme": "Theme", "organisations": "Organisations"}),
+    key="providers.directory_depth",
+)
+
+st.header("Where services overlap")
+st.write(
+    "Pairs of organisations in the same district whose descriptions look alike, most alike first, with the words "
+    "they share. Linked pairs form a group: a possible starting point for collaboration or a consortium."
+)
+first, second, third = st.columns(3)
+overlap_district = first.selectbox("District", options["districts"], index=None, key="providers.overlap_district", placeholder="All districts")
+overlap_theme = second.selectbox("Theme", options["themes"], index=None, key="providers.overlap_theme", placeholder="Any theme")
+overlap_threshold = third.slider(
+    "Show pairs with a score of at least", min_value=0.2, max_value=0.95, value=matching.DEFAULT_OVERLAP_THRESHOLD,
+    step=0.05, key="providers.overlap_threshold",
+)
+try:
+    pairs = matching.overlap(model, district=overlap_district, theme=overlap_theme, threshold=overlap_threshold)
+except DomainError as error:
+    st.error(str(error))
+    st.stop()
+if pairs.empty:
+    st.info("No pairs this alike. Lower the score to see looser overlaps.")
+else:
+    groups = matching.clusters(pairs)
+    first, second = st.columns(2)
+    first.metric("Pairs that overlap", f"{len(pairs):,}")
+    second.metric("Groups of similar organisations", f"{len(groups):,}")
+    st.dataframe(
+        pairs.assign(shared_terms=[", ".join(t) for t in pairs["shared_terms"]]),
+        hide_index=True,
+        width="stretch",
+        key="providers.overlap_pairs",
+        column_config={
+            "district": "District", "org_id_a": "Identifier A", "name_a": "Organisation A", "org_id_b": "Identifier B",
+            "name_b": "Organisation B", "score": st.column_config.NumberColumn("Score", format="%.2f"),
+            "shared_terms": st.column_config.TextColumn("Shared words", width="large"), "cluster": "Group",
+        },
+    )
+    st.dataframe(
+        groups.assign(organisations=[", ".join(n) for n in groups["organisations"]]),
+        hide_index=True,
+        width="stretch",
+        key="providers.overlap_groups",
+        column_config={"district": "District", "cluster": "Group", "organisations": "Organisations", "size": "How many",
+                       "best_score": st.column_config.NumberColumn("Best score", format="%.2f")},
+    )
+    download_table(
+        pairs.assign(shared_terms=[", ".join(t) for t in pairs["shared_terms"]]),
+        file_stem="service-overlap",
+        key="providers.overlap_download",
+        label="overlapping pairs",
+        notes=[f"Service overlap, score at least {overlap_threshold:.2f}."]
+        + ([directory_ui.FICTIONAL_NOTE] if model.organisations["is_demo"].any() else []),
+    )

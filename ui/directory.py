@@ -1,0 +1,220 @@
+"""Cached directory readers, the fitted matching model, the fictional-data banner and the
+organisation form shared by the directory, profile and providers pages."""
+
+from __future__ import annotations
+
+import re
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from models import matching, organisations
+from models.errors import DomainError
+
+from .charts import PALETTE
+from .data import cached, data_changed, database
+from .format import uk_datetime
+
+PROFILE_PAGE = "pages/organisation.py"
+FICTIONAL_NOTE = "Includes fictional demonstration organisations (ids starting DEMO-): invented, not real bodies."
+
+
+@cached
+def directory_version(db_path: str, version: int) -> str:
+    with database() as db:
+        return organisations.directory_version(db)
+
+
+@cached
+def filter_options(db_path: str, version: int) -> dict[str, list[str]]:
+    with database() as db:
+        return organisations.filter_options(db)
+
+
+@cached
+def counts(db_path: str, version: int) -> dict[str, int]:
+    with database() as db:
+        return organisations.counts(db)
+
+
+@cached
+def demo_shown(db_path: str, version: int) -> bool:
+    with database() as db:
+        return organisations.demo_shown(db)
+
+
+@cached
+def search(db_path: str, version: int, directory_filter: organisations.DirectoryFilter, limit: int) -> organisations.SearchResult:
+    with database() as db:
+        return organisations.search(db, directory_filter, limit)
+
+
+@cached
+def profile(db_path: str, version: int, org_id: str) -> dict | None:
+    with database() as db:
+        return organisations.get(db, org_id)
+
+
+@cached
+def funding(db_path: str, version: int, org_id: str) -> pd.DataFrame:
+    with database() as db:
+        record = organisations.get(db, org_id)
+        return organisations.funding_records(db, record) if record else pd.DataFrame()
+
+
+@cached
+def changes(db_path: str, version: int, org_id: str) -> list[dict]:
+    with database() as db:
+        return organisations.changes(db, org_id)
+
+
+@cached
+def directory_depth(db_path: str, version: int) -> pd.DataFrame:
+    with database() as db:
+        return organisations.directory_depth(db)
+
+
+@st.cache_resource(max_entries=matching.CACHE_SIZE, show_spinner="Reading the directory for matching (once per change)…")
+def match_model(db_path: str, directory_version_key: str) -> matching.MatchModel:
+    """The fitted matching model for this directory version: fitted once, shared by all
+    sessions until the directory changes."""
+    with database() as db:
+        return matching.model_for(db, db_path)
+
+
+def fictional_banner(demo_in_view: bool) -> None:
+    """The notice every page showing demonstration organisations carries."""
+    if demo_in_view:
+        st.warning(
+            "**Fictional demonstration data.** Organisations with ids starting DEMO- are invented "
+            "to show how the directory works; they do not exist. Import the Charity Commission "
+            "register (Import data) to use real organisations, and switch the demonstration data "
+            "off on the directory page.",
+            icon=":material/science:",
+        )
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def plain(text: str) -> str:
+    """Text from data or a user, escaped so Markdown shows it exactly as written."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text or ""))
+
+
+def when(stamp: str | None) -> str:
+    """'24/11/2026 22:08 UTC' from a stored ISO time; the text as stored if it is not one."""
+    try:
+        return f"{uk_datetime(stamp)} UTC" if stamp else "not recorded"
+    except ValueError:
+        return str(stamp)
+
+
+def show_problems(error: DomainError) -> None:
+    """A form's problems, one line each, naming the field."""
+    st.error("Please correct the following, then save again:\n\n" + "\n".join(f"- {plain(p)}" for p in (error.problems or [str(error)])))
+
+
+def organisation_form(key: str, values: dict, *, adding: bool) -> tuple[dict, str, str, bool]:
+    """Draw the add/edit form; returns (form values, who, reason, submitted)."""
+    options = organisations
+    with st.form(key):
+        name = st.text_input("Name", value=values.get("name") or "", key=f"{key}.name", max_chars=200)
+        first, second, third = st.columns(3)
+        org_id = first.text_input(
+            "Organisation identifier (org-id)", value="", key=f"{key}.org_id", disabled=not adding,
+            help="e.g. GB-CHC-1164883. Leave blank to use the charity or company number, or to be given a local id.",
+        ) if adding else None
+        charity = second.text_input("Charity number", value=values.get("charity_number") or "", key=f"{key}.charity_number")
+        company = third.text_input("Company number", value=values.get("company_number") or "", key=f"{key}.company_number")
+        other_ids = st.text_input("Other identifiers (org-ids, separated by commas)", value=values.get("other_ids") or "", key=f"{key}.other_ids")
+        org_type = st.selectbox(
+            "Type", options.ORG_TYPES, index=options.ORG_TYPES.index(values["org_type"]) if values.get("org_type") in options.ORG_TYPES else None,
+            key=f"{key}.org_type", placeholder="Choose a type",
+        )
+        districts = st.multiselect("Districts served", options.DISTRICTS, default=[d for d in values.get("districts") or [] if d in options.DISTRICTS], key=f"{key}.districts")
+        themes = st.multiselect(
+            "Themes (Local Area Agreement themes and Charity Commission classifications)", options.KNOWN_THEMES,
+            default=[t for t in values.get("themes") or [] if t in options.KNOWN_THEMES], key=f"{key}.themes",
+        )
+        description = st.text_area("Description of services", value=values.get("description") or "", key=f"{key}.description", max_chars=5000)
+        first, second, third = st.columns(3)
+        income = first.text_input("Latest annual income (£)", value=values.get("latest_income") or "", key=f"{key}.income")
+        staff = second.text_input("Staff", value="" if values.get("staff") is None else str(values["staff"]), key=f"{key}.staff")
+        volunteers = third.text_input("Volunteers", value="" if values.get("volunteers") is None else str(values["volunteers"]), key=f"{key}.volunteers")
+        first, second = st.columns(2)
+        infrastructure = first.checkbox("Infrastructure (support) organisation", value=bool(values.get("is_infrastructure")), key=f"{key}.infrastructure")
+        public = second.checkbox("Delivers public services", value=bool(values.get("delivers_public_services")), key=f"{key}.public")
+        first, second = st.columns(2)
+        postcode = first.text_input("Postcode", value=values.get("postcode") or "", key=f"{key}.postcode")
+        website = second.text_input("Website", value=values.get("website") or "", key=f"{key}.website")
+        first, second = st.columns(2)
+        who = first.text_input("Your name (for the change log)", key=f"{key}.who")
+        reason = second.text_input("Reason for the change (optional)", key=f"{key}.reason") if not adding else ""
+        submitted = st.form_submit_button("Add organisation" if adding else "Save changes", type="primary")
+    form = {
+        "name": name, "org_id": org_id, "charity_number": charity, "company_number": company, "other_ids": other_ids,
+        "org_type": org_type, "districts": districts, "themes": themes, "description": description,
+        "latest_income": income, "staff": staff, "volunteers": volunteers, "is_infrastructure": infrastructure,
+        "delivers_public_services": public, "postcode": postcode, "website": website,
+    }
+    return form, who, reason, submitted
+
+
+def save_organisation(form: dict, who: str, *, org_id: str | None = None, reason: str = "") -> str | None:
+    """Add (``org_id`` None) or update an organisation; show problems; returns the org-id
+    saved, or None when the form had problems."""
+    try:
+        with database() as db:
+            if org_id is None:
+                saved = organisations.add(db, form, who=who)
+            else:
+                organisations.update(db, org_id, form, who=who, reason=reason or None)
+                saved = org_id
+    except DomainError as error:
+        show_problems(error)
+        return None
+    data_changed()
+    return saved
+
+
+def set_demo_shown(shown: bool, who: str) -> bool:
+    """Switch the demonstration data on or off; False (with a message) if it could not."""
+    try:
+        with database() as db:
+            organisations.set_demo_shown(db, shown, who=who)
+    except DomainError as error:
+        st.error(str(error))
+        return False
+    data_changed()
+    return True
+
+
+def depth_heatmap(depth: pd.DataFrame, value: str, value_title: str) -> alt.Chart:
+    """Theme by district grid, darker where more providers; numbers printed in each cell."""
+    base = alt.Chart(depth).encode(
+        x=alt.X("district:N", title="District", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("theme:N", title="Theme", sort=list(dict.fromkeys(depth["theme"])), axis=alt.Axis(labelLimit=320)),
+    )
+    cells = base.mark_rect(stroke="#505a5f").encode(
+        color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues")),
+        tooltip=[alt.Tooltip("theme:N", title="Theme"), alt.Tooltip("district:N", title="District"), alt.Tooltip(f"{value}:Q", title=value_title)],
+    )
+    text = base.mark_text(fontSize=14).encode(
+        text=alt.Text(f"{value}:Q"),
+        color=alt.condition(f"datum.{value} > {max(1, depth[value].max() * 0.5)}", alt.value("white"), alt.value("black")),
+    )
+    return (cells + text).properties(height=44 * depth["theme"].nunique())
+
+
+def funding_bars(by_year: pd.DataFrame) -> alt.Chart:
+    """Funding per financial year, stacked by contract and grant."""
+    data = by_year.assign(**{"Funding type": by_year["funding_type"].str.capitalize(), "Amount (£)": by_year["amount_pence"] / 100})
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("financial_year:N", title="Financial year", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("sum(Amount (£)):Q", title="Amount (£)", axis=alt.Axis(format=",.0f")),
+        color=alt.Color("Funding type:N", scale=alt.Scale(domain=["Contract", "Grant"], range=PALETTE[:2]), legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("financial_year:N", title="Financial year"), alt.Tooltip("Funding type:N"),
+                 alt.Tooltip("sum(Amount (£)):Q", title="Amount (£)", format=",.2f")],
+    ).properties(height=260)
