@@ -458,6 +458,11 @@ class YearCosting:
     def total_full_cost_pence(self) -> int:
         return sum(p.full_cost_pence for p in self.projects)
 
+    @property
+    def overhead_rate(self) -> float | None:
+        """All overheads as a fraction of all direct costs (None when there are none)."""
+        return self.total_overheads_pence / self.total_direct_pence if self.total_direct_pence else None
+
 
 def _grown(pence: int, factor: Decimal) -> int:
     return int((Decimal(pence) * factor).quantize(Decimal(1), rounding=ROUND_HALF_UP))
@@ -646,7 +651,7 @@ def summary_frame(result: CostingResult, year: int = 1) -> pd.DataFrame:
             "Direct costs (£)": _pounds(costs.total_direct_pence),
             "Overheads (£)": _pounds(costs.total_overheads_pence),
             "Full cost (£)": _pounds(total),
-            "Overhead rate": costs.total_overheads_pence / costs.total_direct_pence if costs.total_direct_pence else None,
+            "Overhead rate": costs.overhead_rate,
             "Share of total": 1.0 if total else None,
         }
     )
@@ -816,11 +821,16 @@ POOL_COLUMNS = ["Overhead pool", "Amount (£)", "Shared by", "Pay or non-pay", "
 GRID_DRIVERS = {"Headcount": "headcount", "Staff time": "staff_time", "Floor area (m²)": "floor_area"}
 
 
-def grids_from_body(body: dict[str, Any]) -> dict[str, pd.DataFrame]:
+def grids_from_body(
+    body: dict[str, Any], *, extra_drivers: list[str] | None = None, blank_rows: int = 0
+) -> dict[str, pd.DataFrame]:
     """The projects, direct cost lines and pools grids for a scenario (inverse of
-    ``body_from_grids``). Drivers beyond headcount, staff time and floor area get a column."""
+    ``body_from_grids``), typed so that empty grids edit as numbers and text. Drivers beyond
+    headcount, staff time and floor area (and any ``extra_drivers``) get a column;
+    ``blank_rows`` empty rows are added to each grid for typing into."""
     projects, lines, pools = [], [], []
-    extra_drivers: list[str] = []
+    extra_drivers = [d.strip() for d in (extra_drivers or []) if d.strip() and d.strip() not in GRID_DRIVERS.values()
+                     and d.strip() != DIRECT_COSTS]
     for item in body.get("projects") or []:
         for driver in (item.get("drivers") or {}):
             if driver not in GRID_DRIVERS.values() and driver not in extra_drivers:
@@ -853,12 +863,18 @@ def grids_from_body(body: dict[str, Any]) -> dict[str, pd.DataFrame]:
             "Pay or non-pay": KIND_LABELS.get(item.get("kind") or NON_PAY, "Non-pay"),
             "Fixed shares": ", ".join(f"{k}: {v:g}%" for k, v in shares.items()) if shares else "",
         })
-    project_columns = PROJECT_COLUMNS[:4] + extra_drivers + PROJECT_COLUMNS[4:]
-    return {
-        "projects": pd.DataFrame(projects, columns=project_columns).astype({"Project": "string"}),
+    project_columns = PROJECT_COLUMNS[:4] + list(dict.fromkeys(extra_drivers)) + PROJECT_COLUMNS[4:]
+    grids = {
+        "projects": pd.DataFrame(projects, columns=project_columns),
         "lines": pd.DataFrame(lines, columns=LINE_COLUMNS),
         "pools": pd.DataFrame(pools, columns=POOL_COLUMNS),
     }
+    text_columns = {"Project", "Category", "Pay or non-pay", "Overhead pool", "Shared by", "Fixed shares"}
+    for grid_name, frame in grids.items():
+        if blank_rows:
+            frame = pd.concat([frame, pd.DataFrame([{}] * blank_rows, columns=frame.columns)], ignore_index=True)
+        grids[grid_name] = frame.astype({c: ("string" if c in text_columns else "float64") for c in frame.columns})
+    return grids
 
 
 def _blank(value) -> bool:
@@ -877,13 +893,14 @@ def body_from_grids(
     *,
     name: str = "",
     years: int = 1,
-    pay_inflation: float = 0.0,
-    non_pay_inflation: float = 0.0,
+    pay_inflation_percent: float = 0.0,
+    non_pay_inflation_percent: float = 0.0,
     funding_basis: str = "none",
-    overhead_cap: float | None = None,
+    overhead_cap_percent: float | None = None,
     fictional: bool = False,
 ) -> dict[str, Any]:
-    """A scenario dict from the page's grids and settings (rates as fractions). Blank rows
+    """A scenario dict from the page's grids and settings (rates in percent, as the page
+    asks for them; the scenario holds fractions: 3% -> 0.03). Blank rows
     are skipped; the scenario is checked by ``parse_costing``, which names what is wrong.
     Grid rows that cannot be placed (a line for a project not in the projects grid, a
     fixed share that is not 'Project: 60%') raise ``ScenarioError`` naming the row."""
@@ -898,7 +915,7 @@ def body_from_grids(
         item: dict[str, Any] = {"name": str(name_value).strip() if name_value else "", "drivers": drivers, "direct_costs": []}
         change = _clean(row.get("Activity change a year"))
         if change is not None:
-            item["activity_change"] = float(change) / 100
+            item["activity_change"] = _fraction(change)
         offer = _clean(row.get("Funder's offer a year (£)"))
         if offer is not None:
             item["offer"] = offer
@@ -939,12 +956,18 @@ def body_from_grids(
         "name": name,
         "projects": body_projects,
         "overheads": body_pools,
-        "plan": {"years": years, "pay_inflation": pay_inflation, "non_pay_inflation": non_pay_inflation},
-        "funding": {"basis": funding_basis, **({"cap": overhead_cap} if funding_basis == "cap" else {})},
+        "plan": {"years": int(years), "pay_inflation": _fraction(pay_inflation_percent),
+                 "non_pay_inflation": _fraction(non_pay_inflation_percent)},
+        "funding": {"basis": funding_basis, **({"cap": _fraction(overhead_cap_percent)} if funding_basis == "cap" else {})},
     }
     if fictional:
         body["fictional"] = True
     return body
+
+
+def _fraction(percentage: float | None) -> float | None:
+    """12.5 (percent) -> 0.125, without binary noise such as 0.12500000000000003."""
+    return None if percentage is None else float(Decimal(str(percentage)) / 100)
 
 
 def _parse_share_text(text: str, row: int, problems: list[str]) -> dict[str, float]:

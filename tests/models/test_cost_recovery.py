@@ -304,7 +304,7 @@ def test_grids_round_trip_gives_the_same_costing(example):
     grids = fcr.grids_from_body(example)
     body = fcr.body_from_grids(
         grids["projects"], grids["lines"], grids["pools"], name=example["name"], years=3,
-        pay_inflation=0.03, non_pay_inflation=0.02, funding_basis="cap", overhead_cap=0.1, fictional=True,
+        pay_inflation_percent=3, non_pay_inflation_percent=2, funding_basis="cap", overhead_cap_percent=10, fictional=True,
     )
     assert fcr.to_json(fcr.calculate(body)) == fcr.to_json(fcr.calculate(example))
     assert fcr.multi_year_frame(fcr.calculate(body)).equals(fcr.multi_year_frame(fcr.calculate(example)))

@@ -1,0 +1,191 @@
+"""The full cost recovery page's pieces: the input grids (buffers kept in session state,
+applied by an explicit Calculate), the stacked bar, and the costing workbook download.
+The sums are all in models.cost_recovery."""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from models import cost_recovery as fcr
+from models.errors import ScenarioError
+from models.export import xlsx_bytes
+
+from .charts import PALETTE
+from .downloads import XLSX_MIME
+from .format import money_column_config, percent
+
+SOURCE = "fcr.source"  # the grids' source frames: what the editors start from
+GENERATION = "fcr.generation"  # bumped whenever the source changes, so editors start afresh
+APPLIED = "fcr.applied"  # the last scenario that was calculated without problems
+FICTIONAL = "fcr.fictional"
+PENDING = "fcr.pending"  # a scenario to load on the next run, before the widgets
+EXAMPLE_PATH = ("data", "examples", "fcr_example.json")
+BASIS_LABELS = {"cap": "An overhead cap (% of direct costs)", "offer": "Each project's offer from the funder", "none": "No funder yet"}
+SETTINGS_FROM_BODY = {
+    "fcr.name": lambda b: b.get("name") or "",
+    "fcr.years": lambda b: int((b.get("plan") or {}).get("years", 1)),
+    "fcr.pay_inflation": lambda b: float((b.get("plan") or {}).get("pay_inflation", 0)) * 100,
+    "fcr.non_pay_inflation": lambda b: float((b.get("plan") or {}).get("non_pay_inflation", 0)) * 100,
+    "fcr.funding_basis": lambda b: (b.get("funding") or {}).get("basis", "none"),
+    "fcr.cap": lambda b: float((b.get("funding") or {}).get("cap", 0.1)) * 100,
+}
+
+
+def example_body() -> dict:
+    """The fictional worked example scenario."""
+    from .data import project_path
+
+    return json.loads(project_path(*EXAMPLE_PATH).read_text(encoding="utf-8"))
+
+
+def request_load(body: dict | None, *, fictional: bool, extra_drivers: list[str] | None = None, blank_rows: int = 0) -> None:
+    """Make ``body`` the grids' source, the settings' values and (if not None) the
+    calculated costing, on a fresh run: widgets' values can only be set before they are drawn."""
+    st.session_state[PENDING] = {"body": body, "fictional": fictional, "extra_drivers": extra_drivers, "blank_rows": blank_rows}
+    st.rerun()
+
+
+def prepare() -> None:
+    """Before any widget is drawn: load what was asked for, or on a first visit the worked
+    example, calculated. The editors start afresh from the new source."""
+    pending = st.session_state.pop(PENDING, None)
+    if pending is None and SOURCE not in st.session_state:
+        pending = {"body": example_body(), "fictional": True, "extra_drivers": None, "blank_rows": 0}
+    if pending is None:
+        return
+    body = pending["body"] or {"funding": {"basis": "none"}}
+    st.session_state[SOURCE] = fcr.grids_from_body(body, extra_drivers=pending["extra_drivers"], blank_rows=pending["blank_rows"])
+    st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
+    st.session_state[FICTIONAL] = pending["fictional"]
+    st.session_state["fcr.extra_drivers"] = ""
+    for key, value_of in SETTINGS_FROM_BODY.items():
+        st.session_state[key] = value_of(body)
+    if pending["body"] is None:
+        st.session_state.pop(APPLIED, None)
+    else:
+        st.session_state[APPLIED] = pending["body"]
+
+
+def project_grid(source: pd.DataFrame, generation: int) -> pd.DataFrame:
+    """The projects grid: name, driver quantities, activity change and funder's offer."""
+    config = {
+        "Project": st.column_config.TextColumn("Project", required=True, help="Each project's own name"),
+        "Headcount": st.column_config.NumberColumn("Headcount", min_value=0, help="Staff (full-time equivalent) working on the project"),
+        "Staff time": st.column_config.NumberColumn("Staff time", min_value=0, help="Share of managers' time, e.g. hours a week or a percentage"),
+        "Floor area (m²)": st.column_config.NumberColumn("Floor area (m²)", min_value=0),
+        "Activity change a year": st.column_config.NumberColumn(
+            "Activity change a year (%)", min_value=-99, format="%.1f%%",
+            help="How much the project grows (or shrinks, negative) each year after the first"),
+        "Funder's offer a year (£)": money_column_config("Funder's offer a year (£)", help="Leave blank if no funder has made an offer"),
+    }
+    return st.data_editor(
+        source, key=f"fcr.projects_grid.{generation}", num_rows="dynamic", hide_index=True, placeholder="",
+        column_config=config, width="stretch", alt="Projects: name, driver quantities, activity change and funder's offer",
+    )
+
+
+def lines_grid(source: pd.DataFrame, generation: int) -> pd.DataFrame:
+    """The direct costs grid: one line per project and category, pay or non-pay."""
+    config = {
+        "Project": st.column_config.TextColumn("Project", required=True, help="As named in the projects grid"),
+        "Category": st.column_config.TextColumn(
+            "Category", help="e.g. " + ", ".join(fcr.DIRECT_COST_CATEGORIES[:4]).lower()),
+        "Amount (£)": money_column_config("Amount (£)", help="For the first year, in pounds"),
+        "Pay or non-pay": st.column_config.SelectboxColumn(
+            "Pay or non-pay", options=list(fcr.KIND_LABELS.values()), default="Non-pay",
+            help="Pay lines grow by pay inflation, non-pay lines by non-pay inflation"),
+    }
+    return st.data_editor(
+        source, key=f"fcr.lines_grid.{generation}", num_rows="dynamic", hide_index=True, placeholder="", height="content",
+        column_config=config, width="stretch", alt="Direct costs: project, category, amount and pay or non-pay",
+    )
+
+
+def pools_grid(source: pd.DataFrame, projects: pd.DataFrame, generation: int) -> pd.DataFrame:
+    """The overhead pools grid: amount, how it is shared, pay or non-pay, fixed shares."""
+    options = fcr.driver_options(projects)
+    labels = {**fcr.DRIVER_LABELS, fcr.FIXED_SHARES: "Fixed shares"}
+    config = {
+        "Overhead pool": st.column_config.TextColumn("Overhead pool", required=True),
+        "Amount (£)": money_column_config("Amount (£)", help="For the first year, in pounds"),
+        "Shared by": st.column_config.SelectboxColumn(
+            "Shared by", options=options, format_func=lambda v: labels.get(v, v),
+            help="The driver that shares this pool between projects, or fixed shares"),
+        "Pay or non-pay": st.column_config.SelectboxColumn(
+            "Pay or non-pay", options=list(fcr.KIND_LABELS.values()), default="Non-pay"),
+        "Fixed shares": st.column_config.TextColumn(
+            "Fixed shares", help="Only for 'Fixed shares': e.g. 'Youth club: 60%, Debt advice: 40%' (adding up to 100%)"),
+    }
+    return st.data_editor(
+        source, key=f"fcr.pools_grid.{generation}", num_rows="dynamic", hide_index=True, placeholder="",
+        column_config=config, width="stretch", alt="Overhead pools: amount, how each is shared, pay or non-pay",
+    )
+
+
+def show_problems(error: ScenarioError) -> None:
+    """The error, with every problem listed so each can be fixed in one go."""
+    st.error(str(error) if not error.problems else "The costing cannot be calculated yet. Please fix:", icon=":material/error:")
+    for problem in error.problems:
+        st.markdown(f"- {_escape(problem)}")
+
+
+def _escape(text: str) -> str:
+    """User text shown in markdown without it being read as markdown."""
+    for character in "\\`*_{}[]<>()#+-.!|$~":
+        text = text.replace(character, "\\" + character)
+    return text
+
+
+def percent_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """A copy with fractions in ``columns`` written as '12.5%' ('n/a' when missing)."""
+    shown = frame.copy()
+    for column in columns:
+        shown[column] = shown[column].map(lambda v: "n/a" if v is None or pd.isna(v) else percent(v))
+    return shown
+
+
+def money_config(frame: pd.DataFrame) -> dict:
+    """'£1,234.56' for every pounds column of ``frame``."""
+    return {c: money_column_config(c) for c in frame.columns if c.endswith("(£)")}
+
+
+def stacked_bar(parts: pd.DataFrame) -> alt.Chart:
+    """Horizontal bars per project: direct costs then each overhead pool, stacked."""
+    order = list(dict.fromkeys(parts["Part"]))
+    colours = (PALETTE * (len(order) // len(PALETTE) + 1))[: len(order)]
+    data = parts.assign(order=parts["Part"].map({p: i for i, p in enumerate(order)}))
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("Project:N", sort=list(dict.fromkeys(parts["Project"])), title=None, axis=alt.Axis(labelLimit=320)),
+            x=alt.X("sum(Amount (£)):Q", title="Full cost (£)", axis=alt.Axis(format=",.0f")),
+            color=alt.Color("Part:N", scale=alt.Scale(domain=order, range=colours), title="Part of the full cost",
+                            legend=alt.Legend(orient="bottom", columns=2, labelLimit=360)),
+            order=alt.Order("order:Q"),
+            tooltip=[alt.Tooltip("Project:N"), alt.Tooltip("Part:N"),
+                     alt.Tooltip("sum(Amount (£)):Q", title="Amount (£)", format=",.2f")],
+        )
+        # Streamlit fits the whole chart (axis, legend and title too) into this height.
+        .properties(height=56 * parts["Project"].nunique() + 28 * (len(order) + 2) // 2 + 140)
+    )
+
+
+def workbook_button(result: fcr.CostingResult) -> None:
+    """Download the costing workbook: summary, allocation by pool, multi-year, funding gap
+    and assumptions, with the method and any fictional label on an 'About' sheet."""
+    sheets, money_columns = fcr.workbook_sheets(result)
+    stem = "".join(ch if ch.isalnum() else "-" for ch in (result.costing.name or "costing").lower()).strip("-")
+    st.download_button(
+        "Download the costing workbook (Excel)",
+        data=xlsx_bytes(sheets, notes=fcr.workbook_notes(result), money_columns=money_columns),
+        file_name=f"full-cost-recovery-{stem or 'costing'}.xlsx",
+        mime=XLSX_MIME,
+        key="fcr.workbook",
+        type="primary",
+        icon=":material/download:",
+    )
