@@ -15,7 +15,7 @@ import sqlite_utils
 
 from . import store
 from .errors import DomainError
-from .formatting import uk_datetime
+from .formatting import uk_datetime, uk_short_date
 from .outcomes import SEED_DIR, insert_missing, parse_date, read_csv_rows, require_choice
 
 SEED_FILE = SEED_DIR / "action_plan.csv"
@@ -160,6 +160,7 @@ def progress_by_stream(db: sqlite_utils.Database) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["Stream", "Status", "Actions"])
     table = frame.pivot_table(index="Stream", columns="Status", values="Actions", aggfunc="sum", fill_value=0)
     table = table.reindex(index=list(STREAMS), columns=list(STATUSES), fill_value=0).astype(int)
+    table.columns.name = None
     table["Total"] = table.sum(axis=1)
     live = table["Total"] - table["Dropped"]
     table["% done"] = (table["Done"] / live.where(live > 0) * 100).round(1).fillna(0.0)
@@ -181,6 +182,45 @@ def audit_trail(db: sqlite_utils.Database) -> pd.DataFrame:
     ], columns=["When (UTC)", "Who", "Action", "Before", "After"])
 
 
-def due_date_value(text: str | None) -> dt.date | None:
+def due_date_value(text) -> dt.date | None:
     """A stored ISO due date as a date for the editor (None when not set)."""
-    return dt.date.fromisoformat(text) if text else None
+    return dt.date.fromisoformat(text) if isinstance(text, str) and text else None
+
+
+EDITOR_COLUMNS = {
+    "action_id": "Action", "stream": "Stream", "side": "Who acts", "proposal": "Proposal",
+    "outcomes": "Outcomes", "owner": "Owner", "due_date": "Due date", "status": "Status", "notes": "Notes",
+    "need": "Need", "achieve": "What we are trying to achieve",
+}
+EDITOR_ORDER = ["Action", "Proposal", "Status", "Owner", "Due date", "Notes", "Outcomes", "Stream", "Who acts", "Need",
+                "What we are trying to achieve"]
+READ_ONLY_COLUMNS = ["Action", "Stream", "Who acts", "Proposal", "Outcomes", "Need", "What we are trying to achieve"]
+
+
+def editor_table(actions: pd.DataFrame) -> pd.DataFrame:
+    """The actions as the page's editable grid: users' column names, due dates as dates,
+    'What we are trying to achieve' on one line."""
+    table = actions[list(EDITOR_COLUMNS)].rename(columns=EDITOR_COLUMNS)
+    table["Who acts"] = table["Who acts"].map(SIDE_LABELS)
+    table["Due date"] = [due_date_value(d) for d in actions["due_date"]]
+    table["What we are trying to achieve"] = table["What we are trying to achieve"].str.replace("\n", " / ")
+    for column in ("Owner", "Notes"):
+        table[column] = table[column].fillna("")
+    return table
+
+
+def changes_from_editor(edited: pd.DataFrame) -> dict[str, dict]:
+    """The editable fields of each row of the edited grid, for ``save_changes``."""
+    return {
+        row["Action"]: {"owner": row["Owner"], "due_date": row["Due date"], "status": row["Status"],
+                        "notes": row["Notes"]}
+        for row in edited.to_dict(orient="records")
+    }
+
+
+def export_table(actions: pd.DataFrame) -> pd.DataFrame:
+    """The actions for download, with users' column names and UK dates."""
+    table = actions.rename(columns={**EDITOR_COLUMNS, "source": "Source"})
+    table["Who acts"] = table["Who acts"].map(SIDE_LABELS)
+    table["Due date"] = [uk_short_date(d) if isinstance(d, str) else "" for d in actions["due_date"]]
+    return table

@@ -44,18 +44,19 @@ UNITS = ("%", "number")
 DIRECTIONS = ("higher", "lower")
 ILLUSTRATIVE_LABEL = "illustrative"
 
-STATUS_RULE = (
-    "No data: the indicator has no observation with a value, or no target. "
+STATUS_RULE_LINES = (
+    "No data: the indicator has no observation with a value, or no target.",
     "On track: the latest value has reached the target, or the straight-line trend of all "
-    "observations (least squares) reaches the target by the target date. "
+    "observations (least squares) reaches the target by the target date.",
     f"At risk: the trend falls short at the target date by no more than {AT_RISK_TOLERANCE:.0%} "
     "of the distance from the baseline to the target; or there is only one observation, so "
-    "too few points to project, and the target is not yet reached. "
+    "too few points to project, and the target is not yet reached.",
     "Off track: the trend falls short by more than that, or the latest observation is on or "
-    "after the target date and the target has not been reached. "
+    "after the target date and the target has not been reached.",
     "An outcome takes the worst status of its indicators that have data "
-    "(off track, then at risk, then on track); it has no data if none of them has."
+    "(off track, then at risk, then on track); it has no data if none of them has.",
 )
+STATUS_RULE = " ".join(STATUS_RULE_LINES)
 STATUS_ORDER = {OFF_TRACK: 0, AT_RISK: 1, ON_TRACK: 2, NO_DATA: 3}
 TOO_FEW_POINTS = "Too few points to project: a trend needs at least two observations on different dates."
 

@@ -1,6 +1,104 @@
-"""Action plan (placeholder until issue 5 lands: replace this file)."""
+"""Action plan: the framework's Inform, Consult, Involve and Devolve proposals, filterable,
+with owner, due date, status and notes kept up to date (explicit Save, audited) and
+progress per stream."""
+
+import datetime as dt
 
 import streamlit as st
 
+from models import action_plan
+from models.errors import DomainError
+from ui import outcomes as outcomes_ui
+from ui.charts import show_chart
+from ui.data import data_version, database, database_path
+from ui.downloads import download_table
+
 st.title("Action plan")
-st.info("This tool is being built and is not available yet.")
+st.markdown(
+    "Every proposal in the framework's four tables, **Inform, Consult, Involve and Devolve**, both what "
+    "*the Council will* do and what *the sector will* do, with the need it answers, what it is trying to "
+    "achieve and the outcomes it serves. Owners, due dates and statuses start empty: the framework sets "
+    "none, except one action due in 2009."
+)
+
+outcomes_ui.show_flash("action_plan")
+
+db_path, version = database_path(), data_version()
+outcome_titles = {o.outcome_id: f"{o.outcome_id} {o.title}" for o in outcomes_ui.outcome_list(db_path, version)}
+
+st.subheader("Progress per stream")
+progress = outcomes_ui.action_progress(db_path, version)
+done_total = int(progress["Done"].sum())
+show_chart(
+    outcomes_ui.progress_chart(progress),
+    title="Actions in each stream by status",
+    description=(
+        f"Stacked bar chart of {int(progress['Total'].sum())} actions across the four streams, by status; "
+        f"{done_total} done in all."
+    ),
+    table=progress,
+    key="action_plan.progress",
+)
+
+st.subheader("Actions")
+first, second, third, fourth = st.columns(4)
+streams = first.multiselect("Stream", list(action_plan.STREAMS), key="action_plan.stream", bind="query-params",
+                            placeholder="All streams")
+sides = second.multiselect("Who acts", list(action_plan.SIDES), format_func=action_plan.SIDE_LABELS.get,
+                           key="action_plan.side", bind="query-params", placeholder="Council and sector")
+statuses = third.multiselect("Status", list(action_plan.STATUSES), key="action_plan.status", bind="query-params",
+                             placeholder="Any status")
+chosen_outcomes = fourth.multiselect("Serves outcome", list(outcome_titles), format_func=outcome_titles.get,
+                                     key="action_plan.outcome", bind="query-params", placeholder="Any outcome")
+action_filter = action_plan.ActionFilter(tuple(streams), tuple(sides), tuple(statuses), tuple(chosen_outcomes))
+shown = outcomes_ui.actions(db_path, version, action_filter)
+st.caption(f"{len(shown)} of {int(progress['Total'].sum())} actions shown.")
+
+if shown.empty:
+    st.info("No actions match these filters. Clear a filter to see more.")
+else:
+    editable = action_plan.editor_table(shown)
+    editor_round = st.session_state.setdefault("action_plan.editor_round", 0)
+    edited = st.data_editor(
+        editable,
+        hide_index=True,
+        width="stretch",
+        disabled=action_plan.READ_ONLY_COLUMNS,
+        column_order=action_plan.EDITOR_ORDER,
+        column_config={
+            "Proposal": st.column_config.TextColumn("Proposal", width="large"),
+            "Owner": st.column_config.TextColumn("Owner", max_chars=200),
+            "Due date": st.column_config.DateColumn("Due date", format="DD/MM/YYYY",
+                                                    min_value=dt.date(2008, 1, 1)),
+            "Status": st.column_config.SelectboxColumn("Status", options=list(action_plan.STATUSES), required=True),
+            "Notes": st.column_config.TextColumn("Notes", max_chars=action_plan.MAX_TEXT),
+        },
+        key=f"action_plan.editor.{editor_round}",
+    )
+    save_left, save_right = st.columns([3, 1])
+    who = save_left.text_input("Your name (recorded with the changes)", key="action_plan.who")
+    save_right.write("")
+    if save_right.button("Save changes", key="action_plan.save", type="primary"):
+        changes = action_plan.changes_from_editor(edited)
+        try:
+            with database() as db:
+                changed = action_plan.save_changes(db, changes, who=who)
+            st.session_state["action_plan.editor_round"] = editor_round + 1
+            outcomes_ui.rerun_with_flash(
+                "action_plan",
+                f"Saved changes to {len(changed)} action(s): {', '.join(changed)}." if changed else "Nothing had changed.",
+            )
+        except DomainError as error:
+            st.error(str(error))
+
+    download_table(
+        action_plan.export_table(shown),
+        file_stem="action-plan",
+        key="action_plan.download",
+        label="these actions",
+        notes=["Action plan from 'Inform, Consult, Involve, Devolve' (Cheshire County Council, August 2008).",
+               "The links to outcomes are the dashboard's reading of the document."],
+    )
+
+outcomes_ui.show_audit_trail(outcomes_ui.action_audit(db_path, version), key="action_plan.audit",
+                             empty_text="No changes saved yet.")

@@ -1,0 +1,120 @@
+"""The strategy pages through the app (AppTest): outcomes and gaps, the action plan and
+the commissioning self-assessment, including their forms."""
+
+from __future__ import annotations
+
+from models import outcomes, self_assessment, store
+from tests.pages.test_smoke import run_page
+
+
+def metrics(app) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def test_home_shows_outcome_headline(db_path):
+    app = run_page("home.py")
+    assert not app.exception
+    shown = metrics(app)
+    assert shown["Outcomes on track"] == "2 of 6"
+    assert shown["Outcomes off track"] == "1 of 6"
+
+
+def test_outcomes_page_shows_statuses_rule_and_illustrative_labels(db_path):
+    app = run_page("outcomes.py")
+    assert not app.exception
+    shown = metrics(app)
+    assert shown["Outcomes on track"] == "2 of 6"
+    assert shown["Outcomes at risk"] == "1 of 6"
+    assert shown["Outcomes no data"] == "2 of 6"
+    text = " ".join(m.value for m in app.markdown)
+    assert "At risk: the trend falls short" in text
+    assert "illustrative" in " ".join(w.value for w in app.warning)
+    assert any("Target (illustrative)" == m.label for m in app.metric)
+    captions = " ".join(c.value for c in app.caption)
+    assert "Too few points to project" in captions
+
+
+def test_outcome_focus_from_the_url(db_path):
+    app = run_page("outcomes.py", {"outcomes.focus": "O4 Third Sector organisations that are well networked and coordinated"})
+    assert not app.exception
+    subheaders = [s.value for s in app.subheader]
+    assert "O4. Third Sector organisations that are well networked and coordinated" in subheaders
+    assert not any(s.startswith("O1.") for s in subheaders)
+
+
+def fill_observation(app, value: str):
+    app.selectbox(key="outcomes.add_indicator").set_value("I5")
+    app.text_input(key="outcomes.add_date").input("31/10/2010")
+    app.text_input(key="outcomes.add_value").input(value)
+    app.text_input(key="outcomes.add_source").input("Consultation log")
+    app.text_input(key="outcomes.add_who").input("Page test")
+    app.button(key="outcomes.add_submit").click()
+    app.run()
+
+
+def test_add_observation_form_changes_status(db_path):
+    app = run_page("outcomes.py")
+    fill_observation(app, "230")
+    assert not app.exception
+    assert not app.error, [e.value for e in app.error]
+    assert metrics(app)["Outcomes at risk"] == "0 of 6"
+    assert metrics(app)["Outcomes on track"] == "3 of 6"
+    assert any("Added the value 230" in s.value for s in app.success)
+    with store.opened(db_path) as db:
+        assert store.audit_entries(db, "indicator", "I5")
+
+
+def test_add_observation_form_rejects_bad_value(db_path):
+    app = run_page("outcomes.py")
+    fill_observation(app, "-5")
+    assert any("cannot be negative" in e.value for e in app.error)
+    with store.opened(db_path) as db:
+        assert len(outcomes.list_observations(db, "I5")) == 3
+
+
+def test_edit_target_form(db_path):
+    app = run_page("outcomes.py")
+    app.selectbox(key="outcomes.target_indicator").set_value("I7")
+    app.text_input(key="outcomes.target_value").input("95")
+    app.text_input(key="outcomes.target_date").input("31/03/2012")
+    app.text_input(key="outcomes.target_who").input("Page test")
+    app.button(key="outcomes.target_submit").click()
+    app.run()
+    assert not app.error, [e.value for e in app.error]
+    with store.opened(db_path) as db:
+        assert outcomes.get_indicator(db, "I7").target_value == 95
+    assert metrics(app)["Outcomes off track"] == "2 of 6"
+
+
+def test_action_plan_filters_from_the_url(db_path):
+    app = run_page("action_plan.py", {"action_plan.stream": "Inform"})
+    assert not app.exception
+    assert any("4 of 32 actions shown" in c.value for c in app.caption)
+
+
+def test_action_plan_save_without_name_is_refused(db_path):
+    app = run_page("action_plan.py")
+    app.button(key="action_plan.save").click()
+    app.run()
+    assert any("Say who" in e.value for e in app.error)
+
+
+def test_self_assessment_saves_and_shows_results(db_path):
+    app = run_page("self_assessment.py")
+    assert not app.exception
+    app.text_input(key="self_assessment.name").input("Page test assessment")
+    app.text_input(key="self_assessment.date").input("24/11/2026")
+    app.selectbox(key="self_assessment.score.P1").set_value(3)
+    app.selectbox(key="self_assessment.score.Q1").set_value(1)
+    app.text_area(key="self_assessment.evidence.P1").input("Needs assessment 2026")
+    app.text_input(key="self_assessment.who").input("Manager")
+    app.button(key="self_assessment.save").click()
+    app.run()
+    assert not app.exception
+    assert not app.error, [e.value for e in app.error]
+    with store.opened(db_path) as db:
+        saved = self_assessment.list_assessments(db)
+        assert list(saved["name"]) == ["Page test assessment"]
+        answers = self_assessment.load_answers(db, int(saved["assessment_id"][0]))
+    assert answers["P1"].score == 3 and answers["P1"].evidence == "Needs assessment 2026"
+    assert any("Saved 'Page test assessment'" in s.value for s in app.success)

@@ -1,0 +1,194 @@
+"""Cached readers and charts for the strategy pages: outcomes and gaps, the action plan
+and the commissioning self-assessment (drawing only; the meaning is in models/)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from models import action_plan, outcomes, self_assessment
+
+from .data import cached, data_changed, database
+from .format import uk_date
+
+STATUS_COLOURS = {  # badge colours, and chart colours with 3:1 contrast on white
+    outcomes.ON_TRACK: ("green", ":material/check_circle:"),
+    outcomes.AT_RISK: ("orange", ":material/warning:"),
+    outcomes.OFF_TRACK: ("red", ":material/cancel:"),
+    outcomes.NO_DATA: ("gray", ":material/help:"),
+}
+ACTION_STATUS_COLOURS = alt.Scale(
+    domain=list(action_plan.STATUSES), range=["#505a5f", "#1d70b8", "#00703c", "#b35c00", "#d4351c"]
+)
+SERIES_COLOURS = alt.Scale(
+    domain=["Observed", "Observed (illustrative)", "Target", "Target (illustrative)", "Trend"],
+    range=["#1d70b8", "#6f3c97", "#d4351c", "#b35c00", "#505a5f"],
+)
+
+
+# --------------------------------------------------------------------------- readers
+
+
+@cached
+def outcome_summaries(db_path: str, version: int) -> list[outcomes.OutcomeSummary]:
+    with database() as db:
+        return outcomes.outcome_summaries(db)
+
+
+@cached
+def outcome_list(db_path: str, version: int) -> list[outcomes.Outcome]:
+    with database() as db:
+        return outcomes.list_outcomes(db)
+
+
+@cached
+def indicator_audit(db_path: str, version: int) -> pd.DataFrame:
+    with database() as db:
+        return outcomes.audit_trail(db)
+
+
+@cached
+def actions(db_path: str, version: int, action_filter: action_plan.ActionFilter) -> pd.DataFrame:
+    with database() as db:
+        return action_plan.list_actions(db, action_filter)
+
+
+@cached
+def action_progress(db_path: str, version: int) -> pd.DataFrame:
+    with database() as db:
+        return action_plan.progress_by_stream(db)
+
+
+@cached
+def action_audit(db_path: str, version: int) -> pd.DataFrame:
+    with database() as db:
+        return action_plan.audit_trail(db)
+
+
+@cached
+def assessment_items(db_path: str, version: int) -> pd.DataFrame:
+    with database() as db:
+        return self_assessment.list_items(db)
+
+
+@cached
+def saved_assessments(db_path: str, version: int) -> pd.DataFrame:
+    with database() as db:
+        return self_assessment.list_assessments(db)
+
+
+@cached
+def saved_answers(db_path: str, version: int, assessment_id: int) -> dict[str, self_assessment.Answer]:
+    with database() as db:
+        return self_assessment.load_answers(db, assessment_id)
+
+
+@cached
+def assessment_comparison(db_path: str, version: int, assessment_ids: tuple[int, ...]) -> pd.DataFrame:
+    with database() as db:
+        return self_assessment.comparison(db, list(assessment_ids))
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def show_flash(page_key: str) -> None:
+    """Show (once) the message a form left before it reran the page."""
+    message = st.session_state.pop(f"{page_key}.flash", None)
+    if message:
+        st.success(message)
+
+
+def show_audit_trail(trail: pd.DataFrame, *, key: str, empty_text: str) -> None:
+    """The 'Changes made here' section: the audit entries, newest first."""
+    st.subheader("Changes made here (audit trail)")
+    if trail.empty:
+        st.caption(empty_text)
+    else:
+        st.dataframe(trail, hide_index=True, width="stretch", key=key)
+
+
+def rerun_with_flash(page_key: str, message: str) -> None:
+    """After a write: clear cached reads, keep ``message`` for the next run, rerun."""
+    data_changed()
+    st.session_state[f"{page_key}.flash"] = message
+    st.rerun()
+
+
+def status_badge(status: str) -> None:
+    """A coloured badge with an icon and the status in words (colour is never the only cue)."""
+    colour, icon = STATUS_COLOURS[status]
+    st.badge(status.capitalize(), icon=icon, color=colour)
+
+
+def indicator_chart(status: outcomes.IndicatorStatus) -> tuple[alt.Chart, pd.DataFrame]:
+    """Observations, the target and the projected trend with its interval band; and the
+    same numbers as a table (dates as '24/11/2026')."""
+    unit = status.indicator.unit
+    series = outcomes.chart_series(status)
+    series["when"] = pd.to_datetime(series["date"])
+    axis_title = "Percentage" if unit == "%" else "Number"
+    base = alt.Chart(series).encode(
+        x=alt.X("when:T", title="Date", axis=alt.Axis(format="%Y", tickCount="year")),
+    )
+    tooltip = [
+        alt.Tooltip("series:N", title="Series"),
+        alt.Tooltip("when:T", title="Date", format="%d/%m/%Y"),
+        alt.Tooltip("value:Q", title=axis_title, format=",.1f"),
+    ]
+    colour = alt.Color("series:N", title=None, scale=SERIES_COLOURS)
+    trend = base.transform_filter(alt.datum.series == "Trend")
+    layers = [
+        trend.mark_area(opacity=0.18, color="#505a5f").encode(y="lower:Q", y2="upper:Q"),
+        trend.mark_line(strokeDash=[6, 4]).encode(y=alt.Y("value:Q"), color=colour, tooltip=tooltip),
+        base.transform_filter(alt.FieldOneOfPredicate(field="series", oneOf=["Observed", "Observed (illustrative)"]))
+        .mark_line(point=alt.OverlayMarkDef(size=80, filled=True))
+        .encode(y=alt.Y("value:Q", title=axis_title, scale=alt.Scale(zero=False)), color=colour, tooltip=tooltip),
+        base.transform_filter(alt.FieldOneOfPredicate(field="series", oneOf=["Target", "Target (illustrative)"]))
+        .mark_point(shape="diamond", size=160, filled=True)
+        .encode(y="value:Q", color=colour, tooltip=tooltip),
+    ]
+    chart = alt.layer(*layers).properties(height=260)
+    table = pd.DataFrame({
+        "Series": series["series"],
+        "Date": [uk_date(d) for d in series["date"]],
+        "Value": series["value"].round(2),
+        "Lower (95%)": series["lower"].astype(float).round(2),
+        "Upper (95%)": series["upper"].astype(float).round(2),
+    })
+    return chart, table
+
+
+def progress_chart(progress: pd.DataFrame) -> alt.Chart:
+    """Stacked horizontal bars: actions in each stream by status."""
+    data = action_plan.status_long(progress)
+    return (
+        alt.Chart(data[data["Actions"] > 0])
+        .mark_bar()
+        .encode(
+            y=alt.Y("Stream:N", sort=list(action_plan.STREAMS), title="Stream"),
+            x=alt.X("sum(Actions):Q", title="Actions", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("Status:N", scale=ACTION_STATUS_COLOURS),
+            tooltip=["Stream:N", "Status:N", alt.Tooltip("sum(Actions):Q", title="Actions")],
+        )
+        .properties(height=200)
+    )
+
+
+def principle_chart(results: pd.DataFrame, colour_field: str | None = None) -> alt.Chart:
+    """Bars of the mean score (0-4) per principle; grouped by ``colour_field`` (e.g. the
+    assessment) when comparing."""
+    encoding = dict(
+        y=alt.Y("Title:N", title=None, sort=None, axis=alt.Axis(labelLimit=360)),
+        x=alt.X("Mean score (0-4):Q", title="Mean score (0 to 4)", scale=alt.Scale(domain=[0, 4])),
+        tooltip=["Principle:N", "Title:N", alt.Tooltip("Mean score (0-4):Q", format=".2f")]
+        + ([f"{colour_field}:N"] if colour_field else []),
+    )
+    if colour_field:
+        encoding["color"] = alt.Color(f"{colour_field}:N", legend=alt.Legend(labelLimit=400),
+                                      scale=alt.Scale(range=["#1d70b8", "#b35c00", "#00703c", "#6f3c97", "#d4351c"]))
+        encoding["yOffset"] = alt.YOffset(f"{colour_field}:N")
+    chart = alt.Chart(results.dropna(subset=["Mean score (0-4)"]))
+    chart = chart.mark_bar() if colour_field else chart.mark_bar(color="#1d70b8")
+    return chart.encode(**encoding).properties(height=alt.Step(14 if colour_field else 28))
