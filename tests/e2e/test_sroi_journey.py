@@ -7,9 +7,11 @@ import io
 
 import openpyxl
 
+from models.sroi import IMPACT_MAP_COLUMNS as IMPACT_MAP_HEADINGS
 from tests.e2e.conftest import assert_accessible, open_page, wait_until_idle
 
 ROW_HEIGHT = 35   # Streamlit's data editor: header and rows are 35 px
+IMPACT_MAP_COLUMNS = list(IMPACT_MAP_HEADINGS.values())
 
 
 def metric_value(page, label: str) -> str:
@@ -37,14 +39,16 @@ def type_across(page, values: list[str]) -> None:
         wait_until_idle(page)
 
 
-def start_new_row(page, editor, rows: int, columns: int) -> None:
-    """Click the grid's 'add row' line below ``rows`` rows and go back to its first column."""
+def add_row(page, editor, rows: int) -> None:
+    """Add a row with the grid's own 'Add row' button, select its first cell (the grid may
+    be scrolled sideways from the last row, so click then go left to the first column)."""
+    editor.hover()
+    editor.get_by_role("button", name="Add row").click()
+    wait_until_idle(page)
     box = editor.bounding_box()
     page.mouse.click(box["x"] + 60, box["y"] + ROW_HEIGHT * (rows + 1) + ROW_HEIGHT / 2)
-    wait_until_idle(page)
-    page.keyboard.press("Escape")   # the click opens the new cell's editor; close it to move about
     page.wait_for_timeout(300)
-    for _ in range(columns):
+    for _ in range(len(IMPACT_MAP_COLUMNS)):
         page.keyboard.press("ArrowLeft")
     page.wait_for_timeout(300)
 
@@ -69,10 +73,10 @@ def test_build_a_two_outcome_scenario_and_read_the_ratio(page, app_server):
 
     impact_map = grid(page, 1)
     # Stakeholder, Outcome, Indicator, Quantity, Proxy, Source, Price year, Deadweight, Displacement, Attribution, Drop-off, Duration
-    start_new_row(page, impact_map, 0, 0)
+    add_row(page, impact_map, 0)
     type_across(page, ["Older people", "Less lonely", "", "10", "2000", "Journey test proxy", "", "20", "", "10", "0", "1"])
     page.keyboard.press("Escape")
-    start_new_row(page, grid(page, 1), 1, 12)
+    add_row(page, grid(page, 1), 1)
     type_across(page, ["Volunteers", "Wellbeing", "", "5", "1000", "Journey test proxy", "", "30", "", "20", "50", "2"])
     page.keyboard.press("Escape")
     wait_until_idle(page)
