@@ -1052,6 +1052,45 @@ def proxies_from_csv(data: bytes, *, source: str = "proxy file") -> dict[str, fl
     return proxies
 
 
+CRITERIA_COLUMNS = ("id", "name", "type", "weight", "max_score", "min_score", "method", "floor_price", "budget")
+
+
+def criteria_rows(scenario: Scenario) -> list[dict]:
+    """The criteria as rows for an editable table (one column per setting; blank where a
+    setting does not apply to the type). Proxies are kept apart (see criteria_from_rows)."""
+    return [
+        {"id": c.id, "name": c.name, "type": c.type, "weight": c.weight,
+         "max_score": c.max_score if c.type in ("quality", "social_value") else None,
+         "min_score": c.min_score, "method": c.method, "floor_price": c.floor_price, "budget": c.budget}
+        for c in scenario.criteria
+    ]
+
+
+def criteria_from_rows(rows: list[Mapping], previous: Scenario) -> list[dict]:
+    """Scenario criteria from edited table rows: blanks dropped, settings that do not apply
+    to a row's type dropped, and a social value criterion's proxies carried over from
+    ``previous`` (they are loaded separately). Check the result with parse_scenario."""
+    proxies = {c.id: dict(c.proxies) for c in previous.criteria if c.proxies}
+    criteria = []
+    for row in rows:
+        item = {k: v for k, v in row.items() if k in CRITERIA_COLUMNS and not _blank(v)}
+        kind = item.get("type")
+        if kind not in ("quality", "social_value"):
+            for key in ("max_score", "min_score"):
+                item.pop(key, None)
+        if kind != "price":
+            for key in ("method", "floor_price", "budget"):
+                item.pop(key, None)
+        if kind == "social_value" and item.get("id") in proxies:
+            item["proxies"] = proxies[item["id"]]
+        criteria.append({k: (float(v) if isinstance(v, (int, float, np.number)) and not isinstance(v, bool) else v) for k, v in item.items()})
+    return criteria
+
+
+def _blank(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip())
+
+
 TEMPLATES = {
     "Quality 60 / price 30 / social value 10": (60, 30, 10),
     "Quality 50 / price 40 / social value 10": (50, 40, 10),

@@ -150,12 +150,7 @@ with set_up_tab:
                 "Types: quality, price, social_value, pass_fail. Price methods: lowest_price_ratio, "
                 "linear_deduction, budget_linear (needs floor price and budget). Save to apply."
             )
-            editable = pd.DataFrame([
-                {"id": c.id, "name": c.name, "type": c.type, "weight": c.weight,
-                 "max_score": c.max_score if c.type in ("quality", "social_value") else None,
-                 "min_score": c.min_score, "method": c.method, "floor_price": c.floor_price, "budget": c.budget}
-                for c in setup.criteria
-            ])
+            editable = pd.DataFrame(tender.criteria_rows(setup))
             edited = st.data_editor(
                 editable, num_rows="dynamic", hide_index=True, width="stretch", key="tender.criteria_editor",
                 column_config={
@@ -167,20 +162,9 @@ with set_up_tab:
             )
             criteria_reason = st.text_input("Reason for the change", key="tender.criteria_reason") if record.locked else ""
             if st.button("Save criteria", key="tender.save_criteria"):
-                proxies = {c.id: dict(c.proxies) for c in setup.criteria if c.proxies}
-                new_criteria = []
-                for row in edited.to_dict(orient="records"):
-                    item = {k: v for k, v in row.items() if v is not None and not (isinstance(v, float) and pd.isna(v)) and v != ""}
-                    if item.get("type") not in ("quality", "social_value"):
-                        item.pop("max_score", None)
-                    if item.get("type") != "price":
-                        for key in ("method", "floor_price", "budget"):
-                            item.pop(key, None)
-                    if item.get("id") in proxies and item.get("type") == "social_value":
-                        item["proxies"] = proxies[item["id"]]
-                    new_criteria.append(item)
-                run_write(lambda db: tender_records.update_criteria(db, record.id, new_criteria, who=who, reason=criteria_reason), "Criteria saved.")
-                st.rerun()
+                new_criteria = tender.criteria_from_rows(edited.to_dict(orient="records"), setup)
+                if run_write(lambda db: tender_records.update_criteria(db, record.id, new_criteria, who=who, reason=criteria_reason), "Criteria saved."):
+                    st.rerun()
 
         social = [c for c in setup.criteria if c.type == "social_value"]
         if social:
@@ -215,9 +199,9 @@ with set_up_tab:
                             if item.get("id") == target.id:
                                 for key in ("max_score", "min_score", "descriptors"):
                                     item.pop(key, None)
-                        run_write(lambda db: tender_records.update_criteria(db, record.id, new_criteria, who=who, reason=proxy_reason),
-                                  f"{len(values)} proxy values loaded for {target.name}.")
-                        st.rerun()
+                        if run_write(lambda db: tender_records.update_criteria(db, record.id, new_criteria, who=who, reason=proxy_reason),
+                                     f"{len(values)} proxy values loaded for {target.name}."):
+                            st.rerun()
 
         st.subheader("Bids")
         gates = [c for c in setup.criteria if c.type == "pass_fail"]
@@ -340,6 +324,13 @@ with moderate_tab:
                 "Bid and criterion to agree", pairs, format_func=lambda p: f"{p[0]} – {criteria_by_id[p[1]].name}", key="tender.moderate_pair"
             )
             criterion = criteria_by_id[pair[1]]
+            reasons = tender_ui.evaluator_reasons(scores, *pair)
+            if reasons.empty:
+                st.caption("No evaluator has scored this yet.")
+            else:
+                st.dataframe(reasons, hide_index=True, width="stretch", key="tender.pair_reasons")
+            if so_far := tender_ui.agreed_so_far(moderation, *pair):
+                st.caption(so_far)
             with st.form("tender.moderate_form"):
                 agreed = st.selectbox("Agreed score", tender_ui.score_options(criterion), format_func=lambda s: tender_ui.score_label(criterion, s),
                                       key=f"tender.moderate_score.{pairs.index(pair)}", index=None, placeholder="Choose a score")
@@ -467,4 +458,4 @@ with audit_tab:
     if audit_tab.open:  # only the chosen tab runs
         st.subheader("Audit log")
         st.caption("Every change to this tender: who, when (UTC), what changed and why.")
-        st.dataframe(tender_ui.audit_frame(audit_entries), hide_index=True, width="stretch", key="tender.audit")
+        st.dataframe(tender_ui.audit_frame(audit_entries, {c.id: c.name for c in setup.criteria}), hide_index=True, width="stretch", key="tender.audit")

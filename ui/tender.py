@@ -114,8 +114,23 @@ def moderation_view(moderation: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def audit_frame(entries: list[dict]) -> pd.DataFrame:
-    """The audit log as people read it: when, who, what, the change and the reason."""
+def evaluator_reasons(scores: pd.DataFrame, bidder: str, criterion_id: str) -> pd.DataFrame:
+    """Each evaluator's score and reason for one bid and criterion (for the moderation meeting)."""
+    mine = scores[(scores["bidder"] == bidder) & (scores["criterion"] == criterion_id)]
+    return pd.DataFrame({"Evaluator": mine["evaluator"], "Score": mine["score"].map(_number_text), "Reason": mine["reason"]})
+
+
+def agreed_so_far(moderation: pd.DataFrame, bidder: str, criterion_id: str) -> str:
+    """'Agreed so far: 4 (reason)' for a bid and criterion already moderated, else ''."""
+    row = moderation[(moderation["bidder"] == bidder) & (moderation["criterion"] == criterion_id)]
+    if row.empty or pd.isna(row["agreed_score"].iloc[0]):
+        return ""
+    return f"Agreed so far: {row['agreed_score'].iloc[0]:g} ({row['agreed_reason'].iloc[0]}). Recording again changes it; the audit log keeps both."
+
+
+def audit_frame(entries: list[dict], names: dict[str, str] | None = None) -> pd.DataFrame:
+    """The audit log as people read it: when, who, what, the change and the reason.
+    ``names`` maps criterion ids to their names."""
     from models.formatting import uk_datetime
 
     rows = []
@@ -124,19 +139,20 @@ def audit_frame(entries: list[dict]) -> pd.DataFrame:
             "When": uk_datetime(entry["at"]),
             "Who": entry["who"],
             "What": entry["action"],
-            "Change": _change(entry),
+            "Change": _change(entry, names or {}),
             "Reason": entry.get("reason") or "",
         })
     return pd.DataFrame(rows, columns=["When", "Who", "What", "Change", "Reason"])
 
 
-def _change(entry: dict) -> str:
+def _change(entry: dict, names: dict[str, str]) -> str:
     import json
 
     before = json.loads(entry["before_json"]) if entry.get("before_json") else None
     after = json.loads(entry["after_json"]) if entry.get("after_json") else None
     if isinstance(after, dict) and "score" in after:
-        subject = f"{after.get('bidder')}, {after.get('criterion_id')}" + (f" ({after['evaluator']})" if after.get("evaluator") else "")
+        criterion = names.get(after.get("criterion_id"), after.get("criterion_id"))
+        subject = f"{after.get('bidder')}, {criterion}" + (f" ({after['evaluator']})" if after.get("evaluator") else "")
         was = f"{before['score']:g} → " if before else ""
         return f"{subject}: {was}{after['score']:g}"
     if isinstance(after, dict) and "criteria" in after:

@@ -447,3 +447,27 @@ def test_tipping_points_match_brute_force_on_seeded_scenarios():
                 assert brute_force_winner(evaluation, point.criterion_id, crossing + 1e-7) == after
                 crossings_checked += 1
     assert crossings_checked > 10
+
+
+def test_criteria_round_trip_through_the_editable_table():
+    scen = tender.parse_scenario(json.loads(EXAMPLE.read_text()))
+    rows = tender.criteria_rows(scen)
+    rows[0]["weight"] = 45.0
+    rows[2]["max_score"] = None  # price: not applicable, left blank
+    rows.append({"id": "local", "name": "Local presence", "type": "quality", "weight": 5, "max_score": 5,
+                 "min_score": float("nan"), "method": None, "floor_price": None, "budget": float("nan")})
+    criteria = tender.criteria_from_rows(rows, scen)
+    assert criteria[0] == {"id": "quality", "name": "Quality of service", "type": "quality", "weight": 45.0, "max_score": 5.0, "min_score": 2.0}
+    assert criteria[2] == {"id": "price", "name": "Price", "type": "price", "weight": 30.0, "method": "lowest_price_ratio",
+                           "floor_price": 150000.0, "budget": 220000.0}
+    assert criteria[3]["proxies"] == {"local jobs created": 24000, "volunteer hours": 14, "apprenticeship weeks": 250}
+    assert criteria[-1] == {"id": "local", "name": "Local presence", "type": "quality", "weight": 5.0, "max_score": 5.0}
+    assert tender.parse_scenario({"criteria": criteria, "bids": []}, setup_only=True).criteria[-1].id == "local"
+
+
+def test_proxies_from_csv():
+    assert tender.proxies_from_csv(b"Measure,Value\nLocal jobs,\"\xc2\xa324,000.00\"\nVolunteer hours,14\n") == {"Local jobs": 24000.0, "Volunteer hours": 14.0}
+    with pytest.raises(ScenarioError, match="row 3, column 'value': 'lots' is not an amount"):
+        tender.proxies_from_csv(b"measure,value\nJobs,1\nHours,lots\n", source="proxies.csv")
+    with pytest.raises(ScenarioError, match="needs a 'measure' column"):
+        tender.proxies_from_csv(b"a,b\n1,2\n")
