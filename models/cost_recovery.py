@@ -398,21 +398,36 @@ def _offers(value, years: int, label: str, problems: list[str]) -> tuple[int, ..
 # Allocation
 
 
-def allocate_pence(total_pence: int, weights: list[Fraction]) -> list[int]:
+def allocate_pence(total_pence: int, weights: list[Fraction] | list[int]) -> list[int]:
     """Share ``total_pence`` in proportion to ``weights`` in whole pence, by largest
     remainder: each gets the whole pence of its exact share, then the pence left over go one
     each to the largest fractions (ties to the earlier one). The result adds up to
-    ``total_pence`` exactly."""
-    weight_total = sum(weights, Fraction(0))
+    ``total_pence`` exactly. Worked in integers: weights are put over a common denominator."""
+    numerators = _whole_weights(weights)
+    weight_total = sum(numerators)
     if weight_total <= 0:
         raise ValueError("weights must add up to more than zero")
-    exact = [Fraction(total_pence) * w / weight_total for w in weights]
-    whole = [math.floor(e) for e in exact]
+    whole, remainders = [], []
+    for numerator in numerators:
+        share, remainder = divmod(total_pence * numerator, weight_total)
+        whole.append(share)
+        remainders.append(remainder)
     left_over = total_pence - sum(whole)
-    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - whole[i]), i))
-    for index in order[:left_over]:
-        whole[index] += 1
+    if left_over:
+        order = sorted(range(len(numerators)), key=lambda i: (-remainders[i], i))
+        for index in order[:left_over]:
+            whole[index] += 1
     return whole
+
+
+def _whole_weights(weights: list[Fraction] | list[int]) -> list[int]:
+    """Integer weights in the same proportions as ``weights`` (fractions over their least
+    common denominator)."""
+    if all(isinstance(w, int) for w in weights):
+        return list(weights)
+    fractions = [Fraction(w) for w in weights]
+    denominator = math.lcm(*(f.denominator for f in fractions))
+    return [f.numerator * (denominator // f.denominator) for f in fractions]
 
 
 @dataclass(frozen=True)
@@ -495,8 +510,14 @@ def cost_year(costing: Costing, year: int = 1) -> YearCosting:
     direct_totals = [sum(d.values()) for d in directs]
     pools = {pool.name: _grown(pool.pence, _inflation(costing, pool.kind, year)) for pool in costing.pools}
     shares: dict[str, list[int]] = {}
+    driver_weights: dict[str, list[int]] = {DIRECT_COSTS: direct_totals}  # each driver's weights, once a year
     for pool in costing.pools:
-        weights = _weights(costing, pool, year, direct_totals)
+        if pool.shares is not None:
+            weights = _whole_weights([pool.shares.get(p.name, Fraction(0)) for p in costing.projects])
+        else:
+            if pool.driver not in driver_weights:
+                driver_weights[pool.driver] = _driver_weights(costing, pool.driver, year)
+            weights = driver_weights[pool.driver]
         shares[pool.name] = allocate_pence(pools[pool.name], weights)
     projects = tuple(
         ProjectCost(
@@ -510,12 +531,12 @@ def cost_year(costing: Costing, year: int = 1) -> YearCosting:
     return YearCosting(year, projects, pools)
 
 
-def _weights(costing: Costing, pool: Pool, year: int, direct_totals: list[int]) -> list[Fraction]:
-    if pool.shares is not None:
-        return [pool.shares.get(p.name, Fraction(0)) for p in costing.projects]
-    if pool.driver == DIRECT_COSTS:
-        return [Fraction(d) for d in direct_totals]
-    return [p.drivers.get(pool.driver, Fraction(0)) * Fraction(_activity(p, year)) for p in costing.projects]
+def _driver_weights(costing: Costing, driver: str, year: int) -> list[int]:
+    """Each project's quantity of ``driver`` in ``year`` (grown with its activity), as
+    integers in the same proportions."""
+    return _whole_weights(
+        [p.drivers.get(driver, Fraction(0)) * Fraction(_activity(p, year)) for p in costing.projects]
+    )
 
 
 # ---------------------------------------------------------------------------------------
