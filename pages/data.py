@@ -98,7 +98,7 @@ log = importing.log_table()
 if log.empty:
     st.caption("Nothing has been imported yet.")
 else:
-    st.dataframe(log, hide_index=True, width="stretch", key="data.log")
+    st.dataframe(log, hide_index=True, width="stretch", column_config=importing.LOG_COLUMN_CONFIG, key="data.log")
     removable = log[log["Status"] == "Imported"]
     if not removable.empty:
         st.markdown("**Take an import's rows out again**")

@@ -85,6 +85,12 @@ def _log(db_path: str, version: int) -> pd.DataFrame:
         return import_log(db)
 
 
+LOG_COLUMN_CONFIG = {
+    "File": st.column_config.TextColumn("File", width="medium"),
+    "Publisher": st.column_config.TextColumn("Publisher", width="medium"),
+}
+
+
 def log_table() -> pd.DataFrame:
     """The import log as shown: UK dates, formats and statuses in words."""
     frame = _log(database_path(), data_version())
@@ -92,14 +98,14 @@ def log_table() -> pd.DataFrame:
         {
             "Number": frame["id"],
             "Imported": [uk_datetime(v) for v in frame["imported_at"]],
+            "Status": [STATUS_WORDS.get(v, v) for v in frame["status"]],
             "File": frame["file_name"],
             "Kind": [FORMAT_NAMES.get(v, v) for v in frame["format"]],
-            "Publisher": frame["publisher"].fillna(""),
             "Added": frame["rows_added"],
             "Updated": frame["rows_updated"],
             "Skipped": frame["rows_skipped"],
             "Rows now": frame["rows_now"],
-            "Status": [STATUS_WORDS.get(v, v) for v in frame["status"]],
+            "Publisher": frame["publisher"].fillna(""),
             "By": frame["imported_by"].fillna(""),
         }
     )

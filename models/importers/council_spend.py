@@ -129,12 +129,13 @@ def read(source: Source, report: ValidationReport, context: Context) -> Iterator
         )
     if context.directory is not None and not len(context.directory):
         report.note(
-            "The organisation directory is empty, so no payment could be recognised as third-sector spend: "
-            "import the Charity Commission register first, then this file again."
+            "The organisation directory holds no real organisations yet, so no payment can be recognised as "
+            "third-sector spend: import the Charity Commission register first, or together with this file."
         )
     elif context.directory is not None:
+        count = len(context.directory)
         report.note(
-            f"Beneficiaries matched against {len(context.directory):,} directory organisations "
+            f"Beneficiaries matched against {count:,} directory organisation{'s' if count != 1 else ''} "
             "(by charity or company number, org-id, or normalised name); unmatched payments are kept but marked not third-sector."
         )
     occurrences: dict[str, int] = {}

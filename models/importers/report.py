@@ -7,6 +7,7 @@ million bad rows cannot fill the memory."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from ..errors import DomainError
@@ -44,22 +45,25 @@ class ValidationReport:
     notes: list[str] = field(default_factory=list)
     unmapped_columns: list[str] = field(default_factory=list)
     _bad_rows: set = field(default_factory=set, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def error(self, where: str, column: str, message: str, *, row_key=None) -> None:
         """Record a problem that stops the row named by ``where`` (or the whole file, when
         ``where`` is ''). Rows are counted once however many problems they have."""
-        self.error_count += 1
-        key = row_key if row_key is not None else (where or None)
-        if key is not None:
-            self._bad_rows.add(key)
-        if len(self.errors) < SHOWN:
-            self.errors.append(Problem(self.file, where, column, message))
+        with self._lock:  # the reader thread and the writer both report
+            self.error_count += 1
+            key = row_key if row_key is not None else (where or None)
+            if key is not None:
+                self._bad_rows.add(key)
+            if len(self.errors) < SHOWN:
+                self.errors.append(Problem(self.file, where, column, message))
 
     def warning(self, where: str, column: str, message: str) -> None:
         """Record something worth checking that does not stop the row."""
-        self.warning_count += 1
-        if len(self.warnings) < SHOWN:
-            self.warnings.append(Problem(self.file, where, column, message))
+        with self._lock:
+            self.warning_count += 1
+            if len(self.warnings) < SHOWN:
+                self.warnings.append(Problem(self.file, where, column, message))
 
     def fatal(self, message: str, column: str = "") -> "FileRejected":
         """A problem with the whole file: record it and return the exception to raise."""

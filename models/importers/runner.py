@@ -11,8 +11,10 @@ import changes moves to that import, so removing an import removes what it last 
 from __future__ import annotations
 
 import hashlib
+import queue
+import threading
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterator
 
 import pandas as pd
 import sqlite_utils
@@ -87,9 +89,9 @@ class ImportResult:
 
     def headline(self) -> str:
         """One line an officer reads first."""
-        what = "organisations" if self.table == "organisations" else "rows"
+        what = "organisation" if self.table == "organisations" else "row"
         counts = (
-            f"{self.rows_added:,} {what} added, {self.rows_updated:,} updated, "
+            f"{self.rows_added:,} {what}{'' if self.rows_added == 1 else 's'} added, {self.rows_updated:,} updated, "
             f"{self.rows_unchanged:,} unchanged, {self.rows_skipped:,} skipped"
         )
         if self.status == "imported":
@@ -161,6 +163,9 @@ def plan(sources: list[Source], options: ImportOptions) -> list[_Job]:
         register.report.file = register.name
         # the charity table first: it names the import
         register.sources.sort(key=lambda s: 0 if "charity." in s.name or s.name.endswith("charity.zip") else 1)
+        # and the register before spend files, so their payments can be matched to it
+        jobs.remove(register)
+        jobs.insert(0, register)
     return jobs
 
 
@@ -237,7 +242,7 @@ def _write_rows(db, module, source, job, context, import_id, result, options, pr
     db.execute("CREATE TEMP TABLE import_seen (key TEXT PRIMARY KEY, place TEXT NOT NULL)")
     report = job.report
     publishers: list[str] = []
-    for chunk in module.read(source, report, context):
+    for chunk in read_ahead(module.read(source, report, context)):
         result.rows_read += len(chunk)
         fresh, repeats = _first_sightings(db, module, chunk, report, job.format)
         if progress is not None:
@@ -259,6 +264,50 @@ def _write_rows(db, module, source, job, context, import_id, result, options, pr
     result.publisher = "; ".join(publishers) or None
     if progress is not None:
         progress(job.name, 1.0, result.rows_read)
+
+
+def read_ahead(chunks: Iterator[list[Record]], depth: int = 2) -> Iterator[list[Record]]:
+    """The same chunks, read and validated in a second thread while this one writes the
+    previous chunk: SQLite releases the GIL while it works, so the two overlap on two cores.
+    An exception in the reader (a rejected file) is raised here, in the writer's thread."""
+    buffer: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    finished = object()
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        buffer.put(chunk, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            item = finished
+        except BaseException as error:  # handed to the consumer, raised there
+            item = error
+        while not stop.is_set():
+            try:
+                buffer.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    reader = threading.Thread(target=produce, name="import-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = buffer.get()
+            if item is finished:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join(timeout=5)
 
 
 def _first_sightings(db, module, chunk: list[Record], report: ValidationReport, kind: str) -> tuple[list[Record], list[Record]]:

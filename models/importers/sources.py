@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
-from .report import ValidationReport
+from .report import FileRejected, ValidationReport
 
 # Limits that keep one upload from exhausting the machine.
 MAX_UNCOMPRESSED_BYTES = 2 * 1024**3  # everything inside one zip, added up
@@ -100,42 +100,45 @@ def open_zip(source: Source, report: ValidationReport) -> zipfile.ZipFile:
 # ---------------------------------------------------------------- text
 
 
-def text_lines(handle: BinaryIO, report: ValidationReport, encoding: str = "utf-8") -> Iterator[str]:
-    """Decoded text of a binary stream, line by line, dropping a byte-order mark. Text
-    that is not in ``encoding`` stops the import naming the line and what to do."""
+def text_stream(handle: BinaryIO, report: ValidationReport, encoding: str = "utf-8") -> io.TextIOWrapper:
+    """The stream decoded as text (a UTF-8 byte-order mark dropped). Decoding errors
+    surface while reading; ``encoding_problem`` turns one into words naming the line."""
     head = handle.read(4)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise report.fatal(
             "the file is saved as UTF-16 (Unicode text); save it as 'CSV UTF-8 (comma delimited)' and import it again"
         )
     handle.seek(0)
-    decoder_name = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    name = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
     try:
-        decoder = codecs.getincrementaldecoder(decoder_name)("strict")
+        codecs.lookup(name)
     except LookupError:
         raise report.fatal(f"'{encoding}' is not a text encoding Python knows") from None
-    line_number = 0
-    for raw in handle:
-        line_number += 1
-        try:
-            text = decoder.decode(raw)
-        except UnicodeDecodeError as error:
-            bad = raw[error.start : error.start + 1]
-            hint = " (probably '£' or an accented letter saved as Windows-1252)" if bad and bad[0] >= 0x80 else ""
-            raise report.fatal(
-                f"line {line_number} is not valid {encoding.upper()} text: byte 0x{bad.hex().upper()} at "
-                f"position {error.start + 1}{hint}. Save the file as 'CSV UTF-8' and import it again, "
-                "or give its encoding (for example --encoding cp1252)"
-            ) from None
-        if "\x00" in text:
-            raise report.fatal(
-                f"line {line_number} contains a NUL byte: this is not a text file (is it a spreadsheet saved with the wrong name?)"
-            )
-        if text:
-            yield text
-    tail = decoder.decode(b"", final=True)
-    if tail:
-        yield tail
+    return io.TextIOWrapper(handle, encoding=name, errors="strict", newline="")
+
+
+def encoding_problem(handle: BinaryIO, report: ValidationReport, encoding: str) -> "FileRejected":
+    """After a decoding error: find the first line that is not ``encoding`` text and
+    record the problem, with what to do about it."""
+    name = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    where, detail = "", ""
+    try:
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder(name)("strict")
+        for number, raw in enumerate(handle, start=1):
+            try:
+                decoder.decode(raw)
+            except UnicodeDecodeError as error:
+                bad = raw[error.start : error.start + 1]
+                hint = " (probably '£' or an accented letter saved as Windows-1252)" if bad and bad[0] >= 0x80 else ""
+                where, detail = f"line {number} ", f": byte 0x{bad.hex().upper()} at position {error.start + 1}{hint}"
+                break
+    except (OSError, ValueError):
+        pass  # a stream that cannot be read again: say so without the line
+    return report.fatal(
+        f"{where or 'the file '}is not valid {encoding.upper()} text{detail}. Save the file as 'CSV UTF-8' "
+        "and import it again, or give its encoding (for example --encoding cp1252)"
+    )
 
 
 # ---------------------------------------------------------------- tables
@@ -153,7 +156,7 @@ class Table:
 
 def read_delimited(handle: BinaryIO, report: ValidationReport, *, encoding: str = "utf-8", delimiter: str = ",") -> Table:
     """A CSV (or tab-separated) file as a Table; the header row is required."""
-    lines = text_lines(handle, report, encoding)
+    lines = text_stream(handle, report, encoding)
     if delimiter == "\t":
         reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
     else:
@@ -162,8 +165,10 @@ def read_delimited(handle: BinaryIO, report: ValidationReport, *, encoding: str 
         header = next(reader)
     except StopIteration:
         raise report.fatal("the file is empty: it has no header row and no data") from None
+    except UnicodeDecodeError:
+        raise encoding_problem(handle, report, encoding) from None
     except csv.Error as error:
-        raise report.fatal(f"the header row cannot be read as CSV ({error})") from None
+        raise report.fatal(f"the header row cannot be read as CSV ({_csv_words(error)})") from None
     header = [h.strip() for h in header]
     if not any(header):
         raise report.fatal("the first row is blank: the first row must hold the column titles")
@@ -175,14 +180,23 @@ def read_delimited(handle: BinaryIO, report: ValidationReport, *, encoding: str 
                 cells = next(reader)
             except StopIteration:
                 return
+            except UnicodeDecodeError:
+                raise encoding_problem(handle, report, encoding) from None
             except csv.Error as error:
-                raise report.fatal(f"row {number + 1} cannot be read as CSV ({error}); check for an unclosed quote mark") from None
+                raise report.fatal(f"row {number + 1} cannot be read as CSV ({_csv_words(error)})") from None
             number += 1
             if not cells or not "".join(cells).strip():
                 continue
             yield number, cells
 
     return Table(header=header, rows=rows(), kind="TSV" if delimiter == "\t" else "CSV")
+
+
+def _csv_words(error: csv.Error) -> str:
+    text = str(error)
+    if "NUL" in text:
+        return "it contains a NUL byte: this is not a text file; is it a spreadsheet saved with the wrong name?"
+    return text + "; check for an unclosed quote mark"
 
 
 def read_xlsx(source: Source, report: ValidationReport, sheet_names: tuple[str, ...] = ()) -> Table:

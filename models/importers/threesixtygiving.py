@@ -302,16 +302,27 @@ def _flat_chunk(rows, cells, checkers, first_item, header, report, context) -> l
         return stripped[index]
 
     for index, check, title in checkers:
-        problems += [(p, index, title, m) for p, m in column_problems(column(index), check)]
+        if check is not None:
+            problems += [(p, index, title, m) for p, m in column_problems(column(index), check)]
     for position, row in enumerate(cells):
         if "=" in "".join(row):  # rare: only then look for formulas cell by cell
             for index, value in enumerate(row):
                 if value[:1] == "=" and looks_like_formula(value):
                     problems.append((position, index, header[index] if index < width else "", (
                         f"'{value[:40]}' is a spreadsheet formula, not a value; replace it with its result")))
-    grid = {path: column(index) for path, index in first_item.items()}
+    grid = {path: column(index) for path, index in first_item.items() if path in USED_PATHS}
     where = [f"row {n}" for n in rows]
     return grants_to_records(grid, where, problems, report, context, titles={p: header[i] for p, i in first_item.items()})
+
+
+# The fields the checks below and the spend row read (others are validated, not kept).
+USED_PATHS = frozenset({
+    "id", "title", "description", "currency", "amountAwarded", "awardDate", "plannedDates.startDate",
+    "plannedDates.endDate", "recipientOrganization.id", "recipientOrganization.name", "recipientOrganization.charityNumber",
+    "recipientOrganization.companyNumber", "recipientOrganization.postalCode", "recipientIndividual.id",
+    "recipientIndividual.name", "beneficiaryLocation.name", "fundingOrganization.id", "fundingOrganization.name",
+    "fundingOrganization.department", "grantProgramme.title", "grantProgramme.code",
+})
 
 
 def column_problems(values: list[str], check: Callable[[str], str | None] | None) -> list[tuple[int, str]]:
@@ -435,13 +446,13 @@ def _spend_records(col, positions: list[int], where: list[str], context) -> list
             "district": locations[p] or area,
             "department": departments[p],
             "funding_type": "grant",
-            "amount_pence": pounds_to_pence(amounts[p]),
+            "amount_pence": _pence(amounts[p]),
             "recipient": recipients[p] if recipient_id else people[p],
             "recipient_id": recipient_id or None,
             "programme": programmes[p] or codes[p] or None,
             "beneficiary_location": locations[p] or None,
             "description": titles[p],
-            "third_sector": 1 if recipient_id and _prefix(recipient_id) not in PUBLIC_BODY_PREFIXES else 0,
+            "third_sector": 1 if recipient_id and not recipient_id[:8].upper().startswith(_PUBLIC_PREFIXES) else 0,
             "source": "360Giving data published by " + funders[p],
             "source_file": context.file_name,
             "loaded_at": context.loaded_at,
@@ -450,12 +461,19 @@ def _spend_records(col, positions: list[int], where: list[str], context) -> list
     return records
 
 
-def _prefix(org_id: str) -> str | None:
-    head = org_id[:7].upper()
-    for prefix in PUBLIC_BODY_PREFIXES:
-        if head.startswith(prefix) and org_id[len(prefix) : len(prefix) + 1] == "-":
-            return prefix
-    return None
+_PUBLIC_PREFIXES = tuple(prefix + "-" for prefix in PUBLIC_BODY_PREFIXES)
+_PLAIN_AMOUNT = re.compile(r"^(-?)(\d+)(?:\.(\d{1,2}))?$")
+
+
+def _pence(text: str) -> int:
+    """Pence from a validated amount: plain '1234.5' directly, anything else (exponents,
+    more decimal places) through pounds_to_pence, which rounds half up."""
+    plain = _PLAIN_AMOUNT.match(text)
+    if plain is None:
+        return pounds_to_pence(text)
+    sign, pounds, pennies = plain.groups()
+    pence = int(pounds) * 100 + int((pennies or "0").ljust(2, "0"))
+    return -pence if sign else pence
 
 
 # ---------------------------------------------------------------- JSON packages

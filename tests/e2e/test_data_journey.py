@@ -96,10 +96,10 @@ def test_other_funder_grants_show_under_their_body_type(page, app_server, tmp_pa
     path = other_funder_file(tmp_path)
     open_data_page(page, app_server)
     page.locator('input[type="file"]').set_input_files(str(path))
-    page.get_by_text("would be 1 rows added").wait_for(timeout=120_000)
+    page.get_by_text("would be 1 row added").wait_for(timeout=120_000)
     wait_until_idle(page)
     page.get_by_role("button", name="Import 1 file").click()
-    page.get_by_text("imported as 360Giving grants — 1 rows added").wait_for(timeout=120_000)
+    page.get_by_text("imported as 360Giving grants — 1 row added").wait_for(timeout=120_000)
     try:
         open_page(page, app_server, "spend?spend.body=Other+funder&spend.year=" + quote("2025/26"))
         assert metric_value(page, "Total spend") == "£1,234.56"

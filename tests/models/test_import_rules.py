@@ -211,8 +211,11 @@ def test_flat_amount_rule_matches_jsonschema(text):
     if not text:
         return
     flat_ok = threesixtygiving.field_rules()["amount awarded"].checker()(text) is None
+    def refuse(constant):
+        raise ValueError(f"{constant} is not JSON")
+
     try:
-        number = json.loads(text)
+        number = json.loads(text, parse_constant=refuse)
         parsed = isinstance(number, (int, float)) and not isinstance(number, bool)
     except ValueError:
         parsed = False
@@ -234,3 +237,15 @@ def test_title_normalising():
     assert n("From an open call?") == n("From An Open Call?")
 
 
+
+
+def test_register_given_with_a_spend_file_is_imported_first_so_payments_match(db):
+    from tests.fixtures.broken.make_corpus import CHARITY_COLUMNS, charity_line, register_zip
+
+    register = register_zip("charity", CHARITY_COLUMNS + "\r\n" + charity_line("1164883", "Crewe Lunch Club") + "\r\n",
+                            area=["1164883"])
+    payments = csv_text(SPEND_HEADER, [spend_row(1, **{"Supplier Name": "CREWE LUNCH CLUB LTD"}), spend_row(2, **{"Supplier Name": "Acme Plc"})])
+    results = import_sources(db, [source("spend.csv", payments), Source.from_bytes("register.zip", register)], ImportOptions())
+    assert [r.format for r in results] == ["charity-commission", "spend"]
+    assert db.execute("SELECT recipient, third_sector, recipient_id FROM spend WHERE import_id = ? ORDER BY id",
+                      [results[1].import_id]).fetchall() == [("CREWE LUNCH CLUB LTD", 1, "GB-CHC-1164883"), ("Acme Plc", 0, None)]
