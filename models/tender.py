@@ -350,7 +350,7 @@ def _parse_bids(raw, criteria: list[Criterion], named: set, problems: list[str],
                 if not (setup_only and criterion.is_judged):
                     problems.append(f"{cwhere}: the score is missing")
                 continue
-            score = _parse_score(scores[criterion.id], criterion, cwhere, problems)
+            score = _parse_score(scores[criterion.id], criterion, cwhere, problems, allow_unmoderated=setup_only)
             if score is not None:
                 parsed[criterion.id] = score
         explanation = item.get("low_price_explanation") or ""
@@ -358,7 +358,9 @@ def _parse_bids(raw, criteria: list[Criterion], named: set, problems: list[str],
     return bids
 
 
-def _parse_score(raw, criterion: Criterion, where: str, problems: list[str]) -> Score | None:
+def _parse_score(raw, criterion: Criterion, where: str, problems: list[str], *, allow_unmoderated: bool = False) -> Score | None:
+    """One bid's score for one criterion. ``allow_unmoderated`` (set-up checks only):
+    evaluators' scores without an agreed score give a Score whose value is None."""
     if criterion.type == "social_value" and criterion.proxies:
         return _parse_quantities(raw, criterion, where, problems)
     if not isinstance(raw, Mapping):
@@ -384,6 +386,8 @@ def _parse_score(raw, criterion: Criterion, where: str, problems: list[str]) -> 
         return None
     counted = raw.get("moderated", raw.get("score"))
     if counted is None:
+        if evaluators and allow_unmoderated:
+            return Score(value=None, reason=reason, evaluators=evaluators)
         if evaluators:
             problems.append(f"{where}: the evaluators' scores have not been moderated yet; add the agreed 'moderated' score and its reason")
         else:

@@ -94,22 +94,23 @@ def create_tender(db: sqlite_utils.Database, setup: dict, *, who: str) -> int:
 
 
 def import_scenario(db: sqlite_utils.Database, body: dict, *, who: str, name: str | None = None) -> int:
-    """A new tender from a complete scenario (e.g. a saved file): the set-up, and each
-    judged score as the evaluators' scores and the moderated score. All or nothing."""
+    """A new tender from a scenario (e.g. a saved file, finished or still being scored):
+    the set-up, each evaluator's score and reason, and each agreed score. All or nothing."""
     who = _who(who)
-    scenario = tender.parse_scenario(body)
+    scenario = tender.parse_scenario(body, setup_only=True)
     with store.transaction(db):
         tender_id = create_tender(db, {**body, "name": name or body.get("name")}, who=who)
         for bid in scenario.bids:
             for criterion in scenario.criteria:
-                if not criterion.is_judged:
+                score = bid.scores.get(criterion.id)
+                if not criterion.is_judged or score is None:
                     continue
-                score = bid.scores[criterion.id]
                 for evaluator, (value, reason) in score.evaluators.items():
                     record_score(db, tender_id, bid.bidder, criterion.id, evaluator=evaluator, score=value,
                                  reason=reason or "(no reason given in the imported file)", who=who)
-                record_moderation(db, tender_id, bid.bidder, criterion.id, score=score.value,
-                                  reason=score.reason or "(no reason given in the imported file)", who=who)
+                if score.value is not None:
+                    record_moderation(db, tender_id, bid.bidder, criterion.id, score=score.value,
+                                      reason=score.reason or "(no reason given in the imported file)", who=who)
     return tender_id
 
 
@@ -350,7 +351,8 @@ def scenario_body(db: sqlite_utils.Database, tender_id: int) -> dict:
             moderated = agreed.get((bid["bidder"], criterion.id))
             if moderated is not None:
                 entry.update(moderated=moderated.score, reason=moderated.reason)
-            judged[criterion.id] = entry
+            if moderated is not None or entry["evaluators"]:  # nothing yet: left out (the score is missing)
+                judged[criterion.id] = entry
         bids.append({**bid, "scores": {**(bid.get("scores") or {}), **judged}})
     return {**record.setup, "bids": bids}
 

@@ -314,7 +314,7 @@ with moderate_tab:
                 f"{len(moderation)} scores to agree; {waiting} still without an agreed score; "
                 f"{disagreements} where evaluators are 2 points or more apart (discuss these first)."
             )
-            view = tender_ui.moderation_view(moderation)
+            view = tender_ui.moderation_view(moderation, criteria_by_id)
             st.dataframe(
                 view.style.apply(lambda row: ["background-color: #fce8d8" if row["Disagreement"] else "" for _ in row], axis=1),
                 hide_index=True, width="stretch", key="tender.moderation_table",

@@ -101,8 +101,13 @@ def _number_text(value) -> str:
     return "" if pd.isna(value) else f"{value:g}"
 
 
-def moderation_view(moderation: pd.DataFrame) -> pd.DataFrame:
-    """The moderation table as the panel reads it (scores as typed, blanks for none yet)."""
+def moderation_view(moderation: pd.DataFrame, criteria: dict[str, tender.Criterion]) -> pd.DataFrame:
+    """The moderation table as the panel reads it (scores as typed, blanks for none yet),
+    flagging agreed reasons that only repeat the descriptor."""
+    weak = [
+        "Reason only repeats the descriptor" if isinstance(reason, str) and tender.reason_repeats_descriptor(reason, criteria[cid].descriptors) else ""
+        for cid, reason in zip(moderation["criterion"], moderation["agreed_reason"])
+    ]
     return pd.DataFrame({
         "Bidder": moderation["bidder"],
         "Criterion": moderation["criterion_name"],
@@ -111,6 +116,7 @@ def moderation_view(moderation: pd.DataFrame) -> pd.DataFrame:
         "Disagreement": moderation["disagreement"].map({True: "Yes: 2 points or more", False: ""}),
         "Agreed score": moderation["agreed_score"].map(_number_text),
         "Agreed reason": moderation["agreed_reason"].fillna(""),
+        "Flag": weak,
     })
 
 

@@ -111,3 +111,16 @@ def test_import_round_trip_and_duplicate_name(db):
     with pytest.raises(ScenarioError, match="already exists"):
         tender_records.import_scenario(db, EXAMPLE, who="Officer")
     assert len(tender_records.list_tenders(db)) == 1  # the failed import left nothing behind
+
+
+def test_tender_still_being_scored_round_trips(db):
+    tender_id = new_tender(db, "Part scored")
+    tender_records.record_score(db, tender_id, "Alpha Trust", "quality", evaluator="Ann", score=3, reason="Clear staffing plan", who="Ann")
+    saved = tender_records.scenario_body(db, tender_id)
+    with pytest.raises(ScenarioError, match="not been moderated"):
+        tender.parse_scenario(saved)  # cannot be evaluated yet...
+    copy_id = tender_records.import_scenario(db, saved, who="Officer", name="Part scored (copy)")  # ...but loads
+    copy = tender_records.evaluator_scores(db, copy_id)
+    assert copy[["bidder", "criterion", "evaluator", "score", "reason"]].values.tolist() == [["Alpha Trust", "quality", "Ann", 3.0, "Clear staffing plan"]]
+    assert tender_records.moderations(db, copy_id).empty
+    assert tender_records.get_tender(db, copy_id).locked

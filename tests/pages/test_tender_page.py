@@ -105,13 +105,16 @@ def test_score_and_moderate_through_the_page(db_path):
     app.selectbox(key="tender.moderate_pair").select(("Alpha Trust", "quality"))
     app.run()
     app.selectbox(key="tender.moderate_score.0").select(3.0)
-    app.text_area(key="tender.moderate_reason").input("Agreed 3: staffing plan lacks cover for absence")
+    app.text_area(key="tender.moderate_reason").input("Acceptable.")
     app.button(key="FormSubmitter:tender.moderate_form-Record agreed score").click()
     app.run()
     assert not app.exception
     with store.opened(db_path) as db:
         agreed = tender_records.moderations(db, tender_id)
     assert agreed[["bidder", "criterion", "score"]].values.tolist() == [["Alpha Trust", "quality", 3.0]]
+    assert "the reason only repeats the descriptor" in texts(app)
+    view = table_with(app, "Agreed reason")
+    assert view.loc[view["Criterion"] == "Quality", "Flag"].tolist() == ["Reason only repeats the descriptor", ""]
     app.query_params["tender.tab"] = "Results"
     app.run()
     assert "3 scores still need an agreed" in texts(app)
