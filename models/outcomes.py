@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -355,7 +356,7 @@ def list_observations(db: sqlite_utils.Database, indicator_id: str | None = None
 def project(points: list[tuple[dt.date, float]]) -> Projection | None:
     """A linear trend through ``points`` (date, value), or None when there are fewer than
     two distinct dates. With three or more points, a 95% prediction interval too."""
-    from scipy import stats  # scikit-learn's own dependency
+    import sklearn
     from sklearn.linear_model import LinearRegression
 
     if len({day for day, _ in points}) < MIN_POINTS_TO_PROJECT:
@@ -363,12 +364,14 @@ def project(points: list[tuple[dt.date, float]]) -> Projection | None:
     origin = min(day for day, _ in points)
     x = np.array([(day - origin).days / DAYS_PER_YEAR for day, _ in points])
     y = np.array([value for _, value in points], dtype=float)
-    model = LinearRegression().fit(x.reshape(-1, 1), y)
+    # Values are checked on the way in, so skip scikit-learn's per-call input checks.
+    with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+        model = LinearRegression().fit(x.reshape(-1, 1), y)
     slope, intercept = float(model.coef_[0]), float(model.intercept_)
     n = len(points)
     if n < MIN_POINTS_FOR_INTERVAL:
         return Projection(origin, slope, intercept, n, interval=False)
-    residuals = y - model.predict(x.reshape(-1, 1))
+    residuals = y - (intercept + slope * x)
     residual_sd = float(math.sqrt((residuals**2).sum() / (n - 2)))
     mean_x = float(x.mean())
     return Projection(
@@ -380,8 +383,16 @@ def project(points: list[tuple[dt.date, float]]) -> Projection | None:
         residual_sd=residual_sd,
         mean_x=mean_x,
         sum_sq_x=float(((x - mean_x) ** 2).sum()),
-        t_quantile=float(stats.t.ppf(0.5 + INTERVAL_LEVEL / 2, n - 2)),
+        t_quantile=_t_quantile(n - 2),
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _t_quantile(degrees_of_freedom: int) -> float:
+    """The two-sided Student t quantile for ``INTERVAL_LEVEL``."""
+    from scipy import stats  # scikit-learn's own dependency
+
+    return float(stats.t.ppf(0.5 + INTERVAL_LEVEL / 2, degrees_of_freedom))
 
 
 def shortfall(indicator: Indicator, value: float) -> float:

@@ -27,7 +27,8 @@ statuses = [s for summary in summaries for s in summary.indicators]
 counts = {status: sum(1 for s in summaries if s.status == status) for status in outcomes.STATUSES}
 columns = st.columns(4)
 for column, status in zip(columns, outcomes.STATUSES):
-    column.metric(f"Outcomes {status}", f"{counts[status]} of {len(summaries)}")
+    column.metric("Outcomes with no data" if status == outcomes.NO_DATA else f"Outcomes {status}",
+                  f"{counts[status]} of {len(summaries)}")
 
 with st.expander("How the status is decided", expanded=True):
     st.markdown("\n".join(f"- {line}" for line in outcomes.STATUS_RULE_LINES))

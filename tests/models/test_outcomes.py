@@ -334,3 +334,12 @@ def test_command_line_json_and_table(db_path):
         capture_output=True, text=True, cwd=ROOT, check=True,
     ).stdout
     assert "illustrative" in table and "Status rule:" in table and "off track" in table
+
+
+def test_bad_seed_file_names_file_row_and_column(tmp_path, monkeypatch):
+    bad = tmp_path / "indicators.csv"
+    text = outcomes.INDICATORS_FILE.read_text(encoding="utf-8").replace(",%,higher,36,", ",percent,higher,36,", 1)
+    bad.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(outcomes, "INDICATORS_FILE", bad)
+    with pytest.raises(DomainError, match=r"indicators.csv, row 2, column 'unit': 'percent'"):
+        outcomes.read_seed()

@@ -25,7 +25,7 @@ def test_outcomes_page_shows_statuses_rule_and_illustrative_labels(db_path):
     shown = metrics(app)
     assert shown["Outcomes on track"] == "2 of 6"
     assert shown["Outcomes at risk"] == "1 of 6"
-    assert shown["Outcomes no data"] == "2 of 6"
+    assert shown["Outcomes with no data"] == "2 of 6"
     text = " ".join(m.value for m in app.markdown)
     assert "At risk: the trend falls short" in text
     assert "illustrative" in " ".join(w.value for w in app.warning)
