@@ -836,7 +836,10 @@ def workbook_notes(result: CostingResult) -> list[str]:
 # The page's grids <-> a scenario
 
 
-PROJECT_COLUMNS = ["Project", "Headcount", "Staff time", "Floor area (m²)", "Activity change a year", "Funder's offer a year (£)"]
+ACTIVITY_COLUMN, OFFER_COLUMN = "Activity change (%)", "Funder's offer (£)"
+PROJECT_COLUMNS = ["Project", "Headcount", "Staff time", "Floor area (m²)", ACTIVITY_COLUMN, OFFER_COLUMN]
+YEAR_SEPARATOR = ";"  # between per-year values in one cell: '100000; 80000; 60000'
+
 LINE_COLUMNS = ["Project", "Category", "Amount (£)", "Pay or non-pay"]
 POOL_COLUMNS = ["Overhead pool", "Amount (£)", "Shared by", "Pay or non-pay", "Fixed shares"]
 GRID_DRIVERS = {"Headcount": "headcount", "Staff time": "staff_time", "Floor area (m²)": "floor_area"}
@@ -864,8 +867,8 @@ def grids_from_body(
             "Project": item.get("name", ""),
             **{label: drivers.get(key) for label, key in GRID_DRIVERS.items()},
             **{driver: drivers.get(driver) for driver in extra_drivers},
-            "Activity change a year": float(change[0] if isinstance(change, list) and change else (change or 0)) * 100,
-            "Funder's offer a year (£)": float(offer[0] if isinstance(offer, list) else offer) if offer is not None else None,
+            ACTIVITY_COLUMN: _per_year_text(change, scale=100),
+            OFFER_COLUMN: _per_year_text(offer) if offer is not None else "",
         }
         projects.append(row)
         costs = item.get("direct_costs")
@@ -890,7 +893,7 @@ def grids_from_body(
         "lines": pd.DataFrame(lines, columns=LINE_COLUMNS),
         "pools": pd.DataFrame(pools, columns=POOL_COLUMNS),
     }
-    text_columns = {"Project", "Category", "Pay or non-pay", "Overhead pool", "Shared by", "Fixed shares"}
+    text_columns = {"Project", "Category", "Pay or non-pay", "Overhead pool", "Shared by", "Fixed shares", ACTIVITY_COLUMN, OFFER_COLUMN}
     for grid_name, frame in grids.items():
         if blank_rows:
             frame = pd.concat([frame, pd.DataFrame([{}] * blank_rows, columns=frame.columns)], ignore_index=True)
@@ -926,7 +929,7 @@ def body_from_grids(
     Grid rows that cannot be placed (a line for a project not in the projects grid, a
     fixed share that is not 'Project: 60%') raise ``ScenarioError`` naming the row."""
     problems: list[str] = []
-    driver_columns = [c for c in projects.columns if c not in ("Project", "Activity change a year", "Funder's offer a year (£)")]
+    driver_columns = [c for c in projects.columns if c not in ("Project", ACTIVITY_COLUMN, OFFER_COLUMN)]
     body_projects: list[dict] = []
     for number, row in enumerate(projects.to_dict(orient="records"), start=1):
         if all(_blank(v) for v in row.values()):
@@ -934,10 +937,11 @@ def body_from_grids(
         name_value = _clean(row.get("Project"))
         drivers = {GRID_DRIVERS.get(c, c): _clean(row.get(c)) for c in driver_columns if not _blank(row.get(c))}
         item: dict[str, Any] = {"name": str(name_value).strip() if name_value else "", "drivers": drivers, "direct_costs": []}
-        change = _clean(row.get("Activity change a year"))
+        label = f"Projects grid, row {number}"
+        change = _per_year_values(row.get(ACTIVITY_COLUMN), f"{label}, activity change", problems)
         if change is not None:
-            item["activity_change"] = _fraction(change)
-        offer = _clean(row.get("Funder's offer a year (£)"))
+            item["activity_change"] = [_fraction(c) for c in change] if isinstance(change, list) else _fraction(change)
+        offer = _per_year_values(row.get(OFFER_COLUMN), f"{label}, funder's offer", problems)
         if offer is not None:
             item["offer"] = offer
         if not item["name"]:
@@ -986,6 +990,28 @@ def body_from_grids(
     return body
 
 
+def _per_year_text(value, *, scale: float = 1) -> str:
+    """One number, or a list with one a year, as a grid cell: '5', '100000; 80000; 60000'."""
+    values = value if isinstance(value, list) else [value if value is not None else 0]
+    shown = [format((Decimal(str(v)) * Decimal(str(scale))).normalize(), "f") if v is not None else "" for v in values]
+    return f"{YEAR_SEPARATOR} ".join(shown) if len(set(shown)) > 1 else shown[0]
+
+
+def _per_year_values(text, label: str, problems: list[str]) -> float | list[float] | None:
+    """A grid cell of one number or one a year ('100000; 80000'): None if blank. '£' and
+    thousands separators are allowed."""
+    if _blank(text):
+        return None
+    values = []
+    for part in str(text).split(YEAR_SEPARATOR):
+        try:
+            values.append(float(Decimal(part.replace("£", "").replace(",", "").replace("%", "").strip())))
+        except InvalidOperation:
+            problems.append(f"{label}: '{part.strip()}' is not a number (give one, or one a year separated by '{YEAR_SEPARATOR}')")
+            return None
+    return values[0] if len(values) == 1 else values
+
+
 def _fraction(percentage: float | None) -> float | None:
     """12.5 (percent) -> 0.125, without binary noise such as 0.12500000000000003."""
     return None if percentage is None else float(Decimal(str(percentage)) / 100)
@@ -1010,5 +1036,5 @@ def _parse_share_text(text: str, row: int, problems: list[str]) -> dict[str, flo
 def driver_options(projects: pd.DataFrame) -> list[str]:
     """The drivers a pool can be shared by, given the projects grid's columns."""
     drivers = [GRID_DRIVERS.get(c, c) for c in projects.columns
-               if c not in ("Project", "Activity change a year", "Funder's offer a year (£)")]
+               if c not in ("Project", ACTIVITY_COLUMN, OFFER_COLUMN)]
     return [DIRECT_COSTS, *drivers, FIXED_SHARES]

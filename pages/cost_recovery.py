@@ -34,7 +34,11 @@ if new_column.button("Start a new costing (empty grids)", key="fcr.new", width="
 source, generation = st.session_state[fcr_ui.SOURCE], st.session_state[fcr_ui.GENERATION]
 with st.form("fcr.inputs", border=True):
     st.subheader("1. Projects", anchor=False)
-    st.caption("One row per project, with the quantities overheads are shared by. Add a row at the bottom of the grid.")
+    st.caption(
+        "One row per project, with the quantities overheads are shared by. Add a row at the bottom of the grid, "
+        "or paste rows from a spreadsheet. Activity change and offer: one figure for every year, or one a year "
+        "separated by ';'."
+    )
     projects = fcr_ui.project_grid(source["projects"], generation)
     st.text_input(
         "Other drivers to add as project columns (comma-separated, e.g. volunteers, vehicle miles)",

@@ -77,10 +77,14 @@ def project_grid(source: pd.DataFrame, generation: int) -> pd.DataFrame:
         "Headcount": st.column_config.NumberColumn("Headcount", min_value=0, help="Staff (full-time equivalent) working on the project"),
         "Staff time": st.column_config.NumberColumn("Staff time", min_value=0, help="Share of managers' time, e.g. hours a week or a percentage"),
         "Floor area (m²)": st.column_config.NumberColumn("Floor area (m²)", min_value=0),
-        "Activity change a year": st.column_config.NumberColumn(
-            "Activity change a year (%)", min_value=-99, format="%.1f%%",
-            help="How much the project grows (or shrinks, negative) each year after the first"),
-        "Funder's offer a year (£)": money_column_config("Funder's offer a year (£)", help="Leave blank if no funder has made an offer"),
+        fcr.ACTIVITY_COLUMN: st.column_config.TextColumn(
+            fcr.ACTIVITY_COLUMN,
+            help="How much the project grows (negative: shrinks) each year after the first, e.g. 5; "
+                 "or one figure a year from year 2, separated by ';', e.g. 10; 0; 5"),
+        fcr.OFFER_COLUMN: st.column_config.TextColumn(
+            fcr.OFFER_COLUMN,
+            help="What the funder offers in pounds: one amount for every year, or one a year separated by ';' "
+                 "(e.g. 100000; 80000; 60000 for a tapering grant). Leave blank if there is no offer."),
     }
     return st.data_editor(
         source, key=f"fcr.projects_grid.{generation}", num_rows="dynamic", hide_index=True, placeholder="",

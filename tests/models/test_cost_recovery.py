@@ -311,6 +311,24 @@ def test_grids_round_trip_gives_the_same_costing(example):
     assert fcr.multi_year_frame(fcr.calculate(body)).equals(fcr.multi_year_frame(fcr.calculate(example)))
 
 
+def test_grids_keep_a_different_offer_and_activity_change_each_year(example):
+    example["projects"][0]["offer"] = [100000, 80000, 60000.5]  # a tapering grant
+    example["projects"][2]["activity_change"] = [0.1, 0]
+    example["funding"] = {"basis": "offer"}
+    grids = fcr.grids_from_body(example)
+    assert list(grids["projects"][fcr.OFFER_COLUMN]) == ["100000; 80000; 60000.5", "140000", ""]
+    assert list(grids["projects"][fcr.ACTIVITY_COLUMN]) == ["5", "0", "10; 0"]
+    body = fcr.body_from_grids(grids["projects"], grids["lines"], grids["pools"], years=3,
+                               pay_inflation_percent=3, non_pay_inflation_percent=2, funding_basis="offer")
+    assert body["projects"][0]["offer"] == [100000, 80000, 60000.5]
+    assert fcr.funding_gap_frame(fcr.calculate(body)).equals(fcr.funding_gap_frame(fcr.calculate(example)))
+    assert fcr.multi_year_frame(fcr.calculate(body)).equals(fcr.multi_year_frame(fcr.calculate(example)))
+    projects = grids["projects"].copy()
+    projects.loc[1, fcr.OFFER_COLUMN] = "£140,000; lots"
+    with pytest.raises(ScenarioError, match="Projects grid, row 2, funder's offer: 'lots' is not a number"):
+        fcr.body_from_grids(projects, grids["lines"], grids["pools"], years=3)
+
+
 def test_grids_with_fixed_shares_and_bad_rows():
     body = simple(overheads=[{"name": "CEO", "amount": 100, "shares": {"A": 25, "B": 75}}])
     grids = fcr.grids_from_body(body)
