@@ -140,6 +140,9 @@ with set_up_tab:
             table=frame,
             key="tender.weights",
         )
+        gate_names = [c.name for c in setup.criteria if c.type == "pass_fail"]
+        if gate_names:
+            st.caption("Pass/fail gates (a fail disqualifies the bid): " + ", ".join(gate_names) + ".")
         st.markdown("**Publication check**")
         checks = pd.DataFrame(tender.publication_check(setup)).rename(columns={"check": "Check", "ok": "Passed", "detail": "Detail"})
         checks["Passed"] = checks["Passed"].map({True: "Yes", False: "No – review"})
