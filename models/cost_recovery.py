@@ -795,25 +795,26 @@ def assumptions_frame(result: CostingResult) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Assumption", "Value"])
 
 
-MONEY_COLUMNS = ["Direct costs (£)", "Overheads (£)", "Full cost (£)", "Pool (£)", "Funded (£)",
-                 "Shortfall (£)", "Surplus (£)", "Unrestricted income needed (£)"]
-
-
 def workbook_sheets(result: CostingResult) -> tuple[dict[str, pd.DataFrame], dict[str, list[str]]]:
     """The costing workbook's sheets (summary, allocation by pool, multi-year, funding gap,
     assumptions) and, per sheet, its money columns."""
     gap = funding_gap_frame(result)
     unrestricted = unrestricted_frame(result)
-    gap_sheet = pd.concat([gap, unrestricted.rename(columns={"Unrestricted income needed (£)": "Shortfall (£)"}).assign(Project="Unrestricted income needed")], ignore_index=True)[gap.columns]
+    needed_rows = unrestricted.rename(columns={"Unrestricted income needed (£)": "Shortfall (£)"}).assign(
+        Project="Unrestricted income needed")
+    gap_sheet = pd.concat([gap, needed_rows], ignore_index=True)[gap.columns]
+    summary = summary_frame(result)
+    for column in ("Overhead rate", "Share of total"):  # a spreadsheet reader sees 44.07, not 0.440699
+        summary[f"{column} (%)"] = [None if v is None or pd.isna(v) else round(v * 100, 2) for v in summary.pop(column)]
     sheets = {
-        "Summary": summary_frame(result),
+        "Summary": summary,
         "Allocation by pool": allocation_frame(result),
         "Multi-year": multi_year_frame(result),
         "Funding gap": gap_sheet,
         "Assumptions": assumptions_frame(result),
     }
     money_columns = {
-        name: [c for c in frame.columns if c in MONEY_COLUMNS or c.endswith("(£)")] for name, frame in sheets.items()
+        name: [c for c in frame.columns if c.endswith("(£)")] for name, frame in sheets.items()
     }
     return sheets, money_columns
 

@@ -355,7 +355,9 @@ def test_workbook_has_every_sheet_and_reconciles(example):
     assert book.sheetnames == ["About", "Summary", "Allocation by pool", "Multi-year", "Funding gap", "Assumptions"]
     assert "FICTIONAL" in " ".join(str(c.value) for c in book["About"]["A"])
     summary = list(book["Summary"].values)
-    assert summary[-1][0] == "Total" and summary[-1][3] == 399000
+    assert summary[0] == ("Project", "Direct costs (£)", "Overheads (£)", "Full cost (£)", "Overhead rate (%)", "Share of total (%)")
+    assert summary[-1][0] == "Total" and summary[-1][3] == 399000 and summary[-1][4] == 37.11
+    assert summary[1][4] == 44.07  # Youth club: 48,476.85 / 110,000
     allocation = list(book["Allocation by pool"].values)
     assert allocation[-1][2] == 108000
     gap = list(book["Funding gap"].values)

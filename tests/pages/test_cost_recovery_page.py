@@ -83,3 +83,13 @@ def test_save_and_load_a_costing(db_path, db):
     app.button(key="fcr.scenario.load_saved").click().run()
     assert not app.exception
     assert metrics(app)["Full cost of all projects (year 1)"] == "£399,000.00"
+
+
+def test_an_extra_driver_becomes_a_project_column(db_path):
+    app = run_page("cost_recovery.py")
+    app.text_input(key="fcr.extra_drivers").set_value("volunteers, vehicle miles")
+    app.button(key="fcr.calculate").click().run()
+    assert not app.exception
+    grid = [d for d in app.dataframe if str(d.key or "").startswith("fcr.projects_grid.")][0]
+    assert {"volunteers", "vehicle miles"} <= set(grid.value.columns)
+    assert metrics(app)["Full cost of all projects (year 1)"] == "£399,000.00"
