@@ -94,6 +94,11 @@ if body.get("fictional"):
     current["fictional"], current["notes"] = True, body.get("notes", "")
 st.session_state["sroi.current"] = current
 
+with_proxy = sroi_ui.proxy_panel(current)
+if with_proxy is not None:
+    sroi_ui.load_into_buffer(with_proxy)
+    st.rerun()
+
 if not current["outcomes"]:
     st.info("Add the investment and at least one outcome to the impact map to see the results.", icon=":material/edit:")
     st.stop()

@@ -9,12 +9,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from models import sroi
+from models import proxies, sroi
 from models.export import xlsx_bytes
 from models.formatting import money_from_pounds
 
 from .charts import PALETTE
-from .data import project_path
+from .data import cached, database, project_path
 
 EXAMPLE_PATH = project_path("data", "examples", "sroi_example.json")
 BUFFER = "sroi.buffer"          # the scenario body the grids were last loaded from
@@ -210,3 +210,121 @@ def workbook(body: dict, result: sroi.Result, tornado_rows, switching, uncertain
         "Waterfall": ["Amount (£)"],
     }
     return xlsx_bytes(sheets, notes=notes, money_columns=money)
+
+
+@cached
+def proxy_library(db_path: str, version: int) -> list[proxies.Proxy]:
+    with database() as db:
+        return proxies.library(db)
+
+
+@cached
+def deflator_index(db_path: str, version: int) -> dict[int, float]:
+    with database() as db:
+        return proxies.deflators(db)
+
+
+@cached
+def deflator_frame(db_path: str, version: int) -> pd.DataFrame:
+    with database() as db:
+        return proxies.deflator_frame(db)
+
+
+def with_proxy_outcome(current: dict, proxy: proxies.Proxy, pounds: float, price_year: int) -> dict:
+    """The scenario on screen plus a new outcome valued with ``proxy`` (the user then fills
+    in the stakeholder, quantity and adjustments)."""
+    outcome = {
+        "name": proxy.name, "stakeholder": "", "proxy_value": pounds, "proxy_price_year": price_year,
+        "proxy_source": f"{proxy.source} ({proxy.licence})" + ("" if price_year == proxy.price_year else f"; re-based from {proxy.price_year} prices"),
+    }
+    return {**current, "outcomes": list(current.get("outcomes") or []) + [outcome]}
+
+
+def proxy_panel(current: dict) -> dict | None:
+    """The financial proxy library: browse (re-based to a chosen price year), add an outcome
+    with a proxy, load your own CSV, keep the deflator table. Returns a scenario body to load
+    when the user adds an outcome, else None."""
+    from models.errors import DomainError
+    from models.export import csv_bytes
+
+    from .data import data_changed, data_version, database_path
+
+    db_path, version = database_path(), data_version()
+    with st.expander("Financial proxy library"):
+        st.caption(
+            "Shipped values are only those whose licence allows it (HM Treasury Green Book wellbeing values, Open "
+            "Government Licence). HACT's Social Value Bank is not shipped: its licence forbids it. Load your own "
+            "licensed values as CSV; they stay in this app's database."
+        )
+        library = proxy_library(db_path, version)
+        index = deflator_index(db_path, version)
+        to_year = st.number_input(
+            "Show values at the prices of year", min_value=proxies.EARLIEST_YEAR, max_value=proxies.LATEST_YEAR,
+            value=max(index) if index else 2019, step=1, key="sroi.price_year",
+            help="Re-based with your deflator table below: value x index(year) / index(proxy's price year).",
+        )
+        table = proxies.library_frame(library, int(to_year), index)
+        st.dataframe(
+            table, hide_index=True, width="stretch", key="sroi.proxy_table",
+            column_config={"Pounds": st.column_config.NumberColumn("Pounds", format="£%,.2f"),
+                           f"Pounds at {int(to_year)} prices": st.column_config.NumberColumn(f"Pounds at {int(to_year)} prices", format="£%,.2f")},
+        )
+        names = [p.name for p in library]
+        chosen = st.selectbox("Proxy", names, key="sroi.proxy_choice")
+        add_clicked = st.button("Add an outcome valued with this proxy", key="sroi.add_proxy_outcome")
+        loaded = None
+        if add_clicked and chosen:
+            proxy = library[names.index(chosen)]
+            rebased = table.loc[names.index(chosen), f"Pounds at {int(to_year)} prices"]
+            if pd.isna(rebased):
+                st.warning(f"No deflator to re-base '{proxy.name}' to {int(to_year)}: added at {proxy.price_year} prices.")
+                loaded = with_proxy_outcome(current, proxy, float(proxy.pounds), proxy.price_year)
+            else:
+                loaded = with_proxy_outcome(current, proxy, float(rebased), int(to_year))
+
+        st.markdown("**Load your own proxies (CSV)**")
+        st.download_button(
+            "Download a template (CSV)", data=csv_bytes(proxies.template_frame()), file_name="sroi-proxies-template.csv",
+            mime="text/csv", key="sroi.proxy_template",
+        )
+        upload = st.file_uploader("Proxy file (CSV, up to 2 MB)", type=["csv"], max_upload_size=2, key="sroi.proxy_upload")
+        if upload is not None and st.button("Add these proxies to my library", key="sroi.proxy_save"):
+            try:
+                parsed = proxies.parse_proxy_csv(upload.getvalue(), source=upload.name)
+                with database() as db:
+                    saved = proxies.save_user_proxies(db, parsed, loaded_from=upload.name)
+                data_changed()
+                st.success(f"Added {saved:,} prox{'y' if saved == 1 else 'ies'} from {upload.name}.")
+            except DomainError as error:
+                st.error(str(error))
+                for problem in error.problems[1:10]:
+                    st.write(f"- {problem}")
+        if any(p.origin == "Yours" for p in library) and st.button("Remove all my proxies", key="sroi.proxy_delete"):
+            with database() as db:
+                removed = proxies.delete_user_proxies(db)
+            data_changed()
+            st.success(f"Removed {removed:,} proxies.")
+
+        st.markdown("**Deflator table**")
+        st.caption(
+            "None is shipped: enter an index for each year you need (for example HM Treasury's GDP deflator series, "
+            "published on GOV.UK), then save. Any base year works; only the ratios between years matter."
+        )
+        edited = st.data_editor(
+            deflator_frame(db_path, version), num_rows="dynamic", hide_index=True, key=f"sroi.deflators.{version}",
+            column_config={
+                "Year": st.column_config.NumberColumn("Year", min_value=proxies.EARLIEST_YEAR, max_value=proxies.LATEST_YEAR, step=1, format="%d"),
+                "Index": st.column_config.NumberColumn("Index", min_value=0.0, format="%.3f"),
+                "Source": st.column_config.TextColumn("Source"),
+            },
+        )
+        if st.button("Save the deflator table", key="sroi.deflators_save"):
+            try:
+                table_to_save = proxies.parse_deflator_frame(edited)
+                with database() as db:
+                    proxies.save_deflators(db, table_to_save)
+                data_changed()
+                st.success(f"Saved {len(table_to_save)} deflator years.")
+            except DomainError as error:
+                st.error(str(error))
+    return loaded

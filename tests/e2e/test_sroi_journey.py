@@ -110,3 +110,26 @@ def test_build_a_two_outcome_scenario_and_read_the_ratio(page, app_server):
     assert {"About", "Summary", "Impact map", "By outcome", "Switching values"} <= set(workbook.sheetnames)
     impact_rows = list(workbook["Impact map"].iter_rows(values_only=True))
     assert [row[1] for row in impact_rows[1:]] == ["Less lonely", "Wellbeing"]
+
+
+def test_load_own_proxies_from_csv(page, app_server, tmp_path):
+    open_page(page, app_server, "sroi")
+    page.locator('[data-testid="stMetric"]', has_text="SROI ratio").wait_for(timeout=90_000)
+    page.get_by_text("Financial proxy library").click()
+    wait_until_idle(page)
+    bad = tmp_path / "bad-proxies.csv"
+    bad.write_text("name,unit,pounds,price_year,source,licence\nJourney proxy,night,lots,2024,Audit,Own\n", encoding="utf-8")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').last.set_input_files(str(bad))
+    wait_until_idle(page)
+    page.get_by_role("button", name="Add these proxies to my library").click()
+    wait_until_idle(page)
+    assert page.get_by_text("bad-proxies.csv, row 2, column pounds: 'lots' is not an amount").is_visible()
+
+    good = tmp_path / "journey-proxies.csv"
+    good.write_text("name,unit,pounds,price_year,source,licence\nJourney proxy night,night,45.50,2024,Audit,Own\n", encoding="utf-8")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').last.set_input_files(str(good))
+    wait_until_idle(page)
+    page.get_by_role("button", name="Add these proxies to my library").click()
+    wait_until_idle(page)
+    assert page.get_by_text("Added 1 proxy from journey-proxies.csv.").is_visible()
+    assert_accessible(page)

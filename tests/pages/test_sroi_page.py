@@ -86,3 +86,22 @@ def test_save_then_compare(db_path):
     assert list(comparison.columns)[0] == "Measure"
     ratios = comparison[comparison["Measure"] == "SROI ratio"].iloc[0].tolist()[1:]
     assert ratios == ["£1.20 : £1", "£1.20 : £1"]
+
+
+def test_proxy_library_adds_an_outcome_rebased_with_deflators(db_path):
+    from models import proxies, store
+
+    with store.opened(db_path) as db:
+        proxies.save_deflators(db, {2019: (100.0, "test"), 2024: (118.0, "test")})
+    app = run_with(simple_body())
+    assert app.number_input(key="sroi.price_year").value == 2024
+    library = app.dataframe[2].value   # investment, impact map, then the library
+    assert library.loc[0, "Pounds at 2024 prices"] == 15340.0
+    app.selectbox(key="sroi.proxy_choice").set_value("Wellbeing: one WELLBY (central value)")
+    app.button(key="sroi.add_proxy_outcome").click().run()
+    outcomes = app.session_state["sroi.buffer"]["outcomes"]
+    assert len(outcomes) == 2
+    assert outcomes[1]["proxy_value"] == 15340.0 and outcomes[1]["proxy_price_year"] == 2024
+    assert "Open Government Licence v3.0" in outcomes[1]["proxy_source"]
+    errors = " ".join(e.value for e in app.error)
+    assert "Outcome 2 'Wellbeing: one WELLBY (central value)': quantity must be a number" in errors
