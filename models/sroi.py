@@ -708,24 +708,29 @@ def monte_carlo(
     The same seed always gives the same answer."""
     if simulations < 1:
         raise ScenarioError(f"Simulations must be at least 1; got {simulations}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.Generator(np.random.SFC64(seed))   # a fast generator; quality ample for this
     outcome_count = len(scenario.outcomes)
-    draws = {}
+    shapes = {}
     for key in ESTIMATE_FIELDS:
-        central = np.empty(outcome_count)
-        low = np.empty(outcome_count)
-        high = np.empty(outcome_count)
-        for index, outcome in enumerate(scenario.outcomes):
-            central[index] = getattr(outcome, key)
-            low[index], high[index] = outcome.ranges.get(key) or _default_range(key, central[index], spread)
-        draws[key] = _triangular(rng, low, central, high, (simulations, outcome_count))
-    duration = np.maximum(1.0, np.rint(draws["duration_years"]))
-    impact = (
-        draws["quantity"] * draws["proxy_value"]
-        * (1 - draws["deadweight"]) * (1 - draws["displacement"]) * (1 - draws["attribution"])
-    )
-    factor = present_value_factor(draws["drop_off"], duration, scenario.discount_rate, scenario.convention)
-    ratios = (impact * factor).sum(axis=1) / scenario.investment
+        central = np.array([float(getattr(o, key)) for o in scenario.outcomes])
+        bounds = [o.ranges.get(key) or _default_range(key, float(getattr(o, key)), spread) for o in scenario.outcomes]
+        # column vectors: draws are laid out outcome by outcome (outcomes x draws), so
+        # numpy's inner loops run along the long axis of draws
+        shapes[key] = _TriangularShape(
+            np.array([b[0] for b in bounds])[:, None], central[:, None], np.array([b[1] for b in bounds])[:, None]
+        )
+    ratios = np.empty(simulations)
+    # In chunks small enough to stay in the processor's cache: several times faster than
+    # whole-array passes over 100,000 x 20 draws, and the same seed gives the same answer.
+    for start in range(0, simulations, MONTE_CARLO_CHUNK):
+        size = (outcome_count, min(MONTE_CARLO_CHUNK, simulations - start))
+        draws = {key: shape.draw(rng, size) for key, shape in shapes.items()}
+        impact = draws["quantity"] * draws["proxy_value"]
+        for key in ("deadweight", "displacement", "attribution"):
+            impact *= 1 - draws[key]
+        duration = np.maximum(1.0, np.rint(draws["duration_years"]))
+        impact *= present_value_factor(draws["drop_off"], duration, scenario.discount_rate, scenario.convention)
+        ratios[start:start + size[1]] = impact.sum(axis=0) / scenario.investment
     p10, p50, p90 = np.percentile(ratios, [10, 50, 90])
     counts, edges = np.histogram(ratios, bins=bins)
     return Uncertainty(
@@ -740,17 +745,37 @@ def monte_carlo(
     )
 
 
-def _triangular(rng: np.random.Generator, low, mode, high, size) -> np.ndarray:
-    """Triangular draws by the inverse of its distribution function, vectorised, allowing
-    low == high (a fixed value), which numpy's own triangular refuses."""
-    uniform = rng.random(size)
-    width = high - low
-    degenerate = width <= 0
-    safe_width = np.where(degenerate, 1.0, width)
-    split = np.where(degenerate, 0.5, (mode - low) / safe_width)
-    rising = low + np.sqrt(uniform * safe_width * (mode - low))
-    falling = high - np.sqrt((1 - uniform) * safe_width * (high - mode))
-    return np.where(degenerate, low, np.where(uniform < split, rising, falling))
+MONTE_CARLO_CHUNK = 8192
+
+
+@dataclass(frozen=True)
+class _TriangularShape:
+    """Triangular distributions, one per outcome: from ``low`` through the estimate
+    (``mode``) to ``high``. A zero-width range is a fixed value (numpy's own triangular
+    refuses it)."""
+
+    low: np.ndarray
+    mode: np.ndarray
+    high: np.ndarray
+
+    def draw(self, rng: np.random.Generator, size: tuple[int, int]) -> np.ndarray:
+        """Draws without branches (Stein and Keblis, 2009): with U, V uniform and c the
+        mode's place in the range, low + width x ((1 - c) min(U, V) + c max(U, V)) is
+        triangular. Twice the uniforms of inverting the distribution function, but about
+        2.5 times faster here, as it needs no masks."""
+        width = self.high - self.low
+        if not np.any(width > 0):
+            return np.broadcast_to(self.low, size).copy()
+        split = np.divide(self.mode - self.low, width, out=np.zeros_like(width), where=width > 0)
+        first, second = rng.random(size), rng.random(size)
+        lower = np.minimum(first, second)
+        np.maximum(first, second, out=first)
+        lower *= 1 - split
+        first *= split
+        lower += first
+        lower *= width
+        lower += self.low
+        return lower
 
 
 # ---------------------------------------------------------------------------------------
