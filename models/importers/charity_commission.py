@@ -22,7 +22,6 @@ from .sources import Source, is_zip, open_zip, read_delimited
 FORMAT = "charity-commission"
 LABEL = "Charity Commission register extract"
 TABLE = "organisations"
-REPEATS = "error"
 CHUNK_ROWS = 2000
 
 TABLE_COLUMNS = {

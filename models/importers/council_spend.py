@@ -23,7 +23,6 @@ from .sources import Source, looks_like_formula, read_table
 FORMAT = "spend"
 LABEL = "council spend over £500"
 TABLE = "spend"
-REPEATS = "error"
 CHUNK_ROWS = 5000
 
 # Field -> header synonyms, compared with case, spaces and punctuation removed.

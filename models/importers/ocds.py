@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Iterator
 
 from ..formatting import financial_year_of, pounds_to_pence
-from .base import Context, Record, area_of, body_type_of
+from .base import Context, Record, area_of, body_type_of, chunked
 from .report import ValidationReport
 from .threesixtygiving import _first_line
 from .sources import Source
@@ -23,7 +23,6 @@ from .sources import Source
 FORMAT = "ocds"
 LABEL = "OCDS contract awards"
 TABLE = "spend"
-REPEATS = "latest"  # a later release of the same award updates it
 CHUNK_ROWS = 2000
 
 
@@ -34,23 +33,25 @@ def read(source: Source, report: ValidationReport, context: Context) -> Iterator
     publisher = _publisher(source)
     if publisher:
         report.note(f"Package published by {publisher}")
-    chunk: list[Record] = []
+    # A later release of the same award (by release date, then place in the file) replaces
+    # the earlier one, so the awards are gathered before any is yielded.
+    latest: dict[str, tuple[str, Record]] = {}
     count = 0
     with source.open() as handle:
         try:
             for count, release in enumerate(ijson.items(handle, prefix), start=1):
-                chunk.extend(_awards(count, release, report, context))
-                if len(chunk) >= CHUNK_ROWS:
-                    yield chunk
-                    chunk = []
+                released = str(release.get("date") or "") if isinstance(release, dict) else ""
+                for record in _awards(count, release, report, context):
+                    earlier = latest.get(record.key)
+                    if earlier is None or released >= earlier[0]:
+                        latest[record.key] = (released, record)
         except ijson.JSONError as error:
             raise report.fatal(
                 f"the JSON is damaged or cut short after {count:,} complete releases ({_first_line(error)}); download the file again"
             ) from None
     if count == 0:
         raise report.fatal("the file has no releases: an OCDS release package is {\"releases\": [ ... ]}")
-    if chunk:
-        yield chunk
+    yield from chunked((record for _released, record in latest.values()), CHUNK_ROWS)
 
 
 def _items_prefix(source: Source, report: ValidationReport) -> str:

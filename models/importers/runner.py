@@ -244,10 +244,10 @@ def _write_rows(db, module, source, job, context, import_id, result, options, pr
     publishers: list[str] = []
     for chunk in read_ahead(module.read(source, report, context)):
         result.rows_read += len(chunk)
-        fresh, repeats = _first_sightings(db, module, chunk, report, job.format)
+        fresh = _first_sightings(db, chunk, report, job.format)
         if progress is not None:
             progress(job.name, min(job.counter["read"] / max(sum(s.size for s in job.sources), 1), 1.0), result.rows_read)
-        if not fresh and not repeats:
+        if not fresh:
             continue
         for record in fresh[:1]:
             name = record.values.get("authority") or (record.values.get("source") if table == "organisations" else None)
@@ -259,8 +259,6 @@ def _write_rows(db, module, source, job, context, import_id, result, options, pr
         result.rows_added += added
         result.rows_updated += updated
         result.rows_unchanged += unchanged
-        if repeats:
-            _upsert(db, table, key, repeats, import_id)
     result.publisher = "; ".join(publishers) or None
     if progress is not None:
         progress(job.name, 1.0, result.rows_read)
@@ -310,9 +308,9 @@ def read_ahead(chunks: Iterator[list[Record]], depth: int = 2) -> Iterator[list[
         reader.join(timeout=5)
 
 
-def _first_sightings(db, module, chunk: list[Record], report: ValidationReport, kind: str) -> tuple[list[Record], list[Record]]:
-    """Split a chunk into records seen for the first time in this file and repeats; a
-    repeat is an error unless the standard says later releases update earlier ones."""
+def _first_sightings(db, chunk: list[Record], report: ValidationReport, kind: str) -> list[Record]:
+    """The records whose identifier has not appeared earlier in this file; a repeat is an
+    error naming both places (the standard's identifiers must be unique in a file)."""
     keys = [r.key for r in chunk]
     seen: dict[str, str] = {}
     for start in range(0, len(keys), 900):
@@ -320,51 +318,64 @@ def _first_sightings(db, module, chunk: list[Record], report: ValidationReport, 
         seen.update(db.execute(
             f"SELECT key, place FROM temp.import_seen WHERE key IN ({', '.join('?' * len(part))})", part
         ).fetchall())
-    fresh, repeats, new_seen = [], [], []
+    fresh, new_seen = [], []
     for record in chunk:
         first = seen.get(record.key)
         if first is None:
             seen[record.key] = record.where
             new_seen.append((record.key, record.where))
             fresh.append(record)
-        elif module.REPEATS == "latest":
-            repeats.append(record)
         else:
-            shown = record.key.split(":", 1)[1] if kind in ("360giving",) else record.key
+            shown = record.key.split(":", 1)[1] if kind == "360giving" else record.key
             report.error(record.where, KEY_TITLE[kind], f"'{shown}' appears more than once in this file (first at {first}); identifiers must be unique")
     db.conn.executemany("INSERT INTO temp.import_seen (key, place) VALUES (?, ?)", new_seen)
-    return fresh, repeats
+    return fresh
 
 
 def _upsert(db, table: str, key: str, records: list[Record], import_id: int) -> tuple[int, int, int]:
     """Insert new rows, update changed ones, leave identical ones alone (they keep the
-    import that wrote them). Returns (added, updated, unchanged)."""
+    import that wrote them). Returns (added, updated, unchanged).
+
+    Records seen for the first time in this file are inserted straight away, skipping
+    identifiers already stored; only when some were skipped are the stored rows read back
+    and compared."""
     if not records:
         return 0, 0, 0
     columns = list(records[0].values)
     compared = [c for c in columns if c not in STAMP_COLUMNS and c != key]
-    existing: dict[str, tuple] = {}
-    keys = [r.key for r in records]
-    for start in range(0, len(keys), 900):
-        part = keys[start : start + 900]
-        for row in db.execute(
-            f"SELECT {key}, {', '.join(compared)} FROM {table} WHERE {key} IN ({', '.join('?' * len(part))})", part
-        ).fetchall():
-            existing[row[0]] = tuple(row[1:])
-    new = [r for r in records if r.key not in existing]
-    changed = [r for r in records if r.key in existing and tuple(r.values[c] for c in compared) != existing[r.key]]
-    if new:
-        db.conn.executemany(
-            f"INSERT INTO {table} ({', '.join(columns)}, import_id) VALUES ({', '.join('?' * (len(columns) + 1))})",
-            [[r.values[c] for c in columns] + [import_id] for r in new],
-        )
+    insert = f"INSERT INTO {table} ({', '.join(columns)}, import_id) VALUES ({', '.join('?' * (len(columns) + 1))})"
+    cursor = db.conn.executemany(
+        insert + f" ON CONFLICT({key}) DO NOTHING", [[r.values[c] for c in columns] + [import_id] for r in records]
+    )
+    if cursor.rowcount == len(records):
+        return len(records), 0, 0
+    stored = _stored(db, table, key, compared, [r.key for r in records])
+    # Each identifier appears once in this file, so a stored row owned by this import
+    # was inserted just now.
+    fresh = {k for k, (owner, _values) in stored.items() if owner == import_id}
+    changed = [
+        r for r in records
+        if r.key not in fresh and tuple(r.values[c] for c in compared) != stored[r.key][1]
+    ]
     if changed:
         updated_columns = [c for c in columns if c != key]
         db.conn.executemany(
             f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in updated_columns)}, import_id = ? WHERE {key} = ?",
             [[r.values[c] for c in updated_columns] + [import_id, r.key] for r in changed],
         )
-    return len(new), len(changed), len(records) - len(new) - len(changed)
+    return len(fresh), len(changed), len(records) - len(fresh) - len(changed)
+
+
+def _stored(db, table: str, key: str, compared: list[str], keys: list[str]) -> dict[str, tuple[int, tuple]]:
+    """{identifier: (import id, compared values)} for the rows already stored."""
+    stored: dict[str, tuple[int, tuple]] = {}
+    for start in range(0, len(keys), 900):
+        part = keys[start : start + 900]
+        for row in db.execute(
+            f"SELECT {key}, import_id, {', '.join(compared)} FROM {table} WHERE {key} IN ({', '.join('?' * len(part))})", part
+        ).fetchall():
+            stored[row[0]] = (row[1], tuple(row[2:]))
+    return stored
 
 
 def _sha256(sources: list[Source]) -> str:

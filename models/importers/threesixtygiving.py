@@ -28,7 +28,6 @@ from .sources import Source, looks_like_formula, read_table
 FORMAT = "360giving"
 LABEL = "360Giving grants"
 TABLE = "spend"
-REPEATS = "error"
 CHUNK_ROWS = 5000
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 DATE_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$")

@@ -249,3 +249,18 @@ def test_register_given_with_a_spend_file_is_imported_first_so_payments_match(db
     assert [r.format for r in results] == ["charity-commission", "spend"]
     assert db.execute("SELECT recipient, third_sector, recipient_id FROM spend WHERE import_id = ? ORDER BY id",
                       [results[1].import_id]).fetchall() == [("CREWE LUNCH CLUB LTD", 1, "GB-CHC-1164883"), ("Acme Plc", 0, None)]
+
+
+def test_ocds_later_release_of_an_award_updates_it(db):
+    def release(number, amount):
+        return {"ocid": "ocds-b5fd17-9", "id": f"r{number}", "date": f"2024-0{number}-01T00:00:00Z",
+                "buyer": {"id": "GB-LAE-CHE", "name": "Cheshire East Council"},
+                "awards": [{"id": "a1", "date": "2024-01-01", "value": {"amount": amount, "currency": "GBP"},
+                            "suppliers": [{"id": "s1", "name": "Crewe Lunch Club"}]}]}
+
+    package = json.dumps({"releases": [release(1, 1000), release(2, 1500)]})
+    result = one(db, "updates.json", package)
+    assert (result.status, result.rows_added, result.rows_updated) == ("imported", 1, 0)
+    assert db.execute("SELECT amount_pence FROM spend WHERE uid = 'ocds:ocds-b5fd17-9:a1'").fetchone()[0] == 150000
+    again = one(db, "updates.json", package)
+    assert again.status == "unchanged"
