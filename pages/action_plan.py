@@ -44,8 +44,8 @@ st.subheader("Actions")
 first, second, third, fourth = st.columns(4)
 streams = first.multiselect("Stream", list(action_plan.STREAMS), key="action_plan.stream", bind="query-params",
                             placeholder="All streams")
-sides = second.multiselect("Who acts", list(action_plan.SIDES), format_func=action_plan.SIDE_LABELS.get,
-                           key="action_plan.side", bind="query-params", placeholder="Council and sector")
+sides = second.multiselect("Who acts", list(action_plan.SIDES), key="action_plan.side", bind="query-params",
+                           placeholder="Council and sector")
 statuses = third.multiselect("Status", list(action_plan.STATUSES), key="action_plan.status", bind="query-params",
                              placeholder="Any status")
 chosen_outcomes = fourth.multiselect("Serves outcome", list(outcome_titles), format_func=outcome_titles.get,

@@ -84,6 +84,29 @@ def test_action_plan(page, app_server):
     assert page.get_by_text("8 of 32 actions shown").is_visible()
 
 
+def test_action_plan_edit_and_save(page, app_server):
+    owner = f"Journey owner {uuid.uuid4().hex[:6]}"
+    open_strategy_page(page, app_server, "action-plan?action_plan.stream=Devolve&action_plan.side=Sector")
+    assert page.get_by_text("2 of 32 actions shown").is_visible()
+    grid = page.locator('[data-testid="stDataFrameResizable"]').last  # the first is the chart's table
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    box = grid.bounding_box()
+    # Columns: Action, Proposal, Status, Owner, ...; double-click the Owner cell of the first row.
+    page.mouse.dblclick(box["x"] + 582, box["y"] + 53)
+    editor = page.locator("textarea").first
+    editor.fill(owner)
+    editor.press("Enter")
+    wait_until_idle(page)
+    page.get_by_label("Your name (recorded with the changes)").fill("Journey test")
+    page.get_by_role("button", name="Save changes").click()
+    wait_until_idle(page)
+    page.get_by_text("Saved changes to 1 action(s): DEV-S1.").wait_for()
+    audit = page.locator('[data-testid="stDataFrame"]').last
+    assert "DEV-S1" in audit.inner_text() or page.get_by_text("DEV-S1").count()
+    assert_accessible(page)
+
+
 def test_self_assessment_saves_and_reloads(page, app_server):
     name = f"Journey assessment {uuid.uuid4().hex[:8]}"
     open_strategy_page(page, app_server, "self-assessment", "What the scores mean")

@@ -118,3 +118,20 @@ def test_self_assessment_saves_and_shows_results(db_path):
         answers = self_assessment.load_answers(db, int(saved["assessment_id"][0]))
     assert answers["P1"].score == 3 and answers["P1"].evidence == "Needs assessment 2026"
     assert any("Saved 'Page test assessment'" in s.value for s in app.success)
+
+
+def test_self_assessment_loads_a_saved_one_into_the_form(db_path):
+    with store.opened(db_path) as db:
+        self_assessment.save_assessment(
+            db, name="Earlier assessment", assessed_on="01/04/2026", service="Adults",
+            answers=[self_assessment.Answer("P2", "We consult early", 2, "Market events 2025")], who="Manager",
+        )
+    app = run_page("self_assessment.py")
+    app.button(key="self_assessment.load").click()
+    app.run()
+    assert not app.exception
+    assert app.text_input(key="self_assessment.name").value == "Earlier assessment"
+    assert app.text_input(key="self_assessment.date").value == "01/04/2026"
+    assert app.selectbox(key="self_assessment.score.P2").value == 2
+    assert app.text_area(key="self_assessment.evidence.P2").value == "Market events 2025"
+    assert any("Loaded 'Earlier assessment" in s.value for s in app.success)
