@@ -153,9 +153,16 @@ def _candidates(model: MatchModel, district: str | None, theme: str | None) -> n
 
 def scores(model: MatchModel, query: sp.csr_matrix) -> np.ndarray:
     """Cosine similarity of the query with every organisation (a dense vector)."""
+    similarity = np.zeros(model.size, dtype=np.float32)
     if not model.size or query.nnz == 0:
-        return np.zeros(model.size, dtype=np.float32)
-    return np.asarray((query @ model.by_term).todense()).ravel()
+        return similarity
+    by_term = model.by_term
+    # Add each query term's postings into a dense vector: cost is the postings of the
+    # query's own terms, not the whole matrix. A term's postings hold each row once.
+    for term, weight in zip(query.indices, query.data):
+        start, end = by_term.indptr[term], by_term.indptr[term + 1]
+        similarity[by_term.indices[start:end]] += weight * by_term.data[start:end]
+    return similarity
 
 
 def shared_terms(model: MatchModel, left: sp.csr_matrix, row: int, limit: int = 6) -> list[str]:
@@ -235,15 +242,17 @@ def market_depth(
     ``threshold``) in each district and Local Area Agreement theme. Columns: district,
     theme ('All themes' for the district total), providers."""
     similarity = scores(model, _query_vector(model, specification))
-    able = np.flatnonzero(similarity >= threshold)
+    able = similarity >= threshold
     districts = list(organisations.DISTRICTS) + sorted(set(model.district_rows) - set(organisations.DISTRICTS))
     records = []
     for district in districts:
-        in_district = np.intersect1d(able, model.district_rows.get(district, np.array([], dtype=np.int64)))
-        records.append({"district": district, "theme": "All themes", "providers": int(len(in_district))})
+        able_here = np.zeros(model.size, dtype=bool)
+        rows = model.district_rows.get(district, np.array([], dtype=np.int64))
+        able_here[rows] = able[rows]
+        records.append({"district": district, "theme": "All themes", "providers": int(able_here.sum())})
         for theme in themes:
-            with_theme = np.intersect1d(in_district, model.theme_rows.get(theme, np.array([], dtype=np.int64)))
-            records.append({"district": district, "theme": theme, "providers": int(len(with_theme))})
+            theme_rows = model.theme_rows.get(theme, np.array([], dtype=np.int64))
+            records.append({"district": district, "theme": theme, "providers": int(able_here[theme_rows].sum())})
     return pd.DataFrame(records, columns=["district", "theme", "providers"])
 
 

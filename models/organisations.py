@@ -208,8 +208,8 @@ class DirectoryFilter:
     roles: tuple[str, ...] = ()
     public_services_only: bool = False
 
-    def where(self) -> tuple[list[str], list]:
-        """SQL conditions on ``o`` (organisations) and their parameters."""
+    def own_conditions(self) -> tuple[list[str], list]:
+        """Conditions on the organisation's own columns (alias ``o``) and parameters."""
         clauses: list[str] = []
         params: list = []
         unknown = [b for b in self.size_bands if b not in SIZE_BANDS and b != UNKNOWN_SIZE]
@@ -219,14 +219,6 @@ class DirectoryFilter:
         if self.org_types:
             clauses.append(f"o.org_type IN ({_marks(self.org_types)})")
             params += list(self.org_types)
-        if self.districts:
-            clauses.append(
-                f"o.id IN (SELECT org_rowid FROM organisation_districts WHERE district IN ({_marks(self.districts)}))"
-            )
-            params += list(self.districts)
-        if self.themes:
-            clauses.append(f"o.id IN (SELECT org_rowid FROM organisation_themes WHERE theme IN ({_marks(self.themes)}))")
-            params += list(self.themes)
         if self.size_bands:
             ranges = []
             for band in self.size_bands:
@@ -242,6 +234,23 @@ class DirectoryFilter:
             params.append(1 if self.roles[0] == ROLES[1] else 0)
         if self.public_services_only:
             clauses.append("o.delivers_public_services = 1")
+        return clauses, params
+
+    def conditions(self, row: str, *, direct: bool, demo_visible: bool) -> tuple[list[str], list]:
+        """Every condition, on the organisation whose rowid is the SQL expression ``row``.
+        ``direct``: the query reads ``organisations o`` itself (else an EXISTS looks it
+        up). Districts and themes are looked up in their lists by rowid (an index)."""
+        clauses, params = [], []
+        own, own_params = self.own_conditions()
+        if own:
+            clauses.append(" AND ".join(own) if direct else f"EXISTS (SELECT 1 FROM organisations o WHERE o.id = {row} AND {' AND '.join(own)})")
+            params += own_params
+        if not demo_visible:
+            clauses.append(f"{row} NOT IN (SELECT id FROM organisations WHERE is_demo = 1)")
+        for table, column, values in (("organisation_districts", "district", self.districts), ("organisation_themes", "theme", self.themes)):
+            if values:
+                clauses.append(f"EXISTS (SELECT 1 FROM {table} m WHERE m.org_rowid = {row} AND m.{column} IN ({_marks(values)}))")
+                params += list(values)
         return clauses, params
 
 
@@ -273,32 +282,54 @@ RESULT_COLUMNS = [
 ]
 
 
+SEARCH_COLUMNS = (
+    "o.id, o.org_id, o.name, o.org_type, o.districts, o.themes, o.description, o.latest_income_pence, "
+    "o.staff, o.volunteers, o.is_infrastructure, o.delivers_public_services, o.is_demo"
+)
+
+
+def _search_sql(directory_filter: DirectoryFilter, demo_visible: bool) -> tuple[str, list, str, list]:
+    """The rows query (ending in 'LIMIT ?') and its parameters, the count query and its.
+
+    Each query starts from the smallest set it can: the full-text index when there are
+    words (ranked there, before the table is read), else a theme's or district's list,
+    else the name index (already in name order)."""
+    expression = fts_expression(directory_filter.query)
+    if expression:
+        conditions, params = directory_filter.conditions("f.rowid", direct=False, demo_visible=demo_visible)
+        where = " AND ".join(["organisations_fts MATCH ?"] + conditions)
+        # Name matches weigh most, then themes, then the description.
+        hits = f"SELECT f.rowid AS hit, bm25(organisations_fts, 10.0, 1.0, 3.0) AS score FROM organisations_fts f WHERE {where}"
+        rows = f"SELECT {SEARCH_COLUMNS} FROM ({hits} ORDER BY score LIMIT ?) h JOIN organisations o ON o.id = h.hit ORDER BY h.score"
+        return rows, [expression] + params, f"SELECT COUNT(*) FROM organisations_fts f WHERE {where}", [expression] + params
+    direct, direct_params = directory_filter.conditions("o.id", direct=True, demo_visible=demo_visible)
+    rows = f"SELECT {SEARCH_COLUMNS} FROM organisations o WHERE {' AND '.join(direct) or '1 = 1'} ORDER BY o.name LIMIT ?"
+    listed = [(t, c, v) for t, c, v in (("organisation_themes", "theme", directory_filter.themes),
+                                         ("organisation_districts", "district", directory_filter.districts)) if v]
+    if not listed:
+        return rows, direct_params, f"SELECT COUNT(*) FROM organisations o WHERE {' AND '.join(direct) or '1 = 1'}", direct_params
+    table, column, values = listed[0]
+    conditions, params = directory_filter.conditions("c.hit", direct=False, demo_visible=demo_visible)
+    members = f"(SELECT DISTINCT org_rowid AS hit FROM {table} WHERE {column} IN ({_marks(values)})) c"
+    count = f"SELECT COUNT(*) FROM {members} WHERE {' AND '.join(conditions)}"
+    if column == "theme":  # a theme's list is short: read it, then sort by name
+        rows = f"SELECT {SEARCH_COLUMNS} FROM {members} JOIN organisations o ON o.id = c.hit WHERE {' AND '.join(conditions)} ORDER BY o.name LIMIT ?"
+        return rows, list(values) + params, count, list(values) + params
+    # A district holds a large share of the directory: walk the name index instead.
+    return rows, direct_params, count, list(values) + params
+
+
 def search(db: sqlite_utils.Database, directory_filter: DirectoryFilter = DirectoryFilter(), limit: int = 100) -> SearchResult:
     """Organisations matching the words (names, descriptions, themes) and the filters:
-    best match first when there are words, else by name. At most ``limit`` rows."""
-    clauses, params = directory_filter.where()
-    clauses.append(visible_clause(db))
-    expression = fts_expression(directory_filter.query)
-    where = " AND ".join(clauses)
-    columns = (
-        "o.id, o.org_id, o.name, o.org_type, o.districts, o.themes, o.description, o.latest_income_pence, "
-        "o.staff, o.volunteers, o.is_infrastructure, o.delivers_public_services, o.is_demo"
-    )
-    if expression:
-        base = f"FROM organisations_fts f JOIN organisations o ON o.id = f.rowid WHERE organisations_fts MATCH ? AND {where}"
-        args = [expression] + params
-        # Name matches weigh most, then themes, then the description.
-        sql = f"SELECT {columns} {base} ORDER BY bm25(organisations_fts, 10.0, 1.0, 3.0) LIMIT ?"
-    else:
-        base = f"FROM organisations o WHERE {where}"
-        args = params
-        sql = f"SELECT {columns} {base} ORDER BY o.name COLLATE NOCASE LIMIT ?"
+    best match first when there are words, else by name. At most ``limit`` rows, and
+    the total that match."""
+    rows_sql, rows_params, count_sql, count_params = _search_sql(directory_filter, demo_shown(db))
     try:
-        records = db.execute(sql, args + [int(limit)]).fetchall()
-        total = db.execute(f"SELECT COUNT(*) {base}", args).fetchone()[0]
+        records = db.execute(rows_sql, rows_params + [int(limit)]).fetchall()
+        total = db.execute(count_sql, count_params).fetchone()[0]
     except Exception as error:  # an FTS syntax problem we did not foresee
         raise DomainError(f"Could not search for '{directory_filter.query}': {error}") from None
-    names = [c.split(".")[1] for c in columns.split(", ")]
+    names = [c.split(".")[1] for c in SEARCH_COLUMNS.split(", ")]
     frame = pd.DataFrame.from_records(records, columns=names)
     return SearchResult(_present(frame), int(total), demo_included=bool(frame["is_demo"].any()) if len(frame) else False)
 

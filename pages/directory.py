@@ -58,13 +58,7 @@ if result.rows.empty:
     st.info("No organisations match. Try fewer words or clear a filter.")
 else:
     rows = result.rows
-    table = rows.assign(
-        profile=["./organisation?org=" + org_id for org_id in rows["org_id"]],
-        districts=[", ".join(d) for d in rows["districts"]],
-        themes=[", ".join(t for t in ts if t in organisations.LAA_THEMES) for ts in rows["themes"]],
-        income=[None if v is None or v != v else v / 100 for v in rows["latest_income_pence"]],
-        fictional=["Fictional" if d else "" for d in rows["is_demo"]],
-    )[["name", "profile", "org_type", "districts", "themes", "size_band", "role", "income", "fictional", "org_id"]]
+    table = directory_ui.results_table(rows)
     st.dataframe(
         table,
         hide_index=True,

@@ -60,12 +60,7 @@ if asked:
             "(no words in common) to 1 (the same words in the same proportions). Matched words: the words "
             "and phrases that contributed most. A high score means worth a conversation, not proof of capacity."
         )
-        table = ranked.assign(
-            profile=["./organisation?org=" + o for o in ranked["org_id"]],
-            districts=[", ".join(d) for d in ranked["districts"]],
-            matched_terms=[", ".join(t) for t in ranked["matched_terms"]],
-            fictional=["Fictional" if d else "" for d in ranked["is_demo"]],
-        )[["rank", "name", "profile", "score", "matched_terms", "districts", "org_type", "fictional", "org_id"]]
+        table = directory_ui.matches_table(ranked)
         st.dataframe(
             table,
             hide_index=True,

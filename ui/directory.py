@@ -4,6 +4,7 @@ organisation form shared by the directory, profile and providers pages."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import altair as alt
 import pandas as pd
@@ -81,6 +82,37 @@ def match_model(db_path: str, directory_version_key: str) -> matching.MatchModel
     sessions until the directory changes."""
     with database() as db:
         return matching.model_for(db, db_path)
+
+
+def profile_url(org_id: str) -> str:
+    """The profile page's address for an organisation (relative, for table link columns)."""
+    return "./organisation?" + urlencode({"org": org_id})
+
+
+def _joined(lists) -> list[str]:
+    return [", ".join(items) for items in lists]
+
+
+def results_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Search results as the directory table shows them: profile links, lists as text,
+    LAA themes only, income in pounds, a 'Fictional' marker."""
+    return rows.assign(
+        profile=[profile_url(o) for o in rows["org_id"]],
+        districts=_joined(rows["districts"]),
+        themes=_joined([[t for t in ts if t in organisations.LAA_THEMES] for ts in rows["themes"]]),
+        income=[None if pd.isna(v) else v / 100 for v in rows["latest_income_pence"]],
+        fictional=["Fictional" if d else "" for d in rows["is_demo"]],
+    )[["name", "profile", "org_type", "districts", "themes", "size_band", "role", "income", "fictional", "org_id"]]
+
+
+def matches_table(ranked: pd.DataFrame) -> pd.DataFrame:
+    """Provider matches as the providers page shows them."""
+    return ranked.assign(
+        profile=[profile_url(o) for o in ranked["org_id"]],
+        districts=_joined(ranked["districts"]),
+        matched_terms=_joined(ranked["matched_terms"]),
+        fictional=["Fictional" if d else "" for d in ranked["is_demo"]],
+    )[["rank", "name", "profile", "score", "matched_terms", "districts", "org_type", "fictional", "org_id"]]
 
 
 def fictional_banner(demo_in_view: bool) -> None:
