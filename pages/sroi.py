@@ -122,6 +122,8 @@ net, payback = st.columns(2)
 net.metric("Net present value", money_from_pounds(figures.net_present_value))
 payback.metric("Payback", sroi.payback_text(result.payback_months), help="Investment divided by a month of year-1 value")
 
+sroi_ui.full_cost_panel(scenario, result)
+
 for warning in sroi.honesty_warnings(scenario, result):
     st.warning(warning, icon=":material/warning:")
 

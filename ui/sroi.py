@@ -328,3 +328,36 @@ def proxy_panel(current: dict) -> dict | None:
             except DomainError as error:
                 st.error(str(error))
     return loaded
+
+
+def full_cost_panel(scenario: sroi.Scenario, result: sroi.Result) -> None:
+    """Optional second basis for the ratio: a project's full cost (year 1) from a saved full
+    cost recovery costing, shown beside the ratio on the investment entered."""
+    from models import cost_recovery, scenarios
+    from models.errors import DomainError
+
+    with st.expander("Ratio on a project's full cost (from a saved full cost recovery costing)"):
+        with database() as db:
+            saved = scenarios.list_saved(db, cost_recovery.KIND)
+        if not saved:
+            st.caption("Save a costing on the Full cost recovery page to compare the ratio with a project's full cost.")
+            return
+        names = [s.name for s in saved]
+        costing_name = st.selectbox("Saved costing", names, key="sroi.fcr_costing")
+        try:
+            full_costs = cost_recovery.project_full_costs(saved[names.index(costing_name)].body)
+        except DomainError as error:
+            st.error(f"That costing cannot be used: {error}")
+            return
+        project = st.selectbox("Project", list(full_costs), key="sroi.fcr_project")
+        full_cost = full_costs[project]
+        on_full_cost = sroi.calculate(scenario.with_investment(full_cost))
+        entered, full = st.columns(2)
+        entered.metric("Ratio on the investment entered", sroi.ratio_text(result.sroi_ratio))
+        entered.caption(f"Investment {money_from_pounds(result.investment)}")
+        full.metric("Ratio on the project's full cost", sroi.ratio_text(on_full_cost.sroi_ratio))
+        full.caption(f"Full cost of '{project}' in year 1: {money_from_pounds(full_cost)} (costing '{costing_name}')")
+        st.caption(
+            "The full cost includes the project's share of overheads, so the ratio on it is the fairer one when the "
+            "investment entered covers only direct costs. The same outcomes and present value are used for both."
+        )

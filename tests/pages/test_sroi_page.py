@@ -105,3 +105,42 @@ def test_proxy_library_adds_an_outcome_rebased_with_deflators(db_path):
     assert "Open Government Licence v3.0" in outcomes[1]["proxy_source"]
     errors = " ".join(e.value for e in app.error)
     assert "Outcome 2 'Wellbeing: one WELLBY (central value)': quantity must be a number" in errors
+
+
+def test_ratio_on_a_saved_full_cost_recovery_costing(db_path):
+    import json
+
+    from models import cost_recovery, scenarios, store
+
+    costing = json.loads((ROOT / "data" / "examples" / "fcr_example.json").read_text())
+    with store.opened(db_path) as db:
+        scenarios.save(db, cost_recovery.KIND, "Page test costing", costing)
+    full_cost = cost_recovery.project_full_costs(costing)["Befriending older people"]
+    app = run_with(simple_body())          # present value £6,000 on £5,000 invested
+    app.selectbox(key="sroi.fcr_project").set_value("Befriending older people").run()
+    shown = metrics(app)
+    assert shown["Ratio on the investment entered"] == "£1.20 : £1"
+    assert shown["Ratio on the project's full cost"] == f"£{6000 / full_cost:,.2f} : £1"
+
+
+def test_workbook_labels_fictional_data_and_reconciles():
+    import io
+    import json
+
+    import openpyxl
+
+    from models import sroi
+    from ui import sroi as sroi_ui
+
+    body = json.loads((ROOT / "data" / "examples" / "sroi_example.json").read_text())
+    scenario = sroi.parse_scenario(body)
+    result = sroi.calculate(scenario)
+    data = sroi_ui.workbook(body, result, sroi.tornado(scenario), sroi.switching_values(scenario), sroi.monte_carlo(scenario, 1000))
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    about = [row[0] for row in book["About"].iter_rows(values_only=True)]
+    assert any("FICTIONAL DEMONSTRATION DATA" in str(line) for line in about)
+    assert any("SROI guide convention" in str(line) for line in about)
+    by_outcome = list(book["By outcome"].iter_rows(values_only=True))
+    column = by_outcome[0].index("Present value (£)")
+    assert round(sum(row[column] for row in by_outcome[1:]), 2) == 258304.07
+    assert book["By outcome"].cell(row=2, column=column + 1).number_format == '"£"#,##0.00'
