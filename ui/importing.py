@@ -71,6 +71,9 @@ def show_result(result: ImportResult) -> None:
         st.table(problems_table(result, "errors"), hide_index=True)
         if report.error_count > SHOWN:
             st.caption(f"…and {report.error_count - SHOWN:,} more. Fix these and check the file again.")
+    if result.ok and result.rows_skipped:
+        places = report.skipped_places()
+        st.caption(f"Rows skipped ({len(places):,}): " + ", ".join(places[:500]) + (" …" if len(places) > 500 else ""))
     for note in report.notes:
         st.caption(note)
     if report.warning_count:

@@ -81,6 +81,8 @@ def _print_result(result) -> None:
     stream = sys.stdout if result.ok else sys.stderr
     for line in result.report.summary_lines():
         print(f"  {line}", file=stream)
+    if result.ok and result.rows_skipped:
+        print(f"  skipped ({result.rows_skipped:,}): " + ", ".join(result.report.skipped_places()))
     if result.report.error_count > SHOWN and not result.ok:
         print("  (fix these and import again, or use --skip-invalid to import only the valid rows)", file=stream)
 

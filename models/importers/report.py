@@ -7,6 +7,7 @@ million bad rows cannot fill the memory."""
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 
@@ -81,6 +82,13 @@ class ValidationReport:
     @property
     def rows_with_errors(self) -> int:
         return len(self._bad_rows)
+
+    def skipped_places(self) -> list[str]:
+        """Every row (or record) with an error, in file order: what --skip-invalid left out."""
+        def order(place):
+            return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(place))]
+
+        return sorted((str(p) for p in self._bad_rows), key=order)
 
     def bad_row(self, row_key) -> bool:
         return row_key in self._bad_rows

@@ -88,6 +88,7 @@ def test_broken_rows_are_skipped_only_when_asked(db_path, name, good_rows):
         assert result.rows_skipped == 1
         assert result.rows_added == good_rows
         assert result.report.errors[0].where in {"row 3", "row 4"}
+        assert result.report.skipped_places() == [result.report.errors[0].where]
         written = db.execute("SELECT COUNT(*) FROM spend WHERE import_id = ?", [result.import_id]).fetchone()[0]
         assert written == result.rows_added
         logged = db.execute("SELECT rows_added, rows_skipped FROM import_log WHERE id = ?", [result.import_id]).fetchone()
