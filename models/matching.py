@@ -171,15 +171,10 @@ def shared_terms(model: MatchModel, left: sp.csr_matrix, row: int, limit: int = 
     contribution = left.multiply(model.matrix[row]).tocoo()
     if contribution.nnz == 0:
         return []
-    terms: list[str] = []
-    for i in np.argsort(-contribution.data):
-        term = str(model.vocabulary[contribution.col[i]])
-        # A word already shown inside a two-word phrase adds nothing to the explanation.
-        if " " not in term and any(term in t.split() for t in terms):
-            continue
-        terms.append(term)
-        if len(terms) == limit:
-            break
+    ranked = [str(model.vocabulary[contribution.col[i]]) for i in np.argsort(-contribution.data)[: limit * 3]]
+    # A word also shown inside a two-word phrase adds nothing to the explanation.
+    in_phrases = {word for term in ranked[:limit] if " " in term for word in term.split()}
+    terms = [term for term in ranked if " " in term or term not in in_phrases][:limit]
     return terms
 
 

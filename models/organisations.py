@@ -373,10 +373,10 @@ def filter_options(db: sqlite_utils.Database) -> dict[str, list[str]]:
     visible = visible_clause(db)
     types = [r[0] for r in db.execute(
         f"SELECT DISTINCT org_type FROM organisations o WHERE org_type IS NOT NULL AND {visible}")]
-    districts = [r[0] for r in db.execute(
-        f"SELECT DISTINCT district FROM organisation_districts d JOIN organisations o ON o.id = d.org_rowid WHERE {visible}")]
-    themes = [r[0] for r in db.execute(
-        f"SELECT DISTINCT theme FROM organisation_themes t JOIN organisations o ON o.id = t.org_rowid WHERE {visible}")]
+    # With demo data shown every listed value is visible: read the lists' indexes alone.
+    join = "" if demo_shown(db) else "JOIN organisations o ON o.id = m.org_rowid WHERE o.is_demo = 0"
+    districts = [r[0] for r in db.execute(f"SELECT DISTINCT m.district FROM organisation_districts m {join}")]
+    themes = [r[0] for r in db.execute(f"SELECT DISTINCT m.theme FROM organisation_themes m {join}")]
     known_types = [t for t in ORG_TYPES if t in types] + sorted(t for t in types if t not in ORG_TYPES)
     return {
         "org_types": known_types,

@@ -226,7 +226,7 @@ def set_demo_shown(shown: bool, who: str) -> bool:
 def depth_heatmap(depth: pd.DataFrame, value: str, value_title: str) -> alt.Chart:
     """Theme by district grid, darker where more providers; numbers printed in each cell."""
     base = alt.Chart(depth).encode(
-        x=alt.X("district:N", title="District", axis=alt.Axis(labelAngle=0)),
+        x=alt.X("district:N", title="District", axis=alt.Axis(labelAngle=0, labelLimit=240)),
         y=alt.Y("theme:N", title="Theme", sort=list(dict.fromkeys(depth["theme"])), axis=alt.Axis(labelLimit=320)),
     )
     cells = base.mark_rect(stroke="#505a5f").encode(

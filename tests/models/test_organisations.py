@@ -14,6 +14,7 @@ from models import organisations as orgs
 from models import store
 from models.database import init_database
 from models.errors import DomainError
+from models.identifiers import normalise_name
 from tests.conftest import ROOT
 
 FOODBANK = {
@@ -287,3 +288,24 @@ def test_cli_search_and_match(tmp_path):
     assert missing.returncode == 1 and "no such file" in missing.stderr
     empty = run_cli("organisations", "match", "--db", db, "   ")
     assert empty.returncode == 1 and "Service specification" in empty.stderr
+
+
+def test_charity_commission_import_is_searchable_and_matchable(db, shared_data):
+    """The importer (another module, plain SQL) writes; search, filters and matching see it."""
+    from models import matching
+    from models.importers import ImportOptions, Source, import_sources
+
+    names = ["publicextract.charity.zip", "publicextract.charity_classification.zip", "publicextract.charity_area_of_operation.zip"]
+    (result,) = import_sources(
+        db, [Source.from_path(shared_data / "real" / "ccew_format" / n) for n in names], ImportOptions(local_authority="all")
+    )
+    assert result.status == "imported"
+    orgs.set_demo_shown(db, False, who="t")
+    row = db.execute("SELECT org_id, name, themes FROM organisations WHERE is_demo = 0 AND themes <> '[]' ORDER BY org_id LIMIT 1").fetchone()
+    word = max(normalise_name(row[1]).split(), key=len)
+    found = orgs.search(db, orgs.DirectoryFilter(query=word))
+    assert row[0] in set(found.rows["org_id"]) and not found.rows["is_demo"].any()
+    theme = json.loads(row[2])[0]
+    assert row[0] in set(orgs.search(db, orgs.DirectoryFilter(themes=(theme,)), limit=10_000).rows["org_id"])
+    model = matching.model_for(db, "import-test")
+    assert model.size == orgs.counts(db)["real"] and row[0] in set(matching.match(model, row[1], top=5)["org_id"])
