@@ -474,10 +474,14 @@ def present_value_factor(drop_off, duration, rate, convention: Convention = Conv
     Monte Carlo; ``calculate`` sums year by year and the tests check they agree."""
     drop_off, duration, rate = np.asarray(drop_off, float), np.asarray(duration, float), np.asarray(rate, float)
     keep = 1 - drop_off
-    ratio = keep / (1 + rate)
-    near_one = np.abs(1 - ratio) < 1e-12
-    safe = np.where(near_one, 0.5, ratio)
-    series = np.where(near_one, duration, (1 - safe ** duration) / (1 - safe))
+    # The geometric series (1 - q^N) / (1 - q), q = keep / (1 + r), written with log1p and
+    # expm1: when q is within about 1e-8 of 1 (tiny drop-off and rate) the plain form loses
+    # most of its digits to cancellation.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_ratio = np.log1p(-drop_off) - np.log1p(rate)
+        at_one = log_ratio == 0
+        safe = np.where(at_one, -1.0, log_ratio)
+        series = np.where(at_one, duration, np.expm1(duration * safe) / np.expm1(safe))
     factor = series / (1 + rate)
     if convention.drop_off_from_year_one:
         factor = factor * keep

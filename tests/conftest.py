@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -11,8 +12,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from hypothesis import settings  # noqa: E402
+
 from models import store  # noqa: E402
 from models.database import init_database  # noqa: E402
+
+# In CI the property tests draw the same examples every run (derandomised), so a run's
+# verdict does not depend on luck; locally they explore new examples each time.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 SHARED_DATA = ROOT.parent / "shared" / "data"
 SHARED_SEED = ROOT.parent / "shared" / "seed"

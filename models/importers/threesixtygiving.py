@@ -31,6 +31,9 @@ TABLE = "spend"
 CHUNK_ROWS = 5000
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 DATE_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$")
+# Stricter than the schema on purpose: '1e400' is a JSON number but no grant, and it would
+# not fit the spend table's integer pence.
+LARGEST_AMOUNT = 1e13
 NUMBER = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$")  # JSON number grammar
 URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 
@@ -87,6 +90,8 @@ class FieldRule:
             def check_number(text: str) -> str | None:
                 if not NUMBER.match(text):
                     return f"'{text}' is not a number: write it as a plain number such as 1234.56, without £ or commas"
+                if not abs(float(text)) < LARGEST_AMOUNT:
+                    return f"'{text}' is too large to be a real amount (£{LARGEST_AMOUNT:,.0f} or more): check the cell"
                 if minimum is not None and float(text) < minimum:
                     return f"'{text}' is less than {minimum:g}, the least this field allows"
                 return None
