@@ -12,26 +12,26 @@ st.set_page_config(
 
 PAGES = {
     "Overview": [
-        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
     ],
     "Spend and data": [
-        st.Page("pages/spend.py", title="Spend explorer", icon=":material/payments:", url_path="spend"),
-        st.Page("pages/data.py", title="Import data", icon=":material/upload_file:", url_path="data"),
+        st.Page("app_pages/spend.py", title="Spend explorer", icon=":material/payments:", url_path="spend"),
+        st.Page("app_pages/data.py", title="Import data", icon=":material/upload_file:", url_path="data"),
     ],
     "The sector": [
-        st.Page("pages/directory.py", title="Organisation directory", icon=":material/groups:", url_path="directory"),
-        st.Page("pages/providers.py", title="Find providers and overlap", icon=":material/join_inner:", url_path="providers"),
-        st.Page("pages/organisation.py", title="Organisation profile", icon=":material/badge:", url_path="organisation", visibility="hidden"),
+        st.Page("app_pages/directory.py", title="Organisation directory", icon=":material/groups:", url_path="directory"),
+        st.Page("app_pages/providers.py", title="Find providers and overlap", icon=":material/join_inner:", url_path="providers"),
+        st.Page("app_pages/organisation.py", title="Organisation profile", icon=":material/badge:", url_path="organisation", visibility="hidden"),
     ],
     "Strategy": [
-        st.Page("pages/outcomes.py", title="Outcomes and gaps", icon=":material/flag:", url_path="outcomes"),
-        st.Page("pages/action_plan.py", title="Action plan", icon=":material/checklist:", url_path="action-plan"),
-        st.Page("pages/self_assessment.py", title="Commissioning self-assessment", icon=":material/fact_check:", url_path="self-assessment"),
+        st.Page("app_pages/outcomes.py", title="Outcomes and gaps", icon=":material/flag:", url_path="outcomes"),
+        st.Page("app_pages/action_plan.py", title="Action plan", icon=":material/checklist:", url_path="action-plan"),
+        st.Page("app_pages/self_assessment.py", title="Commissioning self-assessment", icon=":material/fact_check:", url_path="self-assessment"),
     ],
     "Tools": [
-        st.Page("pages/tender.py", title="Tender evaluation", icon=":material/gavel:", url_path="tender"),
-        st.Page("pages/sroi.py", title="Social return (SROI)", icon=":material/trending_up:", url_path="sroi"),
-        st.Page("pages/cost_recovery.py", title="Full cost recovery", icon=":material/calculate:", url_path="full-cost"),
+        st.Page("app_pages/tender.py", title="Tender evaluation", icon=":material/gavel:", url_path="tender"),
+        st.Page("app_pages/sroi.py", title="Social return (SROI)", icon=":material/trending_up:", url_path="sroi"),
+        st.Page("app_pages/cost_recovery.py", title="Full cost recovery", icon=":material/calculate:", url_path="full-cost"),
     ],
 }
 

@@ -17,7 +17,7 @@ from .charts import PALETTE
 from .data import cached, data_changed, database
 from .format import uk_datetime
 
-PROFILE_PAGE = "pages/organisation.py"
+PROFILE_PAGE = "app_pages/organisation.py"
 FICTIONAL_NOTE = "Includes fictional demonstration organisations (ids starting DEMO-): invented, not real bodies."
 
 

@@ -7,14 +7,14 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 
-PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
+PAGES = sorted(p.name for p in (ROOT / "app_pages").glob("*.py"))
 
 
 def run_page(page: str, query_params: dict | None = None) -> AppTest:
-    """Run the app (router and frame included) and switch to ``pages/<page>``."""
+    """Run the app (router and frame included) and switch to ``app_pages/<page>``."""
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     app.run()
-    app.switch_page(f"pages/{page}")
+    app.switch_page(f"app_pages/{page}")
     for name, value in (query_params or {}).items():
         app.query_params[name] = value
     app.run()

@@ -23,7 +23,7 @@ def simple_body(**outcome_changes) -> dict:
 def run_with(body: dict) -> AppTest:
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     app.run()
-    app.switch_page("pages/sroi.py")
+    app.switch_page("app_pages/sroi.py")
     app.session_state["sroi.buffer"] = body
     app.session_state["sroi.grid_version"] = 1
     app.run()

@@ -14,7 +14,7 @@ from ui.format import money_column_config
 db_path, version = database_path(), data_version()
 org_id = st.query_params.get("org", "")
 
-st.page_link("pages/directory.py", label="Back to the directory", icon=":material/arrow_back:")
+st.page_link("app_pages/directory.py", label="Back to the directory", icon=":material/arrow_back:")
 record = directory_ui.profile(db_path, version, org_id) if org_id else None
 if record is None:
     st.title("Organisation profile")

@@ -51,16 +51,16 @@ st.caption(
 
 st.subheader("Tools")
 TOOLS = [
-    ("pages/spend.py", "Spend explorer", "Council members: what is spent, by authority, department and funding type."),
-    ("pages/data.py", "Import data", "Officers: load 360Giving grants, spend over £500, the charity register and contract notices."),
-    ("pages/directory.py", "Organisation directory", "Search the sector's organisations by service, district and theme."),
-    ("pages/providers.py", "Find providers and overlap", "Commissioners: who could deliver a service; where services overlap."),
-    ("pages/outcomes.py", "Outcomes and gaps", "Strategy officers: the six outcomes, on or off track, and the gaps."),
-    ("pages/action_plan.py", "Action plan", "The Inform, Consult, Involve and Devolve proposals and their progress."),
-    ("pages/self_assessment.py", "Commissioning self-assessment", "Service managers: the eight principles and the challenge questions."),
-    ("pages/tender.py", "Tender evaluation", "Commissioners: score bids on quality, price and social value."),
-    ("pages/sroi.py", "Social return (SROI)", "Estimate the social value created for each pound invested."),
-    ("pages/cost_recovery.py", "Full cost recovery", "Sector managers: the full cost of each project, overheads included."),
+    ("app_pages/spend.py", "Spend explorer", "Council members: what is spent, by authority, department and funding type."),
+    ("app_pages/data.py", "Import data", "Officers: load 360Giving grants, spend over £500, the charity register and contract notices."),
+    ("app_pages/directory.py", "Organisation directory", "Search the sector's organisations by service, district and theme."),
+    ("app_pages/providers.py", "Find providers and overlap", "Commissioners: who could deliver a service; where services overlap."),
+    ("app_pages/outcomes.py", "Outcomes and gaps", "Strategy officers: the six outcomes, on or off track, and the gaps."),
+    ("app_pages/action_plan.py", "Action plan", "The Inform, Consult, Involve and Devolve proposals and their progress."),
+    ("app_pages/self_assessment.py", "Commissioning self-assessment", "Service managers: the eight principles and the challenge questions."),
+    ("app_pages/tender.py", "Tender evaluation", "Commissioners: score bids on quality, price and social value."),
+    ("app_pages/sroi.py", "Social return (SROI)", "Estimate the social value created for each pound invested."),
+    ("app_pages/cost_recovery.py", "Full cost recovery", "Sector managers: the full cost of each project, overheads included."),
 ]
 for row_start in range(0, len(TOOLS), 3):
     columns = st.columns(3)
