@@ -44,7 +44,7 @@ def run(args) -> int:
     print_table(shown)
     print()
     for summary in summaries:
-        print(f"{summary.outcome.outcome_id} {summary.outcome.title[:70]}: {summary.status}")
+        print(f"{summary.outcome.outcome_id} {summary.outcome.title}: {summary.status}")
     print(f"\nStatus rule: {outcomes.STATUS_RULE}")
     if (table["Illustrative"] != "").any():
         print("Rows marked 'illustrative' rest on illustrative (demonstration) values or targets, not real figures.")
