@@ -125,7 +125,7 @@ def main() -> None:
         print(f"Validation alone (no database): {result['validate_seconds']:.1f} s -> "
               f"{args.rows / result['validate_seconds']:,.0f} rows per second ({args.rows / result['validate_cpu']:,.0f} per CPU-second)")
         print(f"Whole import: {result['seconds']:.1f} s -> {args.rows / result['seconds']:,.0f} validated rows per second")
-        print(f"CPU time (both threads): {result['cpu_seconds']:.1f} s -> {args.rows / result['cpu_seconds']:,.0f} rows per CPU-second")
+        print(f"CPU time: {result['cpu_seconds']:.1f} s -> {args.rows / result['cpu_seconds']:,.0f} rows per CPU-second")
         print(f"Load average at the end: {result['load']:.1f} on {os.cpu_count()} cores (other work slows the wall-clock figure)")
         print(f"Peak memory (child process, max RSS): {result['peak_mb']:,.0f} MB")
 

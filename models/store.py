@@ -79,6 +79,45 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     conn.execute("COMMIT")
 
 
+@contextlib.contextmanager
+def without_secondary_indexes(db: sqlite_utils.Database, table: str) -> Iterator[list[str]]:
+    """Drop ``table``'s secondary indexes for the block and build them again from their
+    stored SQL (``sqlite_master``) when it ends: for bulk loads much larger than the table,
+    where one sort per index at the end is far cheaper than keeping every index in order
+    row by row. Yields the names of the indexes dropped.
+
+    Must run inside a transaction (``transaction(db)``), so readers never see the table
+    without its indexes. UNIQUE indexes (declared in the table or created UNIQUE) are kept:
+    upserts and uniqueness checks need them. The block is a savepoint: if it raises, the
+    savepoint is rolled back (rows written in it and the dropped indexes alike) before the
+    exception goes on, so the database is as it was whatever the caller then does."""
+    conn = db.conn
+    if not conn.in_transaction:
+        raise RuntimeError("without_secondary_indexes needs an open transaction (use store.transaction)")
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL "
+        "AND upper(sql) NOT LIKE 'CREATE UNIQUE%' ORDER BY name",
+        [table],
+    ).fetchall()
+    conn.execute("SAVEPOINT without_indexes")
+    try:
+        for name, _sql in indexes:
+            conn.execute(f"DROP INDEX {_identifier(name)}")
+        yield [name for name, _sql in indexes]
+    except BaseException:
+        if conn.in_transaction:  # SQLite may have rolled everything back itself (disk full)
+            conn.execute("ROLLBACK TO without_indexes")
+            conn.execute("RELEASE without_indexes")
+        raise
+    for _name, sql in indexes:
+        conn.execute(sql)
+    conn.execute("RELEASE without_indexes")
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 def migration_files() -> list[Path]:
     """The schema scripts, in the order they apply."""
     return sorted(SQL_DIR.glob("[0-9][0-9][0-9]_*.sql"))

@@ -51,7 +51,7 @@ class ValidationReport:
     def error(self, where: str, column: str, message: str, *, row_key=None) -> None:
         """Record a problem that stops the row named by ``where`` (or the whole file, when
         ``where`` is ''). Rows are counted once however many problems they have."""
-        with self._lock:  # the reader thread and the writer both report
+        with self._lock:  # safe if a caller reports from more than one thread
             self.error_count += 1
             key = row_key if row_key is not None else (where or None)
             if key is not None:

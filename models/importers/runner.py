@@ -10,11 +10,11 @@ import changes moves to that import, so removing an import removes what it last 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import queue
-import threading
+import operator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable
 
 import pandas as pd
 import sqlite_utils
@@ -43,6 +43,11 @@ KEY_TITLE = {
     "ocds": "awards.id",
 }
 IMPORT_CACHE_KB = 128 * 1024
+# Bulk mode: once an import has written as many spend rows as the table held before it
+# (and at least this many), the table's secondary indexes are dropped for the rest of
+# the import and built again, each in one sort, just before COMMIT. See docs/importing.md.
+BULK_MIN_ROWS = 50_000
+BULK_TABLES = ("spend",)
 Progress = Callable[[str, float, int], None]  # (file name, fraction of bytes read, rows read)
 
 
@@ -191,14 +196,14 @@ def _run(db, job: _Job, options: ImportOptions, progress: Progress | None) -> Im
     cache_size = db.execute("PRAGMA cache_size").fetchone()[0]
     db.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KB}")
     try:
-        with store.transaction(db):
+        with store.transaction(db), contextlib.ExitStack() as bulk:
             import_id = db["import_log"].insert(
                 {
                     "file_name": job.name, "sha256": result.sha256, "format": job.format,
                     "imported_at": context.loaded_at, "imported_by": options.imported_by, "status": "importing",
                 }
             ).last_pk
-            _write_rows(db, module, tracked[0], job, context, import_id, result, options, progress)
+            _write_rows(db, module, tracked[0], job, context, import_id, result, options, progress, bulk)
             result.rows_skipped = job.report.rows_with_errors
             if not job.report.ok and not options.skip_invalid:
                 result.status = "rejected"
@@ -224,6 +229,8 @@ def _run(db, job: _Job, options: ImportOptions, progress: Progress | None) -> Im
                        "updated": result.rows_updated, "skipped": result.rows_skipped},
             )
             result.status, result.import_id = "imported", import_id
+            # leaving `bulk` (before COMMIT) builds any dropped indexes again; a rollback
+            # above skips that and restores them as they were.
     except _Rollback:
         pass
     except FileRejected:
@@ -234,15 +241,18 @@ def _run(db, job: _Job, options: ImportOptions, progress: Progress | None) -> Im
     return result
 
 
-def _write_rows(db, module, source, job, context, import_id, result, options, progress) -> None:
-    """Stream the importer's records into its table, checking identifiers are unique."""
+def _write_rows(db, module, source, job, context, import_id, result, options, progress, bulk) -> None:
+    """Stream the importer's records into its table, checking identifiers are unique.
+    A large import into a table much smaller than itself switches to bulk mode (see
+    ``_bulk_threshold``) by entering ``store.without_secondary_indexes`` on ``bulk``."""
     table = module.TABLE
+    threshold = _bulk_threshold(db, table)
     key = KEY_COLUMN[table]
     db.execute("DROP TABLE IF EXISTS temp.import_seen")
     db.execute("CREATE TEMP TABLE import_seen (key TEXT PRIMARY KEY, place TEXT NOT NULL)")
     report = job.report
     publishers: list[str] = []
-    for chunk in read_ahead(module.read(source, report, context)):
+    for chunk in module.read(source, report, context):
         result.rows_read += len(chunk)
         fresh = _first_sightings(db, chunk, report, job.format)
         if progress is not None:
@@ -255,6 +265,9 @@ def _write_rows(db, module, source, job, context, import_id, result, options, pr
                 publishers.append(name)
         if not report.ok and not options.skip_invalid:
             continue  # keep checking the rest, but this file will not be written
+        if result.rows_added + result.rows_updated >= threshold:
+            bulk.enter_context(store.without_secondary_indexes(db, table))
+            threshold = float("inf")
         added, updated, unchanged = _upsert(db, table, key, fresh, import_id)
         result.rows_added += added
         result.rows_updated += updated
@@ -264,71 +277,43 @@ def _write_rows(db, module, source, job, context, import_id, result, options, pr
         progress(job.name, 1.0, result.rows_read)
 
 
-def read_ahead(chunks: Iterator[list[Record]], depth: int = 2) -> Iterator[list[Record]]:
-    """The same chunks, read and validated in a second thread while this one writes the
-    previous chunk: SQLite releases the GIL while it works, so the two overlap on two cores.
-    An exception in the reader (a rejected file) is raised here, in the writer's thread."""
-    buffer: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-    finished = object()
-
-    def produce() -> None:
-        try:
-            for chunk in chunks:
-                while not stop.is_set():
-                    try:
-                        buffer.put(chunk, timeout=0.5)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            item = finished
-        except BaseException as error:  # handed to the consumer, raised there
-            item = error
-        while not stop.is_set():
-            try:
-                buffer.put(item, timeout=0.5)
-                return
-            except queue.Full:
-                continue
-
-    reader = threading.Thread(target=produce, name="import-reader", daemon=True)
-    reader.start()
-    try:
-        while True:
-            item = buffer.get()
-            if item is finished:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        reader.join(timeout=5)
+def _bulk_threshold(db, table: str) -> float:
+    """How many rows this import writes before it drops the table's secondary indexes:
+    as many as the table holds now, and at least BULK_MIN_ROWS; never for other tables.
+    Past that point rebuilding each index once (a sort of old and new rows together)
+    costs less than keeping it in order for every further row."""
+    if table not in BULK_TABLES:
+        return float("inf")
+    return max(BULK_MIN_ROWS, db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
 
 def _first_sightings(db, chunk: list[Record], report: ValidationReport, kind: str) -> list[Record]:
     """The records whose identifier has not appeared earlier in this file; a repeat is an
-    error naming both places (the standard's identifiers must be unique in a file)."""
-    keys = [r.key for r in chunk]
+    error naming both places (the standard's identifiers must be unique in a file).
+
+    Insert-first: the chunk's identifiers go into ``temp.import_seen`` skipping those
+    already there; only when some were skipped (a repeat) are the earlier places read."""
+    firsts: dict[str, Record] = {}
+    for record in chunk:
+        firsts.setdefault(record.key, record)
+    added = _insert_new(db, "temp.import_seen", ["key", "place"], [(k, r.where) for k, r in firsts.items()], "key")
+    if added == len(chunk):
+        return chunk
+    keys = list(firsts)
     seen: dict[str, str] = {}
     for start in range(0, len(keys), 900):
         part = keys[start : start + 900]
         seen.update(db.execute(
             f"SELECT key, place FROM temp.import_seen WHERE key IN ({', '.join('?' * len(part))})", part
         ).fetchall())
-    fresh, new_seen = [], []
+    fresh = []
     for record in chunk:
-        first = seen.get(record.key)
-        if first is None:
-            seen[record.key] = record.where
-            new_seen.append((record.key, record.where))
+        first = seen[record.key]
+        if firsts[record.key] is record and first == record.where:
             fresh.append(record)
         else:
             shown = record.key.split(":", 1)[1] if kind == "360giving" else record.key
             report.error(record.where, KEY_TITLE[kind], f"'{shown}' appears more than once in this file (first at {first}); identifiers must be unique")
-    db.conn.executemany("INSERT INTO temp.import_seen (key, place) VALUES (?, ?)", new_seen)
     return fresh
 
 
@@ -343,11 +328,9 @@ def _upsert(db, table: str, key: str, records: list[Record], import_id: int) -> 
         return 0, 0, 0
     columns = list(records[0].values)
     compared = [c for c in columns if c not in STAMP_COLUMNS and c != key]
-    insert = f"INSERT INTO {table} ({', '.join(columns)}, import_id) VALUES ({', '.join('?' * (len(columns) + 1))})"
-    cursor = db.conn.executemany(
-        insert + f" ON CONFLICT({key}) DO NOTHING", [[r.values[c] for c in columns] + [import_id] for r in records]
-    )
-    if cursor.rowcount == len(records):
+    values = operator.itemgetter(*columns)
+    added = _insert_new(db, table, [*columns, "import_id"], [(*values(r.values), import_id) for r in records], key)
+    if added == len(records):
         return len(records), 0, 0
     stored = _stored(db, table, key, compared, [r.key for r in records])
     # Each identifier appears once in this file, so a stored row owned by this import
@@ -364,6 +347,16 @@ def _upsert(db, table: str, key: str, records: list[Record], import_id: int) -> 
             [[r.values[c] for c in updated_columns] + [import_id, r.key] for r in changed],
         )
     return len(fresh), len(changed), len(records) - len(fresh) - len(changed)
+
+
+def _insert_new(db, table: str, columns: list[str], rows: list[tuple], key: str) -> int:
+    """Insert ``rows`` (values in ``columns`` order), skipping any whose ``key`` is
+    already in the table; returns how many were inserted."""
+    cursor = db.conn.executemany(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) ON CONFLICT({key}) DO NOTHING",
+        rows,
+    )
+    return cursor.rowcount
 
 
 def _stored(db, table: str, key: str, compared: list[str], keys: list[str]) -> dict[str, tuple[int, tuple]]:
