@@ -5,7 +5,7 @@ a costing saves to the database and loads back."""
 from __future__ import annotations
 
 from models import scenarios
-from tests.pages.test_smoke import run_page
+from tests.pages.test_smoke import metrics, run_page
 
 
 def table(app, *columns: str):
@@ -15,9 +15,6 @@ def table(app, *columns: str):
             return frame.value
     raise AssertionError(f"no table with columns {columns}")
 
-
-def metrics(app) -> dict[str, str]:
-    return {m.label: m.value for m in app.metric}
 
 
 def test_worked_example_is_calculated_and_labelled_fictional(db_path):

@@ -6,11 +6,8 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from tests.pages.test_smoke import run_page
+from tests.pages.test_smoke import metrics, run_page
 
-
-def metrics(app) -> dict[str, str]:
-    return {m.label: m.value for m in app.metric}
 
 
 def simple_body(**outcome_changes) -> dict:

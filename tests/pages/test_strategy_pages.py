@@ -4,11 +4,8 @@ the commissioning self-assessment, including their forms."""
 from __future__ import annotations
 
 from models import outcomes, self_assessment, store
-from tests.pages.test_smoke import run_page
+from tests.pages.test_smoke import metrics, run_page
 
-
-def metrics(app) -> dict[str, str]:
-    return {m.label: m.value for m in app.metric}
 
 
 def test_home_shows_outcome_headline(db_path):
