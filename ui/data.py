@@ -58,6 +58,29 @@ def data_changed() -> None:
     st.cache_data.clear()
 
 
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES * 8, show_spinner=False)
+def _read(db_path: str, version: int, module: str, name: str, args: tuple):
+    """One cache for every plain reader: the models function ``module.name(db, *args)``
+    on a connection of its own. ``version`` changes after every write (see data_changed)."""
+    import importlib
+
+    function = getattr(importlib.import_module(module), name)
+    with store.opened(db_path) as db:
+        return function(db, *args)
+
+
+def reader(function):
+    """A cached reader for the models function ``function(db, *args)``, called as
+    ``reader(function)(db_path, version, *args)`` like every reader in ui/."""
+    module, name = function.__module__, function.__qualname__
+
+    def read(db_path: str, version: int, *args):
+        return _read(db_path, version, module, name, args)
+
+    read.__doc__ = f"Cached {module}.{name}(db, ...)."
+    return read
+
+
 def cached(func):
     """``st.cache_data`` for a reader ``func(db_path, version, ...)`` with the house limits."""
     return st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES, show_spinner=False)(func)

@@ -14,47 +14,29 @@ from models import matching, organisations
 from models.errors import DomainError
 
 from .charts import PALETTE
-from .data import cached, data_changed, database
+from .data import cached, data_changed, database, reader
 from .format import uk_datetime
 
 PROFILE_PAGE = "app_pages/organisation.py"
 FICTIONAL_NOTE = "Includes fictional demonstration organisations (ids starting DEMO-): invented, not real bodies."
 
 
-@cached
-def directory_version(db_path: str, version: int) -> str:
-    with database() as db:
-        return organisations.directory_version(db)
+directory_version = reader(organisations.directory_version)
 
 
-@cached
-def filter_options(db_path: str, version: int) -> dict[str, list[str]]:
-    with database() as db:
-        return organisations.filter_options(db)
+filter_options = reader(organisations.filter_options)
 
 
-@cached
-def counts(db_path: str, version: int) -> dict[str, int]:
-    with database() as db:
-        return organisations.counts(db)
+counts = reader(organisations.counts)
 
 
-@cached
-def demo_shown(db_path: str, version: int) -> bool:
-    with database() as db:
-        return organisations.demo_shown(db)
+demo_shown = reader(organisations.demo_shown)
 
 
-@cached
-def search(db_path: str, version: int, directory_filter: organisations.DirectoryFilter, limit: int) -> organisations.SearchResult:
-    with database() as db:
-        return organisations.search(db, directory_filter, limit)
+search = reader(organisations.search)
 
 
-@cached
-def profile(db_path: str, version: int, org_id: str) -> dict | None:
-    with database() as db:
-        return organisations.get(db, org_id)
+profile = reader(organisations.get)
 
 
 @cached
@@ -64,16 +46,10 @@ def funding(db_path: str, version: int, org_id: str) -> pd.DataFrame:
         return organisations.funding_records(db, record) if record else pd.DataFrame()
 
 
-@cached
-def changes(db_path: str, version: int, org_id: str) -> list[dict]:
-    with database() as db:
-        return organisations.changes(db, org_id)
+changes = reader(organisations.changes)
 
 
-@cached
-def directory_depth(db_path: str, version: int) -> pd.DataFrame:
-    with database() as db:
-        return organisations.directory_depth(db)
+directory_depth = reader(organisations.directory_depth)
 
 
 @st.cache_resource(max_entries=matching.CACHE_SIZE, show_spinner="Reading the directory for matching (once per change)…")

@@ -6,13 +6,10 @@ import streamlit as st
 
 from models import overview
 
-from .data import cached, data_version, database, database_path
+from .data import data_version, database_path, reader
 
 
-@cached
-def data_summary(db_path: str, version: int) -> overview.DataSummary:
-    with database() as db:
-        return overview.data_summary(db)
+data_summary = reader(overview.data_summary)
 
 
 def data_banner() -> None:

@@ -12,7 +12,7 @@ import streamlit as st
 
 from models.formatting import uk_datetime
 from models.importers import FORMAT_NAMES, SHOWN, ImportOptions, ImportResult, Source, import_log, import_sources
-from ui.data import cached, database, database_path, data_version
+from ui.data import cached, data_version, database, database_path, reader
 
 MAX_UPLOAD_MB = 200  # per file, enforced by the uploader
 UPLOAD_TYPES = ["csv", "xlsx", "json", "zip", "txt"]
@@ -83,10 +83,7 @@ def show_result(result: ImportResult) -> None:
                 st.caption(f"…and {report.warning_count - SHOWN:,} more.")
 
 
-@cached
-def _log(db_path: str, version: int) -> pd.DataFrame:
-    with database() as db:
-        return import_log(db)
+_log = reader(import_log)
 
 
 LOG_COLUMN_CONFIG = {

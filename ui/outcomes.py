@@ -9,7 +9,7 @@ import streamlit as st
 
 from models import action_plan, outcomes, self_assessment
 
-from .data import cached, data_changed, database
+from .data import cached, data_changed, database, reader
 from .format import uk_date
 
 STATUS_COLOURS = {  # badge colours, and chart colours with 3:1 contrast on white
@@ -30,58 +30,31 @@ SERIES_COLOURS = alt.Scale(
 # --------------------------------------------------------------------------- readers
 
 
-@cached
-def outcome_summaries(db_path: str, version: int) -> list[outcomes.OutcomeSummary]:
-    with database() as db:
-        return outcomes.outcome_summaries(db)
+outcome_summaries = reader(outcomes.outcome_summaries)
 
 
-@cached
-def outcome_list(db_path: str, version: int) -> list[outcomes.Outcome]:
-    with database() as db:
-        return outcomes.list_outcomes(db)
+outcome_list = reader(outcomes.list_outcomes)
 
 
-@cached
-def indicator_audit(db_path: str, version: int) -> pd.DataFrame:
-    with database() as db:
-        return outcomes.audit_trail(db)
+indicator_audit = reader(outcomes.audit_trail)
 
 
-@cached
-def actions(db_path: str, version: int, action_filter: action_plan.ActionFilter) -> pd.DataFrame:
-    with database() as db:
-        return action_plan.list_actions(db, action_filter)
+actions = reader(action_plan.list_actions)
 
 
-@cached
-def action_progress(db_path: str, version: int) -> pd.DataFrame:
-    with database() as db:
-        return action_plan.progress_by_stream(db)
+action_progress = reader(action_plan.progress_by_stream)
 
 
-@cached
-def action_audit(db_path: str, version: int) -> pd.DataFrame:
-    with database() as db:
-        return action_plan.audit_trail(db)
+action_audit = reader(action_plan.audit_trail)
 
 
-@cached
-def assessment_items(db_path: str, version: int) -> pd.DataFrame:
-    with database() as db:
-        return self_assessment.list_items(db)
+assessment_items = reader(self_assessment.list_items)
 
 
-@cached
-def saved_assessments(db_path: str, version: int) -> pd.DataFrame:
-    with database() as db:
-        return self_assessment.list_assessments(db)
+saved_assessments = reader(self_assessment.list_assessments)
 
 
-@cached
-def saved_answers(db_path: str, version: int, assessment_id: int) -> dict[str, self_assessment.Answer]:
-    with database() as db:
-        return self_assessment.load_answers(db, assessment_id)
+saved_answers = reader(self_assessment.load_answers)
 
 
 @cached

@@ -8,13 +8,10 @@ import pandas as pd
 from models import spend
 
 from .charts import CONTRACT_GRANT_COLOURS
-from .data import cached, database
+from .data import cached, database, reader
 
 
-@cached
-def filter_options(db_path: str, version: int, third_sector_only: bool) -> dict[str, list[str]]:
-    with database() as db:
-        return spend.filter_options(db, third_sector_only)
+filter_options = reader(spend.filter_options)
 
 
 @cached

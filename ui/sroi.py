@@ -14,7 +14,7 @@ from models.export import xlsx_bytes
 from models.formatting import money_from_pounds
 
 from .charts import PALETTE
-from .data import cached, database, project_path
+from .data import database, project_path, reader
 
 EXAMPLE_PATH = project_path("data", "examples", "sroi_example.json")
 BUFFER = "sroi.buffer"          # the scenario body the grids were last loaded from
@@ -212,22 +212,13 @@ def workbook(body: dict, result: sroi.Result, tornado_rows, switching, uncertain
     return xlsx_bytes(sheets, notes=notes, money_columns=money)
 
 
-@cached
-def proxy_library(db_path: str, version: int) -> list[proxies.Proxy]:
-    with database() as db:
-        return proxies.library(db)
+proxy_library = reader(proxies.library)
 
 
-@cached
-def deflator_index(db_path: str, version: int) -> dict[int, float]:
-    with database() as db:
-        return proxies.deflators(db)
+deflator_index = reader(proxies.deflators)
 
 
-@cached
-def deflator_frame(db_path: str, version: int) -> pd.DataFrame:
-    with database() as db:
-        return proxies.deflator_frame(db)
+deflator_frame = reader(proxies.deflator_frame)
 
 
 def with_proxy_outcome(current: dict, proxy: proxies.Proxy, pounds: float, price_year: int) -> dict:
