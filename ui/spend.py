@@ -8,17 +8,12 @@ import pandas as pd
 from models import spend
 
 from .charts import CONTRACT_GRANT_COLOURS
-from .data import cached, database, reader
+from .data import reader
 
 
 filter_options = reader(spend.filter_options)
-
-
-@cached
-def cube(db_path: str, version: int, spend_filter: spend.SpendFilter) -> pd.DataFrame:
-    """The page's one aggregate query; every figure, chart and table is a roll-up of it."""
-    with database() as db:
-        return spend.cube(db, spend_filter)
+# The page's one aggregate query; every figure, chart and table is a roll-up of it.
+cube = reader(spend.cube)
 
 
 def with_labels(frame: pd.DataFrame) -> pd.DataFrame:
