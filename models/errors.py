@@ -16,3 +16,13 @@ class DomainError(ValueError):
 
 class ScenarioError(DomainError):
     """A scenario file or form (tender, SROI, full cost recovery) that cannot be used."""
+
+
+class StaleEdit(DomainError):
+    """A save based on a version someone else has since replaced. The message says what
+    changed, when and by whom; ``current`` is the record as it now stands, so the page can
+    show it beside the person's own input for them to reapply."""
+
+    def __init__(self, message: str, *, current: dict | None = None):
+        super().__init__(message)
+        self.current = current or {}

@@ -5,6 +5,7 @@ Used by the command line and, through ui/, by the pages, so both say the same th
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 PENCE_PER_POUND = 100
@@ -82,12 +83,18 @@ def uk_short_date(value: str | dt.date | dt.datetime | None) -> str:
     return f"{value:%d/%m/%Y}"
 
 
+LONDON = ZoneInfo("Europe/London")
+
+
 def uk_datetime(value: str | None) -> str:
-    """'24/11/2026 22:08' from an ISO date-time (as stored, UTC); '' for missing."""
+    """'24/11/2026 22:08' in Europe/London time (GMT or BST) from an ISO date-time as
+    stored (UTC; a time without a zone is taken as UTC); '' for missing."""
     if not value:
         return ""
     moment = dt.datetime.fromisoformat(value)
-    return f"{moment:%d/%m/%Y %H:%M}"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return f"{moment.astimezone(LONDON):%d/%m/%Y %H:%M}"
 
 
 def financial_year_of(day: dt.date) -> str:

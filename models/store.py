@@ -204,3 +204,65 @@ def audit_entries(db: sqlite_utils.Database, entity: str | None = None, entity_i
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY id DESC"
     return list(db.query(sql, params))
+
+
+def update_versioned(
+    db: sqlite_utils.Database,
+    table: str,
+    key: dict[str, Any],
+    expected_version: int,
+    changes: dict[str, Any],
+    *,
+    entity: str,
+    who: str,
+    reason: str | None = None,
+    action: str = "edit",
+) -> dict:
+    """Optimistic concurrency for a record a person edits: apply ``changes`` to the row
+    of ``table`` found by ``key`` only if its ``version`` is still ``expected_version``
+    (the version the person opened), then bump the version and audit the change with the
+    "before" values read in the same transaction. Returns the row as saved.
+
+    Must run inside ``transaction(db)``. A stale save raises ``StaleEdit`` naming the
+    fields that changed and who changed them when; nothing is written."""
+    from .errors import DomainError, StaleEdit
+    from .formatting import uk_datetime
+
+    if not db.conn.in_transaction:
+        raise RuntimeError("update_versioned needs an open transaction (use store.transaction)")
+    where = " AND ".join(f"{_identifier(column)} = ?" for column in key)
+    row = _fetch_one(db, f"SELECT * FROM {_identifier(table)} WHERE {where}", list(key.values()))
+    entity_id = "/".join(str(v) for v in key.values())
+    if row is None:
+        raise DomainError(f"{entity} {entity_id} no longer exists: someone may have removed it. Reload the page.")
+    if row["version"] != expected_version:
+        last = _fetch_one(
+            db, "SELECT who, at FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT 1",
+            [entity, entity_id])
+        by = f" by {last['who']} at {uk_datetime(last['at'])} (London time)" if last else ""
+        differ = [c for c in changes if c in row]
+        raise StaleEdit(
+            f"{entity} {entity_id} was changed{by} after you opened it (your version {expected_version}, "
+            f"now version {row['version']}). Nothing was saved. Your input is kept: check the current "
+            f"values ({', '.join(differ) or 'see below'}) and save again if your change still applies.",
+            current=row,
+        )
+    before = {column: row[column] for column in changes if column in row and row[column] != changes[column]}
+    after = {column: changes[column] for column in before}
+    assignments = ", ".join(f"{_identifier(column)} = ?" for column in changes)
+    db.execute(
+        f"UPDATE {_identifier(table)} SET {assignments}, version = version + 1 WHERE {where} AND version = ?",
+        [*changes.values(), *key.values(), expected_version],
+    )
+    if before:
+        record_audit(db, entity=entity, entity_id=entity_id, action=action, who=who,
+                     before=before, after=after, reason=reason)
+    return _fetch_one(db, f"SELECT * FROM {_identifier(table)} WHERE {where}", list(key.values()))
+
+
+def _fetch_one(db: sqlite_utils.Database, sql: str, params: list) -> dict | None:
+    cursor = db.execute(sql, params)
+    values = cursor.fetchone()
+    if values is None:
+        return None
+    return dict(zip([d[0] for d in cursor.description], values))

@@ -114,7 +114,7 @@ def plain(text: str) -> str:
 def when(stamp: str | None) -> str:
     """'24/11/2026 22:08 UTC' from a stored ISO time; the text as stored if it is not one."""
     try:
-        return f"{uk_datetime(stamp)} UTC" if stamp else "not recorded"
+        return f"{uk_datetime(stamp)} (London time)" if stamp else "not recorded"
     except ValueError:
         return str(stamp)
 
