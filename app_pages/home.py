@@ -59,6 +59,8 @@ TOOLS = [
     ("app_pages/action_plan.py", "Action plan", "The Inform, Consult, Involve and Devolve proposals and their progress."),
     ("app_pages/self_assessment.py", "Commissioning self-assessment", "Service managers: the eight principles and the challenge questions."),
     ("app_pages/tender.py", "Tender evaluation", "Commissioners: score bids on quality, price and social value."),
+    ("app_pages/agreements.py", "Agreements", "Grants, contracts and capacity investment; the money behind each outcome."),
+    ("app_pages/monitoring.py", "Monitoring", "What each agreement delivered against what was promised, in pounds."),
     ("app_pages/sroi.py", "Social return (SROI)", "Estimate the social value created for each pound invested."),
     ("app_pages/cost_recovery.py", "Full cost recovery", "Sector managers: the full cost of each project, overheads included."),
 ]

@@ -188,6 +188,28 @@ def _costing(db: sqlite_utils.Database, raw: Any, problems: list[str]) -> tuple[
     return name, project
 
 
+def parse_values_text(text: str) -> dict[str, str]:
+    """Values typed one a line, '2027/28: 90,000' (or '=' for ':'), as the form's
+    {'2027/28': '90,000'}; a line without a year and an amount is refused, naming it."""
+    values, problems = {}, []
+    for number, line in enumerate(str(text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        year, separator, amount = line.replace("=", ":").partition(":")
+        if not separator or not year.strip() or not amount.strip():
+            problems.append(f"Value per financial year, line {number}: write it as '2027/28: 90,000', not '{line.strip()}'")
+            continue
+        values[year.strip()] = amount.strip()
+    if problems:
+        raise DomainError("; ".join(problems), problems=problems)
+    return values
+
+
+def values_text(values: Mapping[str, int]) -> str:
+    """Values in pence as the form's text, one year a line."""
+    return "\n".join(f"{year}: {pence / 100:,.2f}" for year, pence in values.items())
+
+
 def validate(db: sqlite_utils.Database, form: Mapping[str, Any]) -> dict:
     """A checked agreement from a form, ready to store: every problem is collected and
     raised together as one ``DomainError`` naming each field."""
@@ -550,6 +572,11 @@ def list_frame(db: sqlite_utils.Database, agreement_filter: AgreementFilter = Ag
         return pd.DataFrame(columns=columns)
     frame["multi_year"] = [is_multi_year(s, e) for s, e in zip(frame["start_date"], frame["end_date"])]
     return frame[columns]
+
+
+def years_used(db: sqlite_utils.Database) -> list[str]:
+    """The financial years any agreement has a value in, in order."""
+    return [r[0] for r in db.execute("SELECT DISTINCT financial_year FROM agreement_values ORDER BY 1").fetchall()]
 
 
 def is_multi_year(start: str, end: str) -> bool:
