@@ -33,7 +33,7 @@ provider_candidates = reader(agreement_sources.provider_candidates)
 
 STATUS_COLOURS = alt.Scale(
     domain=list(monitoring.STATUSES), range=["#00703c", "#b35c00", "#d4351c", "#6f3c97", "#912b88", "#505a5f"])
-TYPE_COLOURS = alt.Scale(domain=list(agreements.TYPES.values()), range=PALETTE[:3])
+TYPE_COLOURS = alt.Scale(domain=["Contract", "Grant", "Investment in capacity"], range=PALETTE[:3])  # as the spend explorer
 
 
 def actor(page_key: str) -> policy.Actor:
@@ -137,7 +137,7 @@ def value_by_type_chart(db_path: str, version: int, agreement_filter: agreements
     if table.empty:
         return
     chart = alt.Chart(table).mark_bar().encode(
-        x=alt.X("Financial year:N", title="Financial year"),
+        x=alt.X("Financial year:N", title="Financial year", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("Value (£):Q", title="Agreed value (£)", axis=alt.Axis(format="~s")),
         color=alt.Color("Type:N", scale=TYPE_COLOURS, title="Type"),
         tooltip=["Financial year:N", "Type:N", alt.Tooltip("Value (£):Q", format=",.2f")],
