@@ -119,3 +119,24 @@ def test_unmoderated_scores_block_the_pack(db):
     tender_id = tender_records.import_scenario(db, body, who="Sam Patel")
     with pytest.raises(DomainError, match="not moderated yet"):
         award_records.issue_pack(db, tender_id, actor=COMMISSIONER)
+
+
+def test_command_line_writes_the_pack(db_path, tmp_path, run_cli):
+    from models import store
+
+    with store.opened(db_path) as db:
+        tender_id = tender_records.import_scenario(db, json.loads(EXAMPLE.read_text()), who="Sam Patel")
+    refused = run_cli("tender", "award-pack", tender_id, "--out", tmp_path / "pack", "--db", db_path)
+    assert refused.exit_code == 1 and "Error: The award pack cannot be issued yet" in refused.stderr
+    with store.opened(db_path) as db:
+        explain(db, tender_id)
+    result = run_cli("tender", "award-pack", tender_id, "--out", tmp_path / "pack", "--db", db_path, "--simulations", 100)
+    assert result.exit_code == 0, result.stderr
+    written = sorted(p.name for p in (tmp_path / "pack").iterdir())
+    # 4 bidders x (PDF, DOCX) + decision report (PDF, DOCX) + workbook + clarification log + OCDS = 13
+    assert len(written) == 13 and "award-decision.pdf" in written and "award-notice-ocds.json" in written
+    assert "Not issued yet" in result.stdout
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "python -m models tender award-pack" in readme
+    for option in ("--out", "--db", "--simulations"):
+        assert option in run_cli("tender", "award-pack", "--help").stdout
