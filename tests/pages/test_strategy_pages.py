@@ -4,7 +4,7 @@ the commissioning self-assessment, including their forms."""
 from __future__ import annotations
 
 from models import outcomes, self_assessment, store
-from tests.pages.test_smoke import metrics, run_page
+from tests.pages.conftest import metrics, run_page
 
 
 
