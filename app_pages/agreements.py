@@ -157,7 +157,8 @@ with add_tab:
             record = next(t for t in tenders if t.id == tender_id)
             try:
                 with database() as db:
-                    winner = agreement_sources.tender_winner(db, tender_id)
+                    winner, _, how = agreement_sources.tender_award(db, tender_id)
+                st.caption(f"Awarded to: {how}.")
             except DomainError as error:
                 st.warning(str(error))
                 winner = None

@@ -22,8 +22,15 @@ from .outcomes import parse_date
 # --------------------------------------------------------------------------- tenders
 
 
-def tender_winner(db: sqlite_utils.Database, tender_id: int) -> str:
-    """The tender's winning bidder, from its moderated scores (``tender.evaluate``)."""
+def tender_award(db: sqlite_utils.Database, tender_id: int) -> tuple[str, int | None, str]:
+    """Who the tender went to: (bidder, value in pence or None, how we know). The issued
+    award (``award_records``) when there is one, else the evaluation's winner from the
+    moderated scores."""
+    from . import award_records
+
+    state = award_records.award_state(db, tender_id)
+    if state is not None:
+        return state.winner, state.value_pence, f"awarded (award pack issued {state.pack_issued_at[:10]})"
     body = tender_records.scenario_body(db, tender_id)
     try:
         evaluation = tender.evaluate(tender.parse_scenario(body))
@@ -32,7 +39,7 @@ def tender_winner(db: sqlite_utils.Database, tender_id: int) -> str:
                           "the bidder the contract was awarded to") from None
     if evaluation.winner is None:
         raise DomainError(f"Tender '{body.get('name')}' has no qualifying bid, so nothing was awarded")
-    return evaluation.winner
+    return evaluation.winner, None, "the evaluation's winner (no award pack issued yet)"
 
 
 def values_by_days(total_pence: int, start: dt.date, end: dt.date) -> dict[str, int]:
@@ -51,24 +58,26 @@ def form_from_tender(db: sqlite_utils.Database, tender_id: int, *, provider: str
                      bidder: str | None = None, department: str = "", kpis: list[Mapping] | tuple = (),
                      values: Mapping[str, Any] | None = None, reporting: str | None = None,
                      outcomes: Any = None) -> dict:
-    """An agreement form from an awarded tender: the winner's (or ``bidder``'s) price as
+    """An agreement form from an awarded tender: the award's value (or the winner's or
+    ``bidder``'s price) as
     the value (shared across financial years by days unless ``values`` are given), each
     social-value measure it committed to as a commitment with the tender's own proxy and a
     target per period (the committed quantity shared equally across the periods), and the
     commissioner's ``kpis``."""
     record = tender_records.get_tender(db, tender_id)
-    bidder = bidder or tender_winner(db, tender_id)
+    awarded_to, awarded_value, _ = tender_award(db, tender_id) if bidder is None else (bidder, None, "")
+    bidder = bidder or awarded_to
     bid = next((b for b in record.setup.get("bids") or [] if b["bidder"] == bidder), None)
     if bid is None:
         raise DomainError(f"No bid from '{bidder}' in tender '{record.name}'")
     first, last = parse_date(start, where="Start date"), parse_date(end, where="End date")
     if last < first:
         raise DomainError(f"End date: {last:%d/%m/%Y} is before the start date {first:%d/%m/%Y}")
-    price = bid.get("price")
+    price_pence = awarded_value or (pounds_to_pence(str(bid["price"])) if bid.get("price") else None)
     if values is None:
-        if not price:
+        if not price_pence:
             raise DomainError(f"{bidder}'s bid has no price; enter the value per financial year")
-        values = {y: f"{pence_to_pounds(p)}" for y, p in values_by_days(pounds_to_pence(str(price)), first, last).items()}
+        values = {y: f"{pence_to_pounds(p)}" for y, p in values_by_days(price_pence, first, last).items()}
     year_pence = [pounds_to_pence(str(v)) for v in values.values() if v not in (None, "")]
     reporting = reporting or agreements.tier_for(max(year_pence, default=0)).reporting
     periods = len(agreements.reporting_periods(first, last, reporting))

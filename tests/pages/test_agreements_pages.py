@@ -8,7 +8,7 @@ import json
 import pytest
 
 from models import agreement_sources, agreements, monitoring, policy, store, tender_records
-from tests.pages.test_smoke import metrics, run_page
+from tests.pages.conftest import metrics, run_page
 
 OFFICER = policy.local_actor("Page Test")
 EXAMPLE = json.loads((store.PROJECT_ROOT / "data" / "examples" / "tender_example.json").read_text())
