@@ -505,3 +505,84 @@ def results_table(results: pd.DataFrame) -> pd.DataFrame:
     shown["Meets the standard"] = results["meets"].map({True: "Yes", False: "No"}).fillna("Not yet judged")
     return shown[["Check", "Department", "Financial year", "Record", "Status", "Meets the standard", "Detail",
                   "Principle"]]
+
+
+# --------------------------------------------------------------------------- the managers' toolkit
+
+
+EARLY_NOTICE_WORKING_DAYS = 10  # a local choice: two working weeks' notice before a consultation opens
+
+CHECKLIST = (
+    ("Decide what can still change", "Consult while the decision is open, on options that can change, not on a "
+     "decision already made.", "The Compact (2010), section 2"),
+    ("Give early notice", "Tell the sector when the consultation will run, so organisations can involve their "
+     "users, members and volunteers.", "The Compact (2010), commitment 2.4"),
+    ("Run it for the Compact's period", "Twelve weeks, counted here in working days so bank holidays lengthen it; "
+     "record the reason if it must be shorter.", "The Compact (2010), commitment 2.4"),
+    ("Invite providers and communities", "Invite potential providers well in advance of commissioning, and groups "
+     "not in the directory (describe them in words).", "Framework, principle 2; Consult stream"),
+    ("Use the sector's own networks", "Reach organisations through the Third Sector Assembly or network and the "
+     "infrastructure hubs for each theme.", "Framework, Consult stream (CON-C1, CON-S1)"),
+    ("Make it accessible and proportionate", "Choose methods people can use (online, workshop, Assembly or "
+     "network, survey); keep the burden proportionate to the decision.", "Framework, Consult stream: 'inclusive, "
+     "effective, timely and proportionate'"),
+    ("Record responses", "Record the number of responses, who took part and a summary of what they said.",
+     "Framework, principle 8"),
+    ("Publish 'you said, we did'", "Publish feedback explaining how responses changed the decision, within "
+     "12 weeks of closing.", "Cabinet Office Consultation Principles (2018); the Compact (2010), section 2"),
+    ("Link the decision", "Link the consultation to the tender, agreement or action it informed, so the Compact "
+     "checks can see it.", "This dashboard"),
+)
+
+
+def checklist_table() -> pd.DataFrame:
+    """The toolkit's checklist: step, what to do, and where it comes from."""
+    return pd.DataFrame(CHECKLIST, columns=["Step", "What to do", "Source"])
+
+
+def plan_timeline(today: dt.date, start: dt.date | None = None,
+                  standards: dict[str, Standard] | None = None) -> pd.DataFrame:
+    """A consultation's timeline from ``today``: early notice now, opening after the early
+    notice (or on ``start``), closing on the last of the Compact's working days, the earliest
+    tender notice that meets the providers' standard, and the feedback deadline. Columns:
+    Step, Date (ISO), Working days from today, Rule."""
+    from .working_days import is_working_day, working_days_beginning_with
+
+    standards = standards or load_standards()
+    start = start or add_working_days(today, EARLY_NOTICE_WORKING_DAYS)
+    while not is_working_day(start):
+        start += dt.timedelta(days=1)
+    period = standards["consultation_period"]
+    end = working_days_beginning_with(start, period.working_days)
+    tender = add_working_days(end, standards["providers_before_tender"].working_days)
+    feedback = feedback_deadline(end, standards)
+    steps = [
+        ("Give early notice to the sector", today, f"Today: give notice before the consultation opens "
+         f"({EARLY_NOTICE_WORKING_DAYS} working days is this toolkit's default)."),
+        ("Consultation opens", start, "The first working day on or after the start chosen."),
+        ("Consultation closes", end, f"The {period.working_days}th working day beginning with the opening day "
+         f"({period.label}; weekends and bank holidays not counted)."),
+        ("Earliest tender notice", tender, f"{standards['providers_before_tender'].working_days} working days "
+         f"after closing ({standards['providers_before_tender'].label}), if the consultation informs a tender."),
+        ("Publish feedback by", feedback, f"{standards['feedback_within'].working_days} working days after closing "
+         f"({standards['feedback_within'].label})."),
+    ]
+    return pd.DataFrame(
+        [{"Step": step, "Date": day.isoformat(), "Working days from today": working_days_between(
+            today + dt.timedelta(days=1), day) if day > today else 0, "Rule": rule} for step, day, rule in steps])
+
+
+def feedback_template(subject: str, end: dt.date | None, standards: dict[str, Standard] | None = None) -> str:
+    """A plain-text 'you said, we did' template for a consultation."""
+    standards = standards or load_standards()
+    due = f" by {uk_date(feedback_deadline(end, standards))}" if end else ""
+    return (
+        f"Consultation: {subject or '[subject]'}\n"
+        f"Closed: {uk_date(end) if end else '[closing date]'}. Feedback to publish{due}.\n\n"
+        "Thank you to everyone who took part. [Number] people and organisations responded, including "
+        "[organisations and groups].\n\n"
+        "YOU SAID\n- [What respondents told us, in their words where possible]\n- [...]\n\n"
+        "WE DID\n- [What we changed because of it, or why we could not, and what happens instead]\n- [...]\n\n"
+        "WHAT HAPPENS NEXT\n[The decision, who makes it and when; how to stay involved.]\n\n"
+        "Contact: [name, team, email]\n"
+    )

@@ -121,3 +121,21 @@ def test_a_standards_file_with_a_bad_period_is_refused(tmp_path):
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(DomainError, match="column 'value': 'twelve' is not a number"):
         compact.load_standards(bad)
+
+
+def test_toolkit_timeline_from_1_december_2026_worked_by_hand(standards):
+    # Ten working days after Tue 1 Dec 2026: 2-4 Dec (3), 7-11 (8), 14 (9), Tue 15 Dec (10).
+    # The 60th working day beginning with 15 Dec: 15-18 (4), 21-24 (8), 29-31 Dec (11; 25 and
+    # 28 Dec holidays), 4-8 Jan (16), eight full weeks to 5 Mar (56), 8-11 Mar: Thu 11 Mar 2027.
+    # Tender notice 20 working days later: 12 Mar (1), 15-19 (6), 22-25 (10; Good Friday
+    # 26 Mar and Easter Monday 29 Mar 2027 skipped), 30 Mar-2 Apr (14), 5-9 Apr (19), Mon 12 Apr.
+    timeline = compact.plan_timeline(D(2026, 12, 1), standards=standards).set_index("Step")["Date"]
+    assert timeline["Consultation opens"] == "2026-12-15"
+    assert timeline["Consultation closes"] == "2027-03-11"
+    assert timeline["Earliest tender notice"] == "2027-04-12"
+
+
+def test_feedback_template_names_the_deadline(standards):
+    text = compact.feedback_template("Youth clubs", D(2026, 12, 18), standards)
+    assert "Feedback to publish by 17 March 2027" in text
+    assert "YOU SAID" in text and "WE DID" in text
