@@ -77,6 +77,15 @@ def test_bad_option_value_is_a_usage_error(run_cli):
         (["tender"], ["--format", "--simulations", "--report"]),
         (["sroi"], ["--format", "--simulations"]),
         (["fcr"], ["--format"]),
+        (["consultations", "list"], ["--db", "--department", "--today", "--format"]),
+        (["consultations", "add"], ["--db", "--subject", "--department", "--start", "--end", "--method", "--invite",
+                                    "--invite-group", "--took-part", "--took-part-group", "--responses", "--tender",
+                                    "--tender-notice", "--action", "--feedback-on", "--feedback-text", "--planned",
+                                    "--who"]),
+        (["consultations", "update"], ["--db", "--version", "--who"]),
+        (["consultations", "compact"], ["--db", "--by", "--today", "--format"]),
+        (["consultations", "plan"], ["--today", "--start", "--format"]),
+        (["consultations", "standards"], ["--format"]),
     ],
 )
 def test_every_command_keeps_its_options_and_the_readme_names_them(command, options, run_cli):

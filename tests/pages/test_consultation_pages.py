@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from models import compact, consultations, policy, store
-from tests.pages.test_smoke import metrics, run_page
+from tests.pages.conftest import metrics, run_page
 
 ACTOR = policy.local_actor("Page test")
 
