@@ -7,6 +7,11 @@ import click
 
 from ._common import db_option, format_option, print_json, print_table
 
+# The log's methods and decision kinds, written out so --help loads no engine (a test keeps
+# them equal to models.consultations').
+METHODS = ("Online", "Workshop", "Assembly or network", "Survey")
+DECISION_KINDS = ("Tender", "Agreement", "Action")
+
 
 @click.group()
 def consultations() -> None:
@@ -98,7 +103,7 @@ _WRITE_OPTIONS = [
     click.option("--department", default=None),
     click.option("--start", "start_date", metavar="DATE", default=None, help="first day open (24/11/2026 or 2026-11-24)"),
     click.option("--end", "end_date", metavar="DATE", default=None, help="last day open"),
-    click.option("--method", type=click.Choice(["Online", "Workshop", "Assembly or network", "Survey"]), default=None),
+    click.option("--method", type=click.Choice(METHODS), default=None),
     click.option("--shorter-reason", default=None, help="why it is shorter than the Compact's period"),
     click.option("--invite", "invited_orgs", metavar="ORG-ID", multiple=True, help="directory organisation invited (repeatable)"),
     click.option("--invite-group", "invited_groups", metavar="TEXT", multiple=True, help="group invited, not in the directory (repeatable)"),
@@ -106,7 +111,7 @@ _WRITE_OPTIONS = [
     click.option("--took-part-group", "took_part_groups", metavar="TEXT", multiple=True, help="group that took part (repeatable)"),
     click.option("--responses", type=click.IntRange(min=0), default=None, help="number of responses"),
     click.option("--summary", default=None, help="summary of responses"),
-    click.option("--decision-kind", type=click.Choice(["Tender", "Agreement", "Action"]), default=None),
+    click.option("--decision-kind", type=click.Choice(DECISION_KINDS), default=None),
     click.option("--decision", default=None, help="the decision it informed, in words"),
     click.option("--agreement", "agreement_ref", default=None, help="the agreement it informed (id or reference)"),
     click.option("--tender", "tender_ids", metavar="ID", type=int, multiple=True, help="tender it informed (repeatable)"),

@@ -110,7 +110,13 @@ def test_help_texts_agree_with_the_engines():
     assert import_data.FILE_FORMATS == importers.FORMATS
     assert tender_command.DEFAULT_SIMULATIONS == tender.DEFAULT_SIMULATIONS
     assert sroi.DEFAULT_SIMULATIONS > 0
-    assert sorted(cli.commands) == ["fcr", "import", "init", "organisations", "outcomes", "spend", "sroi", "tender"]
+    assert sorted(cli.commands) == ["consultations", "fcr", "import", "init", "organisations", "outcomes", "spend",
+                                    "sroi", "tender"]
+    from models import consultations
+    from models.commands import consultations as consultations_command
+
+    assert consultations_command.METHODS == consultations.METHODS
+    assert consultations_command.DECISION_KINDS == consultations.DECISION_KINDS[1:]
 
 
 def test_runs_as_a_process_and_help_loads_no_heavy_library():
