@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import click
 
-from .commands import agreements, fcr, import_data, init, monitoring, organisations, outcomes, spend, sroi, tender
+from .commands import (agreements, consultations, fcr, import_data, init, monitoring, organisations, outcomes, spend,
+                       sroi, tender)
 from .errors import DomainError
 
 
@@ -46,6 +47,7 @@ for command in (
     tender.tender,
     agreements.agreements,
     monitoring.monitoring,
+    consultations.consultations,
     sroi.sroi,
     fcr.fcr,
 ):
