@@ -116,3 +116,18 @@ def test_an_agreement_ending_before_it_starts_is_refused_on_the_page(contract, d
     errors = " ".join(e.value for e in app.error) + " ".join(t.value for t in app.text)
     assert "before the start date" in errors
     assert db.execute("SELECT COUNT(*) FROM agreements").fetchone()[0] == 1
+
+
+def test_a_new_tenders_results_show_the_bidders_delivery_record(contract, db):
+    tender_records.create_tender(db, {
+        "name": "Community transport 2027",
+        "criteria": [{"id": "quality", "name": "Quality", "type": "quality", "weight": 60},
+                     {"id": "price", "name": "Price", "type": "price", "weight": 40}],
+        "bids": [{"bidder": "Weaver Valley Community Transport Ltd", "price": 100000}]}, who="Test")
+    app = run_page("tender.py", {"tender.name": "Community transport 2027", "tender.tab": "Results"})
+    assert not app.exception
+    assert "section 23" in " ".join(i.value for i in app.info)
+    summary = next(d.value for d in app.dataframe if "Periods reported" in d.value.columns)
+    assert summary[["Periods reported", "Met", "Missed"]].values.tolist() == [[2, 1, 1]]
+    shortfalls = next(d.value for d in app.dataframe if "Evidence" in d.value.columns and "Measure" in d.value.columns)
+    assert "Journeys provided" in set(shortfalls["Measure"])
