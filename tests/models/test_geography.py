@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 
 import pytest
 import shapely
@@ -17,7 +15,7 @@ from shapely.geometry import shape
 from models import geography, spend, store
 from models.database import init_database
 from models.importers import ImportOptions, Source, import_sources, remove_import
-from tests.conftest import ROOT, SHARED_DATA
+from tests.conftest import SHARED_DATA
 
 REFERENCE = ("real", "corpus", "reference")
 
@@ -286,22 +284,23 @@ def test_differences_between_recipient_and_benefit(with_grants):
     assert gaps.empty and counts["differ_rows"] == 0
 
 
-def test_command_line_gives_the_same_numbers(grants_db_path):
-    db_path = grants_db_path
-    result = subprocess.run(
-        [sys.executable, "-m", "models", "spend", "--db", str(db_path), "--by", "ward", "--year", "2024/25", "--format", "json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
+def test_command_line_gives_the_same_numbers(grants_db_path, run_cli):
+    result = run_cli("spend", "--db", grants_db_path, "--by", "ward", "--year", "2024/25", "--format", "json")
+    assert result.exit_code == 0, result.stderr
     rows = {(r["kind"], r["area"]): r["amount"] for r in json.loads(result.stdout) if r["amount"]}
     assert rows == {
         ("area", "Alderley Edge"): 1000.10, ("area", "Crewe Central"): 250.25,
         ("coarser", "Congleton (former borough as a whole, not by ward)"): 99.99,
         ("county_wide", "Cheshire East-wide (county-wide)"): 500.00, ("outside", "Outside Cheshire East"): 40.00,
     }
-    table = subprocess.run(
-        [sys.executable, "-m", "models", "spend", "--db", str(db_path), "--by", "local_authority", "--place", "recipient"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )
-    assert table.returncode == 0, table.stderr
+    table = run_cli("spend", "--db", grants_db_path, "--by", "local_authority", "--place", "recipient")
+    assert table.exit_code == 0, table.stderr
     assert "Total: £3,105,377.28" in table.stdout  # £3,103,486.94 (2008/09) + £1,890.34 of grants
+    csv_out = run_cli("spend", "--db", grants_db_path, "--by", "local_authority", "--year", "2024/25", "--format", "csv")
+    assert "Cheshire East,E06000049,area,1850.34,4,386667,0.0" in csv_out.stdout  # £1,850.34 / 386,667 people rounds to £0.00
+
+
+def test_command_knows_the_map_geographies_without_loading_them():
+    from models.commands import spend as spend_command
+
+    assert spend_command.AREA_LEVEL_NAMES == spend.AREA_LEVELS == tuple(geography.LEVELS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from models import geography, store
 from models.importers import ImportOptions, Source, import_sources
-from tests.pages.test_smoke import metrics, run_page
+from tests.pages.conftest import metrics, run_page
 
 
 def test_before_boundaries_the_page_says_what_to_import(db_path):
