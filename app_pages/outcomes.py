@@ -24,11 +24,7 @@ db_path, version = database_path(), data_version()
 summaries = outcomes_ui.outcome_summaries(db_path, version)
 statuses = [s for summary in summaries for s in summary.indicators]
 
-counts = {status: sum(1 for s in summaries if s.status == status) for status in outcomes.STATUSES}
-columns = st.columns(4)
-for column, status in zip(columns, outcomes.STATUSES):
-    column.metric("Outcomes with no data" if status == outcomes.NO_DATA else f"Outcomes {status}",
-                  f"{counts[status]} of {len(summaries)}")
+outcomes_ui.show_headline(outcomes.headline_counts(summaries))
 
 with st.expander("How the status is decided", expanded=True):
     st.markdown("\n".join(f"- {line}" for line in outcomes.STATUS_RULE_LINES))

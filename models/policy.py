@@ -40,6 +40,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "tender.create": frozenset({COMMISSIONER, ADMIN}),
     "tender.edit": frozenset({COMMISSIONER, ADMIN}),
     "tender.award": frozenset({COMMISSIONER, ADMIN}),
+    "tender.clarify": frozenset({OFFICER, COMMISSIONER, ADMIN}),
     "tender.score": frozenset({EVALUATOR, ADMIN}),
     "tender.moderate": frozenset({EVALUATOR, COMMISSIONER, ADMIN}),
     "scenario.save": frozenset({VIEWER, OFFICER, COMMISSIONER, EVALUATOR, ADMIN}),

@@ -13,11 +13,28 @@ from .data import cached, data_changed, database, reader
 from .format import uk_date
 
 STATUS_COLOURS = {  # badge colours, and chart colours with 3:1 contrast on white
+    outcomes.MET: ("green", ":material/verified:"),
     outcomes.ON_TRACK: ("green", ":material/check_circle:"),
     outcomes.AT_RISK: ("orange", ":material/warning:"),
     outcomes.OFF_TRACK: ("red", ":material/cancel:"),
+    outcomes.MISSED: ("red", ":material/event_busy:"),
+    outcomes.OUT_OF_DATE: ("violet", ":material/update:"),
     outcomes.NO_DATA: ("gray", ":material/help:"),
 }
+
+
+def show_headline(counts: list[outcomes.GroupCount]) -> None:
+    """Four headline figures counted on real figures only, with the outcomes whose status
+    rests on illustrative figures said in words beneath, never mixed into the count."""
+    for column, count in zip(st.columns(len(counts)), counts):
+        column.metric(f"Outcomes {count.group}", f"{count.real} of {count.total_outcomes}",
+                      help="Counted on real figures only; judged as of today.")
+    illustrative = [f"{c.illustrative} {c.group}" for c in counts if c.illustrative]
+    note = "Counted on real figures only, as of today. "
+    if illustrative:
+        note += ("Not counted above, because their status rests on illustrative (demonstration) figures: "
+                 + "; ".join(illustrative) + ".")
+    st.caption(note)
 ACTION_STATUS_COLOURS = alt.Scale(
     domain=list(action_plan.STATUSES), range=["#505a5f", "#1d70b8", "#00703c", "#b35c00", "#d4351c"]
 )
