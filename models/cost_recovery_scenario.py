@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
 import pandas as pd
 
+from .checks import exact_number, parse_number
 from .errors import ScenarioError
 from .formatting import money_from_pounds, percent
 
@@ -294,25 +295,9 @@ def _shares(raw, label: str, project_names: list[str], problems: list[str]) -> d
     return shares
 
 
-def _number(value, label: str, problems: list[str]) -> Decimal | None:
-    """A finite number from JSON or a grid (text such as '£1,200' is accepted)."""
-    if isinstance(value, bool) or value is None or (isinstance(value, float) and math.isnan(value)):
-        problems.append(f"{label}: give a number")
-        return None
-    try:
-        number = Decimal(str(value).replace("£", "").replace(",", "").strip())
-    except InvalidOperation:
-        problems.append(f"{label}: '{value}' is not a number")
-        return None
-    if not number.is_finite():
-        problems.append(f"{label}: '{value}' is not a number")
-        return None
-    return number
-
-
 def _non_negative(value, label: str, problems: list[str], *, is_money: bool) -> Decimal | None:
     """A number that is zero or more; a negative one is a problem naming ``label``."""
-    number = _number(value, label, problems)
+    number = exact_number(value, label, problems)
     if number is not None and number < 0:
         shown = money_from_pounds(number) if is_money else str(number)
         problems.append(f"{label}: {shown} is negative; " + ("costs must be zero or more" if is_money else "use zero or more"))
@@ -333,7 +318,7 @@ def _quantity(value, label: str, problems: list[str]) -> Fraction | None:
 
 
 def _rate(value, label: str, problems: list[str], low: Decimal, high: Decimal) -> Decimal:
-    number = _number(value, label, problems)
+    number = exact_number(value, label, problems)
     if number is None:
         return Decimal(0)
     if not low <= number <= high:
@@ -343,7 +328,7 @@ def _rate(value, label: str, problems: list[str], low: Decimal, high: Decimal) -
 
 
 def _whole_number(value, label: str, problems: list[str], *, low: int, high: int) -> int | None:
-    number = _number(value, label, problems)
+    number = exact_number(value, label, problems)
     if number is None:
         return None
     if number != number.to_integral_value() or not low <= number <= high:
@@ -368,7 +353,7 @@ def _activity_changes(value, years: int, label: str, problems: list[str]) -> tup
         return (Decimal(0),) * (years - 1)
     changes = []
     for number, item in enumerate(values, start=2):
-        change = _number(item if item is not None else 0, f"{label}, activity change in year {number}", problems)
+        change = exact_number(item if item is not None else 0, f"{label}, activity change in year {number}", problems)
         if change is not None and not -1 < change <= MAX_ACTIVITY_CHANGE:
             problems.append(f"{label}, activity change in year {number}: {percent(float(change))} must be above -100%")
             change = None
@@ -560,8 +545,8 @@ def _per_year_values(text, label: str, problems: list[str]) -> float | list[floa
     values = []
     for part in str(text).split(YEAR_SEPARATOR):
         try:
-            values.append(float(Decimal(part.replace("£", "").replace(",", "").replace("%", "").strip())))
-        except InvalidOperation:
+            values.append(float(parse_number(part.replace("%", ""))))
+        except ValueError:
             problems.append(f"{label}: '{part.strip()}' is not a number (give one, or one a year separated by '{YEAR_SEPARATOR}')")
             return None
     return values[0] if len(values) == 1 else values

@@ -15,6 +15,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from . import checks
 from .errors import ScenarioError
 
 
@@ -142,7 +143,7 @@ def parse_scenario(body: Mapping[str, Any]) -> Scenario:
         raise ScenarioError("An SROI scenario is a JSON object with 'investment' and 'outcomes'")
     name = str(body.get("name") or "Untitled scenario").strip()
     lines = _parse_investment(body.get("investment"), problems)
-    rate = _number(body.get("discount_rate", GREEN_BOOK_DISCOUNT_RATE), "Scenario: discount_rate", problems)
+    rate = checks.number(body.get("discount_rate", GREEN_BOOK_DISCOUNT_RATE), "Scenario: discount_rate", problems)
     if rate is not None and not 0 <= rate < 1:
         problems.append(f"Scenario: discount_rate must be between 0 and 1 (0.035 for 3.5%); got {rate:g}")
     convention = _parse_convention(body.get("convention"), problems)
@@ -169,35 +170,20 @@ def parse_scenario(body: Mapping[str, Any]) -> Scenario:
     )
 
 
-def _number(value: Any, where: str, problems: list[str]) -> float | None:
-    if isinstance(value, bool) or value is None or (isinstance(value, str) and not value.strip()):
-        problems.append(f"{where} must be a number; it is missing")
-        return None
-    try:
-        number = float(str(value).replace(",", "").replace("£", "")) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
-        problems.append(f"{where} must be a number; got {value!r}")
-        return None
-    if not math.isfinite(number):
-        problems.append(f"{where} must be a finite number; got {value!r}")
-        return None
-    return number
-
-
 def _parse_investment(raw: Any, problems: list[str]) -> list[InvestmentLine]:
     """'investment' is a number of pounds, or a list of {"name", "amount"} input lines."""
     if isinstance(raw, list):
         lines = []
         for position, item in enumerate(raw, start=1):
             label = str((item or {}).get("name") or f"Input {position}") if isinstance(item, Mapping) else f"Input {position}"
-            amount = _number(item.get("amount") if isinstance(item, Mapping) else None, f"Investment line {position} '{label}': amount", problems)
+            amount = checks.number(item.get("amount") if isinstance(item, Mapping) else None, f"Investment line {position} '{label}': amount", problems)
             if amount is not None and amount < 0:
                 problems.append(f"Investment line {position} '{label}': amount must not be negative; got {amount:g}")
             elif amount is not None:
                 lines.append(InvestmentLine(label, amount))
         total = sum(line.amount for line in lines)
     else:
-        amount = _number(raw, "Scenario: investment", problems)
+        amount = checks.number(raw, "Scenario: investment", problems)
         lines = [] if amount is None else [InvestmentLine("Investment", amount)]
         total = amount or 0.0
         if amount is None:
@@ -232,10 +218,10 @@ def _parse_outcome(position: int, raw: Any, problems: list[str]) -> Outcome | No
     before = len(problems)
     if not name:
         problems.append(f"{where}: name is missing; give each outcome a short name")
-    quantity = _number(raw.get("quantity"), f"{where}: quantity", problems)
+    quantity = checks.number(raw.get("quantity"), f"{where}: quantity", problems)
     if quantity is not None and quantity < 0:
         problems.append(f"{where}: quantity must not be negative; got {quantity:g}")
-    proxy = _number(raw.get("proxy_value"), f"{where}: proxy_value", problems)
+    proxy = checks.number(raw.get("proxy_value"), f"{where}: proxy_value", problems)
     if proxy is not None and proxy < 0:
         problems.append(f"{where}: proxy_value must not be negative (pounds per unit a year); got {proxy:g}")
     fractions = {}
@@ -244,16 +230,16 @@ def _parse_outcome(position: int, raw: Any, problems: list[str]) -> Outcome | No
         if value is None or (isinstance(value, str) and not value.strip()):
             fractions[key] = 0.0
             continue
-        number = _number(value, f"{where}: {key}", problems)
+        number = checks.number(value, f"{where}: {key}", problems)
         if number is not None and not 0 <= number <= 1:
             problems.append(f"{where}: {key} must be between 0 and 1 (0% to 100%); got {number:g} ({number:.0%})")
         fractions[key] = number if number is not None else 0.0
-    duration = _number(raw.get("duration_years", 1), f"{where}: duration_years", problems)
+    duration = checks.number(raw.get("duration_years", 1), f"{where}: duration_years", problems)
     if duration is not None and (duration != int(duration) or not 1 <= duration <= MAX_DURATION_YEARS):
         problems.append(f"{where}: duration_years must be a whole number of years from 1 to {MAX_DURATION_YEARS}; got {duration:g}")
     price_year = raw.get("proxy_price_year")
     if price_year not in (None, ""):
-        year = _number(price_year, f"{where}: proxy_price_year", problems)
+        year = checks.number(price_year, f"{where}: proxy_price_year", problems)
         price_year = int(year) if year is not None and year == int(year) else None
     else:
         price_year = None
@@ -292,8 +278,8 @@ def _parse_ranges(where: str, outcome: Outcome, raw: Any, problems: list[str]) -
         if not isinstance(pair, (list, tuple)) or len(pair) != 2:
             problems.append(f"{where}: ranges.{key} must be [low, high]")
             continue
-        low = _number(pair[0], f"{where}: ranges.{key} low", problems)
-        high = _number(pair[1], f"{where}: ranges.{key} high", problems)
+        low = checks.number(pair[0], f"{where}: ranges.{key} low", problems)
+        high = checks.number(pair[1], f"{where}: ranges.{key} high", problems)
         if low is None or high is None:
             continue
         central = getattr(outcome, key)

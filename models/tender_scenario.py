@@ -15,6 +15,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from . import checks
 from .errors import ScenarioError
 from .formatting import money_from_pounds
 
@@ -133,13 +134,6 @@ class Scenario:
         return replace(self, criteria=tuple(replace(c, method=method) if c.type == "price" else c for c in self.criteria))
 
 
-def _number(value, where: str, problems: list[str], *, what: str) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        problems.append(f"{where}: {what} must be a number, not {value!r}")
-        return None
-    return float(value)
-
-
 def _unknown(given: Mapping, allowed: set[str], where: str, problems: list[str]) -> None:
     for key in sorted(set(given) - allowed):
         problems.append(f"{where}: unknown field '{key}' (allowed: {', '.join(sorted(allowed))})")
@@ -160,7 +154,7 @@ def parse_scenario(body: Mapping[str, Any], *, setup_only: bool = False) -> Scen
     named = {c.get("id") for c in body.get("criteria") or [] if isinstance(c, Mapping)} if isinstance(body.get("criteria"), list) else set()
     bids = _parse_bids(body.get("bids"), criteria, named, problems, setup_only=setup_only)
     spread = body.get("weight_spread", DEFAULT_WEIGHT_SPREAD)
-    spread = _number(spread, "Scenario", problems, what="'weight_spread'")
+    spread = checks.number(spread, "Scenario, 'weight_spread'", problems)
     if spread is not None and not 0 <= spread <= 1:
         problems.append(f"Scenario: 'weight_spread' must be between 0 and 1 (0.2 means each weight may vary by ±20%), not {spread}")
     seed = body.get("seed", DEFAULT_SEED)
@@ -220,7 +214,7 @@ def _parse_criteria(raw, problems: list[str]) -> list[Criterion]:
 
 def _parse_criterion(item: Mapping, cid: str, kind: str, where: str, problems: list[str]) -> Criterion | None:
     before = len(problems)
-    weight = _number(item.get("weight", 0 if kind == "pass_fail" else None), where, problems, what="'weight'")
+    weight = checks.number(item.get("weight", 0 if kind == "pass_fail" else None), f"{where}, 'weight'", problems)
     if weight is not None and weight < 0:
         problems.append(f"{where}: weight {weight:g} is below 0; weights must be 0 or more")
     if kind == "pass_fail" and weight:
@@ -247,14 +241,14 @@ def _parse_criterion(item: Mapping, cid: str, kind: str, where: str, problems: l
 
 def _parse_scale(item: Mapping, where: str, problems: list[str]) -> dict:
     fields: dict[str, Any] = {}
-    max_score = _number(item.get("max_score", 5), where, problems, what="'max_score'")
+    max_score = checks.number(item.get("max_score", 5), f"{where}, 'max_score'", problems)
     if max_score is not None and max_score <= 0:
         problems.append(f"{where}: max_score must be above 0, not {max_score:g}")
         max_score = None
     if max_score is not None:
         fields["max_score"] = max_score
     if item.get("min_score") is not None:
-        min_score = _number(item["min_score"], where, problems, what="'min_score'")
+        min_score = checks.number(item["min_score"], f"{where}, 'min_score'", problems)
         if min_score is not None and max_score is not None and not 0 <= min_score <= max_score:
             problems.append(f"{where}: min_score {min_score:g} must be between 0 and max_score {max_score:g}")
         fields["min_score"] = min_score
@@ -277,7 +271,7 @@ def _parse_proxies(raw, where: str, problems: list[str]) -> dict[str, float]:
         return {}
     proxies = {}
     for measure, value in raw.items():
-        number = _number(value, f"{where}, proxy '{measure}'", problems, what="the value per unit")
+        number = checks.number(value, f"{where}, proxy '{measure}', the value per unit", problems)
         if number is not None and number < 0:
             problems.append(f"{where}, proxy '{measure}': the value per unit must be 0 or more, not {number:g}")
         proxies[str(measure)] = number
@@ -292,7 +286,7 @@ def _parse_price_method(item: Mapping, where: str, problems: list[str]) -> dict:
     fields: dict[str, Any] = {"method": method}
     for key in ("floor_price", "budget"):
         if item.get(key) is not None:
-            value = _number(item[key], where, problems, what=f"'{key}'")
+            value = checks.number(item[key], f"{where}, '{key}'", problems)
             if value is not None and value <= 0:
                 problems.append(f"{where}: {key} must be above £0, not {value:g}")
             fields[key] = value
@@ -326,7 +320,7 @@ def _parse_bids(raw, criteria: list[Criterion], named: set, problems: list[str],
         _unknown(item, BID_FIELDS, where, problems)
         price = None
         if item.get("price") is not None or needs_price:
-            price = _number(item.get("price"), where, problems, what="'price' (in pounds)")
+            price = checks.number(item.get("price"), f"{where}, 'price' (in pounds)", problems)
             if price is not None and price <= 0:
                 problems.append(f"{where}: price {money_from_pounds(price)} must be above £0")
         scores = item.get("scores") or {}
@@ -401,7 +395,7 @@ def _score_value(raw, criterion: Criterion, where: str, problems: list[str]):
             return PASS_WORDS[raw.strip().lower()]
         problems.append(f"{where}: a pass/fail gate is scored 'pass' or 'fail', not {raw!r}")
         return None
-    value = _number(raw, where, problems, what="the score")
+    value = checks.number(raw, f"{where}, the score", problems)
     if value is None:
         return None
     if not 0 <= value <= criterion.max_score:
@@ -422,7 +416,7 @@ def _parse_quantities(raw, criterion: Criterion, where: str, problems: list[str]
         if measure not in criterion.proxies:
             problems.append(f"{mwhere}: no proxy value for this measure (measures: {', '.join(sorted(criterion.proxies))})")
             continue
-        number = _number(value, mwhere, problems, what="the committed quantity")
+        number = checks.number(value, f"{mwhere}, the committed quantity", problems)
         if number is not None and number < 0:
             problems.append(f"{mwhere}: the committed quantity must be 0 or more, not {number:g}")
         quantities[measure] = number
