@@ -9,6 +9,8 @@ import streamlit as st
 from models import policy, tender, tender_records
 from models.errors import DomainError, ScenarioError
 from models.formatting import money_from_pounds, percent, uk_datetime
+from ui import agreements as agreements_ui
+from ui import award as award_ui
 from ui import tender as tender_ui
 from ui.charts import show_chart
 from ui.data import data_changed, database, project_path
@@ -115,6 +117,7 @@ seen_scores = opened_version(f"tender.scores.{record.id}.{who.strip()}", {
 
 if setup.fictional:
     st.warning("Fictional worked example: the bidders, prices and scores are invented.", icon=":material/science:")
+award_ui.standstill_note(record.id)
 if record.locked:
     st.info(
         f"Scoring started {uk_datetime(record.locked_at)} (by {record.locked_by}): the criteria are locked. "
@@ -130,8 +133,8 @@ if loaded is not None:
         st.session_state["tender.pending_name"] = loaded_name
         st.rerun()
 
-set_up_tab, score_tab, moderate_tab, results_tab, audit_tab = st.tabs(
-    ["Set up", "Score", "Moderate", "Results", "Audit"], key="tender.tab", bind="query-params"
+set_up_tab, score_tab, moderate_tab, results_tab, award_tab, audit_tab = st.tabs(
+    ["Set up", "Score", "Moderate", "Results", "Award", "Audit"], key="tender.tab", bind="query-params"
 )
 
 # ---------------------------------------------------------------- set up
@@ -469,6 +472,17 @@ with results_tab:
                 "Download printable summary (Markdown)", data=tender.assessment_markdown(evaluation).encode("utf-8"),
                 file_name=f"{stem}-assessment.md", mime="text/markdown", key="tender.download_md", width="stretch",
             )
+
+        # Bidders' delivery record on agreements monitored here (ui/agreements.py): evidence for the
+        # commissioner, with the Act's rules on its use; never part of the score.
+        agreements_ui.delivery_record_panel(record.bidders, key="tender.delivery_record")
+
+# ---------------------------------------------------------------- award (ui/award.py)
+
+with award_tab:
+    if award_tab.open:  # only the chosen tab runs
+        award_ui.award_tab(record, body, int(moderation["agreed_score"].isna().sum()) if not moderation.empty else 0,
+                           actor, run_write)
 
 # ---------------------------------------------------------------- audit
 
