@@ -17,6 +17,7 @@ import streamlit as st
 from models.errors import DomainError, StaleEdit
 
 from .data import data_changed
+from .problems import show_problems
 
 
 def opened_version(key: str, current: Any) -> Any:
@@ -38,9 +39,7 @@ def show_error(error: DomainError, mine: dict[str, Any] | None = None, key: str 
     now beside what the person entered (as text, never Markdown)."""
     if isinstance(error, StaleEdit):
         data_changed()  # the next run reads the record as it stands now, even from a cache
-    st.error(str(error), icon=":material/sync_problem:" if isinstance(error, StaleEdit) else None)
-    for problem in error.problems[1:6]:
-        st.caption(problem)
+    show_problems(error)
     if isinstance(error, StaleEdit) and error.current:
         shown = [c for c in (mine or error.current) if c in error.current and c not in ("version",)]
         table = pd.DataFrame({
