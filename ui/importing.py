@@ -12,7 +12,7 @@ import streamlit as st
 
 from models.formatting import uk_datetime
 from models.importers import FORMAT_NAMES, SHOWN, ImportOptions, ImportResult, Source, import_log, import_sources
-from ui.data import cached, data_version, database, database_path, reader
+from ui.data import data_version, database, database_path, reader
 
 MAX_UPLOAD_MB = 200  # per file, enforced by the uploader
 UPLOAD_TYPES = ["csv", "xlsx", "json", "zip", "txt"]

@@ -249,15 +249,6 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
 def read_table(source: Source, report: ValidationReport, *, encoding: str = "utf-8", sheet_names: tuple[str, ...] = ()) -> Table:
     """CSV or XLSX, told apart by content."""
     head = source.head(8)
