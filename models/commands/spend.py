@@ -7,6 +7,7 @@ from .. import store
 from ..database import init_database
 from ..errors import DomainError
 from ..formatting import money, pence_to_pounds
+from ..export import csv_text
 from ..spend import GROUP_FIELDS, SpendFilter, spend_by
 from ._common import add_db_argument, add_format_argument, fail, print_json, print_table
 
@@ -60,7 +61,7 @@ def run(args) -> int:
         print_json(records)
     elif args.format == "csv":
         frame["amount"] = [str(pence_to_pounds(p)) for p in frame.pop("amount_pence")]
-        print(frame.to_csv(index=False), end="")
+        print(csv_text(frame), end="")
     else:
         total = int(frame["amount_pence"].sum())
         frame["amount"] = [money(p) for p in frame.pop("amount_pence")]
