@@ -1,12 +1,16 @@
 """Router and frame: page config, navigation and the sidebar data banner. Nothing else."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui.frame import data_banner, sidebar_navigation
 
 st.set_page_config(
     page_title="Third Sector Partnership Dashboard – Cheshire East",
-    page_icon=":material/handshake:",
+    # A local file, not a ":material/..." name: Streamlit fetches those favicons from
+    # fonts.gstatic.com, a request to another origin from every page load.
+    page_icon=str(Path(__file__).parent / "ui" / "assets" / "favicon.png"),
     layout="wide",
 )
 
@@ -27,11 +31,20 @@ PAGES = {
         st.Page("app_pages/outcomes.py", title="Outcomes and gaps", icon=":material/flag:", url_path="outcomes"),
         st.Page("app_pages/action_plan.py", title="Action plan", icon=":material/checklist:", url_path="action-plan"),
         st.Page("app_pages/self_assessment.py", title="Commissioning self-assessment", icon=":material/fact_check:", url_path="self-assessment"),
+        st.Page("app_pages/consultations.py", title="Consultation log", icon=":material/forum:", url_path="consultations"),
+        st.Page("app_pages/consultation_toolkit.py", title="Compact toolkit", icon=":material/event_note:", url_path="compact-toolkit"),
+        st.Page("app_pages/compact.py", title="Compact dashboard", icon=":material/verified:", url_path="compact"),
     ],
     "Tools": [
         st.Page("app_pages/tender.py", title="Tender evaluation", icon=":material/gavel:", url_path="tender"),
+        st.Page("app_pages/agreements.py", title="Agreements", icon=":material/contract:", url_path="agreements"),
+        st.Page("app_pages/monitoring.py", title="Monitoring", icon=":material/monitoring:", url_path="monitoring"),
         st.Page("app_pages/sroi.py", title="Social return (SROI)", icon=":material/trending_up:", url_path="sroi"),
         st.Page("app_pages/cost_recovery.py", title="Full cost recovery", icon=":material/calculate:", url_path="full-cost"),
+    ],
+    "About": [
+        st.Page("app_pages/accessibility.py", title="Accessibility statement", icon=":material/accessibility:", url_path="accessibility"),
+        st.Page("app_pages/privacy.py", title="Privacy", icon=":material/shield_person:", url_path="privacy"),
     ],
 }
 

@@ -141,3 +141,18 @@ class FileRejected(DomainError):
         first = report.errors[0] if report.errors else None
         super().__init__(str(first) if first else f"{report.file} cannot be imported", problems=[str(p) for p in report.errors])
         self.report = report
+
+
+WARNING_COLUMNS = ["File", "Where", "Column", "Warning", "Before", "After"]
+
+
+def warnings_frame(reports: list[ValidationReport]):
+    """Every warning kept (up to WARNINGS_KEPT a file), repairs with their before and
+    after, as a table for a download or the command line's --warnings-csv."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        [[p.file, p.where or "whole file", p.column, p.message, p.before if p.before is not None else "",
+          p.after if p.after is not None else ""] for report in reports for p in report.warnings],
+        columns=WARNING_COLUMNS,
+    )

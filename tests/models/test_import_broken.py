@@ -3,15 +3,11 @@
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 import pytest
 
 from models import store
 from models.importers import ImportOptions, Source, import_sources
-
-BROKEN = Path(__file__).resolve().parents[1] / "fixtures" / "broken"
+from tests.conftest import BROKEN, database_fingerprint
 
 # file -> (where the first error points, column it names, words the message must contain)
 EXPECTED = {
@@ -67,15 +63,6 @@ REPAIRED = {
 }
 
 
-def database_fingerprint(path: Path) -> str:
-    """SHA-256 of the database file and of any write-ahead log beside it."""
-    digest = hashlib.sha256(path.read_bytes())
-    wal = path.with_name(path.name + "-wal")
-    if wal.exists():
-        digest.update(wal.read_bytes())
-    return digest.hexdigest()
-
-
 def test_corpus_is_complete():
     files = {p.name for p in BROKEN.iterdir() if p.suffix != ".py" and p.is_file()}
     assert files == set(EXPECTED) | set(REPAIRED), "every broken file needs an expected outcome, and every expectation a file"
@@ -128,19 +115,10 @@ def test_broken_rows_are_skipped_only_when_asked(db_path, name, good_rows):
         assert tuple(logged) == (result.rows_added, 1)
 
 
-def test_cli_names_the_problem_and_exits_non_zero(db_path):
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
+def test_cli_names_the_problem_and_exits_non_zero(db_path, run_cli):
     before = database_fingerprint(db_path)
-    completed = subprocess.run(
-        [sys.executable, "-m", "models", "import", "--db", str(db_path), str(BROKEN / "text_in_amount_360.csv"),
-         str(BROKEN / "zip_bomb.zip")],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )
-    assert completed.returncode == 1
+    completed = run_cli("import", "--db", db_path, BROKEN / "text_in_amount_360.csv", BROKEN / "zip_bomb.zip")
+    assert completed.exit_code == 1
     assert "text_in_amount_360.csv, row 3, column 'Amount Awarded': 'two thousand' is not a number" in completed.stderr
     assert "zip bomb" in completed.stderr
     assert "2 of 2 imports rejected" in completed.stderr

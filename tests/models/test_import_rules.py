@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from models.importers import ImportOptions, Source, import_log, import_sources, remove_import
 from models.importers import threesixtygiving
 from tests.fixtures.broken.make_corpus import HEADER_360, SPEND_HEADER, csv_text, grant_json, grant_row, spend_row, xlsx
-from tests.models.test_import_broken import database_fingerprint
+from tests.conftest import database_fingerprint
 from models import store
 
 
@@ -273,23 +273,18 @@ def test_ocds_later_release_of_an_award_updates_it(db):
     assert again.status == "unchanged"
 
 
-def test_cli_dry_run_and_skip_invalid(db_path):
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-    from tests.models.test_import_broken import BROKEN
+def test_cli_dry_run_and_skip_invalid(db_path, run_cli):
+    from tests.conftest import BROKEN
 
     def cli(*args):
-        return subprocess.run([sys.executable, "-m", "models", "import", "--db", str(db_path), *args],
-                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        return run_cli("import", "--db", db_path, *args)
 
     before = database_fingerprint(db_path)
     checked = cli("--dry-run", "--json", str(BROKEN / "duplicate_ids_360.csv"))
-    assert checked.returncode == 1
+    assert checked.exit_code == 1
     assert json.loads(checked.stdout)[0]["report"]["errors"][0]["where"] == "row 4"
     assert database_fingerprint(db_path) == before
     skipped = cli("--skip-invalid", str(BROKEN / "duplicate_ids_360.csv"))
-    assert skipped.returncode == 0, skipped.stderr
+    assert skipped.exit_code == 0, skipped.stderr
     assert "imported as 360Giving grants — 2 rows added, 0 updated, 0 unchanged, 1 skipped" in skipped.stdout
     assert "skipped (1): row 4" in skipped.stdout

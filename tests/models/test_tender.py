@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -21,6 +19,19 @@ EXAMPLE = ROOT / "data" / "examples" / "tender_example.json"
 
 def scenario(criteria, bids, **extra) -> dict:
     return {"name": "Test tender", "criteria": criteria, "bids": bids, **extra}
+
+
+# The worked example (data/examples/tender_example.json) by hand, for its winner, Weaver Valley.
+# Gritstone fails the safeguarding gate, so the lowest qualifying price is Northway's £139,000.
+#   quality       50 x 4/5                                   = 40.00
+#   partnership   10 x 4/5                                   =  8.00
+#   price         30 x 139,000 / 180,000 (lowest price ratio) = 23.17 (23.1667)
+#   social value  10 x 113,000 / 113,000                     = 10.00
+#     (Weaver 3 x £24,000 + 2,000 x £14 + 52 x £250 = £113,000, the highest;
+#      Dane Ride £97,000, Northway £30,500)
+#   total                                                     = 81.17 (81.1667)
+EXAMPLE_WINNER_POINTS = {"quality": 50 * 4 / 5, "partnership": 10 * 4 / 5, "price": 30 * 139_000 / 180_000, "social_value": 10.0}
+EXAMPLE_WINNER_TOTAL = sum(EXAMPLE_WINNER_POINTS.values())
 
 
 QUALITY_PRICE = [
@@ -346,7 +357,7 @@ def test_win_probabilities_are_reproducible_and_vectorised():
 def test_price_method_comparison_has_each_method():
     table = tender.price_method_comparison(tender.parse_scenario(json.loads(EXAMPLE.read_text())))
     assert [c for c in table.columns if c.endswith(": rank")] == [f"{tender.PRICE_METHOD_LABELS[m]}: rank" for m in tender.PRICE_METHODS]
-    assert table.iloc[0]["Lowest price ÷ bid price: total"] == pytest.approx(81.17)
+    assert table.iloc[0]["Lowest price ÷ bid price: total"] == pytest.approx(EXAMPLE_WINNER_TOTAL, abs=0.005)
 
 
 # ---------------------------------------------------------------- moderation and checks
@@ -395,20 +406,16 @@ def test_assessment_summary_and_markdown():
 # ---------------------------------------------------------------- command line
 
 
-def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "models", "tender", *args], capture_output=True, text=True, cwd=ROOT)
-
-
-def test_cli_json_output(tmp_path):
+def test_cli_json_output(tmp_path, run_cli):
     report = tmp_path / "summary.xlsx"
-    done = run_cli(str(EXAMPLE), "--format", "json", "--simulations", "2000", "--report", str(report))
-    assert done.returncode == 0, done.stderr
+    done = run_cli("tender", EXAMPLE, "--format", "json", "--simulations", "2000", "--report", str(report))
+    assert done.exit_code == 0, done.stderr
     output = json.loads(done.stdout)
     assert set(output) >= {"ranking", "disqualified", "winner", "flags", "tipping_points"}
     assert output["winner"] == "Weaver Valley Community Transport (fictional)"
     assert output["ranking"][0] == {
-        "bidder": "Weaver Valley Community Transport (fictional)", "rank": 1, "total": 81.17,
-        "points": {"quality": 40.0, "partnership": 8.0, "price": 23.17, "social_value": 10.0},
+        "bidder": "Weaver Valley Community Transport (fictional)", "rank": 1, "total": round(EXAMPLE_WINNER_TOTAL, 2),
+        "points": {k: round(v, 2) for k, v in EXAMPLE_WINNER_POINTS.items()},
     }
     assert output["disqualified"] == [{"bidder": "Gritstone Care Partnership (fictional)", "reason": "failed the pass/fail gate 'Safeguarding'"}]
     assert [f["kind"] for f in output["flags"]] == ["abnormally_low_price"]
@@ -417,15 +424,15 @@ def test_cli_json_output(tmp_path):
     assert "FICTIONAL" in book["About"]["A3"].value
 
 
-def test_cli_table_and_errors(tmp_path):
-    done = run_cli(str(EXAMPLE), "--simulations", "0")
-    assert done.returncode == 0 and "Winner: Weaver Valley" in done.stdout and "Tipping points" in done.stdout
+def test_cli_table_and_errors(tmp_path, run_cli):
+    done = run_cli("tender", EXAMPLE, "--simulations", "0")
+    assert done.exit_code == 0 and "Winner: Weaver Valley" in done.stdout and "Tipping points" in done.stdout
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(scenario(QUALITY_PRICE, [{"bidder": "A", "price": 100, "scores": {"quality": 9}}])))
-    done = run_cli(str(bad))
-    assert done.returncode == 1 and "Bid 'A', criterion 'quality': score 9 is outside 0 to 5" in done.stderr
-    done = run_cli(str(tmp_path / "missing.json"))
-    assert done.returncode == 1 and "cannot read" in done.stderr
+    done = run_cli("tender", bad)
+    assert done.exit_code == 1 and "Bid 'A', criterion 'quality': score 9 is outside 0 to 5" in done.stderr
+    done = run_cli("tender", tmp_path / "missing.json")
+    assert done.exit_code == 1 and "cannot read" in done.stderr
 
 
 def test_tipping_points_match_brute_force_on_seeded_scenarios():
