@@ -131,6 +131,8 @@ class ValidationReport:
             "warnings": [p.as_dict() for p in self.warnings],
             "notes": list(self.notes),
             "unmapped_columns": list(self.unmapped_columns),
+            "publisher": self.publisher,
+            "skipped": self.skipped_places()[:100_000],
         }
 
 

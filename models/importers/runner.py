@@ -119,8 +119,18 @@ class ImportResult:
             "file": self.file_name, "format": self.format, "status": self.status, "sha256": self.sha256,
             "publisher": self.publisher, "rows_read": self.rows_read, "rows_added": self.rows_added,
             "rows_updated": self.rows_updated, "rows_unchanged": self.rows_unchanged,
-            "rows_skipped": self.rows_skipped, "import_id": self.import_id, "report": self.report.as_dict(),
+            "rows_skipped": self.rows_skipped, "import_id": self.import_id,
+            "table": self.table, "previous_import": self.previous_import, "report": self.report.as_dict(),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ImportResult":
+        """The result ``as_dict`` described (a check run in another process)."""
+        from .sandbox import report_from_dict
+
+        fields = {k: data.get(k) for k in ("format", "sha256", "publisher", "status", "import_id", "table", "previous_import")}
+        counts = {k: data.get(k) or 0 for k in ("rows_read", "rows_added", "rows_updated", "rows_unchanged", "rows_skipped")}
+        return cls(file_name=data["file"], report=report_from_dict(data["report"]), **fields, **counts)
 
 
 @dataclass
