@@ -58,7 +58,8 @@ def check_isolated(db_path: str | os.PathLike, files: list[tuple[str, bytes]], o
         except ValueError:
             answers = None
         if completed.returncode != 0 or not isinstance(answers, list):
-            if completed.returncode < 0 or "emory" in completed.stderr:  # killed by a limit, or out of memory
+            if completed.returncode < 0 or any(w in completed.stderr for w in ("emory", "failed to map", "Cannot allocate")):
+                # killed by a limit, or out of memory (even while loading its libraries)
                 why = f"checking it needed more than {memory_mb:,} MB of memory or {cpu_seconds} seconds, so it was stopped"
             else:
                 why = "the check stopped unexpectedly; the file may be damaged"
