@@ -19,7 +19,7 @@ from ui.data import cached, data_version, database, database_path, reader
 from ui.downloads import download_table
 
 MAX_UPLOAD_MB = 200  # per file, enforced by the uploader
-UPLOAD_TYPES = ["csv", "xlsx", "json", "zip", "txt"]
+UPLOAD_TYPES = ["csv", "xlsx", "json", "zip", "txt", "geojson", "topojson"]
 FORMAT_CHOICES = {"auto": "Detect from the file's content", **FORMAT_NAMES}
 STATUS_WORDS = {"imported": "Imported", "removed": "Removed", "importing": "Interrupted"}
 

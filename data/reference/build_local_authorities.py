@@ -1,4 +1,4 @@
-"""Build local_authorities.csv, the list of UK local authorities the importers use to
+"""Build local_authority_identifiers.csv, the list of UK local authorities the importers use to
 recognise a council (by org-id, GSS code, old ONS code or name), from the register files
 in ../shared/data/real/corpus/reference/:
 
@@ -68,7 +68,7 @@ def build(folder: Path) -> list[dict]:
 
 def main(argv: list[str]) -> int:
     folder = Path(argv[1] if len(argv) > 1 else "../shared/data/real/corpus/reference")
-    out = Path(__file__).resolve().parent / "local_authorities.csv"
+    out = Path(__file__).resolve().parent / "local_authority_identifiers.csv"
     rows = build(folder)
     with open(out, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")

@@ -1,5 +1,5 @@
 """Who the money came from: UK local authorities recognised from the authoritative list in
-``data/reference/local_authorities.csv`` (mySociety's UK local authority names and codes
+``data/reference/local_authority_identifiers.csv`` (mySociety's UK local authority names and codes
 and the GOV.UK local-authority register; see data/reference/README.md), and every funder or
 buyer sorted into local government, health or other funders.
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..identifiers import org_id_prefix
 
-REFERENCE = Path(__file__).resolve().parents[2] / "data" / "reference" / "local_authorities.csv"
+REFERENCE = Path(__file__).resolve().parents[2] / "data" / "reference" / "local_authority_identifiers.csv"
 LOCAL_GOVERNMENT_PREFIXES = ("GB-LAE", "GB-LAS", "GB-PLA", "GB-LANI")
 HEALTH_PREFIXES = ("GB-NHS",)
 # Registers of bodies that are not councils: an identifier from one of these settles it,

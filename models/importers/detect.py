@@ -7,7 +7,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from . import charity_commission, council_spend, ocds, threesixtygiving
+from . import boundaries, charity_commission, council_spend, ocds, threesixtygiving
 from .report import ValidationReport
 from .sources import Source, _first_records, check_json, is_zip, open_zip, read_xlsx, sniff_delimiter
 
@@ -16,10 +16,11 @@ FORMAT_NAMES = {
     "spend": council_spend.LABEL,
     "charity-commission": charity_commission.LABEL,
     "ocds": ocds.LABEL,
+    "boundaries": boundaries.LABEL,
 }
 EXPECTED = (
     "a 360Giving file (CSV, XLSX or JSON), a council spend-over-£500 file (CSV or XLSX), "
-    "Charity Commission register tables (zipped .txt) or an OCDS package (JSON)"
+    "Charity Commission register tables (zipped .txt), an OCDS package (JSON) or boundaries (GeoJSON or TopoJSON)"
 )
 
 
@@ -39,6 +40,8 @@ def detect_format(source: Source, report: ValidationReport, encoding: str = "aut
     if stripped[:1] in (b"{", b"["):
         check_json(source, report)
         text = stripped.decode("utf-8", "replace")
+        if boundaries.looks_like_boundaries(text):
+            return "boundaries"
         if re.search(r'"grants"\s*:', text):
             return "360giving"
         if re.search(r'"(releases|records|ocid|compiledRelease)"\s*:', text):
