@@ -30,7 +30,7 @@ st.markdown(
 
 spend_figures, summary = _headline(database_path(), data_version())
 first, second, third, fourth = st.columns(4)
-first.metric("Local government spend on the sector", money(spend_figures.total_pence, whole_pounds=True))
+first.metric("Council spend on the sector", money(spend_figures.total_pence, whole_pounds=True))
 second.metric("Through contracts", percent(spend_figures.contract_share, 0) if spend_figures.total_pence else "–")
 third.metric("Through grants", percent(1 - spend_figures.contract_share, 0) if spend_figures.total_pence else "–")
 organisations = summary.demo_organisations + summary.real_organisations
@@ -38,6 +38,7 @@ fourth.metric("Organisations in the directory", f"{organisations:,}")
 if summary.demo_organisations:
     fourth.caption(f"{summary.demo_organisations:,} are fictional demonstration entries.")
 
+st.subheader("The framework's outcomes")
 outcomes_ui.show_headline(_outcome_headline(database_path(), data_version()))
 st.caption("The framework's six outcomes, from their indicators; the Outcomes and gaps page states the rule.")
 
@@ -54,6 +55,8 @@ TOOLS = [
     ("app_pages/consultations.py", "Consultation log", "Record who took part, the responses and the 'you said, we did' feedback."),
     ("app_pages/compact.py", "Compact dashboard", "Strategy officers: Compact compliance measured from records, beside the self-assessment."),
     ("app_pages/tender.py", "Tender evaluation", "Commissioners: score bids on quality, price and social value."),
+    ("app_pages/agreements.py", "Agreements", "Grants, contracts and capacity investment; the money behind each outcome."),
+    ("app_pages/monitoring.py", "Monitoring", "What each agreement delivered against what was promised, in pounds."),
     ("app_pages/sroi.py", "Social return (SROI)", "Estimate the social value created for each pound invested."),
     ("app_pages/cost_recovery.py", "Full cost recovery", "Sector managers: the full cost of each project, overheads included."),
 ]

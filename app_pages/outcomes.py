@@ -41,6 +41,7 @@ if any(s.illustrative for s in statuses):
         icon=":material/science:",
     )
 
+serving = outcomes_ui.actions_serving(db_path, version)
 focus_options = ["All outcomes"] + [f"{s.outcome.outcome_id} {s.outcome.title}" for s in summaries]
 focus = st.selectbox("Show", focus_options, key="outcomes.focus", bind="query-params")
 
@@ -108,6 +109,8 @@ for summary in summaries:
             st.caption(f"Source: {outcome.source}")
         for status in summary.indicators:
             show_indicator(status)
+        st.markdown("#### Actions serving this outcome")
+        outcomes_ui.show_serving_actions(serving, outcome.outcome_id)
 
 st.header("Gaps to target, largest first")
 gaps = outcomes.gap_table(statuses)
@@ -175,6 +178,9 @@ with target_column:
                 outcomes_ui.rerun_with_flash("outcomes", f"Saved the target of '{indicator_names[target_indicator]}'.")
             except DomainError as error:
                 st.error(str(error))
+
+outcomes_ui.import_figures(indicator_names)
+outcomes_ui.link_actions(indicator_names, outcomes_ui.action_names(db_path, version))
 
 outcomes_ui.show_audit_trail(outcomes_ui.indicator_audit(db_path, version), key="outcomes.audit",
                              empty_text="No observations added or targets changed yet.")

@@ -9,6 +9,7 @@ import streamlit as st
 from models import policy, tender, tender_records
 from models.errors import DomainError, ScenarioError
 from models.formatting import money_from_pounds, percent, uk_datetime
+from ui import agreements as agreements_ui
 from ui import award as award_ui
 from ui import tender as tender_ui
 from ui.charts import show_chart
@@ -471,6 +472,10 @@ with results_tab:
                 "Download printable summary (Markdown)", data=tender.assessment_markdown(evaluation).encode("utf-8"),
                 file_name=f"{stem}-assessment.md", mime="text/markdown", key="tender.download_md", width="stretch",
             )
+
+        # Bidders' delivery record on agreements monitored here (ui/agreements.py): evidence for the
+        # commissioner, with the Act's rules on its use; never part of the score.
+        agreements_ui.delivery_record_panel(record.bidders, key="tender.delivery_record")
 
 # ---------------------------------------------------------------- award (ui/award.py)
 

@@ -14,8 +14,9 @@ import pandas as pd
 import sqlite_utils
 
 from . import store
+from .audit import audit_frame
 from .errors import DomainError
-from .formatting import uk_datetime, uk_short_date
+from .formatting import uk_short_date
 from .outcomes import SEED_DIR, insert_missing, parse_date, read_csv_rows, require_choice
 
 SEED_FILE = SEED_DIR / "action_plan.csv"
@@ -173,13 +174,8 @@ def status_long(progress: pd.DataFrame) -> pd.DataFrame:
 
 
 def audit_trail(db: sqlite_utils.Database) -> pd.DataFrame:
-    """Changes to actions, newest first."""
-    rows = store.audit_entries(db, "action")
-    return pd.DataFrame([
-        {"When (UTC)": uk_datetime(r["at"]), "Who": r["who"], "Action": r["entity_id"],
-         "Before": r["before_json"] or "", "After": r["after_json"] or ""}
-        for r in rows
-    ], columns=["When (UTC)", "Who", "Action", "Before", "After"])
+    """Changes to actions, newest first, in words ("status: Not started → In progress")."""
+    return audit_frame(store.audit_entries(db, "action"), record_label="Action")
 
 
 def due_date_value(text) -> dt.date | None:

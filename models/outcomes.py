@@ -25,8 +25,9 @@ import pandas as pd
 import sqlite_utils
 
 from . import store
+from .audit import audit_frame
 from .errors import DomainError
-from .formatting import LONDON, uk_date, uk_datetime
+from .formatting import LONDON, uk_date
 
 SEED_DIR = store.PROJECT_ROOT / "data" / "seed"
 OUTCOMES_FILE = SEED_DIR / "outcomes.csv"
@@ -804,11 +805,5 @@ def edit_target(
 
 
 def audit_trail(db: sqlite_utils.Database) -> pd.DataFrame:
-    """Changes to indicators, newest first, for the page."""
-    rows = store.audit_entries(db, "indicator")
-    return pd.DataFrame([
-        {"When (UTC)": uk_datetime(r["at"]), "Who": r["who"], "Indicator": r["entity_id"],
-         "Change": r["action"], "Before": r["before_json"] or "", "After": r["after_json"] or "",
-         "Reason": r["reason"] or ""}
-        for r in rows
-    ], columns=["When (UTC)", "Who", "Indicator", "Change", "Before", "After", "Reason"])
+    """Changes to indicators, newest first, in words, for the page."""
+    return audit_frame(store.audit_entries(db, "indicator"), record_label="Indicator")

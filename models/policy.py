@@ -34,6 +34,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "self_assessment.edit": frozenset({OFFICER, ADMIN}),
     "indicator.edit": frozenset({OFFICER, ADMIN}),
     "agreement.edit": frozenset({OFFICER, COMMISSIONER, ADMIN}),
+    "agreement.create": frozenset({OFFICER, COMMISSIONER, ADMIN}),
     "monitoring.record": frozenset({OFFICER, COMMISSIONER, ADMIN}),
     "consultation.edit": frozenset({OFFICER, COMMISSIONER, ADMIN}),
     "boundaries.import": frozenset({OFFICER, ADMIN}),

@@ -11,7 +11,6 @@ import pandas as pd
 import streamlit as st
 
 from models import cost_recovery as fcr
-from models.errors import ScenarioError
 from models.export import xlsx_bytes
 
 from .charts import PALETTE
@@ -128,20 +127,6 @@ def pools_grid(source: pd.DataFrame, projects: pd.DataFrame, generation: int) ->
         source, key=f"fcr.pools_grid.{generation}", num_rows="dynamic", hide_index=True, placeholder="",
         column_config=config, width="stretch", alt="Overhead pools: amount, how each is shared, pay or non-pay",
     )
-
-
-def show_problems(error: ScenarioError) -> None:
-    """The error, with every problem listed so each can be fixed in one go."""
-    st.error(str(error) if not error.problems else "The costing cannot be calculated yet. Please fix:", icon=":material/error:")
-    for problem in error.problems:
-        st.markdown(f"- {_escape(problem)}")
-
-
-def _escape(text: str) -> str:
-    """User text shown in markdown without it being read as markdown."""
-    for character in "\\`*_{}[]<>()#+-.!|$~":
-        text = text.replace(character, "\\" + character)
-    return text
 
 
 def percent_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

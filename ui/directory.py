@@ -16,6 +16,7 @@ from models.errors import DomainError
 from .charts import PALETTE
 from .data import cached, data_changed, database, reader
 from .format import uk_datetime
+from .problems import plain, show_problems  # noqa: F401 (directory_ui.plain, used by pages)
 
 PROFILE_PAGE = "app_pages/organisation.py"
 FICTIONAL_NOTE = "Includes fictional demonstration organisations (ids starting DEMO-): invented, not real bodies."
@@ -103,25 +104,12 @@ def fictional_banner(demo_in_view: bool) -> None:
         )
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
-
-
-def plain(text: str) -> str:
-    """Text from data or a user, escaped so Markdown shows it exactly as written."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text or ""))
-
-
 def when(stamp: str | None) -> str:
     """'24/11/2026 22:08 UTC' from a stored ISO time; the text as stored if it is not one."""
     try:
         return f"{uk_datetime(stamp)} (London time)" if stamp else "not recorded"
     except ValueError:
         return str(stamp)
-
-
-def show_problems(error: DomainError) -> None:
-    """A form's problems, one line each, naming the field."""
-    st.error("Please correct the following, then save again:\n\n" + "\n".join(f"- {plain(p)}" for p in (error.problems or [str(error)])))
 
 
 def organisation_form(key: str, values: dict, *, adding: bool) -> tuple[dict, str, str, bool]:

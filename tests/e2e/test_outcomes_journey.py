@@ -54,8 +54,8 @@ def test_add_observation_changes_status(page, app_server):
     open_strategy_page(page, app_server, "outcomes")
     assert page.get_by_role("heading", name="Outcomes and gaps").is_visible()
     # As of today every seeded target date has passed (see tests/pages/test_strategy_pages.py).
-    assert metric_value(page, "Outcomes met or on track") == "0 of 6"
-    assert metric_value(page, "Outcomes out of date or no data") == "2 of 6"
+    assert metric_value(page, "Met or on track") == "0 of 6"
+    assert metric_value(page, "Out of date or no data") == "2 of 6"
     assert page.get_by_text("2 target missed; 2 out of date or no data.").is_visible()
     assert page.get_by_text("Out of date: the target date has passed").first.is_visible()
     assert_accessible(page)
