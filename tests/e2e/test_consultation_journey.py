@@ -5,7 +5,7 @@ This module has its own server and database (app_server is per module), so the f
 
 from __future__ import annotations
 
-from tests.e2e.conftest import assert_accessible, open_page, wait_until_idle
+from tests.e2e.conftest import assert_accessible, open_list, open_page, wait_until_idle
 
 
 def metric_value(page, label: str) -> str:
@@ -26,13 +26,7 @@ def pick(page, label: str, option: str | None = None) -> None:
     """Choose ``option`` (the first option if None) in the Streamlit multiselect labelled ``label``."""
     box = page.locator('[data-testid="stMultiSelect"]', has_text=label).first
     wanted = page.get_by_role("option", name=option).first if option else page.get_by_role("option").first
-    for _ in range(3):  # a click that only moves focus from a text field does not open the list
-        box.click()
-        try:
-            wanted.wait_for(timeout=3_000)
-            break
-        except Exception:
-            page.keyboard.press("Escape")
+    open_list(page, box, wanted)
     wanted.click()
     page.keyboard.press("Escape")
     wait_until_idle(page)
@@ -48,6 +42,7 @@ def test_plan_record_and_see_the_dashboard_change(page, app_server):
     wait_until_idle(page)
     pick(page, "District", "Crewe and Nantwich")
     page.get_by_text("organisations match").first.wait_for()
+    wait_until_idle(page)
     pick(page, "Invite these organisations")
     page.get_by_label("Groups to invite that are not in the directory (one a line)").fill("Carers at the Crewe day centre")
     page.get_by_label("Your name (recorded with the plan)").fill("Journey manager")
@@ -57,6 +52,7 @@ def test_plan_record_and_see_the_dashboard_change(page, app_server):
     page.get_by_role("button", name="Save the planned consultation").click()
     wait_until_idle(page)
     page.get_by_text("as planned consultation 1").wait_for()
+    wait_until_idle(page)
     assert_accessible(page)
 
     # 2. The dashboard before it runs: 60 working days planned (meets), feedback not yet due.
@@ -82,6 +78,7 @@ def test_plan_record_and_see_the_dashboard_change(page, app_server):
     form.get_by_role("button", name="Save changes").click()
     wait_until_idle(page)
     page.get_by_text("Saved consultation 1 (now version 2).").wait_for()
+    wait_until_idle(page)
     assert metric_value(page, "Responses") == "23"
     assert metric_value(page, "Status") == "Closed, feedback published"
     assert_accessible(page)
@@ -92,6 +89,7 @@ def test_plan_record_and_see_the_dashboard_change(page, app_server):
     form.get_by_role("button", name="Save changes").click()
     wait_until_idle(page)
     page.get_by_text("is before the consultation ends (10 April 2026)").wait_for()
+    wait_until_idle(page)
     assert metric_value(page, "Version") == "2"
     assert_accessible(page)
 
