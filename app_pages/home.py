@@ -45,6 +45,7 @@ st.caption("The framework's six outcomes, from their indicators; the Outcomes an
 st.subheader("Tools")
 TOOLS = [
     ("app_pages/spend.py", "Spend explorer", "Council members: what is spent, by authority, department and funding type."),
+    ("app_pages/map.py", "Spend map", "Council members: spend by ward, former borough and council, and where the benefit lands."),
     ("app_pages/data.py", "Import data", "Officers: load 360Giving grants, spend over £500, the charity register and contract notices."),
     ("app_pages/directory.py", "Organisation directory", "Search the sector's organisations by service, district and theme."),
     ("app_pages/providers.py", "Find providers and overlap", "Commissioners: who could deliver a service; where services overlap."),

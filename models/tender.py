@@ -28,6 +28,7 @@ from .tender_report import (  # noqa: F401 (the report's names, importable from 
     assessment_markdown,
     assessment_summary,
     assessment_xlsx,
+    bids_frame,
     points_frame,
     ranking_frame,
     report_notes,
@@ -47,6 +48,7 @@ from .tender_scenario import (  # noqa: F401 (the scenario's names, importable f
     DEFAULT_WEIGHT_SPREAD,
     DISAGREEMENT_POINTS,
     EVALUATOR_FIELDS,
+    FROM_SCRATCH,
     PASS_WORDS,
     PRICE_METHODS,
     PRICE_METHOD_LABELS,
@@ -59,12 +61,15 @@ from .tender_scenario import (  # noqa: F401 (the scenario's names, importable f
     Score,
     TEMPLATES,
     TOLERANCE,
+    bid_body,
+    criteria_with_proxies,
     criteria_from_rows,
     criteria_rows,
     parse_scenario,
     proxies_from_csv,
     social_value_pounds,
     template_criteria,
+    unused_name,
 )
 
 

@@ -195,3 +195,21 @@ def assessment_xlsx(evaluation: Evaluation, probabilities: Mapping[str, float] |
         sheets["Win probabilities"] = pd.DataFrame({"Bidder": list(probabilities), "Probability of winning": list(probabilities.values())})
     notes = report_notes(evaluation.scenario) + [flag["message"] for flag in evaluation.flags]
     return xlsx_bytes(sheets, notes=notes, money_columns={"Ranking": ["Price (£)"]})
+
+
+def bids_frame(scenario: Scenario) -> tuple[pd.DataFrame, list[str]]:
+    """The bids as entered (before scoring): bidder, price, each gate's Pass/Fail, the social
+    value (pounds) of each proxy-scored criterion and any low-price explanation; with the
+    names of the money columns."""
+    gates = [c for c in scenario.criteria if c.type == "pass_fail"]
+    proxy_criteria = [c for c in scenario.criteria if c.proxies]
+    rows = []
+    for bid in scenario.bids:
+        row = {"Bidder": bid.bidder, "Price (£)": bid.price}
+        for gate in gates:
+            row[gate.name] = "Pass" if bid.scores[gate.id].value else "Fail"
+        for criterion in proxy_criteria:
+            row[f"{criterion.name} (£)"] = bid.scores[criterion.id].value
+        row["Low price explanation"] = bid.low_price_explanation
+        rows.append(row)
+    return pd.DataFrame(rows), ["Price (£)"] + [f"{c.name} (£)" for c in proxy_criteria]

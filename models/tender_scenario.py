@@ -524,9 +524,18 @@ TEMPLATES = {
 }
 
 
+FROM_SCRATCH = "From scratch (quality 60 / price 40, no social value)"
+
+
 def template_criteria(template: str) -> list[dict]:
     """Criteria (as scenario JSON) for a named template: quality, price (lowest price
-    ratio), social value and two pass/fail gates (insurance, safeguarding)."""
+    ratio), social value and two pass/fail gates (insurance, safeguarding); or, for
+    ``FROM_SCRATCH``, quality 60 and price 40 alone."""
+    if template == FROM_SCRATCH:
+        return [
+            {"id": "quality", "name": "Quality", "type": "quality", "weight": 60, "max_score": 5},
+            {"id": "price", "name": "Price", "type": "price", "weight": 40, "method": "lowest_price_ratio"},
+        ]
     quality, price, social = TEMPLATES[template]
     return [
         {"id": "quality", "name": "Quality", "type": "quality", "weight": quality, "max_score": 5, "min_score": 2},
@@ -535,3 +544,39 @@ def template_criteria(template: str) -> list[dict]:
         {"id": "insurance", "name": "Insurance", "type": "pass_fail"},
         {"id": "safeguarding", "name": "Safeguarding", "type": "pass_fail"},
     ]
+
+
+def unused_name(name: str, taken) -> str:
+    """``name`` if no tender in ``taken`` has it, else the first free 'name (2)', 'name (3)', ..."""
+    taken = set(taken)
+    candidate, copy = name, 1
+    while candidate in taken:
+        copy += 1
+        candidate = f"{name} ({copy})"
+    return candidate
+
+
+def criteria_with_proxies(criteria: list[Mapping], criterion_id: str, proxies: Mapping[str, float]) -> list[dict]:
+    """The criteria (scenario JSON) with ``proxies`` (pounds per unit of each measure) as the
+    values of social-value criterion ``criterion_id``, which is then scored from the
+    quantities bidders commit: its score scale (max and min score, descriptors) goes."""
+    updated = []
+    for item in criteria:
+        item = dict(item)
+        if item.get("id") == criterion_id:
+            item["proxies"] = dict(proxies)
+            for key in ("max_score", "min_score", "descriptors"):
+                item.pop(key, None)
+        updated.append(item)
+    return updated
+
+
+def bid_body(bidder: str, price: float, gates: Mapping[str, str], quantities: Mapping[str, Mapping[str, float]]) -> dict:
+    """A bid as scenario JSON from the page's form: each gate 'Pass'/'Fail' and, for each
+    social-value criterion scored by proxies, the quantities committed per measure."""
+    return {
+        "bidder": bidder,
+        "price": price,
+        "scores": {**{gate: result.lower() for gate, result in gates.items()},
+                   **{criterion: {"quantities": dict(q)} for criterion, q in quantities.items()}},
+    }

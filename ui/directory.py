@@ -10,11 +10,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from models import matching, organisations
-from models.errors import DomainError
+from models import matching, organisations, policy
+from models.errors import DomainError, StaleEdit
 
 from .charts import PALETTE
 from .data import cached, data_changed, database, reader
+from .edits import show_error
 from .format import uk_datetime
 from .problems import plain, show_problems  # noqa: F401 (directory_ui.plain, used by pages)
 
@@ -158,16 +159,29 @@ def organisation_form(key: str, values: dict, *, adding: bool) -> tuple[dict, st
     return form, who, reason, submitted
 
 
-def save_organisation(form: dict, who: str, *, org_id: str | None = None, reason: str = "") -> str | None:
+def acting(who: str) -> policy.Actor:
+    """Who acts on the directory pages: the one place they turn the typed name into an
+    actor (sign-in replaces this with the signed-in identity)."""
+    return policy.local_actor(who)
+
+
+def save_organisation(form: dict, who: str, *, org_id: str | None = None, reason: str = "",
+                      expected_version: int | None = None) -> str | None:
     """Add (``org_id`` None) or update an organisation; show problems; returns the org-id
-    saved, or None when the form had problems."""
+    saved, or None when the form had problems or the organisation changed since it was
+    opened (``expected_version``): then what changed is shown beside the input, which the
+    form keeps."""
     try:
         with database() as db:
             if org_id is None:
-                saved = organisations.add(db, form, who=who)
+                saved = organisations.add(db, form, actor=acting(who))
             else:
-                organisations.update(db, org_id, form, who=who, reason=reason or None)
+                organisations.update(db, org_id, form, actor=acting(who), reason=reason or None,
+                                     expected_version=expected_version)
                 saved = org_id
+    except StaleEdit as error:
+        show_error(error, _as_stored(form), key="directory.stale")
+        return None
     except DomainError as error:
         show_problems(error)
         return None
@@ -175,11 +189,19 @@ def save_organisation(form: dict, who: str, *, org_id: str | None = None, reason
     return saved
 
 
+def _as_stored(form: dict) -> dict:
+    """The person's input under the stored column names (for the stale-save table)."""
+    try:
+        return organisations.validate(form, adding=False)
+    except DomainError:
+        return form
+
+
 def set_demo_shown(shown: bool, who: str) -> bool:
     """Switch the demonstration data on or off; False (with a message) if it could not."""
     try:
         with database() as db:
-            organisations.set_demo_shown(db, shown, who=who)
+            organisations.set_demo_shown(db, shown, actor=acting(who))
     except DomainError as error:
         st.error(str(error))
         return False

@@ -16,6 +16,7 @@ import streamlit as st
 
 from models.errors import DomainError, StaleEdit
 
+from .data import data_changed
 from .problems import show_problems
 
 
@@ -27,9 +28,17 @@ def opened_version(key: str, current: Any) -> Any:
     return seen
 
 
+def saw(key: str, current: Any) -> None:
+    """Note that the person has now seen ``current`` under ``key`` (their own save, when
+    the page does not run again after it)."""
+    st.session_state[f"_opened.{key}"] = current
+
+
 def show_error(error: DomainError, mine: dict[str, Any] | None = None, key: str = "edits.stale_table") -> None:
     """Show a refused save: the message and, for a stale save, the record as it stands
     now beside what the person entered (as text, never Markdown)."""
+    if isinstance(error, StaleEdit):
+        data_changed()  # the next run reads the record as it stands now, even from a cache
     show_problems(error)
     if isinstance(error, StaleEdit) and error.current:
         shown = [c for c in (mine or error.current) if c in error.current and c not in ("version",)]
