@@ -20,6 +20,7 @@ PAGES = {
     ],
     "Spend and data": [
         st.Page("app_pages/spend.py", title="Spend explorer", icon=":material/payments:", url_path="spend"),
+        st.Page("app_pages/map.py", title="Spend map", icon=":material/map:", url_path="map"),
         st.Page("app_pages/data.py", title="Import data", icon=":material/upload_file:", url_path="data"),
     ],
     "The sector": [

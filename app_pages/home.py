@@ -3,21 +3,19 @@
 import streamlit as st
 
 from models import overview
-from ui.data import cached, data_version, database, database_path
+from ui.data import data_version, database_path, reader
 from ui import outcomes as outcomes_ui
 from ui.format import money, percent
 
 
-@cached
-def _headline(db_path: str, version: int):
-    with database() as db:
-        return overview.headline_spend(db), overview.data_summary(db)
+@reader
+def _headline(db):
+    return overview.headline_spend(db), overview.data_summary(db)
 
 
-@cached
-def _outcome_headline(db_path: str, version: int):
-    with database() as db:
-        return overview.outcome_headline(db)
+@reader
+def _outcome_headline(db):
+    return overview.outcome_headline(db)
 
 
 st.title("Third Sector Partnership Dashboard")
@@ -45,6 +43,7 @@ st.caption("The framework's six outcomes, from their indicators; the Outcomes an
 st.subheader("Tools")
 TOOLS = [
     ("app_pages/spend.py", "Spend explorer", "Council members: what is spent, by authority, department and funding type."),
+    ("app_pages/map.py", "Spend map", "Council members: spend by ward, former borough and council, and where the benefit lands."),
     ("app_pages/data.py", "Import data", "Officers: load 360Giving grants, spend over £500, the charity register and contract notices."),
     ("app_pages/directory.py", "Organisation directory", "Search the sector's organisations by service, district and theme."),
     ("app_pages/providers.py", "Find providers and overlap", "Commissioners: who could deliver a service; where services overlap."),

@@ -73,6 +73,12 @@ def local_actor(name: str = "") -> Actor:
     return Actor(subject=f"local:{name}", name=name, roles=frozenset(ROLES), signed_in=False)
 
 
+def actor_or_name(actor: Actor | None, who: str | None = None) -> Actor:
+    """The actor taking an action. Callers that do not pass one yet give the typed name
+    (``who``) instead, which means ``local_actor(who)``."""
+    return actor if actor is not None else local_actor(who or "")
+
+
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
