@@ -20,6 +20,7 @@ PAGES = {
     ],
     "Spend and data": [
         st.Page("app_pages/spend.py", title="Spend explorer", icon=":material/payments:", url_path="spend"),
+        st.Page("app_pages/map.py", title="Spend map", icon=":material/map:", url_path="map"),
         st.Page("app_pages/data.py", title="Import data", icon=":material/upload_file:", url_path="data"),
     ],
     "The sector": [
@@ -31,9 +32,14 @@ PAGES = {
         st.Page("app_pages/outcomes.py", title="Outcomes and gaps", icon=":material/flag:", url_path="outcomes"),
         st.Page("app_pages/action_plan.py", title="Action plan", icon=":material/checklist:", url_path="action-plan"),
         st.Page("app_pages/self_assessment.py", title="Commissioning self-assessment", icon=":material/fact_check:", url_path="self-assessment"),
+        st.Page("app_pages/consultations.py", title="Consultation log", icon=":material/forum:", url_path="consultations"),
+        st.Page("app_pages/consultation_toolkit.py", title="Compact toolkit", icon=":material/event_note:", url_path="compact-toolkit"),
+        st.Page("app_pages/compact.py", title="Compact dashboard", icon=":material/verified:", url_path="compact"),
     ],
     "Tools": [
         st.Page("app_pages/tender.py", title="Tender evaluation", icon=":material/gavel:", url_path="tender"),
+        st.Page("app_pages/agreements.py", title="Agreements", icon=":material/contract:", url_path="agreements"),
+        st.Page("app_pages/monitoring.py", title="Monitoring", icon=":material/monitoring:", url_path="monitoring"),
         st.Page("app_pages/sroi.py", title="Social return (SROI)", icon=":material/trending_up:", url_path="sroi"),
         st.Page("app_pages/cost_recovery.py", title="Full cost recovery", icon=":material/calculate:", url_path="full-cost"),
     ],

@@ -3,12 +3,13 @@ gaps to target and projected trend; forms to add an observation and edit a targe
 
 import streamlit as st
 
-from models import outcomes
+from models import outcomes, policy
 from models.errors import DomainError
 from ui import outcomes as outcomes_ui
 from ui.charts import show_chart
 from ui.data import data_version, database, database_path
 from ui.downloads import download_table
+from ui.edits import opened_version, show_error
 from ui.format import uk_date
 
 st.title("Outcomes and gaps")
@@ -41,6 +42,7 @@ if any(s.illustrative for s in statuses):
         icon=":material/science:",
     )
 
+serving = outcomes_ui.actions_serving(db_path, version)
 focus_options = ["All outcomes"] + [f"{s.outcome.outcome_id} {s.outcome.title}" for s in summaries]
 focus = st.selectbox("Show", focus_options, key="outcomes.focus", bind="query-params")
 
@@ -108,6 +110,8 @@ for summary in summaries:
             st.caption(f"Source: {outcome.source}")
         for status in summary.indicators:
             show_indicator(status)
+        st.markdown("#### Actions serving this outcome")
+        outcomes_ui.show_serving_actions(serving, outcome.outcome_id)
 
 st.header("Gaps to target, largest first")
 gaps = outcomes.gap_table(statuses)
@@ -130,6 +134,8 @@ download_table(
 
 st.header("Update the indicators")
 indicator_names = {s.indicator.indicator_id: f"{s.indicator.outcome_id} – {s.indicator.name}" for s in statuses}
+# The targets' versions drawn on the previous run: what the person saw when filling the form in.
+seen_targets = opened_version("outcomes.targets", {s.indicator.indicator_id: s.indicator.version for s in statuses})
 add_column, target_column = st.columns(2)
 with add_column:
     st.subheader("Add an observation")
@@ -147,7 +153,7 @@ with add_column:
             try:
                 with database() as db:
                     outcomes.add_observation(db, indicator_id, observed_on=observed_on, value=value, source=source,
-                                             note=note, illustrative=illustrative, who=who)
+                                             note=note, illustrative=illustrative, actor=policy.local_actor(who))
                 outcomes_ui.rerun_with_flash(
                     "outcomes", f"Added the value {value.strip()} on {observed_on.strip()} to '{indicator_names[indicator_id]}'."
                 )
@@ -170,11 +176,16 @@ with target_column:
             try:
                 with database() as db:
                     outcomes.edit_target(db, target_indicator, target_value=target_value, target_date=target_date,
-                                         illustrative=target_illustrative, note=target_note, who=target_who,
-                                         reason=reason)
+                                         illustrative=target_illustrative, note=target_note,
+                                         actor=policy.local_actor(target_who), reason=reason,
+                                         expected_version=seen_targets.get(target_indicator))
                 outcomes_ui.rerun_with_flash("outcomes", f"Saved the target of '{indicator_names[target_indicator]}'.")
             except DomainError as error:
-                st.error(str(error))
+                show_error(error, {"target_value": target_value, "target_date": target_date, "target_note": target_note},
+                           key="outcomes.stale")
+
+outcomes_ui.import_figures(indicator_names)
+outcomes_ui.link_actions(indicator_names, outcomes_ui.action_names(db_path, version))
 
 outcomes_ui.show_audit_trail(outcomes_ui.indicator_audit(db_path, version), key="outcomes.audit",
                              empty_text="No observations added or targets changed yet.")

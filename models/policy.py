@@ -34,6 +34,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "self_assessment.edit": frozenset({OFFICER, ADMIN}),
     "indicator.edit": frozenset({OFFICER, ADMIN}),
     "agreement.edit": frozenset({OFFICER, COMMISSIONER, ADMIN}),
+    "agreement.create": frozenset({OFFICER, COMMISSIONER, ADMIN}),
     "monitoring.record": frozenset({OFFICER, COMMISSIONER, ADMIN}),
     "consultation.edit": frozenset({OFFICER, COMMISSIONER, ADMIN}),
     "boundaries.import": frozenset({OFFICER, ADMIN}),
@@ -70,6 +71,12 @@ def local_actor(name: str = "") -> Actor:
     """The actor when sign-in is off: a typed name (may be empty) holding every role."""
     name = (name or "").strip()
     return Actor(subject=f"local:{name}", name=name, roles=frozenset(ROLES), signed_in=False)
+
+
+def actor_or_name(actor: Actor | None, who: str | None = None) -> Actor:
+    """The actor taking an action. Callers that do not pass one yet give the typed name
+    (``who``) instead, which means ``local_actor(who)``."""
+    return actor if actor is not None else local_actor(who or "")
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,14 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from models import matching, organisations
-from models.errors import DomainError
+from models import matching, organisations, policy, store
+from models.errors import DomainError, StaleEdit
 
 from .charts import PALETTE
-from .data import cached, data_changed, database, reader
+from .data import data_changed, database, reader
+from .edits import show_error
 from .format import uk_datetime
+from .problems import plain, show_problems  # noqa: F401 (directory_ui.plain, used by pages)
 
 PROFILE_PAGE = "app_pages/organisation.py"
 FICTIONAL_NOTE = "Includes fictional demonstration organisations (ids starting DEMO-): invented, not real bodies."
@@ -39,11 +41,10 @@ search = reader(organisations.search)
 profile = reader(organisations.get)
 
 
-@cached
-def funding(db_path: str, version: int, org_id: str) -> pd.DataFrame:
-    with database() as db:
-        record = organisations.get(db, org_id)
-        return organisations.funding_records(db, record) if record else pd.DataFrame()
+@reader
+def funding(db, org_id: str) -> pd.DataFrame:
+    record = organisations.get(db, org_id)
+    return organisations.funding_records(db, record) if record else pd.DataFrame()
 
 
 changes = reader(organisations.changes)
@@ -56,8 +57,8 @@ directory_depth = reader(organisations.directory_depth)
 def match_model(db_path: str, directory_version_key: str) -> matching.MatchModel:
     """The fitted matching model for this directory version: fitted once, shared by all
     sessions until the directory changes."""
-    with database() as db:
-        return matching.model_for(db, db_path)
+    with store.opened(db_path) as db:
+        return matching.model_for(db)
 
 
 def profile_url(org_id: str) -> str:
@@ -103,25 +104,12 @@ def fictional_banner(demo_in_view: bool) -> None:
         )
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
-
-
-def plain(text: str) -> str:
-    """Text from data or a user, escaped so Markdown shows it exactly as written."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text or ""))
-
-
 def when(stamp: str | None) -> str:
     """'24/11/2026 22:08 UTC' from a stored ISO time; the text as stored if it is not one."""
     try:
         return f"{uk_datetime(stamp)} (London time)" if stamp else "not recorded"
     except ValueError:
         return str(stamp)
-
-
-def show_problems(error: DomainError) -> None:
-    """A form's problems, one line each, naming the field."""
-    st.error("Please correct the following, then save again:\n\n" + "\n".join(f"- {plain(p)}" for p in (error.problems or [str(error)])))
 
 
 def organisation_form(key: str, values: dict, *, adding: bool) -> tuple[dict, str, str, bool]:
@@ -170,16 +158,29 @@ def organisation_form(key: str, values: dict, *, adding: bool) -> tuple[dict, st
     return form, who, reason, submitted
 
 
-def save_organisation(form: dict, who: str, *, org_id: str | None = None, reason: str = "") -> str | None:
+def acting(who: str) -> policy.Actor:
+    """Who acts on the directory pages: the one place they turn the typed name into an
+    actor (sign-in replaces this with the signed-in identity)."""
+    return policy.local_actor(who)
+
+
+def save_organisation(form: dict, who: str, *, org_id: str | None = None, reason: str = "",
+                      expected_version: int | None = None) -> str | None:
     """Add (``org_id`` None) or update an organisation; show problems; returns the org-id
-    saved, or None when the form had problems."""
+    saved, or None when the form had problems or the organisation changed since it was
+    opened (``expected_version``): then what changed is shown beside the input, which the
+    form keeps."""
     try:
         with database() as db:
             if org_id is None:
-                saved = organisations.add(db, form, who=who)
+                saved = organisations.add(db, form, actor=acting(who))
             else:
-                organisations.update(db, org_id, form, who=who, reason=reason or None)
+                organisations.update(db, org_id, form, actor=acting(who), reason=reason or None,
+                                     expected_version=expected_version)
                 saved = org_id
+    except StaleEdit as error:
+        show_error(error, _as_stored(form), key="directory.stale")
+        return None
     except DomainError as error:
         show_problems(error)
         return None
@@ -187,11 +188,19 @@ def save_organisation(form: dict, who: str, *, org_id: str | None = None, reason
     return saved
 
 
+def _as_stored(form: dict) -> dict:
+    """The person's input under the stored column names (for the stale-save table)."""
+    try:
+        return organisations.validate(form, adding=False)
+    except DomainError:
+        return form
+
+
 def set_demo_shown(shown: bool, who: str) -> bool:
     """Switch the demonstration data on or off; False (with a message) if it could not."""
     try:
         with database() as db:
-            organisations.set_demo_shown(db, shown, who=who)
+            organisations.set_demo_shown(db, shown, actor=acting(who))
     except DomainError as error:
         st.error(str(error))
         return False

@@ -200,3 +200,16 @@ def click(page, name: str) -> None:
 def open_tab(page, name: str) -> None:
     page.get_by_role("tab", name=name).click()
     page.wait_for_timeout(300)
+
+
+def open_list(page, box, wanted) -> None:
+    """Click ``box`` (a Streamlit selectbox or multiselect locator) until ``wanted`` (an
+    option locator) is listed: a click that only moves focus from a text field does not
+    open the list, so try up to three times."""
+    for _ in range(3):
+        box.click()
+        try:
+            wanted.wait_for(timeout=3_000)
+            return
+        except Exception:
+            page.keyboard.press("Escape")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.e2e.conftest import assert_accessible, open_page, wait_until_idle
+from tests.e2e.conftest import assert_accessible, open_list, open_page, wait_until_idle
 
 
 def open_strategy_page(page, app_server, path: str, ready_text: str = "Changes made here") -> None:
@@ -30,13 +30,7 @@ def choose(page, label: str, option: str, within=None) -> None:
     locator, if given; the list of options opens outside it, on the page)."""
     box = (within or page).locator('[data-testid="stSelectbox"]', has_text=label).first
     wanted = page.get_by_role("option", name=option).first
-    for _ in range(3):  # a click that only moves focus from a text field does not open the list
-        box.click()
-        try:
-            wanted.wait_for(timeout=3_000)
-            break
-        except Exception:
-            page.keyboard.press("Escape")
+    open_list(page, box, wanted)
     wanted.click()
 
 
@@ -54,8 +48,8 @@ def test_add_observation_changes_status(page, app_server):
     open_strategy_page(page, app_server, "outcomes")
     assert page.get_by_role("heading", name="Outcomes and gaps").is_visible()
     # As of today every seeded target date has passed (see tests/pages/test_strategy_pages.py).
-    assert metric_value(page, "Outcomes met or on track") == "0 of 6"
-    assert metric_value(page, "Outcomes out of date or no data") == "2 of 6"
+    assert metric_value(page, "Met or on track") == "0 of 6"
+    assert metric_value(page, "Out of date or no data") == "2 of 6"
     assert page.get_by_text("2 target missed; 2 out of date or no data.").is_visible()
     assert page.get_by_text("Out of date: the target date has passed").first.is_visible()
     assert_accessible(page)

@@ -23,7 +23,7 @@ def test_home_page(page, app_server):
     expect(page.get_by_role("heading", name="Third Sector Partnership Dashboard")).to_be_visible()
     # This journey's server has only the seed: the document's 2008/09 local government total,
     # £3,103,486.94, shown in whole pounds.
-    expect(metric_value(page, "Local government spend on the sector")).to_have_text("£3,103,487")
+    expect(metric_value(page, "Council spend on the sector")).to_have_text("£3,103,487")
     assert_accessible(page)
 
 

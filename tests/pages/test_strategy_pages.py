@@ -14,10 +14,10 @@ from tests.pages.conftest import metrics, run_page
 # (I3: 64% on 31/03/2011 against 75% by 31/03/2012) and O6 (I7: 83% against 85%) missed;
 # O3 and O5 have no data. Every status but 'no data' rests on illustrative targets.
 SEEDED_HEADLINE = {
-    "Outcomes met or on track": "0 of 6",
-    "Outcomes at risk or off track": "0 of 6",
-    "Outcomes target missed": "0 of 6",
-    "Outcomes out of date or no data": "2 of 6",
+    "Met or on track": "0 of 6",
+    "At risk or off track": "0 of 6",
+    "Target missed": "0 of 6",
+    "Out of date or no data": "2 of 6",
 }
 SEEDED_ILLUSTRATIVE_NOTE = "2 target missed; 2 out of date or no data."
 
@@ -74,7 +74,7 @@ def test_add_observation_form_changes_status(db_path):
         # target is illustrative, so the headline lists it beside, not in, the real count.
         o4 = next(s for s in outcomes.outcome_summaries(db) if s.outcome.outcome_id == "O4")
         assert (o4.status, o4.illustrative) == (outcomes.MET, True)
-    assert metrics(app)["Outcomes met or on track"] == "0 of 6"
+    assert metrics(app)["Met or on track"] == "0 of 6"
     assert any("1 met or on track; 2 target missed; 1 out of date or no data." in c.value for c in app.caption)
 
 
@@ -151,3 +151,16 @@ def test_self_assessment_loads_a_saved_one_into_the_form(db_path):
     assert app.selectbox(key="self_assessment.score.P2").value == 2
     assert app.text_area(key="self_assessment.evidence.P2").value == "Market events 2025"
     assert any("Loaded 'Earlier assessment" in s.value for s in app.success)
+
+
+def test_link_an_action_and_see_it_under_its_outcome(db_path):
+    app = run_page("outcomes.py", {"outcomes.focus": "O4 Third Sector organisations that are well networked and coordinated"})
+    app.selectbox(key="outcomes.link_indicator").set_value("I5")
+    app.selectbox(key="outcomes.link_action").set_value("CON-C1")
+    app.text_input(key="outcomes.link_who").input("Page test")
+    app.button(key="outcomes.link_submit").click()
+    app.run()
+    assert not app.exception
+    assert any("Linked CON-C1 and I5." in s.value for s in app.success)
+    table = next(d.value for d in app.dataframe if "Action" in d.value.columns)
+    assert list(table["Action"]) == ["CON-C1"] and list(table["Indicator"]) == ["I5"]
