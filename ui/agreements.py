@@ -32,7 +32,7 @@ spend_suggestions = reader(agreement_sources.spend_suggestions)
 provider_candidates = reader(agreement_sources.provider_candidates)
 
 STATUS_COLOURS = alt.Scale(
-    domain=list(monitoring.STATUSES), range=["#00703c", "#b35c00", "#d4351c", "#6f3c97", "#912b88", "#505a5f"])
+    domain=list(monitoring.STATUSES), range=["#00703c", "#b35c00", "#d4351c", "#1d70b8", "#912b88", "#505a5f"])
 TYPE_COLOURS = alt.Scale(domain=["Contract", "Grant", "Investment in capacity"], range=PALETTE[:3])  # as the spend explorer
 
 
