@@ -574,6 +574,21 @@ def list_frame(db: sqlite_utils.Database, agreement_filter: AgreementFilter = Ag
     return frame[columns]
 
 
+def value_by_year_and_type(db: sqlite_utils.Database,
+                           agreement_filter: AgreementFilter = AgreementFilter()) -> pd.DataFrame:
+    """Agreed value (pence) per financial year and agreement type, summed in SQL, for the
+    agreements ``agreement_filter`` picks (and only its years, if it names any)."""
+    where, params = agreement_filter.where()
+    year_clause = (f" AND v.financial_year IN ({', '.join('?' * len(agreement_filter.years))})"
+                   if agreement_filter.years else "")
+    rows = db.execute(
+        "SELECT v.financial_year, a.agreement_type, SUM(v.amount_pence) FROM agreement_values v "
+        f"JOIN agreements a ON a.id = v.agreement_id WHERE {where}{year_clause} "
+        "GROUP BY v.financial_year, a.agreement_type ORDER BY v.financial_year, a.agreement_type",
+        params + list(agreement_filter.years)).fetchall()
+    return pd.DataFrame(rows, columns=["financial_year", "agreement_type", "value_pence"])
+
+
 def years_used(db: sqlite_utils.Database) -> list[str]:
     """The financial years any agreement has a value in, in order."""
     return [r[0] for r in db.execute("SELECT DISTINCT financial_year FROM agreement_values ORDER BY 1").fetchall()]
