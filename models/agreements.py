@@ -523,6 +523,13 @@ def form_of(record: Mapping) -> dict:
     }
 
 
+def merge_edit(opened: Mapping[str, Any], mine: Mapping[str, Any], current: Mapping[str, Any]) -> dict:
+    """The form to save after someone else saved first: ``current`` (the agreement as it
+    now stands) with only the fields the person changed (``mine`` against ``opened``, the
+    form as they first saw it) applied, so their save never reverts a field they did not touch."""
+    return {**current, **{k: v for k, v in mine.items() if opened.get(k) != v}}
+
+
 @dataclass(frozen=True)
 class AgreementFilter:
     """Which agreements a list shows; empty means all."""
