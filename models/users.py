@@ -129,6 +129,11 @@ def get_user(db: sqlite_utils.Database, email: str, admins: Iterable[str] = ()) 
     return None
 
 
+def audit(db: sqlite_utils.Database) -> list[dict]:
+    """Changes to people and roles (and first sign-ins), newest first."""
+    return store.audit_entries(db, ENTITY)
+
+
 def people_with_role(db: sqlite_utils.Database, role: str, admins: Iterable[str] = ()) -> list[User]:
     """Everyone holding ``role`` (e.g. the evaluators a commissioner can assign)."""
     return [u for u in list_users(db, admins) if role in u.all_roles]

@@ -29,6 +29,20 @@ def data_banner() -> None:
             st.caption(f"Directory: {summary.real_organisations:,} organisations from your data.")
 
 
+def pages_for(sections: dict[str, list], actor, page_actions: dict[str, str]) -> dict[str, list]:
+    """The sections and pages ``actor`` may open: a page listed in ``page_actions``
+    (url path -> policy action) is left out unless the policy allows that action, so it is
+    neither in the menu nor reachable by its address."""
+    from models import policy
+
+    allowed = {}
+    for section, pages in sections.items():
+        kept = [p for p in pages if p.url_path not in page_actions or policy.decide(actor, page_actions[p.url_path])]
+        if kept:
+            allowed[section] = kept
+    return allowed
+
+
 def sidebar_navigation(sections: dict[str, list]) -> None:
     """The app's menu in the sidebar: a heading per section and a link per visible page."""
     with st.sidebar:
