@@ -1,5 +1,7 @@
 """Router and frame: page config, sign-in, navigation and the sidebar data banner. Nothing else."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui.auth import identity_frame
@@ -7,7 +9,9 @@ from ui.frame import data_banner, pages_for, sidebar_navigation
 
 st.set_page_config(
     page_title="Third Sector Partnership Dashboard – Cheshire East",
-    page_icon=":material/handshake:",
+    # A local file, not a ":material/..." name: Streamlit fetches those favicons from
+    # fonts.gstatic.com, a request to another origin from every page load.
+    page_icon=str(Path(__file__).parent / "ui" / "assets" / "favicon.png"),
     layout="wide",
 )
 
@@ -33,6 +37,10 @@ PAGES = {
         st.Page("app_pages/tender.py", title="Tender evaluation", icon=":material/gavel:", url_path="tender"),
         st.Page("app_pages/sroi.py", title="Social return (SROI)", icon=":material/trending_up:", url_path="sroi"),
         st.Page("app_pages/cost_recovery.py", title="Full cost recovery", icon=":material/calculate:", url_path="full-cost"),
+    ],
+    "About": [
+        st.Page("app_pages/accessibility.py", title="Accessibility statement", icon=":material/accessibility:", url_path="accessibility"),
+        st.Page("app_pages/privacy.py", title="Privacy", icon=":material/shield_person:", url_path="privacy"),
     ],
     "Administration": [
         st.Page("app_pages/admin.py", title="People and roles", icon=":material/admin_panel_settings:", url_path="admin"),

@@ -78,7 +78,8 @@ with st.form("self_assessment.form"):
         st.subheader(section)
         for item in items[items["section"] == section].itertuples():
             with st.container(border=True):
-                st.markdown(f"**{item.item_id}.** {item.text}")
+                # The document prints principles as list items ending in ';': shown as sentences.
+                st.markdown(f"**{item.item_id}.** {item.text.rstrip(';')}")
                 if item.kind == "question":
                     st.caption(f"Counts towards {item.principle_id}: {titles.get(item.principle_id, '')}")
                 left, middle, right = st.columns([1, 2, 2])

@@ -8,7 +8,7 @@ from ui import spend as spend_ui
 from ui.charts import show_chart
 from ui.data import data_version, database_path
 from ui.downloads import download_table
-from ui.format import money, money_column_config, percent
+from ui.format import count_of, money, money_column_config, percent
 
 st.title("Spend explorer")
 st.write(
@@ -90,8 +90,9 @@ show_chart(
     spend_ui.stacked_bar(by_authority, "authority", "Administering authority"),
     title="Spend by administering authority, contract and grant",
     description=(
-        f"Bar chart of {money(figures.total_pence)} of spend across {figures.authorities} administering "
-        "authorities, each bar split into contracts and grants."
+        f"Bar chart of {money(figures.total_pence)} of spend across "
+        f"{count_of(figures.authorities, 'administering authority', 'administering authorities')}, "
+        "each bar split into contracts and grants."
     ),
     table=authority_table,
     key="spend.by_authority",

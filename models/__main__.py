@@ -1,38 +1,60 @@
-"""The command line: ``python -m models <command> ...``, the app's engines, headless."""
+"""The command line: ``python -m models <command> ...``, the app's engines, headless.
+
+One click group, ``cli``; each command is a click command in ``models/commands/<name>.py``,
+registered below by name. Writing a new command: see ``models/commands/__init__.py``."""
 
 from __future__ import annotations
 
-import argparse
-import os
-import sys
+import click
 
-from .commands import command_modules
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m models",
-        description="Third-sector partnership dashboard: the same engines as the app, from the command line.",
-    )
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    subparsers.required = True
-    for module in command_modules():
-        sub = subparsers.add_parser(module.NAME, help=module.HELP, description=module.HELP)
-        module.add_arguments(sub)
-        sub.set_defaults(run=module.run)
-    return parser
+from .commands import fcr, import_data, init, organisations, outcomes, spend, sroi, tender, users
+from .errors import DomainError
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return int(args.run(args) or 0)
-    except BrokenPipeError:
-        # The reader stopped early (`... | head`): not an error. Point stdout at /dev/null so
-        # Python's own flush at exit does not raise again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+def problem_text(error: DomainError) -> str:
+    """A domain error for the terminal: its message, then each problem when there are several."""
+    lines = [str(error)]
+    if len(error.problems) > 1:
+        lines += [f"  - {problem}" for problem in error.problems]
+    return "\n".join(lines)
+
+
+class Commands(click.Group):
+    """A click group that turns a ``DomainError`` (bad input a user can fix) into a
+    ``click.ClickException``: ``Error: <message>`` on stderr and exit code 1, no traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DomainError as error:
+            raise click.ClickException(problem_text(error)) from None
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Third-sector partnership dashboard: the same engines as the app, from the command line.
+
+    Each command has its own help: python -m models COMMAND --help."""
+
+
+for command in (
+    init.init,
+    spend.spend,
+    import_data.import_files,
+    organisations.organisations,
+    outcomes.outcomes,
+    tender.tender,
+    sroi.sroi,
+    fcr.fcr,
+    users.users,
+):
+    cli.add_command(command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line (exits with the command's code)."""
+    cli.main(args=argv, prog_name="python -m models")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

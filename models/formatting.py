@@ -97,6 +97,12 @@ def uk_datetime(value: str | None) -> str:
     return f"{moment.astimezone(LONDON):%d/%m/%Y %H:%M}"
 
 
+def count_of(number: int, singular: str, plural: str | None = None) -> str:
+    """'1 administering authority', '3 administering authorities', '1,204 grants'."""
+    word = singular if number == 1 else (plural or singular + "s")
+    return f"{number:,} {word}"
+
+
 def financial_year_of(day: dt.date) -> str:
     """The UK public-sector financial year (April to March) a date falls in: '2008/09'."""
     start = day.year if day.month >= 4 else day.year - 1

@@ -43,6 +43,23 @@ def db(db_path):
 
 
 @pytest.fixture
+def run_cli():
+    """``run_cli("spend", "--db", path, ...)``: ``python -m models ...`` in this process (click's
+    ``CliRunner``); returns a ``click.testing.Result`` with ``exit_code``, ``stdout`` and ``stderr``.
+    Unexpected exceptions propagate, so a crash fails the test with its traceback."""
+    from click.testing import CliRunner
+
+    from models.__main__ import cli
+
+    runner = CliRunner()
+
+    def run(*args) -> "Result":  # noqa: F821
+        return runner.invoke(cli, [str(a) for a in args], prog_name="python -m models", catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture
 def shared_data() -> Path:
     """The read-only sample files in ../shared/data. Tests that need them are skipped,
     saying so, when the folder is absent (CI fails on skips, so it must be present there)."""

@@ -1,6 +1,7 @@
 """Formatting for pages: the same functions the command line uses (models.formatting)."""
 
 from models.formatting import (  # noqa: F401  (re-exported for pages)
+    count_of,
     money,
     money_from_pounds,
     percent,

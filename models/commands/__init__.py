@@ -1,20 +1,27 @@
-"""Subcommands of ``python -m models``: one module per command, each with
-``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int`` (the exit code).
+"""Commands of ``python -m models``: one module per command, each a click command (or
+group) registered by name in ``models/__main__.py``.
 
-Modules are discovered, so adding a command is adding a file."""
+To add a command ``widgets``:
 
-from __future__ import annotations
+1. ``models/commands/widgets.py``::
 
-import importlib
-import pkgutil
-from types import ModuleType
+       import click
+       from ._common import db_option, format_option, print_json, print_table
 
+       @click.command()
+       @db_option
+       @format_option()            # or format_option("table", "csv", "json")
+       @click.option("--limit", type=click.IntRange(min=0), default=10, show_default=True, help="...")
+       def widgets(db, output_format, limit):
+           \"\"\"One line for the command list; more lines for --help.\"\"\"
+           from .. import store, widgets as engine     # heavy imports inside the function
+           from ..database import init_database
+           ...
 
-def command_modules() -> list[ModuleType]:
-    """Every command module in this package, sorted by command name."""
-    modules = [
-        importlib.import_module(f"{__name__}.{info.name}")
-        for info in pkgutil.iter_modules(__path__)
-        if not info.name.startswith("_")
-    ]
-    return sorted(modules, key=lambda m: m.NAME)
+   User errors: raise ``DomainError`` (models/errors.py) or ``click.ClickException``;
+   both print ``Error: ...`` and exit 1.
+2. Register it: import the module in ``models/__main__.py`` and add ``widgets.widgets``
+   to the tuple there.
+3. Test it in process: the ``run_cli`` fixture in tests/conftest.py
+   (``result = run_cli("widgets", "--db", str(db_path)); assert result.exit_code == 0``).
+"""

@@ -1,44 +1,69 @@
-"""What the subcommands share: the --db option, output formats and printing tables."""
+"""What every command of ``python -m models`` shares: the ``--db`` and ``--format`` options,
+reading a scenario file, and printing JSON or a plain-text table.
+
+This module imports only click, so ``python -m models --help`` starts fast: each command
+imports pandas, scikit-learn and the engines inside its own function body.
+A ``DomainError`` raised inside a command becomes a ``click.ClickException`` (one message,
+exit code 1) in ``models.__main__``, so commands let them rise."""
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
-import pandas as pd
+import click
 
-from .. import store
+# The environment variable ``models.store.DB_ENV_VAR`` names (a test keeps the two equal);
+# written here rather than imported so that --help does not load sqlite-utils and pandas.
+DB_ENV_VAR = "DASHBOARD_DB"
 
 
-def add_db_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+def db_option(command: Callable) -> Callable:
+    """``--db PATH``: the SQLite database, passed to the command as ``db`` (None: the default)."""
+    return click.option(
         "--db",
+        "db",
         metavar="PATH",
         default=None,
-        help=f"SQLite database (default: ${store.DB_ENV_VAR} or data/dashboard.db)",
+        help=f"SQLite database (default: ${DB_ENV_VAR} or data/dashboard.db)",
+    )(command)
+
+
+def format_option(*choices: str) -> Callable[[Callable], Callable]:
+    """``--format``: how to print the result, passed as ``output_format``; the first choice
+    is the default (``table, json`` when no choices are given)."""
+    choices = choices or ("table", "json")
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help="output format",
     )
 
 
-def add_format_argument(parser: argparse.ArgumentParser, choices=("table", "json")) -> None:
-    parser.add_argument("--format", choices=choices, default="table", help="output format (default: table)")
+# The ``SCENARIO.json`` argument, passed as ``scenario`` (a Path; read it with ``read_scenario``).
+# click arguments carry no help: the command's docstring says what the file holds.
+scenario_argument = click.argument("scenario", metavar="SCENARIO.json", type=click.Path(dir_okay=False, path_type=Path))
+
+
+def read_scenario(path: Path) -> dict:
+    """The JSON object in ``path``; a file that cannot be read is a user error (exit code 1)."""
+    from ..scenarios import parse_json
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise click.ClickException(f"cannot read {path}: {error.strerror}") from None
+    return parse_json(data, source=path.name)
 
 
 def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, indent=2, ensure_ascii=False, default=str)
-    sys.stdout.write("\n")
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
 
 
-def print_table(frame: pd.DataFrame) -> None:
-    """A plain-text table for the terminal (all columns, no truncation)."""
-    if frame.empty:
-        print("(no rows)")
-        return
-    print(frame.to_string(index=False))
-
-
-def fail(message: str) -> int:
-    """Print a user-facing error to stderr; return the exit code for errors."""
-    print(f"error: {message}", file=sys.stderr)
-    return 1
+def print_table(frame) -> None:
+    """A pandas DataFrame as a plain-text table for the terminal (all columns, no truncation)."""
+    click.echo("(no rows)" if frame.empty else frame.to_string(index=False))

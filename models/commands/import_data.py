@@ -3,88 +3,84 @@
 from __future__ import annotations
 
 import getpass
-import sys
 from pathlib import Path
 
-from .. import store
-from ..database import init_database
-from ..importers import FORMATS, SHOWN, ImportOptions, Source, import_sources
-from ._common import add_db_argument, fail, print_json
+import click
 
-NAME = "import"
-HELP = "import 360Giving, council spend over £500, Charity Commission register or OCDS files"
+from ._common import db_option, print_json
 
-
-def add_arguments(parser) -> None:
-    add_db_argument(parser)
-    parser.add_argument(
-        "--format",
-        choices=("auto",) + FORMATS,
-        default="auto",
-        help="the files' standard (default: auto, detected from each file's content)",
-    )
-    parser.add_argument("--dry-run", action="store_true", help="check the files and report; write nothing")
-    parser.add_argument(
-        "--skip-invalid",
-        action="store_true",
-        help="write the valid rows of a file with problems, reporting each row skipped (default: reject the whole file)",
-    )
-    parser.add_argument(
-        "--local-authority",
-        metavar="NAME",
-        default="Cheshire East",
-        help="Charity Commission import: keep charities working in this local authority ('all' for every one; default: Cheshire East)",
-    )
-    parser.add_argument(
-        "--publisher",
-        metavar="NAME",
-        default=None,
-        help="council spend files with no body-name column: the council that published them",
-    )
-    parser.add_argument("--encoding", default="utf-8", help="text encoding of CSV files (default: utf-8; e.g. cp1252)")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    parser.add_argument("files", nargs="+", metavar="FILE", help="files to import (register tables given together are one import)")
+# ``models.importers.FORMATS`` (a test keeps them equal), written here so that --help does
+# not load the importers.
+FILE_FORMATS = ("360giving", "spend", "charity-commission", "ocds")
 
 
-def run(args) -> int:
-    missing = [f for f in args.files if not Path(f).is_file()]
+@click.command("import")
+@db_option
+@click.option(
+    "--format", "file_format", type=click.Choice(("auto",) + FILE_FORMATS), default="auto", show_default=True,
+    help="the files' standard (auto: detected from each file's content)",
+)
+@click.option("--dry-run", is_flag=True, help="check the files and report; write nothing")
+@click.option(
+    "--skip-invalid", is_flag=True,
+    help="write the valid rows of a file with problems, reporting each row skipped (default: reject the whole file)",
+)
+@click.option(
+    "--local-authority", metavar="NAME", default="Cheshire East", show_default=True,
+    help="Charity Commission import: keep charities working in this local authority ('all' for every one)",
+)
+@click.option("--publisher", metavar="NAME", default=None,
+              help="council spend files with no body-name column: the council that published them")
+@click.option("--encoding", default="utf-8", show_default=True, help="text encoding of CSV files (e.g. cp1252)")
+@click.option("--json", "as_json", is_flag=True, help="print the results as JSON")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+def import_files(db, file_format, dry_run, skip_invalid, local_authority, publisher, encoding, as_json, files) -> None:
+    """Import 360Giving, council spend over £500, Charity Commission register or OCDS files.
+
+    Register tables given together are one import."""
+    from .. import store
+    from ..database import init_database
+    from ..importers import ImportOptions, Source, import_sources
+
+    missing = [f for f in files if not Path(f).is_file()]
     if missing:
-        return fail("no such file: " + ", ".join(missing))
+        raise click.ClickException("no such file: " + ", ".join(missing))
     options = ImportOptions(
-        format=args.format,
-        dry_run=args.dry_run,
-        skip_invalid=args.skip_invalid,
-        local_authority=args.local_authority,
-        publisher=args.publisher,
-        encoding=args.encoding,
+        format=file_format,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        local_authority=local_authority,
+        publisher=publisher,
+        encoding=encoding,
         imported_by=f"{_user()} (command line)",
     )
-    path = init_database(args.db)
-    with store.opened(path) as db:
-        results = import_sources(db, [Source.from_path(f) for f in args.files], options)
-    if args.json:
+    with store.opened(init_database(db)) as database:
+        results = import_sources(database, [Source.from_path(f) for f in files], options)
+    if as_json:
         print_json([r.as_dict() for r in results])
     else:
         for result in results:
             _print_result(result)
     rejected = [r for r in results if not r.ok]
     if rejected:
-        print(f"error: {len(rejected)} of {len(results)} imports rejected: " + ", ".join(r.file_name for r in rejected), file=sys.stderr)
-        return 1
-    return 0
+        raise click.ClickException(
+            f"{len(rejected)} of {len(results)} imports rejected: " + ", ".join(r.file_name for r in rejected)
+        )
 
 
 def _print_result(result) -> None:
-    print(result.headline())
+    from ..importers import SHOWN
+
+    click.echo(result.headline())
     for note in result.report.notes:
-        print(f"  note: {note}")
-    stream = sys.stdout if result.ok else sys.stderr
+        click.echo(f"  note: {note}")
+    to_stderr = not result.ok
     for line in result.report.summary_lines():
-        print(f"  {line}", file=stream)
+        click.echo(f"  {line}", err=to_stderr)
     if result.ok and result.rows_skipped:
-        print(f"  skipped ({result.rows_skipped:,}): " + ", ".join(result.report.skipped_places()))
+        click.echo(f"  skipped ({result.rows_skipped:,}): " + ", ".join(result.report.skipped_places()))
     if result.report.error_count > SHOWN and not result.ok:
-        print("  (fix these and import again, or use --skip-invalid to import only the valid rows)", file=stream)
+        click.echo("  (fix these and import again, or use --skip-invalid to import only the valid rows)", err=to_stderr)
 
 
 def _user() -> str:

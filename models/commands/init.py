@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from .. import store
-from ..database import init_database
-from ._common import add_db_argument
+import click
 
-NAME = "init"
-HELP = "create or upgrade the database and load the seed data (safe to run twice)"
+from ._common import db_option
 
 
-def add_arguments(parser) -> None:
-    add_db_argument(parser)
+@click.command()
+@db_option
+def init(db: str | None) -> None:
+    """Create or upgrade the database and load the seed data (safe to run twice)."""
+    from .. import store
+    from ..database import init_database
 
-
-def run(args) -> int:
-    path = init_database(args.db)
-    with store.opened(path) as db:
-        spend_rows = db["spend"].count
-        migrations = db["schema_migrations"].count
-    print(f"Database ready: {path} ({migrations} schema migrations, {spend_rows} spend rows)")
-    return 0
+    path = init_database(db)
+    with store.opened(path) as database:
+        spend_rows = database["spend"].count
+        migrations = database["schema_migrations"].count
+    click.echo(f"Database ready: {path} ({migrations} schema migrations, {spend_rows} spend rows)")

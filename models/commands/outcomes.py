@@ -2,50 +2,44 @@
 
 from __future__ import annotations
 
-from .. import outcomes, store
-from ..database import init_database
-from ..errors import DomainError
-from ._common import add_db_argument, add_format_argument, fail, print_json, print_table
+import click
 
-NAME = "outcomes"
-HELP = "the framework's outcome indicators: latest value, target, gap and status"
+from ._common import db_option, format_option, print_json, print_table
 
 
-def add_arguments(parser) -> None:
-    add_db_argument(parser)
-    add_format_argument(parser)
+@click.command()
+@db_option
+@format_option()
+def outcomes(db, output_format) -> None:
+    """The framework's outcome indicators: latest value, target, gap and status."""
+    from .. import outcomes as engine
+    from .. import store
+    from ..database import init_database
 
-
-def run(args) -> int:
-    path = init_database(args.db)
-    try:
-        with store.opened(path) as db:
-            statuses = outcomes.assess_all(db)
-            summaries = outcomes.outcome_summaries(db)
-    except DomainError as error:
-        return fail(str(error))
-    if args.format == "json":
+    with store.opened(init_database(db)) as database:
+        statuses = engine.assess_all(database)
+        summaries = engine.outcome_summaries(database)
+    if output_format == "json":
         print_json({
-            "status_rule": outcomes.STATUS_RULE,
+            "status_rule": engine.STATUS_RULE,
             "outcomes": [{"outcome_id": s.outcome.outcome_id, "title": s.outcome.title, "status": s.status,
                           "reason": s.reason} for s in summaries],
-            "indicators": outcomes.as_json(statuses),
+            "indicators": engine.as_json(statuses),
         })
-        return 0
-    table = outcomes.indicator_table(statuses)
+        return
+    table = engine.indicator_table(statuses)
     shown = table[["Outcome", "Indicator", "Latest value", "Latest date", "Target", "Target date", "Gap (unit)",
                    "Gap (% of target)", "Status", "Illustrative"]].copy()
     units = table["Unit"]
     for column in ("Latest value", "Target"):
-        shown[column] = [outcomes.format_value(v, u) for v, u in zip(table[column], units)]
-    shown["Gap (unit)"] = [outcomes.format_difference(v, u) for v, u in zip(table["Gap (unit)"], units)]
-    shown["Gap (% of target)"] = [outcomes.format_value(v, "%") for v in table["Gap (% of target)"]]
+        shown[column] = [engine.format_value(v, u) for v, u in zip(table[column], units)]
+    shown["Gap (unit)"] = [engine.format_difference(v, u) for v, u in zip(table["Gap (unit)"], units)]
+    shown["Gap (% of target)"] = [engine.format_value(v, "%") for v in table["Gap (% of target)"]]
     shown["Indicator"] = shown["Indicator"].str.slice(0, 60)
     print_table(shown)
-    print()
+    click.echo()
     for summary in summaries:
-        print(f"{summary.outcome.outcome_id} {summary.outcome.title}: {summary.status}")
-    print(f"\nStatus rule: {outcomes.STATUS_RULE}")
+        click.echo(f"{summary.outcome.outcome_id} {summary.outcome.title}: {summary.status}")
+    click.echo(f"\nStatus rule: {engine.STATUS_RULE}")
     if (table["Illustrative"] != "").any():
-        print("Rows marked 'illustrative' rest on illustrative (demonstration) values or targets, not real figures.")
-    return 0
+        click.echo("Rows marked 'illustrative' rest on illustrative (demonstration) values or targets, not real figures.")

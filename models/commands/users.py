@@ -2,73 +2,121 @@
 
 from __future__ import annotations
 
-from .. import policy, store, users
-from ..database import init_database
-from ..errors import DomainError
-from ._common import add_db_argument, add_format_argument, fail, print_json, print_table
+import contextlib
 
-NAME = "users"
-HELP = "people and their roles: list, add, grant, revoke, unlink (needs the admin role when sign-in is on)"
+import click
 
+from ._common import db_option, format_option, print_json, print_table
 
-def add_arguments(parser) -> None:
-    actions = parser.add_subparsers(dest="users_action", metavar="ACTION")
-    actions.required = True
-    listing = actions.add_parser("list", help="everyone known, with their roles")
-    add_format_argument(listing)
-    add = actions.add_parser("add", help="add a person by email, with roles")
-    add.add_argument("email")
-    add.add_argument("--name", default="", help="their name as shown in the app")
-    add.add_argument("--role", action="append", default=[], choices=policy.ROLES, help="a role (repeat for more)")
-    for verb, text in (("grant", "give roles"), ("revoke", "take roles away")):
-        sub = actions.add_parser(verb, help=text)
-        sub.add_argument("email")
-        sub.add_argument("roles", nargs="+", metavar="ROLE", choices=policy.ROLES)
-    unlink = actions.add_parser("unlink", help="forget the sign-in account linked to an email")
-    unlink.add_argument("email")
-    for sub in (listing, add, *[actions.choices[v] for v in ("grant", "revoke")], unlink):
-        add_db_argument(sub)
-        sub.add_argument("--as", dest="as_email", metavar="EMAIL",
-                         help="act as this person (needed when sign-in is on; their roles apply)")
+# The roles (models.policy.ROLES), written here so that --help does not load the models;
+# tests/models/test_cli_users.py keeps the two equal.
+ROLES = ("viewer", "officer", "commissioner", "evaluator", "admin")
+
+as_option = click.option(
+    "--as", "as_email", metavar="EMAIL",
+    help="act as this person, with their roles (needed when sign-in is on)",
+)
 
 
-def run(args) -> int:
-    try:
-        config = users.sign_in_config(users.read_secrets())
-        path = init_database(args.db)
-        with store.opened(path) as db:
-            actor = users.command_line_actor(db, args.as_email, config)
-            if args.users_action == "list":
-                policy.require(actor, "users.manage")
-                return _list(db, config, args.format)
-            if args.users_action == "add":
-                user = users.add_user(db, args.email, name=args.name, roles=args.role, actor=actor)
-            elif args.users_action == "grant":
-                user = users.change_roles(db, args.email, grant=args.roles, actor=actor, admins=config.admins)
-            elif args.users_action == "revoke":
-                user = users.change_roles(db, args.email, revoke=args.roles, actor=actor, admins=config.admins)
-            else:
-                users.unlink_account(db, args.email, actor=actor)
-                print(f"Unlinked the sign-in account of {users.normalise_email(args.email)}.")
-                return 0
-    except DomainError as error:
-        return fail(str(error))
-    print(f"{user.email}: {', '.join(r for r in policy.ROLES if r in user.all_roles) or 'no role'}")
-    return 0
+@click.group()
+def users() -> None:
+    """People and their roles: list, add, grant, revoke, unlink (the admin role, when sign-in is on).
+
+    Sign-in is on when .streamlit/secrets.toml (or the file $DASHBOARD_SECRETS names) has
+    an [auth] section; then say who you are with --as EMAIL, and only an administrator's
+    changes are accepted. With sign-in off the command line has every role, as the app has."""
 
 
-def _list(db, config: users.SignInConfig, output: str) -> int:
-    people = [
-        {"email": p.email, "name": p.name, "roles": [r for r in policy.ROLES if r in p.all_roles],
-         "admin_from_configuration": p.admin_from_configuration, "signed_in_before": bool(p.subject)}
-        for p in users.list_users(db, config.admins)
-    ]
-    if output == "json":
-        print_json({"sign_in": config.enabled, "people": people})
-    else:
-        import pandas as pd
+@contextlib.contextmanager
+def _acting(db, as_email: str | None):
+    """The database (closed afterwards), the configuration and who is acting."""
+    from .. import store, users as people
+    from ..database import init_database
 
-        print(f"Sign-in is {'on' if config.enabled else 'off (local mode: everyone has full rights)'}.")
-        print_table(pd.DataFrame([{**p, "roles": ", ".join(p["roles"])} for p in people],
-                                 columns=["email", "name", "roles", "admin_from_configuration", "signed_in_before"]))
-    return 0
+    config = people.sign_in_config(people.read_secrets())
+    with store.opened(init_database(db)) as database:
+        yield database, config, people.command_line_actor(database, as_email, config)
+
+
+def _print_roles(user) -> None:
+    from ..policy import ROLES as ALL
+
+    click.echo(f"{user.email}: {', '.join(r for r in ALL if r in user.all_roles) or 'no role'}")
+
+
+@users.command("list")
+@db_option
+@format_option()
+@as_option
+def list_people(db, output_format, as_email) -> None:
+    """Everyone known, with their roles."""
+    import pandas as pd
+
+    from .. import policy, users as people
+
+    with _acting(db, as_email) as (database, config, actor):
+        policy.require(actor, "users.manage")
+        listed = [
+            {"email": p.email, "name": p.name, "roles": [r for r in policy.ROLES if r in p.all_roles],
+             "admin_from_configuration": p.admin_from_configuration, "signed_in_before": bool(p.subject)}
+            for p in people.list_users(database, config.admins)
+        ]
+    if output_format == "json":
+        print_json({"sign_in": config.enabled, "people": listed})
+        return
+    click.echo(f"Sign-in is {'on' if config.enabled else 'off (local mode: everyone has full rights)'}.")
+    print_table(pd.DataFrame([{**p, "roles": ", ".join(p["roles"])} for p in listed],
+                             columns=["email", "name", "roles", "admin_from_configuration", "signed_in_before"]))
+
+
+@users.command("add")
+@click.argument("email")
+@click.option("--name", default="", help="their name as the app shows it")
+@click.option("--role", "roles", multiple=True, type=click.Choice(ROLES), help="a role (repeat for more)")
+@db_option
+@as_option
+def add(email, name, roles, db, as_email) -> None:
+    """Add a person by email, with roles."""
+    from .. import users as people
+
+    with _acting(db, as_email) as (database, _config, actor):
+        _print_roles(people.add_user(database, email, name=name, roles=roles, actor=actor))
+
+
+@users.command("grant")
+@click.argument("email")
+@click.argument("roles", nargs=-1, required=True, type=click.Choice(ROLES))
+@db_option
+@as_option
+def grant(email, roles, db, as_email) -> None:
+    """Give a person roles (adds them if they are not known yet)."""
+    from .. import users as people
+
+    with _acting(db, as_email) as (database, config, actor):
+        _print_roles(people.change_roles(database, email, grant=roles, actor=actor, admins=config.admins))
+
+
+@users.command("revoke")
+@click.argument("email")
+@click.argument("roles", nargs=-1, required=True, type=click.Choice(ROLES))
+@db_option
+@as_option
+def revoke(email, roles, db, as_email) -> None:
+    """Take roles away from a person."""
+    from .. import users as people
+
+    with _acting(db, as_email) as (database, config, actor):
+        _print_roles(people.change_roles(database, email, revoke=roles, actor=actor, admins=config.admins))
+
+
+@users.command("unlink")
+@click.argument("email")
+@db_option
+@as_option
+def unlink(email, db, as_email) -> None:
+    """Forget the sign-in account linked to an email (their next sign-in links anew)."""
+    from .. import users as people
+
+    with _acting(db, as_email) as (database, _config, actor):
+        people.unlink_account(database, email, actor=actor)
+    click.echo(f"Unlinked the sign-in account of {people.normalise_email(email)}.")

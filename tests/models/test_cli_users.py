@@ -8,7 +8,7 @@ import json
 import pytest
 
 from models import policy, store, users
-from models.__main__ import main
+from models.commands.users import ROLES as CLI_ROLES
 
 SECRETS = """
 [auth]
@@ -42,7 +42,7 @@ def roles_of(db_path, email):
 
 @pytest.mark.parametrize("role", policy.ROLES)
 @pytest.mark.parametrize("verb", ["grant", "revoke", "add", "unlink", "list"])
-def test_every_role_on_every_users_command(signed_in_install, role, verb, capsys):
+def test_every_role_on_every_users_command(signed_in_install, role, verb, run_cli):
     args = {
         "grant": ["grant", "new@council.example", "evaluator"],
         "revoke": ["revoke", "viewer@council.example", "viewer"],
@@ -50,41 +50,44 @@ def test_every_role_on_every_users_command(signed_in_install, role, verb, capsys
         "unlink": ["unlink", "new@council.example"],
         "list": ["list"],
     }[verb]
-    code = main(["users", *args, "--as", f"{role}@council.example"])
-    err = capsys.readouterr().err
+    result = run_cli("users", *args, "--as", f"{role}@council.example")
     if role == policy.ADMIN:
-        assert code == 0, err
+        assert result.exit_code == 0, result.stderr
     else:
-        assert code == 1 and "needs the admin role" in err and role in err
+        assert result.exit_code == 1 and "needs the admin role" in result.stderr and role in result.stderr
 
 
-def test_admin_grants_and_revokes_and_the_audit_shows_them(signed_in_install, capsys):
-    assert main(["users", "grant", "new@council.example", "evaluator", "commissioner",
-                 "--as", "boss@council.example"]) == 0
+def test_the_command_line_knows_every_role():
+    assert CLI_ROLES == policy.ROLES
+
+
+def test_admin_grants_and_revokes_and_the_audit_shows_them(signed_in_install, run_cli):
+    assert run_cli("users", "grant", "new@council.example", "evaluator", "commissioner",
+                   "--as", "boss@council.example").exit_code == 0
     assert roles_of(signed_in_install, "new@council.example") == {"evaluator", "commissioner"}
-    assert main(["users", "revoke", "new@council.example", "commissioner", "--as", "admin@council.example"]) == 0
+    assert run_cli("users", "revoke", "new@council.example", "commissioner", "--as", "admin@council.example").exit_code == 0
     assert roles_of(signed_in_install, "new@council.example") == {"evaluator"}
     with store.opened(signed_in_install) as db:
         entry = store.audit_entries(db, "user", "new@council.example")[0]
     assert entry["email"] == "admin@council.example" and entry["who"] == "Admin <admin@council.example>"
-    capsys.readouterr()
-    assert main(["users", "list", "--format", "json", "--as", "boss@council.example"]) == 0
-    listed = json.loads(capsys.readouterr().out)
+    result = run_cli("users", "list", "--format", "json", "--as", "boss@council.example")
+    assert result.exit_code == 0
+    listed = json.loads(result.stdout)
     assert listed["sign_in"] is True
     boss = next(p for p in listed["people"] if p["email"] == "boss@council.example")
     assert boss["roles"] == ["admin"] and boss["admin_from_configuration"]
 
 
-def test_sign_in_on_needs_as(signed_in_install, capsys):
-    assert main(["users", "grant", "new@council.example", "viewer"]) == 1
-    assert "--as EMAIL" in capsys.readouterr().err
-    assert main(["users", "grant", "new@council.example", "viewer", "--as", "stranger@council.example"]) == 1
-    assert "Nobody with the email" in capsys.readouterr().err
+def test_sign_in_on_needs_as(signed_in_install, run_cli):
+    result = run_cli("users", "grant", "new@council.example", "viewer")
+    assert result.exit_code == 1 and "--as EMAIL" in result.stderr
+    result = run_cli("users", "grant", "new@council.example", "viewer", "--as", "stranger@council.example")
+    assert result.exit_code == 1 and "Nobody with the email" in result.stderr
 
 
-def test_local_mode_command_line_has_every_role(db_path, tmp_path, monkeypatch, capsys):
+def test_local_mode_command_line_has_every_role(db_path, tmp_path, monkeypatch, run_cli):
     monkeypatch.setenv(users.SECRETS_ENV_VAR, str(tmp_path / "none.toml"))
-    assert main(["users", "add", "ann@council.example", "--role", "evaluator"]) == 0
-    assert "ann@council.example: evaluator" in capsys.readouterr().out
+    result = run_cli("users", "add", "ann@council.example", "--role", "evaluator")
+    assert result.exit_code == 0 and "ann@council.example: evaluator" in result.stdout
     with store.opened(db_path) as db:
         assert store.audit_entries(db, "user")[0]["who"].endswith("(command line)")

@@ -6,8 +6,6 @@ from __future__ import annotations
 import copy
 import io
 import json
-import subprocess
-import sys
 from fractions import Fraction
 
 import openpyxl
@@ -16,7 +14,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from models import cost_recovery as fcr
-from models.__main__ import main as cli_main
 from models.errors import ScenarioError
 from models.export import xlsx_bytes
 from tests.conftest import ROOT
@@ -365,43 +362,29 @@ def test_workbook_has_every_sheet_and_reconciles(example):
     assert book["Summary"]["B2"].number_format == '"£"#,##0.00'
 
 
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    """``python -m models fcr ...`` in this process: (exit code, stdout, stderr)."""
-    code = cli_main(["fcr", *args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def test_cli_json_and_table(capsys):
-    code, out, err = run_cli(capsys, "--format", "json", str(EXAMPLE))
-    assert code == 0, err
-    result = json.loads(out)
+def test_cli_json_and_table(run_cli):
+    done = run_cli("fcr", "--format", "json", EXAMPLE)
+    assert done.exit_code == 0, done.stderr
+    result = json.loads(done.stdout)
     assert set(result) == {"projects", "total_overheads", "total_full_cost"}
     assert set(result["projects"][0]) == {"name", "direct_costs", "overheads", "full_cost", "overhead_rate", "by_pool"}
     assert result["total_full_cost"] == 399000.0
     assert round(sum(p["full_cost"] for p in result["projects"]), 2) == result["total_full_cost"]
-    code, out, _ = run_cli(capsys, str(EXAMPLE))
-    assert code == 0
-    assert "FICTIONAL" in out and "£399,000.00" in out and "£239,415.22" in out
+    done = run_cli("fcr", EXAMPLE)
+    assert done.exit_code == 0
+    assert "FICTIONAL" in done.stdout and "£399,000.00" in done.stdout and "£239,415.22" in done.stdout
 
 
-def test_cli_error_names_the_problem(tmp_path, capsys):
+def test_cli_error_names_the_problem(tmp_path, run_cli):
     bad = copy.deepcopy(simple())
     bad["overheads"][0]["driver"] = "floor"
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(bad))
-    code, _, err = run_cli(capsys, str(path))
-    assert code == 1
-    assert "Overhead pool 'Premises': driver 'floor' is not given for any project" in err
-    code, _, err = run_cli(capsys, str(tmp_path / "none.json"))
-    assert code == 1 and "cannot read" in err
+    done = run_cli("fcr", path)
+    assert done.exit_code == 1
+    assert "Overhead pool 'Premises': driver 'floor' is not given for any project" in done.stderr
+    done = run_cli("fcr", tmp_path / "none.json")
+    assert done.exit_code == 1 and "cannot read" in done.stderr
     path.write_text("[1, 2]")
-    code, _, err = run_cli(capsys, str(path))
-    assert code == 1 and "a scenario is a JSON object" in err
-
-
-def test_cli_runs_as_a_module():
-    result = subprocess.run([sys.executable, "-m", "models", "fcr", "--format", "json", str(EXAMPLE)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["total_overheads"] == 108000.0
+    done = run_cli("fcr", path)
+    assert done.exit_code == 1 and "a scenario is a JSON object" in done.stderr

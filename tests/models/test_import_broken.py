@@ -95,19 +95,10 @@ def test_broken_rows_are_skipped_only_when_asked(db_path, name, good_rows):
         assert tuple(logged) == (result.rows_added, 1)
 
 
-def test_cli_names_the_problem_and_exits_non_zero(db_path):
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
+def test_cli_names_the_problem_and_exits_non_zero(db_path, run_cli):
     before = database_fingerprint(db_path)
-    completed = subprocess.run(
-        [sys.executable, "-m", "models", "import", "--db", str(db_path), str(BROKEN / "text_in_amount_360.csv"),
-         str(BROKEN / "zip_bomb.zip")],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )
-    assert completed.returncode == 1
+    completed = run_cli("import", "--db", db_path, BROKEN / "text_in_amount_360.csv", BROKEN / "zip_bomb.zip")
+    assert completed.exit_code == 1
     assert "text_in_amount_360.csv, row 3, column 'Amount Awarded': 'two thousand' is not a number" in completed.stderr
     assert "zip bomb" in completed.stderr
     assert "2 of 2 imports rejected" in completed.stderr

@@ -270,23 +270,18 @@ def test_ocds_later_release_of_an_award_updates_it(db):
     assert again.status == "unchanged"
 
 
-def test_cli_dry_run_and_skip_invalid(db_path):
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
+def test_cli_dry_run_and_skip_invalid(db_path, run_cli):
     from tests.models.test_import_broken import BROKEN
 
     def cli(*args):
-        return subprocess.run([sys.executable, "-m", "models", "import", "--db", str(db_path), *args],
-                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        return run_cli("import", "--db", db_path, *args)
 
     before = database_fingerprint(db_path)
     checked = cli("--dry-run", "--json", str(BROKEN / "duplicate_ids_360.csv"))
-    assert checked.returncode == 1
+    assert checked.exit_code == 1
     assert json.loads(checked.stdout)[0]["report"]["errors"][0]["where"] == "row 4"
     assert database_fingerprint(db_path) == before
     skipped = cli("--skip-invalid", str(BROKEN / "duplicate_ids_360.csv"))
-    assert skipped.returncode == 0, skipped.stderr
+    assert skipped.exit_code == 0, skipped.stderr
     assert "imported as 360Giving grants — 2 rows added, 0 updated, 0 unchanged, 1 skipped" in skipped.stdout
     assert "skipped (1): row 4" in skipped.stdout

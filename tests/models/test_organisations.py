@@ -5,8 +5,6 @@ funding history from the spend table, and the command line."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -15,7 +13,6 @@ from models import store
 from models.database import init_database
 from models.errors import DomainError
 from models.identifiers import normalise_name
-from tests.conftest import ROOT
 
 FOODBANK = {
     "name": "Zephyr Valley Foodbank",
@@ -267,14 +264,10 @@ def test_directory_depth_counts_each_theme_and_district(db, known):
     assert len(depth) == len(orgs.LAA_THEMES) * len(orgs.DISTRICTS)
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "models", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
-
-
-def test_cli_search_and_match(tmp_path):
+def test_cli_search_and_match(tmp_path, run_cli):
     db = str(tmp_path / "cli.db")
     table = run_cli("organisations", "search", "--db", db, "--district", "Congleton", "foodbank")
-    assert table.returncode == 0, table.stderr
+    assert table.exit_code == 0, table.stderr
     assert "fictional" in table.stdout and "Foodbank" in table.stdout
     found = json.loads(run_cli("organisations", "search", "--db", db, "--format", "json", "--theme", "Animals", "rescue").stdout)
     assert found["total"] >= 1 and all("Animals" in o["themes"] for o in found["organisations"])
@@ -283,11 +276,11 @@ def test_cli_search_and_match(tmp_path):
     matched = json.loads(run_cli("organisations", "match", "--db", db, "--top", "3", "--format", "json", "--spec-file", str(spec)).stdout)
     assert len(matched["matches"]) == 3 and "food" in " ".join(matched["matches"][0]["matched_terms"])
     text = run_cli("organisations", "match", "--db", db, "--district", "Macclesfield", "befriending older people")
-    assert text.returncode == 0 and "befriending" in text.stdout
+    assert text.exit_code == 0 and "befriending" in text.stdout
     missing = run_cli("organisations", "match", "--db", db, "--spec-file", str(tmp_path / "none.txt"))
-    assert missing.returncode == 1 and "no such file" in missing.stderr
+    assert missing.exit_code == 1 and "no such file" in missing.stderr
     empty = run_cli("organisations", "match", "--db", db, "   ")
-    assert empty.returncode == 1 and "Service specification" in empty.stderr
+    assert empty.exit_code == 1 and "Service specification" in empty.stderr
 
 
 def test_charity_commission_import_is_searchable_and_matchable(db, shared_data):

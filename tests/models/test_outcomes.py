@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -14,7 +12,7 @@ import pytest
 from models import outcomes, spend, store
 from models.database import init_database
 from models.errors import DomainError
-from tests.conftest import ROOT, SHARED_SEED
+from tests.conftest import SHARED_SEED
 
 DOCUMENT = SHARED_SEED / "000_f5eb6f90384de5b3.txt"
 
@@ -321,18 +319,13 @@ def test_seed_is_idempotent_and_keeps_edits(db_path):
         assert outcomes.get_indicator(db, "I5").target_value == 300
 
 
-def test_command_line_json_and_table(db_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "models", "outcomes", "--db", str(db_path), "--format", "json"],
-        capture_output=True, text=True, cwd=ROOT, check=True,
-    )
+def test_command_line_json_and_table(db_path, run_cli):
+    result = run_cli("outcomes", "--db", db_path, "--format", "json")
+    assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert {o["outcome_id"]: o["status"] for o in data["outcomes"]}["O4"] == "at risk"
     assert len(data["indicators"]) == 7
-    table = subprocess.run(
-        [sys.executable, "-m", "models", "outcomes", "--db", str(db_path)],
-        capture_output=True, text=True, cwd=ROOT, check=True,
-    ).stdout
+    table = run_cli("outcomes", "--db", db_path).stdout
     assert "illustrative" in table and "Status rule:" in table and "off track" in table
 
 

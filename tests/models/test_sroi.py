@@ -334,16 +334,9 @@ def test_closed_form_agrees_with_year_by_year(quantity, proxy, deadweight, displ
 
 # --- the command line ----------------------------------------------------------------------
 
-def run_cli(*args: str):
-    import subprocess
-    import sys
-
-    return subprocess.run([sys.executable, "-m", "models", "sroi", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
-
-
-def test_cli_json_matches_the_engine():
-    result = run_cli("--format", "json", "--simulations", "2000", str(EXAMPLE))
-    assert result.returncode == 0, result.stderr
+def test_cli_json_matches_the_engine(run_cli):
+    result = run_cli("sroi", "--format", "json", "--simulations", "2000", str(EXAMPLE))
+    assert result.exit_code == 0, result.stderr
     body = json.loads(result.stdout)
     engine = sroi.calculate(sroi.parse_scenario(json.loads(EXAMPLE.read_text())))
     assert body["present_value"] == round(engine.present_value, 2) == 258304.07
@@ -356,23 +349,23 @@ def test_cli_json_matches_the_engine():
     assert body["uncertainty"]["simulations"] == 2000
 
 
-def test_cli_table_shows_convention_and_ratio():
-    result = run_cli(str(EXAMPLE))
-    assert result.returncode == 0, result.stderr
+def test_cli_table_shows_convention_and_ratio(run_cli):
+    result = run_cli("sroi", EXAMPLE)
+    assert result.exit_code == 0, result.stderr
     assert "FICTIONAL DEMONSTRATION DATA" in result.stdout
     assert "SROI guide convention: year 1 discounted, drop-off from year 2" in result.stdout
     assert "£5.17 : £1" in result.stdout
     assert "£258,304.07" in result.stdout
 
 
-def test_cli_bad_scenario_names_outcome_and_field(tmp_path):
+def test_cli_bad_scenario_names_outcome_and_field(tmp_path, run_cli):
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(scenario_body(deadweight=1.5)))
-    result = run_cli(str(bad))
-    assert result.returncode == 1
+    result = run_cli("sroi", bad)
+    assert result.exit_code == 1
     assert "Outcome 1 'Outcome A': deadweight must be between 0 and 1" in result.stderr
-    missing = run_cli(str(tmp_path / "nope.json"))
-    assert missing.returncode == 1 and "cannot read" in missing.stderr
+    missing = run_cli("sroi", tmp_path / "nope.json")
+    assert missing.exit_code == 1 and "cannot read" in missing.stderr
     not_json = tmp_path / "x.json"
     not_json.write_text("{oops")
-    assert "not valid JSON" in run_cli(str(not_json)).stderr
+    assert "not valid JSON" in run_cli("sroi", not_json).stderr

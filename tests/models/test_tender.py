@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -395,14 +393,10 @@ def test_assessment_summary_and_markdown():
 # ---------------------------------------------------------------- command line
 
 
-def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "models", "tender", *args], capture_output=True, text=True, cwd=ROOT)
-
-
-def test_cli_json_output(tmp_path):
+def test_cli_json_output(tmp_path, run_cli):
     report = tmp_path / "summary.xlsx"
-    done = run_cli(str(EXAMPLE), "--format", "json", "--simulations", "2000", "--report", str(report))
-    assert done.returncode == 0, done.stderr
+    done = run_cli("tender", EXAMPLE, "--format", "json", "--simulations", "2000", "--report", str(report))
+    assert done.exit_code == 0, done.stderr
     output = json.loads(done.stdout)
     assert set(output) >= {"ranking", "disqualified", "winner", "flags", "tipping_points"}
     assert output["winner"] == "Weaver Valley Community Transport (fictional)"
@@ -417,15 +411,15 @@ def test_cli_json_output(tmp_path):
     assert "FICTIONAL" in book["About"]["A3"].value
 
 
-def test_cli_table_and_errors(tmp_path):
-    done = run_cli(str(EXAMPLE), "--simulations", "0")
-    assert done.returncode == 0 and "Winner: Weaver Valley" in done.stdout and "Tipping points" in done.stdout
+def test_cli_table_and_errors(tmp_path, run_cli):
+    done = run_cli("tender", EXAMPLE, "--simulations", "0")
+    assert done.exit_code == 0 and "Winner: Weaver Valley" in done.stdout and "Tipping points" in done.stdout
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(scenario(QUALITY_PRICE, [{"bidder": "A", "price": 100, "scores": {"quality": 9}}])))
-    done = run_cli(str(bad))
-    assert done.returncode == 1 and "Bid 'A', criterion 'quality': score 9 is outside 0 to 5" in done.stderr
-    done = run_cli(str(tmp_path / "missing.json"))
-    assert done.returncode == 1 and "cannot read" in done.stderr
+    done = run_cli("tender", bad)
+    assert done.exit_code == 1 and "Bid 'A', criterion 'quality': score 9 is outside 0 to 5" in done.stderr
+    done = run_cli("tender", tmp_path / "missing.json")
+    assert done.exit_code == 1 and "cannot read" in done.stderr
 
 
 def test_tipping_points_match_brute_force_on_seeded_scenarios():
