@@ -21,7 +21,7 @@ from models import policy, store, users
 from models.policy import Actor
 
 from .data import database_path
-from .directory import plain
+from .format import plain
 
 NAME_KEY = "auth.name"
 _LINKED_KEY = "auth.linked_subject"

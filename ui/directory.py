@@ -3,7 +3,6 @@ organisation form shared by the directory, profile and providers pages."""
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 
 import altair as alt
@@ -15,7 +14,8 @@ from models.errors import DomainError
 
 from .charts import PALETTE
 from .data import cached, data_changed, database, reader
-from .format import uk_datetime
+from .auth import current_actor
+from .format import plain, uk_datetime  # noqa: F401  (plain: pages use directory_ui.plain)
 
 PROFILE_PAGE = "app_pages/organisation.py"
 FICTIONAL_NOTE = "Includes fictional demonstration organisations (ids starting DEMO-): invented, not real bodies."
@@ -103,13 +103,6 @@ def fictional_banner(demo_in_view: bool) -> None:
         )
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
-
-
-def plain(text: str) -> str:
-    """Text from data or a user, escaped so Markdown shows it exactly as written."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text or ""))
-
 
 def when(stamp: str | None) -> str:
     """'24/11/2026 22:08 UTC' from a stored ISO time; the text as stored if it is not one."""
@@ -157,9 +150,8 @@ def organisation_form(key: str, values: dict, *, adding: bool) -> tuple[dict, st
         first, second = st.columns(2)
         postcode = first.text_input("Postcode", value=values.get("postcode") or "", key=f"{key}.postcode")
         website = second.text_input("Website", value=values.get("website") or "", key=f"{key}.website")
-        first, second = st.columns(2)
-        who = first.text_input("Your name (for the change log)", key=f"{key}.who")
-        reason = second.text_input("Reason for the change (optional)", key=f"{key}.reason") if not adding else ""
+        who = current_actor().label
+        reason = st.text_input("Reason for the change (optional)", key=f"{key}.reason") if not adding else ""
         submitted = st.form_submit_button("Add organisation" if adding else "Save changes", type="primary")
     form = {
         "name": name, "org_id": org_id, "charity_number": charity, "company_number": company, "other_ids": other_ids,
