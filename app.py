@@ -32,6 +32,9 @@ PAGES = {
         st.Page("app_pages/outcomes.py", title="Outcomes and gaps", icon=":material/flag:", url_path="outcomes"),
         st.Page("app_pages/action_plan.py", title="Action plan", icon=":material/checklist:", url_path="action-plan"),
         st.Page("app_pages/self_assessment.py", title="Commissioning self-assessment", icon=":material/fact_check:", url_path="self-assessment"),
+        st.Page("app_pages/consultations.py", title="Consultation log", icon=":material/forum:", url_path="consultations"),
+        st.Page("app_pages/consultation_toolkit.py", title="Compact toolkit", icon=":material/event_note:", url_path="compact-toolkit"),
+        st.Page("app_pages/compact.py", title="Compact dashboard", icon=":material/verified:", url_path="compact"),
     ],
     "Tools": [
         st.Page("app_pages/tender.py", title="Tender evaluation", icon=":material/gavel:", url_path="tender"),

@@ -4,6 +4,7 @@ import streamlit as st
 
 from models import overview
 from ui.data import cached, data_version, database, database_path
+from ui import outcomes as outcomes_ui
 from ui.format import money, percent
 from ui.frame import page_open
 
@@ -15,9 +16,9 @@ def _headline(db_path: str, version: int):
 
 
 @cached
-def _outcome_counts(db_path: str, version: int) -> dict[str, int]:
+def _outcome_headline(db_path: str, version: int):
     with database() as db:
-        return overview.outcome_status_counts(db)
+        return overview.outcome_headline(db)
 
 
 st.title("Third Sector Partnership Dashboard")
@@ -30,7 +31,7 @@ st.markdown(
 
 spend_figures, summary = _headline(database_path(), data_version())
 first, second, third, fourth = st.columns(4)
-first.metric("Local government spend on the sector", money(spend_figures.total_pence, whole_pounds=True))
+first.metric("Council spend on the sector", money(spend_figures.total_pence, whole_pounds=True))
 second.metric("Through contracts", percent(spend_figures.contract_share, 0) if spend_figures.total_pence else "–")
 third.metric("Through grants", percent(1 - spend_figures.contract_share, 0) if spend_figures.total_pence else "–")
 organisations = summary.demo_organisations + summary.real_organisations
@@ -38,17 +39,9 @@ fourth.metric("Organisations in the directory", f"{organisations:,}")
 if summary.demo_organisations:
     fourth.caption(f"{summary.demo_organisations:,} are fictional demonstration entries.")
 
-outcome_counts = _outcome_counts(database_path(), data_version())
-on_track, at_risk, off_track, no_data = st.columns(4)
-total_outcomes = sum(outcome_counts.values())
-on_track.metric("Outcomes on track", f"{outcome_counts['on track']} of {total_outcomes}")
-at_risk.metric("Outcomes at risk", f"{outcome_counts['at risk']} of {total_outcomes}")
-off_track.metric("Outcomes off track", f"{outcome_counts['off track']} of {total_outcomes}")
-no_data.metric("Outcomes with no data", f"{outcome_counts['no data']} of {total_outcomes}")
-st.caption(
-    "The framework's six outcomes, from their indicators. Some targets and values are illustrative "
-    "(for demonstration); the Outcomes and gaps page labels them and states the rule."
-)
+st.subheader("The framework's outcomes")
+outcomes_ui.show_headline(_outcome_headline(database_path(), data_version()))
+st.caption("The framework's six outcomes, from their indicators; the Outcomes and gaps page states the rule.")
 
 st.subheader("Tools")
 TOOLS = [
@@ -59,6 +52,9 @@ TOOLS = [
     ("app_pages/outcomes.py", "Outcomes and gaps", "Strategy officers: the six outcomes, on or off track, and the gaps."),
     ("app_pages/action_plan.py", "Action plan", "The Inform, Consult, Involve and Devolve proposals and their progress."),
     ("app_pages/self_assessment.py", "Commissioning self-assessment", "Service managers: the eight principles and the challenge questions."),
+    ("app_pages/consultation_toolkit.py", "Compact toolkit", "Managers: plan a Compact-compliant consultation and save it."),
+    ("app_pages/consultations.py", "Consultation log", "Record who took part, the responses and the 'you said, we did' feedback."),
+    ("app_pages/compact.py", "Compact dashboard", "Strategy officers: Compact compliance measured from records, beside the self-assessment."),
     ("app_pages/tender.py", "Tender evaluation", "Commissioners: score bids on quality, price and social value."),
     ("app_pages/sroi.py", "Social return (SROI)", "Estimate the social value created for each pound invested."),
     ("app_pages/cost_recovery.py", "Full cost recovery", "Sector managers: the full cost of each project, overheads included."),

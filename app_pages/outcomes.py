@@ -25,11 +25,7 @@ db_path, version = database_path(), data_version()
 summaries = outcomes_ui.outcome_summaries(db_path, version)
 statuses = [s for summary in summaries for s in summary.indicators]
 
-counts = {status: sum(1 for s in summaries if s.status == status) for status in outcomes.STATUSES}
-columns = st.columns(4)
-for column, status in zip(columns, outcomes.STATUSES):
-    column.metric("Outcomes with no data" if status == outcomes.NO_DATA else f"Outcomes {status}",
-                  f"{counts[status]} of {len(summaries)}")
+outcomes_ui.show_headline(outcomes.headline_counts(summaries))
 
 with st.expander("How the status is decided", expanded=True):
     st.markdown("\n".join(f"- {line}" for line in outcomes.STATUS_RULE_LINES))
@@ -46,6 +42,7 @@ if any(s.illustrative for s in statuses):
         icon=":material/science:",
     )
 
+serving = outcomes_ui.actions_serving(db_path, version)
 focus_options = ["All outcomes"] + [f"{s.outcome.outcome_id} {s.outcome.title}" for s in summaries]
 focus = st.selectbox("Show", focus_options, key="outcomes.focus", bind="query-params")
 
@@ -113,6 +110,8 @@ for summary in summaries:
             st.caption(f"Source: {outcome.source}")
         for status in summary.indicators:
             show_indicator(status)
+        st.markdown("#### Actions serving this outcome")
+        outcomes_ui.show_serving_actions(serving, outcome.outcome_id)
 
 st.header("Gaps to target, largest first")
 gaps = outcomes.gap_table(statuses)
@@ -180,6 +179,9 @@ if can("indicator.edit", actor=actor):  # viewers are not offered the forms (mod
                     outcomes_ui.rerun_with_flash("outcomes", f"Saved the target of '{indicator_names[target_indicator]}'.")
                 except DomainError as error:
                     st.error(str(error))
+
+outcomes_ui.import_figures(indicator_names)
+outcomes_ui.link_actions(indicator_names, outcomes_ui.action_names(db_path, version))
 
 outcomes_ui.show_audit_trail(outcomes_ui.indicator_audit(db_path, version), key="outcomes.audit",
                              empty_text="No observations added or targets changed yet.")

@@ -6,13 +6,15 @@ import json
 import pandas as pd
 import streamlit as st
 
-from models import tender, tender_records
-from models.errors import ScenarioError
+from models import policy, tender, tender_records
+from models.errors import DomainError, ScenarioError
 from models.formatting import money_from_pounds, percent, uk_datetime
+from ui import award as award_ui
 from ui import tender as tender_ui
 from ui.charts import show_chart
 from ui.data import data_changed, database, project_path
 from ui.downloads import XLSX_MIME
+from ui.edits import opened_version, show_error
 from ui.format import money_column_config
 from ui.scenarios import save_load_panel
 
@@ -31,17 +33,17 @@ who = st.text_input(
     "Your name", key="tender.who", placeholder="e.g. Sam Patel",
     help="Recorded in the audit log with every change you make.",
 )
+actor = policy.local_actor(who)  # the one place this page says who acts (sign-in will replace it)
 
 
-def run_write(action, success: str) -> bool:
-    """Run a database write; show the domain error, or the success message, and refresh."""
+def run_write(action, success: str, mine: dict | None = None) -> bool:
+    """Run a database write; show the domain error (for a stale save, what changed beside
+    ``mine``, the person's input), or the success message, and refresh."""
     try:
         with database() as db:
             action(db)
-    except ScenarioError as error:
-        st.error(str(error))
-        for problem in error.problems[1:6]:
-            st.caption(problem)
+    except DomainError as error:
+        show_error(error, mine, key="tender.stale")
         return False
     data_changed()
     st.session_state["tender.flash"] = success
@@ -78,7 +80,7 @@ if choice == NEW_TENDER or not tenders:
             ]
         else:
             criteria = tender.template_criteria(template)
-        if run_write(lambda db: tender_records.create_tender(db, {"name": new_name, "criteria": criteria, "bids": []}, who=who),
+        if run_write(lambda db: tender_records.create_tender(db, {"name": new_name, "criteria": criteria, "bids": []}, actor=actor),
                      f"Created '{new_name.strip()}'. Add the bids under Set up."):
             st.session_state["tender.pending_name"] = new_name.strip()
             st.rerun()
@@ -90,7 +92,7 @@ if choice == NEW_TENDER or not tenders:
         while name in existing:
             copy += 1
             name = f"{body['name']} ({copy})"
-        if run_write(lambda db: tender_records.import_scenario(db, body, who=who or "Worked example", name=name), f"Opened '{name}'."):
+        if run_write(lambda db: tender_records.import_scenario(db, body, actor=policy.local_actor(who or "Worked example"), name=name), f"Opened '{name}'."):
             st.session_state["tender.pending_name"] = name
             st.rerun()
     st.stop()
@@ -103,9 +105,18 @@ with database() as db:
     audit_entries = tender_records.audit(db, record.id)
 setup = tender.parse_scenario(record.setup, setup_only=True)
 criteria_by_id = {c.id: c for c in setup.criteria}
+# The versions drawn on the previous run: what the person saw when they filled a form in.
+seen_setup = opened_version(f"tender.setup.{record.id}", record.version)
+seen_bids = opened_version(f"tender.bids.{record.id}", dict(record.bid_versions))
+seen_explanations = opened_version(f"tender.explanations.{record.id}", dict(record.explanation_versions))
+seen_agreed = opened_version(f"tender.agreed.{record.id}", {
+    (r.bidder, r.criterion): (0 if pd.isna(r.agreed_version) else int(r.agreed_version)) for r in moderation.itertuples()})
+seen_scores = opened_version(f"tender.scores.{record.id}.{who.strip()}", {
+    (r.bidder, r.criterion): int(r.version) for r in scores[scores["evaluator"] == who.strip()].itertuples()})
 
 if setup.fictional:
     st.warning("Fictional worked example: the bidders, prices and scores are invented.", icon=":material/science:")
+award_ui.standstill_note(record.id)
 if record.locked:
     st.info(
         f"Scoring started {uk_datetime(record.locked_at)} (by {record.locked_by}): the criteria are locked. "
@@ -117,12 +128,12 @@ if loaded is not None:
     loaded_name = f"{loaded.get('name') or 'Loaded tender'}"
     if loaded_name in names:
         loaded_name = f"{loaded_name} (loaded {len(names) + 1})"
-    if run_write(lambda db: tender_records.import_scenario(db, loaded, who=who, name=loaded_name), f"Loaded as '{loaded_name}'."):
+    if run_write(lambda db: tender_records.import_scenario(db, loaded, actor=actor, name=loaded_name), f"Loaded as '{loaded_name}'."):
         st.session_state["tender.pending_name"] = loaded_name
         st.rerun()
 
-set_up_tab, score_tab, moderate_tab, results_tab, audit_tab = st.tabs(
-    ["Set up", "Score", "Moderate", "Results", "Audit"], key="tender.tab", bind="query-params"
+set_up_tab, score_tab, moderate_tab, results_tab, award_tab, audit_tab = st.tabs(
+    ["Set up", "Score", "Moderate", "Results", "Award", "Audit"], key="tender.tab", bind="query-params"
 )
 
 # ---------------------------------------------------------------- set up
@@ -166,7 +177,7 @@ with set_up_tab:
             criteria_reason = st.text_input("Reason for the change", key="tender.criteria_reason") if record.locked else ""
             if st.button("Save criteria", key="tender.save_criteria"):
                 new_criteria = tender.criteria_from_rows(edited.to_dict(orient="records"), setup)
-                if run_write(lambda db: tender_records.update_criteria(db, record.id, new_criteria, who=who, reason=criteria_reason), "Criteria saved."):
+                if run_write(lambda db: tender_records.update_criteria(db, record.id, new_criteria, actor=actor, reason=criteria_reason, expected_version=seen_setup), "Criteria saved."):
                     st.rerun()
 
         social = [c for c in setup.criteria if c.type == "social_value"]
@@ -202,7 +213,7 @@ with set_up_tab:
                             if item.get("id") == target.id:
                                 for key in ("max_score", "min_score", "descriptors"):
                                     item.pop(key, None)
-                        if run_write(lambda db: tender_records.update_criteria(db, record.id, new_criteria, who=who, reason=proxy_reason),
+                        if run_write(lambda db: tender_records.update_criteria(db, record.id, new_criteria, actor=actor, reason=proxy_reason, expected_version=seen_setup),
                                      f"{len(values)} proxy values loaded for {target.name}."):
                             st.rerun()
 
@@ -224,7 +235,7 @@ with set_up_tab:
                          column_config={c: money_column_config(c) for c in money_columns})
         else:
             st.caption("No bids yet.")
-        with st.form("tender.bid_form", clear_on_submit=True):
+        with st.form("tender.bid_form"):  # not cleared on submit: a refused save keeps the input
             st.markdown("**Add a bid, or change one (same bidder name)**")
             bidder = st.text_input("Bidder", key="tender.bid_bidder")
             price = st.number_input("Price (£)", min_value=0.0, step=1000.0, format="%.2f", key="tender.bid_price")
@@ -242,7 +253,9 @@ with set_up_tab:
                 "price": price,
                 "scores": {**{g: r.lower() for g, r in gate_results.items()}, **{c: {"quantities": q} for c, q in quantities.items()}},
             }
-            if run_write(lambda db: tender_records.save_bid(db, record.id, new_bid, who=who, reason=bid_reason), f"Saved the bid from {bidder.strip()}."):
+            save = lambda db: tender_records.save_bid(db, record.id, new_bid, actor=actor, reason=bid_reason,  # noqa: E731
+                                                      expected_version=seen_bids.get(bidder.strip(), 0))
+            if run_write(save, f"Saved the bid from {bidder.strip()}.", mine={"bid_json": json.dumps(new_bid)}):
                 st.rerun()
 
 # ---------------------------------------------------------------- score
@@ -284,7 +297,9 @@ with score_tab:
                 weak = []
 
                 def save_scores(db):
-                    weak.extend(tender_records.record_scores(db, record.id, score_bidder, entries, evaluator=who, who=who))
+                    weak.extend(tender_records.record_scores(
+                        db, record.id, score_bidder, entries, evaluator=who, actor=actor,
+                        expected_versions={c: v for (b, c), v in seen_scores.items() if b == score_bidder}))
 
                 if run_write(save_scores, f"Saved your scores for {score_bidder}."):
                     if weak:
@@ -345,10 +360,12 @@ with moderate_tab:
                 def save_moderation(db):
                     if agreed is None:
                         raise ScenarioError("Choose the agreed score")
-                    weak_flag.append(tender_records.record_moderation(db, record.id, pair[0], pair[1], score=agreed, reason=agreed_reason, who=who))
+                    weak_flag.append(tender_records.record_moderation(
+                        db, record.id, pair[0], pair[1], score=agreed, reason=agreed_reason, actor=actor,
+                        expected_version=seen_agreed.get(pair, 0)))
 
                 label = f"Recorded the agreed score for {pair[0]}, {criteria_by_id[pair[1]].name}."
-                if run_write(save_moderation, label):
+                if run_write(save_moderation, label, mine={"score": agreed, "reason": agreed_reason}):
                     if weak_flag and weak_flag[0]:
                         st.session_state["tender.flash"] += " Flagged: the reason only repeats the descriptor; say what in the bid earned the score."
                     st.rerun()
@@ -384,7 +401,7 @@ with results_tab:
                             key=f"tender.explanation.{flag['bidder']}", height=80,
                         )
                         if st.form_submit_button("Record the explanation"):
-                            if run_write(lambda db, b=flag["bidder"], e=explanation: tender_records.record_explanation(db, record.id, b, e, who=who),
+                            if run_write(lambda db, b=flag["bidder"], e=explanation: tender_records.record_explanation(db, record.id, b, e, actor=actor, expected_version=seen_explanations.get(b, 0)),
                                          f"Recorded {flag['bidder']}'s explanation."):
                                 st.rerun()
 
@@ -454,6 +471,13 @@ with results_tab:
                 "Download printable summary (Markdown)", data=tender.assessment_markdown(evaluation).encode("utf-8"),
                 file_name=f"{stem}-assessment.md", mime="text/markdown", key="tender.download_md", width="stretch",
             )
+
+# ---------------------------------------------------------------- award (ui/award.py)
+
+with award_tab:
+    if award_tab.open:  # only the chosen tab runs
+        award_ui.award_tab(record, body, int(moderation["agreed_score"].isna().sum()) if not moderation.empty else 0,
+                           actor, run_write)
 
 # ---------------------------------------------------------------- audit
 

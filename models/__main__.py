@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from .commands import fcr, import_data, init, organisations, outcomes, spend, sroi, tender, users
+from .commands import consultations, fcr, import_data, init, organisations, outcomes, spend, sroi, tender, users
 from .errors import DomainError
 
 
@@ -44,6 +44,7 @@ for command in (
     organisations.organisations,
     outcomes.outcomes,
     tender.tender,
+    consultations.consultations,
     sroi.sroi,
     fcr.fcr,
     users.users,

@@ -48,6 +48,18 @@ class Conflict:
 
 
 @dataclass(frozen=True)
+class Clarification:
+    """A question asked during the procurement and the answer shared with every bidder.
+    Who asked is not recorded: the answer goes to all bidders alike."""
+
+    number: int
+    question: str
+    answer: str
+    asked_on: dt.date
+    answered_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class Lot:
     """One lot's evaluation; a tender without lots is one lot with an empty title."""
 
@@ -538,6 +550,29 @@ def decision_report(lot: Lot, details: AwardDetails, probabilities: Mapping[str,
     )
 
 
+# ---------------------------------------------------------------------------- the clarification log
+
+
+def clarification_log(lot: Lot, details: AwardDetails, clarifications: Sequence[Clarification]) -> Document:
+    """Every question and its answer, as shared with all bidders."""
+    blocks: list = [Paragraph(f"{details.buyer}. Prepared on {uk_date(details.prepared_on)}. Questions are shown without "
+                              "the name of the bidder who asked; every answer was shared with all bidders.")]
+    blocks += _fictional_note(details, lot)
+    blocks.append(Heading("Questions and answers"))
+    if clarifications:
+        blocks.append(table(
+            "Clarification questions and answers",
+            ["No.", "Asked", "Question", "Answer", "Answered"],
+            [[c.number, uk_date(c.asked_on), c.question, c.answer or "Not answered yet",
+              uk_date(c.answered_on) if c.answered_on else ""] for c in clarifications],
+            numeric=["No."],
+        ))
+    else:
+        blocks.append(Paragraph("No clarification questions were asked."))
+    return Document(title=_heading_title("Clarification log", details, lot), blocks=tuple(blocks),
+                    subject="Clarification log", author=details.buyer, footer="Clarification log")
+
+
 # ---------------------------------------------------------------------------- the pack
 
 
@@ -547,11 +582,14 @@ def slug(text: str) -> str:
 
 
 def pack_files(lots: Sequence[Lot], details: AwardDetails, *, draws: int = tender.DEFAULT_SIMULATIONS,
-               extra: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
+               clarifications: Mapping[int, Sequence[Clarification]] | None = None,
+               contract_entered: dt.date | None = None) -> dict[str, bytes]:
     """Every document of the award pack, by file name: for each lot, the decision report
-    and one assessment summary per bidder (PDF and DOCX) and the assessment workbook
-    (XLSX); the award notice as an OCDS release (JSON). Refused (DomainError) while
-    ``issue_problems`` finds anything to put right. ``extra`` files are added as given."""
+    and one assessment summary per bidder (PDF and DOCX), the assessment workbook (XLSX)
+    and the clarification log (PDF, and CSV when there are questions; ``clarifications``
+    by lot number); the award notice as an OCDS release (JSON). Refused (DomainError)
+    while ``issue_problems`` finds anything to put right."""
+    from .export import csv_bytes
     from . import documents, ocds_export
 
     check_can_issue(lots)
@@ -569,9 +607,23 @@ def pack_files(lots: Sequence[Lot], details: AwardDetails, *, draws: int = tende
             files[f"{name}.pdf"] = documents.pdf_bytes(summary)
             files[f"{name}.docx"] = documents.docx_bytes(summary)
         files[f"{folder}assessment-summary.xlsx"] = tender.assessment_xlsx(evaluation, probabilities)
-    files["award-notice-ocds.json"] = ocds_export.release_package_bytes(lots, details)
-    files.update(extra or {})
+        questions = list((clarifications or {}).get(lot.number, ()))
+        files[f"{folder}clarification-log.pdf"] = documents.pdf_bytes(clarification_log(lot, details, questions))
+        if questions:
+            files[f"{folder}clarification-log.csv"] = csv_bytes(clarification_frame(questions))
+    files["award-notice-ocds.json"] = ocds_export.release_package_bytes(lots, details, contract_entered=contract_entered)
     return files
+
+
+def clarification_frame(clarifications: Sequence[Clarification]):
+    """The clarification log as a table (for the page and the CSV)."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        [{"No.": c.number, "Asked": uk_date(c.asked_on), "Question": c.question, "Answer": c.answer,
+          "Answered": uk_date(c.answered_on) if c.answered_on else ""} for c in clarifications],
+        columns=["No.", "Asked", "Question", "Answer", "Answered"],
+    )
 
 
 def zip_bytes(files: Mapping[str, bytes]) -> bytes:

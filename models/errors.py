@@ -26,3 +26,8 @@ class StaleEdit(DomainError):
     def __init__(self, message: str, *, current: dict | None = None):
         super().__init__(message)
         self.current = current or {}
+
+
+class Busy(DomainError):
+    """The database stayed busy with someone else's change (for example the last moment
+    of a large import) past the short automatic wait. Nothing was saved; try again."""

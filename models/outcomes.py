@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from dateutil.relativedelta import relativedelta
 import pandas as pd
 import sqlite_utils
 
 from . import store
 from .errors import DomainError
-from .formatting import uk_date, uk_datetime
+from .formatting import LONDON, uk_date, uk_datetime
 
 SEED_DIR = store.PROJECT_ROOT / "data" / "seed"
 OUTCOMES_FILE = SEED_DIR / "outcomes.csv"
@@ -33,7 +34,8 @@ INDICATORS_FILE = SEED_DIR / "indicators.csv"
 OBSERVATIONS_FILE = SEED_DIR / "observations.csv"
 
 ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = "on track", "at risk", "off track", "no data"
-STATUSES = (ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA)
+MET, MISSED, OUT_OF_DATE = "target met", "target missed", "out of date"
+STATUSES = (MET, ON_TRACK, AT_RISK, OFF_TRACK, MISSED, OUT_OF_DATE, NO_DATA)
 # How far short of the target the trend may fall, as a share of the distance from the
 # baseline to the target, and still count as 'at risk' rather than 'off track'.
 AT_RISK_TOLERANCE = 0.25
@@ -41,24 +43,31 @@ MIN_POINTS_TO_PROJECT = 2
 MIN_POINTS_FOR_INTERVAL = 3
 INTERVAL_LEVEL = 0.95
 DAYS_PER_YEAR = 365.25
+DEFAULT_REPORTING_CYCLE_MONTHS = 12
 UNITS = ("%", "number")
 DIRECTIONS = ("higher", "lower")
 ILLUSTRATIVE_LABEL = "illustrative"
 
 STATUS_RULE_LINES = (
+    "Every status is judged as of today.",
     "No data: the indicator has no observation with a value, or no target.",
-    "On track: the latest value has reached the target, or the straight-line trend of all "
-    "observations (least squares) reaches the target by the target date.",
+    "Target met / Target missed: the target date has passed, and the figure for it (the latest "
+    "observation on or before the target date, or failing that the first after it, within one "
+    "reporting cycle of the date) had or had not reached the target.",
+    "Out of date: the target date has passed with no figure within one reporting cycle of it, "
+    "or the target date is still ahead but the latest figure is older than one reporting cycle "
+    "(12 months unless the indicator says otherwise): add a current figure.",
+    "On track: the target date is ahead, and the latest value has reached the target, or the "
+    "straight-line trend of all observations (least squares) reaches it by the target date.",
     f"At risk: the trend falls short at the target date by no more than {AT_RISK_TOLERANCE:.0%} "
     "of the distance from the baseline to the target; or there is only one observation, so "
     "too few points to project, and the target is not yet reached.",
-    "Off track: the trend falls short by more than that, or the latest observation is on or "
-    "after the target date and the target has not been reached.",
-    "An outcome takes the worst status of its indicators that have data "
-    "(off track, then at risk, then on track); it has no data if none of them has.",
+    "Off track: the trend falls short by more than that.",
+    "An outcome takes the worst status of its indicators that have data (target missed, off "
+    "track, out of date, at risk, on track, then target met); it has no data if none of them has.",
 )
 STATUS_RULE = " ".join(STATUS_RULE_LINES)
-STATUS_ORDER = {OFF_TRACK: 0, AT_RISK: 1, ON_TRACK: 2, NO_DATA: 3}
+STATUS_ORDER = {MISSED: 0, OFF_TRACK: 1, OUT_OF_DATE: 2, AT_RISK: 3, ON_TRACK: 4, MET: 5, NO_DATA: 6}
 TOO_FEW_POINTS = "Too few points to project: a trend needs at least two observations on different dates."
 
 
@@ -97,6 +106,16 @@ class Indicator:
     comparator: str
     note: str
     source: str
+    reporting_cycle_months: int = DEFAULT_REPORTING_CYCLE_MONTHS
+
+    @property
+    def reporting_cycle(self) -> relativedelta:
+        return relativedelta(months=self.reporting_cycle_months or DEFAULT_REPORTING_CYCLE_MONTHS)
+
+    @property
+    def cycle_words(self) -> str:
+        months = self.reporting_cycle_months or DEFAULT_REPORTING_CYCLE_MONTHS
+        return f"{months} month{'s' if months != 1 else ''}"
 
 
 @dataclass(frozen=True)
@@ -172,6 +191,12 @@ class OutcomeSummary:
     status: str
     reason: str
     indicators: tuple[IndicatorStatus, ...] = field(default_factory=tuple)
+
+    @property
+    def illustrative(self) -> bool:
+        """True when the status rests on illustrative figures: an indicator that sets it
+        (one with the outcome's status) uses an illustrative target or value."""
+        return any(s.illustrative for s in self.indicators if s.status == self.status and s.status != NO_DATA)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -403,8 +428,15 @@ def shortfall(indicator: Indicator, value: float) -> float:
     return value - indicator.target_value
 
 
-def assess(indicator: Indicator, observations: list[Observation]) -> IndicatorStatus:
-    """The indicator's status by ``STATUS_RULE``, its gap to target and its trend."""
+def today_in_england() -> dt.date:
+    """Today's date in Europe/London, the date every status is judged on."""
+    return dt.datetime.now(LONDON).date()
+
+
+def assess(indicator: Indicator, observations: list[Observation], today: dt.date | None = None) -> IndicatorStatus:
+    """The indicator's status by ``STATUS_RULE`` as of ``today`` (default: today in
+    England), its gap to target and its trend."""
+    today = today or today_in_england()
     known = sorted((o for o in observations if o.value is not None), key=lambda o: o.observed_on)
     everything = tuple(sorted(observations, key=lambda o: o.observed_on))
     if not known:
@@ -426,17 +458,51 @@ def assess(indicator: Indicator, observations: list[Observation]) -> IndicatorSt
                       projection_message=_projection_words(indicator, trend, value, lower, upper))
     else:
         common.update(projection_message=TOO_FEW_POINTS)
-    status, reason = _status(indicator, latest, gap, trend, common.get("projected_value"), target_day, known)
+    if target_day < today:
+        status, reason = _judged_at_target(indicator, known, target_day)
+    else:
+        status, reason = _status(indicator, latest, gap, trend, common.get("projected_value"), target_day, known, today)
     return IndicatorStatus(status=status, reason=reason, **common)
 
 
-def _status(indicator, latest, gap, trend, projected, target_day, known) -> tuple[str, str]:
-    """The status and the reason for it, in words."""
+def figure_for_target(indicator: Indicator, known: list[Observation], target_day: dt.date) -> Observation | None:
+    """The observation a passed target is judged on: the latest on or before the target
+    date, or failing that the first after it, within one reporting cycle of the date."""
+    earliest, last = target_day - indicator.reporting_cycle, target_day + indicator.reporting_cycle
+    before = [o for o in known if earliest <= dt.date.fromisoformat(o.observed_on) <= target_day]
+    if before:
+        return before[-1]
+    after = [o for o in known if target_day < dt.date.fromisoformat(o.observed_on) <= last]
+    return after[0] if after else None
+
+
+def _judged_at_target(indicator: Indicator, known: list[Observation], target_day: dt.date) -> tuple[str, str]:
     target = _value_words(indicator, indicator.target_value)
+    figure = figure_for_target(indicator, known, target_day)
+    if figure is None:
+        before = [o for o in known if o.observed_on <= target_day.isoformat()]
+        held = (f" The latest figure before it is {_value_words(indicator, before[-1].value)} on "
+                f"{uk_date(before[-1].observed_on)}." if before else "")
+        return OUT_OF_DATE, (
+            f"The target date ({uk_date(target_day)}) has passed, and no figure is held within "
+            f"{indicator.cycle_words} of it, so whether {target} was reached is not known.{held} "
+            "Add the figure for the target date.")
+    value = _value_words(indicator, figure.value)
+    if shortfall(indicator, figure.value) <= 0:
+        return MET, f"The target date ({uk_date(target_day)}) has passed; the figure for it, {value} on {uk_date(figure.observed_on)}, reached {target}."
+    return MISSED, f"The target date ({uk_date(target_day)}) has passed; the figure for it, {value} on {uk_date(figure.observed_on)}, fell short of {target}."
+
+
+def _status(indicator, latest, gap, trend, projected, target_day, known, today) -> tuple[str, str]:
+    """The status of a target still ahead, and the reason for it, in words."""
+    target = _value_words(indicator, indicator.target_value)
+    latest_day = dt.date.fromisoformat(latest.observed_on)
+    if latest_day + indicator.reporting_cycle < today:
+        return OUT_OF_DATE, (
+            f"The latest figure ({_value_words(indicator, latest.value)} on {uk_date(latest_day)}) is older "
+            f"than the indicator's reporting cycle ({indicator.cycle_words}): add a current figure.")
     if gap <= 0:
         return ON_TRACK, f"The latest value ({_value_words(indicator, latest.value)}) has reached the target ({target})."
-    if dt.date.fromisoformat(latest.observed_on) >= target_day:
-        return OFF_TRACK, f"The target date ({uk_date(target_day)}) has passed without reaching {target}."
     if trend is None:
         return AT_RISK, "Too few points to project, and the target is not yet reached."
     projected_gap = shortfall(indicator, projected)
@@ -492,7 +558,7 @@ def outcome_status(statuses: list[IndicatorStatus]) -> tuple[str, str]:
     if not with_data:
         return NO_DATA, "None of its indicators has data and a target."
     worst = min(with_data, key=lambda s: STATUS_ORDER[s.status])
-    return worst.status, f"Worst of its indicators: {worst.indicator.name} is {worst.status}."
+    return worst.status, f"Worst of its indicators: {worst.indicator.name} ({worst.status})."
 
 
 def assess_all(db: sqlite_utils.Database) -> list[IndicatorStatus]:
@@ -514,11 +580,42 @@ def outcome_summaries(db: sqlite_utils.Database) -> list[OutcomeSummary]:
     return summaries
 
 
+# The headline groups: how the Home and Outcomes pages count outcomes in four figures.
+STATUS_GROUPS: dict[str, tuple[str, ...]] = {
+    "met or on track": (MET, ON_TRACK),
+    "at risk or off track": (AT_RISK, OFF_TRACK),
+    "target missed": (MISSED,),
+    "out of date or no data": (OUT_OF_DATE, NO_DATA),
+}
+
+
 def status_counts(db: sqlite_utils.Database) -> dict[str, int]:
-    """How many outcomes are on track, at risk, off track and without data."""
+    """How many outcomes have each status (every status, zeros included)."""
     counts = {status: 0 for status in STATUSES}
     for summary in outcome_summaries(db):
         counts[summary.status] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    """How many outcomes fall in a headline group, on real figures and on illustrative ones."""
+
+    group: str
+    real: int
+    illustrative: int
+    total_outcomes: int
+
+
+def headline_counts(summaries: list[OutcomeSummary]) -> list[GroupCount]:
+    """The four headline figures, each split into outcomes whose status rests on real
+    figures and those that rest on illustrative ones (an outcome with no data counts as
+    real: nothing illustrative decides it)."""
+    counts = []
+    for group, members in STATUS_GROUPS.items():
+        chosen = [s for s in summaries if s.status in members]
+        illustrative = sum(1 for s in chosen if s.illustrative)
+        counts.append(GroupCount(group, len(chosen) - illustrative, illustrative, len(summaries)))
     return counts
 
 

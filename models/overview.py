@@ -31,7 +31,8 @@ def headline_spend(db: sqlite_utils.Database) -> spend.Headline:
     return spend.headline(db, spend.SpendFilter())
 
 
-def outcome_status_counts(db: sqlite_utils.Database) -> dict[str, int]:
-    """The home page's outcomes headline: how many of the framework's six outcomes are
-    on track, at risk, off track and without data (rule: models.outcomes.STATUS_RULE)."""
-    return outcomes.status_counts(db)
+def outcome_headline(db: sqlite_utils.Database) -> list[outcomes.GroupCount]:
+    """The home page's outcomes headline, judged as of today: how many of the framework's
+    outcomes are met or on track, at risk or off track, missed, or out of date or without
+    data, each split into real and illustrative figures (rule: models.outcomes.STATUS_RULE)."""
+    return outcomes.headline_counts(outcomes.outcome_summaries(db))

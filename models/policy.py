@@ -75,6 +75,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "tender.open_moderation": frozenset({COMMISSIONER}),
     "tender.moderate": frozenset({COMMISSIONER}),
     "tender.award": frozenset({COMMISSIONER}),
+    "tender.clarify": frozenset({OFFICER, COMMISSIONER, ADMIN}),
     # Saved scenarios are shared with everyone using the database, so viewers (who only
     # read) download and upload scenario files instead.
     "scenario.save": frozenset({OFFICER, COMMISSIONER, EVALUATOR, ADMIN}),
@@ -203,6 +204,7 @@ _VERBS = {
     "tender.open_moderation": "open moderation",
     "tender.moderate": "record agreed (moderated) scores",
     "tender.award": "award a tender",
+    "tender.clarify": "record clarifications",
     "scenario.save": "save scenarios to the shared database",
     "users.manage": "give people roles",
 }
@@ -301,12 +303,16 @@ def _open_moderation(actor: Actor, record: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _moderate(actor: Actor, record: Mapping[str, Any]) -> str | None:
-    if refusal := _awarded(record):
-        return refusal
-    if record.get("stage") != "moderation":
+def _moderation_open(actor: Actor, record: Mapping[str, Any]) -> str | None:
+    # With sign-in off one person plays every part, so nothing is sealed and moderation
+    # need not be opened first.
+    if actor.signed_in and record.get("stage") not in ("moderation", "awarded"):
         return "Moderation has not opened yet: a commissioner opens it once the evaluators have scored."
     return None
+
+
+def _moderate(actor: Actor, record: Mapping[str, Any]) -> str | None:
+    return _awarded(record) or _moderation_open(actor, record)
 
 
 RECORD_RULES: dict[str, Callable[[Actor, Mapping[str, Any]], str | None]] = {
@@ -320,5 +326,5 @@ RECORD_RULES: dict[str, Callable[[Actor, Mapping[str, Any]], str | None]] = {
     "tender.read_scores": _read_scores,
     "tender.open_moderation": _open_moderation,
     "tender.moderate": _moderate,
-    "tender.award": _moderate,
+    "tender.award": _moderation_open,  # the award's own steps (notice, contract) follow award
 }

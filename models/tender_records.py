@@ -1,25 +1,44 @@
-"""Stored tenders: set-up, evaluators' scores with reasons, moderation, locking and the
-audit trail. The scoring itself is ``models.tender`` (pure); this module only keeps the
-record, so that every score change says who made it, when, and why.
+"""Stored tenders: set-up, bids, evaluators' scores with reasons, moderation, locking and
+the audit trail. The scoring itself is ``models.tender`` (pure); this module only keeps the
+record, so that every change says who made it, when, and why.
 
-A tender's set-up is the scenario JSON without the judged scores (criteria, and each bid's
-price, pass/fail results and social value quantities). Once the first score is recorded
-the criteria are locked: changing them afterwards needs a reason, kept in the audit log."""
+Many people work on one tender at once, so each thing a person saves is a row of its
+own with a version (migration 060):
+
+- ``tenders``: the set-up document (name, criteria, weight spread: the scenario JSON
+  without bids) and its ``version``;
+- ``tender_bids``: one row a bid (price, pass/fail results, social value quantities);
+- ``tender_explanations``: one row a bidder's explanation of an abnormally low price;
+- ``tender_scores``: one row per evaluator, bid and judged criterion;
+- ``tender_moderations``: one row per bid and judged criterion (the agreed score).
+
+Every write runs in one ``store.transaction`` (BEGIN IMMEDIATE): the checks it depends on
+(the bid exists, the criteria are locked, the current version) and the audit log's
+"before" values are read inside it. Each write takes ``expected_version``, the version
+the person opened (0 = they saw no record, e.g. a new bid or a first agreed score;
+None = no check, for loading a whole scenario file); a stale save raises
+``errors.StaleEdit`` saying what changed, by whom and when. ``TenderRecord`` carries the
+versions a page needs (``version``, ``bid_versions``, ``explanation_versions``); scores and
+agreed scores carry theirs in the ``version`` column of ``evaluator_scores`` and
+``moderations``.
+
+Once the first score is recorded the criteria are locked: changing them afterwards needs
+a reason, kept in the audit log."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 import sqlite_utils
 
-from . import store, tender
+from . import policy, store, tender, tender_access
 from .errors import ScenarioError
 
 ENTITY = "tender"
-SETUP_FIELDS = ("name", "description", "fictional", "weight_spread", "seed", "criteria", "bids")
+SETUP_FIELDS = ("name", "description", "fictional", "weight_spread", "seed", "criteria")
 
 
 @dataclass(frozen=True)
@@ -31,6 +50,9 @@ class TenderRecord:
     created_by: str | None
     locked_at: str | None
     locked_by: str | None
+    version: int = 1
+    bid_versions: dict = field(default_factory=dict)  # bidder -> version of the bid row
+    explanation_versions: dict = field(default_factory=dict)  # bidder -> version (absent: none yet)
 
     @property
     def locked(self) -> bool:
@@ -66,40 +88,64 @@ def _check_setup(setup: dict) -> None:
     tender.parse_scenario(setup, setup_only=True)
 
 
-def _who(who: str | None) -> str:
-    who = (who or "").strip()
-    if not who:
+def _actor(actor: policy.Actor | None, who: str | None) -> policy.Actor:
+    """The actor; ``who`` (a typed name) is the older way to say it, kept for callers
+    not yet passing an actor. Without sign-in a name is needed: the audit log records it."""
+    if actor is None:
+        actor = policy.local_actor(who or "")
+    if not actor.signed_in and not actor.name.strip():
         raise ScenarioError("Say who you are (your name) before changing a tender: the audit log records it")
-    return who
+    return actor
 
 
-def create_tender(db: sqlite_utils.Database, setup: dict, *, who: str) -> int:
-    """Store a new tender from its set-up; returns its id. The name must be new."""
-    who = _who(who)
+def create_tender(db: sqlite_utils.Database, setup: dict, *, who: str | None = None,
+                  actor: policy.Actor | None = None) -> int:
+    """Store a new tender from its set-up (criteria, and any bids); returns its id. The
+    name must be new (checked inside the transaction that stores it)."""
+    actor = _actor(actor, who)
+    policy.require(actor, "tender.create")
     name = str(setup.get("name") or "").strip()
     if not name:
         raise ScenarioError("Give the tender a name")
     setup = {**_clean_setup(setup), "name": name}
     _check_setup(setup)
-    if db.execute("SELECT 1 FROM tenders WHERE name = ?", [name]).fetchone():
-        raise ScenarioError(f"A tender called '{name}' already exists; choose another name")
+    document = {k: v for k, v in setup.items() if k != "bids"}
     with store.transaction(db):
+        if db.execute("SELECT 1 FROM tenders WHERE name = ?", [name]).fetchone():
+            raise ScenarioError(f"A tender called '{name}' already exists; choose another name")
         stamp = store.now_iso()
         table = db["tenders"]
-        table.insert({"name": name, "setup_json": json.dumps(setup, ensure_ascii=False), "created_at": stamp,
-                      "created_by": who, "updated_at": stamp, "locked_at": None, "locked_by": None})
+        table.insert({"name": name, "setup_json": json.dumps(document, ensure_ascii=False), "created_at": stamp,
+                      "created_by": actor.label, "updated_at": stamp, "updated_by": actor.label,
+                      "locked_at": None, "locked_by": None})
         tender_id = table.last_pk
-        store.record_audit(db, entity=ENTITY, entity_id=tender_id, action="created", who=who, after=setup)
+        for position, bid in enumerate(setup["bids"]):
+            _insert_bid(db, tender_id, position, bid, actor.label, stamp)
+        store.record_audit(db, entity=ENTITY, entity_id=tender_id, action="created", who=actor.label, after=setup)
     return tender_id
 
 
-def import_scenario(db: sqlite_utils.Database, body: dict, *, who: str, name: str | None = None) -> int:
+def _insert_bid(db, tender_id: int, position: int, bid: dict, who: str, stamp: str) -> None:
+    db["tender_bids"].insert({"tender_id": tender_id, "bidder": bid["bidder"], "position": position,
+                              "bid_json": _bid_json(bid), "updated_by": who, "updated_at": stamp})
+    explanation = str(bid.get("low_price_explanation") or "").strip()
+    if explanation:
+        db["tender_explanations"].insert({"tender_id": tender_id, "bidder": bid["bidder"], "explanation": explanation,
+                                          "updated_by": who, "updated_at": stamp})
+
+
+def _bid_json(bid: dict) -> str:
+    return json.dumps({k: v for k, v in bid.items() if k != "low_price_explanation"}, ensure_ascii=False)
+
+
+def import_scenario(db: sqlite_utils.Database, body: dict, *, who: str | None = None, name: str | None = None,
+                    actor: policy.Actor | None = None) -> int:
     """A new tender from a scenario (e.g. a saved file, finished or still being scored):
     the set-up, each evaluator's score and reason, and each agreed score. All or nothing."""
-    who = _who(who)
+    actor = _actor(actor, who)
     scenario = tender.parse_scenario(body, setup_only=True)
     with store.transaction(db):
-        tender_id = create_tender(db, {**body, "name": name or body.get("name")}, who=who)
+        tender_id = create_tender(db, {**body, "name": name or body.get("name")}, actor=actor)
         for bid in scenario.bids:
             for criterion in scenario.criteria:
                 score = bid.scores.get(criterion.id)
@@ -107,88 +153,159 @@ def import_scenario(db: sqlite_utils.Database, body: dict, *, who: str, name: st
                     continue
                 for evaluator, (value, reason) in score.evaluators.items():
                     record_score(db, tender_id, bid.bidder, criterion.id, evaluator=evaluator, score=value,
-                                 reason=reason or "(no reason given in the imported file)", who=who)
+                                 reason=reason or "(no reason given in the imported file)", actor=actor)
                 if score.value is not None:
                     record_moderation(db, tender_id, bid.bidder, criterion.id, score=score.value,
-                                      reason=score.reason or "(no reason given in the imported file)", who=who)
+                                      reason=score.reason or "(no reason given in the imported file)", actor=actor)
     return tender_id
 
 
 def list_tenders(db: sqlite_utils.Database) -> list[TenderRecord]:
     """Every stored tender, newest first."""
-    return [_record(row) for row in db.query("SELECT * FROM tenders ORDER BY created_at DESC, id DESC")]
+    rows = list(db.query("SELECT * FROM tenders ORDER BY created_at DESC, id DESC"))
+    bids = _bids(db)
+    return [_record(row, bids.get(row["id"], [])) for row in rows]
 
 
 def get_tender(db: sqlite_utils.Database, tender_id: int) -> TenderRecord:
+    """One tender with its bids (and their explanations). Inside a transaction this is
+    the state the write will change."""
     rows = list(db.query("SELECT * FROM tenders WHERE id = ?", [tender_id]))
     if not rows:
         raise ScenarioError(f"No tender with id {tender_id}")
-    return _record(rows[0])
+    return _record(rows[0], _bids(db, tender_id).get(tender_id, []))
 
 
-def _record(row: dict) -> TenderRecord:
+def _bids(db, tender_id: int | None = None) -> dict[int, list[dict]]:
+    """{tender id: its bid rows in the order added}, each with its explanation if any."""
+    sql = (
+        "SELECT b.tender_id, b.bidder, b.bid_json, b.version, e.explanation, e.version AS explanation_version "
+        "FROM tender_bids b LEFT JOIN tender_explanations e ON e.tender_id = b.tender_id AND e.bidder = b.bidder"
+    )
+    params: list = []
+    if tender_id is not None:
+        sql += " WHERE b.tender_id = ?"
+        params.append(tender_id)
+    found: dict[int, list[dict]] = {}
+    for row in db.query(sql + " ORDER BY b.tender_id, b.position, b.id", params):
+        found.setdefault(row["tender_id"], []).append(row)
+    return found
+
+
+def _record(row: dict, bid_rows: list[dict]) -> TenderRecord:
+    bids = []
+    for bid in bid_rows:
+        item = json.loads(bid["bid_json"])
+        if bid["explanation"] is not None:
+            item["low_price_explanation"] = bid["explanation"]
+        bids.append(item)
+    setup = {**json.loads(row["setup_json"]), "bids": bids}
     return TenderRecord(
-        id=row["id"], name=row["name"], setup=json.loads(row["setup_json"]), created_at=row["created_at"],
+        id=row["id"], name=row["name"], setup=setup, created_at=row["created_at"],
         created_by=row["created_by"], locked_at=row["locked_at"], locked_by=row["locked_by"],
+        version=row["version"],
+        bid_versions={b["bidder"]: b["version"] for b in bid_rows},
+        explanation_versions={b["bidder"]: b["explanation_version"] for b in bid_rows if b["explanation_version"] is not None},
     )
 
 
-def _write_setup(db, record: TenderRecord, setup: dict, *, who: str, action: str, reason: str | None) -> None:
-    _check_setup(setup)
-    with store.transaction(db):
-        db["tenders"].update(record.id, {"setup_json": json.dumps(setup, ensure_ascii=False), "updated_at": store.now_iso()})
-        store.record_audit(db, entity=ENTITY, entity_id=record.id, action=action, who=who,
-                           before=record.setup, after=setup, reason=reason or None)
-
-
-def update_criteria(db: sqlite_utils.Database, tender_id: int, criteria: list[dict], *, who: str, reason: str = "") -> None:
+def update_criteria(db: sqlite_utils.Database, tender_id: int, criteria: list[dict], *, who: str | None = None,
+                    reason: str = "", actor: policy.Actor | None = None, expected_version: int | None = None) -> None:
     """Replace the tender's criteria. After scoring has started the criteria are locked:
-    a change needs a reason (kept in the audit log)."""
-    who = _who(who)
-    record = get_tender(db, tender_id)
-    if criteria == record.setup.get("criteria"):
-        return
-    if record.locked and not (reason or "").strip():
-        raise ScenarioError(
-            f"Scoring started on {record.locked_at[:10]}, so the criteria are locked. Give a reason for "
-            "changing them: it is kept in the audit log with your name."
-        )
-    _write_setup(db, record, {**record.setup, "criteria": criteria}, who=who,
-                 action="criteria changed after scoring started" if record.locked else "criteria changed", reason=reason)
+    a change needs a reason (kept in the audit log). ``expected_version``: the tender's
+    version when the person opened it (``TenderRecord.version``)."""
+    actor = _actor(actor, who)
+    with store.transaction(db):
+        record = get_tender(db, tender_id)
+        policy.require(actor, "tender.edit", {**tender_access.policy_record(db, tender_id), "locked": record.locked})
+        store.check_version(db, "tenders", {"id": tender_id}, expected_version, {"criteria": criteria},
+                            entity=ENTITY, label=f"The set-up of tender '{record.name}'", entity_id=tender_id,
+                            changed_by=("updated_by", "updated_at"))
+        if criteria == record.setup.get("criteria"):
+            return
+        if record.locked and not (reason or "").strip():
+            raise ScenarioError(
+                f"Scoring started on {record.locked_at[:10]}, so the criteria are locked. Give a reason for "
+                "changing them: it is kept in the audit log with your name."
+            )
+        setup = {**record.setup, "criteria": criteria}
+        _check_setup(setup)
+        document = {k: v for k, v in setup.items() if k != "bids"}
+        db.execute(
+            "UPDATE tenders SET setup_json = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?",
+            [json.dumps(document, ensure_ascii=False), store.now_iso(), actor.label, tender_id])
+        store.record_audit(db, entity=ENTITY, entity_id=tender_id, who=actor.label, reason=(reason or "").strip() or None,
+                           action="criteria changed after scoring started" if record.locked else "criteria changed",
+                           before={k: v for k, v in record.setup.items() if k != "bids"}, after=document)
 
 
-def save_bid(db: sqlite_utils.Database, tender_id: int, bid: dict, *, who: str, reason: str = "") -> None:
+def save_bid(db: sqlite_utils.Database, tender_id: int, bid: dict, *, who: str | None = None, reason: str = "",
+             actor: policy.Actor | None = None, expected_version: int | None = None) -> None:
     """Add a bid, or replace the bid of the same bidder (price, pass/fail results, social
-    value quantities). After scoring has started a change to an existing bid needs a reason."""
-    who = _who(who)
-    record = get_tender(db, tender_id)
+    value quantities). After scoring has started a change to an existing bid needs a reason.
+    ``expected_version``: the bid's version when the person opened it
+    (``TenderRecord.bid_versions``), 0 for a new bid; a bid saved meanwhile by someone else
+    under the same name is then refused, not overwritten."""
+    actor = _actor(actor, who)
     bidder = str(bid.get("bidder") or "").strip()
     if not bidder:
         raise ScenarioError("Give the bidder's name")
     bid = {**bid, "bidder": bidder}
-    bids = list(record.setup.get("bids") or [])
-    existing = [i for i, b in enumerate(bids) if b["bidder"] == bidder]
-    if existing:
-        if record.locked and not (reason or "").strip():
+    explanation = bid.pop("low_price_explanation", None)
+    with store.transaction(db):
+        record = get_tender(db, tender_id)
+        policy.require(actor, "tender.edit", {**tender_access.policy_record(db, tender_id), "locked": record.locked})
+        bids = list(record.setup.get("bids") or [])
+        existing = [i for i, b in enumerate(bids) if b["bidder"] == bidder]
+        if existing and record.locked and not (reason or "").strip():
+            store.check_version(db, "tender_bids", {"tender_id": tender_id, "bidder": bidder}, expected_version,
+                                {"bid_json": _bid_json(bid)}, entity=ENTITY, label=f"The bid from {bidder}", entity_id=tender_id,
+                                changed_by=("updated_by", "updated_at"))
             raise ScenarioError(f"Scoring has started: give a reason for changing {bidder}'s bid")
-        bids[existing[0]] = bid
-    else:
-        bids.append(bid)
-    _write_setup(db, record, {**record.setup, "bids": bids}, who=who,
-                 action="bid changed" if existing else "bid added", reason=reason)
+        if existing:
+            bids[existing[0]] = bid
+        else:
+            bids.append(bid)
+        _check_setup({**record.setup, "bids": bids})
+        position = db.execute("SELECT COALESCE(MAX(position) + 1, 0) FROM tender_bids WHERE tender_id = ?", [tender_id]).fetchone()[0]
+        store.save_versioned(
+            db, "tender_bids", {"tender_id": tender_id, "bidder": bidder}, expected_version, {"bid_json": _bid_json(bid)},
+            entity=ENTITY, label=f"The bid from {bidder}", entity_id=tender_id, who=actor.label, reason=(reason or "").strip() or None,
+            action="bid changed", added_action="bid added", changed_by=("updated_by", "updated_at"),
+            stamp={"updated_by": actor.label, "updated_at": store.now_iso(),
+                   **({} if existing else {"position": position})},
+            audit_view=_shown_bid,
+        )
+        if explanation and str(explanation).strip():
+            record_explanation(db, tender_id, bidder, str(explanation), actor=actor)
 
 
-def record_explanation(db: sqlite_utils.Database, tender_id: int, bidder: str, explanation: str, *, who: str) -> None:
-    """Record the bidder's explanation of an abnormally low price."""
-    who = _who(who)
+def _shown_bid(row: dict | None) -> dict | None:
+    return None if row is None else json.loads(row["bid_json"])
+
+
+def record_explanation(db: sqlite_utils.Database, tender_id: int, bidder: str, explanation: str, *,
+                       who: str | None = None, actor: policy.Actor | None = None,
+                       expected_version: int | None = None) -> None:
+    """Record the bidder's explanation of an abnormally low price. ``expected_version``:
+    the explanation's version when the person opened it (``TenderRecord.explanation_versions``,
+    0 when there was none)."""
+    actor = _actor(actor, who)
     explanation = (explanation or "").strip()
     if not explanation:
         raise ScenarioError(f"Write {bidder}'s explanation of the price before saving it")
-    record = get_tender(db, tender_id)
-    bids = [dict(b, low_price_explanation=explanation) if b["bidder"] == bidder else b for b in record.setup.get("bids") or []]
-    if bidder not in record.bidders:
-        raise ScenarioError(f"No bid from '{bidder}' in this tender")
-    _write_setup(db, record, {**record.setup, "bids": bids}, who=who, action="low price explanation recorded", reason=None)
+    with store.transaction(db):
+        record = get_tender(db, tender_id)
+        policy.require(actor, "tender.edit", {**tender_access.policy_record(db, tender_id), "locked": record.locked})
+        if bidder not in record.bidders:
+            raise ScenarioError(f"No bid from '{bidder}' in this tender")
+        store.save_versioned(
+            db, "tender_explanations", {"tender_id": tender_id, "bidder": bidder}, expected_version,
+            {"explanation": explanation}, entity=ENTITY, label=f"{bidder}'s explanation of the price", entity_id=tender_id,
+            who=actor.label, action="low price explanation changed", added_action="low price explanation recorded",
+            changed_by=("updated_by", "updated_at"), stamp={"updated_by": actor.label, "updated_at": store.now_iso()},
+            audit_view=lambda row: None if row is None else {"bidder": row["bidder"], "explanation": row["explanation"]},
+        )
 
 
 def _judged(record: TenderRecord, bidder: str, criterion_id: str) -> tender.Criterion:
@@ -210,72 +327,78 @@ def _check_score(criterion: tender.Criterion, bidder: str, score: Any, reason: s
 
 
 def record_score(db: sqlite_utils.Database, tender_id: int, bidder: str, criterion_id: str, *,
-                 evaluator: str, score: float, reason: str, who: str) -> bool:
+                 evaluator: str, score: float, reason: str, who: str | None = None,
+                 actor: policy.Actor | None = None, expected_version: int | None = None) -> bool:
     """Record (or change) one evaluator's score with its reason; locks the criteria on the
-    first score. Returns True when the reason only repeats the descriptor (flag it)."""
-    who, evaluator = _who(who), _who(evaluator)
-    record = get_tender(db, tender_id)
-    criterion = _judged(record, bidder, criterion_id)
-    value = _check_score(criterion, bidder, score, reason)
-    key = {"tender_id": tender_id, "bidder": bidder, "criterion_id": criterion_id, "evaluator": evaluator}
-    before = _one(db, "tender_scores", key)
-    after = {**key, "score": value, "reason": reason.strip()}
-    if before and before["score"] == value and before["reason"] == after["reason"]:
-        return tender.reason_repeats_descriptor(reason, criterion.descriptors)
+    first score. Returns True when the reason only repeats the descriptor (flag it).
+    ``expected_version``: the score's version when the evaluator opened it (the
+    ``version`` column of ``evaluator_scores``), 0 when they had none."""
+    actor = _actor(actor, who)
+    evaluator = (evaluator or "").strip()
+    if not evaluator:
+        raise ScenarioError("Say who the evaluator is: every score is recorded with its evaluator's name")
     with store.transaction(db):
-        db.execute(
-            "INSERT INTO tender_scores (tender_id, bidder, criterion_id, evaluator, score, reason, scored_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tender_id, bidder, criterion_id, evaluator) "
-            "DO UPDATE SET score = excluded.score, reason = excluded.reason, scored_at = excluded.scored_at",
-            [tender_id, bidder, criterion_id, evaluator, value, after["reason"], store.now_iso()],
+        record = get_tender(db, tender_id)
+        policy.require(actor, "tender.score", tender_access.policy_record(db, tender_id, evaluator))
+        criterion = _judged(record, bidder, criterion_id)
+        value = _check_score(criterion, bidder, score, reason)
+        key = {"tender_id": tender_id, "bidder": bidder, "criterion_id": criterion_id, "evaluator": evaluator}
+        values = {"score": value, "reason": reason.strip()}
+        where = f"{evaluator}'s score for {bidder}, {criterion.name},"
+        store.check_version(db, "tender_scores", key, expected_version, values, entity=ENTITY, label=where, entity_id=tender_id,
+                            changed_by=("evaluator", "scored_at"))
+        stamp = store.now_iso()
+        if db.execute("UPDATE tenders SET locked_at = ?, locked_by = ? WHERE id = ? AND locked_at IS NULL",
+                      [stamp, actor.label, tender_id]).rowcount:
+            store.record_audit(db, entity=ENTITY, entity_id=tender_id, action="criteria locked (scoring started)", who=actor.label)
+        store.save_versioned(
+            db, "tender_scores", key, None, values, entity=ENTITY, label=where, entity_id=tender_id, who=actor.label,
+            action="score changed", added_action="score recorded", stamp={"scored_at": stamp}, audit_view=_shown,
         )
-        if not record.locked:
-            db["tenders"].update(tender_id, {"locked_at": store.now_iso(), "locked_by": who})
-            store.record_audit(db, entity=ENTITY, entity_id=tender_id, action="criteria locked (scoring started)", who=who)
-        store.record_audit(db, entity=ENTITY, entity_id=tender_id, action="score changed" if before else "score recorded",
-                           who=who, before=_shown(before), after=_shown(after))
     return tender.reason_repeats_descriptor(reason, criterion.descriptors)
 
 
 def record_scores(db: sqlite_utils.Database, tender_id: int, bidder: str, entries: dict[str, tuple[Any, str]], *,
-                  evaluator: str, who: str) -> list[str]:
+                  evaluator: str, who: str | None = None, actor: policy.Actor | None = None,
+                  expected_versions: dict[str, int] | None = None) -> list[str]:
     """One evaluator's scores for one bid, ``{criterion id: (score, reason)}``, all or
-    nothing. Returns the names of criteria whose reason only repeats the descriptor."""
-    record = get_tender(db, tender_id)
-    names = {c.id: c.name for c in record.judged_criteria}
+    nothing. Returns the names of criteria whose reason only repeats the descriptor.
+    ``expected_versions``: {criterion id: the score's version when opened (0: none)}."""
+    actor = _actor(actor, who)
     weak = []
     with store.transaction(db):
+        names = {c.id: c.name for c in get_tender(db, tender_id).judged_criteria}
         for criterion_id, (score, reason) in entries.items():
             if score is None:
                 raise ScenarioError(f"Bid '{bidder}', criterion '{criterion_id}': choose a score for {names.get(criterion_id, criterion_id)}")
-            if record_score(db, tender_id, bidder, criterion_id, evaluator=evaluator, score=score, reason=reason, who=who):
+            expected = None if expected_versions is None else expected_versions.get(criterion_id, 0)
+            if record_score(db, tender_id, bidder, criterion_id, evaluator=evaluator, score=score, reason=reason,
+                            actor=actor, expected_version=expected):
                 weak.append(names[criterion_id])
     return weak
 
 
 def record_moderation(db: sqlite_utils.Database, tender_id: int, bidder: str, criterion_id: str, *,
-                      score: float, reason: str, who: str) -> bool:
+                      score: float, reason: str, who: str | None = None, actor: policy.Actor | None = None,
+                      expected_version: int | None = None) -> bool:
     """Record (or change) the agreed score after moderation, with its reason. Returns True
-    when the reason only repeats the descriptor."""
-    who = _who(who)
-    record = get_tender(db, tender_id)
-    criterion = _judged(record, bidder, criterion_id)
-    value = _check_score(criterion, bidder, score, reason)
-    key = {"tender_id": tender_id, "bidder": bidder, "criterion_id": criterion_id}
-    before = _one(db, "tender_moderations", key)
-    after = {**key, "score": value, "reason": reason.strip()}
-    if before and before["score"] == value and before["reason"] == after["reason"]:
-        return tender.reason_repeats_descriptor(reason, criterion.descriptors)
+    when the reason only repeats the descriptor. ``expected_version``: the agreed score's
+    version when the person opened it (the ``version`` column of ``moderations``), 0 when
+    there was none yet: if someone agreed a score meanwhile, the save is refused."""
+    actor = _actor(actor, who)
     with store.transaction(db):
-        db.execute(
-            "INSERT INTO tender_moderations (tender_id, bidder, criterion_id, score, reason, moderated_by, moderated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tender_id, bidder, criterion_id) "
-            "DO UPDATE SET score = excluded.score, reason = excluded.reason, moderated_by = excluded.moderated_by, "
-            "moderated_at = excluded.moderated_at",
-            [tender_id, bidder, criterion_id, value, after["reason"], who, store.now_iso()],
+        record = get_tender(db, tender_id)
+        policy.require(actor, "tender.moderate", tender_access.policy_record(db, tender_id))
+        criterion = _judged(record, bidder, criterion_id)
+        value = _check_score(criterion, bidder, score, reason)
+        store.save_versioned(
+            db, "tender_moderations", {"tender_id": tender_id, "bidder": bidder, "criterion_id": criterion_id},
+            expected_version, {"score": value, "reason": reason.strip()},
+            entity=ENTITY, label=f"The agreed score for {bidder}, {criterion.name},", entity_id=tender_id, who=actor.label,
+            action="moderated score changed", added_action="moderated score agreed",
+            stamp={"moderated_by": actor.label, "moderated_at": store.now_iso()},
+            changed_by=("moderated_by", "moderated_at"), audit_view=_shown,
         )
-        store.record_audit(db, entity=ENTITY, entity_id=tender_id, action="moderated score changed" if before else "moderated score agreed",
-                           who=who, before=_shown(before), after=_shown(after))
     return tender.reason_repeats_descriptor(reason, criterion.descriptors)
 
 
@@ -292,24 +415,27 @@ def _shown(row: dict | None) -> dict | None:
 
 
 def evaluator_scores(db: sqlite_utils.Database, tender_id: int) -> pd.DataFrame:
-    """Every evaluator's score: bidder, criterion, evaluator, score, reason, scored_at."""
+    """Every evaluator's score: bidder, criterion, evaluator, score, reason, scored_at,
+    version (what ``record_score`` expects back as ``expected_version``)."""
     rows = db.query(
-        "SELECT bidder, criterion_id AS criterion, evaluator, score, reason, scored_at FROM tender_scores "
+        "SELECT bidder, criterion_id AS criterion, evaluator, score, reason, scored_at, version FROM tender_scores "
         "WHERE tender_id = ? ORDER BY id", [tender_id])
-    return pd.DataFrame(list(rows), columns=["bidder", "criterion", "evaluator", "score", "reason", "scored_at"])
+    return pd.DataFrame(list(rows), columns=["bidder", "criterion", "evaluator", "score", "reason", "scored_at", "version"])
 
 
 def moderations(db: sqlite_utils.Database, tender_id: int) -> pd.DataFrame:
-    """The agreed scores: bidder, criterion, score, reason, moderated_by, moderated_at."""
+    """The agreed scores: bidder, criterion, score, reason, moderated_by, moderated_at,
+    version (what ``record_moderation`` expects back as ``expected_version``)."""
     rows = db.query(
-        "SELECT bidder, criterion_id AS criterion, score, reason, moderated_by, moderated_at FROM tender_moderations "
+        "SELECT bidder, criterion_id AS criterion, score, reason, moderated_by, moderated_at, version FROM tender_moderations "
         "WHERE tender_id = ? ORDER BY id", [tender_id])
-    return pd.DataFrame(list(rows), columns=["bidder", "criterion", "score", "reason", "moderated_by", "moderated_at"])
+    return pd.DataFrame(list(rows), columns=["bidder", "criterion", "score", "reason", "moderated_by", "moderated_at", "version"])
 
 
 def moderation_table(db: sqlite_utils.Database, tender_id: int) -> pd.DataFrame:
     """For every bid and judged criterion: the evaluators' scores, their spread, whether
-    they disagree by 2 points or more, and the agreed score and reason if recorded."""
+    they disagree by 2 points or more, and the agreed score and reason if recorded
+    (``agreed_version``: its version, for ``record_moderation``'s ``expected_version``)."""
     record = get_tender(db, tender_id)
     pairs = pd.DataFrame(
         [(b, c.id, c.name) for b in record.bidders for c in record.judged_criteria],
@@ -322,8 +448,8 @@ def moderation_table(db: sqlite_utils.Database, tender_id: int) -> pd.DataFrame:
         .groupby(["bidder", "criterion"])["entry"].agg("; ".join).rename("scores").reset_index()
         if not scores.empty else pd.DataFrame(columns=["bidder", "criterion", "scores"])
     )
-    agreed = moderations(db, tender_id)[["bidder", "criterion", "score", "reason"]].rename(
-        columns={"score": "agreed_score", "reason": "agreed_reason"})
+    agreed = moderations(db, tender_id)[["bidder", "criterion", "score", "reason", "version"]].rename(
+        columns={"score": "agreed_score", "reason": "agreed_reason", "version": "agreed_version"})
     table = pairs.merge(listed, how="left").merge(spread, how="left").merge(agreed, how="left")
     table["evaluators"] = table["evaluators"].fillna(0).astype(int)
     table["disagreement"] = table["disagreement"].astype("boolean").fillna(False).astype(bool)

@@ -1,8 +1,13 @@
-"""Shared fixtures: a fresh seeded database per test, and where the shared sample data is."""
+"""Shared fixtures and helpers: a fresh seeded database per test (a copy of one seeded
+template made once per run), the command line in process, where the shared sample data is,
+and a fingerprint to prove a database unchanged."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -25,14 +30,44 @@ if os.environ.get("CI"):
 
 SHARED_DATA = ROOT.parent / "shared" / "data"
 SHARED_SEED = ROOT.parent / "shared" / "seed"
+BROKEN = ROOT / "tests" / "fixtures" / "broken"
+
+
+def database_fingerprint(path: Path) -> str:
+    """SHA-256 of the database file and of any write-ahead log beside it."""
+    digest = hashlib.sha256(path.read_bytes())
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists():
+        digest.update(wal.read_bytes())
+    return digest.hexdigest()
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """A byte copy of a closed SQLite database (its write-ahead log folded in first)."""
+    connection = sqlite3.connect(source)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+    shutil.copyfile(source, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory) -> Path:
+    """One database migrated and seeded by ``init_database``, made once per test run; tests
+    get copies (``db_path``), never this file."""
+    path = init_database(tmp_path_factory.mktemp("template") / "template.db")
+    return copy_database(path, path.with_name("seeded.db"))
 
 
 @pytest.fixture
-def db_path(tmp_path, monkeypatch) -> Path:
-    """A new, seeded database file; also the default for code that reads $DASHBOARD_DB."""
-    path = tmp_path / "dashboard.db"
+def db_path(tmp_path, monkeypatch, seeded_template) -> Path:
+    """A new, seeded database file of this test's own (a copy of the session's seeded
+    template: what ``init_database`` makes, in milliseconds); also the default for code that
+    reads $DASHBOARD_DB."""
+    path = copy_database(seeded_template, tmp_path / "dashboard.db")
     monkeypatch.setenv(store.DB_ENV_VAR, str(path))
-    init_database(path)
     return path
 
 

@@ -7,17 +7,35 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from models import action_plan, outcomes, self_assessment
+from models import action_plan, observation_import, outcomes, policy, self_assessment
+from models.errors import DomainError
 
 from .data import cached, data_changed, database, reader
 from .format import uk_date
 
 STATUS_COLOURS = {  # badge colours, and chart colours with 3:1 contrast on white
+    outcomes.MET: ("green", ":material/verified:"),
     outcomes.ON_TRACK: ("green", ":material/check_circle:"),
     outcomes.AT_RISK: ("orange", ":material/warning:"),
     outcomes.OFF_TRACK: ("red", ":material/cancel:"),
+    outcomes.MISSED: ("red", ":material/event_busy:"),
+    outcomes.OUT_OF_DATE: ("violet", ":material/update:"),
     outcomes.NO_DATA: ("gray", ":material/help:"),
 }
+
+
+def show_headline(counts: list[outcomes.GroupCount]) -> None:
+    """Four headline figures counted on real figures only, with the outcomes whose status
+    rests on illustrative figures said in words beneath, never mixed into the count."""
+    for column, count in zip(st.columns(len(counts)), counts):
+        column.metric(count.group.capitalize(), f"{count.real} of {count.total_outcomes}",
+                      help="Outcomes counted on real figures only; judged as of today.")
+    illustrative = [f"{c.illustrative} {c.group}" for c in counts if c.illustrative]
+    note = "Outcomes counted on real figures only, as of today. "
+    if illustrative:
+        note += ("Not counted above, because their status rests on illustrative (demonstration) figures: "
+                 + "; ".join(illustrative) + ".")
+    st.caption(note)
 ACTION_STATUS_COLOURS = alt.Scale(
     domain=list(action_plan.STATUSES), range=["#505a5f", "#1d70b8", "#00703c", "#b35c00", "#d4351c"]
 )
@@ -165,3 +183,99 @@ def principle_chart(results: pd.DataFrame, colour_field: str | None = None) -> a
     chart = alt.Chart(results.dropna(subset=["Mean score (0-4)"]))
     chart = chart.mark_bar() if colour_field else chart.mark_bar(color="#1d70b8")
     return chart.encode(**encoding).properties(height=alt.Step(14 if colour_field else 28))
+
+
+# --------------------------------------------------------------------------- figures from CSV
+
+
+actions_serving = reader(observation_import.actions_serving)
+
+
+@cached
+def action_names(db_path: str, version: int) -> dict[str, str]:
+    """Action id -> 'INF-C1 – proposal (shortened)', in the plan's order."""
+    with database() as db:
+        actions = action_plan.list_actions(db)
+    return {row.action_id: f"{row.action_id} – {row.proposal[:80]}" for row in actions.itertuples()}
+
+
+def import_figures(indicator_names: dict[str, str]) -> None:
+    """Officers: bring current figures in from a CSV file (the template or an LG Inform
+    download), checked first and written all or nothing."""
+    from .directory import show_problems
+
+    st.subheader("Import figures from a CSV file")
+    st.caption(
+        "Use the template (one row per figure: indicator_id, observed_on as DD/MM/YYYY, value, source, "
+        "optional note and illustrative yes/no), or an LG Inform metric download (Area code, Area, Period, "
+        "Value): choose the indicator and area, and each period is dated on its last day (2019/20 is "
+        "31/03/2020). If any row has a problem, nothing is imported."
+    )
+    st.download_button("Download the template (CSV)", observation_import.template_csv(),
+                       file_name="indicator-figures-template.csv", mime="text/csv", key="outcomes.import_template")
+    with st.form("outcomes.import_form"):
+        upload = st.file_uploader("CSV file", type=["csv"], key="outcomes.import_file",
+                                  max_upload_size=observation_import.MAX_BYTES // 1_000_000)
+        first, second, third = st.columns(3)
+        indicator_id = first.selectbox("Indicator (LG Inform downloads only)", [""] + list(indicator_names),
+                                       format_func=lambda key: indicator_names.get(key, "Given in the file"),
+                                       key="outcomes.import_indicator")
+        area = second.text_input("Area (LG Inform downloads only)", value="E06000049", key="outcomes.import_area",
+                                 help="The GSS code or name of the area to take, e.g. E06000049 for Cheshire East.")
+        source = third.text_input("Source (LG Inform downloads only)", key="outcomes.import_source",
+                                  placeholder="LG Inform, NI 6")
+        who = st.text_input("Your name", key="outcomes.import_who")
+        if st.form_submit_button("Import figures", key="outcomes.import_submit"):
+            if upload is None:
+                st.error("Choose a CSV file first.")
+                return
+            try:
+                with database() as db:
+                    added = observation_import.import_observations(
+                        db, upload.getvalue(), upload.name, actor=policy.local_actor(who),
+                        indicator_id=indicator_id or None, area=area, source=source)
+                rerun_with_flash("outcomes", f"Imported {added:,} figure{'s' if added != 1 else ''} from the file.")
+            except DomainError as error:
+                show_problems(error)
+
+
+def show_serving_actions(linked: list[dict], outcome_id: str) -> None:
+    """The action-plan rows linked to this outcome's indicators, as a table."""
+    rows = [r for r in linked if r["outcome_id"] == outcome_id]
+    if not rows:
+        st.caption("No action in the action plan is linked to this outcome's indicators yet.")
+        return
+    frame = pd.DataFrame(rows)
+    frame["due_date"] = frame["due_date"].map(lambda d: uk_date(d) if d else "")
+    st.dataframe(
+        frame.rename(columns={"indicator_id": "Indicator", "action_id": "Action", "stream": "Stream",
+                              "proposal": "Proposal", "owner": "Owner", "due_date": "Due", "status": "Status"})
+        [["Indicator", "Action", "Stream", "Proposal", "Owner", "Due", "Status"]],
+        hide_index=True, width="stretch", key=f"outcomes.actions.{outcome_id}")
+
+
+def link_actions(indicator_names: dict[str, str], action_names: dict[str, str]) -> None:
+    """Officers: say which action serves which indicator (or remove the link)."""
+    from .directory import show_problems
+
+    st.subheader("Link an action to an indicator")
+    with st.form("outcomes.link_form"):
+        first, second = st.columns(2)
+        indicator_id = first.selectbox("Indicator", list(indicator_names), format_func=indicator_names.get,
+                                       key="outcomes.link_indicator")
+        action_id = second.selectbox("Action", list(action_names), format_func=action_names.get,
+                                     key="outcomes.link_action")
+        who = st.text_input("Your name", key="outcomes.link_who")
+        link, unlink = st.columns(2)
+        add = link.form_submit_button("Link", key="outcomes.link_submit")
+        remove = unlink.form_submit_button("Remove link", key="outcomes.unlink_submit")
+        if add or remove:
+            try:
+                with database() as db:
+                    change = observation_import.link_action if add else observation_import.unlink_action
+                    changed = change(db, indicator_id, action_id, actor=policy.local_actor(who))
+                done = ("Linked" if add else "Removed the link between") if changed else (
+                    "Already linked:" if add else "There was no link between")
+                rerun_with_flash("outcomes", f"{done} {action_id} and {indicator_id}.")
+            except DomainError as error:
+                show_problems(error)

@@ -22,8 +22,9 @@ def outcomes(db, output_format) -> None:
     if output_format == "json":
         print_json({
             "status_rule": engine.STATUS_RULE,
+            "as_of": engine.today_in_england().isoformat(),
             "outcomes": [{"outcome_id": s.outcome.outcome_id, "title": s.outcome.title, "status": s.status,
-                          "reason": s.reason} for s in summaries],
+                          "illustrative": s.illustrative, "reason": s.reason} for s in summaries],
             "indicators": engine.as_json(statuses),
         })
         return
@@ -39,7 +40,8 @@ def outcomes(db, output_format) -> None:
     print_table(shown)
     click.echo()
     for summary in summaries:
-        click.echo(f"{summary.outcome.outcome_id} {summary.outcome.title}: {summary.status}")
+        label = " (illustrative figures)" if summary.illustrative else ""
+        click.echo(f"{summary.outcome.outcome_id} {summary.outcome.title}: {summary.status}{label}")
     click.echo(f"\nStatus rule: {engine.STATUS_RULE}")
     if (table["Illustrative"] != "").any():
         click.echo("Rows marked 'illustrative' rest on illustrative (demonstration) values or targets, not real figures.")

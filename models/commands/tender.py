@@ -1,4 +1,8 @@
-"""python -m models tender: evaluate a tender scenario (JSON) as the tender page does."""
+"""python -m models tender: evaluate a tender scenario (JSON) as the tender page does, and
+``tender award-pack TENDER_ID --out DIR``: write a stored tender's award pack.
+
+``tender`` is a group whose default is ``evaluate``, so ``tender [OPTIONS] SCENARIO.json``
+works as it always has; ``tender --help`` shows both."""
 
 from __future__ import annotations
 
@@ -6,14 +10,43 @@ from pathlib import Path
 
 import click
 
-from ._common import format_option, print_json, print_table, read_scenario, scenario_argument
+from ._common import db_option, format_option, print_json, print_table, read_scenario, scenario_argument
 
 # ``models.tender.DEFAULT_SIMULATIONS`` (a test keeps them equal), written here so that
 # --help does not load numpy and pandas.
 DEFAULT_SIMULATIONS = 10_000
 
 
-@click.command()
+class TenderCommands(click.Group):
+    """A group whose first argument, when it is not a subcommand's name, goes to
+    ``evaluate``: ``tender SCENARIO.json`` = ``tender evaluate SCENARIO.json``."""
+
+    default = "evaluate"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = [self.default, *args]
+        return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, "[OPTIONS] SCENARIO.json")
+        formatter.write_usage(ctx.command_path, "award-pack TENDER_ID --out DIR [OPTIONS]", prefix="   or: ")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        evaluate_command = self.commands[self.default]
+        evaluate_command.format_options(click.Context(evaluate_command, info_name=self.default, parent=ctx), formatter)
+        self.format_commands(ctx, formatter)
+
+
+@click.group(cls=TenderCommands)
+def tender() -> None:
+    """Evaluate a tender scenario (the default), or write a stored tender's award pack.
+
+    SCENARIO.json is the JSON the tender page saves (see docs/tender.md); see
+    docs/award.md for the award pack."""
+
+
+@tender.command("evaluate")
 @scenario_argument
 @format_option()
 @click.option(
@@ -22,7 +55,7 @@ DEFAULT_SIMULATIONS = 10_000
 )
 @click.option("--report", metavar="FILE.xlsx", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="also write the assessment summary as an Excel workbook")
-def tender(scenario: Path, output_format: str, simulations: int, report: Path | None) -> None:
+def evaluate(scenario: Path, output_format: str, simulations: int, report: Path | None) -> None:
     """Evaluate a tender scenario: ranking, disqualifications, flags, tipping points.
 
     SCENARIO.json is the JSON the tender page saves (see docs/tender.md)."""
@@ -42,6 +75,43 @@ def tender(scenario: Path, output_format: str, simulations: int, report: Path | 
         print_json(output)
     else:
         print_report(evaluation, probabilities)
+
+
+@tender.command("award-pack")
+@click.argument("tender_id", metavar="TENDER_ID", type=int)
+@click.option("--out", "out", metavar="DIR", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="folder to write the documents into (created if missing)")
+@db_option
+@click.option(
+    "--simulations", metavar="N", type=click.IntRange(min=0), default=DEFAULT_SIMULATIONS, show_default=True,
+    help="Monte Carlo draws for the decision report's win probability (0 to leave it out)",
+)
+def award_pack(tender_id: int, out: Path, db: str | None, simulations: int) -> None:
+    """Write a stored tender's award pack: one assessment summary per bidder (PDF and DOCX),
+    the award decision report, the assessment workbook, the clarification log and the award
+    notice as OCDS JSON.
+
+    TENDER_ID is the number shown on the tender page. Refused, naming what to fix, while a
+    score is unmoderated, a reason only repeats the descriptor or a low price is unexplained."""
+    from .. import award_records, store
+
+    with store.opened(db) as database:
+        files = award_records.pack_files(database, tender_id, draws=simulations)
+        state = award_records.award_state(database, tender_id)
+    try:
+        for name, data in files.items():
+            path = out / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    except OSError as error:
+        raise click.ClickException(f"cannot write to {out}: {error.strerror}") from None
+    click.echo(f"Wrote {len(files)} files to {out}:")
+    for name in files:
+        click.echo(f"  {name}")
+    if state is None:
+        click.echo("Not issued yet: the tender page's Award tab records the issue, the notice and the standstill.")
+    elif state.standstill:
+        click.echo(state.standstill.summary)
 
 
 def print_report(evaluation, probabilities: dict[str, float]) -> None:

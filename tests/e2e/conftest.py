@@ -96,11 +96,16 @@ def _wait_for_health(process: subprocess.Popen, url: str, log_path: Path) -> Non
     pytest.fail(f"streamlit did not start in 90 s; log: {log_path.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory):
-    """The app on a free loopback port with its own fresh database, for the whole run."""
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory, seeded_template):
+    """The app on a free loopback port with a fresh seeded database of its own, for one
+    journey (one test module): no journey sees another's imports or edits, so each can
+    assert exact figures."""
+    from tests.conftest import copy_database
+
     _need_browser()
-    with streamlit_server(tmp_path_factory.mktemp("e2e") / "dashboard.db") as url:
+    path = copy_database(seeded_template, tmp_path_factory.mktemp("e2e") / "dashboard.db")
+    with streamlit_server(path) as url:
         yield url
 
 

@@ -52,8 +52,11 @@ def submit_observation(page, *, date: str, value: str, source: str) -> None:
 def test_add_observation_changes_status(page, app_server):
     open_strategy_page(page, app_server, "outcomes")
     assert page.get_by_role("heading", name="Outcomes and gaps").is_visible()
-    assert metric_value(page, "Outcomes at risk") == "1 of 6"
-    assert page.get_by_text("At risk: the trend falls short").first.is_visible()
+    # As of today every seeded target date has passed (see tests/pages/test_strategy_pages.py).
+    assert metric_value(page, "Met or on track") == "0 of 6"
+    assert metric_value(page, "Out of date or no data") == "2 of 6"
+    assert page.get_by_text("2 target missed; 2 out of date or no data.").is_visible()
+    assert page.get_by_text("Out of date: the target date has passed").first.is_visible()
     assert_accessible(page)
 
     form = page.locator('[data-testid="stForm"]').filter(has_text="Add observation")
@@ -61,8 +64,8 @@ def test_add_observation_changes_status(page, app_server):
            within=form)
     submit_observation(page, date="31/10/2010", value="230", source="Consultation log 2010")
     page.get_by_text("Added the value 230").wait_for()
-    assert metric_value(page, "Outcomes at risk") == "0 of 6"
-    assert metric_value(page, "Outcomes on track") == "3 of 6"
+    # 230 on 31/10/2010 meets O4's illustrative target of 200 by 31/10/2011.
+    page.get_by_text("1 met or on track; 2 target missed; 1 out of date or no data.").wait_for()
     assert page.get_by_text("Changes made here (audit trail)").is_visible()
     assert_accessible(page)
 

@@ -188,6 +188,7 @@ def pack() -> dict[str, bytes]:
 def test_pack_has_every_document(pack):
     assert sorted(pack) == sorted([
         "award-decision.pdf", "award-decision.docx", "assessment-summary.xlsx", "award-notice-ocds.json",
+        "clarification-log.pdf",
         *[f"assessment-summary-{b}.{ext}" for b in ("a", "b", "c") for ext in ("pdf", "docx")],
     ])
     assert award_pack.zip_bytes(pack)[:2] == b"PK"

@@ -77,6 +77,15 @@ def test_bad_option_value_is_a_usage_error(run_cli):
         (["tender"], ["--format", "--simulations", "--report"]),
         (["sroi"], ["--format", "--simulations"]),
         (["fcr"], ["--format"]),
+        (["consultations", "list"], ["--db", "--department", "--today", "--format"]),
+        (["consultations", "add"], ["--db", "--subject", "--department", "--start", "--end", "--method", "--invite",
+                                    "--invite-group", "--took-part", "--took-part-group", "--responses", "--tender",
+                                    "--tender-notice", "--action", "--feedback-on", "--feedback-text", "--planned",
+                                    "--who"]),
+        (["consultations", "update"], ["--db", "--version", "--who"]),
+        (["consultations", "compact"], ["--db", "--by", "--today", "--format"]),
+        (["consultations", "plan"], ["--today", "--start", "--format"]),
+        (["consultations", "standards"], ["--format"]),
     ],
 )
 def test_every_command_keeps_its_options_and_the_readme_names_them(command, options, run_cli):
@@ -101,7 +110,13 @@ def test_help_texts_agree_with_the_engines():
     assert import_data.FILE_FORMATS == importers.FORMATS
     assert tender_command.DEFAULT_SIMULATIONS == tender.DEFAULT_SIMULATIONS
     assert sroi.DEFAULT_SIMULATIONS > 0
-    assert sorted(cli.commands) == ["fcr", "import", "init", "organisations", "outcomes", "spend", "sroi", "tender", "users"]
+    assert sorted(cli.commands) == ["consultations", "fcr", "import", "init", "organisations", "outcomes", "spend",
+                                    "sroi", "tender", "users"]
+    from models import consultations
+    from models.commands import consultations as consultations_command
+
+    assert consultations_command.METHODS == consultations.METHODS
+    assert consultations_command.DECISION_KINDS == consultations.DECISION_KINDS[1:]
 
 
 def test_runs_as_a_process_and_help_loads_no_heavy_library():

@@ -3,15 +3,11 @@
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 import pytest
 
 from models import store
 from models.importers import ImportOptions, Source, import_sources
-
-BROKEN = Path(__file__).resolve().parents[1] / "fixtures" / "broken"
+from tests.conftest import BROKEN, database_fingerprint
 
 # file -> (where the first error points, column it names, words the message must contain)
 EXPECTED = {
@@ -45,15 +41,6 @@ EXPECTED = {
     "income_text_register.zip": ("publicextract.charity.txt row 2", "latest_income", "'about 5k' is not an amount of money"),
     "zip_bomb.zip": ("", "", "zip bomb"),
 }
-
-
-def database_fingerprint(path: Path) -> str:
-    """SHA-256 of the database file and of any write-ahead log beside it."""
-    digest = hashlib.sha256(path.read_bytes())
-    wal = path.with_name(path.name + "-wal")
-    if wal.exists():
-        digest.update(wal.read_bytes())
-    return digest.hexdigest()
 
 
 def test_corpus_is_complete():

@@ -13,7 +13,7 @@ import pytest
 from bench.bench_import import write_grants_csv
 from models import store
 from models.importers import ImportOptions, Source, import_sources, runner
-from tests.models.test_import_broken import database_fingerprint
+from tests.conftest import database_fingerprint
 
 ROWS = 12_000  # three chunks of 5,000: bulk mode starts at the second (after 1,000 rows)
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from models import spend, store
 from models.importers import ImportOptions, Source, import_log, import_sources, remove_import
-from tests.models.test_import_broken import database_fingerprint
+from tests.conftest import database_fingerprint
 
 GRANTS = "real/trafford_council_voluntary_sector_grants_360giving.csv"
 SUPPLIERS = "real/trafford_supplier_spend_2026-27_first1000rows.csv"

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from models.importers import ImportOptions, Source, import_log, import_sources, remove_import
 from models.importers import threesixtygiving
 from tests.fixtures.broken.make_corpus import HEADER_360, SPEND_HEADER, csv_text, grant_json, grant_row, spend_row, xlsx
-from tests.models.test_import_broken import database_fingerprint
+from tests.conftest import database_fingerprint
 from models import store
 
 
@@ -271,7 +271,7 @@ def test_ocds_later_release_of_an_award_updates_it(db):
 
 
 def test_cli_dry_run_and_skip_invalid(db_path, run_cli):
-    from tests.models.test_import_broken import BROKEN
+    from tests.conftest import BROKEN
 
     def cli(*args):
         return run_cli("import", "--db", db_path, *args)

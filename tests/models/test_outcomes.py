@@ -32,29 +32,38 @@ def obs(day: str, value: float | None, illustrative: bool = False) -> outcomes.O
     return outcomes.Observation("T1", day, value, illustrative, "test", "")
 
 
+def judge(ind: outcomes.Indicator, observations: list, today: dt.date | None = None) -> outcomes.IndicatorStatus:
+    """Assess as of ``today``; by default a month after the latest observation, so the
+    trend rules are tested on figures that are not out of date."""
+    if today is None:
+        days = [dt.date.fromisoformat(o.observed_on) for o in observations] or [dt.date(2021, 1, 1)]
+        today = max(days) + dt.timedelta(days=30)
+    return outcomes.assess(ind, observations, today=today)
+
+
 # --------------------------------------------------------------------------- status rules
 
 
 def test_no_observations_is_no_data():
-    result = outcomes.assess(indicator(), [])
+    result = judge(indicator(), [])
     assert result.status == outcomes.NO_DATA
     assert result.projection is None
     assert result.projection_message == outcomes.TOO_FEW_POINTS
 
 
 def test_missing_values_are_no_data():
-    result = outcomes.assess(indicator(), [obs("2021-01-01", None)])
+    result = judge(indicator(), [obs("2021-01-01", None)])
     assert result.status == outcomes.NO_DATA
 
 
 def test_no_target_is_no_data():
-    result = outcomes.assess(indicator(target_value=None, target_date=None), [obs("2021-01-01", 45)])
+    result = judge(indicator(target_value=None, target_date=None), [obs("2021-01-01", 45)])
     assert result.status == outcomes.NO_DATA
     assert "No target" in result.reason
 
 
 def test_latest_value_reaching_target_is_on_track():
-    result = outcomes.assess(indicator(), [obs("2021-01-01", 50), obs("2022-01-01", 45), obs("2023-01-01", 61)])
+    result = judge(indicator(), [obs("2021-01-01", 50), obs("2022-01-01", 45), obs("2023-01-01", 61)])
     assert result.status == outcomes.ON_TRACK
     assert result.gap == pytest.approx(-1)
     assert "has reached the target" in result.reason
@@ -62,7 +71,7 @@ def test_latest_value_reaching_target_is_on_track():
 
 def test_trend_reaching_target_by_date_is_on_track():
     # +5 a year from 40 in 2020: 60 by 2024, well before the 2030 target date.
-    result = outcomes.assess(indicator(), [obs("2020-01-01", 40), obs("2021-01-01", 45)])
+    result = judge(indicator(), [obs("2020-01-01", 40), obs("2021-01-01", 45)])
     assert result.status == outcomes.ON_TRACK
     assert result.projected_value > 60
     assert result.gap == pytest.approx(15)
@@ -73,7 +82,7 @@ def test_trend_short_within_tolerance_is_at_risk():
     # Baseline 40, target 60 on 1 Jan 2030: distance 20. Trend +1.8 a year from 40 gives
     # 40 + 1.8 * 10 = 58 (to the day, near enough): short by about 2, i.e. 10% of 20.
     ind = indicator()
-    result = outcomes.assess(ind, [obs("2020-01-01", 40), obs("2025-01-01", 49)])
+    result = judge(ind, [obs("2020-01-01", 40), obs("2025-01-01", 49)])
     assert result.status == outcomes.AT_RISK
     assert 57.9 < result.projected_value < 58.1
     assert "10% of the distance" in result.reason
@@ -81,7 +90,7 @@ def test_trend_short_within_tolerance_is_at_risk():
 
 def test_trend_short_beyond_tolerance_is_off_track():
     # Trend +1 a year: 50 by 2030, short by 10 = 50% of the distance.
-    result = outcomes.assess(indicator(), [obs("2020-01-01", 40), obs("2025-01-01", 45)])
+    result = judge(indicator(), [obs("2020-01-01", 40), obs("2025-01-01", 45)])
     assert result.status == outcomes.OFF_TRACK
 
 
@@ -92,41 +101,78 @@ def test_tolerance_boundary():
     slope = 15 / years
     second = dt.date(2021, 1, 1)
     value = 40 + slope * (second - dt.date(2020, 1, 1)).days / outcomes.DAYS_PER_YEAR
-    result = outcomes.assess(indicator(), [obs("2020-01-01", 40), obs(second.isoformat(), value)])
+    result = judge(indicator(), [obs("2020-01-01", 40), obs(second.isoformat(), value)])
     assert result.projected_value == pytest.approx(55)
     assert result.status == outcomes.AT_RISK
-    result = outcomes.assess(indicator(), [obs("2020-01-01", 40), obs(second.isoformat(), value - 0.01)])
+    result = judge(indicator(), [obs("2020-01-01", 40), obs(second.isoformat(), value - 0.01)])
     assert result.status == outcomes.OFF_TRACK
 
 
 def test_one_point_short_of_target_is_at_risk_with_too_few_points():
-    result = outcomes.assess(indicator(), [obs("2021-01-01", 45)])
+    result = judge(indicator(), [obs("2021-01-01", 45)])
     assert result.status == outcomes.AT_RISK
     assert result.projection is None
     assert result.projection_message.startswith("Too few points to project")
     assert "Too few points" in result.reason
 
 
-def test_target_date_passed_without_reaching_target_is_off_track():
-    result = outcomes.assess(indicator(target_date="2022-01-01"), [obs("2020-06-01", 41), obs("2023-01-01", 59)])
-    assert result.status == outcomes.OFF_TRACK
-    assert "has passed" in result.reason
+def test_passed_target_judged_on_the_figure_for_its_date():
+    # Target 60 by 1 Jan 2022, judged in 2026. The figure for the date is the latest on or
+    # before it within 12 months (1 Jun 2021: 58, short), not the later 61.
+    today = dt.date(2026, 12, 1)
+    ind = indicator(target_date="2022-01-01")
+    result = judge(ind, [obs("2020-06-01", 41), obs("2021-06-01", 58), obs("2023-01-01", 61)], today)
+    assert result.status == outcomes.MISSED
+    assert "58.0% on 1 June 2021, fell short of 60.0%" in result.reason
+    met = judge(ind, [obs("2021-06-01", 60.5)], today)
+    assert met.status == outcomes.MET
+
+
+def test_passed_target_with_only_a_later_figure_within_the_cycle():
+    # Nothing on or before 1 Jan 2022 within 12 months; 1 Jan 2023 is exactly 12 months
+    # after, so it is the figure for the date (59: missed). A day later, it would not be.
+    ind = indicator(target_date="2022-01-01")
+    today = dt.date(2026, 12, 1)
+    assert judge(ind, [obs("2020-06-01", 41), obs("2023-01-01", 59)], today).status == outcomes.MISSED
+    late = judge(ind, [obs("2020-06-01", 41), obs("2023-01-02", 59)], today)
+    assert late.status == outcomes.OUT_OF_DATE
+    assert "41.0% on 1 June 2020" in late.reason
+
+
+def test_passed_target_with_no_figure_near_it_is_out_of_date_not_on_track():
+    # The finding in issue 14: a 2006 trend "reaching 50% by 2011" is not "on track" in 2026.
+    ind = indicator(baseline_value=36.0, baseline_date="2004-03-31", target_value=50.0, target_date="2011-03-31")
+    result = judge(ind, [obs("2004-03-31", 36), obs("2006-03-31", 42)], dt.date(2026, 12, 1))
+    assert result.status == outcomes.OUT_OF_DATE
+    assert "no figure is held within 12 months" in result.reason
+
+
+def test_latest_figure_older_than_the_reporting_cycle_is_out_of_date():
+    ind = indicator()  # target 60 by 1 Jan 2030
+    fresh = [obs("2024-01-01", 40), obs("2025-01-01", 45)]
+    assert judge(ind, fresh, dt.date(2025, 12, 31)).status == outcomes.ON_TRACK
+    stale = judge(ind, fresh, dt.date(2026, 1, 2))
+    assert stale.status == outcomes.OUT_OF_DATE
+    assert "older than the indicator's reporting cycle (12 months)" in stale.reason
+    quarterly = indicator(reporting_cycle_months=3)
+    assert judge(quarterly, fresh, dt.date(2025, 4, 2)).status == outcomes.OUT_OF_DATE
+    assert judge(quarterly, fresh, dt.date(2025, 3, 31)).status == outcomes.ON_TRACK
 
 
 def test_lower_is_better_direction():
     ind = indicator(direction="lower", baseline_value=60.0, target_value=40.0)
-    assert outcomes.assess(ind, [obs("2021-01-01", 39)]).status == outcomes.ON_TRACK
-    falling = outcomes.assess(ind, [obs("2020-01-01", 60), obs("2021-01-01", 55)])
+    assert judge(ind, [obs("2021-01-01", 39)]).status == outcomes.ON_TRACK
+    falling = judge(ind, [obs("2020-01-01", 60), obs("2021-01-01", 55)])
     assert falling.status == outcomes.ON_TRACK
-    rising = outcomes.assess(ind, [obs("2020-01-01", 60), obs("2021-01-01", 61)])
+    rising = judge(ind, [obs("2020-01-01", 60), obs("2021-01-01", 61)])
     assert rising.status == outcomes.OFF_TRACK
     assert rising.gap == pytest.approx(21)
 
 
 def test_outcome_takes_worst_status_with_data():
-    on = outcomes.assess(indicator(), [obs("2021-01-01", 61)])
-    off = outcomes.assess(indicator(), [obs("2020-01-01", 40), obs("2025-01-01", 41)])
-    none = outcomes.assess(indicator(), [])
+    on = judge(indicator(), [obs("2021-01-01", 61)])
+    off = judge(indicator(), [obs("2020-01-01", 40), obs("2025-01-01", 41)])
+    none = judge(indicator(), [])
     assert outcomes.outcome_status([on, none])[0] == outcomes.ON_TRACK
     assert outcomes.outcome_status([on, off, none])[0] == outcomes.OFF_TRACK
     assert outcomes.outcome_status([none])[0] == outcomes.NO_DATA
@@ -181,7 +227,7 @@ def test_projection_interval_matches_textbook_formula():
 
 
 def test_chart_series_has_observations_target_and_trend_band():
-    result = outcomes.assess(indicator(), [obs("2020-01-01", 40), obs("2021-01-01", 43, True), obs("2022-01-01", 47)])
+    result = judge(indicator(), [obs("2020-01-01", 40), obs("2021-01-01", 43, True), obs("2022-01-01", 47)])
     series = outcomes.chart_series(result)
     assert set(series["series"]) == {"Observed", "Observed (illustrative)", "Target", "Trend"}
     trend = series[series["series"] == "Trend"]
@@ -202,13 +248,24 @@ def test_six_outcomes_each_with_an_indicator(db):
     assert all(s.indicators for s in summaries.values())
 
 
-def test_seeded_statuses(db):
-    statuses = {k: s.status for k, s in summaries_by_id(db).items()}
+def test_seeded_statuses_as_of_today(db):
+    # Every seeded target date (2011-2012) has passed. Worked by hand from data/seed:
+    # O1: I1's latest figure before 31/03/2011 is 2006, over 12 months before: out of date.
+    # O2: I3 is 64% on 31/03/2011, within 12 months of its 75% target on 31/03/2012: missed.
+    # O4: I5's latest figure is 31/10/2009, 24 months before its target date: out of date.
+    # O6: I7 is 83% on 31/03/2011 against 85% by 31/03/2012: missed. O3, O5: no data.
+    summaries = summaries_by_id(db)
+    statuses = {k: s.status for k, s in summaries.items()}
     assert statuses == {
-        "O1": outcomes.ON_TRACK, "O2": outcomes.OFF_TRACK, "O3": outcomes.NO_DATA,
-        "O4": outcomes.AT_RISK, "O5": outcomes.NO_DATA, "O6": outcomes.ON_TRACK,
+        "O1": outcomes.OUT_OF_DATE, "O2": outcomes.MISSED, "O3": outcomes.NO_DATA,
+        "O4": outcomes.OUT_OF_DATE, "O5": outcomes.NO_DATA, "O6": outcomes.MISSED,
     }
-    assert outcomes.status_counts(db) == {"on track": 2, "at risk": 1, "off track": 1, "no data": 2}
+    assert {k for k, s in summaries.items() if s.illustrative} == {"O1", "O2", "O4", "O6"}
+    counts = outcomes.status_counts(db)
+    assert (counts[outcomes.MISSED], counts[outcomes.OUT_OF_DATE], counts[outcomes.NO_DATA]) == (2, 2, 2)
+    headline = {c.group: (c.real, c.illustrative) for c in outcomes.headline_counts(list(summaries.values()))}
+    assert headline == {"met or on track": (0, 0), "at risk or off track": (0, 0),
+                        "target missed": (0, 2), "out of date or no data": (2, 2)}
 
 
 def test_framework_volunteering_figures_and_national_indicators(db):
@@ -261,9 +318,10 @@ def test_gap_table_sorted_by_size(db):
 
 
 def test_add_observation_changes_status_and_is_audited(db):
-    assert summaries_by_id(db)["O4"].status == outcomes.AT_RISK
+    assert summaries_by_id(db)["O4"].status == outcomes.OUT_OF_DATE
+    # 230 on 31/10/2010 is within 12 months of I5's target (200 by 31/10/2011): met.
     outcomes.add_observation(db, "I5", observed_on="31/10/2010", value="230", source="Consultation log", who="Tester")
-    assert summaries_by_id(db)["O4"].status == outcomes.ON_TRACK
+    assert summaries_by_id(db)["O4"].status == outcomes.MET
     entry = store.audit_entries(db, "indicator", "I5")[0]
     assert entry["action"] == "add observation" and entry["who"] == "Tester"
     assert json.loads(entry["after_json"])["value"] == 230
@@ -300,8 +358,8 @@ def test_edit_target_validates_and_audits(db):
     updated = outcomes.edit_target(db, "I1", target_value="70", target_date="31/03/2011", illustrative=True,
                                    who="Officer", reason="Stretch target")
     assert updated.target_value == 70
-    # 57% projected against 70%: short by 13 of a 34-point distance (38%) -> off track.
-    assert summaries_by_id(db)["O1"].status == outcomes.OFF_TRACK
+    # The target date has passed with no figure within 12 months of it: still out of date.
+    assert summaries_by_id(db)["O1"].status == outcomes.OUT_OF_DATE
     entry = store.audit_entries(db, "indicator", "I1")[0]
     assert json.loads(entry["before_json"])["target_value"] == 50
     assert json.loads(entry["after_json"])["target_value"] == 70
@@ -323,10 +381,12 @@ def test_command_line_json_and_table(db_path, run_cli):
     result = run_cli("outcomes", "--db", db_path, "--format", "json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert {o["outcome_id"]: o["status"] for o in data["outcomes"]}["O4"] == "at risk"
+    o4 = {o["outcome_id"]: o for o in data["outcomes"]}["O4"]
+    assert (o4["status"], o4["illustrative"]) == ("out of date", True)
+    assert data["as_of"] >= "2026-12-01"
     assert len(data["indicators"]) == 7
     table = run_cli("outcomes", "--db", db_path).stdout
-    assert "illustrative" in table and "Status rule:" in table and "off track" in table
+    assert "illustrative" in table and "Status rule:" in table and "target missed (illustrative figures)" in table
 
 
 def test_bad_seed_file_names_file_row_and_column(tmp_path, monkeypatch):

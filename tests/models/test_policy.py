@@ -35,6 +35,7 @@ EXPECTED = {
     "tender.open_moderation": {C},
     "tender.moderate": {C},
     "tender.award": {C},
+    "tender.clarify": {O, C, A},
     "scenario.save": {O, C, E, A},
     "users.manage": {A},
 }
@@ -146,7 +147,7 @@ def test_moderation_and_award_follow_the_stages():
 
 
 @pytest.mark.parametrize("action", ["tender.edit", "tender.assign", "tender.declare", "tender.manage_conflict",
-                                    "tender.score", "tender.open_moderation", "tender.moderate", "tender.award"])
+                                    "tender.score", "tender.open_moderation", "tender.moderate"])
 def test_awarded_tender_is_locked_even_in_local_mode(action):
     everyone = person(*policy.ROLES, email=ANN)
     for actor in (everyone, local_actor("Ann")):
@@ -160,7 +161,7 @@ def test_local_mode_skips_identity_rules_but_keeps_state_rules():
     nobody_assigned = tender(assigned=(), declared=(), cleared=(), evaluator="Raj")
     assert decide(local, "tender.score", nobody_assigned)
     assert decide(local, "tender.read_scores", nobody_assigned)
-    assert not decide(local, "tender.moderate", nobody_assigned)
+    assert decide(local, "tender.moderate", nobody_assigned)  # one person plays every part
     assert not decide(local, "tender.score", {**nobody_assigned, "stage": "moderation"})
 
 

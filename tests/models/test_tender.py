@@ -21,6 +21,19 @@ def scenario(criteria, bids, **extra) -> dict:
     return {"name": "Test tender", "criteria": criteria, "bids": bids, **extra}
 
 
+# The worked example (data/examples/tender_example.json) by hand, for its winner, Weaver Valley.
+# Gritstone fails the safeguarding gate, so the lowest qualifying price is Northway's £139,000.
+#   quality       50 x 4/5                                   = 40.00
+#   partnership   10 x 4/5                                   =  8.00
+#   price         30 x 139,000 / 180,000 (lowest price ratio) = 23.17 (23.1667)
+#   social value  10 x 113,000 / 113,000                     = 10.00
+#     (Weaver 3 x £24,000 + 2,000 x £14 + 52 x £250 = £113,000, the highest;
+#      Dane Ride £97,000, Northway £30,500)
+#   total                                                     = 81.17 (81.1667)
+EXAMPLE_WINNER_POINTS = {"quality": 50 * 4 / 5, "partnership": 10 * 4 / 5, "price": 30 * 139_000 / 180_000, "social_value": 10.0}
+EXAMPLE_WINNER_TOTAL = sum(EXAMPLE_WINNER_POINTS.values())
+
+
 QUALITY_PRICE = [
     {"id": "quality", "name": "Quality", "type": "quality", "weight": 60},
     {"id": "price", "name": "Price", "type": "price", "weight": 40, "method": "lowest_price_ratio"},
@@ -344,7 +357,7 @@ def test_win_probabilities_are_reproducible_and_vectorised():
 def test_price_method_comparison_has_each_method():
     table = tender.price_method_comparison(tender.parse_scenario(json.loads(EXAMPLE.read_text())))
     assert [c for c in table.columns if c.endswith(": rank")] == [f"{tender.PRICE_METHOD_LABELS[m]}: rank" for m in tender.PRICE_METHODS]
-    assert table.iloc[0]["Lowest price ÷ bid price: total"] == pytest.approx(81.17)
+    assert table.iloc[0]["Lowest price ÷ bid price: total"] == pytest.approx(EXAMPLE_WINNER_TOTAL, abs=0.005)
 
 
 # ---------------------------------------------------------------- moderation and checks
@@ -401,8 +414,8 @@ def test_cli_json_output(tmp_path, run_cli):
     assert set(output) >= {"ranking", "disqualified", "winner", "flags", "tipping_points"}
     assert output["winner"] == "Weaver Valley Community Transport (fictional)"
     assert output["ranking"][0] == {
-        "bidder": "Weaver Valley Community Transport (fictional)", "rank": 1, "total": 81.17,
-        "points": {"quality": 40.0, "partnership": 8.0, "price": 23.17, "social_value": 10.0},
+        "bidder": "Weaver Valley Community Transport (fictional)", "rank": 1, "total": round(EXAMPLE_WINNER_TOTAL, 2),
+        "points": {k: round(v, 2) for k, v in EXAMPLE_WINNER_POINTS.items()},
     }
     assert output["disqualified"] == [{"bidder": "Gritstone Care Partnership (fictional)", "reason": "failed the pass/fail gate 'Safeguarding'"}]
     assert [f["kind"] for f in output["flags"]] == ["abnormally_low_price"]

@@ -124,3 +124,56 @@ def test_tender_still_being_scored_round_trips(db):
     assert copy[["bidder", "criterion", "evaluator", "score", "reason"]].values.tolist() == [["Alpha Trust", "quality", "Ann", 3.0, "Clear staffing plan"]]
     assert tender_records.moderations(db, copy_id).empty
     assert tender_records.get_tender(db, copy_id).locked
+
+
+def test_stale_saves_are_refused_saying_what_changed(db):
+    from models import policy
+    from models.errors import StaleEdit
+
+    tender_id = new_tender(db)
+    opened = tender_records.get_tender(db, tender_id)
+    assert opened.version == 1 and opened.bid_versions == {"Alpha Trust": 1, "Beta CIC": 1}
+    chair, officer = policy.local_actor("Chair"), policy.local_actor("Officer")
+    tender_records.record_moderation(db, tender_id, "Alpha Trust", "quality", score=3, reason="Agreed", actor=chair, expected_version=0)
+    with pytest.raises(StaleEdit, match="was saved by Chair at .* Nothing was saved.*score is now 3.0") as refused:
+        tender_records.record_moderation(db, tender_id, "Alpha Trust", "quality", score=4, reason="Mine", actor=officer, expected_version=0)
+    assert refused.value.current["score"] == 3.0 and refused.value.current["version"] == 1
+    tender_records.record_moderation(db, tender_id, "Alpha Trust", "quality", score=4, reason="Mine", actor=officer, expected_version=1)
+    assert tender_records.moderations(db, tender_id)["version"].tolist() == [2]
+
+    tender_records.save_bid(db, tender_id, {"bidder": "Alpha Trust", "price": 95_000, "scores": {"insurance": "pass", "safeguarding": "pass"}},
+                            actor=officer, expected_version=1)
+    with pytest.raises(StaleEdit, match="The bid from Alpha Trust was changed by Officer"):
+        tender_records.save_bid(db, tender_id, {"bidder": "Alpha Trust", "price": 97_000, "scores": {"insurance": "pass", "safeguarding": "pass"}},
+                                actor=chair, expected_version=1)
+    assert tender_records.get_tender(db, tender_id).setup["bids"][0]["price"] == 95_000
+
+    criteria = tender.template_criteria("Quality 50 / price 40 / social value 10")
+    tender_records.update_criteria(db, tender_id, criteria, actor=officer, reason="typo", expected_version=1)
+    with pytest.raises(StaleEdit, match="set-up of tender 'Day services 2027' was changed by Officer"):
+        tender_records.update_criteria(db, tender_id, tender.template_criteria("Quality 60 / price 30 / social value 10"),
+                                       actor=chair, reason="mine", expected_version=1)
+
+
+def test_bids_move_out_of_the_set_up_document(tmp_path, monkeypatch):
+    """Migration 060 turns each bid of a tender stored the old way (inside its set-up
+    JSON) into a row, its explanation into another, and keeps every other field."""
+    from models import store
+
+    path = tmp_path / "old.db"
+    old = [f for f in store.migration_files() if f.name < "060"]
+    monkeypatch.setattr(store, "migration_files", lambda: old)
+    with store.opened(path) as database:
+        store.migrate(database)
+        setup = {"name": "Old tender", "criteria": tender.template_criteria("Quality 60 / price 30 / social value 10"),
+                 "bids": [{"bidder": "Alpha Trust", "price": 100_000, "scores": {"insurance": "pass", "safeguarding": "pass"},
+                           "low_price_explanation": "Donated premises"},
+                          {"bidder": "Beta CIC", "price": 120_000, "scores": {"insurance": "pass", "safeguarding": "fail"}}]}
+        database["tenders"].insert({"name": "Old tender", "setup_json": json.dumps(setup), "created_at": "2026-01-01T00:00:00+00:00",
+                                    "created_by": "Officer", "updated_at": "2026-01-02T00:00:00+00:00"})
+        monkeypatch.undo()
+        assert "060_tender_rows.sql" in store.migrate(database)
+        record = tender_records.list_tenders(database)[0]
+        assert record.setup == setup and record.version == 1
+        assert record.bid_versions == {"Alpha Trust": 1, "Beta CIC": 1} and record.explanation_versions == {"Alpha Trust": 1}
+        assert "bids" not in json.loads(database.execute("SELECT setup_json FROM tenders").fetchone()[0])

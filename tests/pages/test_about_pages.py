@@ -3,7 +3,7 @@ it adopts the app (Public Sector Bodies Accessibility Regulations 2018; UK GDPR)
 
 from __future__ import annotations
 
-from tests.pages.test_smoke import run_page
+from tests.pages.conftest import run_page
 
 
 def _page_text(app) -> str:

@@ -5,7 +5,7 @@ a costing saves to the database and loads back."""
 from __future__ import annotations
 
 from models import scenarios
-from tests.pages.test_smoke import metrics, run_page
+from tests.pages.conftest import metrics, run_page
 
 
 def table(app, *columns: str):

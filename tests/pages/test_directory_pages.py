@@ -5,7 +5,7 @@ with field-named errors, the demo switch, and a provider match."""
 from __future__ import annotations
 
 from models import organisations, store
-from tests.pages.test_smoke import run_page
+from tests.pages.conftest import run_page
 
 
 def frame_with(app, column: str):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from tests.pages.test_smoke import metrics, run_page
+from tests.pages.conftest import metrics, run_page
 
 
 

@@ -6,7 +6,7 @@ import json
 
 from models import store, tender, tender_records
 from tests.conftest import ROOT
-from tests.pages.test_smoke import run_page
+from tests.pages.conftest import run_page
 
 EXAMPLE = json.loads((ROOT / "data" / "examples" / "tender_example.json").read_text())
 
@@ -50,6 +50,8 @@ def test_example_results_and_flags(db_path):
     assert "19.4% below the mean of the other bids" in shown  # abnormally low price, explanation asked for
     assert any(t.label.startswith("Northway Logistics Ltd (fictional)'s explanation") for t in app.text_area)
     ranking = table_with(app, "Status")
+    # By hand (see tests/models/test_tender.py): Weaver 40 + 8 + 30x139/180 + 10 = 81.17;
+    # Dane Ride 40 + 6 + 30x139/165 + 10x97/113 = 79.86; Northway 30 + 4 + 30 + 10x30.5/113 = 66.70.
     assert ranking["Total"].tolist() == ["81.17", "79.86", "66.70", ""]
     assert ranking["Price (£)"].iloc[0] == "£180,000.00"
     assert ranking["Status"].iloc[3].startswith("Disqualified: failed the pass/fail gate 'Safeguarding'")
