@@ -202,3 +202,26 @@ def visible_audit(actor: Actor, record: dict, entries: list[dict]) -> list[dict]
                      "reason": "(sealed until moderation opens)"}
         shown.append(entry)
     return shown
+
+
+def visible_body(actor: Actor, record: dict, body: dict) -> dict:
+    """The tender's scenario (the saved-scenario export) with only the evaluators' scores
+    ``actor`` may read: before moderation opens, another evaluator's are left out."""
+    bids = []
+    for bid in body.get("bids") or []:
+        scores = {}
+        for criterion, score in (bid.get("scores") or {}).items():
+            if isinstance(score, dict) and isinstance(score.get("evaluators"), dict):
+                score = {**score, "evaluators": {e: v for e, v in score["evaluators"].items()
+                                                 if may_read_scores_of(actor, record, e)}}
+            scores[criterion] = score
+        bids.append({**bid, "scores": scores})
+    return {**body, "bids": bids}
+
+
+def score_counts(db: sqlite_utils.Database, tender_id: int) -> pd.DataFrame:
+    """How many scores each evaluator has recorded (not what they are): the commissioner's
+    view of progress while the scores are sealed."""
+    rows = db.query("SELECT evaluator AS Evaluator, COUNT(*) AS \"Scores recorded\" FROM tender_scores "
+                    "WHERE tender_id = ? GROUP BY evaluator ORDER BY evaluator", [tender_id])
+    return pd.DataFrame(list(rows), columns=["Evaluator", "Scores recorded"])
