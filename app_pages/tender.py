@@ -383,26 +383,29 @@ with moderate_tab:
                 st.dataframe(reasons, hide_index=True, width="stretch", key="tender.pair_reasons")
             if so_far := tender_ui.agreed_so_far(moderation, *pair):
                 st.caption(so_far)
-            with st.form("tender.moderate_form"):
-                agreed = st.selectbox("Agreed score", tender_ui.score_options(criterion), format_func=lambda s: tender_ui.score_label(criterion, s),
-                                      key=f"tender.moderate_score.{pairs.index(pair)}", index=None, placeholder="Choose a score")
-                agreed_reason = st.text_area("Reason for the agreed score", key="tender.moderate_reason", height=80)
-                moderate = st.form_submit_button("Record agreed score", type="primary")
-            if moderate:
-                weak_flag = []
+            if not (may_moderate := policy.decide(actor, "tender.moderate", access)):
+                st.caption(may_moderate.reason)
+            else:
+                with st.form("tender.moderate_form"):
+                    agreed = st.selectbox("Agreed score", tender_ui.score_options(criterion), format_func=lambda s: tender_ui.score_label(criterion, s),
+                                          key=f"tender.moderate_score.{pairs.index(pair)}", index=None, placeholder="Choose a score")
+                    agreed_reason = st.text_area("Reason for the agreed score", key="tender.moderate_reason", height=80)
+                    moderate = st.form_submit_button("Record agreed score", type="primary")
+                if moderate:
+                    weak_flag = []
 
-                def save_moderation(db):
-                    if agreed is None:
-                        raise ScenarioError("Choose the agreed score")
-                    weak_flag.append(tender_records.record_moderation(
-                        db, record.id, pair[0], pair[1], score=agreed, reason=agreed_reason, actor=actor,
-                        expected_version=seen_agreed.get(pair, 0)))
+                    def save_moderation(db):
+                        if agreed is None:
+                            raise ScenarioError("Choose the agreed score")
+                        weak_flag.append(tender_records.record_moderation(
+                            db, record.id, pair[0], pair[1], score=agreed, reason=agreed_reason, actor=actor,
+                            expected_version=seen_agreed.get(pair, 0)))
 
-                label = f"Recorded the agreed score for {pair[0]}, {criteria_by_id[pair[1]].name}."
-                if run_write(save_moderation, label, mine={"score": agreed, "reason": agreed_reason}):
-                    if weak_flag and weak_flag[0]:
-                        st.session_state["tender.flash"] += " Flagged: the reason only repeats the descriptor; say what in the bid earned the score."
-                    st.rerun()
+                    label = f"Recorded the agreed score for {pair[0]}, {criteria_by_id[pair[1]].name}."
+                    if run_write(save_moderation, label, mine={"score": agreed, "reason": agreed_reason}):
+                        if weak_flag and weak_flag[0]:
+                            st.session_state["tender.flash"] += " Flagged: the reason only repeats the descriptor; say what in the bid earned the score."
+                        st.rerun()
 
 # ---------------------------------------------------------------- results
 

@@ -157,3 +157,138 @@ def test_someone_without_a_role_sees_nothing_but_how_to_get_one(browser, signed_
     assert "Spend explorer" not in menu(page)
     assert_accessible(page)
     context.close()
+
+
+# ------------------------------------------------------------------ sealed evaluation
+
+SEALED = "Befriending service (sealed)"
+OTHER = "Day opportunities (Raj only)"
+RAJ_REASON = "RAJSECRET staffing plan weighed against the specification"
+
+
+def person(sub: str, *roles: str) -> policy.Actor:
+    email, name = PEOPLE[sub]
+    return policy.Actor(subject=sub, name=name, email=email, roles=frozenset(roles), signed_in=True)
+
+
+def seed_tenders(db_path: Path) -> None:
+    """Chris (commissioner) has set up two tenders and assigned evaluators; Raj has declared
+    no conflict and scored: what the browser steps start from."""
+    from models import tender, tender_access, tender_records
+
+    chris, raj = person("chris", "commissioner"), person("raj", "evaluator")
+    with store.opened(db_path) as db:
+        if any(t.name == SEALED for t in tender_records.list_tenders(db)):
+            return
+        criteria = tender.template_criteria("Quality 60 / price 30 / social value 10")
+        gates = {"insurance": "pass", "safeguarding": "pass"}
+        for name, evaluators in ((SEALED, ("ann", "raj")), (OTHER, ("raj",))):
+            tender_id = tender_records.create_tender(db, {"name": name, "criteria": criteria, "bids": []}, actor=chris)
+            for bidder, price in (("Alpha Trust", 100_000), ("Beta CIC", 125_000)):
+                tender_records.save_bid(db, tender_id, {"bidder": bidder, "price": price, "scores": gates}, actor=chris)
+            for sub in evaluators:
+                tender_access.assign(db, tender_id, PEOPLE[sub][0], actor=chris)
+            tender_access.declare(db, tender_id, has_conflict=False, details="", actor=raj)
+            tender_records.record_scores(db, tender_id, "Alpha Trust", {"quality": (2, RAJ_REASON), "social_value": (3, RAJ_REASON)},
+                                         evaluator=raj.key, actor=raj)
+
+
+def choose(page, label: str, option: str) -> None:
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_until_idle(page)
+
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name, exact=True).click()
+    wait_until_idle(page)
+
+
+def page_text(page) -> str:
+    """Everything the page shows, tables included (their cells are in the DOM)."""
+    return page.get_by_test_id("stMain").text_content()
+
+
+def test_sealed_evaluation(browser, signed_in_app):
+    url, db_path = signed_in_app
+    seed_tenders(db_path)
+
+    # Ann, an evaluator: only her tender; declares before seeing any bid; scores.
+    ann = sign_in(browser, url, "ann")
+    go(ann, url, "tender")
+    assert OTHER not in page_text(ann)
+    ann.get_by_role("heading", name="Declare your interests").wait_for()
+    assert "Alpha Trust" not in page_text(ann)  # no bid before the declaration
+    assert_accessible(ann)
+    ann.get_by_text("No conflict of interest").click()
+    ann.get_by_role("button", name="Record my declaration").click()
+    wait_until_idle(ann)
+    ann.get_by_text("Declaration recorded.").wait_for()
+    open_tab(ann, "Score")
+    choose(ann, "Bid to score", "Alpha Trust")
+    choose(ann, "Quality: score (0 to 5)", "4 – good")
+    ann.get_by_label("Quality: reason", exact=True).fill("ANNOWN route coverage is complete")
+    choose(ann, "Social value: score (0 to 5)", "3 – acceptable")
+    ann.get_by_label("Social value: reason", exact=True).fill("ANNOWN local volunteers named")
+    ann.get_by_role("button", name="Save my scores").click()
+    wait_until_idle(ann)
+    ann.get_by_text("Saved your scores for Alpha Trust.").wait_for()
+    assert "ANNOWN" in page_text(ann)
+    assert_accessible(ann)
+
+    # Sealed: none of Raj's scores or reasons in the page, the audit tab or the downloads.
+    for tab in ("Score", "Moderate", "Results", "Audit", "Evaluators"):
+        open_tab(ann, tab)
+        assert "RAJSECRET" not in page_text(ann), tab
+        assert_accessible(ann)
+    open_tab(ann, "Moderate")
+    ann.get_by_text("sealed until a commissioner opens moderation").first.wait_for()
+    ann.get_by_text("Save or load a scenario").click()
+    with ann.expect_download() as download:
+        ann.get_by_role("button", name="Download scenario (JSON)").click()
+    saved = download.value.path().read_text(encoding="utf-8")
+    assert "ANNOWN" in saved and "RAJSECRET" not in saved and PEOPLE["raj"][0] not in saved
+    # Nor can Ann write a score for a tender she is not assigned to (the policy refuses it).
+    from models import tender_records
+
+    with store.opened(db_path) as db:
+        other = next(t.id for t in tender_records.list_tenders(db) if t.name == OTHER)
+        with pytest.raises(policy.PermissionRefused, match="not assigned"):
+            tender_records.record_scores(db, other, "Alpha Trust", {"quality": (5, "x"), "social_value": (5, "x")},
+                                         evaluator=PEOPLE["ann"][0], actor=person("ann", "evaluator"))
+        with pytest.raises(policy.PermissionRefused, match="someone else"):
+            tender_records.record_scores(db, next(t.id for t in tender_records.list_tenders(db) if t.name == SEALED),
+                                         "Beta CIC", {"quality": (5, "x"), "social_value": (5, "x")},
+                                         evaluator=PEOPLE["raj"][0], actor=person("ann", "evaluator"))
+
+    # Chris, the commissioner: sees progress, not scores, until he opens moderation.
+    chris = sign_in(browser, url, "chris")
+    go(chris, url, "tender")
+    choose(chris, "Tender", SEALED)
+    open_tab(chris, "Moderate")
+    assert "RAJSECRET" not in page_text(chris) and "ANNOWN" not in page_text(chris)
+    assert_accessible(chris)
+    chris.get_by_role("button", name="Open moderation").click()
+    wait_until_idle(chris)
+    chris.get_by_text("Moderation is open.").wait_for()
+    assert_accessible(chris)
+    # The audit log shows the signed-in identities.
+    open_tab(chris, "Audit")
+    audit = page_text(chris)
+    for sub in ("chris", "ann", "raj"):
+        assert f"{PEOPLE[sub][1]} <{PEOPLE[sub][0]}>" in audit, sub
+    assert_accessible(chris)
+    with store.opened(db_path) as db:
+        emails = {e["email"] for e in store.audit_entries(db, "tender")}
+    assert {PEOPLE["chris"][0], PEOPLE["ann"][0], PEOPLE["raj"][0]} <= emails
+
+    # After moderation opens, Ann sees everyone's scores and reasons.
+    go(ann, url, "tender")
+    open_tab(ann, "Moderate")
+    ann.get_by_role("combobox", name="Bid and criterion to agree").wait_for()
+    assert "RAJSECRET" in page_text(ann)
+    assert_accessible(ann)
+    ann.context.close()
+    chris.context.close()
