@@ -21,6 +21,7 @@ PAGES = {
     ],
     "Spend and data": [
         st.Page("app_pages/spend.py", title="Spend explorer", icon=":material/payments:", url_path="spend"),
+        st.Page("app_pages/map.py", title="Spend map", icon=":material/map:", url_path="map"),
         st.Page("app_pages/data.py", title="Import data", icon=":material/upload_file:", url_path="data"),
     ],
     "The sector": [
@@ -38,6 +39,8 @@ PAGES = {
     ],
     "Tools": [
         st.Page("app_pages/tender.py", title="Tender evaluation", icon=":material/gavel:", url_path="tender"),
+        st.Page("app_pages/agreements.py", title="Agreements", icon=":material/contract:", url_path="agreements"),
+        st.Page("app_pages/monitoring.py", title="Monitoring", icon=":material/monitoring:", url_path="monitoring"),
         st.Page("app_pages/sroi.py", title="Social return (SROI)", icon=":material/trending_up:", url_path="sroi"),
         st.Page("app_pages/cost_recovery.py", title="Full cost recovery", icon=":material/calculate:", url_path="full-cost"),
     ],

@@ -6,12 +6,14 @@ import datetime as dt
 
 import streamlit as st
 
-from models import action_plan
+from models import action_plan, policy
 from models.errors import DomainError
+from ui.auth import acting_as
 from ui import outcomes as outcomes_ui
 from ui.charts import show_chart
 from ui.data import data_version, database, database_path
 from ui.downloads import download_table
+from ui.edits import opened_version, show_error
 
 st.title("Action plan")
 st.markdown(
@@ -58,6 +60,7 @@ if shown.empty:
     st.info("No actions match these filters. Clear a filter to see more.")
 else:
     editable = action_plan.editor_table(shown)
+    seen_versions = opened_version("action_plan.versions", dict(zip(shown["action_id"], shown["version"])))
     editor_round = st.session_state.setdefault("action_plan.editor_round", 0)
     edited = st.data_editor(
         editable,
@@ -79,17 +82,18 @@ else:
     who = save_left.text_input("Your name (recorded with the changes)", key="action_plan.who")
     save_right.write("")
     if save_right.button("Save changes", key="action_plan.save", type="primary"):
-        changes = action_plan.changes_from_editor(edited)
+        changes = action_plan.changes_from_editor(edited, editable)
         try:
             with database() as db:
-                changed = action_plan.save_changes(db, changes, who=who)
+                changed = action_plan.save_changes(db, changes, actor=acting_as(who),
+                                                   expected_versions={a: int(seen_versions.get(a, 0)) for a in changes})
             st.session_state["action_plan.editor_round"] = editor_round + 1
             outcomes_ui.rerun_with_flash(
                 "action_plan",
                 f"Saved changes to {len(changed)} action(s): {', '.join(changed)}." if changed else "Nothing had changed.",
             )
         except DomainError as error:
-            st.error(str(error))
+            show_error(error, key="action_plan.stale")
 
     download_table(
         action_plan.export_table(shown),

@@ -7,7 +7,8 @@ from models import policy, users
 from models.errors import DomainError, StaleEdit
 from ui.auth import current_actor, sign_in_config
 from ui.data import data_changed, database
-from ui.format import plain, uk_datetime
+from ui.format import uk_datetime
+from ui.problems import plain
 
 st.title("People and roles")
 actor = current_actor()

@@ -6,6 +6,7 @@ import streamlit as st
 from models import cost_recovery as fcr
 from models.errors import ScenarioError
 from ui import cost_recovery as fcr_ui
+from ui import show_problems
 from ui.charts import show_chart
 from ui.format import money, money_from_pounds, percent
 from ui.scenarios import save_load_panel
@@ -75,7 +76,7 @@ if calculate:
         )
         fcr.calculate(body)
     except ScenarioError as error:
-        fcr_ui.show_problems(error)
+        show_problems(error, "The costing cannot be calculated yet.")
     else:
         extra = str(st.session_state.get("fcr.extra_drivers") or "").split(",")
         fcr_ui.request_load(body, fictional=bool(body.get("fictional")), extra_drivers=extra)
@@ -162,6 +163,6 @@ if loaded is not None:
     try:
         fcr.calculate(loaded)
     except ScenarioError as error:
-        fcr_ui.show_problems(error)
+        show_problems(error, "That costing cannot be used.")
     else:
         fcr_ui.request_load(loaded, fictional=bool(loaded.get("fictional")))

@@ -22,7 +22,9 @@ st.markdown(
     "- **Council spend over £500**: CSV or Excel, in the LGA layout or the older 'Body Name, Supplier Name' layout\n"
     "- **Charity Commission register**: the `publicextract.charity`, `charity_classification` and "
     "`charity_area_of_operation` zips, uploaded together\n"
-    "- **OCDS contract awards**: a release or record package (JSON)"
+    "- **OCDS contract awards**: a release or record package (JSON)\n"
+    "- **Boundaries** for the spend map: the ONS ward and local authority district boundary files "
+    "(GeoJSON or TopoJSON, from the [ONS Open Geography Portal](https://geoportal.statistics.gov.uk/))"
 )
 
 with st.container(border=True):

@@ -46,6 +46,7 @@ st.caption("The framework's six outcomes, from their indicators; the Outcomes an
 st.subheader("Tools")
 TOOLS = [
     ("app_pages/spend.py", "Spend explorer", "Council members: what is spent, by authority, department and funding type."),
+    ("app_pages/map.py", "Spend map", "Council members: spend by ward, former borough and council, and where the benefit lands."),
     ("app_pages/data.py", "Import data", "Officers: load 360Giving grants, spend over £500, the charity register and contract notices."),
     ("app_pages/directory.py", "Organisation directory", "Search the sector's organisations by service, district and theme."),
     ("app_pages/providers.py", "Find providers and overlap", "Commissioners: who could deliver a service; where services overlap."),
@@ -56,6 +57,8 @@ TOOLS = [
     ("app_pages/consultations.py", "Consultation log", "Record who took part, the responses and the 'you said, we did' feedback."),
     ("app_pages/compact.py", "Compact dashboard", "Strategy officers: Compact compliance measured from records, beside the self-assessment."),
     ("app_pages/tender.py", "Tender evaluation", "Commissioners: score bids on quality, price and social value."),
+    ("app_pages/agreements.py", "Agreements", "Grants, contracts and capacity investment; the money behind each outcome."),
+    ("app_pages/monitoring.py", "Monitoring", "What each agreement delivered against what was promised, in pounds."),
     ("app_pages/sroi.py", "Social return (SROI)", "Estimate the social value created for each pound invested."),
     ("app_pages/cost_recovery.py", "Full cost recovery", "Sector managers: the full cost of each project, overheads included."),
 ]

@@ -10,6 +10,7 @@ from ui.auth import can
 from ui.charts import show_chart
 from ui.data import data_version, database_path
 from ui.downloads import download_table
+from ui.edits import opened_version
 from ui.format import money_column_config
 
 db_path, version = database_path(), data_version()
@@ -95,12 +96,14 @@ st.write(
 )
 
 if can("organisation.edit"):  # viewers are not offered the form (models refuse it too)
+    seen_version = opened_version(f"organisation.{record['org_id']}", record["version"])  # what the person saw
     with st.expander("Edit this organisation"):
         st.caption("Every change is recorded in the change log below with your name, the time and the values before and after.")
         form, who, reason, submitted = directory_ui.organisation_form(
             "organisation.edit", {**organisations.form_values(record), "districts": record["districts"], "themes": record["themes"]}, adding=False
         )
-        if submitted and directory_ui.save_organisation(form, who, org_id=record["org_id"], reason=reason):
+        if submitted and directory_ui.save_organisation(form, who, org_id=record["org_id"], reason=reason,
+                                                        expected_version=seen_version):
             st.success("Saved. The change is in the change log.")
             st.rerun()
 

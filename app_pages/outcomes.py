@@ -3,13 +3,14 @@ gaps to target and projected trend; forms to add an observation and edit a targe
 
 import streamlit as st
 
-from models import outcomes
+from models import outcomes, policy
 from models.errors import DomainError
 from ui import outcomes as outcomes_ui
 from ui.auth import can, current_actor
 from ui.charts import show_chart
 from ui.data import data_version, database, database_path
 from ui.downloads import download_table
+from ui.edits import opened_version, show_error
 from ui.format import uk_date
 
 st.title("Outcomes and gaps")
@@ -136,6 +137,8 @@ st.header("Update the indicators")
 actor = current_actor()
 if can("indicator.edit", actor=actor):  # viewers are not offered the forms (models refuse them too)
     indicator_names = {s.indicator.indicator_id: f"{s.indicator.outcome_id} – {s.indicator.name}" for s in statuses}
+    # The targets' versions drawn on the previous run: what the person saw when filling the form in.
+    seen_targets = opened_version("outcomes.targets", {s.indicator.indicator_id: s.indicator.version for s in statuses})
     add_column, target_column = st.columns(2)
     with add_column:
         st.subheader("Add an observation")
@@ -152,7 +155,7 @@ if can("indicator.edit", actor=actor):  # viewers are not offered the forms (mod
                 try:
                     with database() as db:
                         outcomes.add_observation(db, indicator_id, observed_on=observed_on, value=value, source=source,
-                                                 note=note, illustrative=illustrative, who=actor.label)
+                                                 note=note, illustrative=illustrative, actor=actor)
                     outcomes_ui.rerun_with_flash(
                         "outcomes", f"Added the value {value.strip()} on {observed_on.strip()} to '{indicator_names[indicator_id]}'."
                     )
@@ -174,11 +177,13 @@ if can("indicator.edit", actor=actor):  # viewers are not offered the forms (mod
                 try:
                     with database() as db:
                         outcomes.edit_target(db, target_indicator, target_value=target_value, target_date=target_date,
-                                             illustrative=target_illustrative, note=target_note, who=actor.label,
-                                             reason=reason)
+                                             illustrative=target_illustrative, note=target_note,
+                                             actor=actor, reason=reason,
+                                             expected_version=seen_targets.get(target_indicator))
                     outcomes_ui.rerun_with_flash("outcomes", f"Saved the target of '{indicator_names[target_indicator]}'.")
                 except DomainError as error:
-                    st.error(str(error))
+                    show_error(error, {"target_value": target_value, "target_date": target_date, "target_note": target_note},
+                               key="outcomes.stale")
 
 outcomes_ui.import_figures(indicator_names)
 outcomes_ui.link_actions(indicator_names, outcomes_ui.action_names(db_path, version))

@@ -6,12 +6,15 @@ import datetime as dt
 
 import streamlit as st
 
+from models import policy
 from models import self_assessment as sa
 from models.errors import DomainError
+from ui.auth import acting_as
 from ui import outcomes as outcomes_ui
 from ui.charts import show_chart
 from ui.data import data_version, database, database_path
 from ui.downloads import download_table
+from ui.edits import show_error
 from ui.format import uk_date
 
 st.title("Commissioning self-assessment")
@@ -56,7 +59,21 @@ def load_into_form(assessment_id: int) -> None:
         st.session_state[f"self_assessment.score.{item_id}"] = answer.score
         st.session_state[f"self_assessment.answer.{item_id}"] = answer.answer
         st.session_state[f"self_assessment.evidence.{item_id}"] = answer.evidence
+    # The version loaded: saving under the same name and date replaces exactly this one.
+    st.session_state["self_assessment.loaded"] = (row["name"], row["assessed_on"], int(row["version"]))
     st.session_state["self_assessment.flash"] = f"Loaded '{saved_label(assessment_id)}' into the form."
+
+
+def version_loaded(name: str, assessed_on: str) -> int:
+    """The version of the assessment with this name and date that was loaded into the
+    form, or 0 (a new assessment: one saved meanwhile under the same name and date is
+    then not overwritten)."""
+    loaded_name, loaded_on, loaded_version = st.session_state.get("self_assessment.loaded", ("", "", 0))
+    try:
+        day = sa.parse_date(assessed_on, where="Assessment, field 'date'").isoformat()
+    except DomainError:
+        return 0
+    return loaded_version if (name.strip(), day) == (loaded_name, loaded_on) else 0
 
 
 if not saved.empty:
@@ -108,11 +125,15 @@ if submitted:
     try:
         with database() as db:
             assessment_id = sa.save_assessment(db, name=name, assessed_on=assessed_on, service=service,
-                                               answers=answers, who=who)
+                                               answers=answers, actor=acting_as(who),
+                                               expected_version=version_loaded(name, assessed_on))
+            saved_now = sa.list_assessments(db)
+        row = saved_now[saved_now["assessment_id"] == assessment_id].iloc[0]
+        st.session_state["self_assessment.loaded"] = (row["name"], row["assessed_on"], int(row["version"]))
         st.session_state["self_assessment.results_for"] = assessment_id
         outcomes_ui.rerun_with_flash("self_assessment", f"Saved '{name.strip()}' for {assessed_on.strip()}.")
     except DomainError as error:
-        st.error(str(error))
+        show_error(error, key="self_assessment.stale")
 
 st.header("Results")
 if saved.empty:

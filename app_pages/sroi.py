@@ -5,6 +5,7 @@ import streamlit as st
 
 from models import scenarios, sroi
 from models.errors import DomainError
+from ui import show_problems
 from ui import sroi as sroi_ui
 from ui.charts import show_chart
 from ui.data import database
@@ -40,9 +41,7 @@ if loaded is not None:
     try:
         sroi.parse_scenario(loaded)
     except DomainError as error:
-        st.error(f"That scenario cannot be used: {error}")
-        for problem in error.problems[1:]:
-            st.write(f"- {problem}")
+        show_problems(error, "That scenario cannot be used.")
     else:
         sroi_ui.load_into_buffer(loaded)
         st.rerun()
@@ -105,9 +104,7 @@ if not current["outcomes"]:
 try:
     scenario = sroi.parse_scenario(current)
 except DomainError as error:
-    st.error(f"Fix the impact map to see results. {error}")
-    for problem in error.problems[1:]:
-        st.write(f"- {problem}")
+    show_problems(error, "Fix the impact map to see results.")
     st.stop()
 
 result = sroi.calculate(scenario)

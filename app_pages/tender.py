@@ -8,10 +8,13 @@ import streamlit as st
 
 from models import policy, tender, tender_access, tender_records
 from models.errors import DomainError, ScenarioError
+from models.export import file_stem
 from models.formatting import money_from_pounds, percent, uk_datetime
+from ui import agreements as agreements_ui
+from ui import show_problems
 from ui import award as award_ui
 from ui import tender as tender_ui
-from ui.auth import can, current_actor, sign_in_config
+from ui.auth import can, current_actor
 from ui.charts import show_chart
 from ui.data import data_changed, database, project_path
 from ui.downloads import XLSX_MIME
@@ -21,7 +24,6 @@ from ui.scenarios import save_load_panel
 
 EXAMPLE_FILE = project_path("data", "examples", "tender_example.json")
 NEW_TENDER = "Start a new tender"
-FROM_SCRATCH = "From scratch (quality 60 / price 40, no social value)"
 
 st.title("Tender evaluation")
 st.write(
@@ -73,19 +75,13 @@ if choice == NEW_TENDER or not tenders:
     with st.form("tender.new_form"):
         new_name = st.text_input("Name of the tender", key="tender.new_name", placeholder="e.g. Carers' support service 2027")
         template = st.selectbox(
-            "Criteria", list(tender.TEMPLATES) + [FROM_SCRATCH], key="tender.template",
+            "Criteria", list(tender.TEMPLATES) + [tender.FROM_SCRATCH], key="tender.template",
             help="Each template has quality (minimum score 2), price scored by lowest price ÷ bid price, "
                  "social value, and pass/fail gates for insurance and safeguarding. Change them under Set up.",
         )
         create = st.form_submit_button("Create tender", type="primary")
     if create:
-        if template == FROM_SCRATCH:
-            criteria = [
-                {"id": "quality", "name": "Quality", "type": "quality", "weight": 60, "max_score": 5},
-                {"id": "price", "name": "Price", "type": "price", "weight": 40, "method": "lowest_price_ratio"},
-            ]
-        else:
-            criteria = tender.template_criteria(template)
+        criteria = tender.template_criteria(template)
         if run_write(lambda db: tender_records.create_tender(db, {"name": new_name, "criteria": criteria, "bids": []}, actor=actor),
                      f"Created '{new_name.strip()}'. Add the bids under Set up."):
             st.session_state["tender.pending_name"] = new_name.strip()
@@ -93,11 +89,7 @@ if choice == NEW_TENDER or not tenders:
     st.write("Or look at a fictional worked example first:")
     if st.button("Open the fictional worked example", key="tender.load_example"):
         body = json.loads(EXAMPLE_FILE.read_text(encoding="utf-8"))
-        existing = set(names)
-        name, copy = body["name"], 1
-        while name in existing:
-            copy += 1
-            name = f"{body['name']} ({copy})"
+        name = tender.unused_name(body["name"], names)
         if run_write(lambda db: tender_records.import_scenario(db, body, actor=actor, name=name), f"Opened '{name}'."):
             st.session_state["tender.pending_name"] = name
             st.rerun()
@@ -232,15 +224,9 @@ with set_up_tab:
                     try:
                         values = tender.proxies_from_csv(proxy_file.getvalue(), source=proxy_file.name)
                     except ScenarioError as error:
-                        st.error(str(error))
+                        show_problems(error)
                     else:
-                        new_criteria = [
-                            {**c, "proxies": values} if c.get("id") == target.id else c for c in record.setup["criteria"]
-                        ]
-                        for item in new_criteria:
-                            if item.get("id") == target.id:
-                                for key in ("max_score", "min_score", "descriptors"):
-                                    item.pop(key, None)
+                        new_criteria = tender.criteria_with_proxies(record.setup["criteria"], target.id, values)
                         if run_write(lambda db: tender_records.update_criteria(db, record.id, new_criteria, actor=actor, reason=proxy_reason, expected_version=seen_setup),
                                      f"{len(values)} proxy values loaded for {target.name}."):
                             st.rerun()
@@ -249,17 +235,8 @@ with set_up_tab:
         gates = [c for c in setup.criteria if c.type == "pass_fail"]
         proxy_criteria = [c for c in setup.criteria if c.proxies]
         if setup.bids:
-            bid_rows = []
-            for bid in setup.bids:
-                row = {"Bidder": bid.bidder, "Price (£)": bid.price}
-                for gate in gates:
-                    row[gate.name] = "Pass" if bid.scores[gate.id].value else "Fail"
-                for criterion in proxy_criteria:
-                    row[f"{criterion.name} (£)"] = bid.scores[criterion.id].value
-                row["Low price explanation"] = bid.low_price_explanation
-                bid_rows.append(row)
-            money_columns = ["Price (£)"] + [f"{c.name} (£)" for c in proxy_criteria]
-            st.dataframe(pd.DataFrame(bid_rows), hide_index=True, width="stretch", key="tender.bids_table",
+            bid_rows, money_columns = tender.bids_frame(setup)
+            st.dataframe(bid_rows, hide_index=True, width="stretch", key="tender.bids_table",
                          column_config={c: money_column_config(c) for c in money_columns})
         else:
             st.caption("No bids yet.")
@@ -276,11 +253,7 @@ with set_up_tab:
             bid_reason = st.text_input("Reason (needed to change a bid once scoring has started)", key="tender.bid_reason")
             add = st.form_submit_button("Save bid")
         if add:
-            new_bid = {
-                "bidder": bidder,
-                "price": price,
-                "scores": {**{g: r.lower() for g, r in gate_results.items()}, **{c: {"quantities": q} for c, q in quantities.items()}},
-            }
+            new_bid = tender.bid_body(bidder, price, gate_results, quantities)
             save = lambda db: tender_records.save_bid(db, record.id, new_bid, actor=actor, reason=bid_reason,  # noqa: E731
                                                       expected_version=seen_bids.get(bidder.strip(), 0))
             if run_write(save, f"Saved the bid from {bidder.strip()}.", mine={"bid_json": json.dumps(new_bid)}):
@@ -422,7 +395,7 @@ with results_tab:
             try:
                 evaluation = tender.evaluate(tender.parse_scenario(body))
             except ScenarioError as error:
-                st.error(str(error))
+                show_problems(error)
         if evaluation is not None:
             scenario = evaluation.scenario
             if evaluation.winner:
@@ -498,7 +471,7 @@ with results_tab:
                 st.dataframe(tender.as_text(comparison), hide_index=True, width="stretch", key="tender.price_methods")
 
             st.markdown("**Assessment summary**")
-            stem = "".join(ch if ch.isalnum() else "-" for ch in record.name.lower()).strip("-")[:60] or "tender"
+            stem = file_stem(record.name, "tender")
             left, right = st.columns(2)
             left.download_button(
                 "Download assessment summary (Excel)", data=tender.assessment_xlsx(evaluation, probabilities),
@@ -508,6 +481,10 @@ with results_tab:
                 "Download printable summary (Markdown)", data=tender.assessment_markdown(evaluation).encode("utf-8"),
                 file_name=f"{stem}-assessment.md", mime="text/markdown", key="tender.download_md", width="stretch",
             )
+
+        # Bidders' delivery record on agreements monitored here (ui/agreements.py): evidence for the
+        # commissioner, with the Act's rules on its use; never part of the score.
+        agreements_ui.delivery_record_panel(record.bidders, key="tender.delivery_record")
 
 # ---------------------------------------------------------------- award (ui/award.py)
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import click
 
-from .commands import consultations, fcr, import_data, init, organisations, outcomes, spend, sroi, tender, users
+from .commands import (agreements, consultations, fcr, import_data, init, monitoring, organisations, outcomes, spend,
+                       sroi, tender, users)
 from .errors import DomainError
 
 
@@ -44,6 +45,8 @@ for command in (
     organisations.organisations,
     outcomes.outcomes,
     tender.tender,
+    agreements.agreements,
+    monitoring.monitoring,
     consultations.consultations,
     sroi.sroi,
     fcr.fcr,

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlite_utils
 
-from . import store
+from . import policy, store
+from .audit import audit_frame
 from .errors import DomainError
-from .formatting import uk_datetime, uk_short_date
+from .formatting import uk_short_date
 from .outcomes import SEED_DIR, insert_missing, parse_date, read_csv_rows, require_choice
 
 SEED_FILE = SEED_DIR / "action_plan.csv"
@@ -67,7 +68,8 @@ def seed(db: sqlite_utils.Database) -> int:
 
 
 def list_actions(db: sqlite_utils.Database, action_filter: ActionFilter = ActionFilter()) -> pd.DataFrame:
-    """Actions in the document's order, with the outcomes each serves ('O1; O4')."""
+    """Actions in the document's order, with the outcomes each serves ('O1; O4') and
+    each one's version (what ``save_changes`` expects back)."""
     clauses, params = [], []
     for column, values in (("a.stream", action_filter.streams), ("a.side", action_filter.sides),
                            ("a.status", action_filter.statuses)):
@@ -85,11 +87,11 @@ def list_actions(db: sqlite_utils.Database, action_filter: ActionFilter = Action
         "SELECT a.action_id, a.stream, a.side, a.need, a.proposal, a.achieve, "
         "(SELECT group_concat(outcome_id, '; ') FROM "
         "  (SELECT outcome_id FROM action_outcomes ao WHERE ao.action_id = a.action_id ORDER BY outcome_id)"
-        ") AS outcomes, a.owner, a.due_date, a.status, a.notes, a.source "
+        ") AS outcomes, a.owner, a.due_date, a.status, a.notes, a.source, a.version "
         f"FROM actions a WHERE {where} ORDER BY a.position"
     )
     columns = ["action_id", "stream", "side", "need", "proposal", "achieve", "outcomes", "owner", "due_date",
-               "status", "notes", "source"]
+               "status", "notes", "source", "version"]
     return pd.DataFrame(list(db.query(sql, params)), columns=columns)
 
 
@@ -123,11 +125,17 @@ def _clean_change(action_id: str, change: dict) -> dict:
     return cleaned
 
 
-def save_changes(db: sqlite_utils.Database, changes: dict[str, dict], *, who: str) -> list[str]:
+def save_changes(db: sqlite_utils.Database, changes: dict[str, dict], *, who: str | None = None,
+                 actor: policy.Actor | None = None, expected_versions: dict[str, int] | None = None) -> list[str]:
     """Apply edits {action_id: {owner, due_date, status, notes}} all-or-nothing, after
-    checking every one; each changed action is audited. Returns the ids changed."""
-    if not str(who or "").strip():
+    checking every one; each changed action is audited with its "before" read in the same
+    transaction. Returns the ids changed. ``expected_versions``: {action_id: the version
+    the person opened}; if any action they change was changed by someone else since,
+    ``StaleEdit`` names it and nothing is saved."""
+    actor = policy.actor_or_name(actor, who)
+    if not (actor.signed_in or actor.name.strip()):
         raise DomainError("Say who is saving the changes (your name).")
+    policy.require(actor, "action_plan.edit")
     cleaned = {}
     problems = []
     for action_id, change in changes.items():
@@ -140,16 +148,16 @@ def save_changes(db: sqlite_utils.Database, changes: dict[str, dict], *, who: st
     changed = []
     with store.transaction(db):
         for action_id, after in cleaned.items():
-            row = next(db.query(f"SELECT {', '.join(EDITABLE)} FROM actions WHERE action_id = ?", [action_id]), None)
+            expected = None if expected_versions is None else expected_versions.get(action_id)
+            row = db.execute("SELECT version FROM actions WHERE action_id = ?", [action_id]).fetchone()
             if row is None:
                 raise DomainError(f"Action {action_id} does not exist. Nothing was saved.")
-            before = {k: row[k] for k in after}
-            if before == after:
-                continue
-            db["actions"].update(action_id, after)
-            store.record_audit(db, entity="action", entity_id=action_id, action="edit action",
-                               who=who.strip(), before=before, after=after)
-            changed.append(action_id)
+            saved = store.update_versioned(
+                db, "actions", {"action_id": action_id}, expected, after, entity="action", who=actor.label,
+                action="edit action", label=f"Action {action_id}", changed_by=("updated_by", "updated_at"),
+                stamp={"updated_by": actor.label, "updated_at": store.now_iso()})
+            if saved["version"] != row[0]:
+                changed.append(action_id)
     return changed
 
 
@@ -173,13 +181,8 @@ def status_long(progress: pd.DataFrame) -> pd.DataFrame:
 
 
 def audit_trail(db: sqlite_utils.Database) -> pd.DataFrame:
-    """Changes to actions, newest first."""
-    rows = store.audit_entries(db, "action")
-    return pd.DataFrame([
-        {"When (UTC)": uk_datetime(r["at"]), "Who": r["who"], "Action": r["entity_id"],
-         "Before": r["before_json"] or "", "After": r["after_json"] or ""}
-        for r in rows
-    ], columns=["When (UTC)", "Who", "Action", "Before", "After"])
+    """Changes to actions, newest first, in words ("status: Not started → In progress")."""
+    return audit_frame(store.audit_entries(db, "action"), record_label="Action")
 
 
 def due_date_value(text) -> dt.date | None:
@@ -209,13 +212,27 @@ def editor_table(actions: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def changes_from_editor(edited: pd.DataFrame) -> dict[str, dict]:
-    """The editable fields of each row of the edited grid, for ``save_changes``."""
-    return {
-        row["Action"]: {"owner": row["Owner"], "due_date": row["Due date"], "status": row["Status"],
-                        "notes": row["Notes"]}
-        for row in edited.to_dict(orient="records")
-    }
+def changes_from_editor(edited: pd.DataFrame, shown: pd.DataFrame | None = None) -> dict[str, dict]:
+    """The editable fields of each row of the edited grid, for ``save_changes``; with
+    ``shown`` (the grid as drawn), only the rows the person changed, so a row someone
+    else changed meanwhile is not written back as it was."""
+    def fields(row: dict) -> dict:
+        return {"owner": row["Owner"], "due_date": row["Due date"], "status": row["Status"], "notes": row["Notes"]}
+
+    changes = {row["Action"]: fields(row) for row in edited.to_dict(orient="records")}
+    if shown is None:
+        return changes
+    before = {row["Action"]: fields(row) for row in shown.to_dict(orient="records")}
+    return {k: v for k, v in changes.items() if _differs(v, before.get(k))}
+
+
+def _differs(after: dict, before: dict | None) -> bool:
+    if before is None:
+        return True
+    def same(a, b) -> bool:
+        blank = lambda v: v is None or v is pd.NaT or (isinstance(v, float) and pd.isna(v)) or v == ""  # noqa: E731
+        return (blank(a) and blank(b)) or a == b
+    return not all(same(after[k], before[k]) for k in after)
 
 
 def export_table(actions: pd.DataFrame) -> pd.DataFrame:

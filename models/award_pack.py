@@ -29,6 +29,7 @@ from typing import Mapping, Sequence
 from . import tender
 from .documents import Bullets, Document, Heading, Paragraph, table
 from .errors import DomainError
+from .export import file_stem
 from .formatting import money_from_pounds, percent, uk_date
 from .standstill import STANDSTILL_WORKING_DAYS, standstill
 
@@ -578,7 +579,7 @@ def clarification_log(lot: Lot, details: AwardDetails, clarifications: Sequence[
 
 def slug(text: str) -> str:
     """A file-name-safe form of a name: 'Dane Ride CIC (fictional)' -> 'dane-ride-cic-fictional'."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "bidder"
+    return file_stem(text, "bidder")
 
 
 def pack_files(lots: Sequence[Lot], details: AwardDetails, *, draws: int = tender.DEFAULT_SIMULATIONS,

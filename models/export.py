@@ -7,11 +7,19 @@ shown as typed. Numbers are left as numbers (a credit of -5.00 stays a number)."
 from __future__ import annotations
 
 import io
+import re
 from typing import Mapping
 
 import pandas as pd
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def file_stem(title: str | None, default: str) -> str:
+    """A download's file name from a record's title: lower case, each run of other characters
+    a hyphen, at most 60 characters ('Dane Ride CIC (fictional)' -> 'dane-ride-cic-fictional');
+    ``default`` when nothing is left."""
+    return re.sub(r"[^a-z0-9]+", "-", (title or "").lower()).strip("-")[:60].strip("-") or default
 
 
 def neutralise_cell(value):

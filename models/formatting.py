@@ -6,33 +6,24 @@ from __future__ import annotations
 
 import datetime as dt
 from zoneinfo import ZoneInfo
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
+
+from .checks import parse_number
 
 PENCE_PER_POUND = 100
 
 
 def pounds_to_pence(value: str | int | float | Decimal) -> int:
-    """Pounds (a number, or text such as '£1,617,718.94' or '(250.00)') to integer pence,
-    rounding half up. Raises ValueError for text that is not an amount."""
-    if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not an amount of money")
-    if isinstance(value, int):
+    """Pounds (a number, or text such as '£1,617,718.94' or '(250.00)', read by the one rule
+    in ``models.checks.parse_number``) to integer pence, rounding half up. Raises ValueError
+    for text that is not an amount."""
+    if isinstance(value, int) and not isinstance(value, bool):
         return value * PENCE_PER_POUND
-    text = str(value).strip()
-    negative = text.startswith("(") and text.endswith(")")
-    if negative:
-        text = text[1:-1]
-    text = text.replace("£", "").replace(",", "").replace(" ", "")
-    if text.endswith("CR") or text.endswith("cr"):
-        negative, text = True, text[:-2]
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
+        amount = parse_number(value)
+    except ValueError:
         raise ValueError(f"{value!r} is not an amount of money") from None
-    if not amount.is_finite():
-        raise ValueError(f"{value!r} is not an amount of money")
-    pence = int((amount * PENCE_PER_POUND).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    return -pence if negative else pence
+    return int((amount * PENCE_PER_POUND).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def pence_to_pounds(pence: int) -> Decimal:

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import sqlite_utils
 
-from . import store
+from . import policy, store
 from .demo_directory import DEMO_CSV, DEMO_SOURCE
 from .errors import DomainError
 from .formatting import money, pounds_to_pence
@@ -130,15 +130,19 @@ def demo_shown(db: sqlite_utils.Database) -> bool:
     return row is None or row[0] != "0"
 
 
-def set_demo_shown(db: sqlite_utils.Database, shown: bool, *, who: str) -> int:
+def set_demo_shown(db: sqlite_utils.Database, shown: bool, *, who: str | None = None,
+                   actor: policy.Actor | None = None) -> int:
     """Switch the demonstration directory on or off (audited). Switching on loads it if
-    it is not in the database. Returns how many demo organisations were loaded."""
-    before = demo_shown(db)
+    it is not in the database. Returns how many demo organisations were loaded. The
+    current setting is read inside the write, so the audit's "before" is true."""
+    actor = policy.actor_or_name(actor, who)
+    policy.require(actor, "organisation.edit", {"setting": DEMO_SETTING})
     with store.transaction(db):
+        before = demo_shown(db)
         db["settings"].upsert({"key": DEMO_SETTING, "value": "1" if shown else "0"}, pk="key")
         if before != shown:
             store.record_audit(
-                db, entity="setting", entity_id=DEMO_SETTING, action="change", who=who,
+                db, entity="setting", entity_id=DEMO_SETTING, action="change", who=actor.label,
                 before={"demo_shown": before}, after={"demo_shown": shown},
             )
         return load_demo(db) if shown else 0
@@ -159,15 +163,16 @@ def read_demo_csv(path=DEMO_CSV) -> list[dict]:
 def load_demo(db: sqlite_utils.Database) -> int:
     """Insert the demonstration organisations not yet in the database (never overwrites
     an edited one). Idempotent; returns how many were inserted."""
-    present = {r[0] for r in db.execute("SELECT org_id FROM organisations WHERE is_demo = 1")}
+    rows = read_demo_csv()
     stamp = store.now_iso()
-    missing = [
-        {**row, "is_demo": 1, "source": DEMO_SOURCE, "source_file": "data/demo/" + DEMO_CSV.name, "updated_at": stamp}
-        for row in read_demo_csv()
-        if row["org_id"] not in present
-    ]
-    if missing:
-        with store.transaction(db):
+    with store.transaction(db):  # the check and the insert in one write: two first runs cannot both insert
+        present = {r[0] for r in db.execute("SELECT org_id FROM organisations WHERE is_demo = 1")}
+        missing = [
+            {**row, "is_demo": 1, "source": DEMO_SOURCE, "source_file": "data/demo/" + DEMO_CSV.name, "updated_at": stamp}
+            for row in rows
+            if row["org_id"] not in present
+        ]
+        if missing:
             db["organisations"].insert_all(missing)
     return len(missing)
 
@@ -620,10 +625,10 @@ def _next_local_id(db: sqlite_utils.Database) -> str:
     return f"{LOCAL_ID_PREFIX}{(row[0] or 0) + 1:05d}"
 
 
-def _checked(form: dict, who: str, *, adding: bool) -> tuple[dict, str]:
-    """The form's clean values and the editor's name, or one DomainError listing every
+def _checked(form: dict, actor: policy.Actor, *, adding: bool) -> tuple[dict, str]:
+    """The form's clean values and the editor's label, or one DomainError listing every
     problem (the name included)."""
-    who = str(who or "").strip()
+    who = actor.label if (actor.signed_in or actor.name.strip()) else ""
     problems = [] if who else ["Your name: enter your name for the change log"]
     try:
         clean = validate(form, adding=adding)
@@ -634,9 +639,12 @@ def _checked(form: dict, who: str, *, adding: bool) -> tuple[dict, str]:
     return clean, who
 
 
-def add(db: sqlite_utils.Database, form: dict, *, who: str) -> str:
-    """Add an organisation from a form (validated; audited). Returns its org-id."""
-    clean, who = _checked(form, who, adding=True)
+def add(db: sqlite_utils.Database, form: dict, *, who: str | None = None, actor: policy.Actor | None = None) -> str:
+    """Add an organisation from a form (validated; audited). Returns its org-id. The
+    identifier is checked to be new inside the transaction that adds it."""
+    actor = policy.actor_or_name(actor, who)
+    policy.require(actor, "organisation.edit")
+    clean, who = _checked(form, actor, adding=True)
     with store.transaction(db):
         if clean["org_id"] is None:
             clean["org_id"] = _next_local_id(db)
@@ -644,27 +652,36 @@ def add(db: sqlite_utils.Database, form: dict, *, who: str) -> str:
         if existing:
             problem = f"Organisation identifier: {clean['org_id']} is already in the directory ({existing[0]}); edit that entry instead"
             raise DomainError(problem, problems=[problem])
-        record = {**clean, "is_demo": 0, "source": f"{MANUAL_SOURCE} by {who}", "updated_at": store.now_iso()}
+        record = {**clean, "is_demo": 0, "source": f"{MANUAL_SOURCE} by {who}", "updated_at": store.now_iso(),
+                  "updated_by": who}
         db["organisations"].insert(record)
         store.record_audit(db, entity=AUDIT_ENTITY, entity_id=clean["org_id"], action="add", who=who, after=_audit_view(record))
     return clean["org_id"]
 
 
-def update(db: sqlite_utils.Database, org_id: str, form: dict, *, who: str, reason: str | None = None) -> dict:
+def update(db: sqlite_utils.Database, org_id: str, form: dict, *, who: str | None = None, reason: str | None = None,
+           actor: policy.Actor | None = None, expected_version: int | None = None) -> dict:
     """Edit an organisation (validated; the fields that changed go in the audit log with
-    their values before and after). Returns the changed fields' new values."""
-    clean, who = _checked(form, who, adding=False)
+    their values before and after, read in the same transaction). Returns the changed
+    fields' new values. ``expected_version``: the organisation's ``version`` when the
+    person opened it; if someone (or an import) changed it since, ``StaleEdit`` says what
+    and nothing is written."""
+    actor = policy.actor_or_name(actor, who)
+    clean, who = _checked(form, actor, adding=False)
     with store.transaction(db):
-        rows = list(db.query("SELECT * FROM organisations WHERE org_id = ?", [org_id]))
-        if not rows:
+        current = store.check_version(db, "organisations", {"org_id": org_id}, expected_version, clean,
+                                      entity=AUDIT_ENTITY, changed_by=("updated_by", "updated_at"),
+                                      label=f"Organisation {org_id}")
+        if current is None:
             raise DomainError(f"Organisation identifier: {org_id} is not in the directory")
-        current = rows[0]
+        policy.require(actor, "organisation.edit", current)
         changed = {k: v for k, v in clean.items() if current.get(k) != v}
         if not changed:
             return {}
         db.execute(
-            f"UPDATE organisations SET {', '.join(f'{k} = ?' for k in changed)}, updated_at = ? WHERE org_id = ?",
-            list(changed.values()) + [store.now_iso(), org_id],
+            f"UPDATE organisations SET {', '.join(f'{k} = ?' for k in changed)}, updated_at = ?, updated_by = ?, "
+            "version = version + 1 WHERE org_id = ?",
+            list(changed.values()) + [store.now_iso(), who, org_id],
         )
         store.record_audit(
             db, entity=AUDIT_ENTITY, entity_id=org_id, action="edit", who=who,

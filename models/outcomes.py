@@ -24,7 +24,8 @@ from dateutil.relativedelta import relativedelta
 import pandas as pd
 import sqlite_utils
 
-from . import store
+from . import policy, store
+from .audit import audit_frame
 from .errors import DomainError
 from .formatting import LONDON, uk_date, uk_datetime
 
@@ -107,6 +108,7 @@ class Indicator:
     note: str
     source: str
     reporting_cycle_months: int = DEFAULT_REPORTING_CYCLE_MONTHS
+    version: int = 1  # of the target: what ``edit_target`` expects back
 
     @property
     def reporting_cycle(self) -> relativedelta:
@@ -116,6 +118,9 @@ class Indicator:
     def cycle_words(self) -> str:
         months = self.reporting_cycle_months or DEFAULT_REPORTING_CYCLE_MONTHS
         return f"{months} month{'s' if months != 1 else ''}"
+
+
+INDICATOR_FIELDS = tuple(Indicator.__dataclass_fields__)
 
 
 @dataclass(frozen=True)
@@ -361,7 +366,7 @@ def get_indicator(db: sqlite_utils.Database, indicator_id: str) -> Indicator:
 
 
 def _indicator(row: dict) -> Indicator:
-    return Indicator(**{**row, "target_illustrative": bool(row["target_illustrative"])})
+    return Indicator(**{**{k: row[k] for k in INDICATOR_FIELDS if k in row}, "target_illustrative": bool(row["target_illustrative"])})
 
 
 def list_observations(db: sqlite_utils.Database, indicator_id: str | None = None) -> list[Observation]:
@@ -734,11 +739,15 @@ def add_observation(
     source: str,
     note: str = "",
     illustrative: bool = False,
-    who: str,
+    who: str | None = None,
+    actor: policy.Actor | None = None,
     today: dt.date | None = None,
 ) -> Observation:
     """Record one observation after checking it (date not in the future, value in the
-    indicator's unit, a source); audited. Raises DomainError naming the field."""
+    indicator's unit, a source, none already on that date: checked inside the write, so
+    two people adding the same date at once cannot both succeed); audited. Raises
+    DomainError naming the field."""
+    actor = policy.actor_or_name(actor, who)
     indicator = get_indicator(db, indicator_id)
     where = f"Indicator '{indicator.name}'"
     day = parse_date(observed_on, where=f"{where}, field 'date'")
@@ -747,13 +756,9 @@ def add_observation(
     number = parse_value(value, unit=indicator.unit, where=f"{where}, field 'value'")
     if not str(source or "").strip():
         raise DomainError(f"{where}, field 'source': say where the value comes from (survey, report, data set).")
-    if not str(who or "").strip():
+    if not (actor.signed_in or actor.name.strip()):
         raise DomainError(f"{where}: say who is adding the observation.")
-    clash = db.execute(
-        "SELECT 1 FROM observations WHERE indicator_id = ? AND observed_on = ?", [indicator_id, day.isoformat()]
-    ).fetchone()
-    if clash:
-        raise DomainError(f"{where}, field 'date': there is already an observation on {uk_date(day)}.")
+    policy.require(actor, "indicator.edit", {"indicator_id": indicator_id})
     record = {
         "indicator_id": indicator_id,
         "observed_on": day.isoformat(),
@@ -763,9 +768,16 @@ def add_observation(
         "note": (note or "").strip(),
     }
     with store.transaction(db):
-        db["observations"].insert({**record, "added_at": store.now_iso(), "added_by": who.strip()})
+        clash = db.execute(
+            "SELECT added_by, added_at FROM observations WHERE indicator_id = ? AND observed_on = ?",
+            [indicator_id, day.isoformat()],
+        ).fetchone()
+        if clash:
+            by = f" (added by {clash[0]}, {uk_datetime(clash[1])})" if clash[0] else ""
+            raise DomainError(f"{where}, field 'date': there is already an observation on {uk_date(day)}{by}.")
+        db["observations"].insert({**record, "added_at": store.now_iso(), "added_by": actor.label})
         store.record_audit(db, entity="indicator", entity_id=indicator_id, action="add observation",
-                           who=who.strip(), after=record)
+                           who=actor.label, after=record)
     return Observation(**{**record, "illustrative": bool(illustrative)})
 
 
@@ -777,11 +789,16 @@ def edit_target(
     target_date,
     illustrative: bool,
     note: str = "",
-    who: str,
+    who: str | None = None,
     reason: str = "",
+    actor: policy.Actor | None = None,
+    expected_version: int | None = None,
 ) -> Indicator:
     """Change an indicator's target (value in its unit, date after the baseline);
-    audited with the before and after. Raises DomainError naming the field."""
+    audited with the before (read in the same transaction) and after. Raises DomainError
+    naming the field; ``StaleEdit`` if the target changed since the person opened it
+    (``expected_version``: ``Indicator.version`` then)."""
+    actor = policy.actor_or_name(actor, who)
     indicator = get_indicator(db, indicator_id)
     where = f"Indicator '{indicator.name}'"
     number = parse_value(target_value, unit=indicator.unit, where=f"{where}, field 'target value'")
@@ -791,24 +808,21 @@ def edit_target(
             f"{where}, field 'target date': {uk_date(day)} is not after the baseline date "
             f"({uk_date(indicator.baseline_date)})."
         )
-    if not str(who or "").strip():
+    if not (actor.signed_in or actor.name.strip()):
         raise DomainError(f"{where}: say who is changing the target.")
-    before = {k: getattr(indicator, k) for k in ("target_value", "target_date", "target_illustrative", "target_note")}
-    after = {"target_value": number, "target_date": day.isoformat(), "target_illustrative": bool(illustrative),
+    policy.require(actor, "indicator.edit", {"indicator_id": indicator_id})
+    after = {"target_value": number, "target_date": day.isoformat(), "target_illustrative": int(bool(illustrative)),
              "target_note": (note or "").strip()}
     with store.transaction(db):
-        db["indicators"].update(indicator_id, {**after, "target_illustrative": int(bool(illustrative))})
-        store.record_audit(db, entity="indicator", entity_id=indicator_id, action="edit target",
-                           who=who.strip(), before=before, after=after, reason=reason or None)
+        store.update_versioned(
+            db, "indicators", {"indicator_id": indicator_id}, expected_version, after, entity="indicator",
+            who=actor.label, reason=reason or None, action="edit target", label=f"The target of {where}",
+            changed_by=("updated_by", "updated_at"), stamp={"updated_by": actor.label, "updated_at": store.now_iso()},
+            audit_view=lambda row: {**{k: row[k] for k in after}, "target_illustrative": bool(row["target_illustrative"])},
+        )
     return get_indicator(db, indicator_id)
 
 
 def audit_trail(db: sqlite_utils.Database) -> pd.DataFrame:
-    """Changes to indicators, newest first, for the page."""
-    rows = store.audit_entries(db, "indicator")
-    return pd.DataFrame([
-        {"When (UTC)": uk_datetime(r["at"]), "Who": r["who"], "Indicator": r["entity_id"],
-         "Change": r["action"], "Before": r["before_json"] or "", "After": r["after_json"] or "",
-         "Reason": r["reason"] or ""}
-        for r in rows
-    ], columns=["When (UTC)", "Who", "Indicator", "Change", "Before", "After", "Reason"])
+    """Changes to indicators, newest first, in words, for the page."""
+    return audit_frame(store.audit_entries(db, "indicator"), record_label="Indicator")

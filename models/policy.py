@@ -58,6 +58,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "self_assessment.edit": frozenset({OFFICER, ADMIN}),
     "indicator.edit": frozenset({OFFICER, ADMIN}),
     "agreement.edit": frozenset({OFFICER, COMMISSIONER, ADMIN}),
+    "agreement.create": frozenset({OFFICER, COMMISSIONER, ADMIN}),
     "monitoring.record": frozenset({OFFICER, COMMISSIONER, ADMIN}),
     "consultation.edit": frozenset({OFFICER, COMMISSIONER, ADMIN}),
     "boundaries.import": frozenset({OFFICER, ADMIN}),
@@ -135,6 +136,12 @@ def local_actor(name: str = "") -> Actor:
     return Actor(subject=f"local:{name}", name=name, roles=frozenset(ROLES), signed_in=False)
 
 
+def actor_or_name(actor: Actor | None, who: str | None = None) -> Actor:
+    """The actor taking an action. Callers that do not pass one yet give the typed name
+    (``who``) instead, which means ``local_actor(who)``."""
+    return actor if actor is not None else local_actor(who or "")
+
+
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
@@ -189,6 +196,7 @@ _VERBS = {
     "self_assessment.edit": "save a self-assessment",
     "indicator.edit": "edit indicators or record observations",
     "agreement.edit": "edit agreements",
+    "agreement.create": "create agreements",
     "monitoring.record": "record monitoring",
     "consultation.edit": "edit consultations",
     "boundaries.import": "import boundaries",

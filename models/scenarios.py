@@ -9,8 +9,9 @@ from typing import Any
 
 import sqlite_utils
 
-from . import store
-from .errors import ScenarioError
+from . import policy, store
+from .errors import ScenarioError, StaleEdit
+from .formatting import uk_datetime
 
 MAX_SCENARIO_BYTES = 2_000_000
 
@@ -44,22 +45,35 @@ def parse_json(text: str | bytes, *, source: str = "scenario file") -> dict:
     return body
 
 
-def save(db: sqlite_utils.Database, kind: str, name: str, body: dict[str, Any], *, who: str | None = None) -> SavedScenario:
-    """Store ``body`` as the next version of scenario ``name``; returns what was saved."""
+def save(db: sqlite_utils.Database, kind: str, name: str, body: dict[str, Any], *, who: str | None = None,
+         actor: policy.Actor | None = None, expected_version: int | None = None) -> SavedScenario:
+    """Store ``body`` as the next version of scenario ``name``; returns what was saved.
+    ``expected_version``: the latest version of ``name`` the person had seen (0: none);
+    if someone saved a newer one since, ``StaleEdit`` says who and when, and nothing is
+    saved (None: no check). Earlier versions are always kept."""
+    actor = policy.actor_or_name(actor, who)
+    policy.require(actor, "scenario.save", {"kind": kind})
     name = (name or "").strip()
     if not name:
         raise ScenarioError("Give the scenario a name before saving it")
     with store.transaction(db):
-        current = db.execute(
-            "SELECT COALESCE(MAX(version), 0) FROM scenarios WHERE kind = ? AND name = ?", [kind, name]
-        ).fetchone()[0]
+        latest = next(db.query("SELECT version, saved_by, saved_at FROM scenarios WHERE kind = ? AND name = ? "
+                               "ORDER BY version DESC LIMIT 1", [kind, name]), None)
+        current = latest["version"] if latest else 0
+        if expected_version is not None and expected_version != current:
+            by = f" by {latest['saved_by']}" if latest["saved_by"] else ""
+            raise StaleEdit(
+                f"Scenario '{name}' was saved as version {current}{by} at {uk_datetime(latest['saved_at'])} (London time) "
+                f"after you opened {'version ' + str(expected_version) if expected_version else 'the list'}. Nothing was "
+                "saved and your scenario is kept on the page: load the newer version to see it, or save yours under "
+                "another name.", current=latest)
         record = {
             "kind": kind,
             "name": name,
             "version": current + 1,
             "body_json": json.dumps(body, sort_keys=True, ensure_ascii=False),
             "saved_at": store.now_iso(),
-            "saved_by": who,
+            "saved_by": actor.label if (actor.signed_in or actor.name) else None,
         }
         table = db["scenarios"]
         table.insert(record)

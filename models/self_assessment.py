@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlite_utils
 
-from . import store
+from . import policy, store
 from .errors import DomainError
 from .formatting import uk_date
 from .outcomes import SEED_DIR, insert_missing, parse_date, read_csv_rows, require_choice
@@ -98,16 +98,24 @@ def save_assessment(
     name: str,
     assessed_on,
     answers: list[Answer],
-    who: str,
+    who: str | None = None,
     service: str = "",
+    actor: policy.Actor | None = None,
+    expected_version: int | None = None,
 ) -> int:
     """Save (or replace, for the same name and date) an assessment; all-or-nothing,
-    audited. Returns its id. Raises DomainError naming the question and field."""
+    audited with the "before" read in the same transaction. Returns its id. Raises
+    DomainError naming the question and field. ``expected_version``: the version of the
+    assessment with this name and date that the person loaded, 0 if they started a new
+    one; ``StaleEdit`` if someone saved it since (None: replace without checking)."""
+    actor = policy.actor_or_name(actor, who)
     name = (name or "").strip()
     if not name:
         raise DomainError("Give the assessment a name, e.g. 'Adult social care 2026'.")
-    if not str(who or "").strip():
+    if not (actor.signed_in or actor.name.strip()):
         raise DomainError("Say who is saving the assessment (your name).")
+    policy.require(actor, "self_assessment.edit")
+    who = actor.label
     day = parse_date(assessed_on, where="Assessment, field 'date'")
     known = set(list_items(db)["item_id"])
     problems, cleaned = [], []
@@ -122,16 +130,17 @@ def save_assessment(
     if problems:
         raise DomainError("Nothing was saved. " + " ".join(problems), problems=problems)
     with store.transaction(db):
-        existing = db.execute(
-            "SELECT assessment_id FROM assessments WHERE name = ? AND assessed_on = ?", [name, day.isoformat()]
-        ).fetchone()
+        existing = store.check_version(
+            db, "assessments", {"name": name, "assessed_on": day.isoformat()}, expected_version, {"service": service.strip()},
+            entity="self_assessment", changed_by=("saved_by", "saved_at"),
+            label=f"The assessment '{name}' for {uk_date(day)}")
         before = None
         if existing:
-            assessment_id = existing[0]
+            assessment_id = existing["assessment_id"]
             before = _answers_json(db, assessment_id)
             db.execute("DELETE FROM assessment_answers WHERE assessment_id = ?", [assessment_id])
-            db["assessments"].update(assessment_id, {"service": service.strip(), "saved_at": store.now_iso(),
-                                                     "saved_by": who.strip()})
+            db.execute("UPDATE assessments SET service = ?, saved_at = ?, saved_by = ?, version = version + 1 "
+                       "WHERE assessment_id = ?", [service.strip(), store.now_iso(), who.strip(), assessment_id])
         else:
             assessment_id = db["assessments"].insert({
                 "name": name, "service": service.strip(), "assessed_on": day.isoformat(),
@@ -156,11 +165,11 @@ def list_assessments(db: sqlite_utils.Database) -> pd.DataFrame:
     """Saved assessments, newest date first, with how many items were scored."""
     sql = (
         "SELECT a.assessment_id, a.name, a.service, a.assessed_on, a.saved_at, a.saved_by, "
-        "COUNT(x.score) AS scored FROM assessments a "
+        "COUNT(x.score) AS scored, a.version FROM assessments a "
         "LEFT JOIN assessment_answers x USING (assessment_id) "
         "GROUP BY a.assessment_id ORDER BY a.assessed_on DESC, a.assessment_id DESC"
     )
-    columns = ["assessment_id", "name", "service", "assessed_on", "saved_at", "saved_by", "scored"]
+    columns = ["assessment_id", "name", "service", "assessed_on", "saved_at", "saved_by", "scored", "version"]
     return pd.DataFrame(list(db.query(sql)), columns=columns)
 
 

@@ -310,3 +310,18 @@ def in_pounds(frame: pd.DataFrame, pence_columns: list[str]) -> pd.DataFrame:
     for column in pence_columns:
         result[column] = [None if pd.isna(v) else float(pence_to_pounds(int(v))) for v in result[column]]
     return result
+
+
+# Spend by area (maps): the geographies ``python -m models spend --by`` also takes.
+AREA_LEVELS = ("ward", "former_borough", "local_authority")
+
+
+def spend_by_area(
+    db: sqlite_utils.Database, level: str, spend_filter: SpendFilter = SpendFilter(), basis: str = "benefit"
+) -> pd.DataFrame:
+    """Spend by ward, former borough or local authority, placed where the benefit lands
+    ('benefit') or where the recipient is based ('recipient'); county-wide and unplaced
+    spend in rows of their own, so the total is the spend table's. See models.geography."""
+    from .geography import spend_by_area as by_area
+
+    return by_area(db, level, spend_filter, basis)

@@ -288,7 +288,7 @@ def update_versioned(
     db: sqlite_utils.Database,
     table: str,
     key: dict[str, Any],
-    expected_version: int,
+    expected_version: int | None,
     changes: dict[str, Any],
     *,
     entity: str,
@@ -296,6 +296,7 @@ def update_versioned(
     reason: str | None = None,
     action: str = "edit",
     entity_id: Any = None,
+    **options: Any,
 ) -> dict:
     """Optimistic concurrency for a record a person edits: apply ``changes`` to the row
     of ``table`` found by ``key`` only if its ``version`` is still ``expected_version``
@@ -304,15 +305,17 @@ def update_versioned(
 
     Must run inside ``transaction(db)``. A stale save raises ``StaleEdit`` naming the
     fields that changed and who changed them when; nothing is written. ``entity_id`` is
-    the audit log's id for the record (default: the key's values joined by "/")."""
+    the audit log's id for the record (default: the key's values joined by "/");
+    ``options`` are ``save_versioned``'s (label, changed_by, stamp, audit_view)."""
     from .errors import DomainError
 
     row = _locked_row(db, table, key)
     entity_id = _entity_id(key, entity_id)
     if row is None:
-        raise DomainError(f"{entity} {entity_id} no longer exists: someone may have removed it. Reload the page.")
+        label = options.get("label") or f"{entity} {entity_id}"
+        raise DomainError(f"{label} no longer exists: someone may have removed it. Reload the page.")
     return save_versioned(db, table, key, expected_version, changes, entity=entity, entity_id=entity_id, who=who,
-                          reason=reason, action=action, _row=row)
+                          reason=reason, action=action, _row=row, **options)
 
 
 _MISSING = object()

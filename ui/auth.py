@@ -21,7 +21,7 @@ from models import policy, store, users
 from models.policy import Actor
 
 from .data import database_path
-from .format import plain
+from .problems import plain
 
 NAME_KEY = "auth.name"
 _LINKED_KEY = "auth.linked_subject"
@@ -62,6 +62,14 @@ def current_actor() -> Actor:
         user = users.get_user(db, email, config.admins)
     roles = user.all_roles if user is not None and user.subject == subject else frozenset()
     return Actor(subject=subject, name=name or (user.name if user else ""), email=email, roles=roles, signed_in=True)
+
+
+def acting_as(typed_name: str = "") -> Actor:
+    """For pages that still ask for a name: the signed-in person when sign-in is on (the
+    typed name is ignored), else the local actor with the typed name (or the sidebar's)."""
+    if sign_in_config().enabled:
+        return current_actor()
+    return policy.local_actor(typed_name or st.session_state.get(NAME_KEY, ""))
 
 
 def _email() -> str | None:

@@ -11,8 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from models import cost_recovery as fcr
-from models.errors import ScenarioError
-from models.export import xlsx_bytes
+from models.export import file_stem, xlsx_bytes
 
 from .charts import PALETTE
 from .downloads import XLSX_MIME
@@ -130,20 +129,6 @@ def pools_grid(source: pd.DataFrame, projects: pd.DataFrame, generation: int) ->
     )
 
 
-def show_problems(error: ScenarioError) -> None:
-    """The error, with every problem listed so each can be fixed in one go."""
-    st.error(str(error) if not error.problems else "The costing cannot be calculated yet. Please fix:", icon=":material/error:")
-    for problem in error.problems:
-        st.markdown(f"- {_escape(problem)}")
-
-
-def _escape(text: str) -> str:
-    """User text shown in markdown without it being read as markdown."""
-    for character in "\\`*_{}[]<>()#+-.!|$~":
-        text = text.replace(character, "\\" + character)
-    return text
-
-
 def percent_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """A copy with fractions in ``columns`` written as '12.5%' ('n/a' when missing)."""
     shown = frame.copy()
@@ -183,11 +168,10 @@ def workbook_button(result: fcr.CostingResult) -> None:
     """Download the costing workbook: summary, allocation by pool, multi-year, funding gap
     and assumptions, with the method and any fictional label on an 'About' sheet."""
     sheets, money_columns = fcr.workbook_sheets(result)
-    stem = "".join(ch if ch.isalnum() else "-" for ch in (result.costing.name or "costing").lower()).strip("-")
     st.download_button(
         "Download the costing workbook (Excel)",
         data=xlsx_bytes(sheets, notes=fcr.workbook_notes(result), money_columns=money_columns),
-        file_name=f"full-cost-recovery-{stem or 'costing'}.xlsx",
+        file_name=f"full-cost-recovery-{file_stem(result.costing.name, 'costing')}.xlsx",
         mime=XLSX_MIME,
         key="fcr.workbook",
         type="primary",

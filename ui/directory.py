@@ -9,13 +9,15 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from models import matching, organisations
-from models.errors import DomainError
+from models import matching, organisations, policy
+from models.errors import DomainError, StaleEdit
 
 from .charts import PALETTE
 from .data import cached, data_changed, database, reader
 from .auth import current_actor
-from .format import plain, uk_datetime  # noqa: F401  (plain: pages use directory_ui.plain)
+from .edits import show_error
+from .format import uk_datetime
+from .problems import plain, show_problems  # noqa: F401 (directory_ui.plain, used by pages)
 
 PROFILE_PAGE = "app_pages/organisation.py"
 FICTIONAL_NOTE = "Includes fictional demonstration organisations (ids starting DEMO-): invented, not real bodies."
@@ -103,18 +105,12 @@ def fictional_banner(demo_in_view: bool) -> None:
         )
 
 
-
 def when(stamp: str | None) -> str:
     """'24/11/2026 22:08 UTC' from a stored ISO time; the text as stored if it is not one."""
     try:
         return f"{uk_datetime(stamp)} (London time)" if stamp else "not recorded"
     except ValueError:
         return str(stamp)
-
-
-def show_problems(error: DomainError) -> None:
-    """A form's problems, one line each, naming the field."""
-    st.error("Please correct the following, then save again:\n\n" + "\n".join(f"- {plain(p)}" for p in (error.problems or [str(error)])))
 
 
 def organisation_form(key: str, values: dict, *, adding: bool) -> tuple[dict, str, str, bool]:
@@ -162,16 +158,29 @@ def organisation_form(key: str, values: dict, *, adding: bool) -> tuple[dict, st
     return form, who, reason, submitted
 
 
-def save_organisation(form: dict, who: str, *, org_id: str | None = None, reason: str = "") -> str | None:
+def acting(who: str) -> policy.Actor:
+    """Who acts on the directory pages: the signed-in person (ui.auth), or with sign-in off
+    the name typed in the sidebar. ``who`` is kept for callers that still pass it."""
+    return current_actor()
+
+
+def save_organisation(form: dict, who: str, *, org_id: str | None = None, reason: str = "",
+                      expected_version: int | None = None) -> str | None:
     """Add (``org_id`` None) or update an organisation; show problems; returns the org-id
-    saved, or None when the form had problems."""
+    saved, or None when the form had problems or the organisation changed since it was
+    opened (``expected_version``): then what changed is shown beside the input, which the
+    form keeps."""
     try:
         with database() as db:
             if org_id is None:
-                saved = organisations.add(db, form, who=who)
+                saved = organisations.add(db, form, actor=acting(who))
             else:
-                organisations.update(db, org_id, form, who=who, reason=reason or None)
+                organisations.update(db, org_id, form, actor=acting(who), reason=reason or None,
+                                     expected_version=expected_version)
                 saved = org_id
+    except StaleEdit as error:
+        show_error(error, _as_stored(form), key="directory.stale")
+        return None
     except DomainError as error:
         show_problems(error)
         return None
@@ -179,11 +188,19 @@ def save_organisation(form: dict, who: str, *, org_id: str | None = None, reason
     return saved
 
 
+def _as_stored(form: dict) -> dict:
+    """The person's input under the stored column names (for the stale-save table)."""
+    try:
+        return organisations.validate(form, adding=False)
+    except DomainError:
+        return form
+
+
 def set_demo_shown(shown: bool, who: str) -> bool:
     """Switch the demonstration data on or off; False (with a message) if it could not."""
     try:
         with database() as db:
-            organisations.set_demo_shown(db, shown, who=who)
+            organisations.set_demo_shown(db, shown, actor=acting(who))
     except DomainError as error:
         st.error(str(error))
         return False

@@ -16,6 +16,9 @@ import streamlit as st
 
 from models.errors import DomainError, StaleEdit
 
+from .data import data_changed
+from .problems import show_problems
+
 
 def opened_version(key: str, current: Any) -> Any:
     """The version (or {id: version}) drawn on the previous run of this page under
@@ -25,12 +28,18 @@ def opened_version(key: str, current: Any) -> Any:
     return seen
 
 
+def saw(key: str, current: Any) -> None:
+    """Note that the person has now seen ``current`` under ``key`` (their own save, when
+    the page does not run again after it)."""
+    st.session_state[f"_opened.{key}"] = current
+
+
 def show_error(error: DomainError, mine: dict[str, Any] | None = None, key: str = "edits.stale_table") -> None:
     """Show a refused save: the message and, for a stale save, the record as it stands
     now beside what the person entered (as text, never Markdown)."""
-    st.error(str(error), icon=":material/sync_problem:" if isinstance(error, StaleEdit) else None)
-    for problem in error.problems[1:6]:
-        st.caption(problem)
+    if isinstance(error, StaleEdit):
+        data_changed()  # the next run reads the record as it stands now, even from a cache
+    show_problems(error)
     if isinstance(error, StaleEdit) and error.current:
         shown = [c for c in (mine or error.current) if c in error.current and c not in ("version",)]
         table = pd.DataFrame({

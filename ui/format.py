@@ -1,7 +1,5 @@
 """Formatting for pages: the same functions the command line uses (models.formatting)."""
 
-import re
-
 from models.formatting import (  # noqa: F401  (re-exported for pages)
     count_of,
     money,
@@ -18,11 +16,3 @@ def money_column_config(label: str, help: str | None = None):
     import streamlit as st
 
     return st.column_config.NumberColumn(label, help=help, format="£%,.2f")
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
-
-
-def plain(text: str) -> str:
-    """Text from data or a user, escaped so Markdown shows it exactly as written."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text or ""))

@@ -15,7 +15,7 @@ from models.importers import FORMAT_NAMES, SHOWN, ImportOptions, ImportResult, S
 from ui.data import cached, data_version, database, database_path, reader
 
 MAX_UPLOAD_MB = 200  # per file, enforced by the uploader
-UPLOAD_TYPES = ["csv", "xlsx", "json", "zip", "txt"]
+UPLOAD_TYPES = ["csv", "xlsx", "json", "zip", "txt", "geojson", "topojson"]
 FORMAT_CHOICES = {"auto": "Detect from the file's content", **FORMAT_NAMES}
 STATUS_WORDS = {"imported": "Imported", "removed": "Removed", "importing": "Interrupted"}
 

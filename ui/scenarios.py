@@ -8,16 +8,21 @@ import json
 import streamlit as st
 
 from models import scenarios
-from models.errors import ScenarioError
+from models.errors import DomainError, ScenarioError
 
 from .auth import can
 from .data import data_changed, database
+from .edits import opened_version, saw, show_error
 
 
 def save_load_panel(kind: str, current: dict, *, key: str, default_name: str = "") -> dict | None:
     """Draw the panel for scenarios of ``kind``. Returns a scenario body the user chose to
     load (from the database or an uploaded file), else None. The page validates it."""
     loaded = None
+    with database() as db:
+        saved_list = scenarios.list_saved(db, kind)
+    # The latest version of each name as drawn on the previous run: what the person saw.
+    seen = opened_version(f"{key}.versions", {s.name: s.version for s in saved_list})
     with st.expander("Save or load a scenario"):
         save_column, load_column = st.columns(2)
         with save_column:
@@ -29,11 +34,13 @@ def save_load_panel(kind: str, current: dict, *, key: str, default_name: str = "
             if may_save and st.button("Save scenario", key=f"{key}.save"):
                 try:
                     with database() as db:
-                        saved = scenarios.save(db, kind, name, {**current, "name": name})
+                        saved = scenarios.save(db, kind, name, {**current, "name": name},
+                                               expected_version=seen.get(name.strip(), 0))
                     data_changed()
+                    saw(f"{key}.versions", {**seen, saved.name: saved.version})
                     st.success(f"Saved '{saved.name}' (version {saved.version}).")
-                except ScenarioError as error:
-                    st.error(str(error))
+                except DomainError as error:
+                    show_error(error, key=f"{key}.stale")
             st.download_button(
                 "Download scenario (JSON)",
                 data=json.dumps(current, indent=2, ensure_ascii=False).encode("utf-8"),
@@ -42,8 +49,6 @@ def save_load_panel(kind: str, current: dict, *, key: str, default_name: str = "
                 key=f"{key}.download_json",
             )
         with load_column:
-            with database() as db:
-                saved_list = scenarios.list_saved(db, kind)
             if saved_list:
                 choice = st.selectbox(
                     "Saved scenarios",

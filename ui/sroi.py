@@ -15,6 +15,7 @@ from models.formatting import money_from_pounds
 
 from .charts import PALETTE
 from .data import database, project_path, reader
+from .problems import show_problems
 
 EXAMPLE_PATH = project_path("data", "examples", "sroi_example.json")
 BUFFER = "sroi.buffer"          # the scenario body the grids were last loaded from
@@ -287,9 +288,7 @@ def proxy_panel(current: dict) -> dict | None:
                 data_changed()
                 st.success(f"Added {saved:,} prox{'y' if saved == 1 else 'ies'} from {upload.name}.")
             except DomainError as error:
-                st.error(str(error))
-                for problem in error.problems[1:10]:
-                    st.write(f"- {problem}")
+                show_problems(error)
         if any(p.origin == "Yours" for p in library) and st.button("Remove all my proxies", key="sroi.proxy_delete"):
             with database() as db:
                 removed = proxies.delete_user_proxies(db)

@@ -11,7 +11,7 @@ from ._common import db_option, print_json
 
 # ``models.importers.FORMATS`` (a test keeps them equal), written here so that --help does
 # not load the importers.
-FILE_FORMATS = ("360giving", "spend", "charity-commission", "ocds")
+FILE_FORMATS = ("360giving", "spend", "charity-commission", "ocds", "boundaries")
 
 
 @click.command("import")

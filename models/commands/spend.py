@@ -9,13 +9,20 @@ from ._common import db_option, format_option, print_json, print_table
 # The keys of ``models.spend.GROUP_FIELDS`` (a test keeps them equal), written here so that
 # --help does not load pandas.
 GROUP_FIELD_NAMES = ("authority", "body_type", "district", "department", "funding_type", "year", "recipient")
+# ``models.spend.AREA_LEVELS``: the geographies of the spend map (a test keeps them equal).
+AREA_LEVEL_NAMES = ("ward", "former_borough", "local_authority")
 
 
 @click.command()
 @db_option
 @click.option(
     "--by", "by", metavar="FIELDS", default="authority,funding_type", show_default=True,
-    help="comma-separated fields to group by, from: " + ", ".join(GROUP_FIELD_NAMES),
+    help="comma-separated fields to group by, from: " + ", ".join(GROUP_FIELD_NAMES)
+    + "; or one geography, as the spend map: " + "|".join(AREA_LEVEL_NAMES),
+)
+@click.option(
+    "--place", type=click.Choice(["benefit", "recipient"]), default="benefit", show_default=True,
+    help="with --by ward|former_borough|local_authority: place spend where the benefit lands or where the recipient is based",
 )
 @click.option("--year", "years", metavar="Y", multiple=True, help="financial year, e.g. 2008/09 (repeatable)")
 @click.option(
@@ -25,7 +32,7 @@ GROUP_FIELD_NAMES = ("authority", "body_type", "district", "department", "fundin
 )
 @click.option("--all-suppliers", is_flag=True, help="include imported spend with suppliers not recognised as third-sector")
 @format_option("table", "csv", "json")
-def spend(db, by, years, body_type, all_suppliers, output_format) -> None:
+def spend(db, by, years, body_type, all_suppliers, place, output_format) -> None:
     """Spend grouped by authority, department, funding type, ..."""
     from .. import store
     from ..database import init_database
@@ -38,6 +45,9 @@ def spend(db, by, years, body_type, all_suppliers, output_format) -> None:
         body_types=() if body_type == "all" else (body_type,),
         third_sector_only=not all_suppliers,
     )
+    if len(fields) == 1 and fields[0] in AREA_LEVEL_NAMES:
+        _by_area(init_database(db), fields[0], spend_filter, place, output_format)
+        return
     with store.opened(init_database(db)) as database:
         frame = spend_by(database, fields, spend_filter)
     frame = frame.drop(columns=["rows"])
@@ -55,4 +65,40 @@ def spend(db, by, years, body_type, all_suppliers, output_format) -> None:
         total = int(frame["amount_pence"].sum())
         frame["amount"] = [money(p) for p in frame.pop("amount_pence")]
         print_table(frame)
+        click.echo(f"\nTotal: {money(total)}")
+
+
+def _by_area(path, level: str, spend_filter, place: str, output_format: str) -> None:
+    """Spend by area, as the spend map shows it: each area, then county-wide and unplaced
+    spend in rows of their own, so the total is the spend table's total."""
+    import pandas as pd
+
+    from .. import store
+    from ..formatting import money, pence_to_pounds
+    from ..geography import KIND_LABELS
+    from ..spend import spend_by_area
+
+    with store.opened(path) as database:
+        frame = spend_by_area(database, level, spend_filter, place)
+    total = int(frame["amount_pence"].sum())
+    table = pd.DataFrame({
+        "area": frame["name"], "code": frame["code"], "kind": frame["kind"],
+        "amount_pence": frame["amount_pence"].astype("int64"), "records": frame["records"].astype("int64"),
+        "population": [None if pd.isna(v) else int(v) for v in frame["population"]],
+        "per_head": [None if v is None or pd.isna(v) else round(v) / 100 for v in frame["per_head_pence"]],
+    })
+    if output_format == "json":
+        records = table.drop(columns=["amount_pence"]).astype(object).where(table.notna(), None).to_dict(orient="records")
+        for record, pence in zip(records, table["amount_pence"]):
+            record["amount"] = float(pence_to_pounds(int(pence)))
+        print_json(records)
+    elif output_format == "csv":
+        table.insert(3, "amount", [str(pence_to_pounds(int(p))) for p in table.pop("amount_pence")])
+        click.echo(table.to_csv(index=False), nl=False)
+    else:
+        table["kind"] = table["kind"].map(KIND_LABELS)
+        table.insert(3, "amount", [money(int(p)) for p in table.pop("amount_pence")])
+        table["population"] = ["" if v is None else f"{v:,}" for v in table["population"]]
+        table["per_head"] = ["" if v is None or pd.isna(v) else money(round(v * 100)) for v in table["per_head"]]
+        print_table(table)
         click.echo(f"\nTotal: {money(total)}")

@@ -8,7 +8,7 @@ import codecs
 import csv
 import re
 
-from . import charity_commission, council_spend, ocds, threesixtygiving
+from . import boundaries, charity_commission, council_spend, ocds, threesixtygiving
 from .report import ValidationReport
 from .sources import Source, is_zip, open_zip, read_xlsx
 
@@ -17,10 +17,11 @@ FORMAT_NAMES = {
     "spend": council_spend.LABEL,
     "charity-commission": charity_commission.LABEL,
     "ocds": ocds.LABEL,
+    "boundaries": boundaries.LABEL,
 }
 EXPECTED = (
     "a 360Giving file (CSV, XLSX or JSON), a council spend-over-£500 file (CSV or XLSX), "
-    "Charity Commission register tables (zipped .txt) or an OCDS package (JSON)"
+    "Charity Commission register tables (zipped .txt), an OCDS package (JSON) or boundaries (GeoJSON or TopoJSON)"
 )
 
 
@@ -39,6 +40,8 @@ def detect_format(source: Source, report: ValidationReport, encoding: str = "utf
         raise report.fatal("the file holds only blank lines: nothing to import")
     if stripped[:1] in (b"{", b"["):
         text = stripped.decode("utf-8", "replace")
+        if boundaries.looks_like_boundaries(text):
+            return "boundaries"
         if re.search(r'"grants"\s*:', text):
             return "360giving"
         if re.search(r'"(releases|records|ocid)"\s*:', text):

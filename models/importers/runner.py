@@ -21,7 +21,7 @@ import sqlite_utils
 
 from .. import store
 from ..formatting import uk_short_date
-from . import charity_commission, council_spend, ocds, threesixtygiving
+from . import boundaries, charity_commission, council_spend, ocds, threesixtygiving
 from .base import Context, DirectoryIndex, Record
 from .detect import FORMAT_NAMES, detect_format
 from .report import FileRejected, ValidationReport
@@ -32,15 +32,17 @@ IMPORTERS = {
     "spend": council_spend,
     "charity-commission": charity_commission,
     "ocds": ocds,
+    "boundaries": boundaries,
 }
 FORMATS = tuple(IMPORTERS)
-KEY_COLUMN = {"spend": "uid", "organisations": "org_id"}
+KEY_COLUMN = {"spend": "uid", "organisations": "org_id", "boundary_areas": "area_key"}
 STAMP_COLUMNS = {"loaded_at", "updated_at", "import_id", "source_file"}
 KEY_TITLE = {
     "360giving": "Identifier",
     "spend": "TransactionNumber",
     "charity-commission": "registered_charity_number",
     "ocds": "awards.id",
+    "boundaries": "code",
 }
 IMPORT_CACHE_KB = 128 * 1024
 # Bulk mode: once an import has written as many spend rows as the table held before it
@@ -434,7 +436,8 @@ def import_log(db: sqlite_utils.Database) -> pd.DataFrame:
             SELECT l.id, l.file_name, l.format, l.publisher, l.rows_added, l.rows_updated, l.rows_skipped,
                    l.imported_at, l.imported_by, l.status, l.sha256,
                    (SELECT COUNT(*) FROM spend s WHERE s.import_id = l.id)
-                 + (SELECT COUNT(*) FROM organisations o WHERE o.import_id = l.id) AS rows_now
+                 + (SELECT COUNT(*) FROM organisations o WHERE o.import_id = l.id)
+                 + (SELECT COUNT(*) FROM boundary_areas b WHERE b.import_id = l.id) AS rows_now
             FROM import_log l WHERE l.status != 'importing' ORDER BY l.id DESC
             """
         ).fetchall(),
@@ -456,6 +459,7 @@ def remove_import(db: sqlite_utils.Database, import_id: int, who: str, reason: s
     with store.transaction(db):
         removed = db.execute("DELETE FROM spend WHERE import_id = ?", [import_id]).rowcount
         removed += db.execute("DELETE FROM organisations WHERE import_id = ?", [import_id]).rowcount
+        removed += db.execute("DELETE FROM boundary_areas WHERE import_id = ?", [import_id]).rowcount
         db.execute("UPDATE import_log SET status = 'removed' WHERE id = ?", [import_id])
         store.record_audit(
             db, entity="import", entity_id=import_id, action="remove", who=who,

@@ -326,6 +326,8 @@ USED_PATHS = frozenset({
     "recipientOrganization.companyNumber", "recipientOrganization.postalCode", "recipientIndividual.id",
     "recipientIndividual.name", "beneficiaryLocation.name", "fundingOrganization.id", "fundingOrganization.name",
     "fundingOrganization.department", "grantProgramme.title", "grantProgramme.code",
+    # places for the maps (models/geography.py): where the benefit lands, where the recipient is
+    "beneficiaryLocation.geoCode", "recipientOrganization.location.geoCode",
 })
 
 
@@ -435,6 +437,7 @@ def _spend_records(col, positions: list[int], where: list[str], context) -> list
     funder_ids, funders, departments = col("fundingOrganization.id"), col("fundingOrganization.name"), col("fundingOrganization.department")
     recipient_ids, recipients, people = col("recipientOrganization.id"), col("recipientOrganization.name"), col("recipientIndividual.name")
     locations, programmes, codes = col("beneficiaryLocation.name"), col("grantProgramme.title"), col("grantProgramme.code")
+    benefit_codes, based_codes, postcodes = col("beneficiaryLocation.geoCode"), col("recipientOrganization.location.geoCode"), col("recipientOrganization.postalCode")
     records = []
     for p in positions:
         body_type, area = _funder(funder_ids[p], funders[p])
@@ -455,6 +458,9 @@ def _spend_records(col, positions: list[int], where: list[str], context) -> list
             "recipient_id": recipient_id or None,
             "programme": programmes[p] or codes[p] or None,
             "beneficiary_location": locations[p] or None,
+            "beneficiary_code": benefit_codes[p].upper() or None,
+            "recipient_area_code": based_codes[p].upper() or None,
+            "recipient_postcode": clean_postcode(postcodes[p]) if postcodes[p] else None,
             "description": titles[p],
             "third_sector": 1 if recipient_id and not recipient_id[:8].upper().startswith(_PUBLIC_PREFIXES) else 0,
             "source": "360Giving data published by " + funders[p],
@@ -553,7 +559,12 @@ def _flatten(grant: dict) -> dict[str, str]:
             value = value[0] if value else None
         if isinstance(value, dict):
             for inner, inner_value in value.items():
-                if not isinstance(inner_value, (dict, list)) and inner_value is not None:
+                if isinstance(inner_value, list) and inner_value and isinstance(inner_value[0], dict):
+                    # e.g. recipientOrganization.location[0].geoCode (for the maps)
+                    for leaf, leaf_value in inner_value[0].items():
+                        if not isinstance(leaf_value, (dict, list)) and leaf_value is not None:
+                            flat[f"{key}.{inner}.{leaf}"] = _json_text(leaf_value)
+                elif not isinstance(inner_value, (dict, list)) and inner_value is not None:
                     flat[f"{key}.{inner}"] = _json_text(inner_value)
         elif value is not None:
             flat[key] = _json_text(value)

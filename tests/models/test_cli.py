@@ -110,8 +110,8 @@ def test_help_texts_agree_with_the_engines():
     assert import_data.FILE_FORMATS == importers.FORMATS
     assert tender_command.DEFAULT_SIMULATIONS == tender.DEFAULT_SIMULATIONS
     assert sroi.DEFAULT_SIMULATIONS > 0
-    assert sorted(cli.commands) == ["consultations", "fcr", "import", "init", "organisations", "outcomes", "spend",
-                                    "sroi", "tender", "users"]
+    assert sorted(cli.commands) == ["agreements", "consultations", "fcr", "import", "init", "monitoring",
+                                    "organisations", "outcomes", "spend", "sroi", "tender", "users"]
     from models import consultations
     from models.commands import consultations as consultations_command
 

@@ -20,6 +20,7 @@ EXPECTED = {
     "self_assessment.edit": {O, A},
     "indicator.edit": {O, A},
     "agreement.edit": {O, C, A},
+    "agreement.create": {O, C, A},
     "monitoring.record": {O, C, A},
     "consultation.edit": {O, C, A},
     "boundaries.import": {O, A},

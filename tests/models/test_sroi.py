@@ -129,9 +129,9 @@ def test_closed_form_matches_year_by_year():
     [
         ({"deadweight": 1.2}, "Outcome 1 'Outcome A': deadweight must be between 0 and 1"),
         ({"attribution": -0.1}, "Outcome 1 'Outcome A': attribution must be between 0 and 1"),
-        ({"drop_off": "lots"}, "Outcome 1 'Outcome A': drop_off must be a number"),
+        ({"drop_off": "lots"}, "Outcome 1 'Outcome A': drop_off: 'lots' is not a number"),
         ({"quantity": -3}, "Outcome 1 'Outcome A': quantity must not be negative"),
-        ({"proxy_value": None}, "Outcome 1 'Outcome A': proxy_value must be a number"),
+        ({"proxy_value": None}, "Outcome 1 'Outcome A': proxy_value: missing; give a number"),
         ({"duration_years": 2.5}, "Outcome 1 'Outcome A': duration_years must be a whole number"),
         ({"ranges": {"proxy_value": [120, 150]}}, "Outcome 1 'Outcome A': ranges.proxy_value must run from low to high"),
     ],

@@ -64,7 +64,7 @@ def test_new_costing_starts_empty_and_asks_for_input(db_path):
     assert any("press Calculate" in i.value for i in app.info)
     app.button(key="fcr.calculate").click().run()
     assert any("cannot be calculated" in e.value for e in app.error)
-    assert any("Add at least one project" in m.value for m in app.markdown)
+    assert any("Add at least one project" in e.value for e in app.error)
 
 
 def test_save_and_load_a_costing(db_path, db):

@@ -1,0 +1,203 @@
+"""Where an agreement comes from, besides a form filled in by hand: an awarded tender in
+this app (the winner's price, social-value offer and the commissioner's KPIs), or imported
+spend (a provider's payments grouped into an agreement, suggested by the app and confirmed
+by an officer). Each function here returns a form for ``agreements.create`` to check and
+store; nothing here writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Mapping
+
+import pandas as pd
+import sqlite_utils
+
+from . import agreements, tender, tender_records
+from .cost_recovery import allocate_pence
+from .errors import DomainError
+from .formatting import pence_to_pounds, pounds_to_pence
+from .identifiers import normalise_name
+from .outcomes import parse_date
+
+# --------------------------------------------------------------------------- tenders
+
+
+def tender_award(db: sqlite_utils.Database, tender_id: int) -> tuple[str, int | None, str]:
+    """Who the tender went to: (bidder, value in pence or None, how we know). The issued
+    award (``award_records``) when there is one, else the evaluation's winner from the
+    moderated scores."""
+    from . import award_records
+
+    state = award_records.award_state(db, tender_id)
+    if state is not None:
+        return state.winner, state.value_pence, f"awarded (award pack issued {state.pack_issued_at[:10]})"
+    body = tender_records.scenario_body(db, tender_id)
+    try:
+        evaluation = tender.evaluate(tender.parse_scenario(body))
+    except DomainError as error:
+        raise DomainError(f"Tender '{body.get('name')}' has no result yet ({error}); finish moderation, or name "
+                          "the bidder the contract was awarded to") from None
+    if evaluation.winner is None:
+        raise DomainError(f"Tender '{body.get('name')}' has no qualifying bid, so nothing was awarded")
+    return evaluation.winner, None, "the evaluation's winner (no award pack issued yet)"
+
+
+def values_by_days(total_pence: int, start: dt.date, end: dt.date) -> dict[str, int]:
+    """A total shared across the financial years from ``start`` to ``end`` in proportion to
+    the days in each, in whole pence (largest remainder: the parts add up exactly)."""
+    years = agreements.financial_years(start, end)
+    days = []
+    for year in years:
+        first = max(start, dt.date(int(year[:4]), 4, 1))
+        last = min(end, dt.date(int(year[:4]) + 1, 3, 31))
+        days.append((last - first).days + 1)
+    return dict(zip(years, allocate_pence(total_pence, days)))
+
+
+def form_from_tender(db: sqlite_utils.Database, tender_id: int, *, provider: str, body: str, start: Any, end: Any,
+                     bidder: str | None = None, department: str = "", kpis: list[Mapping] | tuple = (),
+                     values: Mapping[str, Any] | None = None, reporting: str | None = None,
+                     outcomes: Any = None) -> dict:
+    """An agreement form from an awarded tender: the award's value (or the winner's or
+    ``bidder``'s price) as
+    the value (shared across financial years by days unless ``values`` are given), each
+    social-value measure it committed to as a commitment with the tender's own proxy and a
+    target per period (the committed quantity shared equally across the periods), and the
+    commissioner's ``kpis``."""
+    record = tender_records.get_tender(db, tender_id)
+    awarded_to, awarded_value, _ = tender_award(db, tender_id) if bidder is None else (bidder, None, "")
+    bidder = bidder or awarded_to
+    bid = next((b for b in record.setup.get("bids") or [] if b["bidder"] == bidder), None)
+    if bid is None:
+        raise DomainError(f"No bid from '{bidder}' in tender '{record.name}'")
+    first, last = parse_date(start, where="Start date"), parse_date(end, where="End date")
+    if last < first:
+        raise DomainError(f"End date: {last:%d/%m/%Y} is before the start date {first:%d/%m/%Y}")
+    price_pence = awarded_value or (pounds_to_pence(str(bid["price"])) if bid.get("price") else None)
+    if values is None:
+        if not price_pence:
+            raise DomainError(f"{bidder}'s bid has no price; enter the value per financial year")
+        values = {y: f"{pence_to_pounds(p)}" for y, p in values_by_days(price_pence, first, last).items()}
+    year_pence = [pounds_to_pence(str(v)) for v in values.values() if v not in (None, "")]
+    reporting = reporting or agreements.tier_for(max(year_pence, default=0)).reporting
+    periods = len(agreements.reporting_periods(first, last, reporting))
+    measures = []
+    for criterion in record.criteria:
+        if criterion.type != "social_value" or not criterion.proxies:
+            continue
+        committed = ((bid.get("scores") or {}).get(criterion.id) or {}).get("quantities") or {}
+        for measure, quantity in committed.items():
+            if not quantity:
+                continue
+            measures.append({
+                "kind": "social_value", "name": measure, "unit": measure, "target_per_period": quantity / periods,
+                "proxy": criterion.proxies[measure],
+                "proxy_source": f"tender '{record.name}', criterion '{criterion.name}'",
+                "source": f"social-value offer in tender '{record.name}': {quantity:g} over the agreement",
+            })
+    measures += [dict(k, kind="kpi") for k in kpis]
+    return {
+        "title": record.name, "type": "contract", "provider": provider, "body": body, "department": department,
+        "start": first.isoformat(), "end": last.isoformat(), "values": dict(values), "award_route": "tender",
+        "award_detail": f"Awarded to {bidder}", "tender_id": tender_id, "tender_name": record.name,
+        "tender_bidder": bidder, "reporting": reporting, "outcomes": outcomes, "measures": measures,
+    }
+
+
+def provider_candidates(db: sqlite_utils.Database, name: str, limit: int = 5) -> list[tuple[str, str]]:
+    """Directory organisations a bidder's or recipient's name may be: (org-id, name), exact
+    matches of the normalised name first, then names sharing its longest word."""
+    key = normalise_name(name)
+    if not key:
+        return []
+    longest = max(key.split(), key=len)
+    rows = db.execute("SELECT org_id, name FROM organisations WHERE org_id IS NOT NULL AND name LIKE ? LIMIT 200",
+                      [f"%{longest}%"]).fetchall()
+    exact = [(o, n) for o, n in rows if normalise_name(n) == key]
+    near = [(o, n) for o, n in rows if (o, n) not in exact]
+    return (exact + near)[:limit]
+
+
+# --------------------------------------------------------------------------- imported spend
+
+SUGGESTION_COLUMNS = ["key", "provider_org_id", "provider_name", "recipient", "authority", "department",
+                      "funding_type", "payments", "first_year", "last_year", "total_pence"]
+
+
+def _unlinked_payments(db: sqlite_utils.Database) -> pd.DataFrame:
+    rows = db.query(
+        "SELECT s.id, s.financial_year, s.authority, s.department, s.funding_type, s.amount_pence, s.recipient, "
+        "s.recipient_id FROM spend s LEFT JOIN agreement_spend l ON l.spend_id = s.id "
+        "WHERE l.spend_id IS NULL AND s.third_sector = 1 AND s.recipient IS NOT NULL AND s.recipient <> ''")
+    return pd.DataFrame(list(rows), columns=["id", "financial_year", "authority", "department", "funding_type",
+                                             "amount_pence", "recipient", "recipient_id"])
+
+
+def _matched(db: sqlite_utils.Database, payments: pd.DataFrame) -> pd.DataFrame:
+    """Payments with the directory organisation each was paid to (by identifier, then by
+    normalised name); payments to no directory organisation are left out."""
+    if payments.empty:
+        return payments.assign(provider_org_id=[], provider_name=[])
+    names = {normalise_name(n): (o, n) for o, n in db.execute(
+        "SELECT org_id, name FROM organisations WHERE org_id IS NOT NULL").fetchall()}
+    ids = {o for o, _ in names.values()}
+    by_id = {o: n for o, n in names.values()}
+    matches = []
+    for recipient, recipient_id in zip(payments["recipient"], payments["recipient_id"]):
+        if recipient_id and recipient_id in ids:
+            matches.append((recipient_id, by_id[recipient_id]))
+        else:
+            matches.append(names.get(normalise_name(recipient), (None, None)))
+    payments = payments.assign(provider_org_id=[m[0] for m in matches], provider_name=[m[1] for m in matches])
+    return payments[payments["provider_org_id"].notna()]
+
+
+def spend_suggestions(db: sqlite_utils.Database) -> pd.DataFrame:
+    """Suggested agreements from imported third-sector payments not yet in one: a
+    provider's payments from one body and department by one funding type, grouped. Columns
+    as ``SUGGESTION_COLUMNS``; ``key`` identifies the group for ``form_from_spend``."""
+    payments = _matched(db, _unlinked_payments(db))
+    if payments.empty:
+        return pd.DataFrame(columns=SUGGESTION_COLUMNS)
+    grouped = payments.groupby(["provider_org_id", "provider_name", "authority", "department", "funding_type"],
+                               as_index=False, dropna=False).agg(
+        recipient=("recipient", "first"), payments=("id", "size"), first_year=("financial_year", "min"),
+        last_year=("financial_year", "max"), total_pence=("amount_pence", "sum"))
+    grouped = grouped[grouped["total_pence"] > 0]
+    grouped["key"] = [_key(r.provider_org_id, r.authority, r.department, r.funding_type)
+                      for r in grouped.itertuples(index=False)]
+    return grouped.sort_values("total_pence", ascending=False)[SUGGESTION_COLUMNS].reset_index(drop=True)
+
+
+def _key(org_id: str, authority: str, department: str, funding_type: str) -> str:
+    return " | ".join([org_id, authority, department or "", funding_type])
+
+
+def form_from_spend(db: sqlite_utils.Database, key: str) -> tuple[dict, list[int]]:
+    """The form for a suggested grouping (for the officer to check and confirm) and the ids
+    of the payments it groups. Dates are the financial years the payments fall in; the
+    value per year is what was paid."""
+    payments = _matched(db, _unlinked_payments(db))
+    if not payments.empty:
+        keys = [_key(o, a, d, f) for o, a, d, f in zip(payments["provider_org_id"], payments["authority"],
+                                                      payments["department"], payments["funding_type"])]
+        payments = payments[[k == key for k in keys]]
+    if payments.empty:
+        raise DomainError("That grouping of payments is no longer available: they may already be in an agreement. "
+                          "Reload the suggestions.")
+    years = sorted(payments["financial_year"].unique())
+    values = {y: f"{pence_to_pounds(int(p))}" for y, p in payments.groupby("financial_year")["amount_pence"].sum().items()}
+    first = payments.iloc[0]
+    kind = first["funding_type"]
+    form = {
+        "title": f"{first['provider_name']}: {first['department'] or first['authority']} {kind} {years[0]}"
+                 + (f" to {years[-1]}" if len(years) > 1 else ""),
+        "type": kind, "provider": first["provider_org_id"], "body": first["authority"],
+        "department": first["department"] or "", "start": f"{years[0][:4]}-04-01",
+        "end": f"{int(years[-1][:4]) + 1}-03-31", "values": values,
+        "award_route": "grant_round" if kind == "grant" else "direct_award",
+        "award_detail": "Grouped from imported spend: confirm how it was awarded",
+        "notes": f"Grouped from {len(payments)} imported payments to '{first['recipient']}'.",
+    }
+    return form, [int(i) for i in payments["id"]]
+

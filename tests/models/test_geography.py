@@ -1,0 +1,306 @@
+"""Boundaries as reference data and spend on the map (models/geography.py,
+models/importers/boundaries.py). Boundary files are the real ones in ../shared/data, read
+in place. Expected figures are worked by hand from the grants written below and the
+framework's 2008/09 table, never taken from the code's output."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+import shapely
+from shapely.geometry import shape
+
+from models import geography, spend, store
+from models.database import init_database
+from models.importers import ImportOptions, Source, import_sources, remove_import
+from tests.conftest import SHARED_DATA
+
+REFERENCE = ("real", "corpus", "reference")
+
+
+def reference(shared_data, name):
+    return shared_data.joinpath(*REFERENCE, name)
+
+
+def import_files(db, *paths, **options):
+    return import_sources(db, [Source.from_path(p) for p in paths], ImportOptions(**options))
+
+
+def _shared():
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared sample data not found at {SHARED_DATA}: these tests need ../shared/data")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="module")
+def boundaries_template(tmp_path_factory):
+    """A database with the Cheshire East wards and England districts imported, made once
+    for the module (the district file takes seconds); each test works on a copy."""
+    shared_data = _shared()
+    path = tmp_path_factory.mktemp("boundaries") / "template.db"
+    init_database(path)
+    with store.opened(path) as db:
+        results = import_files(
+            db,
+            reference(shared_data, "cheshire_east_E06000049_wards.geojson"),
+            reference(shared_data, "england_lad_topo.topojson"),
+        )
+    assert [r.status for r in results] == ["imported", "imported"], [r.report.summary_lines() for r in results]
+    return path
+
+
+def _copy_of(template, tmp_path, monkeypatch):
+    path = tmp_path / "dashboard.db"
+    shutil.copyfile(template, path)
+    monkeypatch.setenv(store.DB_ENV_VAR, str(path))
+    return path
+
+
+@pytest.fixture
+def with_boundaries(boundaries_template, tmp_path, monkeypatch):
+    with store.opened(_copy_of(boundaries_template, tmp_path, monkeypatch)) as db:
+        yield db
+
+
+# Fictional grants written for these tests (360Giving flat form). Cheshire East Council
+# (GB-LAE-CHE) funds them, so they are local government spend, in 2024/25.
+GRANTS_HEADER = (
+    "Identifier,Title,Description,Currency,Amount Awarded,Award Date,Recipient Org:Identifier,Recipient Org:Name,"
+    "Recipient Org:Location:0:Geographic Code,Beneficiary Location:0:Name,Beneficiary Location:0:Geographic Code,"
+    "Funding Org:Identifier,Funding Org:Name"
+)
+GRANTS = [
+    # id, amount, recipient area code, beneficiary name, beneficiary code
+    ("360G-test-1", "1000.10", "E05008620", "Alderley Edge", "E05008610"),  # based in Crewe Central, benefit in Alderley Edge
+    ("360G-test-2", "250.25", "E05008620", "Crewe Central", "E05008620"),   # both Crewe Central
+    ("360G-test-3", "99.99", "", "Congleton", ""),                          # known only by former borough
+    ("360G-test-4", "500.00", "", "Cheshire East", "E06000049"),            # the whole council area
+    ("360G-test-5", "40.00", "", "Trafford", "E08000009"),                  # outside Cheshire East
+]
+
+
+@pytest.fixture(scope="module")
+def grants_template(boundaries_template, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("grants")
+    lines = [GRANTS_HEADER] + [
+        f"{gid},Grant {gid},A test grant,GBP,{amount},2024-06-01,GB-CHC-100000{n},Test charity {n},{based},{name},{code},"
+        "GB-LAE-CHE,Cheshire East Council"
+        for n, (gid, amount, based, name, code) in enumerate(GRANTS)
+    ]
+    grants = folder / "grants.csv"
+    grants.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = folder / "template.db"
+    shutil.copyfile(boundaries_template, path)
+    with store.opened(path) as db:
+        (result,) = import_files(db, grants)
+    assert result.status == "imported", result.report.summary_lines()
+    return path
+
+
+@pytest.fixture
+def grants_db_path(grants_template, tmp_path, monkeypatch):
+    return _copy_of(grants_template, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def with_grants(grants_db_path):
+    with store.opened(grants_db_path) as db:
+        yield db
+
+
+GRANT_YEAR = spend.SpendFilter(years=("2024/25",))
+
+
+def figures(db, level, basis="benefit", spend_filter=GRANT_YEAR):
+    table = geography.spend_by_area(db, level, spend_filter, basis)
+    return {(row["kind"], row["name"]): int(row["amount_pence"]) for row in table.to_dict(orient="records") if row["amount_pence"]}
+
+
+# ---------------------------------------------------------------- importing boundaries
+
+
+def test_wards_import_with_former_boroughs_dissolved(with_boundaries, shared_data):
+    db = with_boundaries
+    rows = db.execute("SELECT level, COUNT(*) FROM boundary_areas GROUP BY level").fetchall()
+    assert dict(rows) == {"ward": 52, "former_borough": 3, "local_authority": 326}
+    boroughs = dict(db.execute("SELECT name, parent_code FROM boundary_areas WHERE level = 'former_borough'").fetchall())
+    assert boroughs == {"Congleton": "E06000049", "Crewe and Nantwich": "E06000049", "Macclesfield": "E06000049"}
+    wards = dict(db.execute("SELECT parent_code, COUNT(*) FROM boundary_areas WHERE level = 'ward' GROUP BY parent_code").fetchall())
+    assert wards == {"E07000014": 11, "E07000015": 17, "E07000017": 24}
+    # The three former boroughs cover the same ground as the 52 wards (and as the original file).
+    original = json.loads(reference(shared_data, "cheshire_east_E06000049_wards.geojson").read_text())
+    whole = shapely.union_all([shape(f["geometry"]) for f in original["features"]])
+    dissolved = shapely.union_all([shape(json.loads(g)) for (g,) in db.execute(
+        "SELECT geometry FROM boundary_areas WHERE level = 'former_borough'").fetchall()])
+    assert dissolved.is_valid
+    assert whole.symmetric_difference(dissolved).area / whole.area < 0.01
+    credit = db.execute("SELECT DISTINCT source, licence FROM boundary_areas WHERE level = 'ward'").fetchall()
+    assert credit == [("Boundary file cheshire_east_E06000049_wards.geojson", geography.ONS_LICENCE)]
+
+
+def test_simplified_geometry_is_lighter_and_valid(with_boundaries, shared_data):
+    db = with_boundaries
+    original = json.loads(reference(shared_data, "cheshire_east_E06000049_wards.geojson").read_text())
+    original_points = sum(shapely.get_num_coordinates(shape(f["geometry"])) for f in original["features"])
+    kept = db.execute("SELECT SUM(points) FROM boundary_areas WHERE level = 'ward'").fetchone()[0]
+    assert kept < original_points
+    for (text,) in db.execute("SELECT geometry FROM boundary_areas").fetchall():
+        outline = shape(json.loads(text))
+        assert outline.geom_type in ("Polygon", "MultiPolygon") and not outline.is_empty
+        # exterior rings clockwise, as the browser's projection expects
+        for polygon in getattr(outline, "geoms", [outline]):
+            assert not polygon.exterior.is_ccw
+
+
+def test_topojson_districts_keep_their_codes(with_boundaries):
+    row = with_boundaries.execute("SELECT name FROM boundary_areas WHERE area_key = 'local_authority:E06000049'").fetchone()
+    assert row == ("Cheshire East",)
+    assert with_boundaries.execute("SELECT name FROM boundary_areas WHERE code = 'E08000009'").fetchone() == ("Trafford",)
+
+
+def test_geojson_without_codes_gets_codes_from_names(db, shared_data):
+    (result,) = import_files(db, reference(shared_data, "england_lad_may2024_buc_names_only.geojson"))
+    assert result.status == "imported", result.report.summary_lines()
+    assert result.rows_added == 296
+    assert any("codes were filled from their names" in note for note in result.report.notes)
+    codes = dict(db.execute("SELECT name, code FROM boundary_areas").fetchall())
+    assert codes["Cheshire East"] == "E06000049"
+    assert codes["Herefordshire, County of"] == "E06000019"
+    assert codes["North Yorkshire"] == "E06000065"
+
+
+def test_reimport_changes_nothing_and_removal_takes_boundaries_out(with_boundaries, shared_data):
+    db = with_boundaries
+    (again,) = import_files(db, reference(shared_data, "cheshire_east_E06000049_wards.geojson"))
+    assert again.status == "unchanged"
+    import_id = db.execute("SELECT import_id FROM boundary_areas WHERE level = 'ward' LIMIT 1").fetchone()[0]
+    assert remove_import(db, import_id, who="test") == 55
+    assert db.execute("SELECT COUNT(*) FROM boundary_areas WHERE level IN ('ward', 'former_borough')").fetchone()[0] == 0
+
+
+def _feature(properties, geometry=None):
+    return {"type": "Feature", "properties": properties, "geometry": geometry or {
+        "type": "Polygon", "coordinates": [[[-2.3, 53.1], [-2.2, 53.1], [-2.2, 53.2], [-2.3, 53.1]]]}}
+
+
+@pytest.mark.parametrize("features, column, words", [
+    ([_feature({"LAD24CD": "E06000049", "LAD24NM": ""})], "LAD24NM", "no name"),
+    ([_feature({"LAD24CD": "E10000002", "LAD24NM": "Buckinghamshire"})], "LAD24CD", "neither a ward"),
+    ([_feature({"LAD24CD": "CHE", "LAD24NM": "Cheshire East"})], "LAD24CD", "not an ONS GSS code"),
+    ([_feature({"name": "Atlantis"})], "code", "not a local authority"),
+    ([_feature({"LAD24CD": "E06000049", "LAD24NM": "Cheshire East"}, {"type": "Point", "coordinates": [-2.3, 53.1]})], "geometry", "Polygon or MultiPolygon"),
+    ([_feature({"LAD24CD": "E06000049", "LAD24NM": "Cheshire East"}),
+      _feature({"LAD24CD": "E06000049", "LAD24NM": "Cheshire East"})], "code", "more than once"),
+    ([_feature({"LAD24CD": "E06000049", "LAD24NM": "Cheshire East"},
+               {"type": "Polygon", "coordinates": [[[376000, 364000], [377000, 364000], [377000, 365000], [376000, 364000]]]})],
+     "geometry", "British National Grid"),
+])
+def test_bad_boundary_files_are_refused_and_write_nothing(db, features, column, words):
+    before = db.execute("SELECT COUNT(*) FROM boundary_areas").fetchone()[0]
+    data = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    (result,) = import_sources(db, [Source.from_bytes("bad.geojson", data)], ImportOptions())
+    assert result.status == "rejected"
+    problems = [p for p in result.report.errors if words in p.message]
+    assert problems and problems[0].column == column, result.report.summary_lines()
+    assert db.execute("SELECT COUNT(*) FROM boundary_areas").fetchone()[0] == before
+
+
+# ---------------------------------------------------------------- spend on the map
+
+
+def test_seed_spend_by_former_borough_is_the_framework_table(db):
+    # The framework's 2008/09 local government table: the three borough councils' spend,
+    # and Cheshire County Council's as county-wide (not spread over the boroughs).
+    shown = figures(db, "former_borough", spend_filter=spend.SpendFilter())
+    assert shown == {
+        ("area", "Congleton"): 26_186_000,
+        ("area", "Crewe and Nantwich"): 29_046_700,
+        ("area", "Macclesfield"): 30_987_000,
+        ("county_wide", "Cheshire East-wide (county-wide)"): 224_128_994,
+    }
+
+
+def test_ward_map_places_grants_and_never_spreads(with_grants):
+    assert figures(with_grants, "ward") == {
+        ("area", "Alderley Edge"): 100_010,
+        ("area", "Crewe Central"): 25_025,
+        ("coarser", "Congleton (former borough as a whole, not by ward)"): 9_999,
+        ("county_wide", "Cheshire East-wide (county-wide)"): 50_000,
+        ("outside", "Outside Cheshire East"): 4_000,
+    }
+    assert figures(with_grants, "former_borough") == {
+        ("area", "Macclesfield"): 100_010,
+        ("area", "Crewe and Nantwich"): 25_025,
+        ("area", "Congleton"): 9_999,
+        ("county_wide", "Cheshire East-wide (county-wide)"): 50_000,
+        ("outside", "Outside Cheshire East"): 4_000,
+    }
+    assert figures(with_grants, "local_authority") == {("area", "Cheshire East"): 185_034, ("area", "Trafford"): 4_000}
+
+
+def test_where_the_recipient_is_based(with_grants):
+    assert figures(with_grants, "ward", "recipient") == {
+        ("area", "Crewe Central"): 125_035,
+        ("not_placed", "Place not known"): 63_999,  # 99.99 + 500.00 + 40.00
+    }
+
+
+def test_per_head_uses_the_cited_population(with_grants):
+    table = geography.spend_by_area(with_grants, "local_authority", GRANT_YEAR)
+    cheshire_east = table[table["code"] == "E06000049"].iloc[0]
+    assert cheshire_east["population"] == 386_667  # ONS mid-2020, via mySociety
+    assert cheshire_east["per_head_pence"] == pytest.approx(185_034 / 386_667)
+
+
+@pytest.mark.parametrize("level", geography.LEVELS)
+@pytest.mark.parametrize("basis", geography.BASES)
+@pytest.mark.parametrize("spend_filter", [GRANT_YEAR, spend.SpendFilter(), spend.SpendFilter(body_types=())])
+def test_every_map_reconciles_with_the_spend_table_to_the_penny(with_grants, level, basis, spend_filter):
+    table = geography.spend_by_area(with_grants, level, spend_filter, basis)
+    assert int(table["amount_pence"].sum()) == spend.headline(with_grants, spend_filter).total_pence
+    assert int(table["records"].sum()) == spend.headline(with_grants, spend_filter).records
+
+
+def test_choosing_an_area_lists_the_spend_behind_its_figure(with_grants):
+    for row in geography.spend_by_area(with_grants, "former_borough", spend.SpendFilter()).to_dict(orient="records"):
+        records, count, pence = geography.area_records(with_grants, "former_borough", spend.SpendFilter(), "benefit", row["kind"], row["code"])
+        assert pence == row["amount_pence"] and count == row["records"] == len(records)
+        assert int(records["amount_pence"].sum()) == row["amount_pence"]
+    records, count, pence = geography.area_records(with_grants, "ward", GRANT_YEAR, "benefit", "area", "E05008610")
+    assert list(records["recipient"]) == ["Test charity 0"] and pence == 100_010
+
+
+def test_differences_between_recipient_and_benefit(with_grants):
+    gaps, counts = geography.differences(with_grants, "ward", GRANT_YEAR)
+    assert gaps.to_dict(orient="records") == [{
+        "recipient": "Test charity 0", "recipient_place": "Crewe Central", "benefit_place": "Alderley Edge",
+        "amount_pence": 100_010, "records": 1,
+    }]
+    assert counts == {"both_rows": 2, "both_pence": 125_035, "differ_rows": 1, "differ_pence": 100_010,
+                      "unknown_rows": 3, "unknown_pence": 63_999}
+    gaps, counts = geography.differences(with_grants, "local_authority", GRANT_YEAR)
+    assert gaps.empty and counts["differ_rows"] == 0
+
+
+def test_command_line_gives_the_same_numbers(grants_db_path, run_cli):
+    result = run_cli("spend", "--db", grants_db_path, "--by", "ward", "--year", "2024/25", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    rows = {(r["kind"], r["area"]): r["amount"] for r in json.loads(result.stdout) if r["amount"]}
+    assert rows == {
+        ("area", "Alderley Edge"): 1000.10, ("area", "Crewe Central"): 250.25,
+        ("coarser", "Congleton (former borough as a whole, not by ward)"): 99.99,
+        ("county_wide", "Cheshire East-wide (county-wide)"): 500.00, ("outside", "Outside Cheshire East"): 40.00,
+    }
+    table = run_cli("spend", "--db", grants_db_path, "--by", "local_authority", "--place", "recipient")
+    assert table.exit_code == 0, table.stderr
+    assert "Total: £3,105,377.28" in table.stdout  # £3,103,486.94 (2008/09) + £1,890.34 of grants
+    csv_out = run_cli("spend", "--db", grants_db_path, "--by", "local_authority", "--year", "2024/25", "--format", "csv")
+    assert "Cheshire East,E06000049,area,1850.34,4,386667,0.0" in csv_out.stdout  # £1,850.34 / 386,667 people rounds to £0.00
+
+
+def test_command_knows_the_map_geographies_without_loading_them():
+    from models.commands import spend as spend_command
+
+    assert spend_command.AREA_LEVEL_NAMES == spend.AREA_LEVELS == tuple(geography.LEVELS)

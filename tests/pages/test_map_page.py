@@ -1,0 +1,38 @@
+"""The spend map page (AppTest): the one-line prompt before boundaries are imported, the
+map after, geography and area chosen from the URL, and totals that match the spend table."""
+
+from __future__ import annotations
+
+from models import geography, store
+from models.importers import ImportOptions, Source, import_sources
+from tests.pages.conftest import metrics, run_page
+
+
+def test_before_boundaries_the_page_says_what_to_import(db_path):
+    app = run_page("map.py")
+    assert not app.exception
+    prompt = " ".join(i.value for i in app.info)
+    assert "No former borough (before 2009) boundaries yet" in prompt
+    assert geography.ONS_WARDS in prompt and "python -m models import" in prompt
+    assert metrics(app)["Spend in this view"] == "£3,103,486.94"  # the spend explorer's total
+    assert not app.get("vega_lite_chart")
+
+
+def test_map_table_and_chosen_area_from_the_url(db_path, shared_data):
+    wards = shared_data / "real" / "corpus" / "reference" / "cheshire_east_E06000049_wards.geojson"
+    with store.opened(db_path) as db:
+        (result,) = import_sources(db, [Source.from_path(wards)], ImportOptions())
+    assert result.status == "imported"
+    app = run_page("map.py", {"map.geo": "Former borough (before 2009)", "map.area": "Congleton"})
+    assert not app.exception
+    assert len(app.get("vega_lite_chart")) == 1
+    shown = metrics(app)
+    assert shown["Spend in this view"] == "£3,103,486.94"
+    assert shown["Not on the map"] == "£2,241,289.94"  # Cheshire County Council: county-wide
+    assert "Congleton: 5 records, £261,860.00." in [m.value for m in app.markdown]
+    captions = " ".join(c.value for c in app.caption)
+    assert "Map of spend by former borough (before 2009)" in captions and "Highest: Macclesfield (£309,870.00)" in captions
+
+    app = run_page("map.py", {"map.geo": "Ward"})
+    assert not app.exception
+    assert metrics(app)["On the map (ward)"] == "£0.00"  # the 2008/09 table has no ward-level spend
