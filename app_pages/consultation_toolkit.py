@@ -89,8 +89,9 @@ invited_groups = st.text_area("Groups to invite that are not in the directory (o
 
 st.subheader("5. Feedback template")
 template = compact.feedback_template(subject, end, standards)
-st.code(template, language=None)
-st.download_button("Download the feedback template (text)", template.encode("utf-8"), file_name="you-said-we-did.txt",
+edited_template = st.text_area("Feedback template: copy it, or edit it here before downloading", value=template,
+                               height=320, key=f"{PAGE}.template")
+st.download_button("Download the feedback template (text)", edited_template.encode("utf-8"), file_name="you-said-we-did.txt",
                    mime="text/plain", key=f"{PAGE}.template_download")
 
 st.subheader("Save as a planned consultation")

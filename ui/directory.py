@@ -9,12 +9,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from models import matching, organisations, policy
+from models import matching, organisations, policy, store
 from models.errors import DomainError, StaleEdit
 
 from .charts import PALETTE
-from .data import cached, data_changed, database, reader
 from .auth import current_actor
+from .data import data_changed, database, reader
 from .edits import show_error
 from .format import uk_datetime
 from .problems import plain, show_problems  # noqa: F401 (directory_ui.plain, used by pages)
@@ -41,11 +41,10 @@ search = reader(organisations.search)
 profile = reader(organisations.get)
 
 
-@cached
-def funding(db_path: str, version: int, org_id: str) -> pd.DataFrame:
-    with database() as db:
-        record = organisations.get(db, org_id)
-        return organisations.funding_records(db, record) if record else pd.DataFrame()
+@reader
+def funding(db, org_id: str) -> pd.DataFrame:
+    record = organisations.get(db, org_id)
+    return organisations.funding_records(db, record) if record else pd.DataFrame()
 
 
 changes = reader(organisations.changes)
@@ -58,8 +57,8 @@ directory_depth = reader(organisations.directory_depth)
 def match_model(db_path: str, directory_version_key: str) -> matching.MatchModel:
     """The fitted matching model for this directory version: fitted once, shared by all
     sessions until the directory changes."""
-    with database() as db:
-        return matching.model_for(db, db_path)
+    with store.opened(db_path) as db:
+        return matching.model_for(db)
 
 
 def profile_url(org_id: str) -> str:

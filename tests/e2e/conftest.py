@@ -170,3 +170,16 @@ def assert_accessible(page, *, context: str | None = None) -> None:
         for v in violations
     )
     assert not violations, f"Accessibility violations on {page.url}:\n{report}"
+
+
+def open_list(page, box, wanted) -> None:
+    """Click ``box`` (a Streamlit selectbox or multiselect locator) until ``wanted`` (an
+    option locator) is listed: a click that only moves focus from a text field does not
+    open the list, so try up to three times."""
+    for _ in range(3):
+        box.click()
+        try:
+            wanted.wait_for(timeout=3_000)
+            return
+        except Exception:
+            page.keyboard.press("Escape")
