@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,10 +114,13 @@ def _day(value: Any, what: str) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value))
+        if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text):
+            return dt.datetime.strptime(text, "%d/%m/%Y").date()
+        return dt.date.fromisoformat(text)
     except ValueError:
-        raise DomainError(f"{what}: '{value}' is not a date (use YYYY-MM-DD)") from None
+        raise DomainError(f"{what}: '{value}' is not a date (write it as DD/MM/YYYY, e.g. 21/12/2026)") from None
 
 
 def _text(value: str, what: str, *, required: bool = True) -> str:

@@ -172,6 +172,36 @@ def assert_accessible(page, *, context: str | None = None) -> None:
     assert not violations, f"Accessibility violations on {page.url}:\n{report}"
 
 
+# ---------------------------------------------------------------- form helpers for journeys
+
+
+def fill(page, label: str, value: str) -> None:
+    page.get_by_label(label, exact=True).and_(page.locator("input, textarea")).fill(value)
+    page.keyboard.press("Tab")
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in a select box by typing it and choosing the one match."""
+    box = page.get_by_role("combobox", name=label)
+    if box.input_value() == option:
+        return
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=True).wait_for()
+    page.keyboard.press("Enter")
+    wait_until_idle(page)
+
+
+def click(page, name: str) -> None:
+    page.get_by_role("button", name=name).click()
+    wait_until_idle(page)
+
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+    page.wait_for_timeout(300)
+
+
 def open_list(page, box, wanted) -> None:
     """Click ``box`` (a Streamlit selectbox or multiselect locator) until ``wanted`` (an
     option locator) is listed: a click that only moves focus from a text field does not

@@ -9,7 +9,7 @@ import uuid
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, open_page, wait_until_idle
+from tests.e2e.conftest import assert_accessible, choose, click, fill, open_page, open_tab, wait_until_idle
 
 SCORES = {
     # evaluator -> bidder -> (quality, social value)
@@ -17,33 +17,6 @@ SCORES = {
     "Evaluator Two": {"Alpha Trust": (2, 3), "Beta CIC": (3, 3)},
 }
 AGREED = {("Alpha Trust", "Quality"): 3, ("Alpha Trust", "Social value"): 3, ("Beta CIC", "Quality"): 3, ("Beta CIC", "Social value"): 2}
-
-
-def fill(page, label: str, value: str) -> None:
-    page.get_by_label(label, exact=True).and_(page.locator("input, textarea")).fill(value)
-    page.keyboard.press("Tab")
-
-
-def choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in a select box by typing it and choosing the one match."""
-    box = page.get_by_role("combobox", name=label)
-    if box.input_value() == option:
-        return
-    box.click()
-    box.fill(option)
-    page.get_by_role("option", name=option, exact=True).wait_for()
-    page.keyboard.press("Enter")
-    wait_until_idle(page)
-
-
-def click(page, name: str) -> None:
-    page.get_by_role("button", name=name).click()
-    wait_until_idle(page)
-
-
-def open_tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name).click()
-    page.wait_for_timeout(300)
 
 
 def test_set_up_score_moderate_and_download(page, app_server):
