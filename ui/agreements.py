@@ -189,7 +189,7 @@ def status_chart(frame: pd.DataFrame, *, key: str) -> None:
     written in each (colour is never the only cue)."""
     data = pd.DataFrame({"Measure": frame["measure"], "Period": frame["period"].astype(str), "Status": frame["status"]})
     base = alt.Chart(data).encode(
-        x=alt.X("Period:O", title="Reporting period"), y=alt.Y("Measure:N", title=None, axis=alt.Axis(labelLimit=300)))
+        x=alt.X("Period:O", title="Reporting period", axis=alt.Axis(labelAngle=0)), y=alt.Y("Measure:N", title=None, axis=alt.Axis(labelLimit=300)))
     chart = alt.layer(
         base.mark_rect(stroke="white").encode(color=alt.Color("Status:N", scale=STATUS_COLOURS),
                                                tooltip=["Measure:N", "Period:O", "Status:N"]),
