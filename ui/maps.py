@@ -85,7 +85,7 @@ def describe(figures: pd.DataFrame, level_label: str, basis_label: str, per_head
     measure = "spend per head" if per_head else "spend"
     column = "per_head_pence" if per_head else "amount_pence"
     ranked = areas.dropna(subset=[column]).sort_values(column, ascending=False)
-    parts = [f"Map of {measure} by {level_label.lower()}, placed {basis_label.lower()}: {len(areas)} areas."]
+    parts = [f"Map of {measure} by {level_label.lower()}, placed {basis_label.lower()}: {len(areas)} area{'' if len(areas) == 1 else 's'}."]
     if not ranked.empty and ranked[column].max() == 0:
         parts.append(f"No {measure} is recorded by {level_label.lower()} for these filters.")
     elif not ranked.empty:

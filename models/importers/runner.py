@@ -22,6 +22,7 @@ import sqlite_utils
 from .. import policy, store
 from ..formatting import uk_short_date
 from . import boundaries, charity_commission, council_spend, ocds, staging, threesixtygiving
+from .authorities import publisher_words
 from .base import Context, DirectoryIndex, Record
 from .detect import FORMAT_NAMES, detect_format
 from .report import FileRejected, ValidationReport
@@ -57,7 +58,7 @@ class ImportOptions:
     skip_invalid: bool = False
     local_authority: str = "Cheshire East"
     publisher: str | None = None
-    encoding: str = "utf-8"
+    encoding: str = "auto"  # UTF-8, else Windows-1252 (with a note); or a named encoding
     imported_by: str = "command line"
 
 
@@ -70,7 +71,7 @@ class ImportResult:
     report: ValidationReport
     sha256: str = ""
     publisher: str | None = None
-    status: str = "rejected"  # imported | checked (dry run) | unchanged | rejected
+    status: str = "rejected"  # imported | checked (dry run) | unchanged | nothing (to import) | rejected
     rows_read: int = 0
     rows_added: int = 0
     rows_updated: int = 0
@@ -82,7 +83,8 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
-        return self.status != "rejected"
+        """True when the file was (or, in a dry run, would be) imported."""
+        return self.status in ("imported", "checked", "unchanged")
 
     @property
     def format_label(self) -> str:
@@ -99,6 +101,10 @@ class ImportResult:
             return f"{self.file_name}: imported as {self.format_label} — {counts}"
         if self.status == "checked":
             return f"{self.file_name}: checked, nothing written (dry run) — would be {counts}"
+        if self.status == "nothing":
+            if self.report.error_count:
+                return f"{self.file_name}: nothing to import — every row has a problem ({self.report.error_count:,} found); nothing written"
+            return f"{self.file_name}: nothing to import — the file holds no {what}s; nothing written"
         if self.status == "unchanged":
             return f"{self.file_name}: already imported{self.previous_import and ' on ' + self.previous_import or ''}; nothing changed ({counts})"
         errors = self.report.error_count
@@ -109,8 +115,18 @@ class ImportResult:
             "file": self.file_name, "format": self.format, "status": self.status, "sha256": self.sha256,
             "publisher": self.publisher, "rows_read": self.rows_read, "rows_added": self.rows_added,
             "rows_updated": self.rows_updated, "rows_unchanged": self.rows_unchanged,
-            "rows_skipped": self.rows_skipped, "import_id": self.import_id, "report": self.report.as_dict(),
+            "rows_skipped": self.rows_skipped, "import_id": self.import_id,
+            "table": self.table, "previous_import": self.previous_import, "report": self.report.as_dict(),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ImportResult":
+        """The result ``as_dict`` described (a check run in another process)."""
+        from .sandbox import report_from_dict
+
+        fields = {k: data.get(k) for k in ("format", "sha256", "publisher", "status", "import_id", "table", "previous_import")}
+        counts = {k: data.get(k) or 0 for k in ("rows_read", "rows_added", "rows_updated", "rows_unchanged", "rows_skipped")}
+        return cls(file_name=data["file"], report=report_from_dict(data["report"]), **fields, **counts)
 
 
 @dataclass
@@ -190,6 +206,9 @@ def _run(db, job: _Job, options: ImportOptions, progress: Progress | None) -> Im
             if not job.report.ok and not options.skip_invalid:
                 result.status = "rejected"
                 return result
+            if result.rows_added + result.rows_updated + result.rows_unchanged == 0:
+                result.status = "nothing"  # a header-only file, no awards, or nothing valid: no log entry
+                return result
             if options.dry_run:
                 result.status = "checked"
                 return result
@@ -220,7 +239,7 @@ def _stage_rows(db, stage: "staging.Stage", module, source, job, context, result
     which change a stored row and which are the same (those are not staged)."""
     table = module.TABLE
     report = job.report
-    publishers: list[str] = []
+    publishers: dict[str, None] = {}
     for chunk in module.read(source, report, context):
         result.rows_read += len(chunk)
         fresh = _first_sightings(stage.db, chunk, report, job.format)
@@ -228,17 +247,18 @@ def _stage_rows(db, stage: "staging.Stage", module, source, job, context, result
             progress(job.name, min(job.counter["read"] / max(sum(s.size for s in job.sources), 1), 1.0), result.rows_read)
         if not fresh:
             continue
-        for record in fresh[:1]:
-            name = record.values.get("authority") or (record.values.get("source") if table == "organisations" else None)
-            if name and name not in publishers and len(publishers) < 3:
-                publishers.append(name)
+        if len(publishers) < 2:
+            for record in fresh:
+                name = record.values.get("authority") or (record.values.get("source") if table == "organisations" else None)
+                if name:
+                    publishers.setdefault(name)
         if not report.ok and not options.skip_invalid:
             continue  # keep checking the rest, but this file will not be written
         added, updated, unchanged = stage.add(fresh)
         result.rows_added += added
         result.rows_updated += updated
         result.rows_unchanged += unchanged
-    result.publisher = "; ".join(publishers) or None
+    result.publisher = report.publisher or publisher_words(list(publishers))
     if progress is not None:
         progress(job.name, 1.0, result.rows_read)
 

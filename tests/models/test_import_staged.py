@@ -93,7 +93,8 @@ def test_large_import_failing_late_changes_nothing(db_path, tmp_path, swap_small
     path.write_bytes(b"".join(lines))
     before = database_fingerprint(db_path)
     with store.opened(db_path) as db:
-        (result,) = import_sources(db, [Source.from_path(path)], ImportOptions())
+        # A file said to be UTF-8 must be UTF-8 (left to detect, it would be read as Windows-1252).
+        (result,) = import_sources(db, [Source.from_path(path)], ImportOptions(encoding="utf-8"))
         assert result.status == "rejected"
     assert database_fingerprint(db_path) == before
     assert not list(tmp_path.glob(".import-stage-*")) and not list(db_path.parent.glob(".import-stage-*"))
