@@ -12,9 +12,7 @@ the same proportions)."""
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,7 +30,7 @@ from .errors import DomainError
 DEFAULT_BID_THRESHOLD = 0.12
 DEFAULT_OVERLAP_THRESHOLD = 0.45
 MAX_SPEC_CHARACTERS = 20_000
-CACHE_SIZE = 4
+CACHE_SIZE = 4  # fitted models the app keeps (ui.directory.match_model): a few databases or versions
 MAX_OVERLAP_ORGANISATIONS = 20_000
 
 
@@ -103,31 +101,11 @@ def fit(frame: pd.DataFrame, version: str = "") -> MatchModel:
     )
 
 
-_cache: OrderedDict[tuple[str, str], MatchModel] = OrderedDict()
-_cache_lock = threading.Lock()
-
-
-def model_for(db: sqlite_utils.Database, cache_key: str = "") -> MatchModel:
-    """The fitted model for the directory as it is now: fitted on first use for each
-    directory version, then reused (kept for the last few versions/databases).
-    ``cache_key`` tells databases apart (e.g. the database path)."""
-    version = organisations.directory_version(db)
-    key = (cache_key, version)
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    model = fit(organisations.documents(db), version)
-    with _cache_lock:
-        _cache[key] = model
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return model
-
-
-def clear_cache() -> None:
-    with _cache_lock:
-        _cache.clear()
+def model_for(db: sqlite_utils.Database) -> MatchModel:
+    """The model fitted to the directory as it is now (its ``version`` is the directory's).
+    Fitting takes seconds for a national directory: the app keeps one model per database
+    and directory version (``ui.directory.match_model``)."""
+    return fit(organisations.documents(db), organisations.directory_version(db))
 
 
 def _query_vector(model: MatchModel, specification: str) -> sp.csr_matrix:

@@ -14,7 +14,7 @@ from models import action_plan, compact, consultations, organisations, tender_re
 from models.formatting import uk_date, uk_short_date
 
 from .charts import PALETTE
-from .data import cached, database, reader
+from .data import reader
 
 LOG_PAGE = "app_pages/consultations.py"
 COMPACT_PAGE = "app_pages/compact.py"
@@ -36,26 +36,23 @@ directory_search = reader(organisations.search)
 actions = reader(action_plan.list_actions)
 
 
-@cached
-def compact_results(db_path: str, version: int, today: dt.date) -> pd.DataFrame:
-    with database() as db:
-        return compact.assess(db, today)
+@reader
+def compact_results(db, today: dt.date) -> pd.DataFrame:
+    return compact.assess(db, today)
 
 
-@cached
-def tender_choices(db_path: str, version: int) -> dict[int, str]:
+@reader
+def tender_choices(db) -> dict[int, str]:
     """Stored tenders as {id: 'name (id 3)'} for the link picker."""
-    with database() as db:
-        return {t.id: f"{t.name} (tender {t.id})" for t in tender_records.list_tenders(db)}
+    return {t.id: f"{t.name} (tender {t.id})" for t in tender_records.list_tenders(db)}
 
 
-@cached
-def organisation_names(db_path: str, version: int, org_ids: tuple[str, ...]) -> dict[str, str]:
+@reader
+def organisation_names(db, org_ids: tuple[str, ...]) -> dict[str, str]:
     """Directory names for org-ids (the id itself when unknown)."""
-    with database() as db:
-        found = {r[0]: r[1] for r in db.execute(
-            f"SELECT org_id, name FROM organisations WHERE org_id IN ({', '.join('?' for _ in org_ids)})",
-            list(org_ids))} if org_ids else {}
+    found = {r[0]: r[1] for r in db.execute(
+        f"SELECT org_id, name FROM organisations WHERE org_id IN ({', '.join('?' for _ in org_ids)})",
+        list(org_ids))} if org_ids else {}
     return {o: found.get(o, o) for o in org_ids}
 
 

@@ -15,7 +15,7 @@ from models.importers import (
     FORMAT_NAMES, SHOWN, ImportOptions, ImportResult, Source, import_log, import_sources, warnings_frame,
 )
 from models.importers.sandbox import check_isolated
-from ui.data import cached, data_version, database, database_path, reader
+from ui.data import data_version, database, database_path, reader
 from ui.downloads import download_table
 
 MAX_UPLOAD_MB = 200  # per file, enforced by the uploader

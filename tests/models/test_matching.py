@@ -151,17 +151,16 @@ def test_market_depth_counts_likely_bidders(demo_model):
     assert (matching.market_depth(model, spec, threshold=1.0)["providers"] == 0).all()
 
 
-def test_model_is_fitted_once_per_directory_version(db, db_path):
-    matching.clear_cache()
-    first = matching.model_for(db, str(db_path))
-    assert matching.model_for(db, str(db_path)) is first
+def test_model_follows_the_directory_version(db):
+    first = matching.model_for(db)
+    assert first.version == organisations.directory_version(db)
     organisations.add(db, {
         "name": "Brand New Llama Trekking", "org_type": "charity", "districts": ["Congleton"], "themes": ["Animals"],
         "description": "Llama trekking for people recovering from illness.",
     }, who="t")
-    second = matching.model_for(db, str(db_path))
-    assert second is not first and second.size == first.size + 1
+    second = matching.model_for(db)
+    assert second.version != first.version and second.size == first.size + 1
     assert matching.match(second, "llama trekking", top=1)["name"].iloc[0] == "Brand New Llama Trekking"
     organisations.set_demo_shown(db, False, who="t")
-    third = matching.model_for(db, str(db_path))
+    third = matching.model_for(db)
     assert third.size == 1 and not third.organisations["is_demo"].any()
