@@ -91,7 +91,8 @@ with list_tab:
                 for link in record["links"]:
                     st.text(f"Document: {link}")
                 st.caption("Monitoring (KPIs, returns, promised against delivered) is on the Monitoring page.")
-                st.page_link("app_pages/monitoring.py", label="Open the Monitoring page", icon=":material/monitoring:")
+                st.page_link("app_pages/monitoring.py", label=f"Monitor {record['reference']}", icon=":material/monitoring:",
+                             query_params={"monitoring.agreement": record["reference"]})
                 with st.expander("Change log"):
                     log = agreements_ui.audit(db_path, version, record["id"])
                     st.dataframe(pd.DataFrame([{"When": e["at"], "Who": e["who"], "What": e["action"],

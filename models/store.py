@@ -243,12 +243,21 @@ def record_audit(
     before: Any = None,
     after: Any = None,
     reason: str | None = None,
+    actor: Any = None,
 ) -> None:
-    """Append one entry to the audit log: who changed what, when, from what to what."""
+    """Append one entry to the audit log: who changed what, when, from what to what.
+
+    ``who`` is the label shown. Pass ``who=actor.label`` (or ``actor=actor``): the label
+    carries the identity behind it, so the entry also records the signed-in subject and
+    email (``local:<name>`` and no email when sign-in is off)."""
+    if actor is not None:
+        who = actor.label
     db["audit_log"].insert(
         {
             "at": now_iso(),
-            "who": who or "unknown",
+            "who": str(who or "unknown"),
+            "subject": getattr(who, "subject", None),
+            "email": getattr(who, "email", None),
             "entity": entity,
             "entity_id": str(entity_id),
             "action": action,

@@ -10,6 +10,7 @@ import streamlit as st
 
 from models import agreement_sources, agreements, investment, monitoring, policy, sroi
 
+from .auth import acting_as
 from .charts import PALETTE, show_chart
 from .data import data_changed, data_version, database_path, reader
 from .downloads import download_table
@@ -40,7 +41,7 @@ def actor(page_key: str) -> policy.Actor:
     """Who is acting on this page: the typed name for now (sign-in replaces this one call)."""
     name = st.text_input("Your name", key=f"{page_key}.who", placeholder="e.g. Sam Patel",
                          help="Recorded in the audit log with every change you make.")
-    return policy.local_actor(name)
+    return acting_as(name)
 
 
 def after_write(page_key: str, message: str) -> None:
@@ -188,7 +189,7 @@ def status_chart(frame: pd.DataFrame, *, key: str) -> None:
     written in each (colour is never the only cue)."""
     data = pd.DataFrame({"Measure": frame["measure"], "Period": frame["period"].astype(str), "Status": frame["status"]})
     base = alt.Chart(data).encode(
-        x=alt.X("Period:O", title="Reporting period"), y=alt.Y("Measure:N", title=None, axis=alt.Axis(labelLimit=300)))
+        x=alt.X("Period:O", title="Reporting period", axis=alt.Axis(labelAngle=0)), y=alt.Y("Measure:N", title=None, axis=alt.Axis(labelLimit=300)))
     chart = alt.layer(
         base.mark_rect(stroke="white").encode(color=alt.Color("Status:N", scale=STATUS_COLOURS),
                                                tooltip=["Measure:N", "Period:O", "Status:N"]),
