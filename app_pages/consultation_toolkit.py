@@ -9,6 +9,7 @@ import streamlit as st
 from models import compact, consultations, organisations, policy
 from models.errors import DomainError
 from models.formatting import uk_date
+from ui.auth import acting_as
 from ui import consultations as consult_ui
 from ui.data import data_changed, data_version, database, database_path
 from ui.downloads import download_table
@@ -105,7 +106,7 @@ if st.button("Save the planned consultation", type="primary", key=f"{PAGE}.save"
     else:
         try:
             with database() as db:
-                new_id = consultations.create(db, plan, actor=policy.local_actor(who), planned_with_toolkit=True)
+                new_id = consultations.create(db, plan, actor=acting_as(who), planned_with_toolkit=True)
         except DomainError as error:
             st.error(str(error))
         else:

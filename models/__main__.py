@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from .commands import (agreements, consultations, fcr, import_data, init, monitoring, organisations, outcomes, spend,
-                       sroi, tender)
+                       sroi, tender, users)
 from .errors import DomainError
 
 
@@ -50,6 +50,7 @@ for command in (
     consultations.consultations,
     sroi.sroi,
     fcr.fcr,
+    users.users,
 ):
     cli.add_command(command)
 

@@ -10,6 +10,7 @@ import streamlit as st
 
 from models import agreement_sources, agreements, investment, monitoring, policy, sroi
 
+from .auth import acting_as
 from .charts import PALETTE, show_chart
 from .data import data_changed, data_version, database_path, reader
 from .downloads import download_table
@@ -41,7 +42,7 @@ def actor(page_key: str) -> policy.Actor:
     """Who is acting on this page: the typed name for now (sign-in replaces this one call)."""
     name = st.text_input("Your name", key=f"{page_key}.who", placeholder="e.g. Sam Patel",
                          help="Recorded in the audit log with every change you make.")
-    return policy.local_actor(name)
+    return acting_as(name)
 
 
 def after_write(page_key: str, message: str) -> None:

@@ -3,7 +3,6 @@ organisation form shared by the directory, profile and providers pages."""
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 
 import altair as alt
@@ -14,6 +13,7 @@ from models import matching, organisations, policy, store
 from models.errors import DomainError, StaleEdit
 
 from .charts import PALETTE
+from .auth import current_actor
 from .data import data_changed, database, reader
 from .edits import show_error
 from .format import uk_datetime
@@ -145,9 +145,8 @@ def organisation_form(key: str, values: dict, *, adding: bool) -> tuple[dict, st
         first, second = st.columns(2)
         postcode = first.text_input("Postcode", value=values.get("postcode") or "", key=f"{key}.postcode")
         website = second.text_input("Website", value=values.get("website") or "", key=f"{key}.website")
-        first, second = st.columns(2)
-        who = first.text_input("Your name (for the change log)", key=f"{key}.who")
-        reason = second.text_input("Reason for the change (optional)", key=f"{key}.reason") if not adding else ""
+        who = current_actor().label
+        reason = st.text_input("Reason for the change (optional)", key=f"{key}.reason") if not adding else ""
         submitted = st.form_submit_button("Add organisation" if adding else "Save changes", type="primary")
     form = {
         "name": name, "org_id": org_id, "charity_number": charity, "company_number": company, "other_ids": other_ids,
@@ -159,9 +158,9 @@ def organisation_form(key: str, values: dict, *, adding: bool) -> tuple[dict, st
 
 
 def acting(who: str) -> policy.Actor:
-    """Who acts on the directory pages: the one place they turn the typed name into an
-    actor (sign-in replaces this with the signed-in identity)."""
-    return policy.local_actor(who)
+    """Who acts on the directory pages: the signed-in person (ui.auth), or with sign-in off
+    the name typed in the sidebar. ``who`` is kept for callers that still pass it."""
+    return current_actor()
 
 
 def save_organisation(form: dict, who: str, *, org_id: str | None = None, reason: str = "",

@@ -10,6 +10,7 @@ import streamlit as st
 from models import action_plan, observation_import, outcomes, policy, self_assessment
 from models.errors import DomainError
 
+from .auth import acting_as
 from .data import data_changed, database, reader
 from .format import uk_date
 
@@ -230,7 +231,7 @@ def import_figures(indicator_names: dict[str, str]) -> None:
             try:
                 with database() as db:
                     added = observation_import.import_observations(
-                        db, upload.getvalue(), upload.name, actor=policy.local_actor(who),
+                        db, upload.getvalue(), upload.name, actor=acting_as(who),
                         indicator_id=indicator_id or None, area=area, source=source)
                 rerun_with_flash("outcomes", f"Imported {added:,} figure{'s' if added != 1 else ''} from the file.")
             except DomainError as error:
@@ -271,7 +272,7 @@ def link_actions(indicator_names: dict[str, str], action_names: dict[str, str]) 
             try:
                 with database() as db:
                     change = observation_import.link_action if add else observation_import.unlink_action
-                    changed = change(db, indicator_id, action_id, actor=policy.local_actor(who))
+                    changed = change(db, indicator_id, action_id, actor=acting_as(who))
                 done = ("Linked" if add else "Removed the link between") if changed else (
                     "Already linked:" if add else "There was no link between")
                 rerun_with_flash("outcomes", f"{done} {action_id} and {indicator_id}.")

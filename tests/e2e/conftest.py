@@ -54,11 +54,11 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(db_path: Path):
-    """Run `streamlit run app.py` on a free loopback port with the database at ``db_path``;
-    yield its URL; stop it afterwards."""
+def streamlit_server(db_path: Path, *, extra_args: tuple[str, ...] = (), extra_env: dict | None = None):
+    """Run `streamlit run app.py` on a free loopback port with the database at ``db_path``
+    (and any extra streamlit options, e.g. ``--secrets.files``); yield its URL; stop it afterwards."""
     port = _free_port()
-    env = dict(os.environ, DASHBOARD_DB=str(db_path), PYTHONUNBUFFERED="1")
+    env = dict(os.environ, DASHBOARD_DB=str(db_path), PYTHONUNBUFFERED="1", **(extra_env or {}))
     log_path = db_path.parent / f"streamlit-{port}.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
@@ -66,7 +66,7 @@ def streamlit_server(db_path: Path):
                 sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
                 "--server.address", "127.0.0.1", "--server.port", str(port),
                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
-                "--server.fileWatcherType", "none",
+                "--server.fileWatcherType", "none", *extra_args,
             ],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )

@@ -45,7 +45,7 @@ def app_server(tmp_path_factory, seeded_template):
 
 def test_moderate_issue_download_and_standstill(page, app_server):
     open_page(page, app_server, "tender?" + urllib.parse.urlencode({"tender.name": NAME, "tender.tab": "Moderate"}))
-    fill(page, "Your name", "Panel chair")
+    fill(page, "Your name (recorded in the audit log)", "Panel chair")
     wait_until_idle(page)
     choose(page, "Bid and criterion to agree", f"{WEAVER} – Quality of service")
     choose(page, "Agreed score", "4 – good")

@@ -39,7 +39,6 @@ def submit_observation(page, *, date: str, value: str, source: str) -> None:
     form.get_by_label("Date measured (DD/MM/YYYY)").fill(date)
     form.get_by_label("Value (a percentage from 0 to 100, or a number)").fill(value)
     form.get_by_label("Source (survey, report or data set)").fill(source)
-    form.get_by_label("Your name").fill("Journey test")
     form.get_by_role("button", name="Add observation").click()
     wait_until_idle(page)
 

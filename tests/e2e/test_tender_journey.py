@@ -22,7 +22,7 @@ AGREED = {("Alpha Trust", "Quality"): 3, ("Alpha Trust", "Social value"): 3, ("B
 def test_set_up_score_moderate_and_download(page, app_server):
     name = f"Befriending service {uuid.uuid4().hex[:6]}"
     open_page(page, app_server, "tender")
-    fill(page, "Your name", "Commissioner")
+    fill(page, "Your name (recorded in the audit log)", "Commissioner")
     fill(page, "Name of the tender", name)
     choose(page, "Criteria", "Quality 60 / price 30 / social value 10")
     click(page, "Create tender")
@@ -37,7 +37,7 @@ def test_set_up_score_moderate_and_download(page, app_server):
         expect(page.get_by_text(f"Saved the bid from {bidder}.")).to_be_visible()
 
     for evaluator, bids in SCORES.items():
-        fill(page, "Your name", evaluator)
+        fill(page, "Your name (recorded in the audit log)", evaluator)
         wait_until_idle(page)
         open_tab(page, "Score")
         for bidder, (quality, social) in bids.items():
@@ -51,7 +51,7 @@ def test_set_up_score_moderate_and_download(page, app_server):
             expect(page.get_by_text(f"Saved your scores for {bidder}.")).to_be_visible()
     assert_accessible(page)
 
-    fill(page, "Your name", "Panel chair")
+    fill(page, "Your name (recorded in the audit log)", "Panel chair")
     wait_until_idle(page)
     open_tab(page, "Moderate")
     expect(page.get_by_text("1 where evaluators are 2 points or more apart", exact=False)).to_be_visible()

@@ -111,7 +111,7 @@ def test_help_texts_agree_with_the_engines():
     assert tender_command.DEFAULT_SIMULATIONS == tender.DEFAULT_SIMULATIONS
     assert sroi.DEFAULT_SIMULATIONS > 0
     assert sorted(cli.commands) == ["agreements", "consultations", "fcr", "import", "init", "monitoring",
-                                    "organisations", "outcomes", "spend", "sroi", "tender"]
+                                    "organisations", "outcomes", "spend", "sroi", "tender", "users"]
     from models import consultations
     from models.commands import consultations as consultations_command
 
