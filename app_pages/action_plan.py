@@ -8,6 +8,7 @@ import streamlit as st
 
 from models import action_plan, policy
 from models.errors import DomainError
+from ui.auth import acting_as
 from ui import outcomes as outcomes_ui
 from ui.charts import show_chart
 from ui.data import data_version, database, database_path
@@ -84,7 +85,7 @@ else:
         changes = action_plan.changes_from_editor(edited, editable)
         try:
             with database() as db:
-                changed = action_plan.save_changes(db, changes, actor=policy.local_actor(who),
+                changed = action_plan.save_changes(db, changes, actor=acting_as(who),
                                                    expected_versions={a: int(seen_versions.get(a, 0)) for a in changes})
             st.session_state["action_plan.editor_round"] = editor_round + 1
             outcomes_ui.rerun_with_flash(

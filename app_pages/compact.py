@@ -9,6 +9,7 @@ import streamlit as st
 
 from models import compact, policy
 from models.errors import DomainError
+from ui.auth import acting_as
 from ui import consultations as consult_ui
 from ui import outcomes as outcomes_ui
 from ui.charts import show_chart
@@ -170,7 +171,7 @@ with st.expander("Enter funding"):
         else:
             try:
                 with database() as db:
-                    funding_id = compact.save_funding(db, entered, actor=policy.local_actor(who))
+                    funding_id = compact.save_funding(db, entered, actor=acting_as(who))
                 outcomes_ui.rerun_with_flash(PAGE, f"Saved funding F{funding_id}.")
             except DomainError as error:
                 st.error(str(error))

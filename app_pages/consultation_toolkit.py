@@ -9,6 +9,7 @@ import streamlit as st
 from models import compact, consultations, organisations, policy
 from models.errors import DomainError
 from models.formatting import uk_date
+from ui.auth import acting_as
 from ui import consultations as consult_ui
 from ui.data import data_changed, data_version, database, database_path
 from ui.downloads import download_table
@@ -88,8 +89,9 @@ invited_groups = st.text_area("Groups to invite that are not in the directory (o
 
 st.subheader("5. Feedback template")
 template = compact.feedback_template(subject, end, standards)
-st.code(template, language=None)
-st.download_button("Download the feedback template (text)", template.encode("utf-8"), file_name="you-said-we-did.txt",
+edited_template = st.text_area("Feedback template: copy it, or edit it here before downloading", value=template,
+                               height=320, key=f"{PAGE}.template")
+st.download_button("Download the feedback template (text)", edited_template.encode("utf-8"), file_name="you-said-we-did.txt",
                    mime="text/plain", key=f"{PAGE}.template_download")
 
 st.subheader("Save as a planned consultation")
@@ -104,7 +106,7 @@ if st.button("Save the planned consultation", type="primary", key=f"{PAGE}.save"
     else:
         try:
             with database() as db:
-                new_id = consultations.create(db, plan, actor=policy.local_actor(who), planned_with_toolkit=True)
+                new_id = consultations.create(db, plan, actor=acting_as(who), planned_with_toolkit=True)
         except DomainError as error:
             st.error(str(error))
         else:

@@ -9,6 +9,7 @@ import streamlit as st
 from models import consultations, policy
 from models.errors import DomainError, StaleEdit
 from models.formatting import uk_date
+from ui.auth import acting_as
 from ui import consultations as consult_ui
 from ui import outcomes as outcomes_ui
 from ui.data import data_version, database, database_path
@@ -30,7 +31,7 @@ outcomes_ui.show_flash(PAGE)
 
 # The one place this page decides who is acting (the sign-in work will replace it).
 who = st.text_input("Your name (recorded with every change)", key=f"{PAGE}.who")
-actor = policy.local_actor(who)
+actor = acting_as(who)
 
 log = consult_ui.consultation_list(db_path, version)
 table = consult_ui.log_table(log, today)

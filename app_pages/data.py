@@ -2,8 +2,6 @@
 register extract or OCDS contract awards; check each file before anything is written;
 see the import log and take an import's rows out again."""
 
-import dataclasses
-
 import streamlit as st
 
 from models.errors import DomainError
@@ -13,7 +11,7 @@ from ui.data import data_changed, database
 
 st.title("Import data")
 st.write(
-    "Load the open data councils and funders already publish. Each file is checked first and "
+    "Load the open data councils and funders already publish. Press **Check** to see what a file holds; "
     "nothing is written until you press **Import**. A file with problems is not imported at all "
     "unless you choose to skip its faulty rows. Importing the same file again changes nothing."
 )
@@ -22,7 +20,7 @@ st.markdown(
     "- **Council spend over £500**: CSV or Excel, in the LGA layout or the older 'Body Name, Supplier Name' layout\n"
     "- **Charity Commission register**: the `publicextract.charity`, `charity_classification` and "
     "`charity_area_of_operation` zips, uploaded together\n"
-    "- **OCDS contract awards**: a release or record package (JSON)\n"
+    "- **OCDS contract awards**: a release, a record, or a package of either (JSON)\n"
     "- **Boundaries** for the spend map: the ONS ward and local authority district boundary files "
     "(GeoJSON or TopoJSON, from the [ONS Open Geography Portal](https://geoportal.statistics.gov.uk/))"
 )
@@ -68,30 +66,39 @@ options = ImportOptions(
 if uploaded:
     sources = importing.sources_of(uploaded)
     signature = importing.signature(sources, options)
-    if st.session_state.get("data.checked_signature") != signature:
-        st.session_state["data.checked"] = importing.run_imports(
-            sources, dataclasses.replace(options, dry_run=True), verb="Checking"
-        )
+    checked_now = st.session_state.get("data.checked_signature") == signature
+    # A file is checked only when the person asks, in a separate process with memory and
+    # time limits: an upload alone never starts work on the server.
+    if st.button("Check", type="secondary" if checked_now else "primary", key="data.check", icon=":material/fact_check:"):
+        st.session_state["data.checked"] = importing.check_files(uploaded, options)
         st.session_state["data.checked_signature"] = signature
-    checked = st.session_state["data.checked"]
-    st.subheader("Check before importing")
-    for result in checked:
-        importing.show_result(result)
-    importable = [r for r in checked if r.ok]
-    if importable:
-        label = f"Import {len(importable)} file{'s' if len(importable) != 1 else ''}"
-        if st.button(label, type="primary", key="data.commit", icon=":material/upload:"):
-            results = importing.run_imports(sources, options, verb="Importing")
-            data_changed()
-            st.session_state["data.last_results"] = results
-            st.session_state["data.uploader_round"] = uploader_round + 1
-            st.session_state.pop("data.checked_signature", None)
-            st.rerun()
+        checked_now = True
+    if not checked_now:
+        st.caption("Press **Check** to see what would be imported and any problems; nothing is written.")
     else:
-        st.info("Nothing can be imported until the problems above are fixed.", icon=":material/info:")
+        checked = st.session_state["data.checked"]
+        st.subheader("Check before importing")
+        for index, result in enumerate(checked):
+            importing.show_result(result, key=f"checked.{index}")
+        importable = [r for r in checked if r.ok]
+        if importable:
+            label = f"Import {len(importable)} file{'s' if len(importable) != 1 else ''}"
+            if st.button(label, type="primary", key="data.commit", icon=":material/upload:"):
+                try:
+                    results = importing.run_imports(sources, options, verb="Importing")
+                except DomainError as error:  # e.g. busy: another import publishing; nothing was written
+                    st.error(str(error))
+                else:
+                    data_changed()
+                    st.session_state["data.last_results"] = results
+                    st.session_state["data.uploader_round"] = uploader_round + 1
+                    st.session_state.pop("data.checked_signature", None)
+                    st.rerun()
+        else:
+            st.info("Nothing can be imported until the problems above are fixed.", icon=":material/info:")
 
-for result in st.session_state.pop("data.last_results", []):
-    importing.show_result(result)
+for index, result in enumerate(st.session_state.pop("data.last_results", [])):
+    importing.show_result(result, key=f"imported.{index}")
 if "data.removed_message" in st.session_state:
     st.success(st.session_state.pop("data.removed_message"), icon=":material/check_circle:")
 

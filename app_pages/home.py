@@ -3,21 +3,20 @@
 import streamlit as st
 
 from models import overview
-from ui.data import cached, data_version, database, database_path
+from ui.data import data_version, database_path, reader
 from ui import outcomes as outcomes_ui
 from ui.format import money, percent
+from ui.frame import page_open
 
 
-@cached
-def _headline(db_path: str, version: int):
-    with database() as db:
-        return overview.headline_spend(db), overview.data_summary(db)
+@reader
+def _headline(db):
+    return overview.headline_spend(db), overview.data_summary(db)
 
 
-@cached
-def _outcome_headline(db_path: str, version: int):
-    with database() as db:
-        return overview.outcome_headline(db)
+@reader
+def _outcome_headline(db):
+    return overview.outcome_headline(db)
 
 
 st.title("Third Sector Partnership Dashboard")
@@ -61,6 +60,7 @@ TOOLS = [
     ("app_pages/sroi.py", "Social return (SROI)", "Estimate the social value created for each pound invested."),
     ("app_pages/cost_recovery.py", "Full cost recovery", "Sector managers: the full cost of each project, overheads included."),
 ]
+TOOLS = [tool for tool in TOOLS if page_open(tool[0])]  # only the tools this person may open
 for row_start in range(0, len(TOOLS), 3):
     columns = st.columns(3)
     for column, (path, title, blurb) in zip(columns, TOOLS[row_start : row_start + 3]):

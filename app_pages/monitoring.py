@@ -98,8 +98,10 @@ else:
         st.caption(f"Periods {', '.join(map(str, result['periods']))}. The SROI engine with the tender's proxies: "
                    f"{result['convention']}, discount rate {result['discount_rate']:.1%}; investment is the agreement's "
                    "value for the periods reported (each year's value shared across its periods by days).")
-        for warning in result["warnings"]:
-            st.text(f"Check: {warning}")
+        if result["warnings"]:
+            with st.expander(f"Checks on this SROI ({len(result['warnings'])})"):
+                for warning in result["warnings"]:
+                    st.text(f"• {warning}")
 
 st.subheader("Record a return")
 ended = [p for p in record["periods"] if dt.date.fromisoformat(p["end_date"]) < dt.date.today()]

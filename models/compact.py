@@ -213,30 +213,51 @@ def entered_funding(db: sqlite_utils.Database) -> pd.DataFrame:
 
 
 def funding_rows(db: sqlite_utils.Database) -> pd.DataFrame:
-    """Every funding relationship the funding checks read: the agreements feature's
-    agreements (where it is installed) and the funding entered here. Entered rows that name
-    an agreement already read from the agreements feature are left out (no double count)."""
+    """Every funding relationship the funding checks read. Where the agreements feature is
+    installed, each agreement is one row ending on its end date; a row entered here that
+    names the agreement's reference adds what the agreement does not hold (that it continues,
+    ends or is cut, on which day, and when notice was given) and is not counted again.
+    Without the feature, the rows entered here."""
     entered = entered_funding(db)
-    frames = [frame for frame in (_agreement_funding(db), entered) if not frame.empty]
-    if not frames:
-        return pd.DataFrame(columns=FUNDING_COLUMNS)
-    if len(frames) == 2:
-        known = set(frames[0]["ref"])
-        frames[1] = frames[1][~frames[1]["ref"].isin(known)]
-    return pd.concat(frames, ignore_index=True)[FUNDING_COLUMNS]
+    agreed = _agreement_funding(db)
+    if agreed.empty:
+        return entered
+    notes = entered[entered["ref"].isin(set(agreed["ref"]))].drop_duplicates("ref", keep="last").set_index("ref")
+    for index, row in agreed.iterrows():
+        if row["ref"] in notes.index:
+            note = notes.loc[row["ref"]]
+            agreed.loc[index, ["change", "notice_given_on", "funding_id", "version"]] = [
+                note["change"], note["notice_given_on"], note["funding_id"], note["version"]]
+            agreed.loc[index, "change_on"] = note["change_on"] or row["end_date"]
+    rest = entered[~entered["ref"].isin(set(agreed["ref"]))]
+    return pd.concat([agreed, rest], ignore_index=True)[FUNDING_COLUMNS] if not rest.empty else agreed[FUNDING_COLUMNS]
 
 
 def _agreement_funding(db: sqlite_utils.Database) -> pd.DataFrame:
-    """Agreements from the agreements feature as funding rows (empty when it is absent)."""
+    """Agreements from the agreements feature (``agreements.list_frame``) as funding rows:
+    value over the whole term, at full cost when a linked full cost recovery costing shows
+    the agreement pays at least its full cost (no costing linked: not evidenced, so not at
+    full cost), ending on the end date. Empty when the feature is absent."""
     if not agreements_available():
         return pd.DataFrame(columns=FUNDING_COLUMNS)
-    from . import agreements  # noqa: PLC0415 — optional feature
+    from . import agreements  # optional feature, built alongside
 
-    adapter = getattr(agreements, "compact_funding_rows", None)
-    if adapter is None:
-        return pd.DataFrame(columns=FUNDING_COLUMNS)
-    frame = adapter(db)
-    return frame.reindex(columns=FUNDING_COLUMNS)
+    listed = agreements.list_frame(db)
+    rows = []
+    for agreement in listed.to_dict(orient="records"):
+        full_cost = False
+        if isinstance(agreement.get("costing_name"), str) and agreement["costing_name"]:
+            share = agreements.full_cost_share(db, agreements.get(db, int(agreement["id"])))
+            full_cost = bool(share and share.get("share") is not None and share["share"] >= 1)
+        rows.append({
+            "source": "Agreement", "ref": agreement["reference"],
+            "provider": agreement.get("provider_name") or agreement.get("provider_org_id") or "",
+            "department": agreement.get("department") or "", "start_date": agreement["start_date"],
+            "end_date": agreement["end_date"], "value_pence": int(agreement.get("value_pence") or 0),
+            "full_cost": full_cost, "change": "ends", "change_on": agreement["end_date"], "notice_given_on": None,
+            "funding_id": None, "version": None,
+        })
+    return pd.DataFrame(rows, columns=FUNDING_COLUMNS)
 
 
 def save_funding(db: sqlite_utils.Database, form: dict, *, actor, funding_id: int | None = None,
@@ -408,10 +429,11 @@ def _tender_rows(db: sqlite_utils.Database, standards: dict[str, Standard]) -> l
 def summarise(results: pd.DataFrame, by: str, standards: dict[str, Standard] | None = None) -> pd.DataFrame:
     """Per check and per ``by`` ('department' or 'period'): records judged, met, and the
     share met (a percentage; for the shares, of value). Records not yet due are counted
-    apart. Columns: Check, <By>, Judged, Met, Not yet due, % met, Standard."""
+    apart. Columns: Check, <By>, % met, Judged, Met, Not yet due, Standard (the share first, so a
+    phone shows it)."""
     standards = standards or load_standards()
     label = {"department": "Department", "period": "Financial year"}[by]
-    columns = ["Check", label, "Judged", "Met", "Not yet due", "% met", "Standard"]
+    columns = ["Check", label, "% met", "Judged", "Met", "Not yet due", "Standard"]
     if results.empty:
         return pd.DataFrame(columns=columns)
     rows = []

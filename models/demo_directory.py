@@ -281,8 +281,6 @@ KINDS: tuple[ServiceKind, ...] = (
         ("charity",), (5_000, 900_000), infrastructure=True, public_services=0.05),
 )
 
-KIND_BY_KEY = {kind.key: kind for kind in KINDS}
-
 OPENINGS = (
     "{name} provides {a1} and {a2} for {people} in {town}.",
     "Based in {town}, we offer {a1}, {a2} and {a3}.",

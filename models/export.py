@@ -1,8 +1,13 @@
 """Downloads: CSV and XLSX bytes of tables, with spreadsheet formula injection neutralised.
 
 A cell of text that starts with '=', '+', '-' or '@' (or a tab or carriage return) could be
-run as a formula by Excel; such text is prefixed with an apostrophe-like quote so it is
-shown as typed. Numbers are left as numbers (a credit of -5.00 stays a number)."""
+run as a formula by Excel, LibreOffice or Google Sheets, and so could such text after
+leading spaces or other whitespace (' =1+2', which a spreadsheet or a later import that
+strips whitespace turns live); such text is prefixed with a quote so it is shown as
+typed. Numbers are left as numbers (a credit of -5.00 stays a number).
+
+Every CSV and XLSX the product writes goes through here: downloads on pages
+(``csv_bytes``, ``xlsx_bytes``) and the command line's CSV output (``csv_text``)."""
 
 from __future__ import annotations
 
@@ -12,7 +17,8 @@ from typing import Mapping
 
 import pandas as pd
 
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and full-width forms
 
 
 def file_stem(title: str | None, default: str) -> str:
@@ -23,8 +29,10 @@ def file_stem(title: str | None, default: str) -> str:
 
 
 def neutralise_cell(value):
-    """Text that a spreadsheet would treat as a formula, made inert with a leading quote."""
-    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
+    """Text that a spreadsheet would treat as a formula, made inert with a leading quote:
+    text starting with = + - @ or a control character, or with any of = + - @ after
+    leading whitespace."""
+    if isinstance(value, str) and (value.startswith(DANGEROUS_PREFIXES) or value.lstrip().startswith(FORMULA_START)):
         return "'" + value
     return value
 
@@ -37,6 +45,11 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
             safe[column] = safe[column].map(neutralise_cell)
     safe.columns = [neutralise_cell(str(c)) for c in safe.columns]
     return safe
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """CSV text (no byte-order mark) for the command line's output, formulas neutralised."""
+    return neutralise(frame).to_csv(index=False)
 
 
 def csv_bytes(frame: pd.DataFrame, *, notes: list[str] | None = None) -> bytes:

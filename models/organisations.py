@@ -89,7 +89,6 @@ UNKNOWN_SIZE = "Income not known"
 ROLES = ("Front line", "Infrastructure (support)")
 
 DEMO_SETTING = "directory.show_demo"
-DEMO_LABEL = "Fictional demonstration data: these organisations are invented and do not exist."
 MANUAL_SOURCE = "Added by hand in the directory"
 LOCAL_ID_PREFIX = "360G-CHE-DIR-"
 AUDIT_ENTITY = "organisation"

@@ -11,10 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from models import action_plan, compact, consultations, organisations, tender_records
-from models.formatting import uk_date
+from models.formatting import uk_date, uk_short_date
 
 from .charts import PALETTE
-from .data import cached, database, reader
+from .data import reader
 
 LOG_PAGE = "app_pages/consultations.py"
 COMPACT_PAGE = "app_pages/compact.py"
@@ -36,26 +36,23 @@ directory_search = reader(organisations.search)
 actions = reader(action_plan.list_actions)
 
 
-@cached
-def compact_results(db_path: str, version: int, today: dt.date) -> pd.DataFrame:
-    with database() as db:
-        return compact.assess(db, today)
+@reader
+def compact_results(db, today: dt.date) -> pd.DataFrame:
+    return compact.assess(db, today)
 
 
-@cached
-def tender_choices(db_path: str, version: int) -> dict[int, str]:
+@reader
+def tender_choices(db) -> dict[int, str]:
     """Stored tenders as {id: 'name (id 3)'} for the link picker."""
-    with database() as db:
-        return {t.id: f"{t.name} (tender {t.id})" for t in tender_records.list_tenders(db)}
+    return {t.id: f"{t.name} (tender {t.id})" for t in tender_records.list_tenders(db)}
 
 
-@cached
-def organisation_names(db_path: str, version: int, org_ids: tuple[str, ...]) -> dict[str, str]:
+@reader
+def organisation_names(db, org_ids: tuple[str, ...]) -> dict[str, str]:
     """Directory names for org-ids (the id itself when unknown)."""
-    with database() as db:
-        found = {r[0]: r[1] for r in db.execute(
-            f"SELECT org_id, name FROM organisations WHERE org_id IN ({', '.join('?' for _ in org_ids)})",
-            list(org_ids))} if org_ids else {}
+    found = {r[0]: r[1] for r in db.execute(
+        f"SELECT org_id, name FROM organisations WHERE org_id IN ({', '.join('?' for _ in org_ids)})",
+        list(org_ids))} if org_ids else {}
     return {o: found.get(o, o) for o in org_ids}
 
 
@@ -93,8 +90,9 @@ def filter_log(table: pd.DataFrame, departments: list[str], statuses: list[str])
 # --------------------------------------------------------------------------- the form
 
 
-def _date_value(text) -> dt.date | None:
-    return dt.date.fromisoformat(text) if isinstance(text, str) and text else None
+def _shown_date(value) -> str:
+    """A stored ISO date (or a date) as the form shows it: '05/01/2026'."""
+    return uk_short_date(value) if value else ""
 
 
 def consultation_form(prefix: str, values: dict, *, db_path: str, version: int, show_outcome: bool = True) -> dict:
@@ -112,10 +110,10 @@ def consultation_form(prefix: str, values: dict, *, db_path: str, version: int, 
     methods = list(consultations.METHODS)
     entered["method"] = second.selectbox("Method", methods, key=f"{prefix}.method",
                                          index=methods.index(values["method"]) if values.get("method") in methods else 0)
-    entered["start_date"] = first.date_input("Start date", value=_date_value(values.get("start_date")),
-                                             format="DD/MM/YYYY", key=f"{prefix}.start_date")
-    entered["end_date"] = second.date_input("End date", value=_date_value(values.get("end_date")),
-                                            format="DD/MM/YYYY", key=f"{prefix}.end_date")
+    entered["start_date"] = first.text_input("Start date (DD/MM/YYYY)", value=_shown_date(values.get("start_date")),
+                                             key=f"{prefix}.start_date", placeholder="05/01/2026")
+    entered["end_date"] = second.text_input("End date (DD/MM/YYYY)", value=_shown_date(values.get("end_date")),
+                                            key=f"{prefix}.end_date", placeholder="10/04/2026")
     entered["shorter_reason"] = st.text_input(
         "Reason it is shorter than the Compact's 12 weeks (only if it is)", value=values.get("shorter_reason", ""),
         key=f"{prefix}.shorter_reason")
@@ -145,9 +143,9 @@ def consultation_form(prefix: str, values: dict, *, db_path: str, version: int, 
         responses = values.get("responses")
         entered["responses"] = first.text_input("Number of responses", value="" if responses is None else str(responses),
                                                 key=f"{prefix}.responses")
-        entered["feedback_published_on"] = second.date_input(
-            "Feedback ('you said, we did') published on", value=_date_value(values.get("feedback_published_on")),
-            format="DD/MM/YYYY", key=f"{prefix}.feedback_published_on")
+        entered["feedback_published_on"] = second.text_input(
+            "Feedback ('you said, we did') published on (DD/MM/YYYY)",
+            value=_shown_date(values.get("feedback_published_on")), key=f"{prefix}.feedback_published_on")
         entered["summary"] = st.text_area("Summary of responses", value=values.get("summary", ""),
                                           key=f"{prefix}.summary", max_chars=consultations.MAX_TEXT)
         entered["feedback_text"] = st.text_area("Feedback text ('you said, we did')", value=values.get("feedback_text", ""),
@@ -166,9 +164,9 @@ def consultation_form(prefix: str, values: dict, *, db_path: str, version: int, 
     chosen = first.multiselect("Tenders it informed", list(tenders), default=[t for t in linked if t in tenders],
                                format_func=tenders.get, key=f"{prefix}.tenders",
                                placeholder="No tender" if tenders else "No tenders in the app yet")
-    notice = second.date_input("Tender notice published (or planned) on",
-                               value=_date_value(next((d for d in linked.values() if d), None)),
-                               format="DD/MM/YYYY", key=f"{prefix}.tender_notice_on",
+    notice = second.text_input("Tender notice published (or planned) on (DD/MM/YYYY)",
+                               value=_shown_date(next((d for d in linked.values() if d), None)),
+                               key=f"{prefix}.tender_notice_on",
                                help="For the 'providers consulted before a tender notice' check.")
     entered["tenders"] = [{"tender_id": t, "tender_notice_on": notice} for t in chosen]
     plan = actions(db_path, version, action_plan.ActionFilter())

@@ -1,12 +1,15 @@
 """The app's database connection and cached readers.
 
-The database is created and seeded once per process (``ensure_database``). Reads go
-through ``st.cache_data`` wrappers keyed by the database's path and a data version that
-changes after every write (``data_changed``), so a write is visible at once everywhere."""
+The database is created and seeded once per process (``database_path``). Reads go through
+``reader``: ``st.cache_data`` around a models function ``f(db, *args)``, called as
+``f(db_path, version, *args)`` and keyed by the database's path and a data version that
+changes after every write (``data_changed``), so a write is visible at once everywhere and
+each reader reads the database it is given."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 from pathlib import Path
 from typing import Iterator
 
@@ -58,32 +61,18 @@ def data_changed() -> None:
     st.cache_data.clear()
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES * 8, show_spinner=False)
-def _read(db_path: str, version: int, module: str, name: str, args: tuple):
-    """One cache for every plain reader: the models function ``module.name(db, *args)``
-    on a connection of its own. ``version`` changes after every write (see data_changed)."""
-    import importlib
-
-    function = getattr(importlib.import_module(module), name)
-    with store.opened(db_path) as db:
-        return function(db, *args)
-
-
 def reader(function):
-    """A cached reader for the models function ``function(db, *args)``, called as
-    ``reader(function)(db_path, version, *args)`` like every reader in ui/."""
-    module, name = function.__module__, function.__qualname__
+    """The one cached-reader mechanism: ``reader(f)`` for a function ``f(db, *args)`` (a models
+    function, or one written in ui/ with ``@reader``) is ``f(db_path, version, *args)``, run
+    on a connection to ``db_path`` of its own and cached by ``st.cache_data`` on every
+    argument. ``version`` is ``data_version()``, which changes after every write."""
 
+    @functools.wraps(function)  # the cache is keyed by f's module and name: one cache per f
     def read(db_path: str, version: int, *args):
-        return _read(db_path, version, module, name, args)
+        with store.opened(db_path) as db:
+            return function(db, *args)
 
-    read.__doc__ = f"Cached {module}.{name}(db, ...)."
-    return read
-
-
-def cached(func):
-    """``st.cache_data`` for a reader ``func(db_path, version, ...)`` with the house limits."""
-    return st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES, show_spinner=False)(func)
+    return st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES, show_spinner=False)(read)
 
 
 def project_path(*parts: str) -> Path:

@@ -11,8 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from models.formatting import uk_datetime
-from models.importers import FORMAT_NAMES, SHOWN, ImportOptions, ImportResult, Source, import_log, import_sources
-from ui.data import cached, data_version, database, database_path, reader
+from models.importers import (
+    FORMAT_NAMES, SHOWN, ImportOptions, ImportResult, Source, import_log, import_sources, warnings_frame,
+)
+from models.importers.sandbox import check_isolated
+from ui.data import data_version, database, database_path, reader
+from ui.downloads import download_table
 
 MAX_UPLOAD_MB = 200  # per file, enforced by the uploader
 UPLOAD_TYPES = ["csv", "xlsx", "json", "zip", "txt", "geojson", "topojson"]
@@ -34,6 +38,14 @@ def signature(sources: list[Source], options: ImportOptions) -> str:
     return digest.hexdigest()
 
 
+def check_files(uploaded, options: ImportOptions) -> list[ImportResult]:
+    """Check uploaded files (a dry run) in a separate process with memory and time
+    limits (models.importers.sandbox), with a spinner: one hostile file cannot take the
+    server down."""
+    with st.spinner(f"Checking {len(uploaded)} file(s) in a separate process…"):
+        return check_isolated(database_path(), [(f.name, f.getvalue()) for f in uploaded], options)
+
+
 def run_imports(sources: list[Source], options: ImportOptions, *, verb: str) -> list[ImportResult]:
     """Run ``import_sources`` with a progress bar (checking or importing)."""
     bar = st.progress(0.0, text=f"{verb} {len(sources)} file(s)…")
@@ -49,19 +61,21 @@ def run_imports(sources: list[Source], options: ImportOptions, *, verb: str) -> 
 
 def problems_table(result: ImportResult, kind: str) -> pd.DataFrame:
     """The first problems of one kind ('errors' or 'warnings') as a table."""
-    problems = getattr(result.report, kind)
+    problems = getattr(result.report, kind)[:SHOWN]
     return pd.DataFrame(
         [{"Where": p.where or "whole file", "Column": p.column, "Problem": p.message} for p in problems],
         columns=["Where", "Column", "Problem"],
     )
 
 
-def show_result(result: ImportResult) -> None:
+def show_result(result: ImportResult, key: str = "0") -> None:
     """One file's outcome: a headline, its errors and warnings (as plain tables, which
     screen readers and browser search can read), notes and unmapped columns."""
     report = result.report
     if result.status == "rejected":
         st.error(result.headline(), icon=":material/error:")
+    elif result.status == "nothing":
+        st.info(result.headline(), icon=":material/info:")
     elif report.error_count:
         st.warning(result.headline() + f" ({report.error_count:,} rows with problems skipped)", icon=":material/warning:")
     else:
@@ -77,10 +91,15 @@ def show_result(result: ImportResult) -> None:
     for note in report.notes:
         st.caption(note)
     if report.warning_count:
-        with st.expander(f"{report.warning_count:,} warnings (the rows are still imported)"):
+        repairs = f", {report.repair_count:,} of them repairs" if report.repair_count else ""
+        with st.expander(f"{report.warning_count:,} warnings{repairs} (the rows are still imported)"):
+            st.caption("A repair reads a value the one way it can sensibly be read (a UK date as ISO, 'Y' as 'Yes'); "
+                       "check the before and after.")
             st.table(problems_table(result, "warnings"), hide_index=True)
             if report.warning_count > SHOWN:
-                st.caption(f"…and {report.warning_count - SHOWN:,} more.")
+                st.caption(f"…and {report.warning_count - SHOWN:,} more, all in the download.")
+        download_table(warnings_frame([report]), file_stem=f"warnings-{result.file_name}"[:80],
+                       key=f"data.warnings.{key}", label="warnings and repairs")
 
 
 _log = reader(import_log)

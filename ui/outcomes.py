@@ -10,7 +10,8 @@ import streamlit as st
 from models import action_plan, observation_import, outcomes, policy, self_assessment
 from models.errors import DomainError
 
-from .data import cached, data_changed, database, reader
+from .auth import acting_as
+from .data import data_changed, database, reader
 from .format import uk_date
 
 STATUS_COLOURS = {  # badge colours, and chart colours with 3:1 contrast on white
@@ -75,10 +76,9 @@ saved_assessments = reader(self_assessment.list_assessments)
 saved_answers = reader(self_assessment.load_answers)
 
 
-@cached
-def assessment_comparison(db_path: str, version: int, assessment_ids: tuple[int, ...]) -> pd.DataFrame:
-    with database() as db:
-        return self_assessment.comparison(db, list(assessment_ids))
+@reader
+def assessment_comparison(db, assessment_ids: tuple[int, ...]) -> pd.DataFrame:
+    return self_assessment.comparison(db, list(assessment_ids))
 
 
 # --------------------------------------------------------------------------- drawing
@@ -191,18 +191,17 @@ def principle_chart(results: pd.DataFrame, colour_field: str | None = None) -> a
 actions_serving = reader(observation_import.actions_serving)
 
 
-@cached
-def action_names(db_path: str, version: int) -> dict[str, str]:
+@reader
+def action_names(db) -> dict[str, str]:
     """Action id -> 'INF-C1 – proposal (shortened)', in the plan's order."""
-    with database() as db:
-        actions = action_plan.list_actions(db)
+    actions = action_plan.list_actions(db)
     return {row.action_id: f"{row.action_id} – {row.proposal[:80]}" for row in actions.itertuples()}
 
 
 def import_figures(indicator_names: dict[str, str]) -> None:
     """Officers: bring current figures in from a CSV file (the template or an LG Inform
     download), checked first and written all or nothing."""
-    from .directory import show_problems
+    from .problems import show_problems
 
     st.subheader("Import figures from a CSV file")
     st.caption(
@@ -232,7 +231,7 @@ def import_figures(indicator_names: dict[str, str]) -> None:
             try:
                 with database() as db:
                     added = observation_import.import_observations(
-                        db, upload.getvalue(), upload.name, actor=policy.local_actor(who),
+                        db, upload.getvalue(), upload.name, actor=acting_as(who),
                         indicator_id=indicator_id or None, area=area, source=source)
                 rerun_with_flash("outcomes", f"Imported {added:,} figure{'s' if added != 1 else ''} from the file.")
             except DomainError as error:
@@ -256,7 +255,7 @@ def show_serving_actions(linked: list[dict], outcome_id: str) -> None:
 
 def link_actions(indicator_names: dict[str, str], action_names: dict[str, str]) -> None:
     """Officers: say which action serves which indicator (or remove the link)."""
-    from .directory import show_problems
+    from .problems import show_problems
 
     st.subheader("Link an action to an indicator")
     with st.form("outcomes.link_form"):
@@ -273,7 +272,7 @@ def link_actions(indicator_names: dict[str, str], action_names: dict[str, str]) 
             try:
                 with database() as db:
                     change = observation_import.link_action if add else observation_import.unlink_action
-                    changed = change(db, indicator_id, action_id, actor=policy.local_actor(who))
+                    changed = change(db, indicator_id, action_id, actor=acting_as(who))
                 done = ("Linked" if add else "Removed the link between") if changed else (
                     "Already linked:" if add else "There was no link between")
                 rerun_with_flash("outcomes", f"{done} {action_id} and {indicator_id}.")

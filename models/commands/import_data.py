@@ -30,11 +30,15 @@ FILE_FORMATS = ("360giving", "spend", "charity-commission", "ocds", "boundaries"
     help="Charity Commission import: keep charities working in this local authority ('all' for every one)",
 )
 @click.option("--publisher", metavar="NAME", default=None,
-              help="council spend files with no body-name column: the council that published them")
-@click.option("--encoding", default="utf-8", show_default=True, help="text encoding of CSV files (e.g. cp1252)")
+              help="spend files that do not say who made the payments: the council (or body) that published them")
+@click.option("--encoding", default="auto", show_default=True,
+              help="text encoding of CSV files (auto: UTF-8, else Windows-1252 with a note; or name one, e.g. cp1252)")
+@click.option("--warnings-csv", type=click.Path(dir_okay=False, writable=True), default=None, metavar="PATH",
+              help="write every warning and repair (file, row, column, before, after) to this CSV")
 @click.option("--json", "as_json", is_flag=True, help="print the results as JSON")
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
-def import_files(db, file_format, dry_run, skip_invalid, local_authority, publisher, encoding, as_json, files) -> None:
+def import_files(db, file_format, dry_run, skip_invalid, local_authority, publisher, encoding, warnings_csv, as_json,
+                 files) -> None:
     """Import 360Giving, council spend over £500, Charity Commission register or OCDS files.
 
     Register tables given together are one import."""
@@ -61,11 +65,21 @@ def import_files(db, file_format, dry_run, skip_invalid, local_authority, publis
     else:
         for result in results:
             _print_result(result)
-    rejected = [r for r in results if not r.ok]
-    if rejected:
-        raise click.ClickException(
-            f"{len(rejected)} of {len(results)} imports rejected: " + ", ".join(r.file_name for r in rejected)
-        )
+    if warnings_csv:
+        from ..export import csv_bytes
+        from ..importers import warnings_frame
+
+        Path(warnings_csv).write_bytes(csv_bytes(warnings_frame([r.report for r in results])))
+        click.echo(f"warnings and repairs written to {warnings_csv}")
+    rejected = [r for r in results if r.status == "rejected"]
+    empty = [r for r in results if r.status == "nothing"]
+    if rejected or empty:
+        words = []
+        if rejected:
+            words.append(f"{len(rejected)} of {len(results)} imports rejected: " + ", ".join(r.file_name for r in rejected))
+        if empty:
+            words.append(f"nothing to import from {len(empty)}: " + ", ".join(r.file_name for r in empty))
+        raise click.ClickException("; ".join(words))
 
 
 def _print_result(result) -> None:

@@ -84,7 +84,7 @@ def match(db, district, theme, top, output_format, spec_file, text) -> None:
             raise click.ClickException(f"{spec_file}: not a UTF-8 text file; save the specification as plain text") from None
     path = init_database(db)
     with store.opened(path) as database:
-        model = matching.model_for(database, str(path))
+        model = matching.model_for(database)
     result = matching.match(model, text, district=district, theme=theme, top=top)
     if output_format == "json":
         print_json({"version": model.version, "matches": result.to_dict(orient="records")})

@@ -36,6 +36,7 @@ def spend(db, by, years, body_type, all_suppliers, place, output_format) -> None
     """Spend grouped by authority, department, funding type, ..."""
     from .. import store
     from ..database import init_database
+    from ..export import csv_text
     from ..formatting import money, pence_to_pounds
     from ..spend import SpendFilter, spend_by
 
@@ -60,7 +61,7 @@ def spend(db, by, years, body_type, all_suppliers, place, output_format) -> None
         print_json(records)
     elif output_format == "csv":
         frame["amount"] = [str(pence_to_pounds(p)) for p in frame.pop("amount_pence")]
-        click.echo(frame.to_csv(index=False), nl=False)
+        click.echo(csv_text(frame), nl=False)  # formula-looking cells neutralised
     else:
         total = int(frame["amount_pence"].sum())
         frame["amount"] = [money(p) for p in frame.pop("amount_pence")]

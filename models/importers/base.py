@@ -12,9 +12,9 @@ from typing import Iterable, Iterator
 
 import sqlite_utils
 
-from ..identifiers import clean_charity_number, clean_company_number, normalise_name, org_id_prefix
+from ..identifiers import clean_charity_number, clean_company_number, normalise_name
 
-LOCAL_GOVERNMENT_PREFIXES = ("GB-LAE", "GB-LAS", "GB-PLA")
+LOCAL_GOVERNMENT_PREFIXES = ("GB-LAE", "GB-LAS", "GB-PLA", "GB-LANI")
 HEALTH_PREFIXES = ("GB-NHS",)
 PUBLIC_BODY_PREFIXES = LOCAL_GOVERNMENT_PREFIXES + HEALTH_PREFIXES + ("GB-GOR", "GB-EDU", "XI-PB")
 NOT_STATED = "Not stated"
@@ -58,14 +58,12 @@ def chunked(records: Iterable["Record | None"], size: int) -> Iterator[list["Rec
         yield chunk
 
 
-def body_type_of(org_id: str | None) -> str:
-    """'local_government', 'health' or 'other_funder' from a funder's or buyer's org-id."""
-    prefix = org_id_prefix(str(org_id or "").strip())
-    if prefix in LOCAL_GOVERNMENT_PREFIXES:
-        return "local_government"
-    if prefix in HEALTH_PREFIXES:
-        return "health"
-    return "other_funder"
+def body_type_of(org_id: str | None, name: str | None = None) -> str:
+    """'local_government', 'health' or 'other_funder' for a funder or buyer, from its
+    identifier and (when the identifier settles nothing) its name; see ``authorities``."""
+    from .authorities import classify_cached
+
+    return classify_cached(str(org_id or "").strip() or None, str(name or "").strip() or None)[0]
 
 
 _COUNCIL_WORDS = re.compile(

@@ -230,9 +230,3 @@ def _record(where, row, report, context, areas, themes) -> Record | None:
         "updated_at": context.loaded_at,
     }
     return Record(key=values["org_id"], where=where, values=values)
-
-
-def bundle_name(sources: list[Source]) -> str:
-    return " + ".join(s.name for s in sources)
-
-

@@ -10,122 +10,186 @@ third_sector = 0, outside the third-sector view unless a user asks for all suppl
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
+from pathlib import Path
 from typing import Iterator
 
 from ..formatting import financial_year_of, pounds_to_pence
+from . import authorities, repair
 from .base import Context, Record, area_of, chunked
 from .report import ValidationReport
-from .sources import Source, looks_like_formula, read_table
+from .sources import Source, duplicate_titles, looks_like_formula, read_table
 
 FORMAT = "spend"
 LABEL = "council spend over £500"
 TABLE = "spend"
 CHUNK_ROWS = 5000
+NOT_GIVEN = "Not given"
 
-# Field -> header synonyms, compared with case, spaces and punctuation removed.
+# Field -> header titles seen in real councils' and public bodies' files (compared with
+# case, spaces and punctuation removed; misspellings as published). Earlier titles win
+# when a file has more than one title for a field. Built from the files listed in
+# docs/importing.md (Bradford, Calderdale, Craven, Darlington, Gateshead, the GLA,
+# Harrogate, Hyndburn, Leeds, Manchester, Newcastle, North Tyneside, Salford, Sheffield,
+# Wakefield, Trafford, Lancashire fire and police, the Cabinet Office, TfL, Network Rail...).
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "authority": ("OrganisationLabel", "Body Name", "Organisation Name", "Organisation", "Authority", "Council", "Local Authority"),
-    "authority_uri": ("OrganisationURI", "Body", "Organisation URI", "Body ID", "Organisation Code"),
-    "date": ("PaymentDate", "Payment Date", "Date", "Date Paid", "Transaction Date", "Paid Date", "Invoice Payment Date", "Pay Date"),
-    "effective_date": ("EffectiveDate", "Effective Date", "Period", "Month"),
-    "department": (
-        "OrganisationalUnit", "Organisational Unit", "Expense Area", "Service Area", "Department", "Directorate",
-        "Service", "Service Division", "Cost Centre Description", "Service Area Description",
+    "authority": (
+        "OrganisationLabel", "Body Name", "Authority Name", "Organisation Name", "Organistion Name", "Organisation",
+        "Authority", "Council", "Local Authority", "Council Name", "Entity", "Purchasing Body", "Client",
     ),
-    "beneficiary": ("BeneficiaryName", "Beneficiary Name", "Supplier Name", "Supplier", "Beneficiary", "Payee", "Payee Name", "Vendor Name", "Vendor", "Merchant Name", "Creditor Name"),
-    "beneficiary_id": ("BeneficiaryOtherID", "Supplier ID", "Supplier Id", "Supplier Number", "Vendor ID", "Vendor Number", "Beneficiary ID", "Creditor Number"),
-    "transaction": ("TransactionNumber", "Transaction Number", "Transaction No", "Transaction ID", "Transaction Reference", "Payment Reference", "Document Number", "Reference", "Ref"),
-    "amount": ("Amount", "Net Amount", "Amount (£)", "Amount £", "Value", "Total", "Amount Excl VAT", "Net Value", "Amount Paid", "Payment Amount", "Gross Amount"),
-    "vat": ("IrrecoverableVATAmount", "Irrecoverable VAT", "Irrecoverable VAT Amount", "VAT Irrecoverable"),
-    "purpose": ("Purpose", "Expense Type", "Purpose of Expenditure", "Description", "Expenditure Description", "Narrative", "Expense Description", "Details"),
-    "category": ("ProclassLabel", "Merchant Category", "Proclass", "Expense Category", "Category", "Expenditure Category", "Procurement Category"),
-    "category_code": ("ProclassCode", "Expense Code", "Account Code", "Subjective Code", "Cost Centre"),
+    "authority_uri": ("OrganisationURI", "Body", "Organisation URI", "Body ID", "Organisation Code", "Body URI", "ONS Code", "GSS Code"),
+    "date": (
+        "PaymentDate", "Payment Date", "Date of Payment", "Date Paid", "Paid Date", "Invoice Payment Date", "Pay Date",
+        "Transaction Date", "Clearing Date", "Date", "Payment Date (DD/MM/YYYY)", "Invoice Paid Date", "Cheque Date",
+        "GL Date", "Invoice GL Date", "Posting Date", "Invoice Date",
+    ),
+    "updated_date": ("Updated",),  # Gateshead: the only day the file gives
+    "effective_date": ("EffectiveDate", "Effective Date", "Period", "Month"),  # read, not stored
+    "department": (
+        "OrganisationalUnit", "Organisational Unit", "Service Label", "Service Area", "Expense Area", "Department",
+        "Department Area", "Directorate", "Directotate", "Directorate Name", "Service", "Service Division",
+        "Service divison label", "Service Division Label", "Directorate / Service Where Expenditure Incurred",
+        "Business Unit Description", "Service Cost Centre", "Cost Centre Description", "Service Area Description",
+        "Cost Centre Name", "NstrgT", "Portfolio",
+    ),
+    "beneficiary": (
+        "BeneficiaryName", "Beneficiary Name", "Supplier Name", "Supplier (Beneficiary) Name", "Supplier(Beneficiary) Name",
+        "Supplier", "Supplier Name Final", "Supplier Final", "Beneficiary", "Payee", "Payee Name", "Vendor Name", "Vendor",
+        "Merchant Name", "Creditor Name", "Creditor", "Name", "Supplier IDT", "Recipient", "Recipient Name",
+    ),
+    "beneficiary_id": (
+        "BeneficiaryOtherID", "Supplier ID", "Supplier Id", "Supplier Number", "Supplier No", "Vendor ID", "Vendor Number",
+        "Beneficiary ID", "Creditor Number", "Address Book No", "Local Supplier Internal Reference", "Supplier Reference",
+    ),
+    "transaction": (
+        "TransactionNumber", "Transaction Number", "Transaction No", "Trans No", "TransNo", "Transaction ID",
+        "Transaction Reference", "Payment Reference", "SAP Document Number", "Document Number", "Document No", "DocumentNo",
+        "Internal Ref Number", "Internal Ref", "HBC ref no", "Payment Number", "Reference", "Ref", "P-Card Tran",
+    ),
+    "line": ("Seq No", "Sequence Number", "Line", "Line Number", "Line No"),
+    "net": (
+        "Net Amount", "Net", "Net Value", "Amount Excl VAT", "Amount Excluding VAT", "Net of VAT", "Total (excludes VAT)",
+        "Invoice Line Value (net of VAT)", "Net Amount £", "Net Amount (£)", "Net Amount(GBP)", "Net Total", "Amount (Net)",
+        "Net Amount GBP", "Value (excl VAT)",
+    ),
+    "gross": ("Gross", "Gross Amount", "Gross Value", "Amount Incl VAT", "Amount Including VAT", "Gross Total", "Total (includes VAT)"),
+    "vat": ("VAT", "VAT Amount", "Vat Value", "Recoverable VAT"),
+    "amount": (
+        "Amount", "Amount (£)", "Amount £", "Amount GBP", "Value", "Total", "Amount Paid", "Payment Amount", "Spend",
+        "Invoiced Value", "Transaction Amount", "Total Invoice Amount", "Invoice Amount", "Value £", "Paid Amount",
+    ),
+    "irrecoverable_vat": ("IrrecoverableVATAmount", "Irrecoverable VAT", "Irrecoverable VAT Amount", "VAT Irrecoverable"),
+    "purpose": (
+        "Purpose", "Purpose of Spend", "Purpose of Expenditure", "Narrative", "Description", "Expense Type", "Expenses Type",
+        "Expenditure Description", "Expense Description", "Details", "Detailed expenditure type", "Account Detail",
+        "Expenditure Account Code Description", "GL Description", "Expense Code Description", "Expenditure Account",
+    ),
+    "category": (
+        "ProclassLabel", "Expenditure Category", "Expenditure Catergory", "Expense Category", "Category", "Merchant Category",
+        "Proclass", "Procurement Category", "Category Family", "SeRCOP Expenditure Category", "CipfsubjT",
+        "Proclass Details Level 1", "Procurement Classification", "Service Expenditure Analysis", "Account",
+    ),
+    "category_code": ("ProclassCode", "Expense Code", "Expenditure Code", "Account Code", "Subjective Code", "Cost Centre", "Cost Element"),
     "invoice": ("InvoiceNumber", "Invoice Number", "Invoice No", "Invoice Ref", "Invoice Reference"),
     "profit_centre": ("ProfitCentre", "Profit Centre"),
     "vat_number": ("VATRegistrationNumber", "VAT Registration Number", "VAT Number", "VAT Reg No"),
-    "charity_number": ("Charity Number", "Supplier Charity Number", "Registered Charity Number", "Charity No"),
-    "company_number": ("Company Number", "Supplier Company Number", "Company Registration Number", "Registered Company Number", "Company No"),
+    "charity_number": (
+        "Charity Number", "Supplier Charity Number", "Registered Charity Number", "Charity No", "Charity Registration",
+        "Supplier Registered Charity Number",
+    ),
+    "company_number": (
+        "Company Number", "Supplier Company Number", "Company Registration Number", "Registered Company Number", "Company No",
+        "Company Registration", "Supplier Registered Company Number",
+    ),
     "org_id": ("Supplier Org ID", "Beneficiary Org ID", "Org ID", "Organisation Identifier"),
 }
-REQUIRED = ("date", "amount", "beneficiary")
-SIGNATURE_FIELDS = ("authority", "date", "department", "beneficiary", "transaction", "amount", "purpose")
-UK_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
-NAMED_MONTH_DATE = re.compile(r"^(\d{1,2})[\s-]([A-Za-z]{3,9})[\s-](\d{2}|\d{4})$")
-REDACTED = {"redacted", "redacted personal data", "personal data", "withheld", "redacted - personal data"}
+AMOUNT_FIELDS = ("net", "amount", "gross")
+# Fields this importer reads: a title repeated among these is ambiguous and refused.
+USED = {"authority", "authority_uri", "date", "updated_date", "department", "beneficiary", "transaction", "line", "net",
+        "gross", "vat", "amount", "purpose", "category", "invoice", "org_id", "charity_number", "company_number"}
+SIGNATURE_FIELDS = ("authority", "authority_uri", "date", "department", "beneficiary", "transaction", "purpose", "category")
+REDACTED = {
+    "redacted", "redacted personal data", "redacted personal information", "personal data", "withheld",
+    "redacted - personal data", "personal information", "personal data redacted",
+}
 
 
 def header_key(title: str) -> str:
-    return re.sub(r"[^a-z0-9£]", "", title.lower())
+    """A title made comparable: lower case, letters and digits only, a leading '*' or a
+    trailing '(£)' / 'GBP' / ':' dropped."""
+    key = re.sub(r"[^a-z0-9]", "", title.lower().replace("£", ""))
+    return key
 
 
-_LOOKUP = {header_key(synonym): field for field, synonyms in SYNONYMS.items() for synonym in synonyms}
+_LOOKUP: dict[str, tuple[str, int]] = {}
+for _field, _titles in SYNONYMS.items():
+    for _rank, _title in enumerate(_titles):
+        _LOOKUP.setdefault(header_key(_title), (_field, _rank))
+for _gbp in [k for k in list(_LOOKUP) if not k.endswith("gbp")]:
+    _LOOKUP.setdefault(_gbp + "gbp", _LOOKUP[_gbp])
+
+
+def field_of(title: str) -> str | None:
+    found = _LOOKUP.get(header_key(title))
+    return found[0] if found else None
 
 
 def map_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
-    """Which column holds each field (first match wins) and the titles not recognised."""
-    mapping: dict[str, int] = {}
+    """Which column holds each field (the best-ranked title, then the first) and the
+    titles not recognised."""
+    best: dict[str, tuple[int, int]] = {}
     unmapped = []
     for index, title in enumerate(header):
-        field = _LOOKUP.get(header_key(title))
-        if field is None:
+        found = _LOOKUP.get(header_key(title))
+        if found is None:
             if title:
                 unmapped.append(title)
-        elif field not in mapping:
-            mapping[field] = index
-    return mapping, unmapped
+            continue
+        field, rank = found
+        if field not in best or rank < best[field][0]:
+            best[field] = (rank, index)
+    return {field: index for field, (_rank, index) in best.items()}, unmapped
 
 
 def header_score(header: list[str]) -> int:
-    """How many of the spend fields a header row names (format detection)."""
+    """How many of the spend fields a header row names (format detection and header row
+    search): 0 unless it names an amount and at least two other fields."""
     mapping, _ = map_header(header)
-    return len(set(mapping) & set(SIGNATURE_FIELDS)) if all(f in mapping for f in ("amount",)) else 0
+    if not any(f in mapping for f in AMOUNT_FIELDS):
+        return 0
+    score = len(set(mapping) & set(SIGNATURE_FIELDS)) + 1
+    return score if score >= 3 else 0
 
 
-def parse_date(text: str) -> dt.date | None:
-    """ISO (2026-05-29, with or without a time) or UK (29/05/2026, 29-May-2026) dates."""
-    text = text.strip()
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        pass
-    match = UK_DATE.match(text.split(" ")[0])
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        year += 2000 if year < 100 else 0
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            return None
-    match = NAMED_MONTH_DATE.match(text)
-    if match:
-        for shape in ("%d %b %Y", "%d %B %Y", "%d %b %y", "%d %B %y"):
-            try:
-                return dt.datetime.strptime(" ".join(match.groups()), shape).date()
-            except ValueError:
-                continue
-    return None
+def parse_date(text: str):
+    """The day a payment date cell names (see ``repair.parse_day``), or None."""
+    return repair.parse_day(text)
+
+
+ESSENTIAL = {"authority", "authority_uri", "date", "beneficiary", "transaction", "line", "net", "gross", "vat", "amount"}
+CODE_ONLY = re.compile(r"^[A-Z]{2,5}$")
 
 
 def read(source: Source, report: ValidationReport, context: Context) -> Iterator[list[Record]]:
     """Payments from a spend file (CSV or XLSX), a chunk of records at a time."""
-    table = read_table(source, report, encoding=context.encoding)
+    table = read_table(source, report, encoding=context.encoding, score=header_score)
     mapping, unmapped = map_header(table.header)
+    _refuse_duplicates(table.header, mapping, report)
     report.unmapped_columns = unmapped
     if unmapped:
         report.note("Columns not recognised, not imported: " + ", ".join(unmapped))
-    missing = [f for f in REQUIRED if f not in mapping]
-    if "authority" not in mapping and not context.publisher:
-        missing.append("authority")
-    if missing:
+    amount = _amount_columns(table.header, mapping, report)
+    if "date" not in mapping and "updated_date" in mapping:
+        mapping["date"] = mapping["updated_date"]
+        report.note(f"The file gives no payment date; the '{table.header[mapping['date']]}' date is used as the payment date.")
+    missing = [f for f in ("date", "beneficiary") if f not in mapping]
+    if missing or amount is None:
         names = {f: " or ".join(f"'{s}'" for s in SYNONYMS[f][:3]) for f in SYNONYMS}
-        raise report.fatal(
-            "required columns are missing: " + "; ".join(names[f] for f in missing)
-            + (". Give the council's name with --publisher (on the Data page: 'Council name') if the file has no body-name column"
-               if "authority" in missing else ". Check the header row")
-        )
+        wanted = [names[f] for f in missing] + ([names["net"] + " (or " + names["amount"] + ")"] if amount is None else [])
+        raise report.fatal("required columns are missing: " + "; ".join(wanted) + ". Check the header row")
+    if "authority" not in mapping and "authority_uri" not in mapping and not context.publisher:
+        raise report.fatal(_ask_for_publisher(context.file_name))
     if context.directory is not None and not len(context.directory):
         report.note(
             "The organisation directory holds no real organisations yet, so no payment can be recognised as "
@@ -137,15 +201,126 @@ def read(source: Source, report: ValidationReport, context: Context) -> Iterator
             f"Beneficiaries matched against {count:,} directory organisation{'s' if count != 1 else ''} "
             "(by charity or company number, org-id, or normalised name); unmatched payments are kept but marked not third-sector."
         )
-    occurrences: dict[str, int] = {}
-    yield from chunked(
-        (_record(number, cells, mapping, table.header, occurrences, report, context) for number, cells in table.rows),
-        CHUNK_ROWS,
+    state = _State(mapping=mapping, header=table.header, amount=amount, context=context, report=report)
+    yield from chunked((_record(number, cells, state) for number, cells in table.rows), CHUNK_ROWS)
+    for name in state.publishers:
+        report.note(f"Published by {name}" + (f" ({state.publishers[name]})" if state.publishers[name] else ""))
+
+
+def _refuse_duplicates(header: list[str], mapping: dict[str, int], report: ValidationReport) -> None:
+    """A column title given twice: refused when the importer needs that field (which copy
+    is meant cannot be known); otherwise neither copy is imported, with a note."""
+    repeated = duplicate_titles(header, header_key, lambda t: field_of(t) is not None)
+    essential = [t for t in repeated if field_of(t) in ESSENTIAL]
+    if essential:
+        raise report.fatal(
+            "the column title " + " and ".join(f"'{t}'" for t in essential) + " appears more than once, so which column "
+            "holds the values cannot be known: rename or remove the extra column and import again",
+            column=essential[0],
+        )
+    for title in repeated:
+        mapping.pop(field_of(title), None)
+        report.note(f"The column title '{title}' appears more than once; neither column was imported.")
+
+
+def _amount_columns(header, mapping, report) -> tuple[str, ...] | None:
+    """Which column(s) give the amount paid: the net amount when the file has one (saying
+    so when it also gives gross or VAT), else a plain amount, else gross less VAT, else
+    gross (saying it includes VAT). Two different plain amount columns are ambiguous."""
+    plain = [i for i, t in enumerate(header) if field_of(t) == "amount"]
+    if len(plain) > 1 and "net" not in mapping:
+        raise report.fatal(
+            "more than one column could be the amount paid (" + ", ".join(f"'{header[i]}'" for i in plain)
+            + "): rename the one that is not, or keep only the amount paid, and import again",
+            column=header[plain[0]],
+        )
+    others = [header[mapping[f]] for f in ("gross", "vat", "amount") if f in mapping]
+    if "net" in mapping:
+        if others:
+            report.note(f"Amounts are the net amounts in '{header[mapping['net']]}' (the file also gives " + ", ".join(
+                f"'{t}'" for t in others) + ").")
+        return ("net",)
+    if "amount" in mapping:
+        if "gross" in mapping:
+            report.note(f"Amounts are from '{header[mapping['amount']]}'; '{header[mapping['gross']]}' is not used.")
+        return ("amount",)
+    if "gross" in mapping and "vat" in mapping:
+        report.note(f"Amounts are net: '{header[mapping['gross']]}' less '{header[mapping['vat']]}'.")
+        return ("gross", "vat")
+    if "gross" in mapping:
+        report.note(f"Amounts are the gross amounts in '{header[mapping['gross']]}', including VAT: the file gives no net amount.")
+        return ("gross",)
+    return None
+
+
+def _ask_for_publisher(file_name: str) -> str:
+    """The words asking who published a file that does not say, with the councils its
+    name suggests (never chosen silently)."""
+    key = " " + re.sub(r"[^a-z0-9]+", " ", Path(file_name).stem.lower()) + " "
+    named = sorted(
+        {a.official_name for a in authorities.all_authorities() if not a.end_date and len(a.name) > 3
+         and f" {re.sub(r'[^a-z0-9]+', ' ', a.name.lower()).strip()} " in key}
+    )
+    hint = ""
+    if named:
+        hint = " Going by the file's name it may be " + " or ".join(f"'{n}'" for n in named[:3]) + ": if so, say so."
+    return (
+        "the file does not say which council or body made these payments (no 'Body Name' or 'Organisation Name' column, "
+        "no 'Body' URI or GSS code)." + hint + " Give the publisher with --publisher (on the Data page: 'Council name') "
+        "and import again"
     )
 
 
-def _record(number, cells, mapping, header, occurrences, report, context) -> Record | None:
+class _State:
+    """What one file's rows share: its columns and the publishers already identified."""
+
+    def __init__(self, *, mapping, header, amount, context, report):
+        self.mapping, self.header, self.amount, self.context, self.report = mapping, header, amount, context, report
+        self.occurrences: dict[str, int] = {}
+        self.bodies: dict[tuple[str, str], tuple[str, str | None, str, str]] = {}
+        self.publishers: dict[str, str] = {}
+        self.amount_repairs: dict[str, str | None] = {}
+
+    def body(self, name: str, uri: str) -> tuple[str, str | None, str, str] | None:
+        """(authority name, org-id, body type, district) for a row's body-name and URI
+        cells, from the name, then the URI or GSS code, then --publisher; None when
+        nothing says who paid."""
+        key = (name, uri)
+        if key not in self.bodies:
+            self.bodies[key] = self._identify(name, uri)
+        return self.bodies[key]
+
+    def _identify(self, name: str, uri: str):
+        if name and CODE_ONLY.match(name) and authorities.by_name(name) is None:
+            name = ""  # 'OCC': a code only the council itself knows
+        by_uri = authorities.by_identifier(uri) if uri else None
+        publisher = (self.context.publisher or "").strip()
+        if name:
+            body_type, authority = authorities.classify(by_uri.org_id if by_uri else None, name)
+            how = "named in the file"
+        elif by_uri:
+            body_type, authority, how = "local_government", by_uri, f"from its code {uri}"
+        elif publisher:
+            body_type, authority = authorities.classify(None, publisher)
+            authority = authority or authorities.by_identifier(publisher)
+            body_type = "local_government" if authority else body_type
+            name, how = publisher, "given when importing"
+        else:
+            return None
+        if authority is not None:
+            label = authority.official_name
+            self.publishers.setdefault(label, how + (f"; the file says '{name}'" if name and name != label else ""))
+            return label, authority.org_id, "local_government", authority.name
+        # A publisher not in the list of local authorities (a fire or police authority, a
+        # government department, a company) is kept as it names itself.
+        label = name
+        self.publishers.setdefault(label, how + ("; not in the list of UK local authorities" if body_type != "health" else ""))
+        return label, None, body_type, area_of(label, body_type)
+
+
+def _record(number, cells, state: _State) -> Record | None:
     where = f"row {number}"
+    mapping, header, report, context = state.mapping, state.header, state.report, state.context
 
     def cell(field: str) -> str:
         index = mapping.get(field)
@@ -154,44 +329,47 @@ def _record(number, cells, mapping, header, occurrences, report, context) -> Rec
     def title(field: str) -> str:
         return header[mapping[field]] if field in mapping else field
 
+    if not cell("date") and not cell("beneficiary") and not cell("transaction") and any(cell(f) for f in state.amount):
+        report.note(f"Row {number} gives an amount but no date, payee or reference (a total line?); it was left out.")
+        return None
     ok = True
     for index, value in enumerate(cells):
-        if value[:1] == "=" and looks_like_formula(value):
+        text = value.strip()
+        if text[:1] == "=" and looks_like_formula(text):
             report.error(where, header[index] if index < len(header) else "", (
-                f"'{value[:40]}' is a spreadsheet formula, not a value; replace it with its result"))
+                f"'{text[:40]}' is a spreadsheet formula, not a value; replace it with its result"))
             ok = False
-    amount_text = cell("amount")
-    amount = None
-    if not amount_text:
-        report.error(where, title("amount"), "is empty; every payment needs an amount")
-    else:
-        try:
-            amount = pounds_to_pence(amount_text)
-        except ValueError:
-            report.error(where, title("amount"), (
-                f"'{amount_text}' is not an amount of money: write it like 1234.56 or £1,234.56 (credits as -12.50)"))
+    amount = _amount(where, cell, title, state)
     date_text = cell("date")
     day = parse_date(date_text) if date_text else None
     if not date_text:
         report.error(where, title("date"), "is empty; every payment needs a date")
     elif day is None:
         report.error(where, title("date"), f"'{date_text}' is not a date: write 2026-05-29 or 29/05/2026")
+    else:
+        problem = repair.date_problem(day, context.today)
+        if problem:
+            report.error(where, title("date"), problem)
+            day = None
+    body = state.body(cell("authority"), cell("authority_uri"))
+    if body is None:
+        raise report.fatal(_ask_for_publisher(context.file_name))
     beneficiary = cell("beneficiary")
     if not beneficiary:
-        report.error(where, title("beneficiary"), "is empty; name who was paid (or 'Redacted')")
-    authority = cell("authority") or context.publisher or ""
-    if not authority:
-        report.error(where, title("authority"), "is empty; say which council made the payment")
-    if not ok or amount is None or day is None or not beneficiary or not authority:
+        report.warning(where, title("beneficiary"), f"is empty; stored as '{NOT_GIVEN}'", before="", after=NOT_GIVEN)
+        beneficiary = NOT_GIVEN
+    if not ok or amount is None or day is None:
         return None
 
+    authority, authority_id, body_type, district = body
     transaction = cell("transaction")
-    identity = transaction or hashlib.sha1(
-        "|".join([date_text, beneficiary, amount_text, cell("purpose"), cell("invoice")]).encode()
+    line = cell("line")
+    identity = (transaction + (f"/{line}" if line else "")) if transaction else hashlib.sha1(
+        "|".join([date_text, beneficiary, cell("net") or cell("amount") or cell("gross"), cell("purpose"), cell("invoice")]).encode()
     ).hexdigest()[:16]
-    occurrence = occurrences.get(identity, 0) + 1
-    occurrences[identity] = occurrence
-    redacted = beneficiary.lower() in REDACTED
+    occurrence = state.occurrences.get(identity, 0) + 1
+    state.occurrences[identity] = occurrence
+    redacted = beneficiary.lower() in REDACTED or beneficiary == NOT_GIVEN
     matched = None
     if context.directory is not None and not redacted:
         matched = context.directory.match(
@@ -203,10 +381,10 @@ def _record(number, cells, mapping, header, occurrences, report, context) -> Rec
         "uid": f"spend:{authority}:{identity}:{occurrence}",
         "financial_year": financial_year_of(day),
         "date": day.isoformat(),
-        "body_type": "local_government",
+        "body_type": body_type,
         "authority": authority,
-        "authority_id": None,
-        "district": area_of(authority, "local_government"),
+        "authority_id": authority_id,
+        "district": district,
         "department": cell("department"),
         "funding_type": "contract",
         "amount_pence": amount,
@@ -221,3 +399,38 @@ def _record(number, cells, mapping, header, occurrences, report, context) -> Rec
         "loaded_at": context.loaded_at,
     }
     return Record(key=values["uid"], where=where, values=values)
+
+
+def _amount(where, cell, title, state: _State) -> int | None:
+    """The payment in pence from the file's amount column(s), or None (with an error)."""
+    pence = []
+    for field in state.amount:
+        text = cell(field)
+        if not text:
+            if field == "vat":
+                pence.append(0)
+                continue
+            state.report.error(where, title(field), "is empty; every payment needs an amount")
+            return None
+        repaired = state.amount_repairs.get(text, False)
+        if repaired is False:
+            repaired = repair.repair_amount(text)
+            if len(state.amount_repairs) < 100_000:  # distinct amounts remembered, within reason
+                state.amount_repairs[text] = repaired
+        try:
+            pence.append(pounds_to_pence(repaired if repaired is not None else text))
+        except ValueError:
+            state.report.error(where, title(field), (
+                f"'{text}' is not an amount of money: write it like 1234.56 or £1,234.56 (credits as -12.50)"))
+            return None
+        if repaired is not None and repaired != text and not _plain_pounds(text):
+            state.report.repair(where, title(field), text, repaired, "an amount written with £, commas or brackets")
+    if state.amount == ("gross", "vat"):
+        return pence[0] - pence[1]
+    return pence[0]
+
+
+def _plain_pounds(text: str) -> bool:
+    """Amounts every spend file writes this way (1,234.56; £1,234.56) are read without a
+    warning; brackets and 'CR' for credits are reported."""
+    return "(" not in text and "CR" not in text.upper() and not text.rstrip().endswith("-")

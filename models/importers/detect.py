@@ -5,12 +5,11 @@ is the Charity Commission extract, and a CSV or XLSX is told apart by its header
 from __future__ import annotations
 
 import codecs
-import csv
 import re
 
 from . import boundaries, charity_commission, council_spend, ocds, threesixtygiving
 from .report import ValidationReport
-from .sources import Source, is_zip, open_zip, read_xlsx
+from .sources import Source, _first_records, check_json, is_zip, open_zip, read_xlsx, sniff_delimiter
 
 FORMAT_NAMES = {
     "360giving": threesixtygiving.LABEL,
@@ -25,7 +24,7 @@ EXPECTED = (
 )
 
 
-def detect_format(source: Source, report: ValidationReport, encoding: str = "utf-8") -> str:
+def detect_format(source: Source, report: ValidationReport, encoding: str = "auto") -> str:
     """'360giving', 'spend', 'charity-commission' or 'ocds'; raises FileRejected (with
     the reason in the report) when the content is none of them."""
     head = source.head(65536)
@@ -39,33 +38,52 @@ def detect_format(source: Source, report: ValidationReport, encoding: str = "utf
     if not stripped:
         raise report.fatal("the file holds only blank lines: nothing to import")
     if stripped[:1] in (b"{", b"["):
+        check_json(source, report)
         text = stripped.decode("utf-8", "replace")
         if boundaries.looks_like_boundaries(text):
             return "boundaries"
         if re.search(r'"grants"\s*:', text):
             return "360giving"
-        if re.search(r'"(releases|records|ocid)"\s*:', text):
+        if re.search(r'"(releases|records|ocid|compiledRelease)"\s*:', text):
             return "ocds"
         raise report.fatal(
-            "the file is JSON but neither a 360Giving package ({\"grants\": [...]}) nor an OCDS package ({\"releases\": [...]})"
+            "the file is JSON but neither a 360Giving package ({\"grants\": [...]}) nor OCDS (a release, a record, "
+            "or a package of them)"
         )
-    first_line = stripped.split(b"\n", 1)[0].decode(encoding if encoding.lower() != "utf-8" else "utf-8", "replace").rstrip("\r")
+    codec = "cp1252" if encoding.lower() == "auto" and not _utf8(head) else ("utf-8-sig" if encoding.lower() in ("auto", "utf-8", "utf8") else encoding)
+    try:
+        sample = stripped.decode(codec, "replace")
+    except LookupError:
+        raise report.fatal(f"'{encoding}' is not a text encoding Python knows") from None
+    first_line = sample.split("\n", 1)[0].rstrip("\r")
     if "\t" in first_line and charity_commission.table_of(first_line.split("\t")):
         return "charity-commission"
-    header = next(csv.reader([first_line]), [])
-    return _header_format(header, report)
+    delimiter, index = sniff_delimiter(sample, header_score)
+    records = _first_records(sample, delimiter)
+    return _header_format(records[index] if records else [], report)
+
+
+def _utf8(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start > len(head) - 4  # only a character cut at the end of the sample
+    return True
+
+
+def header_score(header: list[str]) -> float:
+    """How strongly a row looks like a 360Giving or a spend header (for the header search)."""
+    return max(threesixtygiving.header_score(header), council_spend.header_score(header))
 
 
 def _header_format(header: list[str], report: ValidationReport) -> str:
-    titles = {threesixtygiving.normalise_title(h) for h in header}
-    standard_titles = titles & set(threesixtygiving.field_rules())
-    if "identifier" in titles and len(standard_titles) >= 4:
+    if threesixtygiving.header_score(header) > 0:
         return "360giving"
     if council_spend.header_score(header) >= 3:
         return "spend"
     shown = ", ".join(h for h in header[:8] if h)
     raise report.fatal(
-        f"cannot tell what kind of file this is from its first row ({shown[:200]}). Expected {EXPECTED}. "
+        f"cannot tell what kind of file this is from its column titles ({shown[:200]}). Expected {EXPECTED}. "
         "If it is one of these, check the header row, or choose the format yourself (--format)"
     )
 
@@ -75,7 +93,7 @@ def _zip_format(source: Source, report: ValidationReport) -> str:
     names = archive.namelist()
     if "xl/workbook.xml" in names:
         archive.close()
-        table = read_xlsx(source, report, sheet_names=("grants",))
+        table = read_xlsx(source, report, sheet_names=("grants",), score=header_score)
         return _header_format(table.header, report)
     for name in names:
         if name.endswith("/"):

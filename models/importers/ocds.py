@@ -1,5 +1,10 @@
-"""Open Contracting Data Standard: release packages ({"releases": [...]}), record
-packages (each record's compiledRelease) and bare arrays of releases, streamed.
+"""Open Contracting Data Standard: a single release (what a notice endpoint returns), a
+release package ({"releases": [...]}), a single record or a record package (each record's
+compiledRelease) and bare arrays of releases, streamed.
+
+Buyers are sorted into local government, health and other funders by ``authorities``:
+UK Contracts Finder identifies buyers as GB-CFS-... (or not at all), never GB-LAE-..., so a
+council is recognised from the list of UK local authorities by its name.
 
 Each award becomes one spend row, funding type 'contract': buyer, supplier(s), value
 (the award's, or its contracts' values added up when the award gives none), award date
@@ -15,10 +20,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Iterator
 
 from ..formatting import financial_year_of, pounds_to_pence
-from .base import Context, Record, area_of, body_type_of, chunked
+from .authorities import classify_cached
+from .base import Context, Record, area_of, chunked
 from .report import ValidationReport
 from .threesixtygiving import _first_line
-from .sources import Source
+from .sources import Source, check_json
 
 FORMAT = "ocds"
 LABEL = "OCDS contract awards"
@@ -27,19 +33,25 @@ CHUNK_ROWS = 2000
 
 
 def read(source: Source, report: ValidationReport, context: Context) -> Iterator[list[Record]]:
+    """Awards from OCDS JSON in any of its four shapes (a release, a release package, a
+    record, a record package; also a bare list of releases), streamed. A file with no
+    awards yields nothing: the import runner then says there is nothing to import."""
     import ijson
 
-    prefix = _items_prefix(source, report)
+    check_json(source, report)
+    shape = _shape(source, report)
+    report.note(f"Read as {SHAPE_WORDS[shape]}.")
     publisher = _publisher(source)
     if publisher:
         report.note(f"Package published by {publisher}")
+        report.publisher = publisher
     # A later release of the same award (by release date, then place in the file) replaces
     # the earlier one, so the awards are gathered before any is yielded.
     latest: dict[str, tuple[str, Record]] = {}
     count = 0
     with source.open() as handle:
         try:
-            for count, release in enumerate(ijson.items(handle, prefix), start=1):
+            for count, release in enumerate(_releases(handle, shape, report), start=1):
                 released = str(release.get("date") or "") if isinstance(release, dict) else ""
                 for record in _awards(count, release, report, context):
                     earlier = latest.get(record.key)
@@ -49,28 +61,75 @@ def read(source: Source, report: ValidationReport, context: Context) -> Iterator
             raise report.fatal(
                 f"the JSON is damaged or cut short after {count:,} complete releases ({_first_line(error)}); download the file again"
             ) from None
-    if count == 0:
-        raise report.fatal("the file has no releases: an OCDS release package is {\"releases\": [ ... ]}")
+    if not latest and report.ok:
+        report.note(f"The file holds {count:,} release{'s' if count != 1 else ''} but no awards with a value: nothing to import.")
     yield from chunked((record for _released, record in latest.values()), CHUNK_ROWS)
 
 
-def _items_prefix(source: Source, report: ValidationReport) -> str:
-    """'item' for a bare array, 'releases.item' for a release package,
-    'records.item.compiledRelease' for a record package."""
+SHAPE_WORDS = {
+    "array": "a list of releases",
+    "release_package": "a release package",
+    "record_package": "a record package",
+    "record": "a single record",
+    "release": "a single release",
+}
+
+
+def _shape(source: Source, report: ValidationReport) -> str:
+    """Which of the OCDS shapes the file is, from its top-level keys (streamed)."""
     import ijson
 
+    keys = set()
     with source.open() as handle:
         try:
             for prefix, event, value in ijson.parse(handle):
                 if prefix == "" and event == "start_array":
-                    return "item"
-                if prefix == "" and event == "map_key" and value in ("releases", "records"):
-                    return "releases.item" if value == "releases" else "records.item.compiledRelease"
-                if prefix == "" and event not in ("start_map", "map_key"):
+                    return "array"
+                if prefix == "" and event == "map_key":
+                    keys.add(value)
+                if prefix == "" and event == "end_map":
                     break
         except ijson.JSONError as error:
             raise report.fatal(f"the file is not readable JSON ({_first_line(error)})") from None
-    raise report.fatal("the JSON has no 'releases' (or 'records') list: is it an OCDS package?")
+    if "records" in keys:
+        return "record_package"
+    if "releases" in keys and ("compiledRelease" in keys or "ocid" in keys):
+        return "record"
+    if "releases" in keys:
+        return "release_package"
+    if "ocid" in keys:
+        return "release"
+    raise report.fatal(
+        "the JSON is not OCDS: it has no 'releases' or 'records' list and is not a release (no 'ocid')"
+    )
+
+
+def _releases(handle, shape: str, report: ValidationReport) -> Iterator[dict]:
+    """The releases to read awards from: each release, or each record's compiled release
+    (its embedded releases when it has none; linked releases cannot be read)."""
+    import ijson
+
+    if shape == "array":
+        yield from ijson.items(handle, "item")
+    elif shape == "release_package":
+        yield from ijson.items(handle, "releases.item")
+    elif shape == "release":
+        yield from ijson.items(handle, "")
+    else:
+        records = ijson.items(handle, "records.item") if shape == "record_package" else ijson.items(handle, "")
+        for number, record in enumerate(records, start=1):
+            if not isinstance(record, dict):
+                report.error(f"record {number}", "", "each record must be a JSON object {...}")
+                continue
+            compiled = record.get("compiledRelease")
+            if isinstance(compiled, dict):
+                yield compiled
+                continue
+            embedded = [r for r in record.get("releases") or [] if isinstance(r, dict) and r.get("ocid")]
+            if not embedded and record.get("releases"):
+                report.warning(f"record {number}", "releases", "the record only links to its releases (by url) and has "
+                               "no compiledRelease; its awards cannot be read from this file")
+            yield from embedded
 
 
 def _publisher(source: Source) -> str | None:
@@ -110,7 +169,9 @@ def _awards(number: int, release, report: ValidationReport, context: Context) ->
     buyer_party = parties.get(str(buyer.get("id")), {})
     buyer_id = _org_id(buyer_party) or str(buyer.get("id") or "") or None
     authority = str(buyer["name"]).strip()
-    body_type = body_type_of(buyer_id)
+    body_type, known = classify_cached(buyer_id, authority)
+    if known is not None and not str(buyer_id or "").upper().startswith("GB-"):
+        buyer_id = known.org_id  # a Contracts Finder hash or GB-CFS id: the council's org-id is more use
     tender = release.get("tender") or {}
     if isinstance(tender, dict) and (tender.get("suitability") or {}).get("vcse"):
         report.note("Some tenders were marked suitable for voluntary and community organisations (tender.suitability.vcse).")
@@ -158,7 +219,7 @@ def _awards(number: int, release, report: ValidationReport, context: Context) ->
             "body_type": body_type,
             "authority": authority,
             "authority_id": buyer_id,
-            "district": area_of(authority, body_type),
+            "district": known.name if known is not None else area_of(authority, body_type),
             "department": "",
             "funding_type": "contract",
             "amount_pence": pence,

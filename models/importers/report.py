@@ -2,7 +2,11 @@
 ones worth knowing that do not (warnings), each naming the file, the row (or record)
 and the column, in words an officer understands.
 
-Only the first ``SHOWN`` of each kind are kept in full; the rest are counted, so a
+Repairs (a UK date written as ISO, 'Y' read as 'Yes') are warnings that carry the value
+before and after, so a person can check each one on screen or in a download.
+
+The first ``SHOWN`` errors are kept in full and the first ``WARNINGS_KEPT`` warnings (for
+the download; pages and the command line show ``SHOWN``); the rest are counted, so a
 million bad rows cannot fill the memory."""
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass, field
 from ..errors import DomainError
 
 SHOWN = 50
+WARNINGS_KEPT = 10_000
 
 
 @dataclass(frozen=True)
@@ -25,13 +30,18 @@ class Problem:
     where: str
     column: str
     message: str
+    before: str | None = None  # for a repair: the cell as the file has it
+    after: str | None = None  # and as it was read
 
     def __str__(self) -> str:
         place = ", ".join(part for part in (self.file, self.where, f"column '{self.column}'" if self.column else "") if part)
         return f"{place}: {self.message}"
 
     def as_dict(self) -> dict:
-        return {"file": self.file, "where": self.where, "column": self.column, "message": self.message}
+        shown = {"file": self.file, "where": self.where, "column": self.column, "message": self.message}
+        if self.before is not None:
+            shown.update(before=self.before, after=self.after)
+        return shown
 
 
 @dataclass
@@ -43,7 +53,9 @@ class ValidationReport:
     warnings: list[Problem] = field(default_factory=list)
     error_count: int = 0
     warning_count: int = 0
+    repair_count: int = 0
     notes: list[str] = field(default_factory=list)
+    publisher: str | None = None  # who the file itself says published it (a package's publisher)
     unmapped_columns: list[str] = field(default_factory=list)
     _bad_rows: set = field(default_factory=set, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
@@ -59,12 +71,18 @@ class ValidationReport:
             if len(self.errors) < SHOWN:
                 self.errors.append(Problem(self.file, where, column, message))
 
-    def warning(self, where: str, column: str, message: str) -> None:
+    def warning(self, where: str, column: str, message: str, *, before: str | None = None, after: str | None = None) -> None:
         """Record something worth checking that does not stop the row."""
         with self._lock:
             self.warning_count += 1
-            if len(self.warnings) < SHOWN:
-                self.warnings.append(Problem(self.file, where, column, message))
+            if len(self.warnings) < WARNINGS_KEPT:
+                self.warnings.append(Problem(self.file, where, column, message, before, after))
+
+    def repair(self, where: str, column: str, before: str, after: str, why: str) -> None:
+        """Record a value read the one way it can sensibly be read ('17/03/2014' as
+        2014-03-17), as a warning naming the row, the column, before and after."""
+        self.repair_count += 1
+        self.warning(where, column, f"'{before}' read as '{after}' ({why})", before=before, after=after)
 
     def fatal(self, message: str, column: str = "") -> "FileRejected":
         """A problem with the whole file: record it and return the exception to raise."""
@@ -98,9 +116,9 @@ class ValidationReport:
         lines = [f"error: {p}" for p in self.errors]
         if self.error_count > len(self.errors):
             lines.append(f"... and {self.error_count - len(self.errors):,} more errors")
-        lines += [f"warning: {p}" for p in self.warnings]
-        if self.warning_count > len(self.warnings):
-            lines.append(f"... and {self.warning_count - len(self.warnings):,} more warnings")
+        lines += [f"warning: {p}" for p in self.warnings[:SHOWN]]
+        if self.warning_count > SHOWN:
+            lines.append(f"... and {self.warning_count - SHOWN:,} more warnings")
         return lines
 
     def as_dict(self) -> dict:
@@ -108,10 +126,13 @@ class ValidationReport:
             "file": self.file,
             "error_count": self.error_count,
             "warning_count": self.warning_count,
+            "repair_count": self.repair_count,
             "errors": [p.as_dict() for p in self.errors],
             "warnings": [p.as_dict() for p in self.warnings],
             "notes": list(self.notes),
             "unmapped_columns": list(self.unmapped_columns),
+            "publisher": self.publisher,
+            "skipped": self.skipped_places()[:100_000],
         }
 
 
@@ -122,3 +143,18 @@ class FileRejected(DomainError):
         first = report.errors[0] if report.errors else None
         super().__init__(str(first) if first else f"{report.file} cannot be imported", problems=[str(p) for p in report.errors])
         self.report = report
+
+
+WARNING_COLUMNS = ["File", "Where", "Column", "Warning", "Before", "After"]
+
+
+def warnings_frame(reports: list[ValidationReport]):
+    """Every warning kept (up to WARNINGS_KEPT a file), repairs with their before and
+    after, as a table for a download or the command line's --warnings-csv."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        [[p.file, p.where or "whole file", p.column, p.message, p.before if p.before is not None else "",
+          p.after if p.after is not None else ""] for report in reports for p in report.warnings],
+        columns=WARNING_COLUMNS,
+    )

@@ -14,6 +14,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
@@ -21,10 +22,13 @@ from typing import BinaryIO, Callable, Iterator
 from .report import FileRejected, ValidationReport
 
 # Limits that keep one upload from exhausting the machine.
-MAX_UNCOMPRESSED_BYTES = 2 * 1024**3  # everything inside one zip, added up
+MAX_UNCOMPRESSED_BYTES = 2 * 1024**3  # everything read out of one zip, added up as it is read
 MAX_ZIP_RATIO = 200  # uncompressed / compressed, for members over 10 MB
 MAX_ZIP_MEMBERS = 1000
 CSV_FIELD_LIMIT = 1_000_000  # characters in one cell
+MAX_JSON_DEPTH = 64  # 360Giving grants nest about 4 deep, OCDS releases about 8
+HEADER_SEARCH_ROWS = 20  # the header row may sit below report lines, within this many rows
+DELIMITERS = (",", ";", "\t", "|")
 
 csv.field_size_limit(CSV_FIELD_LIMIT)
 
@@ -69,12 +73,86 @@ def is_zip(head: bytes) -> bool:
     return head.startswith(ZIP_MAGIC) or head.startswith(EMPTY_ZIP_MAGIC)
 
 
-def open_zip(source: Source, report: ValidationReport) -> zipfile.ZipFile:
-    """The archive, after checking it is whole and not a zip bomb (by the sizes its
-    directory declares, which reading then enforces)."""
+class _LimitedMember(io.RawIOBase):
+    """A member of a zip archive read through a count of the bytes it has given so far,
+    shared by every member of the archive: the sizes a zip's directory declares can lie,
+    so the limit is enforced on what decompression actually produces. A member that
+    cannot be decompressed (cut short, bad CRC, a size that lies) is a FileRejected."""
+
+    def __init__(self, archive: "LimitedZipFile", handle):
+        self._archive, self._handle = archive, handle
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return self._handle.seekable()
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self._handle.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._handle.tell()
+
+    def readinto(self, buffer) -> int:
+        try:
+            data = self._handle.read(len(buffer))
+        except (EOFError, zipfile.BadZipFile, zlib.error, OSError, ValueError) as error:
+            raise self._archive.report.fatal(
+                f"'{self._handle.name}' inside the archive cannot be read ({type(error).__name__}: {error}); "
+                "the file is damaged or its sizes are false. Download or save it again."
+            ) from None
+        self._archive.bytes_read += len(data)
+        if self._archive.bytes_read > self._archive.limit:
+            raise self._archive.report.fatal(
+                f"the archive expands to more than {self._archive.limit / 1024**3:,.1f} GB when read; "
+                "this looks like a zip bomb, so reading stopped"
+            )
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._handle.close()
+        super().close()
+
+
+class LimitedZipFile(zipfile.ZipFile):
+    """A zip archive whose members are read through ``_LimitedMember``."""
+
+    report: ValidationReport
+    bytes_read: int = 0
+    limit: int = MAX_UNCOMPRESSED_BYTES
+
+    def open(self, name, mode="r", pwd=None, *, force_zip64=False):  # noqa: A003 - ZipFile's own name
+        if mode != "r":
+            return super().open(name, mode, pwd, force_zip64=force_zip64)
+        try:
+            handle = super().open(name, mode, pwd)
+        except (EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError) as error:
+            raise self.report.fatal(
+                f"'{getattr(name, 'filename', name)}' inside the archive cannot be opened ({error}); download or save it again"
+            ) from None
+        return io.BufferedReader(_LimitedMember(self, handle), buffer_size=1 << 16)
+
+
+def read_every_member(archive: "LimitedZipFile") -> None:
+    """Decompress every member once, counting (an XLSX before openpyxl opens it, which
+    reads the archive itself): a lying or damaged archive is refused with words."""
+    for member in archive.infolist():
+        if member.is_dir():
+            continue
+        with archive.open(member) as handle:
+            while handle.read(1 << 20):
+                pass
+
+
+def open_zip(source: Source, report: ValidationReport) -> "LimitedZipFile":
+    """The archive, after checking it is whole and not a zip bomb by the sizes its
+    directory declares; reading then enforces the limit on the bytes actually read."""
     try:
-        archive = zipfile.ZipFile(source.open())
-    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        archive = LimitedZipFile(source.open())
+        archive.report = report
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
         raise report.fatal(
             f"the file looks like a zip archive (or an XLSX workbook) but cannot be opened ({error}); "
             "it may be cut short. Download or save it again."
@@ -100,6 +178,39 @@ def open_zip(source: Source, report: ValidationReport) -> zipfile.ZipFile:
 # ---------------------------------------------------------------- text
 
 
+def _codec(encoding: str) -> str:
+    return "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "auto") else encoding
+
+
+def resolve_encoding(source: Source, report: ValidationReport, encoding: str = "auto") -> str:
+    """The encoding to read a text file with. 'auto' reads UTF-8 (with or without a
+    byte-order mark) when every byte of the file is UTF-8, and otherwise Windows-1252
+    (cp1252, what Excel on Windows saves as 'CSV'), saying so in a note. UTF-16 is refused
+    with what to do."""
+    head = source.head(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise report.fatal(
+            "the file is saved as UTF-16 (Unicode text); save it as 'CSV UTF-8 (comma delimited)' and import it again"
+        )
+    if encoding.lower() != "auto":
+        try:
+            codecs.lookup(_codec(encoding))
+        except LookupError:
+            raise report.fatal(f"'{encoding}' is not a text encoding Python knows") from None
+        return encoding
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    with source.open() as handle:
+        try:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+            return "utf-8"
+        except UnicodeDecodeError:
+            pass
+    report.note("The file is not UTF-8 text; it was read as Windows-1252 (cp1252), the encoding Excel uses for 'CSV' on Windows.")
+    return "cp1252"
+
+
 def text_stream(handle: BinaryIO, report: ValidationReport, encoding: str = "utf-8") -> io.TextIOWrapper:
     """The stream decoded as text (a UTF-8 byte-order mark dropped). Decoding errors
     surface while reading; ``encoding_problem`` turns one into words naming the line."""
@@ -109,7 +220,7 @@ def text_stream(handle: BinaryIO, report: ValidationReport, encoding: str = "utf
             "the file is saved as UTF-16 (Unicode text); save it as 'CSV UTF-8 (comma delimited)' and import it again"
         )
     handle.seek(0)
-    name = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    name = _codec(encoding)
     try:
         codecs.lookup(name)
     except LookupError:
@@ -120,7 +231,7 @@ def text_stream(handle: BinaryIO, report: ValidationReport, encoding: str = "utf
 def encoding_problem(handle: BinaryIO, report: ValidationReport, encoding: str) -> "FileRejected":
     """After a decoding error: find the first line that is not ``encoding`` text and
     record the problem, with what to do about it."""
-    name = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    name = _codec(encoding)
     where, detail = "", ""
     try:
         handle.seek(0)
@@ -141,28 +252,115 @@ def encoding_problem(handle: BinaryIO, report: ValidationReport, encoding: str) 
     )
 
 
+# ---------------------------------------------------------------- JSON
+
+
+def check_json(source: Source, report: ValidationReport, max_depth: int = MAX_JSON_DEPTH) -> None:
+    """Stream through a JSON file once (constant memory) and refuse it when it nests
+    deeper than ``max_depth`` or is not JSON at all, before anything builds its objects."""
+    import ijson
+
+    depth = 0
+    with source.open() as handle:
+        try:
+            for event, _value in ijson.basic_parse(handle):
+                if event in ("start_map", "start_array"):
+                    depth += 1
+                    if depth > max_depth:
+                        raise report.fatal(
+                            f"the JSON nests more than {max_depth} levels deep; no 360Giving or OCDS file does, "
+                            "so it was not read further"
+                        )
+                elif event in ("end_map", "end_array"):
+                    depth -= 1
+        except ijson.JSONError as error:
+            text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise report.fatal(f"the JSON is damaged or cut short ({text[:200]}); download or export the file again") from None
+
+
 # ---------------------------------------------------------------- tables
+
+HeaderScore = Callable[[list[str]], float]
 
 
 @dataclass
 class Table:
     """A spreadsheet read as text: the header titles and an iterator of
-    ``(row_number, cells)``, row numbers as a spreadsheet shows them (header = 1)."""
+    ``(row_number, cells)``, row numbers as a spreadsheet shows them."""
 
     header: list[str]
     rows: Iterator[tuple[int, list[str]]]
     kind: str  # 'CSV' or 'XLSX' or 'TSV'
+    header_row: int = 1
+    sheet: str | None = None
 
 
-def read_delimited(handle: BinaryIO, report: ValidationReport, *, encoding: str = "utf-8", delimiter: str = ",") -> Table:
-    """A CSV (or tab-separated) file as a Table; the header row is required."""
+def _first_records(text: str, delimiter: str) -> list[list[str]]:
+    """The first HEADER_SEARCH_ROWS records of a text, split by ``delimiter``."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    records = []
+    try:
+        for cells in reader:
+            records.append(cells)
+            if len(records) >= HEADER_SEARCH_ROWS:
+                break
+    except csv.Error:
+        pass
+    return records
+
+
+def find_header(rows: list[list[str]], score: HeaderScore | None) -> tuple[int, float]:
+    """(index of the header row among ``rows``, its score): the row the importer's
+    ``score`` likes best, or the first row that is not blank when there is no score."""
+    best, best_score = None, 0.0
+    for index, cells in enumerate(rows):
+        titles = [str(c).strip() for c in cells]
+        if not any(titles):
+            continue
+        if best is None:
+            best = index
+        if score is not None:
+            value = score(titles)
+            if value > best_score:
+                best, best_score = index, value
+    return (best if best is not None else 0), best_score
+
+
+def sniff_delimiter(sample: str, score: HeaderScore | None) -> tuple[str, int]:
+    """(delimiter, index of the header record): comma, semicolon, tab or bar, whichever
+    gives the header row the importer recognises best (then the most columns)."""
+    best = (",", 0, -1.0, 0)
+    for delimiter in DELIMITERS:
+        records = _first_records(sample, delimiter)
+        index, value = find_header(records, score)
+        width = len(records[index]) if records else 0
+        if width > 1 and (value, width) > (best[2], best[3]):
+            best = (delimiter, index, value, width)
+    return best[0], best[1]
+
+
+def read_delimited(
+    handle: BinaryIO,
+    report: ValidationReport,
+    *,
+    encoding: str = "utf-8",
+    delimiter: str = ",",
+    header_index: int = 0,
+) -> Table:
+    """A CSV (or tab-separated) file as a Table. The header is the record at
+    ``header_index`` (0 = the first); records above it are skipped."""
     lines = text_stream(handle, report, encoding)
-    if delimiter == "\t":
+    if delimiter == "\t" and header_index == 0:
         reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
     else:
         reader = csv.reader(lines, delimiter=delimiter)
+    number = 0
     try:
+        for _ in range(header_index):
+            next(reader)
+            number += 1
         header = next(reader)
+        number += 1
     except StopIteration:
         raise report.fatal("the file is empty: it has no header row and no data") from None
     except UnicodeDecodeError:
@@ -172,9 +370,12 @@ def read_delimited(handle: BinaryIO, report: ValidationReport, *, encoding: str 
     header = [h.strip() for h in header]
     if not any(header):
         raise report.fatal("the first row is blank: the first row must hold the column titles")
+    while header and not header[-1]:
+        header.pop()
+    header_row = number
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        number = 1
+        count = header_row
         while True:
             try:
                 cells = next(reader)
@@ -183,13 +384,14 @@ def read_delimited(handle: BinaryIO, report: ValidationReport, *, encoding: str 
             except UnicodeDecodeError:
                 raise encoding_problem(handle, report, encoding) from None
             except csv.Error as error:
-                raise report.fatal(f"row {number + 1} cannot be read as CSV ({_csv_words(error)})") from None
-            number += 1
+                raise report.fatal(f"row {count + 1} cannot be read as CSV ({_csv_words(error)})") from None
+            count += 1
             if not cells or not "".join(cells).strip():
                 continue
-            yield number, cells
+            yield count, cells
 
-    return Table(header=header, rows=rows(), kind="TSV" if delimiter == "\t" else "CSV")
+    kind = {"\t": "TSV", ";": "CSV (semicolon-separated)", "|": "CSV (bar-separated)"}.get(delimiter, "CSV")
+    return Table(header=header, rows=rows(), kind=kind, header_row=header_row)
 
 
 def _csv_words(error: csv.Error) -> str:
@@ -199,40 +401,89 @@ def _csv_words(error: csv.Error) -> str:
     return text + "; check for an unclosed quote mark"
 
 
-def read_xlsx(source: Source, report: ValidationReport, sheet_names: tuple[str, ...] = ()) -> Table:
-    """The first worksheet (or the first named in ``sheet_names`` that exists) of an XLSX
-    workbook as a Table of text cells. Dates become ISO text; formulas are errors."""
+def read_csv(source: Source, report: ValidationReport, *, encoding: str = "auto", score: HeaderScore | None = None) -> Table:
+    """A delimited text file as a Table: its encoding (UTF-8, or cp1252 with a note), its
+    delimiter and its header row (within the first HEADER_SEARCH_ROWS) found from the
+    content; lines above the header are skipped with a note."""
+    encoding = resolve_encoding(source, report, encoding)
+    sample = source.head(1 << 18).decode(_codec(encoding), "replace")
+    if "\n" in sample and len(sample) >= (1 << 18) - 4:
+        sample = sample[: sample.rindex("\n")]  # whole lines only
+    delimiter, header_index = sniff_delimiter(sample, score)
+    table = read_delimited(source.open(), report, encoding=encoding, delimiter=delimiter, header_index=header_index)
+    if delimiter != ",":
+        report.note(f"Columns are separated by {DELIMITER_WORDS[delimiter]}.")
+    if header_index:
+        report.note(f"The column titles are on row {table.header_row}; the {header_index} line(s) above them were skipped.")
+    return table
+
+
+DELIMITER_WORDS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def read_xlsx(source: Source, report: ValidationReport, sheet_names: tuple[str, ...] = (), score: HeaderScore | None = None) -> Table:
+    """The worksheet of an XLSX workbook whose header row (within its first
+    HEADER_SEARCH_ROWS rows) the importer's ``score`` recognises best, as a Table of text
+    cells; hidden sheets are never read (a note says so). Dates become ISO text."""
     import openpyxl
 
     archive = open_zip(source, report)  # zip-bomb checks before openpyxl expands anything
     names = set(archive.namelist())
-    archive.close()
     if "xl/workbook.xml" not in names:
+        archive.close()
         raise report.fatal("the file is a zip archive but not an Excel workbook (.xlsx)")
+    read_every_member(archive)  # the bytes actually inside, counted, before openpyxl reads them
+    archive.close()
     try:
         workbook = openpyxl.load_workbook(source.open(), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds for damaged files
         raise report.fatal(f"the workbook cannot be opened ({type(error).__name__}: {error}); save it again from Excel") from None
-    sheet = next((workbook[n] for n in workbook.sheetnames if n.lower() in {s.lower() for s in sheet_names}), None)
-    if sheet is None:
-        sheet = workbook.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
-    header_cells = next(iterator, None)
-    if header_cells is None or not any(c not in (None, "") for c in header_cells):
+    visible = []
+    for sheet in workbook.worksheets:
+        if getattr(sheet, "sheet_state", "visible") != "visible":
+            report.note(f"The worksheet '{sheet.title}' is hidden; it was not read.")
+        else:
+            visible.append(sheet)
+    if not visible:
+        raise report.fatal("every worksheet in the workbook is hidden: unhide the sheet that holds the data")
+    preferred = {n.lower() for n in sheet_names}
+    best = None  # (score, preferred, -position, sheet, header index, first rows)
+    try:
+        for position, sheet in enumerate(visible):
+            first = [[_cell_text(v) for v in row] for row in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
+            index, value = find_header(first, score)
+            key = (value, sheet.title.lower() in preferred, -position)
+            if best is None or key > best[:3]:
+                best = (*key, sheet, index, first)
+    except Exception as error:
+        raise report.fatal(f"the workbook cannot be read ({type(error).__name__}: {error}); save it again from Excel") from None
+    _value, _preferred, _position, sheet, header_index, first = best
+    if len(visible) > 1:
+        report.note(f"Read the worksheet '{sheet.title}', the one whose column titles match; other sheets were not read.")
+    header_cells = first[header_index] if first else []
+    if not any(header_cells):
         raise report.fatal(f"the worksheet '{sheet.title}' is empty: the first row must hold the column titles")
-    header = [str(c).strip() if c is not None else "" for c in header_cells]
+    header = [str(c).strip() for c in header_cells]
     while header and not header[-1]:
         header.pop()
+    if header_index:
+        report.note(f"The column titles are on row {header_index + 1}; the {header_index} row(s) above them were skipped.")
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for number, values in enumerate(iterator, start=2):
-            cells = [_cell_text(v) for v in values[: len(header)]]
-            if not any(cells):
-                continue
-            yield number, cells
-        workbook.close()
+        try:
+            for number, values in enumerate(sheet.iter_rows(min_row=header_index + 2, values_only=True), start=header_index + 2):
+                cells = [_cell_text(v) for v in values[: len(header)]]
+                if not any(cells):
+                    continue
+                yield number, cells
+        except FileRejected:
+            raise
+        except Exception as error:
+            raise report.fatal(f"the worksheet '{sheet.title}' cannot be read ({type(error).__name__}: {error})") from None
+        finally:
+            workbook.close()
 
-    return Table(header=header, rows=rows(), kind="XLSX")
+    return Table(header=header, rows=rows(), kind="XLSX", header_row=header_index + 1, sheet=sheet.title)
 
 
 def _cell_text(value) -> str:
@@ -249,23 +500,36 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
-def read_table(source: Source, report: ValidationReport, *, encoding: str = "utf-8", sheet_names: tuple[str, ...] = ()) -> Table:
-    """CSV or XLSX, told apart by content."""
+def read_table(
+    source: Source,
+    report: ValidationReport,
+    *,
+    encoding: str = "auto",
+    sheet_names: tuple[str, ...] = (),
+    score: HeaderScore | None = None,
+) -> Table:
+    """CSV (any of the usual delimiters, UTF-8 or cp1252) or XLSX, told apart by content,
+    with the header row found by the importer's ``score``."""
     head = source.head(8)
     if not head:
         raise report.fatal("the file is empty (0 bytes)")
     if is_zip(head):
-        return read_xlsx(source, report, sheet_names)
-    return read_delimited(source.open(), report, encoding=encoding)
+        return read_xlsx(source, report, sheet_names, score)
+    return read_csv(source, report, encoding=encoding, score=score)
+
+
+def duplicate_titles(header: list[str], key: Callable[[str], str], used: Callable[[str], bool]) -> list[str]:
+    """Titles that appear more than once (compared by ``key``) where ``used`` says the
+    importer reads that column: which copy is meant cannot be known."""
+    seen: dict[str, int] = {}
+    for title in header:
+        if title:
+            seen[key(title)] = seen.get(key(title), 0) + 1
+    shown = []
+    for title in header:
+        if title and seen.get(key(title), 0) > 1 and used(title) and title not in shown:
+            shown.append(title)
+    return shown
 
 
 def looks_like_formula(text: str) -> bool:

@@ -21,9 +21,10 @@ from typing import Callable, Iterator
 
 from ..formatting import financial_year_of, pounds_to_pence
 from ..identifiers import COMPANY_NUMBER, clean_charity_number, clean_postcode, validate_org_id
-from .base import PUBLIC_BODY_PREFIXES, Context, Record, area_of, body_type_of
+from . import authorities, repair
+from .base import PUBLIC_BODY_PREFIXES, Context, Record, area_of
 from .report import FileRejected, ValidationReport
-from .sources import Source, looks_like_formula, read_table
+from .sources import Source, check_json, duplicate_titles, looks_like_formula, read_table
 
 FORMAT = "360giving"
 LABEL = "360Giving grants"
@@ -80,6 +81,31 @@ class FieldRule:
     format: str | None = None
     pattern: str | None = None
     alternatives: tuple[tuple[str, str], ...] = ()  # oneOf branches: ('format', 'date-time') / ('pattern', ...)
+
+    def repairer(self) -> tuple[Callable[[str], str | None], str] | None:
+        """(repair function, why in words) for this field's values, or None. A value the
+        field's rule accepts is never repaired."""
+        found = self._repairer()
+        check = self.checker()
+        if found is None or check is None:
+            return found
+        fix, why = found
+        return (lambda text: fix(text) if check(text) is not None else None), why
+
+    def _repairer(self) -> tuple[Callable[[str], str | None], str] | None:
+        if "number" in self.types or "integer" in self.types:
+            months = "duration" in self.path.lower()
+            return (lambda text: repair.repair_number(text, months=months)), (
+                "a number of months" if months else "an amount written with £, commas or brackets")
+        if self.enum is not None and self.enum == frozenset({"Yes", "No"}):
+            return repair.repair_yes_no, "a yes/no field"
+        if self.alternatives:
+            return (lambda text: repair.repair_date(text) or repair.repair_date_time(text)), "a date written another way"
+        if self.format == "date-time":
+            return repair.repair_date_time, "a date-time needs one; midnight UTC when only the day is given"
+        if self.format == "uri":
+            return repair.repair_uri, "a web address needs its http://"
+        return None
 
     def checker(self) -> Callable[[str], str | None] | None:
         """A function from cell text to a problem in words (None when it is fine), or
@@ -216,6 +242,14 @@ def required_paths() -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
     return tuple(paths), tuple(recipients)
 
 
+def header_score(header: list[str]) -> int:
+    """How many standard 360Giving titles a header row has (0 without 'Identifier' and at
+    least four others): format detection and the header row search."""
+    titles = {normalise_title(h) for h in header}
+    standard = titles & set(field_rules())
+    return len(standard) + 1 if "identifier" in titles and len(standard) >= 4 else 0
+
+
 def normalise_title(title: str) -> str:
     """Column titles as publishers vary them, made comparable: case, spaces around ':'
     and repeated-item indexes ('Beneficiary Location:0:Name') ignored."""
@@ -243,8 +277,16 @@ def read(source: Source, report: ValidationReport, context: Context) -> Iterator
 
 def read_flat(source: Source, report: ValidationReport, context: Context) -> Iterator[list[Record]]:
     """Grants from a flat 360Giving CSV or XLSX, validated column by column in chunks."""
-    table = read_table(source, report, encoding=context.encoding, sheet_names=("grants",))
+    table = read_table(source, report, encoding=context.encoding, sheet_names=("grants",), score=header_score)
     rules = field_rules()
+    repeated = duplicate_titles(table.header, lambda t: re.sub(r"\s*:\s*", ":", t.strip().lower()),
+                                lambda t: normalise_title(t) in rules)
+    if repeated:
+        raise report.fatal(
+            "the column title " + " and ".join(f"'{t}'" for t in repeated) + " appears more than once, so which column "
+            "holds the values cannot be known: rename or remove the extra column and import again",
+            column=repeated[0],
+        )
     columns: list[tuple[int, FieldRule, str]] = []  # (cell index, rule, title as written)
     first_item: dict[str, int] = {}
     unknown = []
@@ -270,7 +312,8 @@ def read_flat(source: Source, report: ValidationReport, context: Context) -> Ite
             "required columns are missing: " + "; ".join(missing)
             + ". Every 360Giving file needs them; check the header row's spelling"
         )
-    checkers = [(index, rule.checker(), title) for index, rule, title in columns]
+    checkers = [(index, rule.checker(), title, rule.path in STORED_OR_REQUIRED) for index, rule, title in columns]
+    repairers = [(index, *fix, title) for index, rule, title in columns if (fix := rule.repairer()) is not None]
     width = len(table.header)
     chunk_rows: list[int] = []
     chunk_cells: list[list[str]] = []
@@ -280,10 +323,10 @@ def read_flat(source: Source, report: ValidationReport, context: Context) -> Ite
         chunk_rows.append(number)
         chunk_cells.append(cells)
         if len(chunk_rows) >= CHUNK_ROWS:
-            yield _flat_chunk(chunk_rows, chunk_cells, checkers, first_item, table.header, report, context)
+            yield _flat_chunk(chunk_rows, chunk_cells, checkers, repairers, first_item, table.header, report, context)
             chunk_rows, chunk_cells = [], []
     if chunk_rows:
-        yield _flat_chunk(chunk_rows, chunk_cells, checkers, first_item, table.header, report, context)
+        yield _flat_chunk(chunk_rows, chunk_cells, checkers, repairers, first_item, table.header, report, context)
 
 
 def rules_title(path: str) -> str:
@@ -293,8 +336,8 @@ def rules_title(path: str) -> str:
     return path
 
 
-def _flat_chunk(rows, cells, checkers, first_item, header, report, context) -> list[Record]:
-    """Check one chunk column by column, then turn its good rows into records."""
+def _flat_chunk(rows, cells, checkers, repairers, first_item, header, report, context) -> list[Record]:
+    """Repair, then check, one chunk column by column; then turn its good rows into records."""
     problems: list[tuple[int, int, str, str]] = []  # (position, column order, title, message)
     width = len(header)
     columns = list(zip(*cells)) if cells else [()] * width
@@ -305,9 +348,23 @@ def _flat_chunk(rows, cells, checkers, first_item, header, report, context) -> l
             stripped[index] = [v.strip() for v in columns[index]]
         return stripped[index]
 
-    for index, check, title in checkers:
-        if check is not None:
-            problems += [(p, index, title, m) for p, m in column_problems(column(index), check)]
+    for index, fix, why, title in repairers:
+        values = column(index)
+        repaired = {v: fix(v) for v in set(values) if v and not (v[:1] == "=" and looks_like_formula(v))}
+        for position, value in enumerate(values):
+            after = repaired.get(value)
+            if after is not None and after != value:
+                report.repair(f"row {rows[position]}", title, value, after, why)
+                values[position] = after
+    for index, check, title, stored in checkers:
+        if check is None:
+            continue
+        found = column_problems(column(index), check)
+        if stored:
+            problems += [(p, index, title, m) for p, m in found]
+        else:
+            for p, m in found:
+                report.warning(f"row {rows[p]}", title, m + NOT_KEPT)
     for position, row in enumerate(cells):
         if "=" in "".join(row):  # rare: only then look for formulas cell by cell
             for index, value in enumerate(row):
@@ -331,6 +388,15 @@ USED_PATHS = frozenset({
 })
 
 
+# Problems in a field the dashboard neither stores nor needs (a recipient's web address,
+# a last-modified date) are warnings: the grant is kept. The schema judges what is stored.
+NOT_KEPT = " (this field is not imported, so the grant is still imported)"
+
+
+def _stored_path(path: str) -> bool:
+    return re.sub(r"\[\d+\]", "", path) in STORED_OR_REQUIRED
+
+
 def column_problems(values: list[str], check: Callable[[str], str | None] | None) -> list[tuple[int, str]]:
     """(position, message) for each cell of a column that breaks its rule. Each distinct
     value is checked once, so repeated dates, codes and amounts cost almost nothing."""
@@ -348,6 +414,9 @@ def column_problems(values: list[str], check: Callable[[str], str | None] | None
 
 
 # ---------------------------------------------------------------- shared: checks and mapping
+
+
+STORED_OR_REQUIRED = USED_PATHS | {"amountAppliedFor", "amountDisbursed"}
 
 
 def _quality(values: list[str], test: Callable[[str], str | None]) -> list[tuple[int, str]]:
@@ -392,8 +461,11 @@ def grants_to_records(grid, where, problems, report, context, titles) -> list[Re
     problems += [(p, 0, title("currency"), m) for p, m in _quality(col("currency"), lambda c: None if c == "GBP" else (
         f"amounts in {c} cannot be added to spend in pounds; only GBP grants can be imported"))]
     today = context.today.isoformat()
+    problems += [(p, 1, title("awardDate"), m) for p, m in _quality(col("awardDate"), lambda d: _out_of_range(d, context))]
     warnings = [(p, "awardDate", m) for p, m in _quality(col("awardDate"), lambda d: (
         f"award date {d[:10]} is in the future" if d[:10] > today else None))]
+    for path in ("plannedDates.startDate", "plannedDates.endDate"):
+        warnings += [(p, path, m) for p, m in _quality(col(path), lambda d: _out_of_range(d, context))]
     warnings += [
         (p, "plannedDates.endDate", f"the grant ends ({end[:10]}) before it starts ({start[:10]})")
         for p, (start, end) in enumerate(zip(col("plannedDates.startDate"), col("plannedDates.endDate")))
@@ -419,11 +491,23 @@ def grants_to_records(grid, where, problems, report, context, titles) -> list[Re
     return _spend_records(col, [p for p in range(size) if p not in bad], where, context)
 
 
+def _out_of_range(text: str, context) -> str | None:
+    """Why a (checked) date is no real grant's date, or None."""
+    try:
+        day = dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None  # the schema check says what is wrong with it
+    return repair.date_problem(day, context.today)
+
+
 @lru_cache(maxsize=4096)
-def _funder(funder_id: str, authority: str) -> tuple[str, str]:
-    """(body type, district when no beneficiary location is given) for a funder."""
-    body_type = body_type_of(funder_id)
-    return body_type, area_of(authority, body_type)
+def _funder(funder_id: str, name: str) -> tuple[str, str, str]:
+    """(body type, district when no beneficiary location is given, org-id to store) for
+    a funder, recognised from the list of UK local authorities (see ``authorities``)."""
+    body_type, authority = authorities.classify(funder_id, name)
+    if authority is not None:
+        return body_type, authority.name, authority.org_id if not funder_id.upper().startswith("GB-") else funder_id
+    return body_type, area_of(name, body_type), funder_id
 
 
 @lru_cache(maxsize=8192)
@@ -440,7 +524,7 @@ def _spend_records(col, positions: list[int], where: list[str], context) -> list
     benefit_codes, based_codes, postcodes = col("beneficiaryLocation.geoCode"), col("recipientOrganization.location.geoCode"), col("recipientOrganization.postalCode")
     records = []
     for p in positions:
-        body_type, area = _funder(funder_ids[p], funders[p])
+        body_type, area, funder_id = _funder(funder_ids[p], funders[p])
         recipient_id = recipient_ids[p]
         award_date = dates[p][:10]
         values = {
@@ -449,7 +533,7 @@ def _spend_records(col, positions: list[int], where: list[str], context) -> list
             "date": award_date,
             "body_type": body_type,
             "authority": funders[p],
-            "authority_id": funder_ids[p] or None,
+            "authority_id": funder_id or None,
             "district": locations[p] or area,
             "department": departments[p],
             "funding_type": "grant",
@@ -494,10 +578,12 @@ def read_json(source: Source, report: ValidationReport, context: Context) -> Ite
     import ijson
     from jsonschema import Draft202012Validator
 
+    check_json(source, report)
     validator = Draft202012Validator(grant_schema(), format_checker=format_checker())
     publisher = _package_publisher(source, report)
     if publisher:
         report.note(f"Package published by {publisher}")
+        report.publisher = publisher
     flats: list[dict] = []
     where: list[str] = []
     problems: list[tuple[int, int, str, str]] = []
@@ -510,9 +596,14 @@ def read_json(source: Source, report: ValidationReport, context: Context) -> Ite
                     problems.append((len(where), 0, "grants", "each grant must be a JSON object {...}"))
                     grant = {}
                 else:
+                    _unflatten(grant, report)
+                    _repair_json(grant, "", label, report)
                     for error in validator.iter_errors(grant):
                         for column, message in _describe(error):
-                            problems.append((len(where), 0, column, message))
+                            if _stored_path(column) or error.validator in ("required", "oneOf", "minItems"):
+                                problems.append((len(where), 0, column, message))
+                            else:
+                                report.warning(label, column, message + NOT_KEPT)
                 flats.append(_flatten(grant))
                 where.append(label)
                 if len(where) >= CHUNK_ROWS:
@@ -527,6 +618,84 @@ def read_json(source: Source, report: ValidationReport, context: Context) -> Ite
         yield _json_chunk(flats, where, problems, report, context)
     if count == 0:
         raise report.fatal("the file has no grants: a 360Giving package is {\"grants\": [ ... ]} with at least one grant")
+
+
+@lru_cache(maxsize=1)
+def rules_by_path() -> dict[str, FieldRule]:
+    return {rule.path: rule for rule in field_rules().values()}
+
+
+@lru_cache(maxsize=1)
+def _flat_keys() -> dict[str, FieldRule]:
+    """Flat titles with everything but letters and digits dropped ('recipientorgname'),
+    as GrantNav's flattened JSON spells its keys ('RecipientOrgName')."""
+    return {re.sub(r"[^a-z0-9]", "", rule.title.lower()): rule for rule in field_rules().values()}
+
+
+def _unflatten(grant: dict, report: ValidationReport) -> None:
+    """Read keys such as 'RecipientOrgName' and 'FundingOrgIdentifier' (a flattened
+    layout) as the 360Giving fields they name, in place."""
+    properties = grant_schema()["properties"]
+    moved = []
+    for key in [k for k in grant if k not in properties]:
+        rule = _flat_keys().get(re.sub(r"[^a-z0-9]", "", key.lower()))
+        if rule is None or isinstance(grant[key], (dict, list)):
+            continue
+        parts = rule.path.split(".")
+        value = grant.pop(key)
+        if len(parts) == 1:
+            grant.setdefault(parts[0], value)
+        elif len(parts) == 2:
+            is_list = _resolve(properties[parts[0]]).get("type") == "array"
+            container = grant.setdefault(parts[0], [{}] if is_list else {})
+            target = container[0] if isinstance(container, list) and container else container
+            if isinstance(target, dict):
+                target.setdefault(parts[1], value)
+        moved.append(key)
+    if moved:
+        report.note("Keys written in a flattened layout (" + ", ".join(sorted(moved)[:6])
+                    + ") were read as the 360Giving fields they name.")
+
+
+def _repair_json(node, path: str, label: str, report: ValidationReport) -> None:
+    """Repair, in place, the values of a grant that have only one sensible reading
+    (see ``repair``), reporting each."""
+    if isinstance(node, list):
+        for item in node:
+            _repair_json(item, path, label, report)
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in list(node.items()):
+        child = f"{path}.{key}" if path else key
+        if isinstance(value, (dict, list)):
+            _repair_json(value, child, label, report)
+            continue
+        rule = rules_by_path().get(child)
+        if rule is None or value is None:
+            continue
+        repaired = _repair_value(rule, value)
+        if repaired is not None:
+            fix = rule.repairer()
+            report.repair(label, child, _json_text(value) if not isinstance(value, str) else value,
+                          _json_text(repaired), fix[1] if fix else "a value of the wrong type")
+            node[key] = repaired
+
+
+def _repair_value(rule: FieldRule, value):
+    """The repaired JSON value for one field, or None when it needs none or has none."""
+    fix = rule.repairer()
+    if "number" in rule.types or "integer" in rule.types:
+        if not isinstance(value, str):
+            return None
+        text = value.strip()
+        repaired = (fix[0](text) if fix else None) or (text if NUMBER.match(text) else None)
+        return Decimal(repaired) if repaired is not None else None
+    if rule.enum == frozenset({"Yes", "No"}) and isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, str) and fix is not None:
+        return fix[0](value.strip())
+    return None
 
 
 def _first_line(error: Exception) -> str:

@@ -66,6 +66,10 @@ def test_import_check_explore_and_remove(page, app_server, shared_data, tmp_path
     assert_accessible(page)
 
     page.locator('input[type="file"]').set_input_files([str(GRANTS), str(BROKEN)])
+    # An upload alone checks nothing: the person presses Check (run in a limited process).
+    page.get_by_role("button", name="Check").wait_for(timeout=60_000)
+    assert page.get_by_text("would be 555 rows added").count() == 0
+    page.get_by_role("button", name="Check").click()
     page.get_by_text("would be 555 rows added").wait_for(timeout=120_000)
     wait_until_idle(page)
     assert page.get_by_text("text_in_amount_360.csv: rejected, nothing written").is_visible()
@@ -96,6 +100,7 @@ def test_other_funder_grants_show_under_their_body_type(page, app_server, tmp_pa
     path = other_funder_file(tmp_path)
     open_data_page(page, app_server)
     page.locator('input[type="file"]').set_input_files(str(path))
+    page.get_by_role("button", name="Check").click()
     page.get_by_text("would be 1 row added").wait_for(timeout=120_000)
     wait_until_idle(page)
     page.get_by_role("button", name="Import 1 file").click()

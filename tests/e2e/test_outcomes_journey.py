@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.e2e.conftest import assert_accessible, open_page, wait_until_idle
+from tests.e2e.conftest import assert_accessible, open_list, open_page, wait_until_idle
 
 
 def open_strategy_page(page, app_server, path: str, ready_text: str = "Changes made here") -> None:
@@ -30,13 +30,7 @@ def choose(page, label: str, option: str, within=None) -> None:
     locator, if given; the list of options opens outside it, on the page)."""
     box = (within or page).locator('[data-testid="stSelectbox"]', has_text=label).first
     wanted = page.get_by_role("option", name=option).first
-    for _ in range(3):  # a click that only moves focus from a text field does not open the list
-        box.click()
-        try:
-            wanted.wait_for(timeout=3_000)
-            break
-        except Exception:
-            page.keyboard.press("Escape")
+    open_list(page, box, wanted)
     wanted.click()
 
 
@@ -45,7 +39,6 @@ def submit_observation(page, *, date: str, value: str, source: str) -> None:
     form.get_by_label("Date measured (DD/MM/YYYY)").fill(date)
     form.get_by_label("Value (a percentage from 0 to 100, or a number)").fill(value)
     form.get_by_label("Source (survey, report or data set)").fill(source)
-    form.get_by_label("Your name").fill("Journey test")
     form.get_by_role("button", name="Add observation").click()
     wait_until_idle(page)
 

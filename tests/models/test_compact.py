@@ -139,3 +139,39 @@ def test_feedback_template_names_the_deadline(standards):
     text = compact.feedback_template("Youth clubs", D(2026, 12, 18), standards)
     assert "Feedback to publish by 17 March 2027" in text
     assert "YOU SAID" in text and "WE DID" in text
+
+
+def test_agreements_are_read_from_the_agreements_feature(db):
+    """Agreements (issue 16) become funding rows; a row entered here naming an agreement's
+    reference adds its notice date and is not counted twice."""
+    from models import agreements, policy, scenarios
+
+    officer = policy.local_actor("Test")
+    # A costing whose full cost is £10,000 (£8,000 direct, £2,000 overhead), as in test_agreements.
+    scenarios.save(db, "cost_recovery", "Day centre costing", {
+        "projects": [{"name": "Day centre", "direct_costs": [{"category": "Staff", "amount": 8000, "kind": "pay"}],
+                      "drivers": {"headcount": 1}}],
+        "overheads": [{"name": "Office", "amount": 2000, "driver": "headcount", "kind": "non_pay"}]})
+    common = {"type": "grant", "body": "Cheshire East Council", "award_route": "grant_round", "start": "2026-04-01"}
+    agreements.create(db, {**common, "title": "Day centre", "provider": "DEMO-0001", "department": "Adult Social Care",
+                           "end": "2028-03-31", "values": {"2026/27": 15_000, "2027/28": 15_000},
+                           "costing": {"name": "Day centre costing", "project": "Day centre"}}, actor=officer)
+    youth = agreements.create(db, {**common, "title": "Youth club", "provider": "DEMO-0002",
+                                   "department": "Children's Services", "end": "2027-03-31",
+                                   "values": {"2026/27": 10_000}}, actor=officer)
+    reference = agreements.get(db, youth)["reference"]
+    compact.save_funding(db, {"provider": "Youth club", "department": "Children's Services", "start_date": "2026-04-01",
+                              "end_date": "2027-03-31", "value": "10000", "change": "ends",
+                              "notice_given_on": "2026-12-31", "change_on": "2027-03-31", "agreement_ref": reference},
+                         actor=officer)
+    rows = compact.funding_rows(db)
+    assert len(rows) == 2 and set(rows["source"]) == {"Agreement"}
+    assert rows.set_index("ref").loc[reference, "notice_given_on"] == "2026-12-31"
+    overall = compact.overall(compact.assess(db, today=D(2026, 12, 1))).set_index("Check")
+    # £30,000 over two years, paying 150% of its costing's first-year full cost: multi-year and
+    # at full cost; £10,000 for one year with no costing linked: neither. 30 / 40 = 75%.
+    assert overall.loc["Share of funding in multi-year agreements", "% met"] == 75.0
+    assert overall.loc["Share of funding at full cost", "% met"] == 75.0
+    # The youth club ends 31 Mar 2027: notice due by 31 Dec 2026, given then (met); the day
+    # centre ends 31 Mar 2028: notice not yet due.
+    assert overall.loc["Notice before funding ends or is cut", ["Judged", "Met", "Not yet due"]].tolist() == [1, 1, 1]

@@ -116,7 +116,11 @@ def test_ocds_example_award(db, shared_data):
         [result.import_id],
     ).fetchall()
     assert row == [("ocds:ocds-213czf-000-00001:ocds-213czf-000-00001-award-01", 1_100_000_000, "London Borough of Barnet",
-                    "AnyCorp Cycle Provision", "GB-COH-11111111", "contract", "other_funder", "2010/11")]
+                    "AnyCorp Cycle Provision", "GB-COH-11111111", "contract", "local_government", "2010/11")]
+    # Barnet is a council: recognised from the list of local authorities by its name (the
+    # example's buyer id 'GB-LAC-E09000003' is no local-authority org-id), filed under its own area.
+    assert db.execute("SELECT authority_id, district FROM spend WHERE import_id = ?", [result.import_id]).fetchone() == (
+        "GB-LAC-E09000003", "Barnet")
 
 
 def register_rows(shared_data, table):

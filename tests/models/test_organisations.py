@@ -300,5 +300,5 @@ def test_charity_commission_import_is_searchable_and_matchable(db, shared_data):
     assert row[0] in set(found.rows["org_id"]) and not found.rows["is_demo"].any()
     theme = json.loads(row[2])[0]
     assert row[0] in set(orgs.search(db, orgs.DirectoryFilter(themes=(theme,)), limit=10_000).rows["org_id"])
-    model = matching.model_for(db, "import-test")
+    model = matching.model_for(db)
     assert model.size == orgs.counts(db)["real"] and row[0] in set(matching.match(model, row[1], top=5)["org_id"])

@@ -68,7 +68,7 @@ def test_log_records_responses_and_feedback(db_path):
     prefix = f"consultations.edit.{cid}"
     app.text_input(key="consultations.who").input("Page test")
     app.text_input(key=f"{prefix}.responses").input("23")
-    app.date_input(key=f"{prefix}.feedback_published_on").set_value(dt.date(2026, 5, 1))
+    app.text_input(key=f"{prefix}.feedback_published_on").input("01/05/2026")
     app.text_area(key=f"{prefix}.feedback_text").input("You said: evening sessions. We did: added two.")
     _button(app, "Save changes").click()
     app.run()
@@ -84,7 +84,7 @@ def test_log_refuses_feedback_before_the_end_and_changes_nothing(db_path):
     app = run_page("consultations.py", {"consultation": str(cid)})
     prefix = f"consultations.edit.{cid}"
     app.text_input(key="consultations.who").input("Page test")
-    app.date_input(key=f"{prefix}.feedback_published_on").set_value(dt.date(2026, 4, 1))
+    app.text_input(key=f"{prefix}.feedback_published_on").input("01/04/2026")
     app.text_area(key=f"{prefix}.feedback_text").input("Too early")
     _button(app, "Save changes").click()
     app.run()
@@ -99,8 +99,8 @@ def test_log_refuses_an_end_before_the_start(db_path):
     app.text_input(key="consultations.who").input("Page test")
     app.text_input(key=f"{prefix}.subject").input("Libraries")
     app.text_input(key=f"{prefix}.department").input("Communities")
-    app.date_input(key=f"{prefix}.start_date").set_value(dt.date(2026, 3, 2))
-    app.date_input(key=f"{prefix}.end_date").set_value(dt.date(2026, 3, 1))
+    app.text_input(key=f"{prefix}.start_date").input("02/03/2026")
+    app.text_input(key=f"{prefix}.end_date").input("01/03/2026")
     _button(app, "Save the consultation").click()
     app.run()
     assert any("is before the start date 2 March 2026" in e.value for e in app.error)

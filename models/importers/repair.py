@@ -1,0 +1,186 @@
+"""Repairs a person would make without asking, because the value has only one sensible
+reading (the 360Giving Data Quality Tool's model): UK-style dates, dates with a stray
+time, Excel serial dates, 'Y'/'N' in yes/no fields, web addresses without a scheme,
+'£1,234.56' and '(1,234.56)' amounts, '12 months' in a number of months.
+
+Each function takes the cell's text and returns the repaired text, or None when the text
+needs no repair or cannot be understood (then the schema's check decides). The importers
+report every repair as a warning naming the file, row, column, before and after; the
+standard's rules still judge what is stored, after repair."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+# Dates outside this range are mistakes (9999-12-31 is a "no end" placeholder, 1900-01-00
+# an empty Excel cell), not grants or payments.
+EARLIEST_YEAR = 1900
+LATEST_YEARS_AHEAD = 10
+
+UK_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+SLASHED_ISO = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
+NAMED_MONTH = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s-]+([A-Za-z]{3,9})\.?[\s,-]+(\d{4}|\d{2})$")
+STRAY_TIME = re.compile(
+    r"^(?P<date>[^\sT]+)(?:[\sT]+(?P<time>\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?P<zone>Z|[+-]\d{2}:?\d{2}|[AaPp][Mm])?)$"
+)
+EXCEL_SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+YES = {"y", "yes", "true", "t", "1"}
+NO = {"n", "no", "false", "f", "0"}
+AMOUNT = re.compile(r"^\(?\s*-?\s*£?\s*-?\s*[\d,]*\.?\d+\s*\)?$")
+THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+(\.\d+)?$")
+DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(months?|mths?|mos?|years?|yrs?)\.?$", re.IGNORECASE)
+HOST = re.compile(r"^(www\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?(/\S*)?$")
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _two_digit_year(year: int) -> int:
+    return year + (2000 if year < 70 else 1900) if year < 100 else year
+
+
+def parse_day(text: str) -> dt.date | None:
+    """The day a cell names, read as a UK officer would: ISO '2014-03-17', UK '17/03/2014'
+    or '17-03-14', '26-May-11', '3 February 2005', an Excel serial number (41715), each with
+    or without a time. None when it is not a whole date (a month, a period, nonsense)."""
+    text = str(text or "").strip()
+    if not text:
+        return None
+    timed = STRAY_TIME.match(text)
+    if timed:
+        text = timed.group("date")
+    iso = ISO_DATE.match(text) or SLASHED_ISO.match(text)
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+        return _date(year, month, day)
+    uk = UK_DATE.match(text)
+    if uk:
+        day, month, year = (int(g) for g in uk.groups())
+        return _date(_two_digit_year(year), month, day)
+    named = NAMED_MONTH.match(text)
+    if named:
+        day, month_name, year = named.groups()
+        for shape in ("%b", "%B"):
+            try:
+                month = dt.datetime.strptime(month_name[:3] if shape == "%b" else month_name, shape).month
+                return _date(_two_digit_year(int(year)), month, int(day))
+            except ValueError:
+                continue
+        return None
+    if EXCEL_SERIAL.match(text):
+        serial = float(text)
+        if 20000 <= serial <= 80000:  # 1954 to 2119: a date, not an amount or a code
+            return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+    return None
+
+
+def date_problem(day: dt.date, today: dt.date | None = None) -> str | None:
+    """Why a date cannot be a real grant's or payment's date, or None."""
+    today = today or dt.date.today()
+    if day.year < EARLIEST_YEAR:
+        return f"{day.isoformat()} is before {EARLIEST_YEAR}: check the date"
+    if day.year > today.year + LATEST_YEARS_AHEAD:
+        return f"{day.isoformat()} is more than {LATEST_YEARS_AHEAD} years ahead (a placeholder such as 9999-12-31?): give the real date"
+    return None
+
+
+def repair_date(text: str) -> str | None:
+    """'YYYY-MM-DD' for a date written another way (or with a time of midnight), else None.
+    A real time of day is kept as an RFC 3339 date-time by ``repair_date_time``."""
+    text = str(text or "").strip()
+    day = parse_day(text)
+    if day is None:
+        return None
+    timed = STRAY_TIME.match(text)
+    if timed and not re.fullmatch(r"0{1,2}:00(:00(\.0+)?)?", timed.group("time") or "") and timed.group("zone") is None:
+        return None  # a real time: leave it for the date-time rule
+    repaired = day.isoformat()
+    return repaired if repaired != text else None
+
+
+def repair_date_time(text: str) -> str | None:
+    """An RFC 3339 date-time for a date (midnight, UTC) or a date with a plain time."""
+    text = str(text or "").strip()
+    day = parse_day(text)
+    if day is None:
+        return None
+    timed = STRAY_TIME.match(text)
+    clock = (timed.group("time") if timed else None) or "00:00:00"
+    if timed and timed.group("zone") and timed.group("zone") not in ("Z",) and not re.match(r"[+-]", timed.group("zone")):
+        return None  # am/pm: leave to a person
+    parts = clock.split(":")
+    clock = ":".join(p.zfill(2) for p in (parts + ["00"])[:3])
+    zone = (timed.group("zone") if timed else None) or "Z"
+    repaired = f"{day.isoformat()}T{clock}{zone}"
+    return repaired if repaired != text else None
+
+
+def repair_yes_no(text: str) -> str | None:
+    """'Yes' or 'No' for Y/N, TRUE/FALSE, 1/0 in a yes/no field."""
+    key = str(text or "").strip().lower()
+    if key in YES:
+        repaired = "Yes"
+    elif key in NO:
+        repaired = "No"
+    else:
+        return None
+    return repaired if repaired != text else None
+
+
+def repair_uri(text: str) -> str | None:
+    """'http://' + a web address written without a scheme ('www.example.org')."""
+    text = str(text or "").strip()
+    if not text or ":" in text.split("/")[0].split(".")[0] or text.startswith(("http://", "https://")):
+        return None
+    if HOST.match(text) and " " not in text:
+        return "http://" + text
+    return None
+
+
+def repair_amount(text: str) -> str | None:
+    """A plain number for '£1,234.56', '1,234.56', '(1,234.56)', '1234.56 CR' or '1,234.56-'."""
+    raw = str(text or "").strip()
+    if not raw:
+        return None
+    negative = False
+    body = raw
+    if body.startswith("(") and body.endswith(")"):
+        negative, body = True, body[1:-1].strip()
+    if body.upper().endswith("CR"):
+        negative, body = True, body[:-2].strip()
+    if body.endswith("-") and not body.startswith("-"):  # '161,413.00-': a ledger's credit
+        negative, body = True, body[:-1].strip()
+    body = body.replace("£", "").replace(" ", "")
+    if body.startswith("-"):
+        negative, body = True, body[1:]
+    if not THOUSANDS.match(body):
+        return None
+    try:
+        value = Decimal(body.replace(",", ""))
+    except InvalidOperation:
+        return None
+    repaired = format(-value if negative else value, "f")
+    return repaired if repaired != raw else None
+
+
+def repair_months(text: str) -> str | None:
+    """A number of months for '12 months', '18 mths', '1 year', '2 years'."""
+    match = DURATION.match(str(text or "").strip())
+    if not match:
+        return None
+    number, unit = Decimal(match.group(1)), match.group(2).lower()
+    months = number * 12 if unit.startswith(("y",)) else number
+    return format(months.normalize(), "f")
+
+
+def repair_number(text: str, *, months: bool = False) -> str | None:
+    """An amount repair, or (in a number-of-months field) a duration repair."""
+    return repair_amount(text) or (repair_months(text) if months else None)
