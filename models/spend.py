@@ -175,17 +175,26 @@ def bulk_totals(db: sqlite_utils.Database):
     db.execute("INSERT INTO spend_totals_pause (since) VALUES (?)", [since])
     try:
         yield
-        for table, held in SUMMARIES:
-            columns = ", ".join(sorted(held))
-            db.execute(
-                f"INSERT INTO {table} ({columns}, amount_pence, records) "
-                f"SELECT {columns}, SUM(amount_pence), COUNT(*) FROM spend WHERE id > ? GROUP BY {columns} "
-                "ON CONFLICT DO UPDATE SET amount_pence = amount_pence + excluded.amount_pence, "
-                "records = records + excluded.records",
-                [since],
-            )
+        summarise_rows(db, "spend", "", since, None)
     finally:
         db.execute("DELETE FROM spend_totals_pause")
+
+
+def summarise_rows(db: sqlite_utils.Database, source: str, suffix: str, after_id: int, upto_id: int | None) -> None:
+    """Add the rows of ``source`` (the spend table or a copy of it) with ids in
+    (after_id, upto_id] to each summary table (named with ``suffix``: '' for the live
+    ones, '__next' for the copies an import builds before swapping them in)."""
+    upper = "" if upto_id is None else " AND id <= ?"
+    params = [after_id] + ([] if upto_id is None else [upto_id])
+    for table, held in SUMMARIES:
+        columns = ", ".join(sorted(held))
+        db.execute(
+            f'INSERT INTO "{table}{suffix}" ({columns}, amount_pence, records) '
+            f'SELECT {columns}, SUM(amount_pence), COUNT(*) FROM "{source}" WHERE id > ?{upper} GROUP BY {columns} '
+            "ON CONFLICT DO UPDATE SET amount_pence = amount_pence + excluded.amount_pence, "
+            "records = records + excluded.records",
+            params,
+        )
 
 
 # The summary tables (migration 100), smallest first, with the fields each holds. A view
