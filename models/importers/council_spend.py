@@ -104,14 +104,16 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Company Registration", "Supplier Registered Company Number",
     ),
     "org_id": ("Supplier Org ID", "Beneficiary Org ID", "Org ID", "Organisation Identifier"),
+    # Tameside: the supplier name is empty and this column says 'Redacted Supplier'
+    "redacted": ("Redact Name", "Redacted Name", "Redaction Reason", "Redacted"),
 }
 AMOUNT_FIELDS = ("net", "amount", "gross")
 # Fields this importer reads: a title repeated among these is ambiguous and refused.
-USED = {"authority", "authority_uri", "date", "updated_date", "department", "beneficiary", "transaction", "line", "net",
+USED = {"authority", "authority_uri", "date", "updated_date", "department", "beneficiary", "redacted", "transaction", "line", "net",
         "gross", "vat", "amount", "purpose", "category", "invoice", "org_id", "charity_number", "company_number"}
 SIGNATURE_FIELDS = ("authority", "authority_uri", "date", "department", "beneficiary", "transaction", "purpose", "category")
 REDACTED = {
-    "redacted", "redacted personal data", "redacted personal information", "personal data", "withheld",
+    "redacted", "redacted supplier", "redacted personal data", "redacted personal information", "personal data", "withheld",
     "redacted - personal data", "personal information", "personal data redacted",
 }
 
@@ -364,7 +366,7 @@ def _record(number, cells, state: _State) -> Record | None:
     body = state.body(cell("authority"), cell("authority_uri"))
     if body is None:
         raise report.fatal(_ask_for_publisher(context.file_name))
-    beneficiary = cell("beneficiary")
+    beneficiary = cell("beneficiary") or cell("redacted")  # 'Redacted Supplier' said in a column of its own
     if not beneficiary:
         report.warning(where, title("beneficiary"), f"is empty; stored as '{NOT_GIVEN}'", before="", after=NOT_GIVEN)
         beneficiary = NOT_GIVEN
