@@ -226,6 +226,12 @@ def _parse_lines(raw, label: str, problems: list[str]) -> list[DirectLine]:
     if not isinstance(raw, list):
         pence = _amount(raw, f"{label}: direct costs", problems)
         return [] if pence is None else [DirectLine("Direct costs", pence, PAY)]
+    if not raw:
+        problems.append(
+            f"{label}: no direct costs entered; add its direct cost lines (salaries, materials, travel, ...): "
+            "a full cost cannot be worked out without them"
+        )
+        return []
     lines = []
     for number, line in enumerate(raw, start=1):
         if not isinstance(line, dict):
