@@ -66,7 +66,10 @@ from .cost_recovery_scenario import (  # noqa: F401 (the scenario's names, impor
     body_from_grids,
     driver_options,
     grids_from_body,
+    line_row_problems,
     parse_costing,
+    pool_row_problems,
+    project_row_problems,
 )
 from .formatting import pence_to_pounds
 
