@@ -69,6 +69,8 @@ def _decimal(text) -> Decimal | None:
     raw = raw.strip("()").replace("£", "").replace(",", "").strip()
     if raw.upper().endswith("CR"):
         negative, raw = True, raw[:-2].strip()
+    if raw.endswith("-"):  # a ledger's credit: '161,413.00-'
+        negative, raw = True, raw[:-1].strip()
     try:
         value = Decimal(raw)
     except InvalidOperation:

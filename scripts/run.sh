@@ -9,4 +9,5 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+bash scripts/system_packages.sh app
 exec .venv/bin/streamlit run app.py --server.address "${DASHBOARD_ADDRESS:-127.0.0.1}" "$@"
