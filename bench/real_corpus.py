@@ -60,7 +60,7 @@ PUBLISHERS = {
 # anything else refused is counted as wrong. (Checked by reading each file; see
 # docs/importing.md, "Corpus results".)
 GOOD_REFUSALS = {
-    "grantnav_sample_stack_": "Title",  # GrantNav's search-index 'stack': no grant titles
+    "grantnav_sample_stack_": "title",  # GrantNav's search-index 'stack': no grant titles
     "grantnav_sample_nominet": "is not a date",  # month-only award dates ('08/2013')
     "darlington_2010-09": "is not a date",  # periods ('July 2010-September 2010'), not payment dates
     "salford_clean_2022-07": "",  # a contracts register, not payments
@@ -241,7 +241,7 @@ def main(argv: list[str]) -> int:
             loaded = Decimal(outcome["pence"]) / 100
             publisher = result.publisher or (result.report.errors[0].message[:40] if result.report.errors else "")
             reason = next((words for key, words in GOOD_REFUSALS.items() if key in path.name), None)
-            good_refusal = reason is not None and any(reason in m for m in outcome["first_errors"])
+            good_refusal = reason is not None and any(reason.lower() in m.lower() for m in outcome["first_errors"])
             if good_refusal:
                 agree = False
                 counts["refused"] += 1
