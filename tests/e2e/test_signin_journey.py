@@ -133,6 +133,7 @@ def test_viewer_reaches_no_write_action(browser, signed_in_app):
                      "Save changes", "Import", "Create tender", "Add person", "Save roles"]
     for path in ("", "spend", "directory", "organisation?org=DEMO-0001", "outcomes", "sroi", "full-cost"):
         go(page, url, path)
+        assert page.get_by_test_id("stException").count() == 0, f"an error on /{path}"
         for label in write_buttons:
             assert page.get_by_role("button", name=label, exact=True).count() == 0, f"{label} on /{path}"
         assert_accessible(page)

@@ -131,3 +131,23 @@ def test_a_new_tenders_results_show_the_bidders_delivery_record(contract, db):
     assert summary[["Periods reported", "Met", "Missed"]].values.tolist() == [[2, 1, 1]]
     shortfalls = next(d.value for d in app.dataframe if "Evidence" in d.value.columns and "Measure" in d.value.columns)
     assert "Journeys provided" in set(shortfalls["Measure"])
+
+
+def test_a_stale_edit_is_refused_with_the_input_kept_then_saved(contract, db):
+    app = run_page("agreements.py", {"agreements.tab": "Edit an agreement"})
+    assert not app.exception
+    # Someone else saves a change after this page was drawn.
+    record = agreements.get(db, contract)
+    agreements.update(db, contract, record["version"], {**agreements.form_of(record), "department": "Adults"},
+                      actor=policy.local_actor("Someone Else"))
+    app.text_input(key="agreements.who").input("Page Tester")
+    app.text_area(key="agreements.edit.AG-0001.notes").input("Variation: extra Saturday service")
+    app.button(key="FormSubmitter:agreements.edit_form.AG-0001-Save changes").click().run()
+    assert not app.exception
+    assert "Nothing was saved" in " ".join(e.value for e in app.error)
+    assert app.text_area(key="agreements.edit.AG-0001.notes").value == "Variation: extra Saturday service"
+    assert agreements.get(db, contract)["notes"] == ""
+    app.button(key="FormSubmitter:agreements.edit_form.AG-0001-Save changes").click().run()
+    assert "Saved the changes to AG-0001." in " ".join(s.value for s in app.success)
+    saved = agreements.get(db, contract)
+    assert saved["notes"] == "Variation: extra Saturday service" and saved["department"] == "Adults"
