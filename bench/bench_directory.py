@@ -96,6 +96,7 @@ def main() -> int:
     parser.add_argument("--organisations", type=int, default=170_000)
     parser.add_argument("--db", default=None, help="database file (default: a temporary file)")
     parser.add_argument("--repeat", type=int, default=5, help="times each search and match is run")
+    parser.add_argument("--keep", action="store_true", help="reuse the --db file if it exists (skip generating)")
     args = parser.parse_args()
 
     load1, _, _ = os.getloadavg()
@@ -103,9 +104,9 @@ def main() -> int:
     print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, SQLite {store.sqlite3.sqlite_version}, {platform.platform()}")
     folder = tempfile.mkdtemp(prefix="bench_directory_")
     db_path = Path(args.db) if args.db else Path(folder) / "bench.db"
-    if db_path.exists():
-        db_path.unlink()
-    load(db_path, args.organisations)
+    if not (args.keep and db_path.exists()):
+        db_path.unlink(missing_ok=True)
+        load(db_path, args.organisations)
 
     with store.opened(db_path) as db:
         print(f"directory: {organisations.counts(db)['total']:,} organisations")
@@ -117,6 +118,21 @@ def main() -> int:
                 elapsed, _ = timed(organisations.search, db, directory_filter, 100)
                 samples.append(elapsed)
         report(f"search (first 100 rows + total), {len(SEARCHES)} searches x {args.repeat}:", samples)
+        # Peers in the same run, on the same word searches (filters left out): FTS5 ranking
+        # every match (ORDER BY bm25 LIMIT 100, then COUNT), and a bare MATCH count.
+        worded = [organisations.fts_expression(f.query) for f in SEARCHES if organisations.fts_expression(f.query)]
+        for label, sqls in (
+            ("peer: ranked FTS5 alone (bm25 over every match, then a second MATCH to count)",
+             ["SELECT rowid FROM organisations_fts WHERE organisations_fts MATCH ? "
+              "ORDER BY bm25(organisations_fts, 10.0, 1.0, 3.0) LIMIT 100",
+              "SELECT COUNT(*) FROM organisations_fts WHERE organisations_fts MATCH ?"]),
+            ("peer: bare MATCH count", ["SELECT COUNT(*) FROM organisations_fts WHERE organisations_fts MATCH ?"]),
+        ):
+            peer = []
+            for _ in range(args.repeat):
+                for expression in worded:
+                    peer.append(timed(lambda: [db.execute(sql, [expression]).fetchall() for sql in sqls])[0])
+            report(f"{label}, {len(worded)} searches x {args.repeat}:", peer)
         worst = []
         for directory_filter in SEARCHES:
             elapsed, result = timed(organisations.search, db, directory_filter, 100)

@@ -1,54 +1,40 @@
-"""Benchmark: the spend explorer's queries on 1,000,000 generated spend rows.
+"""Benchmark: the spend explorer at 1,000,000 national-shaped spend rows, and the same spend
+questions answered by Datasette on the same database, side by side in one run.
 
-Runs exactly the models.spend calls the page makes for one view (filter options, headline,
-by authority, by department, the document-layout table) under several filter sets, and
-reports p50 and p95 per whole page view and the slowest call.
+    .venv/bin/python -m bench.bench_spend [--rows 1000000] [--repeat 30] [--peer /tmp/peer-venv]
 
-    .venv/bin/python -m bench.bench_spend [--rows 1000000] [--repeat 20]
+1. Builds (once; kept in bench/out/) a database with the seed and ``--rows`` rows from
+   bench.generate (about 300 funders, 460 districts and area-wide lines, Zipf-skewed).
+2. **The page**: runs app.py's spend page in Streamlit's AppTest (the server-side script
+   run a browser waits for): first render with a cold cache, then reruns with the cache
+   warm (p50/p95), then first renders of new filter sets (a district, a year, everything).
+3. **The queries, against Datasette**: installs Datasette into a separate virtual
+   environment (``--peer``, default bench/out/peer; never the project's requirements),
+   serves the same file, and alternates, question by question: models.spend in process
+   against Datasette's own reported SQL time (``query_ms``, so HTTP is not counted against
+   it) and its whole HTTP answer. Questions: spend by authority, by department, one year
+   by authority and funding type, and facet counts (authority, year, funding type).
+Prints the machine, its load before and after, and medians with ratios.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import socket
 import sqlite3
 import statistics
-import tempfile
+import subprocess
+import sys
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
-from bench.generate import AUTHORITIES, DEPARTMENTS, spend_rows
-from models import spend, store
-from models.database import init_database
-
-FILTERS = {
-    "default view (local government, third sector)": spend.SpendFilter(),
-    "one year": spend.SpendFilter(years=("2015/16",)),
-    "one authority, grants": spend.SpendFilter(authorities=(AUTHORITIES[7],), funding_types=("grant",)),
-    "two departments, all bodies": spend.SpendFilter(body_types=(), departments=tuple(DEPARTMENTS[:2])),
-    "everything, all suppliers": spend.SpendFilter(body_types=(), third_sector_only=False),
-}
-
-
-def page_view(db, spend_filter) -> dict[str, float]:
-    """One page view's queries; returns seconds per call. The page derives its headline,
-    charts and table from the cube in pandas (included in the timing below)."""
-    timings = {}
-    for name, call in (
-        ("filter_options", lambda: spend.filter_options(db, spend_filter.third_sector_only)),
-        ("cube (the page's one aggregate query)", lambda: spend.cube(db, spend_filter)),
-    ):
-        start = time.perf_counter()
-        result = call()
-        timings[name] = time.perf_counter() - start
-    start = time.perf_counter()
-    spend.headline_of(result)
-    spend.rollup(result, ["authority", "district", "funding_type"])
-    spend.rollup(result, ["department", "funding_type"])
-    spend.document_table_of(result)
-    timings["roll-ups in pandas"] = time.perf_counter() - start
-    return timings
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -56,35 +42,188 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
+def machine() -> str:
+    load = os.getloadavg()
+    return (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}; "
+            f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 / 15 min)")
+
+
+def build(rows: int) -> Path:
+    """The benchmark database (reused if already built for this size)."""
+    from bench.generate import spend_database
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"spend-{rows}.db"
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        seconds = spend_database(partial, rows)
+        partial.rename(path)
+        print(f"Built {path.name}: {rows:,} rows in {seconds:.0f} s ({path.stat().st_size / 1e6:,.0f} MB)")
+    return path
+
+
+def page_timings(path: Path, repeat: int) -> dict[str, tuple[list[float], list[float]]]:
+    """Milliseconds per AppTest run of the spend page on the big database and, alternating
+    with it run for run, on a database holding only the seed (21 rows): the same page, the
+    same machine, the same moment, so the ratio says what the rows cost."""
+    import tempfile
+
+    from streamlit.testing.v1 import AppTest
+
+    from models import store
+    from models.database import init_database
+
+    seed_path = init_database(Path(tempfile.mkdtemp(prefix="bench_spend_")) / "seed.db")
+
+    databases: dict[int, Path] = {}
+
+    def opened(db: Path) -> AppTest:
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+        databases[id(app)] = db
+        os.environ["DASHBOARD_DB"] = str(db)
+        app.run()
+        app.switch_page("app_pages/spend.py")
+        return app
+
+    def timed_run(app: AppTest) -> float:
+        os.environ["DASHBOARD_DB"] = str(databases[id(app)])  # the app reads it on every run
+        start = time.perf_counter()
+        app.run()
+        if app.exception:
+            raise SystemExit(f"the page failed: {app.exception}")
+        return (time.perf_counter() - start) * 1000
+
+    with store.opened(path) as db:
+        district = db.execute(
+            "SELECT district FROM spend_totals_by_place WHERE district NOT LIKE '%-wide' GROUP BY district "
+            "ORDER BY SUM(amount_pence) DESC LIMIT 1").fetchone()[0]
+    results: dict[str, tuple[list[float], list[float]]] = {}
+    big, small = opened(path), opened(seed_path)
+    results["first render, cold cache (default view)"] = ([timed_run(big)], [timed_run(small)])
+    for label, params in (("default view", {}), ("one district", {"spend.district": district})):
+        for app in (big, small):
+            app.query_params.clear()
+            app.query_params.update(params if app is big else {k: "Macclesfield" for k in params})
+            timed_run(app)
+        pairs = [(timed_run(big), timed_run(small)) for _ in range(repeat)]
+        results[f"rerun, cache warm ({label})"] = ([b for b, _ in pairs], [s for _, s in pairs])
+    firsts = []
+    for name, value in (("spend.year", "2015/16"), ("spend.body", "Health"), ("spend.funding", "Contract")):
+        for app in (big, small):
+            app.query_params.clear()
+            app.query_params[name] = value
+        firsts.append((timed_run(big), timed_run(small)))
+    results["first render of a new filter (a year, Health, contracts)"] = ([b for b, _ in firsts], [s for _, s in firsts])
+    return results
+
+
+QUESTIONS = {
+    "spend by authority (local government, third sector)": (
+        lambda spend, db: spend.spend_by(db, ["authority"], spend.SpendFilter()),
+        ["select authority, sum(amount_pence) as amount_pence, count(*) as records from spend "
+         "where third_sector = 1 and body_type = 'local_government' group by authority order by authority"],
+    ),
+    "spend by department": (
+        lambda spend, db: spend.spend_by(db, ["department"], spend.SpendFilter()),
+        ["select department, sum(amount_pence) as amount_pence, count(*) as records from spend "
+         "where third_sector = 1 and body_type = 'local_government' group by department order by department"],
+    ),
+    "one year, by authority and funding type": (
+        lambda spend, db: spend.spend_by(db, ["authority", "funding_type"], spend.SpendFilter(years=("2015/16",))),
+        ["select authority, funding_type, sum(amount_pence) as amount_pence, count(*) as records from spend "
+         "where third_sector = 1 and body_type = 'local_government' and financial_year = '2015/16' "
+         "group by authority, funding_type order by authority, funding_type"],
+    ),
+    "facet counts (authority, year, funding type; all rows)": (
+        lambda spend, db: [spend.spend_by(db, [f], spend.SpendFilter(body_types=(), third_sector_only=False))
+                           for f in ("authority", "year", "funding_type")],
+        [f"select {c}, count(*) as n from spend group by {c} order by n desc" for c in
+         ("authority", "financial_year", "funding_type")],
+    ),
+}
+
+
+def peer_python(peer: Path) -> Path:
+    """Datasette in a virtual environment of its own (made on first use)."""
+    executable = peer / "bin" / "datasette"
+    if not executable.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(peer)], check=True)
+        subprocess.run([str(peer / "bin" / "pip"), "install", "-q", "datasette==0.65.1", "sqlite-utils==3.38"], check=True)
+    return executable
+
+
+def query_timings(path: Path, peer: Path, repeat: int) -> list[tuple[str, float, float, float]]:
+    """(question, ours ms, Datasette SQL ms, Datasette HTTP ms), medians, alternating."""
+    from models import spend, store
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [str(peer_python(peer)), "serve", str(path), "--port", str(port), "--host", "127.0.0.1",
+         "--setting", "sql_time_limit_ms", "60000", "--setting", "max_returned_rows", "100000"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/{path.stem}.json"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+
+        def datasette(sqls: list[str]) -> tuple[float, float]:
+            sql_ms, start = 0.0, time.perf_counter()
+            for sql in sqls:
+                with urllib.request.urlopen(base + "?" + urllib.parse.urlencode({"sql": sql, "_shape": "objects"})) as r:
+                    sql_ms += json.loads(r.read())["query_ms"]
+            return sql_ms, (time.perf_counter() - start) * 1000
+
+        results = []
+        with store.opened(path) as db:
+            for question, (ours, sqls) in QUESTIONS.items():
+                ours(spend, db), datasette(sqls)  # warm both page caches
+                mine, theirs, theirs_http = [], [], []
+                for _ in range(repeat):
+                    start = time.perf_counter()
+                    ours(spend, db)
+                    mine.append((time.perf_counter() - start) * 1000)
+                    sql_ms, http_ms = datasette(sqls)
+                    theirs.append(sql_ms)
+                    theirs_http.append(http_ms)
+                results.append((question, statistics.median(mine), statistics.median(theirs), statistics.median(theirs_http)))
+        return results
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--peer", type=Path, default=OUT / "peer", help="virtual environment for Datasette")
+    parser.add_argument("--skip-page", action="store_true")
     args = parser.parse_args()
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "bench.db"
-        init_database(path)
-        start = time.perf_counter()
-        with store.opened(path) as db:
-            with store.transaction(db):
-                db["spend"].insert_all(spend_rows(args.rows), batch_size=10_000)
-            db.execute("ANALYZE")
-        load_seconds = time.perf_counter() - start
-        print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-              f"SQLite {sqlite3.sqlite_version}")
-        print(f"Loaded {args.rows:,} rows in {load_seconds:.1f} s; database {path.stat().st_size / 1e6:,.0f} MB\n")
-        print("| filter set | whole page p50 | whole page p95 | slowest call (its p95) |")
-        print("|---|---|---|---|")
-        with store.opened(path) as db:
-            for label, spend_filter in FILTERS.items():
-                page_view(db, spend_filter)  # warm SQLite's page cache, as in a running app
-                runs = [page_view(db, spend_filter) for _ in range(args.repeat)]
-                totals = [sum(r.values()) * 1000 for r in runs]
-                slowest = max(runs[0], key=lambda name: percentile([r[name] for r in runs], 0.95))
-                slowest_p95 = percentile([r[slowest] for r in runs], 0.95) * 1000
-                print(f"| {label} | {statistics.median(totals):,.0f} ms | {percentile(totals, 0.95):,.0f} ms "
-                      f"| {slowest} {slowest_p95:,.0f} ms |")
+    sys.path.insert(0, str(ROOT))
+    path = build(args.rows)
+    print(f"Machine: {machine()}")
+    print(f"Data: {args.rows:,} national-shaped spend rows + the seed ({path.stat().st_size / 1e6:,.0f} MB file)\n")
+    if not args.skip_page:
+        print("| spend page (AppTest script run) | 1,000,000 rows p50 / p95 | seed only (21 rows) p50 / p95 | ratio of p95 | runs |")
+        print("|---|---|---|---|---|")
+        for label, (big, small) in page_timings(path, args.repeat).items():
+            print(f"| {label} | {statistics.median(big):,.0f} / {percentile(big, 0.95):,.0f} ms "
+                  f"| {statistics.median(small):,.0f} / {percentile(small, 0.95):,.0f} ms "
+                  f"| {percentile(big, 0.95) / percentile(small, 0.95):,.2f} | {len(big)} |")
+        print()
+    print("| question | this project (median) | Datasette SQL time (median) | ratio | Datasette over HTTP |")
+    print("|---|---|---|---|---|")
+    for question, mine, theirs, http in query_timings(path, args.peer, args.repeat):
+        print(f"| {question} | {mine:,.1f} ms | {theirs:,.1f} ms | {theirs / mine:,.1f}× faster | {http:,.0f} ms |")
+    print(f"\nLoad at the end: {machine()}")
 
 
 if __name__ == "__main__":

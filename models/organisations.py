@@ -292,20 +292,39 @@ SEARCH_COLUMNS = (
 )
 
 
-def _search_sql(directory_filter: DirectoryFilter, demo_visible: bool) -> tuple[str, list, str, list]:
-    """The rows query (ending in 'LIMIT ?') and its parameters, the count query and its.
+# Ranking (bm25) costs far more per match than finding the matches: a word in 40,000
+# descriptions took 80-300 ms to rank in full. Searches with more matches than this rank
+# only the first RANKED matches (in the order organisations were added) and list them best
+# first; the total still counts every match.
+RANKED = 2_000
 
-    Each query starts from the smallest set it can: the full-text index when there are
-    words (ranked there, before the table is read), else a theme's or district's list,
-    else the name index (already in name order)."""
-    expression = fts_expression(directory_filter.query)
-    if expression:
-        conditions, params = directory_filter.conditions("f.rowid", direct=False, demo_visible=demo_visible)
-        where = " AND ".join(["organisations_fts MATCH ?"] + conditions)
-        # Name matches weigh most, then themes, then the description.
-        hits = f"SELECT f.rowid AS hit, bm25(organisations_fts, 10.0, 1.0, 3.0) AS score FROM organisations_fts f WHERE {where}"
-        rows = f"SELECT {SEARCH_COLUMNS} FROM ({hits} ORDER BY score LIMIT ?) h JOIN organisations o ON o.id = h.hit ORDER BY h.score"
-        return rows, [expression] + params, f"SELECT COUNT(*) FROM organisations_fts f WHERE {where}", [expression] + params
+
+def _matches_sql(directory_filter: DirectoryFilter, demo_visible: bool) -> tuple[str, list]:
+    """'FROM ... WHERE ...' selecting the full-text matches that pass the filters, and its
+    parameters. Districts, themes and demo rows are sets read once (``+f.rowid IN
+    (SELECT ...)``: the plus keeps SQLite from handing the set to FTS5 as rowids to look up
+    one by one), the organisation's own columns too (through their indexes). No filter
+    runs a subquery per match."""
+    own, own_params = directory_filter.own_conditions()
+    sets, set_params = [], []
+    if not demo_visible:
+        sets.append("+f.rowid NOT IN (SELECT id FROM organisations WHERE is_demo = 1)")
+    for table, column, values in (("organisation_districts", "district", directory_filter.districts),
+                                  ("organisation_themes", "theme", directory_filter.themes)):
+        if values:
+            sets.append(f"+f.rowid IN (SELECT org_rowid FROM {table} WHERE {column} IN ({_marks(values)}))")
+            set_params += list(values)
+    if own:  # read through the covering indexes on type, role and income (migration 021)
+        sets.append(f"+f.rowid IN (SELECT o.id FROM organisations o WHERE {' AND '.join(own)})")
+        set_params += own_params
+    where = " AND ".join(["organisations_fts MATCH ?"] + sets)
+    return f"FROM organisations_fts f WHERE {where}", [fts_expression(directory_filter.query)] + set_params
+
+
+def _search_sql(directory_filter: DirectoryFilter, demo_visible: bool) -> tuple[str, list, str, list]:
+    """Without words: the rows query (ending in 'LIMIT ?') and its parameters, the count
+    query and its. It starts from a theme's or district's list, else the name index
+    (already in name order). (With words, ``search`` uses ``_matches_sql``.)"""
     direct, direct_params = directory_filter.conditions("o.id", direct=True, demo_visible=demo_visible)
     rows = f"SELECT {SEARCH_COLUMNS} FROM organisations o WHERE {' AND '.join(direct) or '1 = 1'} ORDER BY o.name LIMIT ?"
     listed = [(t, c, v) for t, c, v in (("organisation_themes", "theme", directory_filter.themes),
@@ -327,15 +346,39 @@ def search(db: sqlite_utils.Database, directory_filter: DirectoryFilter = Direct
     """Organisations matching the words (names, descriptions, themes) and the filters:
     best match first when there are words, else by name. At most ``limit`` rows, and
     the total that match."""
-    rows_sql, rows_params, count_sql, count_params = _search_sql(directory_filter, demo_shown(db))
     try:
-        records = db.execute(rows_sql, rows_params + [int(limit)]).fetchall()
-        total = db.execute(count_sql, count_params).fetchone()[0]
+        if fts_expression(directory_filter.query):
+            records, total = _ranked_matches(db, directory_filter, int(limit))
+        else:
+            rows_sql, rows_params, count_sql, count_params = _search_sql(directory_filter, demo_shown(db))
+            records = db.execute(rows_sql, rows_params + [int(limit)]).fetchall()
+            total = db.execute(count_sql, count_params).fetchone()[0]
     except Exception as error:  # an FTS syntax problem we did not foresee
         raise DomainError(f"Could not search for '{directory_filter.query}': {error}") from None
     names = [c.split(".")[1] for c in SEARCH_COLUMNS.split(", ")]
     frame = pd.DataFrame.from_records(records, columns=names)
     return SearchResult(_present(frame), int(total), demo_included=bool(frame["is_demo"].any()) if len(frame) else False)
+
+
+def _ranked_matches(db: sqlite_utils.Database, directory_filter: DirectoryFilter, limit: int) -> tuple[list, int]:
+    """(rows best first, how many match) for a search with words, in two passes over the
+    full-text index: every match's rowid (unranked, in rowid order: the count, and the
+    RANKED-th match's rowid as a bound), then the matches up to that bound ranked by bm25
+    (name matches weigh most, then themes, then the description)."""
+    matches, params = _matches_sql(directory_filter, demo_shown(db))
+    hits = db.execute(f"SELECT f.rowid {matches}", params).fetchall()
+    if not hits:
+        return [], 0
+    first = [hit for (hit,) in hits[:RANKED]]
+    # The filters are not run again: the ranked pass keeps the first matches' rowids.
+    ranked = ("SELECT f.rowid AS hit, bm25(organisations_fts, 10.0, 1.0, 3.0) AS score FROM organisations_fts f "
+              "WHERE organisations_fts MATCH ? AND f.rowid <= ? AND +f.rowid IN (SELECT value FROM json_each(?)) "
+              "ORDER BY score LIMIT ?")
+    records = db.execute(
+        f"SELECT {SEARCH_COLUMNS} FROM ({ranked}) h JOIN organisations o ON o.id = h.hit ORDER BY h.score",
+        [params[0], first[-1], json.dumps(first), limit],
+    ).fetchall()
+    return records, len(hits)
 
 
 def _present(frame: pd.DataFrame) -> pd.DataFrame:
