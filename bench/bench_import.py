@@ -1,6 +1,6 @@
 """Benchmark: importing 1,000,000 generated 360Giving grants (flat CSV) end to end.
 
-Generates a fictional CSV in the publishers' column layout (streamed to a temporary file,
+Generates a national-shaped fictional CSV (bench.generate) in the publishers' column layout (not timed),
 not timed), then imports it in a fresh child process through the same call the command
 line and the Data page use (detect, validate every cell column by column against the
 schema's rules and the quality checks, check identifiers are unique, upsert in one
@@ -37,97 +37,150 @@ HEADER = [
     "Funding Org:Name", "Funding Org:Department", "Grant Programme:Code", "Grant Programme:Title",
     "From an open call?", "Last modified", "Data Source",
 ]
-FUNDERS = [
-    ("GB-LAE-CHE", "Cheshire East Council", "Communities"), ("GB-LAE-TRF", "Trafford Council", "Partnerships and Communities"),
-    ("GB-CHC-1164883", "Cheshire Community Foundation", ""), ("GB-NHS-27D", "NHS Cheshire and Merseyside", "Commissioning"),
-]
-PLACES = [("Crewe", "E04011086"), ("Macclesfield", "E04011092"), ("Congleton", "E04011084"), ("Nantwich", "E04011093")]
 PROGRAMMES = [("CG", "Community Grants"), ("VSG", "Voluntary Sector Grants"), ("HAF", "Holiday Activities Fund")]
 
 
 def write_grants_csv(path: Path, rows: int, seed: int = 360) -> None:
-    """``rows`` fictional grants, unique ids, realistic spread of funders and recipients."""
+    """``rows`` fictional grants, unique ids, national-shaped (bench.generate: about 300
+    funders with Zipf-skewed volumes, every English district as a beneficiary place by
+    population, Zipf-skewed recipients, log-normal amounts)."""
+    from bench.generate import YEARS, districts, funders, grants
+
+    columns = grants(rows, seed)
+    funder_list, _ = funders()
+    names, codes, _ = districts()
     rng = random.Random(seed)
-    start = dt.date(2010, 4, 1).toordinal()
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
         for index in range(rows):
-            funder_id, funder, department = FUNDERS[index % len(FUNDERS)]
-            place, code = PLACES[rng.randrange(len(PLACES))]
+            funder = funder_list[columns["funder"][index]]
+            district = int(columns["district"][index])
+            place, code = (names[district], codes[district]) if district >= 0 else ("", "")
             programme_code, programme = PROGRAMMES[rng.randrange(len(PROGRAMMES))]
-            award = dt.date.fromordinal(start + rng.randrange(5000))
-            kind = rng.randrange(3)
-            charity = str(1_000_000 + rng.randrange(200_000)) if kind == 0 else ""
-            company = f"{rng.randrange(10_000_000):08d}" if kind == 1 else ""
-            recipient = f"GB-CHC-{charity}" if kind == 0 else f"GB-COH-{company}" if kind == 1 else f"360G-bench-org{index % 50_000}"
-            amount = f"{rng.randrange(50_000, 5_000_000) / 100:.2f}"
+            year = int(YEARS[columns["year"][index]][:4])
+            award = dt.date(year, 4, 1) + dt.timedelta(days=int(columns["day"][index]))
+            org = int(columns["recipient"][index])
+            kind = org % 3
+            charity = str(1_000_000 + org) if kind == 0 else ""
+            company = f"{org:08d}" if kind == 1 else ""
+            recipient = f"GB-CHC-{charity}" if kind == 0 else f"GB-COH-{company}" if kind == 1 else f"360G-bench-org{org}"
+            amount = f"{int(columns['amount_pence'][index]) / 100:.2f}"
             writer.writerow([
                 f"360G-bench-{index:07d}", f"Grant {index} (fictional)", "Support for a community project (fictional)",
                 "GBP", amount, amount, "", award.isoformat(), "", award.isoformat(),
-                (award + dt.timedelta(days=365)).isoformat(), "12", recipient, f"Fictional Organisation {index % 50_000}",
-                charity, company, "CW1 2BJ", place, "GB", code, "WD", funder_id, funder, department,
+                (award + dt.timedelta(days=365)).isoformat(), "12", recipient, f"Fictional Organisation {org}",
+                charity, company, "CW1 2BJ", place, "GB" if place else "", code, "LAD" if place else "",
+                funder.org_id, funder.name, funder.departments[index % len(funder.departments)],
                 programme_code, programme, "Yes", "2024-05-01T09:30:00Z", "https://example.org/grants.csv",
             ])
 
 
-def run_import(csv_path: str, db_path: str) -> None:
-    """In the child process: import and print the result and timings as JSON."""
+def run_import(csv_path: str, db_path: str, dry_run: bool) -> None:
+    """In a child process of its own (so its peak memory is its own): a dry run (every
+    cell checked, staged, nothing written) or the whole import; prints timings as JSON."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from models import store
     from models.database import init_database
-    from models.importers import ImportOptions, Source, ValidationReport, import_sources, threesixtygiving
-    from models.importers.base import Context
-
-    # Validation alone (parse, check every cell, build the rows; no database).
-    cpu_start, start = time.process_time(), time.perf_counter()
-    report = ValidationReport(Path(csv_path).name)
-    for _chunk in threesixtygiving.read(Source.from_path(csv_path), report, Context(file_name="bench", loaded_at="")):
-        pass
-    validate_seconds, validate_cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    from models.importers import ImportOptions, Source, import_sources
 
     init_database(db_path)
-    cpu_start = time.process_time()
-    start = time.perf_counter()
+    cpu_start, start = time.process_time(), time.perf_counter()
     with store.opened(db_path) as db:
-        (result,) = import_sources(db, [Source.from_path(csv_path)], ImportOptions(imported_by="benchmark"))
-    seconds = time.perf_counter() - start
-    cpu_seconds = time.process_time() - cpu_start
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        (result,) = import_sources(db, [Source.from_path(csv_path)], ImportOptions(imported_by="benchmark", dry_run=dry_run))
     print(json.dumps({"status": result.status, "added": result.rows_added, "errors": result.report.error_count,
-                      "warnings": result.report.warning_count, "seconds": seconds, "cpu_seconds": cpu_seconds,
-                      "validate_seconds": validate_seconds, "validate_cpu": validate_cpu,
-                      "peak_mb": peak_kb / 1024, "load": os.getloadavg()[0]}))
+                      "warnings": result.report.warning_count, "seconds": time.perf_counter() - start,
+                      "cpu_seconds": time.process_time() - cpu_start,
+                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "load": os.getloadavg()[0]}))
+
+
+def child(*args: str) -> dict:
+    done = subprocess.run([sys.executable, "-m", "bench.bench_import", "--child", *args],
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+    if done.returncode != 0:
+        sys.exit(done.stderr)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def peer_sqlite_utils(peer: Path, csv_path: Path, db_path: Path) -> tuple[float, float]:
+    """(seconds, peak MB) of ``sqlite-utils insert DB spend FILE --csv`` (no validation,
+    every value stored as text), from its own virtual environment."""
+    tool = peer / "bin" / "sqlite-utils"
+    if not tool.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(peer)], check=True)
+        subprocess.run([str(peer / "bin" / "pip"), "install", "-q", "datasette==0.65.1", "sqlite-utils==3.38"], check=True)
+    start = time.perf_counter()
+    subprocess.run([str(tool), "insert", str(db_path), "grants", str(csv_path), "--csv"], check=True,
+                   stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
+    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def peer_jsonschema(csv_path: Path, sample: int) -> float:
+    """Grants per second validated one by one with jsonschema (Draft 2020-12, formats
+    checked) against the 360Giving 1.4.3 grant schema, on the file's first ``sample``
+    grants turned into the standard's JSON shape."""
+    import jsonschema
+
+    root = Path(__file__).resolve().parents[1]
+    schema = json.loads((root / "models" / "importers" / "schemas" / "360-giving-schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    grants = []
+    with open(csv_path, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            grants.append({
+                "id": row["Identifier"], "title": row["Title"], "description": row["Description"],
+                "currency": row["Currency"], "amountAwarded": float(row["Amount Awarded"]), "awardDate": row["Award Date"],
+                "recipientOrganization": [{"id": row["Recipient Org:Identifier"], "name": row["Recipient Org:Name"]}],
+                "fundingOrganization": [{"id": row["Funding Org:Identifier"], "name": row["Funding Org:Name"]}],
+            })
+            if len(grants) == sample:
+                break
+    start = time.perf_counter()
+    errors = sum(1 for grant in grants for _ in validator.iter_errors(grant))
+    if errors:
+        sys.exit(f"jsonschema found {errors} errors in the benchmark grants")
+    return len(grants) / (time.perf_counter() - start)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--child", nargs=2, metavar=("CSV", "DB"), help=argparse.SUPPRESS)
+    parser.add_argument("--peer", type=Path, default=Path(__file__).resolve().parent / "out" / "peer",
+                        help="virtual environment for sqlite-utils (made on first use)")
+    parser.add_argument("--jsonschema-sample", type=int, default=20_000)
+    parser.add_argument("--child", nargs=3, metavar=("CSV", "DB", "MODE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        run_import(*args.child)
+        run_import(args.child[0], args.child[1], args.child[2] == "dry-run")
         return
     with tempfile.TemporaryDirectory() as folder:
-        csv_path, db_path = Path(folder) / "grants.csv", Path(folder) / "bench.db"
+        csv_path = Path(folder) / "grants.csv"
         began = time.perf_counter()
         write_grants_csv(csv_path, args.rows)
-        print(f"Generated {args.rows:,} grants ({csv_path.stat().st_size / 1e6:,.0f} MB CSV) in {time.perf_counter() - began:.1f} s")
-        child = subprocess.run(
-            [sys.executable, "-m", "bench.bench_import", "--child", str(csv_path), str(db_path)],
-            capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1],
-        )
-        if child.returncode != 0:
-            sys.exit(child.stderr)
-        result = json.loads(child.stdout.strip().splitlines()[-1])
-        print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
-        print(f"Import status: {result['status']}, {result['added']:,} rows added, {result['errors']:,} errors, {result['warnings']:,} warnings")
-        print(f"Validation alone (no database): {result['validate_seconds']:.1f} s -> "
-              f"{args.rows / result['validate_seconds']:,.0f} rows per second ({args.rows / result['validate_cpu']:,.0f} per CPU-second)")
-        print(f"Whole import: {result['seconds']:.1f} s -> {args.rows / result['seconds']:,.0f} validated rows per second")
-        print(f"CPU time: {result['cpu_seconds']:.1f} s -> {args.rows / result['cpu_seconds']:,.0f} rows per CPU-second")
-        print(f"Load average at the end: {result['load']:.1f} on {os.cpu_count()} cores (other work slows the wall-clock figure)")
-        print(f"Peak memory (child process, max RSS): {result['peak_mb']:,.0f} MB")
+        print(f"Generated {args.rows:,} national-shaped grants ({csv_path.stat().st_size / 1e6:,.0f} MB CSV) "
+              f"in {time.perf_counter() - began:.1f} s")
+        load = os.getloadavg()
+        print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+              f"SQLite {sqlite3.sqlite_version}; load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
+        dry = child(str(csv_path), str(Path(folder) / "dry.db"), "dry-run")
+        whole = child(str(csv_path), str(Path(folder) / "bench.db"), "import")
+        peer_seconds, peer_mb = peer_sqlite_utils(args.peer, csv_path, Path(folder) / "peer.db")
+        per_grant = peer_jsonschema(csv_path, args.jsonschema_sample)
+        rows = args.rows
+        print(f"Import status: {whole['status']}, {whole['added']:,} rows added, {whole['errors']:,} errors, "
+              f"{whole['warnings']:,} warnings; dry run: {dry['status']}")
+        print("\n| work | seconds | rows per second | CPU rows/s | peak memory |")
+        print("|---|---|---|---|---|")
+        for label, r in (("dry run (every cell checked, nothing written)", dry), ("validated import, written", whole)):
+            print(f"| {label} | {r['seconds']:.1f} | {rows / r['seconds']:,.0f} | {rows / r['cpu_seconds']:,.0f} "
+                  f"| {r['peak_mb']:,.0f} MB |")
+        print(f"| peer: sqlite-utils insert --csv (no validation) | {peer_seconds:.1f} | {rows / peer_seconds:,.0f} | | {peer_mb:,.0f} MB |")
+        print(f"| peer: jsonschema per grant (first {args.jsonschema_sample:,}, validation only) | "
+              f"{rows / per_grant:.0f} (projected) | {per_grant:,.0f} | | |")
+        print(f"\nRatios: validated import {(rows / whole['seconds']) / (rows / peer_seconds):.2f}x sqlite-utils' rate; "
+              f"{(rows / whole['seconds']) / per_grant:.1f}x per-grant jsonschema's rate. "
+              f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.")
 
 
 if __name__ == "__main__":

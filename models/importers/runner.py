@@ -259,7 +259,7 @@ def _stage_rows(db, stage: "staging.Stage", module, source, job, context, result
                     publishers.setdefault(name)
         if not report.ok and not options.skip_invalid:
             continue  # keep checking the rest, but this file will not be written
-        added, updated, unchanged = stage.add(fresh)
+        added, updated, unchanged = stage.add(fresh, write=not options.dry_run)
         result.rows_added += added
         result.rows_updated += updated
         result.rows_unchanged += unchanged

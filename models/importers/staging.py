@@ -89,9 +89,10 @@ class Stage:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(self.path + suffix)
 
-    def add(self, records: list[Record]) -> tuple[int, int, int]:
+    def add(self, records: list[Record], *, write: bool = True) -> tuple[int, int, int]:
         """Stage the records that are new or change a stored row; returns (added,
-        changed, unchanged) as things stand now (publishing re-checks inside its write)."""
+        changed, unchanged) as things stand now (publishing re-checks inside its write).
+        ``write=False`` (a dry run) only counts them: nothing is staged."""
         if not records:
             return 0, 0, 0
         if self.columns is None:
@@ -109,7 +110,7 @@ class Stage:
             else:
                 continue
             staged.append(tuple(record.values[c] for c in self.columns))
-        if staged:
+        if staged and write:
             self.db.execute("BEGIN")
             self.db.conn.executemany(
                 f"INSERT INTO rows ({', '.join(map(_quoted, self.columns))}) VALUES ({', '.join('?' * len(self.columns))})",
