@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from models import matching, organisations, policy, store
+from models import organisations, policy, store
 from models.errors import DomainError, StaleEdit
 
 from .charts import PALETTE
@@ -53,10 +53,14 @@ changes = reader(organisations.changes)
 directory_depth = reader(organisations.directory_depth)
 
 
-@st.cache_resource(max_entries=matching.CACHE_SIZE, show_spinner="Reading the directory for matching (once per change)…")
-def match_model(db_path: str, directory_version_key: str) -> matching.MatchModel:
+# models.matching loads scikit-learn (about a second): imported where a model is needed, so
+# the directory and profile pages, which share this module, do not pay for it.
+@st.cache_resource(max_entries=4, show_spinner="Reading the directory for matching (once per change)…")
+def match_model(db_path: str, directory_version_key: str) -> "matching.MatchModel":  # noqa: F821
     """The fitted matching model for this directory version: fitted once, shared by all
-    sessions until the directory changes."""
+    sessions until the directory changes (a few versions kept: models.matching.CACHE_SIZE)."""
+    from models import matching
+
     with store.opened(db_path) as db:
         return matching.model_for(db)
 
@@ -66,6 +70,8 @@ def overlap_pairs(db_path: str, directory_version_key: str, district: str | None
                   threshold: float) -> pd.DataFrame:
     """Overlapping pairs (``matching.overlap``) for this directory version and these choices:
     computed once, not on every rerun of the page."""
+    from models import matching
+
     return matching.overlap(match_model(db_path, directory_version_key), district=district, theme=theme, threshold=threshold)
 
 
