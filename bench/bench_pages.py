@@ -27,13 +27,10 @@ import os
 import platform
 import pstats
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -188,37 +185,6 @@ def finished_at(page, since: float, settle_ms: int = 600, timeout_s: float = 120
     raise TimeoutError("the page did not finish its run")
 
 
-@contextlib.contextmanager
-def streamlit_server(db_path: Path):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = dict(os.environ, DASHBOARD_DB=str(db_path), PYTHONUNBUFFERED="1")
-    log = open(db_path.parent / f"streamlit-{port}.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(180):
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.5)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-
-
 def visit(browser, url: str, width: int) -> float:
     """Seconds from navigation start to the end of the page's run, in a new session."""
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
@@ -233,6 +199,8 @@ def visit(browser, url: str, width: int) -> float:
 
 def browser_bench(args) -> None:
     from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import streamlit_server  # the journeys' own server start
 
     db_path = database(Path(args.folder), args.spend_rows)
     chosen = [p for p in pages() if not args.pages or (p[0] or "home") in args.pages.split(",")]
