@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import click
 
-from .commands import (agreements, consultations, fcr, import_data, init, monitoring, organisations, outcomes, spend,
-                       sroi, tender, users)
+from .commands import (agreements, consultations, fcr, import_data, init, monitoring, organisations, outcomes, retention,
+                       spend, sroi, tender, users)
 from .errors import DomainError
 
 
@@ -51,6 +51,7 @@ for command in (
     sroi.sroi,
     fcr.fcr,
     users.users,
+    retention.retention,
 ):
     cli.add_command(command)
 

@@ -81,6 +81,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     # read) download and upload scenario files instead.
     "scenario.save": frozenset({OFFICER, COMMISSIONER, EVALUATOR, ADMIN}),
     "users.manage": frozenset({ADMIN}),
+    "retention.apply": frozenset({ADMIN}),
 }
 
 

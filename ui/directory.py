@@ -61,6 +61,21 @@ def match_model(db_path: str, directory_version_key: str) -> matching.MatchModel
         return matching.model_for(db)
 
 
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def overlap_pairs(db_path: str, directory_version_key: str, district: str | None, theme: str | None,
+                  threshold: float) -> pd.DataFrame:
+    """Overlapping pairs (``matching.overlap``) for this directory version and these choices:
+    computed once, not on every rerun of the page."""
+    return matching.overlap(match_model(db_path, directory_version_key), district=district, theme=theme, threshold=threshold)
+
+
+def overlap_table(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Overlap pairs as the providers page shows and downloads them: the overlap first (so
+    a phone shows it beside the names), lists as text."""
+    return pairs.assign(shared_terms=_joined(pairs["shared_terms"]), shared_districts=_joined(pairs["shared_districts"]))[
+        ["score", "name_a", "name_b", "shared_terms", "shared_districts", "cluster", "org_id_a", "org_id_b"]]
+
+
 def profile_url(org_id: str) -> str:
     """The profile page's address for an organisation (relative, for table link columns)."""
     return "./organisation?" + urlencode({"org": org_id})

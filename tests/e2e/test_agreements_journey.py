@@ -7,27 +7,11 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, open_page, wait_until_idle
+from tests.e2e.conftest import assert_accessible, choose, click, fill, open_page, wait_until_idle
 
 WINNER = "Weaver Valley Community Transport (fictional)"
 PROVIDER = "Weaver Valley Community Transport"
-
-
-def fill(page, label: str, value: str) -> None:
-    page.get_by_label(label, exact=True).and_(page.locator("input, textarea")).first.fill(value)
-    page.keyboard.press("Tab")
-
-
-def choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in a select box by typing it and choosing the one match."""
-    box = page.get_by_role("combobox", name=label)
-    if box.input_value() == option:
-        return
-    box.click()
-    box.fill(option)
-    page.get_by_role("option", name=option, exact=True).wait_for()
-    page.keyboard.press("Enter")
-    wait_until_idle(page)
+SIDEBAR_NAME = "Your name (recorded in the audit log)"  # sign-in off: the name the audit log shows
 
 
 def pick_many(page, label: str, option: str) -> None:
@@ -35,11 +19,6 @@ def pick_many(page, label: str, option: str) -> None:
     page.keyboard.type(option)  # long lists render only the options in view
     page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
-
-
-def click(page, name: str) -> None:
-    page.get_by_role("button", name=name).click()
-    wait_until_idle(page)
 
 
 def open_tab(page, name: str) -> None:
@@ -73,13 +52,13 @@ def test_award_to_agreement_to_delivery_record(page, app_server):
     pick_many(page, "Themes (Local Area Agreement themes and Charity Commission classifications)",
               "Healthier communities and older people")
     fill(page, "Description of services", "Door-to-door community transport for older and disabled people")
-    fill(page, "Your name (for the change log)", "Olu Officer")
+    fill(page, SIDEBAR_NAME, "Olu Officer")
     click(page, "Add organisation")
     expect(page.get_by_text(f"Added {PROVIDER} as")).to_be_visible()
 
     # The tender is evaluated and awarded (the low price explained, the award pack issued).
     open_page(page, app_server, "tender")
-    fill(page, "Your name", "Sam Commissioner")
+    fill(page, SIDEBAR_NAME, "Sam Commissioner")
     click(page, "Open the fictional worked example")
     open_tab(page, "Results")
     expect(page.get_by_text(f"Most advantageous tender: {WINNER}")).to_be_visible()
@@ -135,7 +114,7 @@ def test_award_to_agreement_to_delivery_record(page, app_server):
     # A new tender: the supplier bids again, and its record shows in the evaluation view.
     open_page(page, app_server, "tender")
     choose(page, "Tender", "Start a new tender")
-    fill(page, "Your name", "Sam Commissioner")
+    fill(page, SIDEBAR_NAME, "Sam Commissioner")
     fill(page, "Name of the tender", "Community transport 2027")
     click(page, "Create tender")
     fill(page, "Bidder", WINNER)

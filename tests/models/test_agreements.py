@@ -308,3 +308,11 @@ def test_provider_candidates_rank_by_shared_words(providers):
     assert found[0] == ("GB-CHC-1000001", "Weaver Valley Community Transport")
     exact = agreement_sources.provider_candidates(providers, "The Far Away Trust Ltd")
     assert exact[0] == ("GB-CHC-1000002", "Far Away Trust")
+
+
+def test_merge_edit_applies_only_the_fields_the_person_changed():
+    opened = {"title": "A", "department": "", "notes": ""}
+    mine = {"title": "A", "department": "", "notes": "Variation agreed"}
+    current = {"title": "A (renamed)", "department": "Adults", "notes": ""}
+    assert agreements.merge_edit(opened, mine, current) == {"title": "A (renamed)", "department": "Adults",
+                                                            "notes": "Variation agreed"}

@@ -39,6 +39,7 @@ EXPECTED = {
     "tender.clarify": {O, C, A},
     "scenario.save": {O, C, E, A},
     "users.manage": {A},
+    "retention.apply": {A},
 }
 
 
