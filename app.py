@@ -1,10 +1,11 @@
-"""Router and frame: page config, navigation and the sidebar data banner. Nothing else."""
+"""Router and frame: page config, sign-in, navigation and the sidebar data banner. Nothing else."""
 
 from pathlib import Path
 
 import streamlit as st
 
-from ui.frame import data_banner, sidebar_navigation
+from ui.auth import identity_frame
+from ui.frame import data_banner, pages_for, sidebar_navigation
 
 st.set_page_config(
     page_title="Third Sector Partnership Dashboard – Cheshire East",
@@ -47,11 +48,26 @@ PAGES = {
         st.Page("app_pages/accessibility.py", title="Accessibility statement", icon=":material/accessibility:", url_path="accessibility"),
         st.Page("app_pages/privacy.py", title="Privacy", icon=":material/shield_person:", url_path="privacy"),
     ],
+    "Administration": [
+        st.Page("app_pages/admin.py", title="People and roles", icon=":material/admin_panel_settings:", url_path="admin"),
+    ],
+}
+
+# Pages only some roles may open (url path -> policy action); the rest are open to every
+# role, viewers included. The writes inside every page are checked by the policy again.
+PAGE_ACTIONS = {
+    "data": "data.import",
+    "action-plan": "action_plan.edit",
+    "self-assessment": "self_assessment.edit",
+    "tender": "tender.view",
+    "admin": "users.manage",
 }
 
 # Streamlit's own sectioned sidebar menu nests <div>s directly in a <ul>, which fails
 # WCAG 1.3.1 (axe: list, listitem); we hide it and draw the same menu with page links.
-page = st.navigation(PAGES, position="hidden")
-sidebar_navigation(PAGES)
+actor = identity_frame()  # the sign-in gate, or the local-mode banner
+pages = pages_for(PAGES, actor, PAGE_ACTIONS)
+page = st.navigation(pages, position="hidden")
+sidebar_navigation(pages)
 data_banner()
 page.run()

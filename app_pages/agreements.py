@@ -8,6 +8,7 @@ import streamlit as st
 from models import agreement_sources, agreements, monitoring, scenarios, tender_records
 from models.errors import DomainError, StaleEdit
 from ui import agreements as agreements_ui
+from ui.auth import can
 from ui.data import database, database_path, data_version
 from ui.format import money, percent, uk_date
 
@@ -91,7 +92,8 @@ with list_tab:
                 for link in record["links"]:
                     st.text(f"Document: {link}")
                 st.caption("Monitoring (KPIs, returns, promised against delivered) is on the Monitoring page.")
-                st.page_link("app_pages/monitoring.py", label="Open the Monitoring page", icon=":material/monitoring:")
+                st.page_link("app_pages/monitoring.py", label=f"Monitor {record['reference']}", icon=":material/monitoring:",
+                             query_params={"monitoring.agreement": record["reference"]})
                 with st.expander("Change log"):
                     log = agreements_ui.audit(db_path, version, record["id"])
                     st.dataframe(pd.DataFrame([{"When": e["at"], "Who": e["who"], "What": e["action"],
@@ -141,7 +143,9 @@ with outcomes_tab:
                                  notes=["Outcome indicators computed from the spend table and the agreements."])
 
 with add_tab:
-    if add_tab.open:
+    if add_tab.open and not can("agreement.create", actor=actor):
+        st.caption("Officers, commissioners and administrators can add agreements.")
+    elif add_tab.open:
         with database() as db:
             costings = [s.name for s in scenarios.list_saved(db, "cost_recovery")]
             tenders = tender_records.list_tenders(db)
@@ -226,7 +230,9 @@ with add_tab:
                 agreements_ui.show_error(error)
 
 with edit_tab:
-    if edit_tab.open:
+    if edit_tab.open and not can("agreement.edit", actor=actor):
+        st.caption("Officers, commissioners and administrators can edit agreements.")
+    elif edit_tab.open:
         frame = agreements_ui.list_frame(db_path, version, agreements.AgreementFilter())
         if frame.empty:
             st.info("No agreements to edit yet.")
@@ -235,9 +241,10 @@ with edit_tab:
         reference = st.selectbox("Agreement", list(by_reference.index), key="agreements.edit_ref",
                                  format_func=lambda r: f"{r} {by_reference.loc[r, 'title']}")
         record = agreements_ui.get(db_path, version, int(by_reference.loc[reference, "id"]))
-        opened = st.session_state.setdefault(f"agreements.opened.{reference}", record["version"])
+        opened_key = f"agreements.opened.{reference}"
+        opened = st.session_state.get(opened_key, {}).get("version", record["version"])
         st.caption(f"You opened version {opened}. If someone saves a change before you, your save is refused and "
-                   "your input is kept, with what changed.")
+                   "your input is kept, with what changed; saving again applies only the fields you changed.")
         with database() as db:
             costings = [s.name for s in scenarios.list_saved(db, "cost_recovery")]
         provider_id = agreements_ui.provider_picker(f"agreements.edit.{reference}.provider", initial_id=record["provider_org_id"])
@@ -245,17 +252,23 @@ with edit_tab:
             form = agreements_ui.agreement_fields(f"agreements.edit.{reference}", agreements.form_of(record), costings=costings)
             reason = st.text_input("Reason for the change", key=f"agreements.edit.{reference}.reason")
             saved = st.form_submit_button("Save changes", type="primary")
+        mine = {**form, "provider": provider_id}
+        # What the person first saw (the widgets' values on the first run): their edits are diffed against it.
+        st.session_state.setdefault(opened_key, {"version": record["version"], "form": mine})
         if saved:
             try:
                 with database() as db:
-                    agreements.update(db, record["id"], opened, {**agreements_ui.with_values(form), "provider": provider_id},
-                                      actor=actor, reason=reason or None)
-                st.session_state.pop(f"agreements.opened.{reference}", None)
+                    started = st.session_state[opened_key]
+                    current = agreements.form_of(agreements.get(db, record["id"]))
+                    merged = agreements.merge_edit(agreements_ui.with_values(dict(started["form"])),
+                                                   agreements_ui.with_values(dict(mine)), current)
+                    agreements.update(db, record["id"], started["version"], merged, actor=actor, reason=reason or None)
+                st.session_state.pop(opened_key, None)
                 agreements_ui.after_write("agreements", f"Saved the changes to {reference}.")
             except StaleEdit as error:
                 st.error(str(error))
                 st.text("As it now stands:\n" + "\n".join(f"{k}: {v}" for k, v in error.current.items()
                                                           if k not in ("links_json",)))
-                st.session_state[f"agreements.opened.{reference}"] = error.current.get("version", opened)
+                st.session_state[opened_key]["version"] = error.current.get("version", opened)
             except DomainError as error:
                 agreements_ui.show_error(error)

@@ -84,12 +84,16 @@ if uploaded:
         if importable:
             label = f"Import {len(importable)} file{'s' if len(importable) != 1 else ''}"
             if st.button(label, type="primary", key="data.commit", icon=":material/upload:"):
-                results = importing.run_imports(sources, options, verb="Importing")
-                data_changed()
-                st.session_state["data.last_results"] = results
-                st.session_state["data.uploader_round"] = uploader_round + 1
-                st.session_state.pop("data.checked_signature", None)
-                st.rerun()
+                try:
+                    results = importing.run_imports(sources, options, verb="Importing")
+                except DomainError as error:  # e.g. busy: another import publishing; nothing was written
+                    st.error(str(error))
+                else:
+                    data_changed()
+                    st.session_state["data.last_results"] = results
+                    st.session_state["data.uploader_round"] = uploader_round + 1
+                    st.session_state.pop("data.checked_signature", None)
+                    st.rerun()
         else:
             st.info("Nothing can be imported until the problems above are fixed.", icon=":material/info:")
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from models import organisations
 from ui import directory as directory_ui
+from ui.auth import can, current_actor
 from ui.data import data_version, database_path
 from ui.downloads import download_table
 from ui.format import money_column_config
@@ -95,29 +96,28 @@ else:
     )
 
 st.divider()
-with st.expander("Add an organisation"):
-    st.caption("Every addition is recorded in the change log with your name and the time.")
-    form, who, _, submitted = directory_ui.organisation_form("directory.add", {}, adding=True)
-    if submitted:
-        saved = directory_ui.save_organisation(form, who)
-        if saved:
-            st.success(f"Added {form['name']} as {saved}.")
-            st.page_link(directory_ui.PROFILE_PAGE, label=f"Open the profile of {form['name']}", query_params={"org": saved})
+may_edit = can("organisation.edit")  # viewers are not offered the forms (models refuse them too)
+if may_edit:
+    with st.expander("Add an organisation"):
+        st.caption("Every addition is recorded in the change log with your name and the time.")
+        form, who, _, submitted = directory_ui.organisation_form("directory.add", {}, adding=True)
+        if submitted:
+            saved = directory_ui.save_organisation(form, who)
+            if saved:
+                st.success(f"Added {form['name']} as {saved}.")
+                st.page_link(directory_ui.PROFILE_PAGE, label=f"Open the profile of {form['name']}", query_params={"org": saved})
 
-with st.expander("Demonstration data"):
-    figures = directory_ui.counts(db_path, version)
-    shown_now = directory_ui.demo_shown(db_path, version)
-    st.write(
-        f"Fictional demonstration organisations are **{'shown' if shown_now else 'switched off'}**. "
-        f"The directory holds {figures['real']:,} organisations from your data"
-        + (f" and {figures['demo']:,} fictional ones." if shown_now else ".")
-    )
-    st.caption("When switched off, search, matching and counts leave the fictional organisations out.")
-    with st.form("directory.demo_form"):
-        want = st.toggle("Show fictional demonstration organisations", value=shown_now, key="directory.demo_toggle")
-        who = st.text_input("Your name (for the change log)", key="directory.demo_who")
-        if st.form_submit_button("Save setting"):
-            if not who.strip():
-                st.error("Your name: enter your name for the change log.")
-            elif directory_ui.set_demo_shown(want, who.strip()):
-                st.rerun()
+    with st.expander("Demonstration data"):
+        figures = directory_ui.counts(db_path, version)
+        shown_now = directory_ui.demo_shown(db_path, version)
+        st.write(
+            f"Fictional demonstration organisations are **{'shown' if shown_now else 'switched off'}**. "
+            f"The directory holds {figures['real']:,} organisations from your data"
+            + (f" and {figures['demo']:,} fictional ones." if shown_now else ".")
+        )
+        st.caption("When switched off, search, matching and counts leave the fictional organisations out.")
+        with st.form("directory.demo_form"):
+            want = st.toggle("Show fictional demonstration organisations", value=shown_now, key="directory.demo_toggle")
+            if st.form_submit_button("Save setting"):
+                if directory_ui.set_demo_shown(want, current_actor().label):
+                    st.rerun()

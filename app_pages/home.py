@@ -6,6 +6,7 @@ from models import overview
 from ui.data import data_version, database_path, reader
 from ui import outcomes as outcomes_ui
 from ui.format import money, percent
+from ui.frame import page_open
 
 
 @reader
@@ -59,6 +60,7 @@ TOOLS = [
     ("app_pages/sroi.py", "Social return (SROI)", "Estimate the social value created for each pound invested."),
     ("app_pages/cost_recovery.py", "Full cost recovery", "Sector managers: the full cost of each project, overheads included."),
 ]
+TOOLS = [tool for tool in TOOLS if page_open(tool[0])]  # only the tools this person may open
 for row_start in range(0, len(TOOLS), 3):
     columns = st.columns(3)
     for column, (path, title, blurb) in zip(columns, TOOLS[row_start : row_start + 3]):

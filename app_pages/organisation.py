@@ -6,6 +6,7 @@ import streamlit as st
 from models import organisations
 from models.formatting import money
 from ui import directory as directory_ui
+from ui.auth import can
 from ui.charts import show_chart
 from ui.data import data_version, database_path
 from ui.downloads import download_table
@@ -94,16 +95,17 @@ st.write(
     + f". Last updated: {directory_ui.when(record['updated_at'])}."
 )
 
-seen_version = opened_version(f"organisation.{record['org_id']}", record["version"])  # what the person saw
-with st.expander("Edit this organisation"):
-    st.caption("Every change is recorded in the change log below with your name, the time and the values before and after.")
-    form, who, reason, submitted = directory_ui.organisation_form(
-        "organisation.edit", {**organisations.form_values(record), "districts": record["districts"], "themes": record["themes"]}, adding=False
-    )
-    if submitted and directory_ui.save_organisation(form, who, org_id=record["org_id"], reason=reason,
-                                                    expected_version=seen_version):
-        st.success("Saved. The change is in the change log.")
-        st.rerun()
+if can("organisation.edit"):  # viewers are not offered the form (models refuse it too)
+    seen_version = opened_version(f"organisation.{record['org_id']}", record["version"])  # what the person saw
+    with st.expander("Edit this organisation"):
+        st.caption("Every change is recorded in the change log below with your name, the time and the values before and after.")
+        form, who, reason, submitted = directory_ui.organisation_form(
+            "organisation.edit", {**organisations.form_values(record), "districts": record["districts"], "themes": record["themes"]}, adding=False
+        )
+        if submitted and directory_ui.save_organisation(form, who, org_id=record["org_id"], reason=reason,
+                                                        expected_version=seen_version):
+            st.success("Saved. The change is in the change log.")
+            st.rerun()
 
 st.subheader("Change log")
 entries = directory_ui.changes(db_path, version, record["org_id"])

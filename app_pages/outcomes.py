@@ -6,6 +6,7 @@ import streamlit as st
 from models import outcomes, policy
 from models.errors import DomainError
 from ui import outcomes as outcomes_ui
+from ui.auth import can, current_actor
 from ui.charts import show_chart
 from ui.data import data_version, database, database_path
 from ui.downloads import download_table
@@ -133,59 +134,61 @@ download_table(
 )
 
 st.header("Update the indicators")
-indicator_names = {s.indicator.indicator_id: f"{s.indicator.outcome_id} – {s.indicator.name}" for s in statuses}
-# The targets' versions drawn on the previous run: what the person saw when filling the form in.
-seen_targets = opened_version("outcomes.targets", {s.indicator.indicator_id: s.indicator.version for s in statuses})
-add_column, target_column = st.columns(2)
-with add_column:
-    st.subheader("Add an observation")
-    with st.form("outcomes.add_form", clear_on_submit=False):
-        indicator_id = st.selectbox("Indicator", list(indicator_names), format_func=indicator_names.get,
-                                    key="outcomes.add_indicator")
-        observed_on = st.text_input("Date measured (DD/MM/YYYY)", key="outcomes.add_date", placeholder="31/03/2010")
-        value = st.text_input("Value (a percentage from 0 to 100, or a number)", key="outcomes.add_value")
-        source = st.text_input("Source (survey, report or data set)", key="outcomes.add_source")
-        note = st.text_input("Note (optional)", key="outcomes.add_note")
-        illustrative = st.checkbox("This value is illustrative (for demonstration, not a real figure)",
-                                   key="outcomes.add_illustrative")
-        who = st.text_input("Your name", key="outcomes.add_who")
-        if st.form_submit_button("Add observation", key="outcomes.add_submit"):
-            try:
-                with database() as db:
-                    outcomes.add_observation(db, indicator_id, observed_on=observed_on, value=value, source=source,
-                                             note=note, illustrative=illustrative, actor=policy.local_actor(who))
-                outcomes_ui.rerun_with_flash(
-                    "outcomes", f"Added the value {value.strip()} on {observed_on.strip()} to '{indicator_names[indicator_id]}'."
-                )
-            except DomainError as error:
-                st.error(str(error))
+actor = current_actor()
+if can("indicator.edit", actor=actor):  # viewers are not offered the forms (models refuse them too)
+    indicator_names = {s.indicator.indicator_id: f"{s.indicator.outcome_id} – {s.indicator.name}" for s in statuses}
+    # The targets' versions drawn on the previous run: what the person saw when filling the form in.
+    seen_targets = opened_version("outcomes.targets", {s.indicator.indicator_id: s.indicator.version for s in statuses})
+    add_column, target_column = st.columns(2)
+    with add_column:
+        st.subheader("Add an observation")
+        with st.form("outcomes.add_form", clear_on_submit=False):
+            indicator_id = st.selectbox("Indicator", list(indicator_names), format_func=indicator_names.get,
+                                        key="outcomes.add_indicator")
+            observed_on = st.text_input("Date measured (DD/MM/YYYY)", key="outcomes.add_date", placeholder="31/03/2010")
+            value = st.text_input("Value (a percentage from 0 to 100, or a number)", key="outcomes.add_value")
+            source = st.text_input("Source (survey, report or data set)", key="outcomes.add_source")
+            note = st.text_input("Note (optional)", key="outcomes.add_note")
+            illustrative = st.checkbox("This value is illustrative (for demonstration, not a real figure)",
+                                       key="outcomes.add_illustrative")
+            if st.form_submit_button("Add observation", key="outcomes.add_submit"):
+                try:
+                    with database() as db:
+                        outcomes.add_observation(db, indicator_id, observed_on=observed_on, value=value, source=source,
+                                                 note=note, illustrative=illustrative, actor=actor)
+                    outcomes_ui.rerun_with_flash(
+                        "outcomes", f"Added the value {value.strip()} on {observed_on.strip()} to '{indicator_names[indicator_id]}'."
+                    )
+                except DomainError as error:
+                    st.error(str(error))
 
-with target_column:
-    st.subheader("Edit a target")
-    with st.form("outcomes.target_form"):
-        target_indicator = st.selectbox("Indicator", list(indicator_names), format_func=indicator_names.get,
-                                        key="outcomes.target_indicator")
-        target_value = st.text_input("Target value", key="outcomes.target_value")
-        target_date = st.text_input("Target date (DD/MM/YYYY)", key="outcomes.target_date", placeholder="31/03/2012")
-        target_illustrative = st.checkbox("This target is illustrative (not agreed by the Council)", value=True,
-                                          key="outcomes.target_illustrative")
-        target_note = st.text_input("Note on the target", key="outcomes.target_note")
-        reason = st.text_input("Reason for the change", key="outcomes.target_reason")
-        target_who = st.text_input("Your name", key="outcomes.target_who")
-        if st.form_submit_button("Save target", key="outcomes.target_submit"):
-            try:
-                with database() as db:
-                    outcomes.edit_target(db, target_indicator, target_value=target_value, target_date=target_date,
-                                         illustrative=target_illustrative, note=target_note,
-                                         actor=policy.local_actor(target_who), reason=reason,
-                                         expected_version=seen_targets.get(target_indicator))
-                outcomes_ui.rerun_with_flash("outcomes", f"Saved the target of '{indicator_names[target_indicator]}'.")
-            except DomainError as error:
-                show_error(error, {"target_value": target_value, "target_date": target_date, "target_note": target_note},
-                           key="outcomes.stale")
+    with target_column:
+        st.subheader("Edit a target")
+        with st.form("outcomes.target_form"):
+            target_indicator = st.selectbox("Indicator", list(indicator_names), format_func=indicator_names.get,
+                                            key="outcomes.target_indicator")
+            target_value = st.text_input("Target value", key="outcomes.target_value")
+            target_date = st.text_input("Target date (DD/MM/YYYY)", key="outcomes.target_date", placeholder="31/03/2012")
+            target_illustrative = st.checkbox("This target is illustrative (not agreed by the Council)", value=True,
+                                              key="outcomes.target_illustrative")
+            target_note = st.text_input("Note on the target", key="outcomes.target_note")
+            reason = st.text_input("Reason for the change", key="outcomes.target_reason")
+            if st.form_submit_button("Save target", key="outcomes.target_submit"):
+                try:
+                    with database() as db:
+                        outcomes.edit_target(db, target_indicator, target_value=target_value, target_date=target_date,
+                                             illustrative=target_illustrative, note=target_note,
+                                             actor=actor, reason=reason,
+                                             expected_version=seen_targets.get(target_indicator))
+                    outcomes_ui.rerun_with_flash("outcomes", f"Saved the target of '{indicator_names[target_indicator]}'.")
+                except DomainError as error:
+                    show_error(error, {"target_value": target_value, "target_date": target_date, "target_note": target_note},
+                               key="outcomes.stale")
 
-outcomes_ui.import_figures(indicator_names)
-outcomes_ui.link_actions(indicator_names, outcomes_ui.action_names(db_path, version))
+    outcomes_ui.import_figures(indicator_names, actor)
+    outcomes_ui.link_actions(indicator_names, outcomes_ui.action_names(db_path, version), actor)
+else:
+    st.caption("Officers and administrators can add figures, edit targets and link actions here.")
 
 outcomes_ui.show_audit_trail(outcomes_ui.indicator_audit(db_path, version), key="outcomes.audit",
                              empty_text="No observations added or targets changed yet.")

@@ -134,52 +134,60 @@ show_chart(
 
 st.header("Where services overlap")
 st.write(
-    "Pairs of organisations in the same district whose descriptions look alike, most alike first, with the words "
-    "they share. Linked pairs form a group: a possible starting point for collaboration or a consortium."
+    "Pairs of organisations working in a district in common whose services look alike, each pair once, most alike "
+    "first. Only what they say they do is compared: not their names or places. The words they share say why they "
+    "pair. Organisations linked by pairs form a group: a possible starting point for collaboration or a consortium."
 )
 first, second, third = st.columns(3)
 overlap_district = first.selectbox("District", options["districts"], index=None, key="providers.overlap_district", placeholder="All districts")
 overlap_theme = second.selectbox("Theme", options["themes"], index=None, key="providers.overlap_theme", placeholder="Any theme")
 overlap_threshold = third.slider(
-    "Show pairs with a score of at least", min_value=0.2, max_value=0.95, value=matching.DEFAULT_OVERLAP_THRESHOLD,
+    "Show pairs whose services overlap by at least", min_value=0.2, max_value=0.95, value=matching.DEFAULT_OVERLAP_THRESHOLD,
     step=0.05, key="providers.overlap_threshold",
+    help="0 = no service words in common, 1 = the same service words in the same proportions.",
 )
 try:
-    pairs = matching.overlap(model, district=overlap_district, theme=overlap_theme, threshold=overlap_threshold)
+    pairs = directory_ui.overlap_pairs(db_path, directory_ui.directory_version(db_path, version),
+                                       overlap_district, overlap_theme, overlap_threshold)
 except DomainError as error:
     st.error(str(error))
     st.stop()
 if pairs.empty:
-    st.info("No pairs this alike. Lower the score to see looser overlaps.")
+    st.info("No pairs this alike. Lower the overlap to see looser ones.")
 else:
     groups = matching.clusters(pairs)
     first, second = st.columns(2)
-    first.metric("Pairs that overlap", f"{len(pairs):,}")
+    first.metric("Pairs whose services overlap", f"{len(pairs):,}")
     second.metric("Groups of similar organisations", f"{len(groups):,}")
+    shown = directory_ui.overlap_table(pairs)
     st.dataframe(
-        pairs.assign(shared_terms=[", ".join(t) for t in pairs["shared_terms"]]),
+        shown,
         hide_index=True,
         width="stretch",
         key="providers.overlap_pairs",
         column_config={
-            "district": "District", "org_id_a": "Identifier A", "name_a": "Organisation A", "org_id_b": "Identifier B",
-            "name_b": "Organisation B", "score": st.column_config.NumberColumn("Score", format="%.2f"),
-            "shared_terms": st.column_config.TextColumn("Shared words", width="large"), "cluster": "Group",
+            "score": st.column_config.ProgressColumn("Overlap", min_value=0.0, max_value=1.0, format="%.2f"),
+            "name_a": "Organisation A", "name_b": "Organisation B",
+            "shared_terms": st.column_config.TextColumn("Why: services both describe", width="large"),
+            "shared_districts": "Districts both serve", "cluster": "Group",
+            "org_id_a": "Identifier A", "org_id_b": "Identifier B",
         },
     )
     st.dataframe(
-        groups.assign(organisations=[", ".join(n) for n in groups["organisations"]]),
+        groups.assign(organisations=[", ".join(n) for n in groups["organisations"]],
+                      districts=[", ".join(d) for d in groups["districts"]])[
+            ["cluster", "size", "organisations", "districts", "best_score"]],
         hide_index=True,
         width="stretch",
         key="providers.overlap_groups",
-        column_config={"district": "District", "cluster": "Group", "organisations": "Organisations", "size": "How many",
-                       "best_score": st.column_config.NumberColumn("Best score", format="%.2f")},
+        column_config={"cluster": "Group", "organisations": "Organisations", "size": "How many",
+                       "districts": "Districts", "best_score": st.column_config.NumberColumn("Best overlap", format="%.2f")},
     )
     download_table(
-        pairs.assign(shared_terms=[", ".join(t) for t in pairs["shared_terms"]]),
+        shown,
         file_stem="service-overlap",
         key="providers.overlap_download",
         label="overlapping pairs",
-        notes=[f"Service overlap, score at least {overlap_threshold:.2f}."]
+        notes=[f"Service overlap (services text only, names and places left out), at least {overlap_threshold:.2f}."]
         + ([directory_ui.FICTIONAL_NOTE] if model.organisations["is_demo"].any() else []),
     )

@@ -9,6 +9,7 @@ import streamlit as st
 from models import policy
 from models import self_assessment as sa
 from models.errors import DomainError
+from ui.auth import acting_as
 from ui import outcomes as outcomes_ui
 from ui.charts import show_chart
 from ui.data import data_version, database, database_path
@@ -124,7 +125,7 @@ if submitted:
     try:
         with database() as db:
             assessment_id = sa.save_assessment(db, name=name, assessed_on=assessed_on, service=service,
-                                               answers=answers, actor=policy.local_actor(who),
+                                               answers=answers, actor=acting_as(who),
                                                expected_version=version_loaded(name, assessed_on))
             saved_now = sa.list_assessments(db)
         row = saved_now[saved_now["assessment_id"] == assessment_id].iloc[0]

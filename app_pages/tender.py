@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from models import policy, tender, tender_records
+from models import policy, tender, tender_access, tender_records
 from models.errors import DomainError, ScenarioError
 from models.export import file_stem
 from models.formatting import money_from_pounds, percent, uk_datetime
@@ -14,6 +14,7 @@ from ui import agreements as agreements_ui
 from ui import show_problems
 from ui import award as award_ui
 from ui import tender as tender_ui
+from ui.auth import can, current_actor
 from ui.charts import show_chart
 from ui.data import data_changed, database, project_path
 from ui.downloads import XLSX_MIME
@@ -31,11 +32,8 @@ st.write(
     "The result shows how safe the decision is if the weights were set differently."
 )
 
-who = st.text_input(
-    "Your name", key="tender.who", placeholder="e.g. Sam Patel",
-    help="Recorded in the audit log with every change you make.",
-)
-actor = policy.local_actor(who)  # the one place this page says who acts (sign-in will replace it)
+actor = current_actor()  # the one place this page says who acts
+who = actor.key  # how scores name the evaluator: the email when signed in, the typed name when not
 
 
 def run_write(action, success: str, mine: dict | None = None) -> bool:
@@ -55,11 +53,19 @@ def run_write(action, success: str, mine: dict | None = None) -> bool:
 # ---------------------------------------------------------------- choose or start a tender
 
 with database() as db:
-    tenders = tender_records.list_tenders(db)
-names = [t.name for t in tenders]
+    all_tenders = tender_records.list_tenders(db)
+    tenders = tender_access.visible_tenders(db, actor, all_tenders)  # an evaluator: only those assigned to them
+names = [t.name for t in all_tenders]
 if pending := st.session_state.pop("tender.pending_name", None):
     st.session_state["tender.name"] = pending  # set before the widget exists (Streamlit's rule)
-choice = st.selectbox("Tender", names + [NEW_TENDER], key="tender.name", bind="query-params")
+may_create = can("tender.create", actor=actor)
+choice = st.selectbox("Tender", [t.name for t in tenders] + ([NEW_TENDER] if may_create else []), key="tender.name",
+                      bind="query-params", index=None if not tenders and not may_create else 0,
+                      placeholder="No tender is assigned to you yet")
+
+if choice is None:
+    st.info("No tender is assigned to you yet: a commissioner assigns evaluators to each tender.")
+    st.stop()
 
 if flash := st.session_state.pop("tender.flash", None):
     st.success(flash)
@@ -84,7 +90,7 @@ if choice == NEW_TENDER or not tenders:
     if st.button("Open the fictional worked example", key="tender.load_example"):
         body = json.loads(EXAMPLE_FILE.read_text(encoding="utf-8"))
         name = tender.unused_name(body["name"], names)
-        if run_write(lambda db: tender_records.import_scenario(db, body, actor=policy.local_actor(who or "Worked example"), name=name), f"Opened '{name}'."):
+        if run_write(lambda db: tender_records.import_scenario(db, body, actor=actor, name=name), f"Opened '{name}'."):
             st.session_state["tender.pending_name"] = name
             st.rerun()
     st.stop()
@@ -95,6 +101,22 @@ with database() as db:
     moderation = tender_records.moderation_table(db, record.id)
     scores = tender_records.evaluator_scores(db, record.id)
     audit_entries = tender_records.audit(db, record.id)
+    access = tender_access.policy_record(db, record.id)
+    conflicts = tender_access.conflicts_record(db, record.id)
+    my_declaration = tender_access.declaration(db, record.id, who)
+    progress = tender_access.score_counts(db, record.id)
+# Sealed until moderation opens: each evaluator sees only their own scores and reasons, in
+# the page, the downloads, the audit tab and the saved scenario.
+scores = tender_access.visible_scores(actor, access, scores)
+body = tender_access.visible_body(actor, access, body)
+audit_entries = tender_access.visible_audit(actor, access, audit_entries)
+all_unsealed = can("tender.read_scores", access, actor=actor)
+
+tender_ui.stage_note(access["stage"], actor.signed_in)
+if not can("tender.read_bids", {**access, "evaluator": who}, actor=actor):
+    # An assigned evaluator declares their interests before seeing any bid.
+    tender_ui.declaration_gate(record, access, my_declaration, actor, who, run_write)
+    st.stop()
 setup = tender.parse_scenario(record.setup, setup_only=True)
 criteria_by_id = {c.id: c for c in setup.criteria}
 # The versions drawn on the previous run: what the person saw when they filled a form in.
@@ -103,8 +125,8 @@ seen_bids = opened_version(f"tender.bids.{record.id}", dict(record.bid_versions)
 seen_explanations = opened_version(f"tender.explanations.{record.id}", dict(record.explanation_versions))
 seen_agreed = opened_version(f"tender.agreed.{record.id}", {
     (r.bidder, r.criterion): (0 if pd.isna(r.agreed_version) else int(r.agreed_version)) for r in moderation.itertuples()})
-seen_scores = opened_version(f"tender.scores.{record.id}.{who.strip()}", {
-    (r.bidder, r.criterion): int(r.version) for r in scores[scores["evaluator"] == who.strip()].itertuples()})
+seen_scores = opened_version(f"tender.scores.{record.id}.{who}", {
+    (r.bidder, r.criterion): int(r.version) for r in scores[scores["evaluator"] == who].itertuples()})
 
 if setup.fictional:
     st.warning("Fictional worked example: the bidders, prices and scores are invented.", icon=":material/science:")
@@ -124,9 +146,15 @@ if loaded is not None:
         st.session_state["tender.pending_name"] = loaded_name
         st.rerun()
 
-set_up_tab, score_tab, moderate_tab, results_tab, award_tab, audit_tab = st.tabs(
-    ["Set up", "Score", "Moderate", "Results", "Award", "Audit"], key="tender.tab", bind="query-params"
+set_up_tab, evaluators_tab, score_tab, moderate_tab, results_tab, award_tab, audit_tab = st.tabs(
+    ["Set up", "Evaluators", "Score", "Moderate", "Results", "Award", "Audit"], key="tender.tab", bind="query-params"
 )
+
+# ---------------------------------------------------------------- evaluators and conflicts
+
+with evaluators_tab:
+    if evaluators_tab.open:  # only the chosen tab runs
+        tender_ui.evaluators_tab(record, access, conflicts, my_declaration, actor, who, run_write)
 
 # ---------------------------------------------------------------- set up
 
@@ -243,11 +271,13 @@ with score_tab:
         )
         if not setup.bids or not judged:
             st.caption("Add bids (and criteria scored by evaluators) under Set up first.")
-        elif not who.strip():
-            st.warning("Enter your name at the top of the page: it is recorded as the evaluator.")
+        elif not who:
+            st.warning("Enter your name in the sidebar: it is recorded as the evaluator.")
+        elif not (decision := policy.decide(actor, "tender.score", {**access, "evaluator": who})):
+            st.info(decision.reason)
         else:
             score_bidder = st.selectbox("Bid to score", [b.bidder for b in setup.bids], key="tender.score_bidder")
-            mine = scores[(scores["evaluator"] == who.strip()) & (scores["bidder"] == score_bidder)].set_index("criterion")
+            mine = scores[(scores["evaluator"] == who) & (scores["bidder"] == score_bidder)].set_index("criterion")
             bidder_index = [b.bidder for b in setup.bids].index(score_bidder)
             with st.form(f"tender.score_form.{bidder_index}"):
                 entries = {}
@@ -280,7 +310,7 @@ with score_tab:
                             " Flagged: the reason for " + ", ".join(weak) + " only repeats the descriptor; say what in the bid earned the score."
                         )
                     st.rerun()
-            mine_all = scores[scores["evaluator"] == who.strip()]
+            mine_all = scores[scores["evaluator"] == who]
             if not mine_all.empty:
                 st.markdown("**Your scores so far**")
                 shown = mine_all.assign(
@@ -296,7 +326,11 @@ with score_tab:
 with moderate_tab:
     if moderate_tab.open:  # only the chosen tab runs
         st.subheader("Moderation")
-        if moderation.empty:
+        tender_ui.open_moderation_control(record, access, progress, actor, run_write)
+        if not all_unsealed:
+            st.info("Evaluators' scores are sealed until a commissioner opens moderation: until then each evaluator "
+                    "sees only their own (Score tab).", icon=":material/lock:")
+        elif moderation.empty:
             st.caption("Nothing to moderate yet.")
         else:
             disagreements = int(moderation["disagreement"].sum())
@@ -322,26 +356,29 @@ with moderate_tab:
                 st.dataframe(reasons, hide_index=True, width="stretch", key="tender.pair_reasons")
             if so_far := tender_ui.agreed_so_far(moderation, *pair):
                 st.caption(so_far)
-            with st.form("tender.moderate_form"):
-                agreed = st.selectbox("Agreed score", tender_ui.score_options(criterion), format_func=lambda s: tender_ui.score_label(criterion, s),
-                                      key=f"tender.moderate_score.{pairs.index(pair)}", index=None, placeholder="Choose a score")
-                agreed_reason = st.text_area("Reason for the agreed score", key="tender.moderate_reason", height=80)
-                moderate = st.form_submit_button("Record agreed score", type="primary")
-            if moderate:
-                weak_flag = []
+            if not (may_moderate := policy.decide(actor, "tender.moderate", access)):
+                st.caption(may_moderate.reason)
+            else:
+                with st.form("tender.moderate_form"):
+                    agreed = st.selectbox("Agreed score", tender_ui.score_options(criterion), format_func=lambda s: tender_ui.score_label(criterion, s),
+                                          key=f"tender.moderate_score.{pairs.index(pair)}", index=None, placeholder="Choose a score")
+                    agreed_reason = st.text_area("Reason for the agreed score", key="tender.moderate_reason", height=80)
+                    moderate = st.form_submit_button("Record agreed score", type="primary")
+                if moderate:
+                    weak_flag = []
 
-                def save_moderation(db):
-                    if agreed is None:
-                        raise ScenarioError("Choose the agreed score")
-                    weak_flag.append(tender_records.record_moderation(
-                        db, record.id, pair[0], pair[1], score=agreed, reason=agreed_reason, actor=actor,
-                        expected_version=seen_agreed.get(pair, 0)))
+                    def save_moderation(db):
+                        if agreed is None:
+                            raise ScenarioError("Choose the agreed score")
+                        weak_flag.append(tender_records.record_moderation(
+                            db, record.id, pair[0], pair[1], score=agreed, reason=agreed_reason, actor=actor,
+                            expected_version=seen_agreed.get(pair, 0)))
 
-                label = f"Recorded the agreed score for {pair[0]}, {criteria_by_id[pair[1]].name}."
-                if run_write(save_moderation, label, mine={"score": agreed, "reason": agreed_reason}):
-                    if weak_flag and weak_flag[0]:
-                        st.session_state["tender.flash"] += " Flagged: the reason only repeats the descriptor; say what in the bid earned the score."
-                    st.rerun()
+                    label = f"Recorded the agreed score for {pair[0]}, {criteria_by_id[pair[1]].name}."
+                    if run_write(save_moderation, label, mine={"score": agreed, "reason": agreed_reason}):
+                        if weak_flag and weak_flag[0]:
+                            st.session_state["tender.flash"] += " Flagged: the reason only repeats the descriptor; say what in the bid earned the score."
+                        st.rerun()
 
 # ---------------------------------------------------------------- results
 

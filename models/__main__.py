@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import click
 
-from .commands import (agreements, consultations, fcr, import_data, init, monitoring, organisations, outcomes, spend,
-                       sroi, tender)
+from .commands import (agreements, consultations, fcr, import_data, init, monitoring, organisations, outcomes, retention,
+                       spend, sroi, tender, users)
 from .errors import DomainError
 
 
@@ -50,6 +50,8 @@ for command in (
     consultations.consultations,
     sroi.sroi,
     fcr.fcr,
+    users.users,
+    retention.retention,
 ):
     cli.add_command(command)
 

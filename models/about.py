@@ -103,9 +103,14 @@ PRIVACY_NOTICE: list[tuple[str, list[str]]] = [
     ]),
     ("How long it is kept", [
         "Audit entries and bid records are kept for the retention period the council sets "
-        "(by default 7 years after the last change, the usual period for contract records). "
-        "After that an administrator removes or anonymises them with the command line's "
-        "retention command; each removal is itself recorded in the audit log, without the "
+        "(by default 7 years after the record's last change, the usual period for contract "
+        "records; the setting is DASHBOARD_RETENTION_YEARS). After that an administrator runs "
+        "the command line's retention command (`python -m models retention` lists what is past "
+        "the period; `--apply` acts on it): the audit entries of those records are removed, and "
+        "each such tender is anonymised: evaluators become \"Evaluator 1\", \"Evaluator 2\" and "
+        "so on, everyone else who acted on it \"anonymised\", and conflict-of-interest details "
+        "are removed, while the bids, scores and award figures the contract register relies on "
+        "are kept. Each run is itself recorded in the audit log, with counts only, without the "
         "personal data it removed.",
     ]),
     ("Your rights", [

@@ -105,17 +105,18 @@ def form_from_tender(db: sqlite_utils.Database, tender_id: int, *, provider: str
 
 
 def provider_candidates(db: sqlite_utils.Database, name: str, limit: int = 5) -> list[tuple[str, str]]:
-    """Directory organisations a bidder's or recipient's name may be: (org-id, name), exact
-    matches of the normalised name first, then names sharing its longest word."""
+    """Directory organisations a bidder's or recipient's name may be: (org-id, name), the
+    exact match of the normalised name first, then by how many of its words they share."""
     key = normalise_name(name)
-    if not key:
+    words = {w for w in key.split() if len(w) >= 4} or set(key.split())
+    if not words:
         return []
-    longest = max(key.split(), key=len)
-    rows = db.execute("SELECT org_id, name FROM organisations WHERE org_id IS NOT NULL AND name LIKE ? LIMIT 200",
-                      [f"%{longest}%"]).fetchall()
-    exact = [(o, n) for o, n in rows if normalise_name(n) == key]
-    near = [(o, n) for o, n in rows if (o, n) not in exact]
-    return (exact + near)[:limit]
+    clause = " OR ".join("name LIKE ?" for _ in words)
+    rows = db.execute(f"SELECT org_id, name FROM organisations WHERE org_id IS NOT NULL AND ({clause}) LIMIT 2000",
+                      [f"%{w}%" for w in sorted(words)]).fetchall()
+    shared = {(o, n): len(words & set(normalise_name(n).split())) for o, n in rows}
+    ranked = sorted(shared, key=lambda row: (normalise_name(row[1]) != key, -shared[row], row[1]))
+    return [row for row in ranked if shared[row]][:limit]
 
 
 # --------------------------------------------------------------------------- imported spend

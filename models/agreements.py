@@ -523,6 +523,13 @@ def form_of(record: Mapping) -> dict:
     }
 
 
+def merge_edit(opened: Mapping[str, Any], mine: Mapping[str, Any], current: Mapping[str, Any]) -> dict:
+    """The form to save after someone else saved first: ``current`` (the agreement as it
+    now stands) with only the fields the person changed (``mine`` against ``opened``, the
+    form as they first saw it) applied, so their save never reverts a field they did not touch."""
+    return {**current, **{k: v for k, v in mine.items() if opened.get(k) != v}}
+
+
 @dataclass(frozen=True)
 class AgreementFilter:
     """Which agreements a list shows; empty means all."""
@@ -572,6 +579,21 @@ def list_frame(db: sqlite_utils.Database, agreement_filter: AgreementFilter = Ag
         return pd.DataFrame(columns=columns)
     frame["multi_year"] = [is_multi_year(s, e) for s, e in zip(frame["start_date"], frame["end_date"])]
     return frame[columns]
+
+
+def value_by_year_and_type(db: sqlite_utils.Database,
+                           agreement_filter: AgreementFilter = AgreementFilter()) -> pd.DataFrame:
+    """Agreed value (pence) per financial year and agreement type, summed in SQL, for the
+    agreements ``agreement_filter`` picks (and only its years, if it names any)."""
+    where, params = agreement_filter.where()
+    year_clause = (f" AND v.financial_year IN ({', '.join('?' * len(agreement_filter.years))})"
+                   if agreement_filter.years else "")
+    rows = db.execute(
+        "SELECT v.financial_year, a.agreement_type, SUM(v.amount_pence) FROM agreement_values v "
+        f"JOIN agreements a ON a.id = v.agreement_id WHERE {where}{year_clause} "
+        "GROUP BY v.financial_year, a.agreement_type ORDER BY v.financial_year, a.agreement_type",
+        params + list(agreement_filter.years)).fetchall()
+    return pd.DataFrame(rows, columns=["financial_year", "agreement_type", "value_pence"])
 
 
 def years_used(db: sqlite_utils.Database) -> list[str]:

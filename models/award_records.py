@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import sqlite_utils
 
-from . import award_pack, policy, store, tender, tender_records
+from . import award_pack, policy, store, tender, tender_access, tender_records
 from .errors import DomainError
 from .formatting import LONDON, money, pounds_to_pence, uk_date
 from .standstill import Standstill, check_contract_entry, standstill
@@ -75,7 +76,7 @@ def set_lot(db: sqlite_utils.Database, tender_id: int, *, procurement: str, lot_
         raise DomainError(f"Lot: the lot number must be a whole number from 1, not {lot_number!r}")
     with store.transaction(db):
         record = tender_records.get_tender(db, tender_id)
-        policy.require(actor, "tender.edit", {"tender_id": tender_id, "name": record.name})
+        policy.require(actor, "tender.edit", {**tender_access.policy_record(db, tender_id), "name": record.name})
         if _award_row(db, tender_id):
             raise DomainError(f"Tender '{record.name}': the award pack has been issued, so its lot cannot change")
         found = db.execute("SELECT id FROM procurements WHERE name = ?", [procurement]).fetchone()
@@ -113,10 +114,13 @@ def _day(value: Any, what: str) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value))
+        if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text):
+            return dt.datetime.strptime(text, "%d/%m/%Y").date()
+        return dt.date.fromisoformat(text)
     except ValueError:
-        raise DomainError(f"{what}: '{value}' is not a date (use YYYY-MM-DD)") from None
+        raise DomainError(f"{what}: '{value}' is not a date (write it as DD/MM/YYYY, e.g. 21/12/2026)") from None
 
 
 def _text(value: str, what: str, *, required: bool = True) -> str:
@@ -258,7 +262,7 @@ def issue_pack(db: sqlite_utils.Database, tender_id: int, *, actor: policy.Actor
     buyer, buyer_id = _text(buyer, "The buyer's name"), _text(buyer_id, "The buyer's org-id")
     with store.transaction(db):
         record = tender_records.get_tender(db, tender_id)
-        policy.require(actor, "tender.award", {"tender_id": tender_id, "name": record.name})
+        policy.require(actor, "tender.award", {**tender_access.policy_record(db, tender_id), "name": record.name})
         evaluation, body = _evaluation(db, tender_id)
         award_pack.check_can_issue([award_pack.Lot(evaluation)])
         winner = next(r for r in evaluation.results if r.bidder == evaluation.winner)
@@ -289,7 +293,7 @@ def publish_notice(db: sqlite_utils.Database, tender_id: int, *, published_on: d
                           "record it on the day it is published")
     with store.transaction(db):
         record = tender_records.get_tender(db, tender_id)
-        policy.require(actor, "tender.award", {"tender_id": tender_id, "name": record.name})
+        policy.require(actor, "tender.award", {**tender_access.policy_record(db, tender_id), "name": record.name})
         current = _award_row(db, tender_id)
         if current is None:
             raise DomainError(f"Tender '{record.name}': issue the award pack before publishing the contract award notice")
@@ -314,7 +318,7 @@ def enter_contract(db: sqlite_utils.Database, tender_id: int, *, entered_on: dt.
         raise DomainError(f"{uk_date(entered_on)} is in the future; record the contract on the day it is entered into")
     with store.transaction(db):
         record = tender_records.get_tender(db, tender_id)
-        policy.require(actor, "tender.award", {"tender_id": tender_id, "name": record.name})
+        policy.require(actor, "tender.award", {**tender_access.policy_record(db, tender_id), "name": record.name})
         current = _award_row(db, tender_id)
         if current is None:
             raise DomainError(f"Tender '{record.name}': issue the award pack and publish the contract award notice first")
@@ -350,8 +354,15 @@ def details_for(db: sqlite_utils.Database, tender_id: int, *, prepared_on: dt.da
 
 
 def conflicts_record(db: sqlite_utils.Database, tender_id: int) -> tuple[award_pack.Conflict, ...] | None:
-    """The tender's conflicts record when one is kept in this app, else None."""
-    return None
+    """The tender's conflicts record (models.tender_access), or None when no evaluator was assigned."""
+    record = tender_access.conflicts_record(db, tender_id)
+    if record.empty:
+        return None
+    return tuple(
+        award_pack.Conflict(person=row["Evaluator"],
+                            declaration=row["Details"] or row["Declaration"],
+                            management=row["How it is managed"])
+        for _, row in record.iterrows())
 
 
 def pack_files(db: sqlite_utils.Database, tender_id: int, *, draws: int = tender.DEFAULT_SIMULATIONS,

@@ -429,10 +429,11 @@ def _tender_rows(db: sqlite_utils.Database, standards: dict[str, Standard]) -> l
 def summarise(results: pd.DataFrame, by: str, standards: dict[str, Standard] | None = None) -> pd.DataFrame:
     """Per check and per ``by`` ('department' or 'period'): records judged, met, and the
     share met (a percentage; for the shares, of value). Records not yet due are counted
-    apart. Columns: Check, <By>, Judged, Met, Not yet due, % met, Standard."""
+    apart. Columns: Check, <By>, % met, Judged, Met, Not yet due, Standard (the share first, so a
+    phone shows it)."""
     standards = standards or load_standards()
     label = {"department": "Department", "period": "Financial year"}[by]
-    columns = ["Check", label, "Judged", "Met", "Not yet due", "% met", "Standard"]
+    columns = ["Check", label, "% met", "Judged", "Met", "Not yet due", "Standard"]
     if results.empty:
         return pd.DataFrame(columns=columns)
     rows = []

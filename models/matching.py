@@ -8,10 +8,17 @@ query costs one sparse product, not a refit. Every score comes with the words th
 matched, so a ranking can be explained.
 
 Scores are cosine similarities between 0 (nothing in common) and 1 (the same words in
-the same proportions)."""
+the same proportions).
+
+The overlap finder compares organisations on what they do, not what they are called: a
+second vectoriser reads only each organisation's services text, with its own name, place
+names and the words every organisation uses about itself ("volunteers", "referrals",
+"free") taken out, so "Elworth Housing Trust" and "Elworth Housing Trust (East)" pair only
+if their services do."""
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 
@@ -20,15 +27,16 @@ import pandas as pd
 import scipy.sparse as sp
 import sqlite_utils
 from scipy.sparse.csgraph import connected_components
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from . import organisations
+from .demo_directory import TOWNS as DEMO_TOWNS
 from .errors import DomainError
 
 # A provider "could bid" when its similarity to the specification reaches this (tuned on
 # the labelled specifications in tests/models/test_matching.py; adjustable on the page).
 DEFAULT_BID_THRESHOLD = 0.12
-DEFAULT_OVERLAP_THRESHOLD = 0.45
+DEFAULT_OVERLAP_THRESHOLD = 0.5
 MAX_SPEC_CHARACTERS = 20_000
 CACHE_SIZE = 4  # fitted models the app keeps (ui.directory.match_model): a few databases or versions
 MAX_OVERLAP_ORGANISATIONS = 20_000
@@ -48,6 +56,8 @@ class MatchModel:
     district_rows: dict[str, np.ndarray]
     theme_rows: dict[str, np.ndarray]
     fit_seconds: float
+    services: sp.csr_matrix | None = None  # organisations x service terms (what they do; for overlap)
+    services_vocabulary: np.ndarray | None = None
 
     @property
     def size(self) -> int:
@@ -60,6 +70,71 @@ def document_text(frame: pd.DataFrame) -> list[str]:
         f"{name}. {description} {' '.join(themes)}"
         for name, description, themes in zip(frame["name"], frame["description"], frame["themes"])
     ]
+
+
+# Places: the districts and the towns and villages in them (the demonstration directory's
+# towns too), which say where an organisation works, not what it does.
+PLACE_NAMES = tuple(sorted(
+    {"Cheshire East", "Cheshire", *organisations.DISTRICTS, "Crewe", "Nantwich",
+     *(town for towns in DEMO_TOWNS.values() for town in towns)},
+    key=len, reverse=True,
+))
+
+# Words organisations of every kind use about themselves: they say how an organisation is
+# run or reached, not what service it gives, so two organisations sharing them do not overlap.
+GENERIC_WORDS = frozenset("""
+    based provide provides providing provided offer offers offering run runs running set local people
+    volunteers volunteer trustees referrals refer welcome professionals free open everyone work works
+    working closely council nhs charities charity organisation group groups small established
+    long standing growing friendly led new looking sessions community residents area nearby villages
+    village town whole also help support services service including well-established volunteer-led
+    long-standing aged
+""".split())
+SERVICE_STOP_WORDS = frozenset(ENGLISH_STOP_WORDS | GENERIC_WORDS)
+_WORDS = re.compile(r"[^\W\d_](?:[^\W\d_]|['-])*[^\W\d_]|[^\s\w]")
+_SUFFIX = re.compile(r"\s*(\([^)]*\)|\bCIC\b|\b\d+\b)\s*$", re.IGNORECASE)
+
+
+def _name_forms(name: str) -> list[str]:
+    """An organisation's name as its own text may write it: in full, and without a
+    trailing branch, number or CIC ("Elworth Housing Trust (East)" -> also "Elworth Housing Trust")."""
+    forms, current = [name.strip()], name.strip()
+    while (shorter := _SUFFIX.sub("", current).strip()) and shorter != current:
+        forms.append(shorter)
+        current = shorter
+    return [form for form in forms if form]
+
+
+_PLACES = re.compile(r"\b(" + "|".join(re.escape(p) for p in PLACE_NAMES) + r")\b", re.IGNORECASE)
+
+
+def services_text(frame: pd.DataFrame) -> list[str]:
+    """What each organisation does: its description of services with its own name and
+    place names taken out (the overlap finder compares these, never names)."""
+    texts = []
+    for name, description in zip(frame["name"], frame["description"]):
+        text = str(description or "")
+        for form in _name_forms(str(name or "")):
+            text = re.sub(re.escape(form), " . ", text, flags=re.IGNORECASE)
+        texts.append(_PLACES.sub(" . ", text))
+    return texts
+
+
+def service_terms(text: str) -> list[str]:
+    """The terms of a services text: its words, and two-word phrases of words standing
+    next to each other in it (never across a stop word or punctuation, so "night shelter"
+    is a phrase and "payroll dbs" from "payroll, DBS" is not)."""
+    terms: list[str] = []
+    previous = None
+    for token in _WORDS.findall(text.lower()):
+        if not token[0].isalpha() or token in SERVICE_STOP_WORDS:
+            previous = None
+            continue
+        terms.append(token)
+        if previous:
+            terms.append(f"{previous} {token}")
+        previous = token
+    return terms
 
 
 def _rows_by(values: pd.Series) -> dict[str, np.ndarray]:
@@ -83,11 +158,25 @@ def fit(frame: pd.DataFrame, version: str = "") -> MatchModel:
         dtype=np.float32,
         token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b",
     )
+    services_vectorizer = TfidfVectorizer(
+        analyzer=service_terms,
+        sublinear_tf=True,
+        min_df=1 if len(frame) < 5_000 else 2,
+        max_df=0.5 if len(frame) >= 50 else 1.0,
+        dtype=np.float32,
+    )
+    empty = sp.csr_matrix((len(frame), 0), dtype=np.float32), np.array([], dtype=object)
     if len(frame):
         matrix = vectorizer.fit_transform(document_text(frame)).tocsr()
         vocabulary = vectorizer.get_feature_names_out()
+        try:
+            services = services_vectorizer.fit_transform(services_text(frame)).tocsr()
+            services_vocabulary = services_vectorizer.get_feature_names_out()
+        except ValueError:  # no organisation describes any service yet
+            services, services_vocabulary = empty
     else:
         matrix, vocabulary = sp.csr_matrix((0, 0), dtype=np.float32), np.array([], dtype=object)
+        services, services_vocabulary = empty
     return MatchModel(
         version=version,
         vectorizer=vectorizer,
@@ -98,6 +187,8 @@ def fit(frame: pd.DataFrame, version: str = "") -> MatchModel:
         district_rows=_rows_by(frame["districts"]) if len(frame) else {},
         theme_rows=_rows_by(frame["themes"]) if len(frame) else {},
         fit_seconds=time.perf_counter() - started,
+        services=services,
+        services_vocabulary=services_vocabulary,
     )
 
 
@@ -143,13 +234,17 @@ def scores(model: MatchModel, query: sp.csr_matrix) -> np.ndarray:
     return similarity
 
 
-def shared_terms(model: MatchModel, left: sp.csr_matrix, row: int, limit: int = 6) -> list[str]:
+def shared_terms(model: MatchModel, left: sp.csr_matrix, row: int, limit: int = 6, *,
+                 matrix: sp.csr_matrix | None = None, vocabulary: np.ndarray | None = None) -> list[str]:
     """The terms that contribute most to the similarity of ``left`` (a 1-row TF-IDF
-    vector) with organisation ``row``, biggest contribution first."""
-    contribution = left.multiply(model.matrix[row]).tocoo()
+    vector) with organisation ``row``, biggest contribution first (in ``matrix`` with its
+    ``vocabulary``: the matching text unless given, e.g. the services text)."""
+    matrix = model.matrix if matrix is None else matrix
+    vocabulary = model.vocabulary if vocabulary is None else vocabulary
+    contribution = left.multiply(matrix[row]).tocoo()
     if contribution.nnz == 0:
         return []
-    ranked = [str(model.vocabulary[contribution.col[i]]) for i in np.argsort(-contribution.data)[: limit * 3]]
+    ranked = [str(vocabulary[contribution.col[i]]) for i in np.argsort(-contribution.data)[: limit * 3]]
     # A word also shown inside a two-word phrase adds nothing to the explanation.
     in_phrases = {word for term in ranked[:limit] if " " in term for word in term.split()}
     terms = [term for term in ranked if " " in term or term not in in_phrases][:limit]
@@ -229,7 +324,7 @@ def market_depth(
     return pd.DataFrame(records, columns=["district", "theme", "providers"])
 
 
-OVERLAP_COLUMNS = ["district", "org_id_a", "name_a", "org_id_b", "name_b", "score", "shared_terms", "cluster"]
+OVERLAP_COLUMNS = ["org_id_a", "name_a", "org_id_b", "name_b", "score", "shared_terms", "shared_districts", "cluster"]
 
 
 def overlap(
@@ -240,64 +335,73 @@ def overlap(
     threshold: float = DEFAULT_OVERLAP_THRESHOLD,
     max_pairs: int = 500,
 ) -> pd.DataFrame:
-    """Pairs of organisations in the same district whose services look alike (similarity
-    at least ``threshold``), most alike first, with the terms they share and a cluster
-    number (organisations linked by such pairs, within the district). At most
-    ``max_pairs`` pairs. ``theme`` narrows the comparison to organisations with it."""
+    """Pairs of organisations serving a district in common whose services look alike
+    (cosine similarity of their services text at least ``threshold``), each pair once,
+    most alike first, with the service terms they share (why they pair), the districts
+    both serve and a group number (organisations linked by such pairs). Names and places
+    are not compared (see ``services_text``). At most ``max_pairs`` pairs. ``district``
+    keeps pairs serving it; ``theme`` compares only organisations with that theme."""
     if not 0 < threshold <= 1:
         raise DomainError("Overlap threshold: choose a value above 0 and at most 1")
     districts = [district] if district else sorted(model.district_rows)
-    records = []
+    found: dict[tuple[int, int], float] = {}
+    services = model.services
     for name in districts:
         rows = _candidates(model, name, theme)
         if len(rows) > MAX_OVERLAP_ORGANISATIONS:
             raise DomainError(
                 f"Overlap: {len(rows):,} organisations in {name} is too many to compare at once; choose a theme to narrow it"
             )
-        if len(rows) < 2:
+        if len(rows) < 2 or services is None or services.shape[1] == 0:
             continue
-        block = model.matrix[rows]
+        block = services[rows]
         similar = sp.triu(block @ block.T, k=1).tocoo()
         keep = similar.data >= threshold
-        left, right, values = rows[similar.row[keep]], rows[similar.col[keep]], similar.data[keep]
-        graph = sp.coo_matrix((np.ones(keep.sum()), (similar.row[keep], similar.col[keep])), shape=(len(rows), len(rows)))
-        _, labels = connected_components(graph, directed=False)
-        label_of = dict(zip(rows.tolist(), labels.tolist()))
-        for a, b, value in zip(left, right, values):
-            records.append((name, int(a), int(b), float(value), label_of[int(a)]))
-    records.sort(key=lambda r: (-r[3], r[0], r[1], r[2]))
-    records = records[:max_pairs]
+        # A pair serving two districts in common is found in each: kept once.
+        for a, b, value in zip(rows[similar.row[keep]], rows[similar.col[keep]], similar.data[keep]):
+            found[(int(min(a, b)), int(max(a, b)))] = float(value)
+    ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
+    # Groups: organisations linked by any pair shown (numbered 1, 2, ... by their best pair).
+    shown = ranked[:max_pairs]
+    nodes = sorted({row for (a, b), _ in shown for row in (a, b)})
+    position = {row: i for i, row in enumerate(nodes)}
+    graph = sp.coo_matrix(
+        (np.ones(len(shown)), ([position[a] for (a, _), _ in shown], [position[b] for (_, b), _ in shown])),
+        shape=(len(nodes), len(nodes)),
+    )
+    _, labels = connected_components(graph, directed=False) if nodes else (0, np.array([], dtype=int))
+    numbering: dict[int, int] = {}
+    for (a, _), _ in shown:
+        numbering.setdefault(int(labels[position[a]]), len(numbering) + 1)
     frame = model.organisations
-    # Clusters numbered 1, 2, ... in order of their best pair, per district.
-    numbering: dict[tuple[str, int], int] = {}
-    for name, _, _, _, label in records:
-        numbering.setdefault((name, label), len(numbering) + 1)
+    districts_of = frame["districts"]
     return pd.DataFrame(
         [
             {
-                "district": name,
                 "org_id_a": frame["org_id"].iat[a],
                 "name_a": frame["name"].iat[a],
                 "org_id_b": frame["org_id"].iat[b],
                 "name_b": frame["name"].iat[b],
                 "score": round(value, 3),
-                "shared_terms": shared_terms(model, model.matrix[a], b),
-                "cluster": numbering[(name, label)],
+                "shared_terms": shared_terms(model, services[a], b, matrix=services, vocabulary=model.services_vocabulary),
+                "shared_districts": [d for d in districts_of.iat[a] if d in set(districts_of.iat[b])],
+                "cluster": numbering[int(labels[position[a]])],
             }
-            for name, a, b, value, label in records
+            for (a, b), value in shown
         ],
         columns=OVERLAP_COLUMNS,
     )
 
 
 def clusters(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Overlap pairs gathered into clusters: district, cluster, organisations (names),
-    size, best score."""
+    """Overlap pairs gathered into groups: cluster, organisations (names), size, best
+    score, districts (where any two of them both work)."""
     if pairs.empty:
-        return pd.DataFrame(columns=["district", "cluster", "organisations", "size", "best_score"])
+        return pd.DataFrame(columns=["cluster", "organisations", "size", "best_score", "districts"])
     records = []
-    for (district, cluster), group in pairs.groupby(["district", "cluster"], sort=False):
+    for cluster, group in pairs.groupby("cluster", sort=False):
         names = sorted(set(group["name_a"]) | set(group["name_b"]))
-        records.append({"district": district, "cluster": cluster, "organisations": names, "size": len(names),
-                        "best_score": float(group["score"].max())})
+        districts = sorted({d for shared in group["shared_districts"] for d in shared})
+        records.append({"cluster": cluster, "organisations": names, "size": len(names),
+                        "best_score": float(group["score"].max()), "districts": districts})
     return pd.DataFrame(records).sort_values(["cluster"]).reset_index(drop=True)

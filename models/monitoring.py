@@ -342,13 +342,13 @@ RECORD_COLUMNS = ["reference", "title", "provider_name", "start_date", "end_date
 
 def provider_ids_for(db: sqlite_utils.Database, name: str) -> list[str]:
     """The org-ids of providers with agreements whose org-id is ``name`` or whose name (as
-    agreed, or in the directory) normalises to ``name``'s: how a tender's bidder is matched
-    to its past agreements."""
+    agreed, in the directory, or as it bid in an earlier tender) normalises to ``name``'s:
+    how a tender's bidder is matched to its past agreements."""
     key = normalise_name(name)
-    rows = db.execute("SELECT DISTINCT a.provider_org_id, a.provider_name, o.name FROM agreements a "
+    rows = db.execute("SELECT DISTINCT a.provider_org_id, a.provider_name, o.name, a.tender_bidder FROM agreements a "
                       "LEFT JOIN organisations o ON o.org_id = a.provider_org_id").fetchall()
-    return sorted({org_id for org_id, agreed, current in rows
-                   if org_id == name.strip() or (key and key in (normalise_name(agreed), normalise_name(current or "")))})
+    return sorted({org_id for org_id, *names in rows
+                   if org_id == name.strip() or (key and key in {normalise_name(n or "") for n in names})})
 
 
 def delivery_record(db: sqlite_utils.Database, provider_org_id: str, today: dt.date | None = None) -> dict:

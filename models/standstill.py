@@ -2,8 +2,10 @@
 
 The mandatory standstill period is eight working days beginning with the day the contract
 award notice is published: the day of publication counts if it is a working day; weekends
-and England and Wales bank holidays (``models.working_days``, from the ``holidays``
-library) are skipped. The contract must not be entered into before the period ends, so
+and bank holidays in any part of the United Kingdom (``models.working_days.ANY_PART_OF_UK``,
+from the ``holidays`` library) are skipped. That is the Act's UK-wide reading of a working
+day as we read it, and the cautious one: a Scottish or Northern Irish bank holiday can only
+make the period longer, never let a contract be entered into early. The contract must not be entered into before the period ends, so
 the first day it may be entered into is the day after the eighth working day.
 """
 
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 
 from .errors import DomainError
 from .formatting import uk_date
-from .working_days import bank_holiday_name, is_working_day, working_days_beginning_with
+from .working_days import ANY_PART_OF_UK, bank_holiday_name, is_working_day, working_days_beginning_with
 
 STANDSTILL_WORKING_DAYS = 8
 
@@ -57,13 +59,14 @@ def standstill(published: dt.date) -> Standstill:
     """The standstill period for a contract award notice published on ``published``."""
     if not isinstance(published, dt.date):
         raise DomainError(f"The contract award notice's publication date must be a date, not {published!r}")
-    ends = working_days_beginning_with(published, STANDSTILL_WORKING_DAYS)
+    ends = working_days_beginning_with(published, STANDSTILL_WORKING_DAYS, ANY_PART_OF_UK)
     days = [published + dt.timedelta(days=n) for n in range((ends - published).days + 1)]
     return Standstill(
         published=published,
         ends=ends,
-        working_days=tuple(d for d in days if is_working_day(d)),
-        skipped=tuple((d, bank_holiday_name(d) or f"{d:%A}") for d in days if not is_working_day(d)),
+        working_days=tuple(d for d in days if is_working_day(d, ANY_PART_OF_UK)),
+        skipped=tuple((d, bank_holiday_name(d, ANY_PART_OF_UK) or f"{d:%A}")
+                      for d in days if not is_working_day(d, ANY_PART_OF_UK)),
     )
 
 

@@ -57,10 +57,13 @@ def connect(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
 
 @contextlib.contextmanager
 def opened(path: str | os.PathLike | None = None) -> Iterator[sqlite_utils.Database]:
-    """``with opened(path) as db:`` — a connection closed on exit."""
+    """``with opened(path) as db:`` — a connection closed on exit. A "database is locked"
+    from anything done with it becomes ``errors.Busy`` (a DomainError pages and the
+    command line show as a message)."""
     db = connect(path)
     try:
-        yield db
+        with friendly_busy():
+            yield db
     finally:
         db.conn.close()
 
@@ -148,41 +151,6 @@ def friendly_busy() -> Iterator[None]:
         raise
 
 
-@contextlib.contextmanager
-def without_secondary_indexes(db: sqlite_utils.Database, table: str) -> Iterator[list[str]]:
-    """Drop ``table``'s secondary indexes for the block and build them again from their
-    stored SQL (``sqlite_master``) when it ends: for bulk loads much larger than the table,
-    where one sort per index at the end is far cheaper than keeping every index in order
-    row by row. Yields the names of the indexes dropped.
-
-    Must run inside a transaction (``transaction(db)``), so readers never see the table
-    without its indexes. UNIQUE indexes (declared in the table or created UNIQUE) are kept:
-    upserts and uniqueness checks need them. The block is a savepoint: if it raises, the
-    savepoint is rolled back (rows written in it and the dropped indexes alike) before the
-    exception goes on, so the database is as it was whatever the caller then does."""
-    conn = db.conn
-    if not conn.in_transaction:
-        raise RuntimeError("without_secondary_indexes needs an open transaction (use store.transaction)")
-    indexes = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL "
-        "AND upper(sql) NOT LIKE 'CREATE UNIQUE%' ORDER BY name",
-        [table],
-    ).fetchall()
-    conn.execute("SAVEPOINT without_indexes")
-    try:
-        for name, _sql in indexes:
-            conn.execute(f"DROP INDEX {_identifier(name)}")
-        yield [name for name, _sql in indexes]
-    except BaseException:
-        if conn.in_transaction:  # SQLite may have rolled everything back itself (disk full)
-            conn.execute("ROLLBACK TO without_indexes")
-            conn.execute("RELEASE without_indexes")
-        raise
-    for _name, sql in indexes:
-        conn.execute(sql)
-    conn.execute("RELEASE without_indexes")
-
-
 def _identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -193,35 +161,47 @@ def migration_files() -> list[Path]:
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply every migration script not yet applied; return the names applied now."""
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations "
-        "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-    )
-    done = {row[0] for row in db.execute("SELECT name FROM schema_migrations").fetchall()}
+    """Apply every migration script not yet applied; return the names applied now.
+
+    Each script runs statement by statement (``sql_statements``) inside one
+    ``transaction`` (BEGIN IMMEDIATE) together with its row in ``schema_migrations``, and
+    whether it is applied is read inside that same transaction. So a script is applied
+    whole or not at all, and when several processes start at once (app workers, the
+    command line) each script is applied exactly once: the others wait for the lock, then
+    see it done. (Not ``executescript``: it commits whatever is open and runs outside
+    any transaction it did not start itself.)"""
+    with transaction(db):
+        db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
     applied = []
     for script in migration_files():
-        if script.name in done:
-            continue
-        sql = script.read_text(encoding="utf-8")
-        stamp = now_iso()
-        # executescript commits on its own, so the script and its record go in one
-        # explicit transaction written into the script itself.
-        try:
-            db.conn.executescript(
-                "BEGIN;\n" + sql + "\n;INSERT INTO schema_migrations(name, applied_at) VALUES ("
-                + _quote(script.name) + ", " + _quote(stamp) + ");\nCOMMIT;"
-            )
-        except sqlite3.Error:
-            if db.conn.in_transaction:
-                db.conn.execute("ROLLBACK")
-            raise
+        statements = sql_statements(script.read_text(encoding="utf-8"))
+        with transaction(db):
+            if db.execute("SELECT 1 FROM schema_migrations WHERE name = ?", [script.name]).fetchone():
+                continue
+            for statement in statements:
+                db.execute(statement)
+            db.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", [script.name, now_iso()])
         applied.append(script.name)
     return applied
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def sql_statements(script: str) -> list[str]:
+    """A script split into complete SQL statements (a trigger's body, a ';' inside a
+    string or a comment, stay whole: ``sqlite3.complete_statement`` decides)."""
+    statements, buffer = [], ""
+    for piece in script.split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            if _strip_comments(buffer).strip(" \t\n;"):
+                statements.append(buffer.strip())
+            buffer = ""
+    if _strip_comments(buffer).strip(" \t\n;"):
+        raise ValueError(f"incomplete SQL statement at the end of a migration: {buffer.strip()[:80]}")
+    return statements
+
+
+def _strip_comments(sql: str) -> str:
+    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
 
 
 def now_iso() -> str:
@@ -243,12 +223,21 @@ def record_audit(
     before: Any = None,
     after: Any = None,
     reason: str | None = None,
+    actor: Any = None,
 ) -> None:
-    """Append one entry to the audit log: who changed what, when, from what to what."""
+    """Append one entry to the audit log: who changed what, when, from what to what.
+
+    ``who`` is the label shown. Pass ``who=actor.label`` (or ``actor=actor``): the label
+    carries the identity behind it, so the entry also records the signed-in subject and
+    email (``local:<name>`` and no email when sign-in is off)."""
+    if actor is not None:
+        who = actor.label
     db["audit_log"].insert(
         {
             "at": now_iso(),
-            "who": who or "unknown",
+            "who": str(who or "unknown"),
+            "subject": getattr(who, "subject", None),
+            "email": getattr(who, "email", None),
             "entity": entity,
             "entity_id": str(entity_id),
             "action": action,

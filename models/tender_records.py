@@ -34,7 +34,7 @@ from typing import Any
 import pandas as pd
 import sqlite_utils
 
-from . import policy, store, tender
+from . import policy, store, tender, tender_access
 from .errors import ScenarioError
 
 ENTITY = "tender"
@@ -217,7 +217,7 @@ def update_criteria(db: sqlite_utils.Database, tender_id: int, criteria: list[di
     actor = _actor(actor, who)
     with store.transaction(db):
         record = get_tender(db, tender_id)
-        policy.require(actor, "tender.edit", {"tender_id": tender_id, "locked": record.locked})
+        policy.require(actor, "tender.edit", {**tender_access.policy_record(db, tender_id), "locked": record.locked})
         store.check_version(db, "tenders", {"id": tender_id}, expected_version, {"criteria": criteria},
                             entity=ENTITY, label=f"The set-up of tender '{record.name}'", entity_id=tender_id,
                             changed_by=("updated_by", "updated_at"))
@@ -254,7 +254,7 @@ def save_bid(db: sqlite_utils.Database, tender_id: int, bid: dict, *, who: str |
     explanation = bid.pop("low_price_explanation", None)
     with store.transaction(db):
         record = get_tender(db, tender_id)
-        policy.require(actor, "tender.edit", {"tender_id": tender_id, "locked": record.locked})
+        policy.require(actor, "tender.edit", {**tender_access.policy_record(db, tender_id), "locked": record.locked})
         bids = list(record.setup.get("bids") or [])
         existing = [i for i, b in enumerate(bids) if b["bidder"] == bidder]
         if existing and record.locked and not (reason or "").strip():
@@ -296,7 +296,7 @@ def record_explanation(db: sqlite_utils.Database, tender_id: int, bidder: str, e
         raise ScenarioError(f"Write {bidder}'s explanation of the price before saving it")
     with store.transaction(db):
         record = get_tender(db, tender_id)
-        policy.require(actor, "tender.edit", {"tender_id": tender_id, "locked": record.locked})
+        policy.require(actor, "tender.edit", {**tender_access.policy_record(db, tender_id), "locked": record.locked})
         if bidder not in record.bidders:
             raise ScenarioError(f"No bid from '{bidder}' in this tender")
         store.save_versioned(
@@ -339,7 +339,7 @@ def record_score(db: sqlite_utils.Database, tender_id: int, bidder: str, criteri
         raise ScenarioError("Say who the evaluator is: every score is recorded with its evaluator's name")
     with store.transaction(db):
         record = get_tender(db, tender_id)
-        policy.require(actor, "tender.score", {"tender_id": tender_id, "evaluator": evaluator})
+        policy.require(actor, "tender.score", tender_access.policy_record(db, tender_id, evaluator))
         criterion = _judged(record, bidder, criterion_id)
         value = _check_score(criterion, bidder, score, reason)
         key = {"tender_id": tender_id, "bidder": bidder, "criterion_id": criterion_id, "evaluator": evaluator}
@@ -388,7 +388,7 @@ def record_moderation(db: sqlite_utils.Database, tender_id: int, bidder: str, cr
     actor = _actor(actor, who)
     with store.transaction(db):
         record = get_tender(db, tender_id)
-        policy.require(actor, "tender.moderate", {"tender_id": tender_id})
+        policy.require(actor, "tender.moderate", tender_access.policy_record(db, tender_id))
         criterion = _judged(record, bidder, criterion_id)
         value = _check_score(criterion, bidder, score, reason)
         store.save_versioned(

@@ -10,6 +10,7 @@ import streamlit as st
 
 from models import agreement_sources, agreements, investment, monitoring, policy, sroi
 
+from .auth import current_actor
 from .charts import PALETTE, show_chart
 from .data import data_changed, data_version, database_path, reader
 from .downloads import download_table
@@ -17,6 +18,7 @@ from .format import money, money_column_config, percent, uk_date, uk_short_date
 
 list_frame = reader(agreements.list_frame)
 years_used = reader(agreements.years_used)
+value_by_year_and_type = reader(agreements.value_by_year_and_type)
 get = reader(agreements.get)
 audit = reader(agreements.audit)
 devolve_shares = reader(investment.devolve_shares)
@@ -32,15 +34,14 @@ spend_suggestions = reader(agreement_sources.spend_suggestions)
 provider_candidates = reader(agreement_sources.provider_candidates)
 
 STATUS_COLOURS = alt.Scale(
-    domain=list(monitoring.STATUSES), range=["#00703c", "#b35c00", "#d4351c", "#6f3c97", "#912b88", "#505a5f"])
+    domain=list(monitoring.STATUSES), range=["#00703c", "#b35c00", "#d4351c", "#1d70b8", "#912b88", "#505a5f"])
 TYPE_COLOURS = alt.Scale(domain=["Contract", "Grant", "Investment in capacity"], range=PALETTE[:3])  # as the spend explorer
 
 
 def actor(page_key: str) -> policy.Actor:
-    """Who is acting on this page: the typed name for now (sign-in replaces this one call)."""
-    name = st.text_input("Your name", key=f"{page_key}.who", placeholder="e.g. Sam Patel",
-                         help="Recorded in the audit log with every change you make.")
-    return policy.local_actor(name)
+    """Who is acting on this page: the signed-in person, or with sign-in off the name typed
+    in the sidebar (``page_key`` is kept for callers; the identity is the app's, not the page's)."""
+    return current_actor()
 
 
 def after_write(page_key: str, message: str) -> None:
@@ -126,14 +127,10 @@ def show_table(frame: pd.DataFrame, *, key: str, file_stem: str, notes: list[str
 
 def value_by_type_chart(db_path: str, version: int, agreement_filter: agreements.AgreementFilter) -> None:
     """Stacked bars: agreed value per financial year by agreement type, with its table."""
-    frame = list_frame(db_path, version, agreement_filter)
-    rows = []
-    for row in frame.itertuples(index=False):
-        for year, pence in get(db_path, version, int(row.id))["values"].items():
-            if not agreement_filter.years or year in agreement_filter.years:
-                rows.append({"Financial year": year, "Type": agreements.TYPES[row.agreement_type], "Value (£)": pence / 100})
-    table = pd.DataFrame(rows, columns=["Financial year", "Type", "Value (£)"])
-    table = table.groupby(["Financial year", "Type"], as_index=False)["Value (£)"].sum()
+    values = value_by_year_and_type(db_path, version, agreement_filter)
+    table = pd.DataFrame({"Financial year": values["financial_year"],
+                          "Type": values["agreement_type"].map(agreements.TYPES),
+                          "Value (£)": pounds(values["value_pence"]).values})
     if table.empty:
         return
     chart = alt.Chart(table).mark_bar().encode(
@@ -142,7 +139,8 @@ def value_by_type_chart(db_path: str, version: int, agreement_filter: agreements
         color=alt.Color("Type:N", scale=TYPE_COLOURS, title="Type"),
         tooltip=["Financial year:N", "Type:N", alt.Tooltip("Value (£):Q", format=",.2f")],
     ).properties(height=260)
-    words = "; ".join(f"{r['Financial year']} {r['Type']} {money(round(r['Value (£)'] * 100))}" for _, r in table.iterrows())
+    words = "; ".join(f"{year} {agreements.TYPES[kind]} {money(int(pence))}"
+                      for year, kind, pence in values.itertuples(index=False))
     show_chart(chart, title="Agreed value per financial year, by type", table=table, key="agreements.by_type",
                description=f"Stacked bar chart of the value of the agreements shown, per financial year and type: {words}.",
                table_column_config=money_config(table))
@@ -188,7 +186,7 @@ def status_chart(frame: pd.DataFrame, *, key: str) -> None:
     written in each (colour is never the only cue)."""
     data = pd.DataFrame({"Measure": frame["measure"], "Period": frame["period"].astype(str), "Status": frame["status"]})
     base = alt.Chart(data).encode(
-        x=alt.X("Period:O", title="Reporting period"), y=alt.Y("Measure:N", title=None, axis=alt.Axis(labelLimit=300)))
+        x=alt.X("Period:O", title="Reporting period", axis=alt.Axis(labelAngle=0)), y=alt.Y("Measure:N", title=None, axis=alt.Axis(labelLimit=300)))
     chart = alt.layer(
         base.mark_rect(stroke="white").encode(color=alt.Color("Status:N", scale=STATUS_COLOURS),
                                                tooltip=["Measure:N", "Period:O", "Status:N"]),

@@ -119,12 +119,17 @@ def _downloads(record: tender_records.TenderRecord, evaluation: tender.Evaluatio
         st.caption("Import the OCDS file on the Data page to see the award in the spend explorer.")
 
 
+def _date_field(label: str, key: str, where=st) -> str:
+    """A date typed as DD/MM/YYYY, today by default. (Streamlit's date input draws the day and
+    month as targets too small for WCAG 2.2's 24 px minimum, so a text field is used.)"""
+    return where.text_input(f"{label} (DD/MM/YYYY)", value=f"{award_records.today():%d/%m/%Y}", key=key, max_chars=10)
+
+
 def _notice_and_contract(record, state: award_records.AwardState, seen_award: int, actor, run_write: RunWrite) -> None:
     st.markdown("**3. Contract award notice and standstill**")
     if state.standstill is None:
         with st.form("award.notice_form"):
-            published = st.date_input("Date the contract award notice was published", value=award_records.today(),
-                                      max_value=award_records.today(), format="DD/MM/YYYY", key="award.published")
+            published = _date_field("Date the contract award notice was published", "award.published")
             if st.form_submit_button("Record the notice and start the standstill"):
                 if run_write(lambda db: award_records.publish_notice(db, record.id, published_on=published,
                                                                      expected_version=seen_award, actor=actor),
@@ -141,8 +146,7 @@ def _notice_and_contract(record, state: award_records.AwardState, seen_award: in
         st.write(f"Entered into on {uk_date(state.contract_entered_on)}.")
         return
     with st.form("award.contract_form"):
-        entered = st.date_input("Date the contract was entered into", value=award_records.today(),
-                                max_value=award_records.today(), format="DD/MM/YYYY", key="award.entered")
+        entered = _date_field("Date the contract was entered into", "award.entered")
         if st.form_submit_button("Record the contract as entered into"):
             if run_write(lambda db: award_records.enter_contract(db, record.id, entered_on=entered,
                                                                  expected_version=seen_award, actor=actor),
@@ -187,7 +191,7 @@ def _clarifications_panel(record, actor, run_write: RunWrite) -> None:
         with st.form("award.question_form", clear_on_submit=True):
             question = st.text_area("Question", key="award.question", height=80)
             left, right = st.columns(2)
-            asked = left.date_input("Asked on", value=award_records.today(), format="DD/MM/YYYY", key="award.asked")
+            asked = _date_field("Asked on", "award.asked", left)
             answer = right.text_area("Answer (if already given)", key="award.answer", height=80)
             if st.form_submit_button("Add to the log"):
                 if run_write(lambda db: award_records.add_clarification(db, record.id, question=question, asked_on=asked,
@@ -199,7 +203,7 @@ def _clarifications_panel(record, actor, run_write: RunWrite) -> None:
             with st.form("award.answer_form"):
                 number = st.selectbox("Question to answer", unanswered, key="award.answer_number")
                 reply = st.text_area("Answer", key="award.reply", height=80)
-                answered = st.date_input("Answered on", value=award_records.today(), format="DD/MM/YYYY", key="award.answered")
+                answered = _date_field("Answered on", "award.answered")
                 if st.form_submit_button("Save the answer"):
                     if run_write(lambda db: award_records.answer_clarification(
                             db, record.id, number, answer=reply, answered_on=answered,

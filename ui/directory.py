@@ -3,7 +3,6 @@ organisation form shared by the directory, profile and providers pages."""
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 
 import altair as alt
@@ -14,6 +13,7 @@ from models import matching, organisations, policy, store
 from models.errors import DomainError, StaleEdit
 
 from .charts import PALETTE
+from .auth import current_actor
 from .data import data_changed, database, reader
 from .edits import show_error
 from .format import uk_datetime
@@ -59,6 +59,21 @@ def match_model(db_path: str, directory_version_key: str) -> matching.MatchModel
     sessions until the directory changes."""
     with store.opened(db_path) as db:
         return matching.model_for(db)
+
+
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def overlap_pairs(db_path: str, directory_version_key: str, district: str | None, theme: str | None,
+                  threshold: float) -> pd.DataFrame:
+    """Overlapping pairs (``matching.overlap``) for this directory version and these choices:
+    computed once, not on every rerun of the page."""
+    return matching.overlap(match_model(db_path, directory_version_key), district=district, theme=theme, threshold=threshold)
+
+
+def overlap_table(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Overlap pairs as the providers page shows and downloads them: the overlap first (so
+    a phone shows it beside the names), lists as text."""
+    return pairs.assign(shared_terms=_joined(pairs["shared_terms"]), shared_districts=_joined(pairs["shared_districts"]))[
+        ["score", "name_a", "name_b", "shared_terms", "shared_districts", "cluster", "org_id_a", "org_id_b"]]
 
 
 def profile_url(org_id: str) -> str:
@@ -145,9 +160,8 @@ def organisation_form(key: str, values: dict, *, adding: bool) -> tuple[dict, st
         first, second = st.columns(2)
         postcode = first.text_input("Postcode", value=values.get("postcode") or "", key=f"{key}.postcode")
         website = second.text_input("Website", value=values.get("website") or "", key=f"{key}.website")
-        first, second = st.columns(2)
-        who = first.text_input("Your name (for the change log)", key=f"{key}.who")
-        reason = second.text_input("Reason for the change (optional)", key=f"{key}.reason") if not adding else ""
+        who = current_actor().label
+        reason = st.text_input("Reason for the change (optional)", key=f"{key}.reason") if not adding else ""
         submitted = st.form_submit_button("Add organisation" if adding else "Save changes", type="primary")
     form = {
         "name": name, "org_id": org_id, "charity_number": charity, "company_number": company, "other_ids": other_ids,
@@ -159,9 +173,9 @@ def organisation_form(key: str, values: dict, *, adding: bool) -> tuple[dict, st
 
 
 def acting(who: str) -> policy.Actor:
-    """Who acts on the directory pages: the one place they turn the typed name into an
-    actor (sign-in replaces this with the signed-in identity)."""
-    return policy.local_actor(who)
+    """Who acts on the directory pages: the signed-in person (ui.auth), or with sign-in off
+    the name typed in the sidebar. ``who`` is kept for callers that still pass it."""
+    return current_actor()
 
 
 def save_organisation(form: dict, who: str, *, org_id: str | None = None, reason: str = "",

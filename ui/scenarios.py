@@ -10,6 +10,7 @@ import streamlit as st
 from models import scenarios
 from models.errors import DomainError, ScenarioError
 
+from .auth import can
 from .data import data_changed, database
 from .edits import opened_version, saw, show_error
 
@@ -25,8 +26,12 @@ def save_load_panel(kind: str, current: dict, *, key: str, default_name: str = "
     with st.expander("Save or load a scenario"):
         save_column, load_column = st.columns(2)
         with save_column:
-            name = st.text_input("Scenario name", value=current.get("name") or default_name, key=f"{key}.save_name")
-            if st.button("Save scenario", key=f"{key}.save"):
+            may_save = can("scenario.save")
+            if may_save:
+                name = st.text_input("Scenario name", value=current.get("name") or default_name, key=f"{key}.save_name")
+            else:
+                st.caption("Your role can download and upload scenario files; saving to the shared database needs another role.")
+            if may_save and st.button("Save scenario", key=f"{key}.save"):
                 try:
                     with database() as db:
                         saved = scenarios.save(db, kind, name, {**current, "name": name},

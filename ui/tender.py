@@ -164,3 +164,143 @@ def _change(entry: dict, names: dict[str, str]) -> str:
     if isinstance(after, dict) and "criteria" in after:
         return "Set-up: " + ", ".join(f"{c.get('name', c.get('id'))} {c.get('weight', 0)}" for c in after["criteria"])
     return ""
+
+
+# ------------------------------------------------------------------ sealed evaluation
+
+STAGE_TEXT = {
+    "setup": "Set-up: assign the evaluators; each declares their interests before seeing any bid.",
+    "scoring": "Scoring: each evaluator scores on their own. Scores are sealed until a commissioner opens moderation.",
+    "moderation": "Moderation is open: independent scoring has closed and every evaluator's scores can be read.",
+    "awarded": "Awarded: the contract award notice is published and this tender's record is locked.",
+}
+
+
+def stage_note(stage: str, signed_in: bool) -> None:
+    """Where the tender is in its sealed evaluation."""
+    import streamlit as st
+
+    if signed_in or stage in ("moderation", "awarded"):
+        st.caption(STAGE_TEXT[stage])
+
+
+def _declaration_form(record, actor, who: str, run_write, key: str) -> None:
+    import streamlit as st
+
+    from models import tender_access
+
+    with st.form(key):
+        choice = st.radio("Do you have a conflict of interest in this procurement?",
+                          ["No conflict of interest", "Yes, I declare a conflict of interest"], index=None,
+                          key=f"{key}.choice")
+        details = st.text_area("If yes: who or what, and how you are connected", key=f"{key}.details", height=80)
+        submitted = st.form_submit_button("Record my declaration", type="primary")
+    if submitted:
+        if choice is None:
+            st.error("Choose whether you have a conflict of interest.")
+            return
+        conflict = choice.startswith("Yes")
+        if run_write(lambda db: tender_access.declare(db, record.id, has_conflict=conflict, details=details, actor=actor,
+                                                      evaluator=who),
+                     "Declaration recorded." + (" A commissioner must record how the conflict is managed before you "
+                                                "can see the bids." if conflict else "")):
+            st.rerun()
+
+
+def declaration_gate(record, access: dict, declaration: dict | None, actor, who: str, run_write) -> None:
+    """For an assigned evaluator who may not see the bids yet: declare, or wait for the
+    commissioner to record how a declared conflict is managed."""
+    import streamlit as st
+
+    from models import policy
+
+    st.subheader("Declare your interests")
+    if declaration is None and policy.decide(actor, "tender.declare", {**access, "evaluator": who}):
+        st.write(
+            "Before you see any bid, declare whether you have a conflict of interest in this procurement: a personal, "
+            "financial or professional link with a bidder, or anything that could look like one (Procurement Act 2023, "
+            "sections 81 to 83). Your declaration goes into the tender's conflicts record."
+        )
+        _declaration_form(record, actor, who, run_write, "tender.declare_form")
+    elif declaration is not None and declaration["has_conflict"] and not declaration["managed_how"]:
+        st.info("You declared a conflict of interest. A commissioner must record how it is managed before you can see "
+                "or score the bids.", icon=":material/pending:")
+    else:
+        st.info(policy.decide(actor, "tender.read_bids", {**access, "evaluator": who}).reason)
+
+
+def evaluators_tab(record, access: dict, conflicts: pd.DataFrame, declaration: dict | None, actor, who: str,
+                   run_write) -> None:
+    """The Evaluators tab: the conflicts record, assigning evaluators, managing declared
+    conflicts (commissioners) and the evaluator's own declaration."""
+    import streamlit as st
+
+    from models import policy, tender_access, users
+
+    from .auth import sign_in_config
+    from .data import database
+    from .downloads import download_table
+
+    st.subheader("Evaluators and the conflicts record")
+    st.write("Each evaluator is assigned by a commissioner and declares their interests before seeing any bid; a "
+             "declared conflict blocks them until a commissioner records how it is managed.")
+    if conflicts.empty:
+        st.caption("No evaluator assigned yet.")
+    else:
+        st.dataframe(conflicts, hide_index=True, width="stretch", key="tender.conflicts")
+        download_table(conflicts, file_stem=f"tender-{record.id}-conflicts-record", key="tender.conflicts_download",
+                       label="the conflicts record", notes=[f"Conflicts record of the tender '{record.name}'."])
+
+    record_for = {**access, "evaluator": who}
+    if who in access["assigned"] and policy.decide(actor, "tender.declare", record_for):
+        with st.expander("Your declaration" + (" (change it)" if declaration else ""), expanded=declaration is None):
+            _declaration_form(record, actor, who, run_write, "tender.redeclare_form")
+
+    if not policy.decide(actor, "tender.assign", access):
+        return
+    st.markdown("**Assign an evaluator**")
+    config = sign_in_config()
+    with st.form("tender.assign_form"):
+        if config.enabled:
+            with database() as db:
+                people = users.people_with_role(db, policy.EVALUATOR, config.admins)
+            options = [p.email for p in people if p.email not in access["assigned"]]
+            labels = {p.email: f"{p.name} <{p.email}>" if p.name else p.email for p in people}
+            evaluator = st.selectbox("Evaluator (people with the evaluator role)", options, index=None,
+                                     format_func=labels.get, key="tender.assign_who", placeholder="Choose a person")
+        else:
+            evaluator = st.text_input("Evaluator's name", key="tender.assign_name")
+        assign = st.form_submit_button("Assign")
+    if assign and run_write(lambda db: tender_access.assign(db, record.id, evaluator or "", actor=actor),
+                            f"Assigned {evaluator}."):
+        st.rerun()
+
+    pending = conflicts[(conflicts["Declaration"] == "conflict declared") & (conflicts["How it is managed"] == "not yet managed")]
+    if not pending.empty:
+        st.markdown("**Record how a declared conflict is managed**")
+        with st.form("tender.manage_form"):
+            person = st.selectbox("Evaluator", list(pending["Evaluator"]), key="tender.manage_who")
+            how = st.text_area("How the conflict is managed", key="tender.manage_how", height=80,
+                               placeholder="e.g. does not score Bidder X; a second evaluator added")
+            manage = st.form_submit_button("Record how it is managed")
+        if manage and run_write(lambda db: tender_access.manage_conflict(db, record.id, person, how, actor=actor),
+                                f"Recorded how {person}'s conflict is managed."):
+            st.rerun()
+
+
+def open_moderation_control(record, access: dict, progress: pd.DataFrame, actor, run_write) -> None:
+    """The commissioner's view while scores are sealed: how many each evaluator has
+    recorded (not what), and the button that opens moderation."""
+    import streamlit as st
+
+    from models import policy, tender_access
+
+    if access["stage"] in ("moderation", "awarded") or not policy.decide(actor, "tender.open_moderation", access):
+        return
+    if not progress.empty:
+        st.dataframe(progress, hide_index=True, width="stretch", key="tender.progress")
+    st.caption("Opening moderation closes independent scoring and shows every evaluator's scores and reasons to the "
+               "panel. It cannot be undone.")
+    if st.button("Open moderation", key="tender.open_moderation", type="primary") and run_write(
+            lambda db: tender_access.open_moderation(db, record.id, actor=actor), "Moderation is open."):
+        st.rerun()

@@ -1,8 +1,10 @@
-"""Run imports: detect each file's standard, validate it while streaming its rows into the
-database inside ONE transaction, and keep that transaction only when the file is good
-(or, with skip_invalid, for its good rows), writing an import_log entry. A dry run, a
-rejected file or a re-import that changes nothing rolls everything back, so the
-database file is left exactly as it was.
+"""Run imports: detect each file's standard, validate it while streaming its rows into a
+staging file (``staging.Stage``: never the database, never holding its write lock), and
+publish them only when the file is good (or, with skip_invalid, its good rows), with an
+import_log entry and an audit row, all or nothing and visible together, in steps short
+enough that people's saves never wait long (see ``staging``). A dry run, a rejected file
+or a re-import that changes nothing writes nothing, so the database file is left exactly
+as it was.
 
 Rows are upserted on the standard's own identifier (spend ``uid``, organisation
 ``org_id``): a re-import of the same file adds and updates nothing. A row that a later
@@ -10,18 +12,16 @@ import changes moves to that import, so removing an import removes what it last 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import operator
 from dataclasses import dataclass, field
 from typing import Callable
 
 import pandas as pd
 import sqlite_utils
 
-from .. import store
+from .. import policy, store
 from ..formatting import uk_short_date
-from . import boundaries, charity_commission, council_spend, ocds, threesixtygiving
+from . import boundaries, charity_commission, council_spend, ocds, staging, threesixtygiving
 from .authorities import publisher_words
 from .base import Context, DirectoryIndex, Record
 from .detect import FORMAT_NAMES, detect_format
@@ -37,7 +37,7 @@ IMPORTERS = {
 }
 FORMATS = tuple(IMPORTERS)
 KEY_COLUMN = {"spend": "uid", "organisations": "org_id", "boundary_areas": "area_key"}
-STAMP_COLUMNS = {"loaded_at", "updated_at", "import_id", "source_file"}
+STAMP_COLUMNS = staging.STAMP_COLUMNS
 KEY_TITLE = {
     "360giving": "Identifier",
     "spend": "TransactionNumber",
@@ -45,12 +45,6 @@ KEY_TITLE = {
     "ocds": "awards.id",
     "boundaries": "code",
 }
-IMPORT_CACHE_KB = 128 * 1024
-# Bulk mode: once an import has written as many spend rows as the table held before it
-# (and at least this many), the table's secondary indexes are dropped for the rest of
-# the import and built again, each in one sort, just before COMMIT. See docs/importing.md.
-BULK_MIN_ROWS = 50_000
-BULK_TABLES = ("spend",)
 Progress = Callable[[str, float, int], None]  # (file name, fraction of bytes read, rows read)
 
 
@@ -147,17 +141,18 @@ class _Job:
         return " + ".join(s.name for s in self.sources)
 
 
-class _Rollback(Exception):
-    pass
-
-
 def import_sources(
-    db: sqlite_utils.Database, sources: list[Source], options: ImportOptions | None = None, progress: Progress | None = None
+    db: sqlite_utils.Database, sources: list[Source], options: ImportOptions | None = None, progress: Progress | None = None,
+    *, actor: policy.Actor | None = None,
 ) -> list[ImportResult]:
-    """Import each file (register tables given together are one import); one result each."""
+    """Import each file (register tables given together are one import); one result each.
+    Writing (not a dry run) needs ``data.import`` (``actor``, or else the local actor
+    named ``options.imported_by``)."""
     options = options or ImportOptions()
     if options.format != "auto" and options.format not in IMPORTERS:
         raise ValueError(f"unknown format '{options.format}': choose auto or one of {', '.join(FORMATS)}")
+    if not options.dry_run:
+        policy.require(policy.actor_or_name(actor, options.imported_by), "data.import")
     return [_run(db, job, options, progress) for job in plan(sources, options)]
 
 
@@ -209,29 +204,19 @@ def _run(db, job: _Job, options: ImportOptions, progress: Progress | None) -> Im
         directory=DirectoryIndex.load(db) if module in (council_spend, ocds) else None,
         extra_sources=tracked[1:],
     )
-    # A bigger page cache for the import's own connection: large files otherwise spill
-    # index pages to the write-ahead log again and again.
-    cache_size = db.execute("PRAGMA cache_size").fetchone()[0]
-    db.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KB}")
     try:
-        with store.transaction(db), contextlib.ExitStack() as bulk:
-            import_id = db["import_log"].insert(
-                {
-                    "file_name": job.name, "sha256": result.sha256, "format": job.format,
-                    "imported_at": context.loaded_at, "imported_by": options.imported_by, "status": "importing",
-                }
-            ).last_pk
-            _write_rows(db, module, tracked[0], job, context, import_id, result, options, progress, bulk)
+        with staging.Stage(db, module.TABLE, KEY_COLUMN[module.TABLE]) as stage:
+            _stage_rows(db, stage, module, tracked[0], job, context, result, options, progress)
             result.rows_skipped = job.report.rows_with_errors
             if not job.report.ok and not options.skip_invalid:
                 result.status = "rejected"
-                raise _Rollback
+                return result
             if result.rows_added + result.rows_updated + result.rows_unchanged == 0:
                 result.status = "nothing"  # a header-only file, no awards, or nothing valid: no log entry
-                raise _Rollback
+                return result
             if options.dry_run:
                 result.status = "checked"
-                raise _Rollback
+                return result
             earlier = db.execute(
                 "SELECT imported_at FROM import_log WHERE sha256 = ? AND status = 'imported' ORDER BY id LIMIT 1",
                 [result.sha256],
@@ -239,43 +224,30 @@ def _run(db, job: _Job, options: ImportOptions, progress: Progress | None) -> Im
             if earlier and result.rows_added == 0 and result.rows_updated == 0:
                 result.status = "unchanged"
                 result.previous_import = uk_short_date(earlier[0])
-                raise _Rollback
-            db.execute(
-                "UPDATE import_log SET publisher = ?, rows_added = ?, rows_updated = ?, rows_skipped = ?, status = 'imported' WHERE id = ?",
-                [result.publisher, result.rows_added, result.rows_updated, result.rows_skipped, import_id],
-            )
-            store.record_audit(
-                db, entity="import", entity_id=import_id, action="import", who=options.imported_by,
-                after={"file": job.name, "format": job.format, "sha256": result.sha256, "added": result.rows_added,
-                       "updated": result.rows_updated, "skipped": result.rows_skipped},
-            )
-            result.status, result.import_id = "imported", import_id
-            # leaving `bulk` (before COMMIT) builds any dropped indexes again; a rollback
-            # above skips that and restores them as they were.
-    except _Rollback:
-        pass
+                return result
+            log = {"file_name": job.name, "sha256": result.sha256, "format": job.format,
+                   "imported_at": context.loaded_at, "imported_by": options.imported_by,
+                   "publisher": result.publisher, "rows_added": result.rows_added,
+                   "rows_updated": result.rows_updated, "rows_skipped": result.rows_skipped}
+            audit = {"file": job.name, "format": job.format, "sha256": result.sha256, "added": result.rows_added,
+                     "updated": result.rows_updated, "skipped": result.rows_skipped}
+            result.import_id = stage.publish(log, audit, who=options.imported_by)
+            result.status = "imported"
     except FileRejected:
         result.status = "rejected"
-    finally:
-        db.execute("DROP TABLE IF EXISTS temp.import_seen")
-        db.execute(f"PRAGMA cache_size = {cache_size}")
     return result
 
 
-def _write_rows(db, module, source, job, context, import_id, result, options, progress, bulk) -> None:
-    """Stream the importer's records into its table, checking identifiers are unique.
-    A large import into a table much smaller than itself switches to bulk mode (see
-    ``_bulk_threshold``) by entering ``store.without_secondary_indexes`` on ``bulk``."""
+def _stage_rows(db, stage: "staging.Stage", module, source, job, context, result, options, progress) -> None:
+    """Stream the importer's records into the staging file (not the database), checking
+    identifiers are unique and noting, against the rows stored now, which are new,
+    which change a stored row and which are the same (those are not staged)."""
     table = module.TABLE
-    threshold = _bulk_threshold(db, table)
-    key = KEY_COLUMN[table]
-    db.execute("DROP TABLE IF EXISTS temp.import_seen")
-    db.execute("CREATE TEMP TABLE import_seen (key TEXT PRIMARY KEY, place TEXT NOT NULL)")
     report = job.report
     publishers: dict[str, None] = {}
     for chunk in module.read(source, report, context):
         result.rows_read += len(chunk)
-        fresh = _first_sightings(db, chunk, report, job.format)
+        fresh = _first_sightings(stage.db, chunk, report, job.format)
         if progress is not None:
             progress(job.name, min(job.counter["read"] / max(sum(s.size for s in job.sources), 1), 1.0), result.rows_read)
         if not fresh:
@@ -287,10 +259,7 @@ def _write_rows(db, module, source, job, context, import_id, result, options, pr
                     publishers.setdefault(name)
         if not report.ok and not options.skip_invalid:
             continue  # keep checking the rest, but this file will not be written
-        if result.rows_added + result.rows_updated >= threshold:
-            bulk.enter_context(store.without_secondary_indexes(db, table))
-            threshold = float("inf")
-        added, updated, unchanged = _upsert(db, table, key, fresh, import_id)
+        added, updated, unchanged = stage.add(fresh)
         result.rows_added += added
         result.rows_updated += updated
         result.rows_unchanged += unchanged
@@ -299,26 +268,17 @@ def _write_rows(db, module, source, job, context, import_id, result, options, pr
         progress(job.name, 1.0, result.rows_read)
 
 
-def _bulk_threshold(db, table: str) -> float:
-    """How many rows this import writes before it drops the table's secondary indexes:
-    as many as the table holds now, and at least BULK_MIN_ROWS; never for other tables.
-    Past that point rebuilding each index once (a sort of old and new rows together)
-    costs less than keeping it in order for every further row."""
-    if table not in BULK_TABLES:
-        return float("inf")
-    return max(BULK_MIN_ROWS, db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
-
-
 def _first_sightings(db, chunk: list[Record], report: ValidationReport, kind: str) -> list[Record]:
     """The records whose identifier has not appeared earlier in this file; a repeat is an
     error naming both places (the standard's identifiers must be unique in a file).
 
-    Insert-first: the chunk's identifiers go into ``temp.import_seen`` skipping those
-    already there; only when some were skipped (a repeat) are the earlier places read."""
+    Insert-first: the chunk's identifiers go into the staging file's ``seen`` table
+    skipping those already there; only when some were skipped (a repeat) are the earlier
+    places read."""
     firsts: dict[str, Record] = {}
     for record in chunk:
         firsts.setdefault(record.key, record)
-    added = _insert_new(db, "temp.import_seen", ["key", "place"], [(k, r.where) for k, r in firsts.items()], "key")
+    added = staging.insert_new(db, "seen", ["key", "place"], [(k, r.where) for k, r in firsts.items()], "key")
     if added == len(chunk):
         return chunk
     keys = list(firsts)
@@ -326,7 +286,7 @@ def _first_sightings(db, chunk: list[Record], report: ValidationReport, kind: st
     for start in range(0, len(keys), 900):
         part = keys[start : start + 900]
         seen.update(db.execute(
-            f"SELECT key, place FROM temp.import_seen WHERE key IN ({', '.join('?' * len(part))})", part
+            f"SELECT key, place FROM seen WHERE key IN ({', '.join('?' * len(part))})", part
         ).fetchall())
     fresh = []
     for record in chunk:
@@ -337,60 +297,6 @@ def _first_sightings(db, chunk: list[Record], report: ValidationReport, kind: st
             shown = record.key.split(":", 1)[1] if kind == "360giving" else record.key
             report.error(record.where, KEY_TITLE[kind], f"'{shown}' appears more than once in this file (first at {first}); identifiers must be unique")
     return fresh
-
-
-def _upsert(db, table: str, key: str, records: list[Record], import_id: int) -> tuple[int, int, int]:
-    """Insert new rows, update changed ones, leave identical ones alone (they keep the
-    import that wrote them). Returns (added, updated, unchanged).
-
-    Records seen for the first time in this file are inserted straight away, skipping
-    identifiers already stored; only when some were skipped are the stored rows read back
-    and compared."""
-    if not records:
-        return 0, 0, 0
-    columns = list(records[0].values)
-    compared = [c for c in columns if c not in STAMP_COLUMNS and c != key]
-    values = operator.itemgetter(*columns)
-    added = _insert_new(db, table, [*columns, "import_id"], [(*values(r.values), import_id) for r in records], key)
-    if added == len(records):
-        return len(records), 0, 0
-    stored = _stored(db, table, key, compared, [r.key for r in records])
-    # Each identifier appears once in this file, so a stored row owned by this import
-    # was inserted just now.
-    fresh = {k for k, (owner, _values) in stored.items() if owner == import_id}
-    changed = [
-        r for r in records
-        if r.key not in fresh and tuple(r.values[c] for c in compared) != stored[r.key][1]
-    ]
-    if changed:
-        updated_columns = [c for c in columns if c != key]
-        db.conn.executemany(
-            f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in updated_columns)}, import_id = ? WHERE {key} = ?",
-            [[r.values[c] for c in updated_columns] + [import_id, r.key] for r in changed],
-        )
-    return len(fresh), len(changed), len(records) - len(fresh) - len(changed)
-
-
-def _insert_new(db, table: str, columns: list[str], rows: list[tuple], key: str) -> int:
-    """Insert ``rows`` (values in ``columns`` order), skipping any whose ``key`` is
-    already in the table; returns how many were inserted."""
-    cursor = db.conn.executemany(
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) ON CONFLICT({key}) DO NOTHING",
-        rows,
-    )
-    return cursor.rowcount
-
-
-def _stored(db, table: str, key: str, compared: list[str], keys: list[str]) -> dict[str, tuple[int, tuple]]:
-    """{identifier: (import id, compared values)} for the rows already stored."""
-    stored: dict[str, tuple[int, tuple]] = {}
-    for start in range(0, len(keys), 900):
-        part = keys[start : start + 900]
-        for row in db.execute(
-            f"SELECT {key}, import_id, {', '.join(compared)} FROM {table} WHERE {key} IN ({', '.join('?' * len(part))})", part
-        ).fetchall():
-            stored[row[0]] = (row[1], tuple(row[2:]))
-    return stored
 
 
 def _sha256(sources: list[Source]) -> str:
@@ -458,7 +364,7 @@ def import_log(db: sqlite_utils.Database) -> pd.DataFrame:
                    (SELECT COUNT(*) FROM spend s WHERE s.import_id = l.id)
                  + (SELECT COUNT(*) FROM organisations o WHERE o.import_id = l.id)
                  + (SELECT COUNT(*) FROM boundary_areas b WHERE b.import_id = l.id) AS rows_now
-            FROM import_log l WHERE l.status != 'importing' ORDER BY l.id DESC
+            FROM import_log l WHERE l.status IN ('imported', 'removed') ORDER BY l.id DESC
             """
         ).fetchall(),
         columns=["id", "file_name", "format", "publisher", "rows_added", "rows_updated", "rows_skipped",
@@ -466,23 +372,52 @@ def import_log(db: sqlite_utils.Database) -> pd.DataFrame:
     )
 
 
-def remove_import(db: sqlite_utils.Database, import_id: int, who: str, reason: str | None = None) -> int:
-    """Take out the rows an import wrote (spend or organisations), in one transaction;
-    the log keeps the entry, marked 'removed'. Returns the number of rows removed."""
+def remove_import(db: sqlite_utils.Database, import_id: int, who: str | None = None, reason: str | None = None, *,
+                  actor: policy.Actor | None = None) -> int:
+    """Take out the rows an import wrote (spend, organisations or boundaries), all at
+    once; the log keeps the entry, marked 'removed'. Returns the number of rows removed.
+
+    Whether it exists and is not removed already is checked inside the transaction that
+    removes it (two people pressing Remove at once remove it once). It waits for an
+    import being published (they take turns). A large spend import is removed like a
+    large import is published: a copy of the table without its rows is built in short
+    steps and swapped in, so saves are never held up."""
     from ..errors import DomainError
 
-    row = db.execute("SELECT file_name, status FROM import_log WHERE id = ?", [import_id]).fetchone()
-    if row is None:
-        raise DomainError(f"There is no import number {import_id} in the import log.")
-    if row[1] == "removed":
-        raise DomainError(f"The import of {row[0]} (number {import_id}) was removed already.")
-    with store.transaction(db):
-        removed = db.execute("DELETE FROM spend WHERE import_id = ?", [import_id]).rowcount
-        removed += db.execute("DELETE FROM organisations WHERE import_id = ?", [import_id]).rowcount
-        removed += db.execute("DELETE FROM boundary_areas WHERE import_id = ?", [import_id]).rowcount
+    actor = policy.actor_or_name(actor, who)
+    policy.require(actor, "data.remove_import", {"import_id": import_id})
+
+    def check() -> tuple:
+        row = db.execute("SELECT file_name, status FROM import_log WHERE id = ?", [import_id]).fetchone()
+        if row is None or row[1] not in ("imported", "removed"):
+            raise DomainError(f"There is no import number {import_id} in the import log.")
+        if row[1] == "removed":
+            raise DomainError(f"The import of {row[0]} (number {import_id}) was removed already.")
+        return row
+
+    def mark_removed(row: tuple, removed: int) -> None:
         db.execute("UPDATE import_log SET status = 'removed' WHERE id = ?", [import_id])
-        store.record_audit(
-            db, entity="import", entity_id=import_id, action="remove", who=who,
-            before={"file": row[0], "rows": removed}, reason=reason,
-        )
-    return removed
+        store.record_audit(db, entity="import", entity_id=import_id, action="remove", who=actor.label,
+                           before={"file": row[0], "rows": removed}, reason=reason)
+
+    with staging.publish_lock(db, staging.REMOVE_LOCK_WAIT_SECONDS), staging.big_cache(db):
+        staging.clear_leftovers(db)
+        spend_rows = db.execute("SELECT COUNT(*) FROM spend WHERE import_id = ?", [import_id]).fetchone()[0]
+        if spend_rows >= staging.SWAP_MIN_ROWS:
+            check()
+            removed = {"rows": 0}
+
+            def finish() -> None:
+                row = check()
+                removed["rows"] = spend_rows
+                mark_removed(row, spend_rows)
+
+            staging.swap_table(db, "spend", keep="import_id IS NOT ?", keep_params=(import_id,), finish=finish)
+            return removed["rows"]
+        with store.transaction(db):
+            row = check()
+            removed = 0
+            for table in ("spend", "organisations", "boundary_areas"):
+                removed += db.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id]).rowcount
+            mark_removed(row, removed)
+        return removed

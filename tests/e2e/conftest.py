@@ -54,11 +54,11 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(db_path: Path):
-    """Run `streamlit run app.py` on a free loopback port with the database at ``db_path``;
-    yield its URL; stop it afterwards."""
+def streamlit_server(db_path: Path, *, extra_args: tuple[str, ...] = (), extra_env: dict | None = None):
+    """Run `streamlit run app.py` on a free loopback port with the database at ``db_path``
+    (and any extra streamlit options, e.g. ``--secrets.files``); yield its URL; stop it afterwards."""
     port = _free_port()
-    env = dict(os.environ, DASHBOARD_DB=str(db_path), PYTHONUNBUFFERED="1")
+    env = dict(os.environ, DASHBOARD_DB=str(db_path), PYTHONUNBUFFERED="1", **(extra_env or {}))
     log_path = db_path.parent / f"streamlit-{port}.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
@@ -66,7 +66,7 @@ def streamlit_server(db_path: Path):
                 sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
                 "--server.address", "127.0.0.1", "--server.port", str(port),
                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
-                "--server.fileWatcherType", "none",
+                "--server.fileWatcherType", "none", *extra_args,
             ],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
@@ -172,6 +172,36 @@ def assert_accessible(page, *, context: str | None = None) -> None:
     assert not violations, f"Accessibility violations on {page.url}:\n{report}"
 
 
+# ---------------------------------------------------------------- form helpers for journeys
+
+
+def fill(page, label: str, value: str) -> None:
+    page.get_by_label(label, exact=True).and_(page.locator("input, textarea")).fill(value)
+    page.keyboard.press("Tab")
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in a select box by typing it and choosing the one match."""
+    box = page.get_by_role("combobox", name=label)
+    if box.input_value() == option:
+        return
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=True).wait_for()
+    page.keyboard.press("Enter")
+    wait_until_idle(page)
+
+
+def click(page, name: str) -> None:
+    page.get_by_role("button", name=name).click()
+    wait_until_idle(page)
+
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+    page.wait_for_timeout(300)
+
+
 def open_list(page, box, wanted) -> None:
     """Click ``box`` (a Streamlit selectbox or multiselect locator) until ``wanted`` (an
     option locator) is listed: a click that only moves focus from a text field does not
@@ -183,3 +213,19 @@ def open_list(page, box, wanted) -> None:
             return
         except Exception:
             page.keyboard.press("Escape")
+
+
+def type_name(page, name: str) -> None:
+    """Sign-in off: type the person's name in the sidebar (opening it first on a phone,
+    where Streamlit starts it collapsed), then let the app rerun."""
+    field = page.get_by_label("Your name (recorded in the audit log)", exact=True)
+    if not field.is_visible():
+        page.get_by_test_id("stExpandSidebarButton").click()
+        field.wait_for()
+    field.fill(name)
+    field.press("Tab")
+    wait_until_idle(page)
+    close = page.get_by_test_id("stSidebarCollapseButton").locator("button")
+    if page.viewport_size and page.viewport_size["width"] < 640 and close.is_visible():
+        close.click()  # on a phone the open sidebar covers the page
+        wait_until_idle(page)

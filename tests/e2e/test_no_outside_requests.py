@@ -12,7 +12,7 @@ import pytest
 from tests.e2e.conftest import wait_until_idle
 
 # Every page in the menu, by its address (the Home page is the root).
-PAGE_PATHS = ["", "spend", "data", "directory", "providers", "outcomes", "action-plan",
+PAGE_PATHS = ["", "spend", "data", "directory", "providers", "outcomes", "action-plan", "admin",
               "self-assessment", "tender", "sroi", "full-cost", "accessibility", "privacy"]
 
 

@@ -9,7 +9,7 @@ import uuid
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, open_page, wait_until_idle
+from tests.e2e.conftest import assert_accessible, choose, click, fill, open_page, open_tab, wait_until_idle
 
 SCORES = {
     # evaluator -> bidder -> (quality, social value)
@@ -19,37 +19,10 @@ SCORES = {
 AGREED = {("Alpha Trust", "Quality"): 3, ("Alpha Trust", "Social value"): 3, ("Beta CIC", "Quality"): 3, ("Beta CIC", "Social value"): 2}
 
 
-def fill(page, label: str, value: str) -> None:
-    page.get_by_label(label, exact=True).and_(page.locator("input, textarea")).fill(value)
-    page.keyboard.press("Tab")
-
-
-def choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in a select box by typing it and choosing the one match."""
-    box = page.get_by_role("combobox", name=label)
-    if box.input_value() == option:
-        return
-    box.click()
-    box.fill(option)
-    page.get_by_role("option", name=option, exact=True).wait_for()
-    page.keyboard.press("Enter")
-    wait_until_idle(page)
-
-
-def click(page, name: str) -> None:
-    page.get_by_role("button", name=name).click()
-    wait_until_idle(page)
-
-
-def open_tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name).click()
-    page.wait_for_timeout(300)
-
-
 def test_set_up_score_moderate_and_download(page, app_server):
     name = f"Befriending service {uuid.uuid4().hex[:6]}"
     open_page(page, app_server, "tender")
-    fill(page, "Your name", "Commissioner")
+    fill(page, "Your name (recorded in the audit log)", "Commissioner")
     fill(page, "Name of the tender", name)
     choose(page, "Criteria", "Quality 60 / price 30 / social value 10")
     click(page, "Create tender")
@@ -64,7 +37,7 @@ def test_set_up_score_moderate_and_download(page, app_server):
         expect(page.get_by_text(f"Saved the bid from {bidder}.")).to_be_visible()
 
     for evaluator, bids in SCORES.items():
-        fill(page, "Your name", evaluator)
+        fill(page, "Your name (recorded in the audit log)", evaluator)
         wait_until_idle(page)
         open_tab(page, "Score")
         for bidder, (quality, social) in bids.items():
@@ -78,7 +51,7 @@ def test_set_up_score_moderate_and_download(page, app_server):
             expect(page.get_by_text(f"Saved your scores for {bidder}.")).to_be_visible()
     assert_accessible(page)
 
-    fill(page, "Your name", "Panel chair")
+    fill(page, "Your name (recorded in the audit log)", "Panel chair")
     wait_until_idle(page)
     open_tab(page, "Moderate")
     expect(page.get_by_text("1 where evaluators are 2 points or more apart", exact=False)).to_be_visible()

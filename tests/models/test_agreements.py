@@ -301,3 +301,18 @@ def test_edits_are_versioned_audited_and_stale_saves_refused(providers):
     after = monitoring.status_frame(db, agreement_id, today=TODAY)
     fixed = after[(after["measure"] == "Journeys provided") & (after["period"] == 2)].iloc[0]
     assert fixed["status"] == "partly met" and fixed["delivered"] == 880  # 880 of 900 = 97.8%, short of target
+
+
+def test_provider_candidates_rank_by_shared_words(providers):
+    found = agreement_sources.provider_candidates(providers, "Weaver Valley Community Transport (fictional)")
+    assert found[0] == ("GB-CHC-1000001", "Weaver Valley Community Transport")
+    exact = agreement_sources.provider_candidates(providers, "The Far Away Trust Ltd")
+    assert exact[0] == ("GB-CHC-1000002", "Far Away Trust")
+
+
+def test_merge_edit_applies_only_the_fields_the_person_changed():
+    opened = {"title": "A", "department": "", "notes": ""}
+    mine = {"title": "A", "department": "", "notes": "Variation agreed"}
+    current = {"title": "A (renamed)", "department": "Adults", "notes": ""}
+    assert agreements.merge_edit(opened, mine, current) == {"title": "A (renamed)", "department": "Adults",
+                                                            "notes": "Variation agreed"}

@@ -90,7 +90,7 @@ def test_unsuccessful_bidder_summary_by_hand():
     assert "Price points = the price criterion's weight × the lowest qualifying price ÷ the tender's price." in text
     assert "The panel scored your tender 3 out of 5. Two local apprenticeships and a volunteer programme" in text
     assert "Your price was not abnormally low" in text
-    assert "ending at the end of Monday 4 January 2027" in text
+    assert "ending at the end of Tuesday 5 January 2027" in text  # Scotland keeps Mon 4 Jan
 
 
 def test_successful_bidder_and_the_abnormally_low_price_investigated():

@@ -86,6 +86,7 @@ def test_bad_option_value_is_a_usage_error(run_cli):
         (["consultations", "compact"], ["--db", "--by", "--today", "--format"]),
         (["consultations", "plan"], ["--today", "--start", "--format"]),
         (["consultations", "standards"], ["--format"]),
+        (["retention"], ["--db", "--years", "--apply", "--as", "--format"]),
     ],
 )
 def test_every_command_keeps_its_options_and_the_readme_names_them(command, options, run_cli):
@@ -111,7 +112,7 @@ def test_help_texts_agree_with_the_engines():
     assert tender_command.DEFAULT_SIMULATIONS == tender.DEFAULT_SIMULATIONS
     assert sroi.DEFAULT_SIMULATIONS > 0
     assert sorted(cli.commands) == ["agreements", "consultations", "fcr", "import", "init", "monitoring",
-                                    "organisations", "outcomes", "spend", "sroi", "tender"]
+                                    "organisations", "outcomes", "retention", "spend", "sroi", "tender", "users"]
     from models import consultations
     from models.commands import consultations as consultations_command
 

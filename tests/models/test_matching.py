@@ -81,6 +81,14 @@ def test_best_match_is_relevant_for_every_specification(demo_model):
         assert kinds[top["org_id"].iloc[0]] in relevant, spec
 
 
+def directory_of(rows) -> pd.DataFrame:
+    """A directory frame from (org-id, name, description, districts) rows."""
+    return pd.DataFrame(
+        [{"id": i, "org_id": o, "name": n, "org_type": "charity", "districts": d, "themes": [], "description": t, "is_demo": 0}
+         for i, (o, n, t, d) in enumerate(rows, start=1)]
+    )
+
+
 def hand_directory() -> pd.DataFrame:
     rows = [
         ("A1", "Riverside Stroke Club", "Exercise and rehabilitation classes after a stroke, and a carers' group.", ["Crewe and Nantwich"]),
@@ -90,10 +98,7 @@ def hand_directory() -> pd.DataFrame:
         ("A5", "Lakeside Foodbank", "Emergency food parcels for families in crisis.", ["Congleton"]),
         ("A6", "Canal Foodbank", "Emergency food parcels and a community pantry for families in crisis.", ["Congleton"]),
     ]
-    return pd.DataFrame(
-        [{"id": i, "org_id": o, "name": n, "org_type": "charity", "districts": d, "themes": [], "description": t, "is_demo": 0}
-         for i, (o, n, t, d) in enumerate(rows, start=1)]
-    )
+    return directory_of(rows)
 
 
 def test_fitting_organisation_ranks_above_ones_that_do_not():
@@ -111,29 +116,78 @@ def test_fitting_organisation_ranks_above_ones_that_do_not():
         matching.match(model, "food " * 10_000)
 
 
-def test_overlap_pairs_in_the_same_district_with_shared_terms():
-    model = matching.fit(hand_directory(), "hand")
-    pairs = matching.overlap(model, threshold=0.3)
-    assert list(zip(pairs["org_id_a"], pairs["org_id_b"])) == [("A5", "A6")]
-    assert pairs["district"].iloc[0] == "Congleton"
-    assert {"emergency food", "families crisis"} <= set(pairs["shared_terms"].iloc[0]) or "food parcels" in pairs["shared_terms"].iloc[0]
-    # The two stroke groups are alike but in different districts: not an overlap.
-    assert matching.overlap(model, district="Macclesfield", threshold=0.05).empty
-    assert matching.overlap(model, threshold=0.99).empty
+def overlap_directory() -> pd.DataFrame:
+    """Hand-made organisations where the right pairs are obvious: two namesakes doing
+    different things, two differently named night shelters serving two districts in
+    common, two foodbanks with no district in common, and a food share that overlaps one
+    foodbank in part."""
+    rows = [
+        ("H1", "Elworth Housing Trust", "Elworth Housing Trust provides almshouse flats for older residents in Elworth.", ["Congleton"]),
+        ("H2", "Elworth Housing Trust (East)", "Elworth Housing Trust (East) runs a toy library and stay-and-play sessions for toddlers in Elworth.", ["Congleton"]),
+        ("H3", "Sandbach Night Shelter", "A night shelter and emergency accommodation for homeless people.", ["Congleton", "Crewe and Nantwich"]),
+        ("H4", "Alsager Homeless Project", "We run a night shelter and emergency accommodation for homeless people in Alsager.", ["Congleton", "Crewe and Nantwich", "Macclesfield"]),
+        ("H5", "Crewe Foodbank", "Emergency food parcels for families in crisis.", ["Crewe and Nantwich"]),
+        ("H6", "Macclesfield Foodbank", "Emergency food parcels for families in crisis.", ["Macclesfield"]),
+        ("H7", "Poynton Food Share", "Emergency food parcels and a community pantry with low-cost groceries.", ["Macclesfield"]),
+    ]
+    return directory_of(rows)
+
+
+def test_overlap_matches_what_organisations_do_not_their_names():
+    model = matching.fit(overlap_directory(), "hand")
+    everything = matching.overlap(model, threshold=0.01)
+    # Namesakes doing different things never pair, at any level; the same services under different names do.
+    assert not {"H1", "H2"} & (set(everything["org_id_a"]) | set(everything["org_id_b"]))
+    # A single word in common ("emergency" shelter, "emergency" food) is a weak overlap, ranked last.
+    assert everything["shared_terms"].iloc[-1] == ["emergency"] and everything["score"].iloc[-1] < 0.1
+    pairs = matching.overlap(model, threshold=0.2)
+    found = list(zip(pairs["org_id_a"], pairs["org_id_b"]))
+    # Each pair once, with every district both serve; none for organisations sharing no district.
+    assert found == [("H3", "H4"), ("H6", "H7")]
+    first = pairs.iloc[0]
+    assert first["shared_districts"] == ["Congleton", "Crewe and Nantwich"]
+    assert first["score"] == pytest.approx(1.0, abs=0.001)  # the same services, word for word (names, places gone)
+    assert {"night shelter", "emergency accommodation"} <= set(first["shared_terms"])
+    # Ranked by how much the services overlap: the food share shares only "emergency food parcels".
+    second = pairs.iloc[1]
+    assert 0.2 <= second["score"] < first["score"]
+    assert "emergency food" in second["shared_terms"] and "pantry" not in second["shared_terms"]
+    assert second["shared_districts"] == ["Macclesfield"]
+    assert list(pairs["cluster"]) == [1, 2]
+    # A district narrows to pairs serving it; a high bar leaves only the identical pair.
+    assert list(matching.overlap(model, district="Crewe and Nantwich", threshold=0.2)["org_id_a"]) == ["H3"]
+    assert list(matching.overlap(model, threshold=0.99)["org_id_a"]) == ["H3"]
     with pytest.raises(DomainError, match="threshold"):
         matching.overlap(model, threshold=0)
 
 
-def test_overlap_clusters_in_demo_directory(demo_model):
+def test_services_text_leaves_out_names_and_places():
+    texts = matching.services_text(overlap_directory())
+    assert "Elworth" not in texts[1] and "Housing Trust" not in texts[1] and "toy library" in texts[1]
+    assert "Alsager" not in texts[3]
+    assert matching.service_terms("Payroll, DBS checking and a night shelter") == [
+        "payroll", "dbs", "checking", "dbs checking", "night", "shelter", "night shelter"]
+
+
+def test_overlap_in_demo_directory_pairs_once_by_services(demo_model):
+    """The seeded demonstration directory: before this change the finder listed 353 rows at
+    0.45 (309 distinct pairs, a pair once per district it shared) with name words
+    ("elworth housing", "housing trust") as the top reasons. Now each pair once, every
+    pair's organisations of the same service kind."""
     model, kinds = demo_model
-    pairs = matching.overlap(model, threshold=0.5)
-    assert not pairs.empty
-    assert (pairs["score"] >= 0.5).all() and (pairs["score"].diff().dropna() <= 0).all()
-    for a, b, district in zip(pairs["org_id_a"], pairs["org_id_b"], pairs["district"]):
-        rows = model.organisations.set_index("org_id")
-        assert district in rows.loc[a, "districts"] and district in rows.loc[b, "districts"]
-    clusters = matching.clusters(pairs)
-    assert clusters["size"].min() >= 2
+    pairs = matching.overlap(model, max_pairs=10_000)
+    assert len(pairs) == len(set(zip(pairs["org_id_a"], pairs["org_id_b"])))
+    assert (pairs["score"] >= matching.DEFAULT_OVERLAP_THRESHOLD).all() and (pairs["score"].diff().dropna() <= 0).all()
+    assert all(kinds[a] == kinds[b] for a, b in zip(pairs["org_id_a"], pairs["org_id_b"]))
+    rows = model.organisations.set_index("org_id")
+    for a, b, shared in zip(pairs["org_id_a"], pairs["org_id_b"], pairs["shared_districts"]):
+        assert shared and set(shared) == set(rows.loc[a, "districts"]) & set(rows.loc[b, "districts"])
+    names = " ".join(term for terms in pairs["shared_terms"] for term in terms)
+    assert "elworth" not in names and "trust" not in names and "congleton" not in names
+    print(f"\nDemo directory: {len(pairs)} pairs at {matching.DEFAULT_OVERLAP_THRESHOLD}, "
+          f"{pairs['cluster'].nunique()} groups")
+    groups = matching.clusters(pairs)
+    assert groups["size"].min() >= 2 and groups["size"].sum() >= pairs["cluster"].nunique() * 2
     looser = matching.overlap(model, threshold=0.3, max_pairs=10_000)
     assert len(looser) > len(pairs)
 

@@ -32,4 +32,8 @@ def test_privacy_notice_names_what_is_stored_and_for_how_long(db_path, monkeypat
     for stored in ("audit trail", "conflict-of-interest declaration", "Email addresses", "Charity Commission"):
         assert stored in text
     assert "How long it is kept" in [h.value for h in app.header]
+    # The promise and the command agree (tests/models/test_retention.py checks the command).
+    from models import retention
+    assert f"by default {retention.DEFAULT_RETENTION_YEARS} years" in text and retention.RETENTION_ENV_VAR in text
+    assert "python -m models retention" in text and "--apply" in text and "Evaluator 1" in text
     assert "the team that runs this app for your council" in text

@@ -30,7 +30,7 @@ def test_award_tab_issue_notice_and_standstill(db_path):
     with store.opened(db_path) as db:
         tender_records.record_explanation(db, tender_id, NORTHWAY, "Vehicles owned outright.", who="Test")
     app = run_page("tender.py", {"tender.name": EXAMPLE["name"], "tender.tab": "Award"})
-    app.text_input(key="tender.who").input("Sam Patel")
+    app.text_input(key="auth.name").input("Sam Patel")
     app.button(key="award.issue").click()
     app.run()
     assert not app.exception, app.exception
@@ -55,7 +55,7 @@ def test_clarification_is_added_to_the_log(db_path):
     with store.opened(db_path) as db:
         tender_id = tender_records.import_scenario(db, EXAMPLE, who="Test")
     app = run_page("tender.py", {"tender.name": EXAMPLE["name"], "tender.tab": "Award"})
-    app.text_input(key="tender.who").input("Sam Patel")
+    app.text_input(key="auth.name").input("Sam Patel")
     app.text_area(key="award.question").input("Are volunteer drivers' expenses in the price?")
     app.button(key="FormSubmitter:award.question_form-Add to the log").click()
     app.run()

@@ -47,14 +47,14 @@ def test_add_form_names_fields_and_then_adds(db_path):
     app.text_input(key="directory.add.name").input("")
     app.button(key="FormSubmitter:directory.add-Add organisation").click().run()
     shown = texts(app)
-    assert "Name: enter the organisation's name" in shown and "Districts served" in shown and "Your name" in shown
+    assert "Name: enter the organisation's name" in shown and "Districts served" in shown
     app.text_input(key="directory.add.name").input("Pagetest Knitting Circle")
     app.text_input(key="directory.add.charity_number").input("5123456")
     app.selectbox(key="directory.add.org_type").select("charity")
     app.multiselect(key="directory.add.districts").select("Macclesfield")
     app.multiselect(key="directory.add.themes").select("Culture, sport and leisure")
     app.text_area(key="directory.add.description").input("Knitting and crochet sessions for lonely older people.")
-    app.text_input(key="directory.add.who").input("Page Tester")
+    app.text_input(key="auth.name").input("Page Tester")  # the sidebar name (sign-in off)
     app.button(key="FormSubmitter:directory.add-Add organisation").click().run()
     assert not app.exception
     assert any("Added Pagetest Knitting Circle as GB-CHC-5123456" in s.value for s in app.success)
@@ -66,7 +66,6 @@ def test_add_form_names_fields_and_then_adds(db_path):
 def test_demo_switch_off_hides_demo_rows(db_path):
     app = run_page("directory.py")
     app.toggle(key="directory.demo_toggle").set_value(False)
-    app.text_input(key="directory.demo_who").input("Officer")
     app.button(key="FormSubmitter:directory.demo_form-Save setting").click().run()
     assert not app.exception
     with store.opened(db_path) as db:
@@ -101,8 +100,8 @@ def test_profile_unknown_and_missing_ids(db_path):
 
 def test_profile_edit_is_validated_and_logged(db_path):
     app = run_page("organisation.py", {"org": "DEMO-0002"})
+    app.text_input(key="auth.name").input("Editor")  # the sidebar name (sign-in off)
     app.text_input(key="organisation.edit.income").input("lots")
-    app.text_input(key="organisation.edit.who").input("Editor")
     app.button(key="FormSubmitter:organisation.edit-Save changes").click().run()
     assert "Latest annual income: 'lots' is not an amount" in texts(app)
     app.text_input(key="organisation.edit.income").input("250000")

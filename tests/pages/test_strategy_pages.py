@@ -57,7 +57,7 @@ def fill_observation(app, value: str):
     app.text_input(key="outcomes.add_date").input("31/10/2010")
     app.text_input(key="outcomes.add_value").input(value)
     app.text_input(key="outcomes.add_source").input("Consultation log")
-    app.text_input(key="outcomes.add_who").input("Page test")
+    app.text_input(key="auth.name").input("Page test")
     app.button(key="outcomes.add_submit").click()
     app.run()
 
@@ -91,7 +91,7 @@ def test_edit_target_form(db_path):
     app.selectbox(key="outcomes.target_indicator").set_value("I7")
     app.text_input(key="outcomes.target_value").input("80")
     app.text_input(key="outcomes.target_date").input("31/03/2012")
-    app.text_input(key="outcomes.target_who").input("Page test")
+    app.text_input(key="auth.name").input("Page test")
     app.button(key="outcomes.target_submit").click()
     app.run()
     assert not app.error, [e.value for e in app.error]
@@ -157,7 +157,7 @@ def test_link_an_action_and_see_it_under_its_outcome(db_path):
     app = run_page("outcomes.py", {"outcomes.focus": "O4 Third Sector organisations that are well networked and coordinated"})
     app.selectbox(key="outcomes.link_indicator").set_value("I5")
     app.selectbox(key="outcomes.link_action").set_value("CON-C1")
-    app.text_input(key="outcomes.link_who").input("Page test")
+    app.text_input(key="auth.name").input("Page test")
     app.button(key="outcomes.link_submit").click()
     app.run()
     assert not app.exception

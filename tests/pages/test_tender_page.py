@@ -25,7 +25,7 @@ def table_with(app, column: str):
 def test_new_tender_from_template(db_path):
     app = run_page("tender.py")
     assert not app.exception
-    app.text_input(key="tender.who").input("Sam Patel")
+    app.text_input(key="auth.name").input("Sam Patel")
     app.text_input(key="tender.new_name").input("Befriending service 2027")
     app.selectbox(key="tender.template").select("Quality 50 / price 40 / social value 10")
     app.button(key="FormSubmitter:tender.new_form-Create tender").click()
@@ -63,7 +63,7 @@ def test_explanation_is_recorded(db_path):
     with store.opened(db_path) as db:
         tender_id = tender_records.import_scenario(db, EXAMPLE, who="Test")
     app = run_page("tender.py", {"tender.name": EXAMPLE["name"], "tender.tab": "Results"})
-    app.text_input(key="tender.who").input("Sam Patel")
+    app.text_input(key="auth.name").input("Sam Patel")
     bidder = "Northway Logistics Ltd (fictional)"
     app.text_area(key=f"tender.explanation.{bidder}").input("Fleet already owned; drivers salaried through another contract.")
     app.button(key=f"FormSubmitter:tender.explanation_form.{bidder}-Record the explanation").click()
@@ -84,7 +84,7 @@ def test_score_and_moderate_through_the_page(db_path):
         for bidder, price in (("Alpha Trust", 100_000), ("Beta CIC", 120_000)):
             tender_records.save_bid(db, tender_id, {"bidder": bidder, "price": price, "scores": {"insurance": "pass", "safeguarding": "pass"}}, who="Officer")
     app = run_page("tender.py", {"tender.name": "Page scoring", "tender.tab": "Score"})
-    app.text_input(key="tender.who").input("Ann")
+    app.text_input(key="auth.name").input("Ann")
     app.run()
     app.selectbox(key="tender.score_bidder").select("Alpha Trust")
     app.run()

@@ -1,0 +1,110 @@
+"""Benchmark: how long an evaluator's save waits while a 1,000,000-row import runs.
+
+Generates a fictional 360Giving CSV (not timed), then imports it into a fresh database
+in a child process, the way the command line does, while this process saves a tender
+score every 0.2 s through the same call the Tender page uses (each save on a connection of
+its own, as each browser session has). Reports how long each save took from start to
+"saved" (the longest, the 95th percentile and the median), how many were refused as busy,
+how long the import took and the machine's load.
+
+    .venv/bin/python -m bench.bench_save_during_import [--rows 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.bench_import import write_grants_csv
+
+SAVE_EVERY_SECONDS = 0.2
+
+
+def run_import(csv_path: str, db_path: str) -> None:
+    """The child: one import of the whole file, as the command line runs it."""
+    from models import store
+    from models.importers import ImportOptions, Source, import_sources
+
+    with store.opened(db_path) as db:
+        (result,) = import_sources(db, [Source.from_path(Path(csv_path))], ImportOptions(imported_by="bench"))
+    print(result.headline(), flush=True)
+
+
+def prepare(db_path: Path) -> int:
+    """A fresh database with one tender and two bids to score; returns the tender's id."""
+    from models import policy, tender, tender_records
+    from models.database import init_database
+    from models import store
+
+    init_database(db_path)
+    with store.opened(db_path) as db:
+        setup = {"name": "Benchmark tender", "criteria": tender.template_criteria("Quality 60 / price 30 / social value 10"),
+                 "bids": [{"bidder": b, "price": 100_000, "scores": {"insurance": "pass", "safeguarding": "pass"}}
+                          for b in ("Alpha Trust", "Beta CIC")]}
+        return tender_records.create_tender(db, setup, actor=policy.local_actor("Bench"))
+
+
+def save_score(db_path: Path, tender_id: int, count: int) -> tuple[float, str]:
+    """One score save as the page makes it; (seconds taken, 'saved' or the error's class)."""
+    from models import policy, store, tender_records
+    from models.errors import DomainError
+
+    started = time.perf_counter()
+    try:
+        with store.opened(db_path) as db:
+            tender_records.record_score(db, tender_id, "Alpha Trust", "quality", evaluator="Ann", score=count % 6,
+                                        reason=f"Save number {count}", actor=policy.local_actor("Ann"))
+        outcome = "saved"
+    except DomainError as error:
+        outcome = type(error).__name__
+    return time.perf_counter() - started, outcome
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--child", nargs=2, metavar=("CSV", "DB"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        run_import(*args.child)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        csv_path, db_path = Path(folder) / "grants.csv", Path(folder) / "bench.db"
+        write_grants_csv(csv_path, args.rows)
+        tender_id = prepare(db_path)
+        began = time.perf_counter()
+        child = subprocess.Popen(
+            [sys.executable, "-m", "bench.bench_save_during_import", "--child", str(csv_path), str(db_path)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[1],
+        )
+        waits, outcomes, count = [], {}, 0
+        while child.poll() is None:
+            count += 1
+            seconds, outcome = save_score(db_path, tender_id, count)
+            waits.append(seconds)
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            time.sleep(SAVE_EVERY_SECONDS)
+        import_seconds = time.perf_counter() - began
+        out, err = child.communicate()
+        if child.returncode != 0:
+            sys.exit(err)
+        load = os.getloadavg()[0]
+        waits_ms = sorted(w * 1000 for w in waits)
+        print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+              f"SQLite {sqlite3.sqlite_version}; load average at the end {load:.1f}")
+        print(f"Import: {out.strip().splitlines()[-1]} in {import_seconds:.1f} s")
+        print(f"Saves during the import: {len(waits):,} ({', '.join(f'{n} {k}' for k, n in sorted(outcomes.items()))})")
+        print(f"Time a save took: longest {waits_ms[-1]:,.0f} ms, 95th percentile "
+              f"{waits_ms[int(0.95 * (len(waits_ms) - 1))]:,.0f} ms, median {statistics.median(waits_ms):,.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,492 @@
+"""Imports that never hold up people's saves: stage outside the write lock, publish in
+short steps, all or nothing, invisible until published (issue 11).
+
+SQLite lets one connection write at a time, so an import that wrote a million rows in
+one transaction made every evaluator's save wait for it. Instead:
+
+1. **Stage.** The importer's rows are checked and compared with what is stored (reads
+   only: they never wait and never block) and written to a *staging file* of their own
+   beside the database: new rows and changed rows. Nothing in the database changes, so
+   a rejected file, a dry run or a crash leaves it exactly as it was.
+2. **Publish.** Only one import publishes at a time (a lock file beside the database).
+   - Fewer than ``SWAP_MIN_ROWS`` rows to write: one short transaction writes them all
+     (an upsert from the attached staging file), with the import log entry and the
+     audit row.
+   - More (a big spend file): a new copy of the table, ``spend__next``, is built inside
+     the database in *chunks*, each its own short transaction sized to hold the lock for
+     about ``CHUNK_SECONDS``, with a pause between chunks so a waiting save gets the
+     lock: first the stored rows, then the staged ones. Nobody reads ``spend__next``.
+     Then one short transaction swaps the tables by renaming them (O(1), whatever the
+     size) and marks the import done; the old copy is emptied afterwards, again in
+     chunks. Readers see the old table until that commit and the whole import after it.
+     Row ids are copied, so links to rows (``agreement_spend``) still hold; the swap runs
+     with ``legacy_alter_table`` on and foreign keys off for that one transaction so
+     other tables' references keep naming ``spend``.
+   Summary tables kept by triggers on the table (the spend explorer's ``spend_totals*``,
+   models.spend.SUMMARIES) are swapped with it: their copies are summed from the new
+   copy in chunks once its rows are in, the few rows added meanwhile in the swap's own
+   transaction, and the triggers are made again on the table swapped in.
+3. **Crash.** A half-built ``__next`` (or not yet emptied ``__old``) copy is removed by
+   the next publish; the live table was never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+import sqlite_utils
+
+from .. import store
+from .base import Record
+
+STAMP_COLUMNS = {"loaded_at", "updated_at", "import_id", "source_file"}
+SWAP_TABLES = ("spend",)
+SWAP_MIN_ROWS = 20_000  # rows to write from which publishing builds a new copy of the table
+CHUNK_SECONDS = 0.15  # how long one chunk of publishing aims to hold the write lock
+PAUSE_SECONDS = 0.12  # between chunks: longer than SQLite's longest wait between tries (0.1 s)
+FIRST_CHUNK_ROWS = 2_000
+PUBLISH_LOCK_WAIT_SECONDS = 3600.0  # how long an import waits for another one to finish publishing
+REMOVE_LOCK_WAIT_SECONDS = 5.0
+PUBLISH_CACHE_KB = 128 * 1024  # page cache for the publishing connection: the copy's indexes stay in memory
+
+
+class Stage:
+    """``with Stage(db, table, key) as stage:`` a staging file for one import into
+    ``table`` (identifier column ``key``); ``stage.add(records)`` stages a chunk,
+    ``stage.publish(...)`` writes it to the database. The file is deleted on exit."""
+
+    def __init__(self, main: sqlite_utils.Database, table: str, key: str):
+        self.main, self.table, self.key = main, table, key
+        self.columns: list[str] | None = None
+        self.compared: list[str] = []
+        self.rows = 0
+        self.path: str | None = None
+        self.db: sqlite_utils.Database | None = None
+
+    def __enter__(self) -> "Stage":
+        handle, self.path = tempfile.mkstemp(prefix=".import-stage-", suffix=".db", dir=_folder(self.main))
+        os.close(handle)
+        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -65536", "temp_store = MEMORY"):
+            connection.execute(f"PRAGMA {pragma}")
+        connection.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, place TEXT NOT NULL)")
+        self.db = sqlite_utils.Database(connection)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.db is not None:
+            self.db.conn.close()
+        if self.path:
+            for suffix in ("", "-journal"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self.path + suffix)
+
+    def add(self, records: list[Record]) -> tuple[int, int, int]:
+        """Stage the records that are new or change a stored row; returns (added,
+        changed, unchanged) as things stand now (publishing re-checks inside its write)."""
+        if not records:
+            return 0, 0, 0
+        if self.columns is None:
+            self.columns = list(records[0].values)
+            self.compared = [c for c in self.columns if c not in STAMP_COLUMNS and c != self.key]
+            self.db.execute(f"CREATE TABLE rows (seq INTEGER PRIMARY KEY, {', '.join(map(_quoted, self.columns))})")
+        stored = self._stored([r.key for r in records])
+        staged, added, changed = [], 0, 0
+        for record in records:
+            now = stored.get(record.key)
+            if now is None:
+                added += 1
+            elif tuple(record.values[c] for c in self.compared) != now:
+                changed += 1
+            else:
+                continue
+            staged.append(tuple(record.values[c] for c in self.columns))
+        if staged:
+            self.db.execute("BEGIN")
+            self.db.conn.executemany(
+                f"INSERT INTO rows ({', '.join(map(_quoted, self.columns))}) VALUES ({', '.join('?' * len(self.columns))})",
+                staged)
+            self.db.execute("COMMIT")
+            self.rows += len(staged)
+        return added, changed, len(records) - added - changed
+
+    def _stored(self, keys: list[str]) -> dict[str, tuple]:
+        """{identifier: compared values} of the rows stored now (a read: no lock)."""
+        stored: dict[str, tuple] = {}
+        selected = ", ".join(map(_quoted, [self.key, *self.compared]))
+        for start in range(0, len(keys), 900):
+            part = keys[start : start + 900]
+            for row in self.main.execute(
+                f"SELECT {selected} FROM {_quoted(self.table)} WHERE {_quoted(self.key)} IN ({', '.join('?' * len(part))})",
+                part,
+            ).fetchall():
+                stored[row[0]] = tuple(row[1:])
+        return stored
+
+    def publish(self, log: dict, audit: dict, *, who: str) -> int:
+        """Write the staged rows, the import log entry and the audit row; all or nothing,
+        visible together. Returns the import's id."""
+        with publish_lock(self.main), attached(self.main, self.path), big_cache(self.main):
+            clear_leftovers(self.main)
+            if self.table in SWAP_TABLES and self.rows >= SWAP_MIN_ROWS:
+                return self._publish_by_swap(log, audit, who)
+            with store.transaction(self.main):
+                import_id = self.main["import_log"].insert({**log, "status": "imported"}).last_pk
+                if self.rows:
+                    with _summaries_in_bulk(self.main, self.table):
+                        self.main.execute(self._upsert_sql(self.table), [import_id, 0, self.rows])
+                store.record_audit(self.main, entity="import", entity_id=import_id, action="import", who=who, after=audit)
+            return import_id
+
+    def _publish_by_swap(self, log: dict, audit: dict, who: str) -> int:
+        with store.transaction(self.main):
+            import_id = self.main["import_log"].insert({**log, "status": "publishing"}).last_pk
+        upsert = self._upsert_sql(_next(self.table))
+
+        def stage_rows(first: int, count: int) -> int:
+            self.main.execute(upsert, [import_id, first, first + count])
+            return min(count, max(self.rows - first, 0))
+
+        def finish() -> None:
+            self.main.execute("UPDATE import_log SET status = 'imported' WHERE id = ?", [import_id])
+            store.record_audit(self.main, entity="import", entity_id=import_id, action="import", who=who, after=audit)
+
+        try:
+            swap_table(self.main, self.table, extra=stage_rows, extra_rows=self.rows, finish=finish)
+        except BaseException:
+            with store.transaction(self.main):
+                self.main.execute("DELETE FROM import_log WHERE id = ? AND status = 'publishing'", [import_id])
+            raise
+        return import_id
+
+    def _upsert_sql(self, target: str) -> str:
+        """Staged rows ``seq`` in (?, ?] into ``target``: insert the new, update the
+        changed (they move to this import; a person-edited record's version goes up), and
+        leave a row that is the same by now alone. Parameters: import id, first, last."""
+        columns = ", ".join(map(_quoted, self.columns))
+        updates = [f"{_quoted(c)} = excluded.{_quoted(c)}" for c in self.columns if c != self.key]
+        updates.append("import_id = excluded.import_id")
+        if "version" in _columns(self.main, self.table):
+            updates.append("version = version + 1")
+        differs = " OR ".join(f"{_quoted(c)} IS NOT excluded.{_quoted(c)}" for c in self.compared) or "0"
+        return (
+            f"INSERT INTO main.{_quoted(target)} ({columns}, import_id) SELECT {columns}, ? FROM stage.rows "
+            f"WHERE seq > ? AND seq <= ? ON CONFLICT ({_quoted(self.key)}) DO UPDATE SET {', '.join(updates)} "
+            f"WHERE {differs}"
+        )
+
+
+def swap_table(db: sqlite_utils.Database, table: str, *, keep: str = "1", keep_params: tuple = (),
+               extra: Callable[[int, int], int] | None = None, extra_rows: int = 0,
+               finish: Callable[[], None] | None = None) -> None:
+    """Replace ``table`` by a new copy built in chunks (see the module's docstring): the
+    stored rows matching ``keep`` (SQL on the stored row), then ``extra(first, count)``
+    for ``extra_rows`` more (staged rows), then one short transaction that renames the
+    copy into place and runs ``finish``. The caller holds ``publish_lock``."""
+    new, old = _next(table), _old(table)
+    summaries = _summaries(db, table)
+    with store.transaction(db):
+        db.execute(_renamed_table_sql(_schema_sql(db, "table", table), new))
+        for name, sql in _indexes(db, table):
+            db.execute(_renamed_index_sql(sql, _other_name(name), new))
+        for summary in summaries:
+            db.execute(_renamed_table_sql(_schema_sql(db, "table", summary), _next(summary)))
+    summed = {"last": 0}
+
+    def summarise(_first: int, count: int) -> int:
+        """Add the copy's next ``count`` rows (by id) to the summaries' copies."""
+        upto = db.execute(f"SELECT MAX(id) FROM (SELECT id FROM {_quoted(new)} WHERE id > ? ORDER BY id LIMIT ?)",
+                          [summed["last"], count]).fetchone()[0]
+        if upto is None:
+            return 0
+        from ..spend import summarise_rows
+
+        summarise_rows(db, new, "__next", summed["last"], upto)
+        summed["last"] = upto
+        return 1
+
+    def tail_and_summaries() -> None:
+        copy(0, -1)
+        if summaries:
+            summarise(0, -1)
+
+    try:
+        copied = {"last": 0}
+        columns = ", ".join(map(_quoted, _columns(db, table)))
+
+        def copy(first: int, count: int) -> int:
+            done = db.execute(
+                f"INSERT INTO {_quoted(new)} ({columns}) SELECT {columns} FROM {_quoted(table)} "
+                f"WHERE id > ? AND ({keep}) ORDER BY id LIMIT ?", [copied["last"], *keep_params, count]).rowcount
+            if done:
+                copied["last"] = db.execute(f"SELECT MAX(id) FROM {_quoted(new)}").fetchone()[0]
+            return done
+
+        in_chunks(db, copy)
+        if extra is not None:
+            in_chunks(db, extra, total=extra_rows)
+        if summaries:
+            in_chunks(db, summarise)
+        _rename_into_place(db, table, new, old, tail=tail_and_summaries, finish=finish, summaries=summaries)
+    except BaseException:
+        for leftover in (new, *map(_next, summaries)):
+            drop_in_chunks(db, leftover)
+        raise
+    for leftover in (old, *map(_old, summaries)):
+        drop_in_chunks(db, leftover)
+
+
+def _rename_into_place(db, table: str, new: str, old: str, *, tail: Callable[[], object],
+                       finish: Callable[[], None] | None, summaries: tuple[str, ...] = ()) -> None:
+    """The one short transaction that publishes: rows added meanwhile (the seed) copied
+    too, ``table`` renamed to ``old`` and ``new`` to ``table``, and so for each summary
+    table; the table's triggers are made again on the table swapped in (those on the old
+    copy are dropped first, so emptying it later touches no live summary). Foreign keys
+    off and legacy renaming on for it, so other tables' references keep naming ``table``."""
+    conn = db.conn
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("PRAGMA legacy_alter_table = ON")
+    try:
+        with store.transaction(db):
+            tail()
+            triggers = _triggers(db, table)
+            for name, _sql in triggers:
+                db.execute(f"DROP TRIGGER {_quoted(name)}")
+            for live in (table, *summaries):
+                db.execute(f"ALTER TABLE {_quoted(live)} RENAME TO {_quoted(_old(live))}")
+                db.execute(f"ALTER TABLE {_quoted(_next(live))} RENAME TO {_quoted(live)}")
+            for _name, sql in triggers:
+                db.execute(sql)
+            if finish is not None:
+                finish()
+    finally:
+        conn.execute("PRAGMA legacy_alter_table = OFF")
+        conn.execute("PRAGMA foreign_keys = ON")
+
+
+def in_chunks(db: sqlite_utils.Database, step: Callable[[int, int], int], *, total: int | None = None) -> None:
+    """Run ``step(first, count)`` in short transactions until it is done: with
+    ``total``, over ``first`` = 0, count, 2 x count ... below total; without, until a
+    step returns 0. Each chunk is sized to hold the write lock about CHUNK_SECONDS, and a
+    pause follows it so that saves waiting for the lock get it in between."""
+    rows, first = FIRST_CHUNK_ROWS, 0
+    while total is None or first < total:
+        started = time.perf_counter()
+        with store.transaction(db):
+            done = step(first, rows)
+        if total is None and not done:
+            return
+        first += rows
+        elapsed = time.perf_counter() - started
+        rows = max(200, min(200_000, int(rows * CHUNK_SECONDS / max(elapsed, 1e-3))))
+        paused = time.perf_counter()
+        # Copy the write-ahead log into the database file now, without the write lock
+        # (saves go on meanwhile), so that a save's own commit never has a large
+        # checkpoint to do.
+        db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        time.sleep(max(0.0, PAUSE_SECONDS - (time.perf_counter() - paused)))
+
+
+def drop_in_chunks(db: sqlite_utils.Database, table: str) -> None:
+    """Remove ``table`` (a copy nobody reads) without holding the lock long: its indexes
+    one at a time, its rows in chunks, then the empty table."""
+    if not _exists(db, table):
+        return
+    for name, _sql in _indexes(db, table):
+        with store.transaction(db):
+            db.execute(f"DROP INDEX IF EXISTS {_quoted(name)}")
+
+    def delete(_first: int, count: int) -> int:
+        return db.execute(
+            f"DELETE FROM {_quoted(table)} WHERE rowid IN (SELECT rowid FROM {_quoted(table)} LIMIT ?)", [count]).rowcount
+
+    if _has_rowid(db, table):  # a summary (WITHOUT ROWID) is small: dropped at once
+        in_chunks(db, delete)
+    with store.transaction(db):
+        db.execute(f"DROP TABLE IF EXISTS {_quoted(table)}")
+
+
+def clear_leftovers(db: sqlite_utils.Database) -> None:
+    """Copies left by a publish that stopped midway (a crash): removed. Called with the
+    publish lock held, so no publish is running."""
+    for table in SWAP_TABLES:
+        for swapped in (table, *_summaries(db, table)):
+            for leftover in (_next(swapped), _old(swapped)):
+                drop_in_chunks(db, leftover)
+    if db.execute("SELECT 1 FROM import_log WHERE status = 'publishing' LIMIT 1").fetchone():
+        with store.transaction(db):
+            db.execute("DELETE FROM import_log WHERE status = 'publishing'")
+
+
+@contextlib.contextmanager
+def publish_lock(db: sqlite_utils.Database, wait_seconds: float = PUBLISH_LOCK_WAIT_SECONDS) -> Iterator[None]:
+    """One publisher at a time (imports and removals of imports), across processes: an
+    exclusive lock on a file beside the database. Raises ``errors.Busy`` after
+    ``wait_seconds``."""
+    path = _main_file(db)
+    if not path:
+        yield
+        return
+    handle = os.open(path + ".import-lock", os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    from ..errors import Busy
+
+                    raise Busy("Another import is being written to the database just now. Nothing was changed: "
+                               "try again when it has finished (the Data page's log shows it).") from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        os.close(handle)
+
+
+@contextlib.contextmanager
+def big_cache(db: sqlite_utils.Database) -> Iterator[None]:
+    """A bigger page cache on this connection for the block: filling a large copy of a
+    table otherwise spills index pages to the write-ahead log again and again."""
+    before = db.execute("PRAGMA cache_size").fetchone()[0]
+    db.execute(f"PRAGMA cache_size = {-PUBLISH_CACHE_KB}")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA cache_size = {before}")
+
+
+@contextlib.contextmanager
+def attached(db: sqlite_utils.Database, path: str) -> Iterator[None]:
+    """The staging file attached to the database's connection as ``stage``."""
+    db.execute("ATTACH DATABASE ? AS stage", [path])
+    try:
+        yield
+    finally:
+        db.execute("DETACH DATABASE stage")
+
+
+def insert_new(db, table: str, columns: list[str], rows: list[tuple], key: str) -> int:
+    """Insert ``rows`` (values in ``columns`` order), skipping any whose ``key`` is
+    already in the table; returns how many were inserted."""
+    cursor = db.conn.executemany(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) ON CONFLICT({key}) DO NOTHING",
+        rows,
+    )
+    return cursor.rowcount
+
+
+def _folder(db: sqlite_utils.Database) -> str | None:
+    path = _main_file(db)
+    return str(Path(path).parent) if path else None
+
+
+def _main_file(db: sqlite_utils.Database) -> str:
+    for _seq, name, path in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return path or ""
+    return ""
+
+
+def _next(table: str) -> str:
+    return f"{table}__next"
+
+
+def _old(table: str) -> str:
+    return f"{table}__old"
+
+
+def _other_name(index: str) -> str:
+    """The copy's name for an index: indexes of the live table and of its copy alternate
+    between ``name`` and ``name__n`` (SQLite cannot rename an index)."""
+    return index[: -len("__n")] if index.endswith("__n") else index + "__n"
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _exists(db, table: str) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone() is not None
+
+
+def _columns(db, table: str) -> list[str]:
+    return [row[1] for row in db.execute(f"PRAGMA table_info({_quoted(table)})").fetchall()]
+
+
+def _schema_sql(db, kind: str, name: str) -> str:
+    return db.execute("SELECT sql FROM sqlite_master WHERE type = ? AND name = ?", [kind, name]).fetchone()[0]
+
+
+def _indexes(db, table: str) -> list[tuple[str, str]]:
+    """The table's own indexes (not those SQLite makes for UNIQUE and PRIMARY KEY)."""
+    return db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name",
+        [table]).fetchall()
+
+
+def _has_rowid(db, table: str) -> bool:
+    try:
+        db.execute(f"SELECT rowid FROM {_quoted(table)} LIMIT 0")
+    except sqlite3.OperationalError:
+        return False
+    return True
+
+
+def _triggers(db, table: str) -> list[tuple[str, str]]:
+    return db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name",
+                      [table]).fetchall()
+
+
+def _summaries(db, table: str) -> tuple[str, ...]:
+    """The summary tables kept by triggers on ``table`` that exist in this database."""
+    if table != "spend":
+        return ()
+    from ..spend import SUMMARIES
+
+    return tuple(name for name, _ in SUMMARIES if _exists(db, name))
+
+
+@contextlib.contextmanager
+def _summaries_in_bulk(db, table: str) -> Iterator[None]:
+    """Many rows into ``table`` in one transaction: summaries added up once at the end."""
+    if not _summaries(db, table):
+        yield
+        return
+    from ..spend import bulk_totals
+
+    with bulk_totals(db):
+        yield
+
+
+_CREATE_TABLE = re.compile(r'(?is)^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:"(?:[^"]|"")+"|\S+?)\s*\((.*)$')
+_CREATE_INDEX = re.compile(
+    r'(?is)^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:"(?:[^"]|"")+"|\S+?)\s+ON\s+'
+    r'(?:"(?:[^"]|"")+"|[^\s(]+)\s*\((.*)$')
+
+
+def _renamed_table_sql(sql: str, new: str) -> str:
+    match = _CREATE_TABLE.match(sql)
+    if match is None:
+        raise RuntimeError(f"cannot read the table definition to copy: {sql[:80]}")
+    return f"CREATE TABLE {_quoted(new)} ({match.group(1)}"
+
+
+def _renamed_index_sql(sql: str, name: str, table: str) -> str:
+    match = _CREATE_INDEX.match(sql)
+    if match is None:
+        raise RuntimeError(f"cannot read the index definition to copy: {sql[:80]}")
+    return f"CREATE {match.group(1) or ''}INDEX {_quoted(name)} ON {_quoted(table)} ({match.group(2)}"

@@ -1,0 +1,150 @@
+"""Imports are staged outside the database and published in short steps (issue 11): a
+large spend import builds a new copy of the table in chunks and swaps it in at once.
+It ends with the same rows, indexes and links as a one-transaction import would; a file
+that fails leaves the database byte-for-byte as it was; a crash midway leaves nothing
+visible, and the next import clears what it left."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+
+import pytest
+
+from bench.bench_import import write_grants_csv
+from models import store
+from models.importers import ImportOptions, Source, import_log, import_sources, remove_import, staging
+from tests.conftest import database_fingerprint
+
+ROWS = 6_000
+
+
+@pytest.fixture
+def swap_small(monkeypatch):
+    """Swap from 1,000 rows (instead of 20,000), in small chunks, without pauses."""
+    monkeypatch.setattr(staging, "SWAP_MIN_ROWS", 1_000)
+    monkeypatch.setattr(staging, "FIRST_CHUNK_ROWS", 700)
+    monkeypatch.setattr(staging, "PAUSE_SECONDS", 0)
+    monkeypatch.setattr(staging, "CHUNK_SECONDS", 0.001)  # many chunks
+
+
+def index_definitions(db) -> list[str]:
+    """Each spend index's definition without its name (the copy's names alternate)."""
+    rows = db.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'spend' AND sql IS NOT NULL").fetchall()
+    return sorted(re.sub(r'(?i)^CREATE (UNIQUE )?INDEX (IF NOT EXISTS )?\S+ ON "?spend"? ?', "", r[0]) for r in rows)
+
+
+def spend_count(db) -> int:
+    return db.execute("SELECT COUNT(*) FROM spend").fetchone()[0]
+
+
+def test_large_import_swaps_in_a_complete_copy(db, tmp_path, swap_small):
+    before_indexes, seeded = index_definitions(db), spend_count(db)
+    seeded_ids = db.execute("SELECT id, uid FROM spend ORDER BY id").fetchall()
+    references = db.execute("SELECT sql FROM sqlite_master WHERE sql LIKE '%REFERENCES spend%'").fetchall()
+    path = tmp_path / "grants.csv"
+    write_grants_csv(path, ROWS)
+    (result,) = import_sources(db, [Source.from_path(path)], ImportOptions())
+    assert result.status == "imported" and result.rows_added == ROWS
+    assert spend_count(db) == seeded + ROWS
+    assert db.execute("SELECT id, uid FROM spend WHERE import_id IS NULL ORDER BY id").fetchall() == seeded_ids  # ids kept
+    assert index_definitions(db) == before_indexes
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    # other tables' references still name spend, and no copy is left behind
+    assert db.execute("SELECT sql FROM sqlite_master WHERE sql LIKE '%REFERENCES spend%'").fetchall() == references
+    assert db.execute("SELECT name FROM sqlite_master WHERE name LIKE 'spend\\_\\_%' ESCAPE '\\' AND type = 'table'").fetchall() == []
+    assert db.execute("SELECT COUNT(*) FROM spend WHERE import_id = ?", [result.import_id]).fetchone()[0] == ROWS
+    assert import_log(db)["status"].tolist()[0] == "imported"
+    # a re-import changes nothing; removing it (also by a swap) takes its rows out again
+    (again,) = import_sources(db, [Source.from_path(path)], ImportOptions())
+    assert again.status == "unchanged"
+    assert remove_import(db, result.import_id, who="Officer") == ROWS
+    assert spend_count(db) == seeded and index_definitions(db) == before_indexes
+    with pytest.raises(Exception, match="removed already"):
+        remove_import(db, result.import_id, who="Officer")
+
+
+def test_changed_rows_move_to_the_new_import(db, tmp_path, swap_small):
+    path = tmp_path / "grants.csv"
+    write_grants_csv(path, ROWS)
+    (first,) = import_sources(db, [Source.from_path(path)], ImportOptions())
+    lines = path.read_text().splitlines(keepends=True)
+    lines[1] = re.sub(r",GBP,([0-9.]*),([0-9.]+),", r",GBP,\1,1\2,", lines[1], count=1)  # one amount awarded changed
+    path.write_text("".join(lines))
+    (second,) = import_sources(db, [Source.from_path(path)], ImportOptions())
+    assert (second.rows_added, second.rows_updated, second.rows_unchanged) == (0, 1, ROWS - 1)
+    owners = dict(db.execute("SELECT import_id, COUNT(*) FROM spend WHERE import_id IS NOT NULL GROUP BY import_id").fetchall())
+    assert owners == {first.import_id: ROWS - 1, second.import_id: 1}
+
+
+@pytest.mark.parametrize("damage", ["text in an amount", "invalid UTF-8"])
+def test_large_import_failing_late_changes_nothing(db_path, tmp_path, swap_small, damage):
+    rows = 12_000
+    path = tmp_path / "grants.csv"
+    write_grants_csv(path, rows)
+    lines = path.read_bytes().splitlines(keepends=True)
+    bad = rows - 500
+    if damage == "text in an amount":
+        lines[bad] = re.sub(rb",GBP,[0-9.]+,", b",GBP,lots,", lines[bad], count=1)
+    else:
+        lines[bad] = lines[bad].replace(b"Grant", b"Gr\xffnt", 1)
+    path.write_bytes(b"".join(lines))
+    before = database_fingerprint(db_path)
+    with store.opened(db_path) as db:
+        # A file said to be UTF-8 must be UTF-8 (left to detect, it would be read as Windows-1252).
+        (result,) = import_sources(db, [Source.from_path(path)], ImportOptions(encoding="utf-8"))
+        assert result.status == "rejected"
+    assert database_fingerprint(db_path) == before
+    assert not list(tmp_path.glob(".import-stage-*")) and not list(db_path.parent.glob(".import-stage-*"))
+
+
+def _import_then_die(db_path, path) -> None:
+    """In a child process: import, and die (no clean-up at all) just before publishing."""
+    staging.SWAP_MIN_ROWS, staging.FIRST_CHUNK_ROWS, staging.PAUSE_SECONDS = 1_000, 700, 0
+    staging._rename_into_place = lambda *args, **kwargs: os._exit(3)
+    with store.opened(db_path) as db:
+        import_sources(db, [Source.from_path(path)], ImportOptions())
+
+
+def test_a_publish_that_stopped_midway_is_invisible_and_cleared(db_path, db, tmp_path, swap_small):
+    seeded = spend_count(db)
+    path = tmp_path / "grants.csv"
+    write_grants_csv(path, ROWS)
+    child = multiprocessing.get_context("fork").Process(target=_import_then_die, args=(str(db_path), path))
+    child.start()
+    child.join(timeout=120)
+    assert child.exitcode == 3
+    assert spend_count(db) == seeded  # nothing shown
+    assert db.execute("SELECT COUNT(*) FROM spend__next").fetchone()[0] == seeded + ROWS  # built, never swapped in
+    assert [r[0] for r in db.execute("SELECT status FROM import_log")] == ["publishing"]
+    assert import_log(db).empty  # not listed as an import
+    (result,) = import_sources(db, [Source.from_path(path)], ImportOptions())
+    assert result.status == "imported" and spend_count(db) == seeded + ROWS
+    assert [r[0] for r in db.execute("SELECT status FROM import_log")] == ["imported"]
+    assert not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'spend__next'").fetchone()
+
+
+def test_a_swapped_import_and_its_removal_keep_the_spend_summaries_exact(db, tmp_path, swap_small):
+    """The spend explorer's summary tables (migration 100) are swapped with the spend
+    table: after a large import, a re-import and the removal, each equals a fresh sum."""
+    from models import spend
+    from tests.models.test_spend_totals import assert_summaries_exact
+
+    triggers = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall()
+    path = tmp_path / "grants.csv"
+    write_grants_csv(path, ROWS)
+    (result,) = import_sources(db, [Source.from_path(path)], ImportOptions())
+    assert result.status == "imported"
+    assert_summaries_exact(db)
+    assert db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall() == triggers
+    assert spend.headline(db, spend.SpendFilter(body_types=(), third_sector_only=False)).records == spend_count(db)
+    remove_import(db, result.import_id, who="test")
+    assert_summaries_exact(db)
+    assert db.execute("SELECT name FROM sqlite_master WHERE name LIKE '%\\_\\_%' ESCAPE '\\' AND type = 'table'").fetchall() == []
+    # and the triggers still keep them: one more row by hand
+    db["spend"].insert({"uid": "after|1", "financial_year": "2030/31", "body_type": "health", "authority": "A",
+                        "district": "D", "department": "", "funding_type": "grant", "amount_pence": 5,
+                        "source": "test", "loaded_at": "2026-01-01T00:00:00+00:00"})
+    assert_summaries_exact(db)
