@@ -14,6 +14,9 @@ from ui.charts import show_chart
 from ui.data import data_version, database, database_path
 from ui.downloads import download_table
 from ui.edits import opened_version, show_error
+from ui.entry import FORM, entry_mode
+from ui.format import count_of
+from ui import action_plan as action_plan_ui
 
 st.title("Action plan")
 st.markdown(
@@ -56,44 +59,62 @@ action_filter = action_plan.ActionFilter(tuple(streams), tuple(sides), tuple(sta
 shown = outcomes_ui.actions(db_path, version, action_filter)
 st.caption(f"{len(shown)} of {int(progress['Total'].sum())} actions shown.")
 
+
+def save(changes: dict[str, dict], who: str, seen_versions: dict) -> bool:
+    """Save the changed actions (all or nothing); a refused or stale save is shown."""
+    try:
+        with database() as db:
+            changed = action_plan.save_changes(db, changes, actor=acting_as(who),
+                                               expected_versions={a: int(seen_versions.get(a, 0)) for a in changes})
+    except DomainError as error:
+        show_error(error, key="action_plan.stale")
+        return False
+    st.session_state["action_plan.editor_round"] = st.session_state.get("action_plan.editor_round", 0) + 1
+    outcomes_ui.rerun_with_flash(
+        "action_plan",
+        f"Saved changes to {count_of(len(changed), 'action')}: {', '.join(changed)}." if changed else "Nothing had changed.",
+    )
+    return True
+
+
+mode = entry_mode("action_plan")
 if shown.empty:
     st.info("No actions match these filters. Clear a filter to see more.")
 else:
-    editable = action_plan.editor_table(shown)
     seen_versions = opened_version("action_plan.versions", dict(zip(shown["action_id"], shown["version"])))
-    editor_round = st.session_state.setdefault("action_plan.editor_round", 0)
-    edited = st.data_editor(
-        editable,
-        hide_index=True,
-        width="stretch",
-        disabled=action_plan.READ_ONLY_COLUMNS,
-        column_order=action_plan.EDITOR_ORDER,
-        column_config={
-            "Proposal": st.column_config.TextColumn("Proposal", width="large"),
-            "Owner": st.column_config.TextColumn("Owner", max_chars=200),
-            "Due date": st.column_config.DateColumn("Due date", format="DD/MM/YYYY",
-                                                    min_value=dt.date(2008, 1, 1)),
-            "Status": st.column_config.SelectboxColumn("Status", options=list(action_plan.STATUSES), required=True),
-            "Notes": st.column_config.TextColumn("Notes", max_chars=action_plan.MAX_TEXT),
-        },
-        key=f"action_plan.editor.{editor_round}",
-    )
-    save_left, save_right = st.columns([3, 1])
-    who = save_left.text_input("Your name (recorded with the changes)", key="action_plan.who")
-    save_right.write("")
-    if save_right.button("Save changes", key="action_plan.save", type="primary"):
-        changes = action_plan.changes_from_editor(edited, editable)
-        try:
-            with database() as db:
-                changed = action_plan.save_changes(db, changes, actor=acting_as(who),
-                                                   expected_versions={a: int(seen_versions.get(a, 0)) for a in changes})
-            st.session_state["action_plan.editor_round"] = editor_round + 1
-            outcomes_ui.rerun_with_flash(
-                "action_plan",
-                f"Saved changes to {len(changed)} action(s): {', '.join(changed)}." if changed else "Nothing had changed.",
-            )
-        except DomainError as error:
-            show_error(error, key="action_plan.stale")
+    if mode == FORM:
+        st.dataframe(action_plan_ui.short_table(shown), hide_index=True, width="stretch", key="action_plan.short_table",
+                     column_config={"Proposal": st.column_config.TextColumn("Proposal", width="large")})
+        st.subheader("Update an action", anchor=False)
+        who = st.text_input("Your name (recorded with the changes)", key="action_plan.who")
+        edited_action = action_plan_ui.action_form(shown)
+        if edited_action is not None:
+            action_id, change = edited_action
+            save({action_id: change}, who, seen_versions)
+    else:
+        editable = action_plan.editor_table(shown)
+        editor_round = st.session_state.setdefault("action_plan.editor_round", 0)
+        edited = st.data_editor(
+            editable,
+            hide_index=True,
+            width="stretch",
+            disabled=action_plan.READ_ONLY_COLUMNS,
+            column_order=action_plan.EDITOR_ORDER,
+            column_config={
+                "Proposal": st.column_config.TextColumn("Proposal", width="large"),
+                "Owner": st.column_config.TextColumn("Owner", max_chars=200),
+                "Due date": st.column_config.DateColumn("Due date", format="DD/MM/YYYY",
+                                                        min_value=dt.date(2008, 1, 1)),
+                "Status": st.column_config.SelectboxColumn("Status", options=list(action_plan.STATUSES), required=True),
+                "Notes": st.column_config.TextColumn("Notes", max_chars=action_plan.MAX_TEXT),
+            },
+            key=f"action_plan.editor.{editor_round}",
+        )
+        save_left, save_right = st.columns([3, 1])
+        who = save_left.text_input("Your name (recorded with the changes)", key="action_plan.who")
+        save_right.write("")
+        if save_right.button("Save changes", key="action_plan.save", type="primary"):
+            save(action_plan.changes_from_editor(edited, editable), who, seen_versions)
 
     download_table(
         action_plan.export_table(shown),

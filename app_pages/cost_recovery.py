@@ -8,6 +8,7 @@ from models.errors import ScenarioError
 from ui import cost_recovery as fcr_ui
 from ui import show_problems
 from ui.charts import show_chart
+from ui.entry import FORM, entry_mode
 from ui.format import money, money_from_pounds, percent
 from ui.scenarios import save_load_panel
 
@@ -33,46 +34,47 @@ if new_column.button("Start a new costing (empty grids)", key="fcr.new", width="
     fcr_ui.request_load(None, fictional=False, blank_rows=2)
 
 source, generation = st.session_state[fcr_ui.SOURCE], st.session_state[fcr_ui.GENERATION]
-with st.form("fcr.inputs", border=True):
-    st.subheader("1. Projects", anchor=False)
+mode = entry_mode("fcr")
+if mode == FORM:
     st.caption(
-        "One row per project, with the quantities overheads are shared by. Add a row at the bottom of the grid, "
-        "or paste rows from a spreadsheet. Activity change and offer: one figure for every year, or one a year "
-        "separated by ';'."
+        "Add each project, then its direct cost lines, then the overhead pools, one at a time: each form checks "
+        "what you type as you go. Then set the plan and press Calculate."
     )
-    projects = fcr_ui.project_grid(source["projects"], generation)
-    st.text_input(
-        "Other drivers to add as project columns (comma-separated, e.g. volunteers, vehicle miles)",
-        key="fcr.extra_drivers",
-        help="Added when you press Calculate; then choose them under 'Shared by' for a pool.",
-    )
-    st.subheader("2. Direct costs", anchor=False)
-    st.caption("Each project's direct costs for the first year, by line: salaries with on-costs, volunteer expenses, materials, travel, ...")
-    lines = fcr_ui.lines_grid(source["lines"], generation)
-    st.subheader("3. Overhead pools", anchor=False)
-    st.caption("Each pool's amount for the first year and how it is shared: by a driver, by direct costs, or in fixed shares.")
-    pools = fcr_ui.pools_grid(source["pools"], source["projects"], generation)
+    saved = fcr_ui.form_entry(source)
+    if saved is not None:
+        fcr_ui.keep_rows(saved)
     st.subheader("4. Plan and funding", anchor=False)
-    left, middle, right = st.columns(3)
-    years = left.number_input("Years in the plan", min_value=1, max_value=fcr.MAX_YEARS, step=1, key="fcr.years")
-    pay_inflation = middle.number_input("Pay inflation a year (%)", min_value=0.0, max_value=50.0, step=0.5, key="fcr.pay_inflation")
-    non_pay_inflation = right.number_input("Non-pay inflation a year (%)", min_value=0.0, max_value=50.0, step=0.5, key="fcr.non_pay_inflation")
-    basis_column, cap_column = st.columns(2)
-    basis = basis_column.radio(
-        "Compare the full cost with", list(fcr_ui.BASIS_LABELS), format_func=fcr_ui.BASIS_LABELS.get, key="fcr.funding_basis",
-    )
-    cap = cap_column.number_input(
-        "Funder's overhead cap (% of direct costs)", min_value=0.0, max_value=100.0, step=0.5, key="fcr.cap",
-        help="Used when comparing with an overhead cap: the funder pays direct costs plus this share of them.",
-    )
-    name = st.text_input("Name of this costing", key="fcr.name")
-    calculate = st.form_submit_button("Calculate", type="primary", key="fcr.calculate", icon=":material/calculate:")
+    settings = fcr_ui.settings_inputs()
+    calculate = st.button("Calculate", type="primary", key="fcr.calculate_rows", icon=":material/calculate:")
+    projects, lines, pools = source["projects"], source["lines"], source["pools"]
+else:
+    with st.form("fcr.inputs", border=True):
+        st.subheader("1. Projects", anchor=False)
+        st.caption(
+            "One row per project, with the quantities overheads are shared by. Add a row at the bottom of the grid, "
+            "or paste rows from a spreadsheet. Activity change and offer: one figure for every year, or one a year "
+            "separated by ';'."
+        )
+        projects = fcr_ui.project_grid(source["projects"], generation)
+        st.text_input(
+            "Other drivers to add as project columns (comma-separated, e.g. volunteers, vehicle miles)",
+            key="fcr.extra_drivers",
+            help="Added when you press Calculate; then choose them under 'Shared by' for a pool.",
+        )
+        st.subheader("2. Direct costs", anchor=False)
+        st.caption("Each project's direct costs for the first year, by line: salaries with on-costs, volunteer expenses, materials, travel, ...")
+        lines = fcr_ui.lines_grid(source["lines"], generation)
+        st.subheader("3. Overhead pools", anchor=False)
+        st.caption("Each pool's amount for the first year and how it is shared: by a driver, by direct costs, or in fixed shares.")
+        pools = fcr_ui.pools_grid(source["pools"], source["projects"], generation)
+        st.subheader("4. Plan and funding", anchor=False)
+        settings = fcr_ui.settings_inputs()
+        calculate = st.form_submit_button("Calculate", type="primary", key="fcr.calculate", icon=":material/calculate:")
 
 if calculate:
     try:
         body = fcr.body_from_grids(
-            projects, lines, pools, name=name, years=years, pay_inflation_percent=pay_inflation,
-            non_pay_inflation_percent=non_pay_inflation, funding_basis=basis, overhead_cap_percent=cap, fictional=st.session_state.get(fcr_ui.FICTIONAL, False),
+            projects, lines, pools, **settings, fictional=st.session_state.get(fcr_ui.FICTIONAL, False),
         )
         fcr.calculate(body)
     except ScenarioError as error:
@@ -96,6 +98,8 @@ if result is not None:
             "Fictional worked example: Dane Valley Community Trust and its figures are invented to show the method.",
             icon=":material/info:",
         )
+    for warning in fcr.costing_warnings(result):
+        st.warning(warning, icon=":material/warning:")
     total, overheads, rate = st.columns(3)
     total.metric("Full cost of all projects (year 1)", money(first.total_full_cost_pence))
     overheads.metric("Overheads shared out", money(first.total_overheads_pence))

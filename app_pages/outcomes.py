@@ -185,8 +185,10 @@ if can("indicator.edit", actor=actor):  # viewers are not offered the forms (mod
                     show_error(error, {"target_value": target_value, "target_date": target_date, "target_note": target_note},
                                key="outcomes.stale")
 
-    outcomes_ui.import_figures(indicator_names)
-    outcomes_ui.link_actions(indicator_names, outcomes_ui.action_names(db_path, version))
+    outcomes_ui.import_figures(indicator_names, actor)
+    outcomes_ui.link_actions(indicator_names, outcomes_ui.action_names(db_path, version), actor)
+else:
+    st.caption("Officers and administrators can add figures, edit targets and link actions here.")
 
 outcomes_ui.show_audit_trail(outcomes_ui.indicator_audit(db_path, version), key="outcomes.audit",
                              empty_text="No observations added or targets changed yet.")

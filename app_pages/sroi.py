@@ -8,6 +8,7 @@ from models.errors import DomainError
 from ui import show_problems
 from ui import sroi as sroi_ui
 from ui.charts import show_chart
+from ui.entry import FORM, entry_mode
 from ui.data import database
 from ui.downloads import XLSX_MIME
 from ui.format import money_column_config, money_from_pounds
@@ -47,6 +48,9 @@ if loaded is not None:
         st.rerun()
 
 st.subheader("Impact map")
+mode = entry_mode("sroi")
+if sroi_ui.switched_to_form(mode):
+    body = sroi_ui.buffer()
 settings_column, investment_column = st.columns([3, 2])
 with settings_column:
     name = st.text_input("Scenario name", value=body.get("name", ""), key=sroi_ui.grid_key("name"))
@@ -72,14 +76,20 @@ with investment_column:
         key=sroi_ui.grid_key("investment"),
     )
 
-st.caption(
-    "One row for each outcome. Percentages run from 0 to 100. Add a row with the + at the bottom of the table; "
-    "select rows and press Delete to remove them."
-)
-impact_grid = st.data_editor(
-    sroi.impact_map_frame(body), num_rows="dynamic", hide_index=True, width="stretch",
-    column_config=sroi_ui.impact_map_column_config(), key=sroi_ui.grid_key("impact_map"),
-)
+if mode == FORM:
+    st.caption("One outcome at a time: the form checks what you type as you go. Percentages run from 0 to 100.")
+    saved_map = sroi_ui.outcome_form(sroi.impact_map_frame(body))
+    impact_grid = sroi.impact_map_frame(body)
+else:
+    st.caption(
+        "One row for each outcome. Percentages run from 0 to 100. Add a row with the + at the bottom of the table; "
+        "select rows and press Delete to remove them."
+    )
+    saved_map = None
+    impact_grid = st.data_editor(
+        sroi.impact_map_frame(body), num_rows="dynamic", hide_index=True, width="stretch",
+        column_config=sroi_ui.impact_map_column_config(), key=sroi_ui.grid_key("impact_map"),
+    )
 
 ranges = {o.get("name"): o["ranges"] for o in body.get("outcomes") or [] if o.get("ranges")}
 current = {
@@ -92,6 +102,9 @@ current = {
 if body.get("fictional"):
     current["fictional"], current["notes"] = True, body.get("notes", "")
 st.session_state["sroi.current"] = current
+if saved_map is not None:
+    sroi_ui.load_into_buffer({**current, "outcomes": sroi.outcomes_from_impact_map(saved_map, ranges)})
+    st.rerun()
 
 with_proxy = sroi_ui.proxy_panel(current)
 if with_proxy is not None:

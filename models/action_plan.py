@@ -125,6 +125,16 @@ def _clean_change(action_id: str, change: dict) -> dict:
     return cleaned
 
 
+def change_problems(action_id: str, change: dict) -> list[str]:
+    """What is wrong with one action's edited fields (``save_changes``'s own check), for a
+    form that checks as the person types: empty when the change can be saved."""
+    try:
+        _clean_change(action_id, change)
+    except DomainError as error:
+        return [str(error)]
+    return []
+
+
 def save_changes(db: sqlite_utils.Database, changes: dict[str, dict], *, who: str | None = None,
                  actor: policy.Actor | None = None, expected_versions: dict[str, int] | None = None) -> list[str]:
     """Apply edits {action_id: {owner, due_date, status, notes}} all-or-nothing, after
@@ -205,7 +215,8 @@ def editor_table(actions: pd.DataFrame) -> pd.DataFrame:
     'What we are trying to achieve' on one line."""
     table = actions[list(EDITOR_COLUMNS)].rename(columns=EDITOR_COLUMNS)
     table["Who acts"] = table["Who acts"].map(SIDE_LABELS)
-    table["Due date"] = [due_date_value(d) for d in actions["due_date"]]
+    # datetime64 with NaT for "no date", so the grid shows an empty cell, never "None"
+    table["Due date"] = pd.to_datetime(pd.Series([due_date_value(d) for d in actions["due_date"]], index=table.index, dtype=object))
     table["What we are trying to achieve"] = table["What we are trying to achieve"].str.replace("\n", " / ")
     for column in ("Owner", "Notes"):
         table[column] = table[column].fillna("")

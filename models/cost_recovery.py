@@ -66,7 +66,10 @@ from .cost_recovery_scenario import (  # noqa: F401 (the scenario's names, impor
     body_from_grids,
     driver_options,
     grids_from_body,
+    line_row_problems,
     parse_costing,
+    pool_row_problems,
+    project_row_problems,
 )
 from .formatting import pence_to_pounds
 
@@ -297,3 +300,28 @@ def project_full_costs(body: dict[str, Any]) -> dict[str, float]:
     """Project name -> full cost in year 1, in pounds (for the SROI page's investment)."""
     year = calculate(body).first_year
     return {p.name: float(pence_to_pounds(p.full_cost_pence)) for p in year.projects}
+
+
+def costing_warnings(result: CostingResult) -> list[str]:
+    """What a calculated costing leaves out or cannot judge, in words, naming the project:
+    shown beside the results so no figure looks more complete than it is."""
+    costing, first = result.costing, result.first_year
+    warnings = [
+        f"Project '{cost.name}': its direct costs add up to £0.00, so it carries no share of overheads "
+        "shared by direct costs and has no overhead rate; check its direct cost amounts."
+        for cost in first.projects
+        if cost.direct_pence == 0
+    ]
+    if not costing.pools:
+        warnings.append(
+            "No overhead pools entered: each full cost shown is the direct costs alone. Add the organisation's "
+            "overheads (premises; finance, HR and IT; governance; fundraising) to recover them."
+        )
+    if costing.funding_basis == "offer":
+        warnings.extend(
+            f"Project '{project.name}' has no funder's offer, so it is left out of the funding gap and the "
+            "unrestricted income needed."
+            for project in costing.projects
+            if project.offers is None
+        )
+    return warnings

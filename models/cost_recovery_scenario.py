@@ -226,6 +226,12 @@ def _parse_lines(raw, label: str, problems: list[str]) -> list[DirectLine]:
     if not isinstance(raw, list):
         pence = _amount(raw, f"{label}: direct costs", problems)
         return [] if pence is None else [DirectLine("Direct costs", pence, PAY)]
+    if not raw:
+        problems.append(
+            f"{label}: no direct costs entered; add its direct cost lines (salaries, materials, travel, ...): "
+            "a full cost cannot be worked out without them"
+        )
+        return []
     lines = []
     for number, line in enumerate(raw, start=1):
         if not isinstance(line, dict):
@@ -578,3 +584,64 @@ def driver_options(projects: pd.DataFrame) -> list[str]:
     drivers = [GRID_DRIVERS.get(c, c) for c in projects.columns
                if c not in ("Project", ACTIVITY_COLUMN, OFFER_COLUMN)]
     return [DIRECT_COSTS, *drivers, FIXED_SHARES]
+
+
+# ---------------------------------------------------------------------------------------
+# One row at a time (the page's form): the same rules as the grids, for one row
+
+
+def _one_row(columns, row: dict) -> pd.DataFrame:
+    return pd.DataFrame([{c: row.get(c) for c in columns}], columns=list(columns), dtype=object)
+
+
+def _grid_problems(projects: pd.DataFrame, lines: pd.DataFrame, pools: pd.DataFrame, years: int) -> tuple[dict | None, list[str]]:
+    """``body_from_grids`` on the frames: the body, or None and the grid's problems."""
+    try:
+        return body_from_grids(projects, lines, pools, years=years), []
+    except ScenarioError as error:
+        return None, list(error.problems) or [str(error)]
+
+
+def project_row_problems(row: dict, *, years: int = 1, other_names: list[str] | tuple = ()) -> list[str]:
+    """Problems with one row of the projects grid (a dict of its columns), by the grid's
+    rules: its name (not one of ``other_names``), driver quantities, activity change and
+    funder's offer for a plan of ``years``. Its direct costs are entered as lines apart."""
+    columns = list(dict.fromkeys(["Project", *row.keys()]))
+    placeholder = pd.DataFrame([{"Project": row.get("Project"), "Category": "Placeholder", "Amount (£)": 1, "Pay or non-pay": "Pay"}])
+    body, problems = _grid_problems(_one_row(columns, row), placeholder, pd.DataFrame(columns=POOL_COLUMNS), years)
+    if body is None:
+        return [p.replace("Projects grid, row 1", "This project") for p in problems if "Direct costs grid" not in p]
+    name = body["projects"][0]["name"]
+    if name and name in other_names:
+        problems.append(f"Project '{name}': the name is used already; give each project its own name")
+    _parse_projects(body["projects"], years, "none", problems)
+    return problems
+
+
+def line_row_problems(row: dict, project_names: list[str]) -> list[str]:
+    """Problems with one direct cost line (a dict of the direct costs grid's columns):
+    its project must be one of ``project_names``, its amount pounds of zero or more."""
+    project = row.get("Project")
+    if _blank(project) or str(project).strip() not in project_names:
+        return ["This line: choose the project it belongs to" + ("" if project_names else " (add a project first)")]
+    projects = pd.DataFrame([{"Project": str(project).strip()}], columns=["Project"])
+    body, problems = _grid_problems(projects, _one_row(LINE_COLUMNS, row), pd.DataFrame(columns=POOL_COLUMNS), 1)
+    if body is None:
+        return problems
+    _parse_lines(body["projects"][0]["direct_costs"], f"Project '{project}'", problems)
+    return problems
+
+
+def pool_row_problems(row: dict, projects: pd.DataFrame, lines: pd.DataFrame, *, other_names: list[str] | tuple = ()) -> list[str]:
+    """Problems with one overhead pool (a dict of the pools grid's columns) against the
+    projects and direct costs entered so far: amount, how it is shared (a driver the
+    projects have, direct costs that add up to more than zero, or fixed shares of 100%)."""
+    body, problems = _grid_problems(projects, lines, _one_row(POOL_COLUMNS, row), 1)
+    if body is None:
+        return [p.replace("Overheads grid, row 1", "This pool") for p in problems if "Projects grid" not in p and "Direct costs grid" not in p]
+    parsed = _parse_projects(body["projects"], 1, "none", [])
+    name = str(body["overheads"][0].get("name") or "").strip()
+    if name and name in other_names:
+        problems.append(f"Overhead pool '{name}': the name is used already; give each pool its own name")
+    _parse_pools(body["overheads"], parsed, problems)
+    return problems

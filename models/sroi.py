@@ -72,6 +72,7 @@ from .sroi_scenario import (  # noqa: F401 (the scenario's names, importable fro
     impact_map_frame,
     investment_frame,
     investment_from_frame,
+    outcome_problems,
     outcomes_from_impact_map,
     parse_scenario,
     scenario_to_dict,

@@ -22,6 +22,7 @@ from .errors import ScenarioError
 GREEN_BOOK_DISCOUNT_RATE = 0.035
 FRACTION_FIELDS = ("deadweight", "displacement", "attribution", "drop_off")
 FIELD_LABELS = {
+    "name": "outcome name",
     "quantity": "quantity",
     "proxy_value": "financial proxy",
     "deadweight": "deadweight",
@@ -214,10 +215,18 @@ def _parse_outcome(position: int, raw: Any, problems: list[str]) -> Outcome | No
         problems.append(f"Outcome {position}: must be an object with a name, quantity and proxy_value")
         return None
     name = str(raw.get("name") or "").strip()
-    where = f"Outcome {position} '{name}'" if name else f"Outcome {position}"
+    stakeholder = str(raw.get("stakeholder") or "").strip()
+    where = f"Outcome {position} '{name}'" if name else (
+        f"Outcome {position} (for '{stakeholder}')" if stakeholder else f"Outcome {position}")
     before = len(problems)
-    if not name:
-        problems.append(f"{where}: name is missing; give each outcome a short name")
+    missing = [FIELD_LABELS.get(key, key) for key in PARTS_OF_A_ROW if _missing(raw.get(key))]
+    if missing:
+        # A row typed in part (in a grid, a form or a file) is named, never left out quietly.
+        problems.append(
+            f"{where} is only partly filled: give its {_and(missing)}, or delete the row; "
+            "no ratio is worked out until every outcome is complete"
+        )
+        return None
     quantity = checks.number(raw.get("quantity"), f"{where}: quantity", problems)
     if quantity is not None and quantity < 0:
         problems.append(f"{where}: quantity must not be negative; got {quantity:g}")
@@ -261,6 +270,26 @@ def _parse_outcome(position: int, raw: Any, problems: list[str]) -> Outcome | No
     if len(problems) > before:
         return None
     return dataclasses.replace(outcome, ranges=ranges)
+
+
+PARTS_OF_A_ROW = ("name", "quantity", "proxy_value")  # an outcome needs all three to be valued
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip())
+
+
+def _and(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def outcome_problems(raw: Mapping[str, Any], position: int = 1) -> list[str]:
+    """Every problem with one outcome (a row of the impact map, from the grid, the form or
+    a file), by the same rules as ``parse_scenario``: what the one-row form checks as you type."""
+    problems: list[str] = []
+    _parse_outcome(position, raw, problems)
+    return problems
 
 
 def _parse_ranges(where: str, outcome: Outcome, raw: Any, problems: list[str]) -> dict[str, tuple[float, float]]:

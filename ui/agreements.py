@@ -10,7 +10,7 @@ import streamlit as st
 
 from models import agreement_sources, agreements, investment, monitoring, policy, sroi
 
-from .auth import acting_as
+from .auth import current_actor
 from .charts import PALETTE, show_chart
 from .data import data_changed, data_version, database_path, reader
 from .downloads import download_table
@@ -39,10 +39,9 @@ TYPE_COLOURS = alt.Scale(domain=["Contract", "Grant", "Investment in capacity"],
 
 
 def actor(page_key: str) -> policy.Actor:
-    """Who is acting on this page: the typed name for now (sign-in replaces this one call)."""
-    name = st.text_input("Your name", key=f"{page_key}.who", placeholder="e.g. Sam Patel",
-                         help="Recorded in the audit log with every change you make.")
-    return acting_as(name)
+    """Who is acting on this page: the signed-in person, or with sign-in off the name typed
+    in the sidebar (``page_key`` is kept for callers; the identity is the app's, not the page's)."""
+    return current_actor()
 
 
 def after_write(page_key: str, message: str) -> None:

@@ -47,6 +47,14 @@ def readable(chart: alt.Chart) -> alt.Chart:
     )
 
 
+def wrapped(title: str, width: int = 38) -> list[str]:
+    """A chart title as lines of at most ``width`` characters: Vega never wraps a title, so
+    on a 390 px phone a long one was cut off ("contract an...")."""
+    import textwrap
+
+    return textwrap.wrap(title, width) or [title]
+
+
 def show_chart(
     chart: alt.Chart,
     *,
@@ -59,7 +67,7 @@ def show_chart(
     """Draw ``chart`` with its title and text alternative, and the same numbers as a table
     in an expander below. ``description`` says in words what the chart shows."""
     st.altair_chart(
-        readable(chart.properties(title=title, description=description)),
+        readable(chart.properties(title=alt.TitleParams(wrapped(title)), description=description)),
         width="stretch",
         key=f"{key}.chart",
     )

@@ -15,7 +15,8 @@ from models.export import file_stem, xlsx_bytes
 
 from .charts import PALETTE
 from .downloads import XLSX_MIME
-from .format import money_column_config, percent
+from .entry import Field, blank, cards, cell_text, row_form
+from .format import money_column_config, money_from_pounds, percent
 
 SOURCE = "fcr.source"  # the grids' source frames: what the editors start from
 GENERATION = "fcr.generation"  # bumped whenever the source changes, so editors start afresh
@@ -48,6 +49,14 @@ def request_load(body: dict | None, *, fictional: bool, extra_drivers: list[str]
     st.rerun()
 
 
+def keep_rows(grids: dict[str, pd.DataFrame]) -> None:
+    """Make the grids with a row saved from a form the page's source, and run again so the
+    cards, the other forms and the grids (if chosen) show it."""
+    st.session_state[SOURCE] = grids
+    st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
+    st.rerun()
+
+
 def prepare() -> None:
     """Before any widget is drawn: load what was asked for, or on a first visit the worked
     example, calculated. The editors start afresh from the new source."""
@@ -72,7 +81,7 @@ def prepare() -> None:
 def project_grid(source: pd.DataFrame, generation: int) -> pd.DataFrame:
     """The projects grid: name, driver quantities, activity change and funder's offer."""
     config = {
-        "Project": st.column_config.TextColumn("Project", required=True, help="Each project's own name"),
+        "Project": st.column_config.TextColumn("Project", help="Each project's own name"),
         "Headcount": st.column_config.NumberColumn("Headcount", min_value=0, help="Staff (full-time equivalent) working on the project"),
         "Staff time": st.column_config.NumberColumn("Staff time", min_value=0, help="Share of managers' time, e.g. hours a week or a percentage"),
         "Floor area (m²)": st.column_config.NumberColumn("Floor area (m²)", min_value=0),
@@ -94,7 +103,7 @@ def project_grid(source: pd.DataFrame, generation: int) -> pd.DataFrame:
 def lines_grid(source: pd.DataFrame, generation: int) -> pd.DataFrame:
     """The direct costs grid: one line per project and category, pay or non-pay."""
     config = {
-        "Project": st.column_config.TextColumn("Project", required=True, help="As named in the projects grid"),
+        "Project": st.column_config.TextColumn("Project", help="As named in the projects grid"),
         "Category": st.column_config.TextColumn(
             "Category", help="e.g. " + ", ".join(fcr.DIRECT_COST_CATEGORIES[:4]).lower()),
         "Amount (£)": money_column_config("Amount (£)", help="For the first year, in pounds"),
@@ -113,7 +122,7 @@ def pools_grid(source: pd.DataFrame, projects: pd.DataFrame, generation: int) ->
     options = fcr.driver_options(projects)
     labels = {**fcr.DRIVER_LABELS, fcr.FIXED_SHARES: "Fixed shares"}
     config = {
-        "Overhead pool": st.column_config.TextColumn("Overhead pool", required=True),
+        "Overhead pool": st.column_config.TextColumn("Overhead pool"),
         "Amount (£)": money_column_config("Amount (£)", help="For the first year, in pounds"),
         "Shared by": st.column_config.SelectboxColumn(
             "Shared by", options=options, format_func=lambda v: labels.get(v, v),
@@ -177,3 +186,131 @@ def workbook_button(result: fcr.CostingResult) -> None:
         type="primary",
         icon=":material/download:",
     )
+
+
+def settings_inputs() -> dict:
+    """The plan and funding settings (years, inflation, what to compare with, the cap, the
+    costing's name), in the form or beside the row forms."""
+    left, middle, right = st.columns(3)
+    years = left.number_input("Years in the plan", min_value=1, max_value=fcr.MAX_YEARS, step=1, key="fcr.years")
+    pay = middle.number_input("Pay inflation a year (%)", min_value=0.0, max_value=50.0, step=0.5, key="fcr.pay_inflation")
+    non_pay = right.number_input("Non-pay inflation a year (%)", min_value=0.0, max_value=50.0, step=0.5, key="fcr.non_pay_inflation")
+    basis_column, cap_column = st.columns(2)
+    basis = basis_column.radio(
+        "Compare the full cost with", list(BASIS_LABELS), format_func=BASIS_LABELS.get, key="fcr.funding_basis",
+    )
+    cap = cap_column.number_input(
+        "Funder's overhead cap (% of direct costs)", min_value=0.0, max_value=100.0, step=0.5, key="fcr.cap",
+        help="Used when comparing with an overhead cap: the funder pays direct costs plus this share of them.",
+    )
+    name = st.text_input("Name of this costing", key="fcr.name")
+    return {"name": name, "years": years, "pay_inflation_percent": pay, "non_pay_inflation_percent": non_pay,
+            "funding_basis": basis, "overhead_cap_percent": cap}
+
+
+def _without_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    keep = [not all(blank(v) for v in row) for row in frame.itertuples(index=False)]
+    return frame[keep].reset_index(drop=True)
+
+
+def _number(value) -> str:
+    return cell_text(value)
+
+
+def _pounds(value) -> str:
+    if blank(value):
+        return "no amount yet"
+    try:
+        return money_from_pounds(float(value))
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _offer_text(value) -> str:
+    """'100000; 80000' -> '£100,000.00; £80,000.00' (as typed when it is not a number)."""
+    parts = [part.strip() for part in str(value).split(fcr.YEAR_SEPARATOR)]
+    return "; ".join(_pounds(part.replace("£", "").replace(",", "")) for part in parts)
+
+
+def form_entry(source: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame] | None:
+    """Form mode: each grid as cards, and a form for one project, one direct cost line or
+    one overhead pool at a time, checked as it is typed by the grid's own rules. Returns
+    the grids with the saved row when one was saved (for the caller to keep), else None."""
+    projects, lines, pools = (_without_blank_rows(source[n]) for n in ("projects", "lines", "pools"))
+    names = [str(n).strip() for n in projects["Project"] if not blank(n)]
+    years = int(st.session_state.get("fcr.years") or 1)
+    driver_columns = [c for c in projects.columns if c not in ("Project", fcr.ACTIVITY_COLUMN, fcr.OFFER_COLUMN)]
+
+    st.subheader("1. Projects", anchor=False)
+    missing_costs = {i: "No direct costs yet: add its direct cost lines below." for i, n in enumerate(projects["Project"])
+                     if not blank(n) and str(n).strip() not in {str(p).strip() for p in lines["Project"] if not blank(p)}}
+    cards(projects, title="Project", empty="No projects yet: add the first one below.", flags=missing_costs, lines=lambda r: [
+        ", ".join(f"{c}: {_number(r.get(c))}" for c in driver_columns if not blank(r.get(c))),
+        f"Activity change a year: {_number(r.get(fcr.ACTIVITY_COLUMN))}%" if not blank(r.get(fcr.ACTIVITY_COLUMN)) else "",
+        f"Funder's offer a year: {_offer_text(r.get(fcr.OFFER_COLUMN))}" if not blank(r.get(fcr.OFFER_COLUMN)) else "",
+    ])
+    with st.expander("Add or edit a project", expanded=not names):
+        fields = [Field("Project", "Project name")] + [
+            Field(c, c, "number", help="Overheads shared by this driver are split in proportion to it") for c in driver_columns
+        ] + [
+            Field(fcr.ACTIVITY_COLUMN, "Activity change each year after the first (%)",
+                  help="e.g. 5 for 5% more each year; or one a year from year 2, separated by ';', e.g. 10; 0"),
+            Field(fcr.OFFER_COLUMN, "Funder's offer a year (£)",
+                  help="One amount for every year, or one a year separated by ';' (e.g. 100000; 80000; 60000). Blank if none."),
+        ]
+        saved = row_form(
+            "fcr.project_form", projects, fields, noun="project", row_label=lambda r: _number(r.get("Project")) or "(no name)",
+            check=lambda values, index: fcr.project_row_problems(
+                values, years=years, other_names=[n for i, n in enumerate(names) if i != index]),
+        )
+        if saved is not None:
+            return {"projects": saved, "lines": lines, "pools": pools}
+
+    st.subheader("2. Direct costs", anchor=False)
+    by_project = pd.DataFrame([
+        {"Project": name, "Lines": [r for r in lines.to_dict(orient="records") if str(r.get("Project") or "").strip() == name]}
+        for name in dict.fromkeys(list(names) + [str(p).strip() for p in lines["Project"] if not blank(p)])
+    ], columns=["Project", "Lines"])
+    cards(by_project, title="Project", empty="No direct costs yet: add each project's lines below.", lines=lambda r: [
+        f"{_number(line.get('Category')) or 'Direct costs'}: {_pounds(line.get('Amount (£)'))} ({_number(line.get('Pay or non-pay')) or 'Non-pay'})"
+        for line in r["Lines"]] or ["No direct costs yet"])
+    with st.expander("Add or edit a direct cost line", expanded=bool(names) and lines.empty):
+        fields = [
+            Field("Project", "Project", "choice", options=tuple(names)),
+            Field("Category", "Category", "choice", options=tuple(fcr.DIRECT_COST_CATEGORIES)),
+            Field("Amount (£)", "Amount in the first year (£)", "number"),
+            Field("Pay or non-pay", "Pay or non-pay", "choice", options=tuple(fcr.KIND_LABELS.values()),
+                  help="Pay lines grow by pay inflation, non-pay lines by non-pay inflation"),
+        ]
+        saved = row_form(
+            "fcr.line_form", lines, fields, noun="direct cost line",
+            row_label=lambda r: f"{_number(r.get('Project'))}: {_number(r.get('Category'))} ({_pounds(r.get('Amount (£)'))})",
+            check=lambda values, index: fcr.line_row_problems(values, names),
+        )
+        if saved is not None:
+            return {"projects": projects, "lines": saved, "pools": pools}
+
+    st.subheader("3. Overhead pools", anchor=False)
+    labels = {**fcr.DRIVER_LABELS, fcr.FIXED_SHARES: "Fixed shares"}
+    cards(pools, title="Overhead pool", empty="No overhead pools yet: add premises, finance, governance, ... below.", lines=lambda r: [
+        f"{_pounds(r.get('Amount (£)'))} a year, shared by {labels.get(r.get('Shared by'), _number(r.get('Shared by')))}"
+        + (f" ({_number(r.get('Fixed shares'))})" if not blank(r.get("Fixed shares")) else "")])
+    with st.expander("Add or edit an overhead pool", expanded=bool(names) and not lines.empty and pools.empty):
+        pool_names = [str(n).strip() for n in pools["Overhead pool"] if not blank(n)]
+        fields = [
+            Field("Overhead pool", "Overhead pool (e.g. Premises)"),
+            Field("Amount (£)", "Amount in the first year (£)", "number"),
+            Field("Shared by", "Shared by", "choice", options=tuple(fcr.driver_options(projects)), labels=labels),
+            Field("Pay or non-pay", "Pay or non-pay", "choice", options=tuple(fcr.KIND_LABELS.values())),
+            Field("Fixed shares", "Fixed shares (only when shared in fixed shares)",
+                  help="e.g. 'Youth club: 60%, Debt advice: 40%' (adding up to 100%)"),
+        ]
+        saved = row_form(
+            "fcr.pool_form", pools, fields, noun="overhead pool",
+            row_label=lambda r: f"{_number(r.get('Overhead pool'))} ({_pounds(r.get('Amount (£)'))})",
+            check=lambda values, index: fcr.pool_row_problems(
+                values, projects, lines, other_names=[n for i, n in enumerate(pool_names) if i != index]),
+        )
+        if saved is not None:
+            return {"projects": projects, "lines": lines, "pools": saved}
+    return None

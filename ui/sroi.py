@@ -61,6 +61,19 @@ def load_into_buffer(body: dict) -> None:
     st.session_state[GRID_VERSION] = st.session_state.get(GRID_VERSION, 0) + 1
 
 
+def switched_to_form(mode: str) -> bool:
+    """When the person turns from the grid to the form, keep what they typed in the grid:
+    the scenario on screen becomes the form's source. True when that happened."""
+    from .entry import FORM, GRID
+
+    last = st.session_state.get("sroi.last_mode")
+    st.session_state["sroi.last_mode"] = mode
+    if last == GRID and mode == FORM and "sroi.current" in st.session_state:
+        load_into_buffer(st.session_state["sroi.current"])
+        return True
+    return False
+
+
 def grid_key(name: str) -> str:
     """A widget key that changes on every load, so the widget starts again from the buffer."""
     return f"sroi.{name}.{st.session_state.get(GRID_VERSION, 0)}"
@@ -69,8 +82,8 @@ def grid_key(name: str) -> str:
 def impact_map_column_config() -> dict:
     percent = dict(min_value=0.0, max_value=100.0, step=1.0, format="%.1f%%")
     return {
-        "Stakeholder": st.column_config.TextColumn("Stakeholder", help="Who experiences the outcome", required=True),
-        "Outcome": st.column_config.TextColumn("Outcome", help="The change, in a few words", required=True),
+        "Stakeholder": st.column_config.TextColumn("Stakeholder", help="Who experiences the outcome"),
+        "Outcome": st.column_config.TextColumn("Outcome", help="The change, in a few words"),
         "Indicator": st.column_config.TextColumn("Indicator", help="How you know it happened"),
         "Quantity": st.column_config.NumberColumn("Quantity", help="How many people or units", min_value=0.0, format="%.2f"),
         "Financial proxy (£ a unit a year)": st.column_config.NumberColumn(
@@ -365,4 +378,65 @@ def full_cost_panel(scenario: sroi.Scenario, result: sroi.Result) -> None:
         st.caption(
             "The full cost includes the project's share of overheads, so the ratio on it is the fairer one when the "
             "investment entered covers only direct costs. The same outcomes and present value are used for both."
+        )
+
+
+NUMBER_COLUMNS = ("Quantity", "Financial proxy (£ a unit a year)", "Proxy price year", "Deadweight (%)",
+                  "Displacement (%)", "Attribution (%)", "Drop-off (%)", "Duration (years)")
+FORM_HELP = {
+    "Stakeholder": "Who experiences the outcome",
+    "Outcome": "The change, in a few words",
+    "Indicator": "How you know it happened",
+    "Quantity": "How many people or units",
+    "Financial proxy (£ a unit a year)": "Value of one unit of the outcome for one year, in pounds",
+    "Proxy source": "Where the proxy comes from (report, table, year)",
+    "Deadweight (%)": "How much would have happened anyway (0 to 100)",
+    "Displacement (%)": "How much displaced other outcomes (0 to 100)",
+    "Attribution (%)": "How much is owed to others' work (0 to 100)",
+    "Drop-off (%)": "How much the outcome fades each year after the first (0 to 100)",
+    "Duration (years)": "How many years it lasts (1 if left blank)",
+}
+
+
+def outcome_row_problems(values: dict, position: int) -> list[str]:
+    """The models' check of one impact-map row typed in the form (as the grid's row)."""
+    outcomes = sroi.outcomes_from_impact_map(pd.DataFrame([values], dtype=object))
+    return sroi.outcome_problems(outcomes[0], position) if outcomes else []
+
+
+def _outcome_lines(row: dict) -> list[str]:
+    from .entry import blank, cell_text
+
+    def pct(column: str) -> str:
+        return f"{cell_text(row.get(column)) or 0}%"
+
+    proxy = row.get("Financial proxy (£ a unit a year)")
+    return [
+        f"For: {cell_text(row.get('Stakeholder')) or 'not stated'}",
+        f"Quantity {cell_text(row.get('Quantity')) or '(missing)'} × "
+        + (money_from_pounds(float(proxy)) if not blank(proxy) else "(proxy missing)") + " a unit a year",
+        f"Deadweight {pct('Deadweight (%)')}, displacement {pct('Displacement (%)')}, attribution {pct('Attribution (%)')}, "
+        f"drop-off {pct('Drop-off (%)')}; lasts {cell_text(row.get('Duration (years)')) or 1} year(s)",
+    ]
+
+
+def outcome_form(frame: pd.DataFrame) -> pd.DataFrame | None:
+    """Form mode: the outcomes as cards (a partly filled one flagged by name) and a form
+    for one outcome at a time, checked as it is typed. Returns the impact map with the
+    saved outcome when one was saved, else None."""
+    from .entry import Field, cards, row_form
+
+    flags = {}
+    for position, row in enumerate(frame.to_dict(orient="records"), start=1):
+        problems = outcome_row_problems(row, position)
+        if problems:
+            flags[position - 1] = "; ".join(problems)
+    cards(frame, title="Outcome", lines=_outcome_lines, flags=flags, empty="No outcomes yet: add the first one below.")
+    fields = [Field(column, column, "number" if column in NUMBER_COLUMNS else "text", help=FORM_HELP.get(column))
+              for column in sroi.IMPACT_MAP_COLUMNS.values()]
+    with st.expander("Add or edit an outcome", expanded=frame.empty or bool(flags)):
+        return row_form(
+            "sroi.outcome_form", frame, fields, noun="outcome",
+            row_label=lambda r: " for ".join(str(v) for v in (r.get("Outcome"), r.get("Stakeholder")) if isinstance(v, str) and v) or "(no name yet)",
+            check=lambda values, index: outcome_row_problems(values, (index if index is not None else len(frame)) + 1),
         )

@@ -19,6 +19,8 @@ def fcr(scenario: Path, output_format: str) -> None:
     from .. import cost_recovery
 
     result = cost_recovery.calculate(read_scenario(scenario))
+    for warning in cost_recovery.costing_warnings(result):
+        click.echo(f"Warning: {warning}", err=True)
     if output_format == "json":
         print_json(cost_recovery.to_json(result))
     else:

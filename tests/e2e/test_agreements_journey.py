@@ -11,6 +11,7 @@ from tests.e2e.conftest import assert_accessible, choose, click, fill, open_page
 
 WINNER = "Weaver Valley Community Transport (fictional)"
 PROVIDER = "Weaver Valley Community Transport"
+SIDEBAR_NAME = "Your name (recorded in the audit log)"  # sign-in off: the name the audit log shows
 
 
 def pick_many(page, label: str, option: str) -> None:
@@ -51,13 +52,13 @@ def test_award_to_agreement_to_delivery_record(page, app_server):
     pick_many(page, "Themes (Local Area Agreement themes and Charity Commission classifications)",
               "Healthier communities and older people")
     fill(page, "Description of services", "Door-to-door community transport for older and disabled people")
-    page.get_by_label("Your name (for the change log)", exact=True).first.fill("Olu Officer")  # the add form's
+    fill(page, SIDEBAR_NAME, "Olu Officer")
     click(page, "Add organisation")
     expect(page.get_by_text(f"Added {PROVIDER} as")).to_be_visible()
 
     # The tender is evaluated and awarded (the low price explained, the award pack issued).
     open_page(page, app_server, "tender")
-    fill(page, "Your name", "Sam Commissioner")
+    fill(page, SIDEBAR_NAME, "Sam Commissioner")
     click(page, "Open the fictional worked example")
     open_tab(page, "Results")
     expect(page.get_by_text(f"Most advantageous tender: {WINNER}")).to_be_visible()
@@ -72,7 +73,7 @@ def test_award_to_agreement_to_delivery_record(page, app_server):
 
     # The award becomes an agreement.
     open_page(page, app_server, "agreements?agreements.tab=Add+an+agreement")
-    fill(page, "Your name", "Sam Commissioner")
+    fill(page, SIDEBAR_NAME, "Sam Commissioner")
     expect(page.get_by_text("Awarded to: awarded (award pack issued")).to_be_visible()
     fill(page, "Start date (DD/MM/YYYY)", "01/04/2024")
     fill(page, "End date (DD/MM/YYYY)", "31/03/2026")
@@ -89,7 +90,7 @@ def test_award_to_agreement_to_delivery_record(page, app_server):
 
     # A KPI, then two periods of delivery: 950 then 600 journeys against 900 (600 is 66.7%: missed).
     open_page(page, app_server, "monitoring?monitoring.agreement=AG-0001")
-    fill(page, "Your name", "Olu Officer")
+    fill(page, SIDEBAR_NAME, "Olu Officer")
     fill(page, "Name", "Journeys provided")
     fill(page, "Unit", "journeys")
     fill(page, "Target per period", "900")
@@ -113,7 +114,7 @@ def test_award_to_agreement_to_delivery_record(page, app_server):
     # A new tender: the supplier bids again, and its record shows in the evaluation view.
     open_page(page, app_server, "tender")
     choose(page, "Tender", "Start a new tender")
-    fill(page, "Your name", "Sam Commissioner")
+    fill(page, SIDEBAR_NAME, "Sam Commissioner")
     fill(page, "Name of the tender", "Community transport 2027")
     click(page, "Create tender")
     fill(page, "Bidder", WINNER)

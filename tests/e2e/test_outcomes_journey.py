@@ -97,7 +97,7 @@ def test_action_plan_edit_and_save(page, app_server):
     page.get_by_label("Your name (recorded with the changes)").fill("Journey test")
     page.get_by_role("button", name="Save changes").click()
     wait_until_idle(page)
-    page.get_by_text("Saved changes to 1 action(s): DEV-S1.").wait_for()
+    page.get_by_text("Saved changes to 1 action: DEV-S1.").wait_for()
     audit = page.locator('[data-testid="stDataFrame"]').last
     assert "DEV-S1" in audit.inner_text() or page.get_by_text("DEV-S1").count()
     assert_accessible(page)

@@ -388,3 +388,60 @@ def test_cli_error_names_the_problem(tmp_path, run_cli):
     path.write_text("[1, 2]")
     done = run_cli("fcr", path)
     assert done.exit_code == 1 and "a scenario is a JSON object" in done.stderr
+
+
+# --- incomplete input is refused or flagged, never a confident £0 -------------------------
+
+
+def test_an_empty_direct_costs_grid_is_refused_naming_each_project():
+    """Issue 14: a new costing with projects and pools but nothing in the direct costs grid
+    used to calculate 'Full cost £0.00'. Now each project without lines is named."""
+    projects = fcr.grids_from_body({"projects": [
+        {"name": "Lunch club", "drivers": {"headcount": 3}}, {"name": "Advice line", "drivers": {"headcount": 1}}]})["projects"]
+    empty_lines = fcr.grids_from_body({}, blank_rows=2)["lines"]
+    pools = fcr.grids_from_body({"overheads": [{"name": "Premises", "amount": 12000, "driver": "headcount"}]})["pools"]
+    body = fcr.body_from_grids(projects, empty_lines, pools)
+    with pytest.raises(ScenarioError) as error:
+        fcr.calculate(body)
+    problems = error.value.problems
+    assert [p.split(":")[0] for p in problems] == ["Project 'Lunch club'", "Project 'Advice line'"]
+    assert all("no direct costs entered" in p for p in problems)
+
+
+def test_a_project_and_no_pools_is_refused_not_costed_at_nothing():
+    """The issue's exact case: one project, empty direct costs, no pools: never '£0.00'."""
+    with pytest.raises(ScenarioError, match="Project 'Youth club': no direct costs entered"):
+        fcr.calculate({"projects": [{"name": "Youth club", "direct_costs": []}], "overheads": []})
+
+
+def test_a_direct_cost_line_without_an_amount_names_the_line():
+    body = simple()
+    body["projects"][1]["direct_costs"] = [{"category": "Travel", "amount": None}]
+    with pytest.raises(ScenarioError) as error:
+        fcr.calculate(body)
+    assert error.value.problems == ["Project 'B', direct cost line 1 (Travel): missing; give a number"]
+
+
+def test_what_a_costing_leaves_out_is_flagged_by_name():
+    """Direct costs of £0.00 on a project, no overhead pools, and a project with no offer
+    when comparing with offers: the costing calculates, and each gap is named."""
+    body = {
+        "projects": [
+            {"name": "A", "direct_costs": 1000, "offer": 1200},
+            {"name": "B", "direct_costs": [{"category": "Travel", "amount": 0}]},
+        ],
+        "overheads": [],
+        "funding": {"basis": "offer"},
+    }
+    result = fcr.calculate(body)
+    # By hand: A costs £1,000.00 (no pools), offered £1,200.00: no shortfall; B is left out.
+    assert [(g.project, g.full_cost_pence, g.funded_pence) for g in result.gaps] == [("A", 100000, 120000)]
+    warnings = fcr.costing_warnings(result)
+    assert len(warnings) == 3
+    assert warnings[0].startswith("Project 'B': its direct costs add up to £0.00")
+    assert warnings[1].startswith("No overhead pools entered: each full cost shown is the direct costs alone")
+    assert warnings[2].startswith("Project 'B' has no funder's offer, so it is left out of the funding gap")
+
+
+def test_a_complete_costing_has_no_warnings():
+    assert fcr.costing_warnings(fcr.calculate(simple())) == []

@@ -131,7 +131,7 @@ def test_closed_form_matches_year_by_year():
         ({"attribution": -0.1}, "Outcome 1 'Outcome A': attribution must be between 0 and 1"),
         ({"drop_off": "lots"}, "Outcome 1 'Outcome A': drop_off: 'lots' is not a number"),
         ({"quantity": -3}, "Outcome 1 'Outcome A': quantity must not be negative"),
-        ({"proxy_value": None}, "Outcome 1 'Outcome A': proxy_value: missing; give a number"),
+        ({"proxy_value": None}, "Outcome 1 'Outcome A' is only partly filled: give its financial proxy, or delete the row"),
         ({"duration_years": 2.5}, "Outcome 1 'Outcome A': duration_years must be a whole number"),
         ({"ranges": {"proxy_value": [120, 150]}}, "Outcome 1 'Outcome A': ranges.proxy_value must run from low to high"),
     ],
@@ -369,3 +369,41 @@ def test_cli_bad_scenario_names_outcome_and_field(tmp_path, run_cli):
     not_json = tmp_path / "x.json"
     not_json.write_text("{oops")
     assert "not valid JSON" in run_cli("sroi", not_json).stderr
+
+
+# --- a partly filled row is named, never left out of the ratio ------------------------------
+
+
+def test_partly_filled_rows_are_named_each_with_what_is_missing():
+    """Issue 14: rows typed in part were silently left out of the ratio. Three rows: one
+    complete, one with only a name and quantity, one with only a stakeholder and proxy."""
+    grid = sroi.impact_map_frame({"outcomes": [
+        {"stakeholder": "Older people", "name": "Less lonely", "quantity": 10, "proxy_value": 2000},
+        {"name": "Wellbeing", "quantity": 5},
+        {"stakeholder": "Carers", "proxy_value": 300},
+    ]})
+    body = {"investment": 10000, "outcomes": sroi.outcomes_from_impact_map(grid)}
+    with pytest.raises(ScenarioError) as error:
+        sroi.parse_scenario(body)
+    assert error.value.problems == [
+        "Outcome 2 'Wellbeing' is only partly filled: give its financial proxy, or delete the row; "
+        "no ratio is worked out until every outcome is complete",
+        "Outcome 3 (for 'Carers') is only partly filled: give its outcome name and quantity, or delete the row; "
+        "no ratio is worked out until every outcome is complete",
+    ]
+
+
+def test_a_wholly_empty_row_is_not_an_outcome():
+    grid = sroi.impact_map_frame({"outcomes": [{"name": "Less lonely", "quantity": 10, "proxy_value": 2000}]})
+    grid.loc[1] = [None] * len(grid.columns)  # a row added in the grid and left untouched
+    assert len(sroi.outcomes_from_impact_map(grid)) == 1
+
+
+def test_outcome_problems_checks_one_row_by_the_scenario_rules():
+    """The one-row form checks as you type with the same rules as the whole scenario."""
+    assert sroi.outcome_problems({"name": "Less lonely", "quantity": 10, "proxy_value": 2000}) == []
+    assert sroi.outcome_problems({"name": "Less lonely", "quantity": 10}, position=4) == [
+        "Outcome 4 'Less lonely' is only partly filled: give its financial proxy, or delete the row; "
+        "no ratio is worked out until every outcome is complete"]
+    assert sroi.outcome_problems({"name": "Less lonely", "quantity": 10, "proxy_value": 2000, "deadweight": 1.5}) == [
+        "Outcome 1 'Less lonely': deadweight must be between 0 and 1 (0% to 100%); got 1.5 (150%)"]

@@ -101,7 +101,7 @@ def test_proxy_library_adds_an_outcome_rebased_with_deflators(db_path):
     assert outcomes[1]["proxy_value"] == 15340.0 and outcomes[1]["proxy_price_year"] == 2024
     assert "Open Government Licence v3.0" in outcomes[1]["proxy_source"]
     errors = " ".join(e.value for e in app.error)
-    assert "Outcome 2 'Wellbeing: one WELLBY (central value)': quantity: missing; give a number" in errors
+    assert "Outcome 2 'Wellbeing: one WELLBY (central value)' is only partly filled: give its quantity" in errors
 
 
 def test_ratio_on_a_saved_full_cost_recovery_costing(db_path):
