@@ -11,6 +11,7 @@ from ui import agreements as agreements_ui
 from ui.auth import can
 from ui.data import database, database_path, data_version
 from ui.format import money, percent, uk_date
+from ui import show_problems
 
 st.title("Agreements")
 st.write(
@@ -266,7 +267,7 @@ with edit_tab:
                 st.session_state.pop(opened_key, None)
                 agreements_ui.after_write("agreements", f"Saved the changes to {reference}.")
             except StaleEdit as error:
-                st.error(str(error))
+                show_problems(error)
                 st.text("As it now stands:\n" + "\n".join(f"{k}: {v}" for k, v in error.current.items()
                                                           if k not in ("links_json",)))
                 st.session_state[opened_key]["version"] = error.current.get("version", opened)

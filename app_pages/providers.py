@@ -10,6 +10,7 @@ from ui import directory as directory_ui
 from ui.charts import show_chart
 from ui.data import data_version, database_path
 from ui.downloads import download_table
+from ui import show_problems
 
 st.title("Find providers and overlap")
 st.write(
@@ -48,7 +49,7 @@ if asked:
     try:
         ranked = matching.match(model, asked["spec"], district=asked["district"], theme=asked["theme"], top=asked["top"])
     except DomainError as error:
-        st.error(str(error))
+        show_problems(error)
         ranked = None
     if ranked is not None and ranked.empty:
         st.warning("No organisation's description shares any words with this specification. Try plainer words, or remove the district or theme.")
@@ -150,7 +151,7 @@ try:
     pairs = directory_ui.overlap_pairs(db_path, directory_ui.directory_version(db_path, version),
                                        overlap_district, overlap_theme, overlap_threshold)
 except DomainError as error:
-    st.error(str(error))
+    show_problems(error)
     st.stop()
 if pairs.empty:
     st.info("No pairs this alike. Lower the overlap to see looser ones.")

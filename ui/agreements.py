@@ -15,6 +15,7 @@ from .charts import PALETTE, show_chart
 from .data import data_changed, data_version, database_path, reader
 from .downloads import download_table
 from .format import money, money_column_config, percent, uk_date, uk_short_date
+from .problems import show_problems
 
 list_frame = reader(agreements.list_frame)
 years_used = reader(agreements.years_used)
@@ -57,11 +58,8 @@ def show_flash(page_key: str) -> None:
 
 
 def show_error(error: Exception) -> None:
-    """A domain error in words, with each listed problem (never a traceback)."""
-    problems = getattr(error, "problems", []) or []
-    st.error(str(error) if len(problems) < 2 else f"{len(problems)} things need correcting; nothing was saved.")
-    for problem in problems if len(problems) >= 2 else []:
-        st.text(f"• {problem}")
+    """A domain error in words, with each listed problem (never a traceback): ``ui.show_problems``."""
+    show_problems(error, "Nothing was saved." if len(getattr(error, "problems", []) or []) > 1 else None)
 
 
 def pounds(pence_series) -> pd.Series:

@@ -226,7 +226,7 @@ def set_demo_shown(shown: bool, who: str) -> bool:
         with database() as db:
             organisations.set_demo_shown(db, shown, actor=acting(who))
     except DomainError as error:
-        st.error(str(error))
+        show_problems(error)
         return False
     data_changed()
     return True

@@ -202,7 +202,6 @@ def action_names(db) -> dict[str, str]:
 def import_figures(indicator_names: dict[str, str], actor) -> None:
     """Officers: bring current figures in from a CSV file (the template or an LG Inform
     download), checked first and written all or nothing."""
-    from .problems import show_problems
 
     st.subheader("Import figures from a CSV file")
     st.caption(
@@ -257,7 +256,6 @@ def show_serving_actions(linked: list[dict], outcome_id: str) -> None:
 
 def link_actions(indicator_names: dict[str, str], action_names: dict[str, str], actor) -> None:
     """Officers: say which action serves which indicator (or remove the link)."""
-    from .problems import show_problems
 
     st.subheader("Link an action to an indicator")
     with st.form("outcomes.link_form"):

@@ -344,7 +344,7 @@ def proxy_panel(current: dict) -> dict | None:
                 data_changed()
                 st.success(f"Saved {len(table_to_save)} deflator years.")
             except DomainError as error:
-                st.error(str(error))
+                show_problems(error)
     return loaded
 
 
