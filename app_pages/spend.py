@@ -8,142 +8,101 @@ from ui import spend as spend_ui
 from ui.charts import show_chart
 from ui.data import data_version, database_path
 from ui.downloads import download_table
-from ui.format import count_of, money, money_column_config, percent
+from ui.format import count_of, money, percent
 
 st.title("Spend explorer")
 st.write(
     "What councils in Cheshire East spend on voluntary and community organisations, "
-    "by administering authority, department and funding type. Share a view by copying "
-    "the page address: the filters are kept in it."
+    "by administering authority, district, department and funding type. Share a view by "
+    "copying the page address: the filters are kept in it."
 )
 
 db_path, version = database_path(), data_version()
 
 with st.container(border=True):
     st.markdown("**Filters**")
-    all_suppliers = st.toggle(
-        "Include suppliers not recognised as third-sector (imported spend files)",
-        key="spend.all_suppliers",
-        bind="query-params",
-    )
-    options = spend_ui.filter_options(db_path, version, not all_suppliers)
-    first, second, third = st.columns(3)
-    years = first.multiselect("Financial year", options["years"], key="spend.year", bind="query-params", placeholder="All years")
-    body_types = second.multiselect(
-        "Body type",
-        options["body_types"],
-        default=[b for b in ["local_government"] if b in options["body_types"]],
-        format_func=lambda v: spend.BODY_TYPE_LABELS.get(v, v),
-        key="spend.body",
-        bind="query-params",
-        help="Health (the PCT) is kept apart from local government unless you add it here.",
-    )
-    funding_types = third.multiselect(
-        "Funding type",
-        options["funding_types"],
-        format_func=lambda v: spend.FUNDING_TYPE_LABELS.get(v, v),
-        key="spend.funding",
-        bind="query-params",
-        placeholder="Contracts and grants",
-    )
-    fourth, fifth = st.columns(2)
-    authorities = fourth.multiselect(
-        "Administering authority", options["authorities"], key="spend.authority", bind="query-params", placeholder="All authorities"
-    )
-    departments = fifth.multiselect(
-        "Department", options["departments"], key="spend.department", bind="query-params", placeholder="All departments"
-    )
+    spend_filter, filters_note = spend_ui.filter_controls("spend", db_path, version, districts=True)
 
-spend_filter = spend.SpendFilter(
-    years=tuple(years),
-    body_types=tuple(body_types),
-    authorities=tuple(authorities),
-    departments=tuple(departments),
-    funding_types=tuple(funding_types),
-    third_sector_only=not all_suppliers,
-)
-
-view = spend_ui.cube(db_path, version, spend_filter)
-figures = spend.headline_of(view)
+view = spend_ui.page_view(db_path, version, spend_filter)
+figures = view.headline
+in_districts = ", ".join(spend_filter.districts)
 total, contract, grant = st.columns(3)
-total.metric("Total spend", money(figures.total_pence))
+total.metric(f"Total spend in {in_districts}" if in_districts else "Total spend", money(figures.total_pence))
 contract.metric("Contracts", money(figures.contract_pence))
 contract.caption(f"{percent(figures.contract_share)} of the total" if figures.total_pence else "")
 grant.metric("Grants", money(figures.grant_pence))
 grant.caption(f"{percent(1 - figures.contract_share)} of the total" if figures.total_pence else "")
 
+if view.area_wide is not None and view.area_wide.total_pence:
+    with st.container(border=True):
+        st.metric("Area-wide spend, not in the total above", money(view.area_wide.total_pence))
+        st.caption(
+            f"Spend filed as covering a whole area ('{spend.COUNTY_WIDE}': Cheshire County Council's, "
+            f"and the PCT's when Health is chosen) reached {in_districts} and every other district. It is "
+            "shown on its own line, not added to the district's figure, and not shared out between "
+            "districts: no cited population for the former boroughs is held (data/reference/ holds "
+            "populations for today's local authorities only), so any split would be a guess."
+        )
+
 if figures.records == 0:
     st.warning("No spend matches these filters. Clear a filter to see more.")
     st.stop()
 
-st.info(
-    "Cheshire County Council's spend covered the whole of what became Cheshire East, so it "
-    f"is shown as '{spend.COUNTY_WIDE}', not as spend in any one borough.",
-    icon=":material/info:",
-)
+if not spend_filter.districts:
+    st.info(
+        "Cheshire County Council's spend covered the whole of what became Cheshire East, so it "
+        f"is shown as '{spend.COUNTY_WIDE}', not as spend in any one borough. Choose a district "
+        "to see its spend, with area-wide spend on a line of its own.",
+        icon=":material/info:",
+    )
 
-by_authority = spend.rollup(view, ["authority", "district", "funding_type"])
-authority_table = spend.in_pounds(by_authority.drop(columns=["rows"]), ["amount_pence"]).rename(
-    columns={"authority": "Administering authority", "district": "District", "funding_type": "Funding type", "amount_pence": "Amount (£)"}
-)
-show_chart(
-    spend_ui.stacked_bar(by_authority, "authority", "Administering authority"),
-    title="Spend by administering authority, contract and grant",
-    description=(
-        f"Bar chart of {money(figures.total_pence)} of spend across "
-        f"{count_of(figures.authorities, 'administering authority', 'administering authorities')}, "
-        "each bar split into contracts and grants."
-    ),
-    table=authority_table,
-    key="spend.by_authority",
-    table_column_config={"Amount (£)": money_column_config("Amount (£)")},
-)
-
-by_department = spend.rollup(view, ["department", "funding_type"])
-department_table = spend.in_pounds(by_department.drop(columns=["rows"]), ["amount_pence"]).rename(
-    columns={"department": "Department", "funding_type": "Funding type", "amount_pence": "Amount (£)"}
-)
-show_chart(
-    spend_ui.stacked_bar(by_department, "department", "Department"),
-    title="Spend by department, contract and grant",
-    description=(
-        f"Bar chart of spend by department ({by_department['department'].nunique()} departments), "
-        "split into contracts and grants. Departments with the same name in different authorities are added together."
-    ),
-    table=department_table,
-    key="spend.by_department",
-    table_column_config={"Amount (£)": money_column_config("Amount (£)")},
-)
+notes = [
+    "Third-sector spend, Cheshire East. Source: 'Inform, Consult, Involve, Devolve' (August 2008) and any files imported.",
+    filters_note,
+]
+TOP = spend_ui.CHART_TOP
+for category, title_word, split, caption_extra in (
+    ("authority", "Administering authority", view.by_authority, ""),
+    ("department", "Department", view.by_department,
+     " Departments with the same name in different authorities are added together."),
+    ("district", "District", view.by_district,
+     "" if spend_filter.districts else f" Area-wide spend ('{spend.COUNTY_WIDE}') is a bar of its own."),
+):
+    plural = {"authority": "administering authority", "department": "department", "district": "district"}[category]
+    many = {"authority": "administering authorities"}.get(category)
+    count = len(split)
+    shown = f"the {TOP} largest and one bar for the other {count - TOP:,}" if count > TOP + 1 else "one bar each"
+    title = f"Spend by {title_word.lower()}, contract and grant"
+    table, config = spend_ui.breakdown_table(split, category, title_word)
+    show_chart(
+        spend_ui.stacked_bar(split, category, title_word),
+        title=title,
+        description=(
+            f"Bar chart of {money(figures.total_pence)} of spend across {count_of(count, plural, many)}: "
+            f"{shown}, split into contracts and grants, with each bar's total written at its end."
+            + caption_extra + " Every one is in the table below."
+        ),
+        table=table,
+        key=f"spend.by_{category}",
+        table_column_config=config,
+    )
+    download_table(
+        lambda table=table: table, file_stem=f"third-sector-spend-by-{category}", key=f"spend.by_{category}.download",
+        label=f"spend by {title_word.lower()}", notes=notes, money_columns=["Total (£)", "Contract (£)", "Grant (£)"],
+    )
 
 st.subheader("Spend by authority and department")
-st.caption("Laid out as the framework document's table, with a total for each authority and a grand total.")
-layout = spend.document_table_of(view)
-shown = spend.in_pounds(layout.drop(columns=["row_kind"]), ["Contract", "Grant", "Grand Total"])
-st.dataframe(
-    shown,
-    hide_index=True,
-    width="stretch",
-    column_config={c: money_column_config(c) for c in ["Contract", "Grant", "Grand Total"]},
-    key="spend.document_table",
+st.caption(
+    "Laid out as the framework document's table, with a total for each authority and a grand "
+    "total. Blank cells had no spend of that type. The downloads keep the document's column order."
 )
-filters_note = "Filters: " + "; ".join(
-    f"{name}: {', '.join(values) if values else 'all'}"
-    for name, values in (
-        ("financial year", years),
-        ("body type", [spend.BODY_TYPE_LABELS.get(b, b) for b in body_types]),
-        ("authority", authorities),
-        ("department", departments),
-        ("funding type", funding_types),
-    )
-)
+screen, config = spend_ui.document_screen_table(view.document)
+st.dataframe(screen, hide_index=True, width="stretch", column_config=config, key="spend.document_table")
 download_table(
-    shown,
+    lambda: spend.in_pounds(view.document.drop(columns=["row_kind"]), ["Contract", "Grant", "Grand Total"]),
     file_stem="third-sector-spend",
     key="spend.download",
     label="this table",
-    notes=[
-        "Third-sector spend, Cheshire East. Source: 'Inform, Consult, Involve, Devolve' (August 2008) and any files imported.",
-        filters_note,
-    ],
+    notes=notes,
     money_columns=["Contract", "Grant", "Grand Total"],
 )

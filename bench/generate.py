@@ -1,35 +1,176 @@
-"""Generators of national-scale data for the benchmarks (fictional, reproducible)."""
+"""National-shaped benchmark data (fictional, reproducible from a seed).
+
+Shaped like the national 360Giving data and council spend files rather than like one county:
+
+- about 300 funders: 150 councils (local government), 30 NHS bodies (health) and 120 trusts,
+  foundations and lottery distributors (other funders); how many grants each makes follows a
+  Zipf law (a few national funders make most of them, most funders make a few hundred);
+- every current English local authority district (295, from data/reference/local_authorities.csv)
+  as a place, chosen in proportion to its population by national funders, while a council
+  funds its own district (and some spend is council-wide, filed as '<council>-wide', as the
+  framework files Cheshire County Council's spend);
+- councils have departments, other funders mostly none; grants dominate except in council and
+  NHS spend; amounts are log-normal (median about £5,000, from £100 to £5 million); years grow
+  from 2008/09 to 2025/26; recipients follow a Zipf law over 170,000 organisations.
+
+``grants(count)`` gives columns (numpy arrays) that both the spend-table loader
+(``spend_rows``) and the 360Giving CSV writer (bench.bench_import) use, so every benchmark
+runs on the same shape."""
 
 from __future__ import annotations
 
-import random
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
-from models import store
+import numpy as np
 
-AUTHORITIES = [f"Authority {i:03d}" for i in range(150)]
-DEPARTMENTS = ["Adult Social Care", "Children's Services", "Communities", "Environment", "Housing",
-               "Public Health", "Leisure", "Corporate", "Highways", "Education", "- Unconfirmed -"]
-DISTRICTS = ["Congleton", "Crewe and Nantwich", "Macclesfield", "Cheshire East-wide"]
+ROOT = Path(__file__).resolve().parents[1]
+COUNCIL_DEPARTMENTS = ["Adult Social Care", "Children's Services", "Communities", "Environment", "Housing",
+                       "Public Health", "Leisure and Culture", "Corporate", "- Unconfirmed -"]
+NHS_DEPARTMENTS = ["Commissioning", "Primary Care", "Mental Health", ""]
 YEARS = [f"{y}/{(y + 1) % 100:02d}" for y in range(2008, 2026)]
+ORGANISATIONS = 170_000
 
 
-def spend_rows(count: int, seed: int = 2008):
-    """``count`` fictional spend rows with realistic spread over years, bodies and departments."""
-    rng = random.Random(seed)
-    loaded_at = store.now_iso()
+@dataclass(frozen=True)
+class Funder:
+    name: str
+    org_id: str
+    body_type: str
+    home: int            # index of its home district (-1: national)
+    departments: tuple[str, ...]
+    contract_share: float
+    third_sector_share: float
+
+
+@lru_cache(maxsize=1)
+def districts() -> tuple[list[str], list[str], np.ndarray]:
+    """(names, GSS codes, population weights) of current English districts."""
+    names, codes, people = [], [], []
+    with open(ROOT / "data" / "reference" / "local_authorities.csv", newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["nation"] == "England" and not row["end_date"] and row["population_2020"]:
+                names.append(row["name"])
+                codes.append(row["gss_code"])
+                people.append(int(row["population_2020"]))
+    weights = np.array(people, dtype=float)
+    return names, codes, weights / weights.sum()
+
+
+@lru_cache(maxsize=1)
+def funders(seed: int = 2008) -> tuple[list[Funder], np.ndarray]:
+    """The funders and the share of all grants each makes (Zipf, exponent 1.1)."""
+    rng = np.random.default_rng(seed)
+    names, codes, _ = districts()
+    homes = rng.choice(len(names), size=150, replace=False)
+    result = []
+    for i, home in enumerate(homes):
+        result.append(Funder(f"{names[home]} Council (fictional)", f"GB-LAE-B{i:03d}", "local_government", int(home),
+                             tuple(COUNCIL_DEPARTMENTS), 0.55, 0.5))
+    for i in range(30):
+        home = int(rng.integers(len(names)))
+        result.append(Funder(f"NHS {names[home]} ICB (fictional)", f"GB-NHS-B{i:02d}", "health", home,
+                             tuple(NHS_DEPARTMENTS), 0.7, 0.8))
+    for i in range(120):
+        national = i < 25
+        home = -1 if national else int(rng.integers(len(names)))
+        label = "Trust" if national else f"{names[home]} Community Foundation"
+        result.append(Funder(f"Bench {label} {i:03d} (fictional)", f"GB-CHC-9{i:05d}", "other_funder", home,
+                             ("",), 0.05, 0.95))
+    order = rng.permutation(len(result))
+    weights = 1.0 / np.arange(1, len(result) + 1) ** 1.1
+    shares = np.empty(len(result))
+    shares[order] = weights / weights.sum()
+    return result, shares
+
+
+def grants(count: int, seed: int = 360) -> dict[str, np.ndarray]:
+    """``count`` fictional grants as columns: funder (index), district (index, or -1 for
+    the funder's area-wide line), department, year, funding_type, amount_pence, recipient
+    (index), third_sector (0/1), day (days after 1 April of the year)."""
+    rng = np.random.default_rng(seed)
+    funder_list, shares = funders()
+    names, _, people = districts()
+    funder = rng.choice(len(funder_list), size=count, p=shares)
+    home = np.array([f.home for f in funder_list])[funder]
+    national = home < 0
+    # Councils and NHS bodies: own district 80%, area-wide 10%, a neighbour-ish district 10%;
+    # local foundations their own district 90%; national funders by population.
+    place_roll = rng.random(count)
+    anywhere = rng.choice(len(names), size=count, p=people)
+    district = np.where(national, anywhere, home)
+    is_public = np.array([f.body_type != "other_funder" for f in funder_list])[funder]
+    district = np.where(is_public & (place_roll >= 0.8) & (place_roll < 0.9), -1, district)
+    district = np.where(~national & (place_roll >= 0.9), anywhere, district)
+    department = np.empty(count, dtype=object)
+    for index, f in enumerate(funder_list):
+        chosen = funder == index
+        department[chosen] = np.array(f.departments, dtype=object)[rng.integers(len(f.departments), size=int(chosen.sum()))]
+    year_weights = np.linspace(1.0, 3.0, len(YEARS))
+    year = rng.choice(len(YEARS), size=count, p=year_weights / year_weights.sum())
+    contract_share = np.array([f.contract_share for f in funder_list])[funder]
+    third_share = np.array([f.third_sector_share for f in funder_list])[funder]
+    amount = np.clip(np.round(rng.lognormal(np.log(500_000), 1.3, size=count)), 10_000, 500_000_000).astype(np.int64)
+    recipient_weights = 1.0 / np.arange(1, ORGANISATIONS + 1) ** 0.9
+    return {
+        "funder": funder,
+        "district": district,
+        "department": department,
+        "year": year,
+        "funding_type": np.where(rng.random(count) < contract_share, "contract", "grant"),
+        "amount_pence": amount,
+        "recipient": rng.choice(ORGANISATIONS, size=count, p=recipient_weights / recipient_weights.sum()),
+        "third_sector": (rng.random(count) < third_share).astype(int),
+        "day": rng.integers(365, size=count),
+    }
+
+
+def district_name(funder: Funder, district: int) -> str:
+    """The district a grant is filed under: a district's name, or '<funder's area>-wide'."""
+    names, _, _ = districts()
+    if district >= 0:
+        return names[district]
+    return f"{names[funder.home]}-wide"
+
+
+def spend_rows(count: int, seed: int = 360, loaded_at: str = "2026-01-01T00:00:00+00:00"):
+    """``count`` rows for the spend table, national-shaped (see the module's docstring)."""
+    columns = grants(count, seed)
+    funder_list, _ = funders()
     for index in range(count):
-        body = rng.choices(["local_government", "health", "other_funder"], weights=[70, 15, 15])[0]
+        funder = funder_list[columns["funder"][index]]
         yield {
             "uid": f"bench|{index}",
-            "financial_year": rng.choice(YEARS),
-            "body_type": body,
-            "authority": rng.choice(AUTHORITIES),
-            "district": rng.choice(DISTRICTS),
-            "department": rng.choice(DEPARTMENTS),
-            "funding_type": rng.choice(["contract", "grant"]),
-            "amount_pence": rng.randint(50_000, 5_000_000),
-            "recipient": f"Organisation {rng.randint(1, 20_000)}",
-            "third_sector": 1 if rng.random() < 0.6 else 0,
+            "financial_year": YEARS[columns["year"][index]],
+            "body_type": funder.body_type,
+            "authority": funder.name,
+            "authority_id": funder.org_id,
+            "district": district_name(funder, int(columns["district"][index])),
+            "department": columns["department"][index],
+            "funding_type": str(columns["funding_type"][index]),
+            "amount_pence": int(columns["amount_pence"][index]),
+            "recipient": f"Bench Organisation {columns['recipient'][index]:06d} (fictional)",
+            "third_sector": int(columns["third_sector"][index]),
             "source": "benchmark (fictional)",
             "loaded_at": loaded_at,
         }
+
+
+def spend_database(path: Path, rows: int) -> float:
+    """A fresh, seeded database at ``path`` with ``rows`` national-shaped spend rows added
+    through sqlite-utils in one transaction (the summary triggers run as for any writer).
+    Returns the seconds the load took."""
+    import time
+
+    from models import store
+    from models.database import init_database
+
+    init_database(path)
+    start = time.perf_counter()
+    with store.opened(path) as db:
+        with store.transaction(db):
+            db["spend"].insert_all(spend_rows(rows), batch_size=20_000)
+        db.execute("ANALYZE")
+    return time.perf_counter() - start

@@ -42,6 +42,21 @@ def money(pence: int | None, *, whole_pounds: bool = False) -> str:
     return f"{sign}£{abs(pounds):,.2f}"
 
 
+def money_short(pence: int | None) -> str:
+    """A short label for a chart bar: '£145', '£70.4k', '£1.62m' (3 significant figures
+    above £1,000); '' for missing. Tables keep the exact amount."""
+    if pence is None:
+        return ""
+    pounds = abs(int(pence)) / 100
+    sign = "-" if pence < 0 else ""
+    for size, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if pounds >= size:
+            scaled = pounds / size
+            places = 2 if scaled < 10 else 1 if scaled < 100 else 0
+            return f"{sign}£{scaled:,.{places}f}{suffix}"
+    return f"{sign}£{pounds:,.0f}"
+
+
 def money_from_pounds(pounds: float | Decimal | None, *, whole_pounds: bool = False) -> str:
     """'£1,234.56' from an amount in pounds (engines that work in pounds use this)."""
     if pounds is None:

@@ -5,7 +5,8 @@ Every figure is summed in SQL, in integer pence, so totals reconcile to the penn
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+import contextlib
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -49,6 +50,15 @@ class SpendFilter:
     departments: tuple[str, ...] = ()
     funding_types: tuple[str, ...] = ()
     third_sector_only: bool = True
+    districts: tuple[str, ...] = ()
+
+    def columns(self) -> set[str]:
+        """The spend columns this filter constrains."""
+        chosen = {
+            "financial_year": self.years, "body_type": self.body_types, "authority": self.authorities,
+            "department": self.departments, "funding_type": self.funding_types, "district": self.districts,
+        }
+        return {column for column, values in chosen.items() if values} | ({"third_sector"} if self.third_sector_only else set())
 
     def where(self) -> tuple[str, list]:
         """SQL WHERE clause (without the keyword) and its parameters."""
@@ -62,6 +72,7 @@ class SpendFilter:
             ("authority", self.authorities),
             ("department", tuple("" if v == NO_DEPARTMENT else v for v in self.departments)),
             ("funding_type", self.funding_types),
+            ("district", self.districts),
         ):
             if values:
                 clauses.append(f"{column} IN ({', '.join('?' for _ in values)})")
@@ -150,10 +161,66 @@ def seed(db: sqlite_utils.Database) -> int:
     return len(rows)
 
 
+@contextlib.contextmanager
+def bulk_totals(db: sqlite_utils.Database):
+    """Inside a write transaction, for inserting many spend rows at once: the summary
+    tables' per-row triggers skip the rows inserted in this block (and later changes to
+    them), and on leaving it one GROUP BY adds those rows, as they then stand, to the
+    summaries. Rows that existed before keep their per-row upkeep (an update or a delete
+    of one is still counted at once). Other connections never see the pause: it is
+    written and removed inside the caller's transaction."""
+    if not db.conn.in_transaction:
+        raise RuntimeError("bulk_totals needs an open write transaction (store.transaction)")
+    since = db.execute("SELECT COALESCE(MAX(id), 0) FROM spend").fetchone()[0]
+    db.execute("INSERT INTO spend_totals_pause (since) VALUES (?)", [since])
+    try:
+        yield
+        summarise_rows(db, "spend", "", since, None)
+    finally:
+        db.execute("DELETE FROM spend_totals_pause")
+
+
+def summarise_rows(db: sqlite_utils.Database, source: str, suffix: str, after_id: int, upto_id: int | None) -> None:
+    """Add the rows of ``source`` (the spend table or a copy of it) with ids in
+    (after_id, upto_id] to each summary table (named with ``suffix``: '' for the live
+    ones, '__next' for the copies an import builds before swapping them in)."""
+    upper = "" if upto_id is None else " AND id <= ?"
+    params = [after_id] + ([] if upto_id is None else [upto_id])
+    for table, held in SUMMARIES:
+        columns = ", ".join(sorted(held))
+        db.execute(
+            f'INSERT INTO "{table}{suffix}" ({columns}, amount_pence, records) '
+            f'SELECT {columns}, SUM(amount_pence), COUNT(*) FROM "{source}" WHERE id > ?{upper} GROUP BY {columns} '
+            "ON CONFLICT DO UPDATE SET amount_pence = amount_pence + excluded.amount_pence, "
+            "records = records + excluded.records",
+            params,
+        )
+
+
+# The summary tables (migration 100), smallest first, with the fields each holds. A view
+# reads the first that holds every field it filters or groups by; only a view by recipient
+# (the command line's --by recipient) reads the spend table itself.
+SUMMARIES = (
+    ("spend_totals_by_place", {"third_sector", "body_type", "financial_year", "district", "funding_type"}),
+    ("spend_totals_by_funder", {"third_sector", "body_type", "financial_year", "authority", "department", "funding_type"}),
+    ("spend_totals", {"third_sector", "body_type", "financial_year", "authority", "department", "funding_type", "district"}),
+)
+
+
+def _source(columns: set[str]) -> tuple[str, str]:
+    """(table, the SQL of a row count) for a view that needs ``columns``: the smallest
+    summary holding them all, else the spend table."""
+    for table, held in SUMMARIES:
+        if columns <= held:
+            return table, "SUM(records)"
+    return "spend", "COUNT(*)"
+
+
 def filter_options(db: sqlite_utils.Database, third_sector_only: bool = True) -> dict[str, list[str]]:
-    """The values each filter can take, from the data present. Each list is read with
-    ``third_sector = ?`` fixed, so SQLite seeks through an index (see 003 migration)."""
+    """The values each filter can take, from the data present (read from the summary
+    tables: tens of thousands of summed rows at most, whatever the size of the spend table)."""
     flags = (1,) if third_sector_only else (0, 1)
+    marks = ", ".join("?" for _ in flags)
     options = {}
     for name, column in (
         ("years", "financial_year"),
@@ -161,10 +228,10 @@ def filter_options(db: sqlite_utils.Database, third_sector_only: bool = True) ->
         ("authorities", "authority"),
         ("departments", "department"),
         ("funding_types", "funding_type"),
+        ("districts", "district"),
     ):
-        values: set[str] = set()
-        for flag in flags:
-            values.update(r[0] for r in db.execute(f"SELECT DISTINCT {column} FROM spend WHERE third_sector = ?", [flag]))
+        table, _ = _source({"third_sector", column})
+        values = {r[0] for r in db.execute(f"SELECT DISTINCT {column} FROM {table} WHERE third_sector IN ({marks})", flags)}
         if column == "department":
             values = {v if v else NO_DEPARTMENT for v in values}
         options[name] = sorted(values)
@@ -180,9 +247,10 @@ def spend_by(db: sqlite_utils.Database, fields: list[str], spend_filter: SpendFi
             f"Cannot group by {', '.join(unknown)}: choose from {', '.join(GROUP_FIELDS)}"
         )
     where, params = spend_filter.where()
+    table, count = _source(spend_filter.columns() | {GROUP_FIELDS[f] for f in fields})
     columns = [f"{GROUP_FIELDS[f]} AS {f}" for f in fields]
-    select = ", ".join(columns + ["SUM(amount_pence) AS amount_pence", "COUNT(*) AS rows"])
-    sql = f"SELECT {select} FROM spend WHERE {where}"
+    select = ", ".join(columns + ["SUM(amount_pence) AS amount_pence", f"{count} AS rows"])
+    sql = f"SELECT {select} FROM {table} WHERE {where}"
     if fields:
         group = ", ".join(GROUP_FIELDS[f] for f in fields)
         sql += f" GROUP BY {group} ORDER BY {group}"
@@ -190,6 +258,7 @@ def spend_by(db: sqlite_utils.Database, fields: list[str], spend_filter: SpendFi
     if not fields and frame["amount_pence"].isna().all():
         frame["amount_pence"] = 0
     frame["amount_pence"] = frame["amount_pence"].fillna(0).astype("int64")
+    frame["rows"] = frame["rows"].fillna(0).astype("int64")
     if "department" in frame:
         frame["department"] = frame["department"].replace("", NO_DEPARTMENT)
     return frame
@@ -210,24 +279,18 @@ class Headline:
 
 def headline(db: sqlite_utils.Database, spend_filter: SpendFilter = SpendFilter()) -> Headline:
     """Total spend, its contract/grant split and how many records and authorities."""
-    where, params = spend_filter.where()
-    row = db.execute(
-        "SELECT COALESCE(SUM(amount_pence), 0), "
-        "COALESCE(SUM(CASE WHEN funding_type = 'contract' THEN amount_pence END), 0), "
-        "COALESCE(SUM(CASE WHEN funding_type = 'grant' THEN amount_pence END), 0), "
-        f"COUNT(*), COUNT(DISTINCT authority) FROM spend WHERE {where}",
-        params,
-    ).fetchone()
-    return Headline(*[int(v) for v in row])
+    return headline_of(cube(db, spend_filter))
 
 
-# The finest grain the explorer page draws: everything it shows is a roll-up of this.
-CUBE_FIELDS = ["authority", "district", "department", "funding_type"]
+# The grain of the explorer's one aggregate per view: everything on the page except spend
+# by district is a roll-up of it. A few thousand rows even at national scale (about 300
+# funders, each with a handful of departments), whatever the number of records.
+CUBE_FIELDS = ["authority", "department", "funding_type"]
 
 
 def cube(db: sqlite_utils.Database, spend_filter: SpendFilter = SpendFilter()) -> pd.DataFrame:
-    """Spend under ``spend_filter`` summed in SQL to (authority, district, department,
-    funding_type), with amount_pence and rows. One indexed scan serves a whole page view."""
+    """Spend under ``spend_filter`` summed to (authority, department, funding_type), with
+    amount_pence and rows, from the smallest summary table that can answer it."""
     return spend_by(db, CUBE_FIELDS, spend_filter)
 
 
@@ -239,7 +302,7 @@ def rollup(cube_frame: pd.DataFrame, fields: list[str]) -> pd.DataFrame:
 
 
 def headline_of(cube_frame: pd.DataFrame) -> "Headline":
-    """The headline figures of a cube (same numbers as ``headline`` computes in SQL)."""
+    """The headline figures of a cube."""
     by_type = cube_frame.groupby("funding_type")["amount_pence"].sum()
     return Headline(
         total_pence=int(cube_frame["amount_pence"].sum()),
@@ -248,6 +311,79 @@ def headline_of(cube_frame: pd.DataFrame) -> "Headline":
         records=int(cube_frame["rows"].sum()),
         authorities=int(cube_frame["authority"].nunique()),
     )
+
+
+def is_area_wide(district: str) -> bool:
+    """True for spend filed as covering a whole area ('Cheshire East-wide'), not one district."""
+    return district.endswith("-wide")
+
+
+@dataclass(frozen=True)
+class SpendView:
+    """Everything the spend explorer draws for one filter, computed once (and cached by
+    the page): small frames whose size depends on how many funders, departments and
+    districts there are, never on how many records.
+
+    ``area_wide`` is the spend filed as area-wide ('Cheshire East-wide') under the same
+    filter but any district: shown as its own line when a district is chosen, never
+    added to a district's figure."""
+
+    headline: Headline
+    by_authority: pd.DataFrame   # authority, contract, grant, total (pence), rows
+    by_department: pd.DataFrame  # department, contract, grant, total (pence), rows
+    by_district: pd.DataFrame    # district, contract, grant, total (pence), rows
+    document: pd.DataFrame       # document_table_of(cube)
+    area_wide: Headline | None
+
+
+def page_view(db: sqlite_utils.Database, spend_filter: SpendFilter = SpendFilter()) -> SpendView:
+    """The spend explorer's figures for ``spend_filter``: two aggregate queries on the
+    summary tables (one by authority, department and funding type; one by district)."""
+    view = cube(db, spend_filter)
+    districts = spend_by(db, ["district", "funding_type"], spend_filter)
+    area_wide = None
+    if spend_filter.districts and not all(is_area_wide(d) for d in spend_filter.districts):
+        everywhere = replace(spend_filter, districts=())
+        wide = [d for d in filter_options(db, spend_filter.third_sector_only)["districts"] if is_area_wide(d)]
+        area_wide = headline(db, replace(everywhere, districts=tuple(wide))) if wide else None
+    return SpendView(
+        headline=headline_of(view),
+        by_authority=split_by_funding_type(view, "authority"),
+        by_department=split_by_funding_type(view, "department"),
+        by_district=split_by_funding_type(districts, "district"),
+        document=document_table_of(view),
+        area_wide=area_wide,
+    )
+
+
+def split_by_funding_type(frame: pd.DataFrame, category: str) -> pd.DataFrame:
+    """One row per ``category`` with contract, grant and total pence (0 where none) and
+    rows, largest total first (ties by name)."""
+    if frame.empty:
+        return pd.DataFrame(columns=[category, "contract", "grant", "total", "rows"])
+    wide = frame.pivot_table(index=category, columns="funding_type", values="amount_pence", aggfunc="sum", fill_value=0)
+    wide = wide.reindex(columns=["contract", "grant"], fill_value=0).astype("int64")
+    wide["total"] = wide["contract"] + wide["grant"]
+    wide["rows"] = frame.groupby(category)["rows"].sum().astype("int64")
+    wide = wide.reset_index()
+    wide.columns.name = None
+    return wide.sort_values(["total", category], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def top_with_others(split: pd.DataFrame, category: str, top: int = 10) -> pd.DataFrame:
+    """The ``top`` largest rows of a ``split_by_funding_type`` frame, then one row adding
+    up all the others (named 'All other N <things>'), so a chart stays readable at any
+    scale while its total is still the whole. Column ``others`` is True on that row."""
+    head = split.head(top).copy()
+    head["others"] = False
+    rest = split.iloc[top:]
+    if rest.empty:
+        return head
+    noun = {"authority": "authorities", "department": "departments", "district": "districts"}.get(category, "others")
+    others = {category: f"All other {len(rest):,} {noun}", "others": True}
+    for column in ("contract", "grant", "total", "rows"):
+        others[column] = int(rest[column].sum())
+    return pd.concat([head, pd.DataFrame([others])], ignore_index=True)
 
 
 def document_table(db: sqlite_utils.Database, spend_filter: SpendFilter = SpendFilter()) -> pd.DataFrame:

@@ -10,7 +10,8 @@ import streamlit as st
 from models import action_plan, observation_import, outcomes, policy, self_assessment
 from models.errors import DomainError
 
-from .auth import acting_as
+from .auth import name_missing
+from .problems import show_problems
 from .data import data_changed, database, reader
 from .format import uk_date
 
@@ -198,10 +199,9 @@ def action_names(db) -> dict[str, str]:
     return {row.action_id: f"{row.action_id} – {row.proposal[:80]}" for row in actions.itertuples()}
 
 
-def import_figures(indicator_names: dict[str, str]) -> None:
+def import_figures(indicator_names: dict[str, str], actor) -> None:
     """Officers: bring current figures in from a CSV file (the template or an LG Inform
     download), checked first and written all or nothing."""
-    from .problems import show_problems
 
     st.subheader("Import figures from a CSV file")
     st.caption(
@@ -223,15 +223,16 @@ def import_figures(indicator_names: dict[str, str]) -> None:
                                  help="The GSS code or name of the area to take, e.g. E06000049 for Cheshire East.")
         source = third.text_input("Source (LG Inform downloads only)", key="outcomes.import_source",
                                   placeholder="LG Inform, NI 6")
-        who = st.text_input("Your name", key="outcomes.import_who")
         if st.form_submit_button("Import figures", key="outcomes.import_submit"):
             if upload is None:
                 st.error("Choose a CSV file first.")
                 return
+            if name_missing(actor):
+                return
             try:
                 with database() as db:
                     added = observation_import.import_observations(
-                        db, upload.getvalue(), upload.name, actor=acting_as(who),
+                        db, upload.getvalue(), upload.name, actor=actor,
                         indicator_id=indicator_id or None, area=area, source=source)
                 rerun_with_flash("outcomes", f"Imported {added:,} figure{'s' if added != 1 else ''} from the file.")
             except DomainError as error:
@@ -253,9 +254,8 @@ def show_serving_actions(linked: list[dict], outcome_id: str) -> None:
         hide_index=True, width="stretch", key=f"outcomes.actions.{outcome_id}")
 
 
-def link_actions(indicator_names: dict[str, str], action_names: dict[str, str]) -> None:
+def link_actions(indicator_names: dict[str, str], action_names: dict[str, str], actor) -> None:
     """Officers: say which action serves which indicator (or remove the link)."""
-    from .problems import show_problems
 
     st.subheader("Link an action to an indicator")
     with st.form("outcomes.link_form"):
@@ -264,15 +264,14 @@ def link_actions(indicator_names: dict[str, str], action_names: dict[str, str]) 
                                        key="outcomes.link_indicator")
         action_id = second.selectbox("Action", list(action_names), format_func=action_names.get,
                                      key="outcomes.link_action")
-        who = st.text_input("Your name", key="outcomes.link_who")
         link, unlink = st.columns(2)
         add = link.form_submit_button("Link", key="outcomes.link_submit")
         remove = unlink.form_submit_button("Remove link", key="outcomes.unlink_submit")
-        if add or remove:
+        if (add or remove) and not name_missing(actor):
             try:
                 with database() as db:
                     change = observation_import.link_action if add else observation_import.unlink_action
-                    changed = change(db, indicator_id, action_id, actor=acting_as(who))
+                    changed = change(db, indicator_id, action_id, actor=actor)
                 done = ("Linked" if add else "Removed the link between") if changed else (
                     "Already linked:" if add else "There was no link between")
                 rerun_with_flash("outcomes", f"{done} {action_id} and {indicator_id}.")

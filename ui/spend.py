@@ -1,4 +1,5 @@
-"""Cached spend readers and the spend charts (drawing only; the sums are in models.spend)."""
+"""Cached spend readers, the spend filters and the spend charts (drawing only; the sums are
+in models.spend)."""
 
 from __future__ import annotations
 
@@ -6,50 +7,112 @@ import altair as alt
 import pandas as pd
 
 from models import spend
+from models.formatting import money_short
 
-from .charts import CONTRACT_GRANT_COLOURS
+from .charts import CONTRACT_GRANT_COLOURS, INK
 from .data import reader
-
+from .format import money_column_config
 
 filter_options = reader(spend.filter_options)
-# The page's one aggregate query; every figure, chart and table is a roll-up of it.
+# One view's figures (headline, the three breakdowns, the document table), computed once
+# per filter from the summary tables and cached: a rerun only draws.
+page_view = reader(spend.page_view)
+# The page's one aggregate query (kept for other readers of the (authority, department,
+# funding type) grain).
 cube = reader(spend.cube)
 
-
-def with_labels(frame: pd.DataFrame) -> pd.DataFrame:
-    """Adds 'Funding type' and 'Amount (£)' columns in users' words for charting."""
-    labelled = frame.copy()
-    if "funding_type" in labelled:
-        labelled["Funding type"] = labelled["funding_type"].map(spend.FUNDING_TYPE_LABELS)
-    labelled["Amount (£)"] = labelled["amount_pence"] / 100
-    return labelled
+# How many bars a chart shows before 'All other N ...': enough to read on a phone.
+CHART_TOP = 10
 
 
-def stacked_bar(frame: pd.DataFrame, category: str, category_title: str) -> alt.Chart:
-    """Horizontal bars of spend per ``category``, split contract/grant, with tooltips."""
-    data = with_labels(frame)
-    totals = data.groupby(category)["Amount (£)"].sum().sort_values(ascending=False)
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y=alt.Y(f"{category}:N", title=category_title, sort=list(totals.index), axis=alt.Axis(labelLimit=320)),
-            x=alt.X("sum(Amount (£)):Q", title="Spend (£)", axis=alt.Axis(format=",.0f")),
-            color=alt.Color("Funding type:N", scale=CONTRACT_GRANT_COLOURS, legend=alt.Legend(orient="bottom")),
-            tooltip=[
-                alt.Tooltip(f"{category}:N", title=category_title),
-                alt.Tooltip("Funding type:N"),
-                alt.Tooltip("sum(Amount (£)):Q", title="Spend (£)", format=",.2f"),
-            ],
-        )
-        .properties(height=alt.Step(36))
+def stacked_bar(split: pd.DataFrame, category: str, category_title: str, top: int = CHART_TOP) -> alt.LayerChart:
+    """Horizontal bars of spend per ``category`` from a ``spend.split_by_funding_type``
+    frame: the ``top`` largest, then one 'All other N ...' bar; each bar split into
+    contract and grant, with its total written at its end, so even a £145 bar is seen."""
+    shown = spend.top_with_others(split, category, top)
+    order = list(shown[category])
+    long = shown.melt(id_vars=[category, "total"], value_vars=["contract", "grant"], var_name="funding_type",
+                      value_name="amount_pence")
+    long["Funding type"] = long["funding_type"].map(spend.FUNDING_TYPE_LABELS)
+    long["Amount (£)"] = long["amount_pence"] / 100
+    long["Total (£)"] = long["total"] / 100
+    totals = pd.DataFrame({category: shown[category], "Total (£)": shown["total"] / 100,
+                           "Label": [money_short(int(t)) for t in shown["total"]]})
+    widest = float(totals["Total (£)"].max()) if len(totals) else 0.0
+    y = alt.Y(f"{category}:N", title=category_title, sort=order, axis=alt.Axis(labelLimit=170))
+    x_scale = alt.Scale(domain=[0, widest * 1.3 or 1])
+    bars = alt.Chart(long).mark_bar().encode(
+        y=y,
+        x=alt.X("Amount (£):Q", stack="zero", title="Spend (£)", scale=x_scale, axis=alt.Axis(format="~s", tickCount=4)),
+        color=alt.Color("Funding type:N", scale=CONTRACT_GRANT_COLOURS, legend=alt.Legend(orient="bottom")),
+        order=alt.Order("funding_type:N"),
+        tooltip=[
+            alt.Tooltip(f"{category}:N", title=category_title),
+            alt.Tooltip("Funding type:N"),
+            alt.Tooltip("Amount (£):Q", title="Spend (£)", format=",.2f"),
+            alt.Tooltip("Total (£):Q", title="Total (£)", format=",.2f"),
+        ],
     )
+    labels = alt.Chart(totals).mark_text(align="left", baseline="middle", dx=4, color=INK, fontSize=12).encode(
+        y=y, x=alt.X("Total (£):Q", scale=x_scale), text="Label:N",
+        tooltip=[alt.Tooltip(f"{category}:N", title=category_title), alt.Tooltip("Total (£):Q", format=",.2f")],
+    )
+    return alt.layer(bars, labels).properties(height=alt.Step(34))
 
 
-def filter_controls(page: str, db_path: str, version: int) -> tuple[spend.SpendFilter, str]:
+def breakdown_table(split: pd.DataFrame, category: str, category_title: str) -> tuple[pd.DataFrame, dict]:
+    """The full breakdown behind a chart, every row, as shown on screen: the name pinned
+    at the left, then the money (total first), so a phone shows the name and its total
+    without scrolling. Returns the frame (pounds) and its column config."""
+    table = pd.DataFrame({
+        category_title: split[category].to_numpy(),
+        "Total (£)": split["total"].to_numpy() / 100,
+        "Contract (£)": split["contract"].to_numpy() / 100,
+        "Grant (£)": split["grant"].to_numpy() / 100,
+        "Records": split["rows"].to_numpy(),
+    })
+    config = {
+        category_title: pinned_text_column(category_title),
+        **{c: money_column_config(c) for c in ("Total (£)", "Contract (£)", "Grant (£)")},
+    }
+    return table, config
+
+
+def pinned_text_column(label: str):
+    """A text column pinned at the left, so it stays in view while the money scrolls."""
+    import streamlit as st
+
+    return st.column_config.TextColumn(label, pinned=True, width="medium")
+
+
+def document_screen_table(layout: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The framework's table for the screen: authority pinned at the left, then the money
+    (grand total first) as '£1,234.56' text with empty cells left blank (never 'None'),
+    then the department. Downloads keep the document's own column order."""
+    import streamlit as st
+
+    from models.formatting import money
+
+    def shown(column: str) -> list[str]:
+        return ["" if pd.isna(v) else money(int(v)) for v in layout[column]]
+
+    table = pd.DataFrame({
+        "Administering authority": layout["Administering authority"].to_numpy(),
+        "Grand Total": shown("Grand Total"),
+        "Contract": shown("Contract"),
+        "Grant": shown("Grant"),
+        "Department": layout["Department"].to_numpy(),
+    })
+    config = {"Administering authority": pinned_text_column("Administering authority")}
+    for column in ("Grand Total", "Contract", "Grant"):
+        config[column] = st.column_config.TextColumn(column, alignment="right", width="small")
+    return table, config
+
+
+def filter_controls(page: str, db_path: str, version: int, *, districts: bool = False) -> tuple[spend.SpendFilter, str]:
     """The spend filters (year, body type, funding type, authority, department, all
-    suppliers) as widgets keyed '<page>.<filter>' and kept in the URL; returns the filter
-    and a line saying what it is, for downloads."""
+    suppliers; with ``districts=True`` also district) as widgets keyed '<page>.<filter>'
+    and kept in the URL; returns the filter and a line saying what it is, for downloads."""
     import streamlit as st
 
     all_suppliers = st.toggle(
@@ -74,19 +137,28 @@ def filter_controls(page: str, db_path: str, version: int) -> tuple[spend.SpendF
     departments = fifth.multiselect(
         "Department", options["departments"], key=f"{page}.department", bind="query-params", placeholder="All departments"
     )
+    chosen_districts: list[str] = []
+    if districts:
+        chosen_districts = st.multiselect(
+            "District", [d for d in options["districts"] if not spend.is_area_wide(d)], key=f"{page}.district",
+            bind="query-params", placeholder="All districts, and area-wide spend",
+            help="Spend filed under the districts you choose. Spend that covered a whole area "
+            f"('{spend.COUNTY_WIDE}') is shown on its own line, not added to any district.",
+        )
     spend_filter = spend.SpendFilter(
         years=tuple(years), body_types=tuple(body_types), authorities=tuple(authorities),
         departments=tuple(departments), funding_types=tuple(funding_types), third_sector_only=not all_suppliers,
+        districts=tuple(chosen_districts),
     )
-    note = "Filters: " + "; ".join(
-        f"{name}: {', '.join(values) if values else 'all'}"
-        for name, values in (
-            ("financial year", years),
-            ("body type", [spend.BODY_TYPE_LABELS.get(b, b) for b in body_types]),
-            ("authority", authorities),
-            ("department", departments),
-            ("funding type", [spend.FUNDING_TYPE_LABELS.get(f, f) for f in funding_types]),
-            ("suppliers", ["all"] if all_suppliers else ["third-sector only"]),
-        )
-    )
+    named = [
+        ("financial year", years),
+        ("body type", [spend.BODY_TYPE_LABELS.get(b, b) for b in body_types]),
+        ("authority", authorities),
+        ("department", departments),
+        ("funding type", [spend.FUNDING_TYPE_LABELS.get(f, f) for f in funding_types]),
+    ]
+    if districts:
+        named.append(("district", chosen_districts))
+    named.append(("suppliers", ["all"] if all_suppliers else ["third-sector only"]))
+    note = "Filters: " + "; ".join(f"{name}: {', '.join(values) if values else 'all'}" for name, values in named)
     return spend_filter, note

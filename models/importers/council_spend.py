@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from ..formatting import financial_year_of, pounds_to_pence
+from ..formatting import financial_year_of, money, pounds_to_pence
 from . import authorities, repair
 from .base import Context, Record, area_of, chunked
 from .report import ValidationReport
@@ -32,7 +32,8 @@ NOT_GIVEN = "Not given"
 # when a file has more than one title for a field. Built from the files listed in
 # docs/importing.md (Bradford, Calderdale, Craven, Darlington, Gateshead, the GLA,
 # Harrogate, Hyndburn, Leeds, Manchester, Newcastle, North Tyneside, Salford, Sheffield,
-# Wakefield, Trafford, Lancashire fire and police, the Cabinet Office, TfL, Network Rail...).
+# Wakefield, Trafford, Lancashire fire and police, the Cabinet Office, TfL, Network Rail,
+# Lambeth, Oxford, Tameside...).
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "authority": (
         "OrganisationLabel", "Body Name", "Authority Name", "Organisation Name", "Organistion Name", "Organisation",
@@ -42,7 +43,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "date": (
         "PaymentDate", "Payment Date", "Date of Payment", "Date Paid", "Paid Date", "Invoice Payment Date", "Pay Date",
         "Transaction Date", "Clearing Date", "Date", "Payment Date (DD/MM/YYYY)", "Invoice Paid Date", "Cheque Date",
-        "GL Date", "Invoice GL Date", "Posting Date", "Invoice Date",
+        "GL Date", "Invoice GL Date", "Posting Date", "Invoice Date", "Invoice Creation Date",
     ),
     "updated_date": ("Updated",),  # Gateshead: the only day the file gives
     "effective_date": ("EffectiveDate", "Effective Date", "Period", "Month"),  # read, not stored
@@ -51,7 +52,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Department Area", "Directorate", "Directotate", "Directorate Name", "Service", "Service Division",
         "Service divison label", "Service Division Label", "Directorate / Service Where Expenditure Incurred",
         "Business Unit Description", "Service Cost Centre", "Cost Centre Description", "Service Area Description",
-        "Cost Centre Name", "NstrgT", "Portfolio",
+        "Cost Centre Name", "NstrgT", "Portfolio", "Stratdir Name", "Headserv Name",
     ),
     "beneficiary": (
         "BeneficiaryName", "Beneficiary Name", "Supplier Name", "Supplier (Beneficiary) Name", "Supplier(Beneficiary) Name",
@@ -65,32 +66,32 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "transaction": (
         "TransactionNumber", "Transaction Number", "Transaction No", "Trans No", "TransNo", "Transaction ID",
         "Transaction Reference", "Payment Reference", "SAP Document Number", "Document Number", "Document No", "DocumentNo",
-        "Internal Ref Number", "Internal Ref", "HBC ref no", "Payment Number", "Reference", "Ref", "P-Card Tran",
+        "Internal Ref Number", "Internal Ref", "HBC ref no", "Payment Number", "Reference", "Ref", "P-Card Tran", "Inv Transaction",
     ),
     "line": ("Seq No", "Sequence Number", "Line", "Line Number", "Line No"),
     "net": (
         "Net Amount", "Net", "Net Value", "Amount Excl VAT", "Amount Excluding VAT", "Net of VAT", "Total (excludes VAT)",
         "Invoice Line Value (net of VAT)", "Net Amount £", "Net Amount (£)", "Net Amount(GBP)", "Net Total", "Amount (Net)",
-        "Net Amount GBP", "Value (excl VAT)",
+        "Net Amount GBP", "Value (excl VAT)", "Invoice Nett Amount", "Nett Amount", "Nett", "Invoice Net Amount",
     ),
     "gross": ("Gross", "Gross Amount", "Gross Value", "Amount Incl VAT", "Amount Including VAT", "Gross Total", "Total (includes VAT)"),
     "vat": ("VAT", "VAT Amount", "Vat Value", "Recoverable VAT"),
     "amount": (
         "Amount", "Amount (£)", "Amount £", "Amount GBP", "Value", "Total", "Amount Paid", "Payment Amount", "Spend",
-        "Invoiced Value", "Transaction Amount", "Total Invoice Amount", "Invoice Amount", "Value £", "Paid Amount",
+        "Invoiced Value", "Transaction Amount", "Total Invoice Amount", "Invoice Amount", "Value £", "Paid Amount", "Sum of Inv Amount", "Inv Amount",
     ),
     "irrecoverable_vat": ("IrrecoverableVATAmount", "Irrecoverable VAT", "Irrecoverable VAT Amount", "VAT Irrecoverable"),
     "purpose": (
         "Purpose", "Purpose of Spend", "Purpose of Expenditure", "Narrative", "Description", "Expense Type", "Expenses Type",
         "Expenditure Description", "Expense Description", "Details", "Detailed expenditure type", "Account Detail",
-        "Expenditure Account Code Description", "GL Description", "Expense Code Description", "Expenditure Account",
+        "Expenditure Account Code Description", "GL Description", "Expense Code Description", "Expenditure Account", "Subj Description", "Subjective Description", "Account Description", "Extended Description",
     ),
     "category": (
         "ProclassLabel", "Expenditure Category", "Expenditure Catergory", "Expense Category", "Category", "Merchant Category",
         "Proclass", "Procurement Category", "Category Family", "SeRCOP Expenditure Category", "CipfsubjT",
-        "Proclass Details Level 1", "Procurement Classification", "Service Expenditure Analysis", "Account",
+        "Proclass Details Level 1", "Procurement Classification", "Service Expenditure Analysis", "Account", "ProClass Description",
     ),
-    "category_code": ("ProclassCode", "Expense Code", "Expenditure Code", "Account Code", "Subjective Code", "Cost Centre", "Cost Element"),
+    "category_code": ("ProclassCode", "Expense Code", "Expenditure Code", "Account Code", "Subjective Code", "Cost Centre", "Cost Element", "BVACOP"),
     "invoice": ("InvoiceNumber", "Invoice Number", "Invoice No", "Invoice Ref", "Invoice Reference"),
     "profit_centre": ("ProfitCentre", "Profit Centre"),
     "vat_number": ("VATRegistrationNumber", "VAT Registration Number", "VAT Number", "VAT Reg No"),
@@ -103,14 +104,16 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Company Registration", "Supplier Registered Company Number",
     ),
     "org_id": ("Supplier Org ID", "Beneficiary Org ID", "Org ID", "Organisation Identifier"),
+    # Tameside: the supplier name is empty and this column says 'Redacted Supplier'
+    "redacted": ("Redact Name", "Redacted Name", "Redaction Reason", "Redacted"),
 }
 AMOUNT_FIELDS = ("net", "amount", "gross")
 # Fields this importer reads: a title repeated among these is ambiguous and refused.
-USED = {"authority", "authority_uri", "date", "updated_date", "department", "beneficiary", "transaction", "line", "net",
+USED = {"authority", "authority_uri", "date", "updated_date", "department", "beneficiary", "redacted", "transaction", "line", "net",
         "gross", "vat", "amount", "purpose", "category", "invoice", "org_id", "charity_number", "company_number"}
 SIGNATURE_FIELDS = ("authority", "authority_uri", "date", "department", "beneficiary", "transaction", "purpose", "category")
 REDACTED = {
-    "redacted", "redacted personal data", "redacted personal information", "personal data", "withheld",
+    "redacted", "redacted supplier", "redacted personal data", "redacted personal information", "personal data", "withheld",
     "redacted - personal data", "personal information", "personal data redacted",
 }
 
@@ -169,6 +172,10 @@ def parse_date(text: str):
 
 ESSENTIAL = {"authority", "authority_uri", "date", "beneficiary", "transaction", "line", "net", "gross", "vat", "amount"}
 CODE_ONLY = re.compile(r"^[A-Z]{2,5}$")
+# Columns that may hold a code rather than the payer's name ('Client' = 'OCC'): a code there
+# is not taken as a name. A code in 'Entity' or 'Body Name' ('GPA' in the Cabinet Office's
+# files) is kept as the file writes it.
+WEAK_NAME_TITLES = {"client"}
 
 
 def read(source: Source, report: ValidationReport, context: Context) -> Iterator[list[Record]]:
@@ -280,6 +287,9 @@ class _State:
         self.bodies: dict[tuple[str, str], tuple[str, str | None, str, str]] = {}
         self.publishers: dict[str, str] = {}
         self.amount_repairs: dict[str, str | None] = {}
+        self.weak_name_column = "authority" in mapping and header_key(header[mapping["authority"]]) in WEAK_NAME_TITLES
+        self.loaded_pence = 0  # payments read so far, to check a total line against
+        self.section_pence = 0  # ... and since the last total line (subtotals)
 
     def body(self, name: str, uri: str) -> tuple[str, str | None, str, str] | None:
         """(authority name, org-id, body type, district) for a row's body-name and URI
@@ -291,9 +301,11 @@ class _State:
         return self.bodies[key]
 
     def _identify(self, name: str, uri: str):
-        if name and CODE_ONLY.match(name) and authorities.by_name(name) is None:
-            name = ""  # 'OCC': a code only the council itself knows
+        if name and CODE_ONLY.match(name) and authorities.by_name(name) is None and self.weak_name_column:
+            name = ""  # 'OCC' in a 'Client' column: a code only the council itself knows
         by_uri = authorities.by_identifier(uri) if uri else None
+        if uri and by_uri is None and not name and authorities.by_name(uri) is not None:
+            name = uri  # a 'Body' column holding the council's name ('Lambeth'), not its URI
         publisher = (self.context.publisher or "").strip()
         if name:
             body_type, authority = authorities.classify(by_uri.org_id if by_uri else None, name)
@@ -329,8 +341,8 @@ def _record(number, cells, state: _State) -> Record | None:
     def title(field: str) -> str:
         return header[mapping[field]] if field in mapping else field
 
-    if not cell("date") and not cell("beneficiary") and not cell("transaction") and any(cell(f) for f in state.amount):
-        report.note(f"Row {number} gives an amount but no date, payee or reference (a total line?); it was left out.")
+    cells = _split_glued_date(where, cells, state)
+    if _total_line(number, cells, cell, state) or _note_line(number, cells, cell, state):
         return None
     ok = True
     for index, value in enumerate(cells):
@@ -354,7 +366,7 @@ def _record(number, cells, state: _State) -> Record | None:
     body = state.body(cell("authority"), cell("authority_uri"))
     if body is None:
         raise report.fatal(_ask_for_publisher(context.file_name))
-    beneficiary = cell("beneficiary")
+    beneficiary = cell("beneficiary") or cell("redacted")  # 'Redacted Supplier' said in a column of its own
     if not beneficiary:
         report.warning(where, title("beneficiary"), f"is empty; stored as '{NOT_GIVEN}'", before="", after=NOT_GIVEN)
         beneficiary = NOT_GIVEN
@@ -362,6 +374,8 @@ def _record(number, cells, state: _State) -> Record | None:
         return None
 
     authority, authority_id, body_type, district = body
+    state.loaded_pence += amount
+    state.section_pence += amount
     transaction = cell("transaction")
     line = cell("line")
     identity = (transaction + (f"/{line}" if line else "")) if transaction else hashlib.sha1(
@@ -399,6 +413,73 @@ def _record(number, cells, state: _State) -> Record | None:
         "loaded_at": context.loaded_at,
     }
     return Record(key=values["uid"], where=where, values=values)
+
+
+TOTAL_WORDS = re.compile(r"^(grand |sub[ -]?|overall |report )?totals?( spend| paid| amount)?:?$", re.IGNORECASE)
+
+
+def _total_line(number, cells: list[str], cell, state: _State) -> bool:
+    """A line with an amount but no payment date whose other cells are empty or only say
+    'Total' / 'Grand Total' (Network Rail's last line, Craven's unlabelled one): the
+    file's own total, not a payment. It is left out with a note saying whether it agrees
+    with the payments above it."""
+    if cell("date") or not any(cell(f) for f in state.amount):
+        return False
+    amount_cells = {state.mapping[f] for f in state.amount}
+    words = [c.strip() for i, c in enumerate(cells) if i not in amount_cells and re.search(r"[A-Za-z0-9]", c)]
+    if any(not TOTAL_WORDS.match(w) for w in words):
+        return False
+    label = f" ('{words[0]}')" if words else ""
+    try:
+        pence = pounds_to_pence(repair.repair_amount(cell(state.amount[0])) or cell(state.amount[0]))
+    except ValueError:
+        pence = None
+    if pence is not None and state.amount != ("gross", "vat"):
+        agrees = pence in (state.loaded_pence, state.section_pence)
+        state.report.note(
+            f"Row {number}{label} is a total line of {money(pence)}, which "
+            + ("equals the payments above it" if agrees else
+               f"does not equal the payments above it ({money(state.loaded_pence)})")
+            + "; it was left out."
+        )
+    else:
+        state.report.note(f"Row {number}{label} gives an amount but no date, payee or reference (a total line); it was left out.")
+    state.section_pence = 0
+    return True
+
+
+GLUED_DATE_AMOUNT = re.compile(r"^(\d{1,2}/\d{1,2}/\d{4})(-?\d+(?:\.\d{1,2})?)$")
+
+
+def _split_glued_date(where: str, cells: list[str], state: _State) -> list[str]:
+    """A row one cell short whose date cell runs into the amount beside it
+    ('25/06/2012900': Lambeth's export lost the comma before amounts under £1,000): the
+    date and the amount, each in its column, reported as a repair. Only when the amount
+    column comes straight after the date column, so there is one reading."""
+    date_at = state.mapping.get("date")
+    amount_at = state.mapping.get(state.amount[0])
+    if date_at is None or amount_at != date_at + 1 or len(cells) != len(state.header) - 1 or date_at >= len(cells):
+        return cells
+    glued = GLUED_DATE_AMOUNT.match(cells[date_at].strip())
+    if glued is None or parse_date(glued.group(1)) is None:
+        return cells
+    day, amount = glued.groups()
+    state.report.repair(where, state.header[date_at], cells[date_at], f"{day}', amount '{amount}",
+                        "a date run into the amount beside it, the row one column short")
+    return cells[:date_at] + [day, amount] + cells[date_at + 1:]
+
+
+def _note_line(number, cells: list[str], cell, state: _State) -> bool:
+    """A line of words below or between the payments ('© Copyright Network Rail 2021'): no
+    amount, no payee, no reference and a single cell that is not a date. Left out with a
+    note; a line with a payee or a date but no amount is still an error."""
+    words = [c.strip() for c in cells if c.strip()]
+    if len(words) != 1 or any(cell(f) for f in state.amount) or cell("beneficiary") or cell("transaction"):
+        return False
+    if parse_date(words[0]) is not None:
+        return False
+    state.report.note(f"Row {number} holds only the words '{words[0][:80]}', not a payment; it was left out.")
+    return True
 
 
 def _amount(where, cell, title, state: _State) -> int | None:

@@ -62,7 +62,10 @@ def read(source: Source, report: ValidationReport, context: Context) -> Iterator
                 f"the JSON is damaged or cut short after {count:,} complete releases ({_first_line(error)}); download the file again"
             ) from None
     if not latest and report.ok:
-        report.note(f"The file holds {count:,} release{'s' if count != 1 else ''} but no awards with a value: nothing to import.")
+        other = any(w.column == "awards.value.currency" for w in report.warnings)
+        report.note(f"The file holds {count:,} release{'s' if count != 1 else ''} but no awards with a value in pounds"
+                    + (" (its awards in other currencies cannot be added to spend in pounds)" if other else "")
+                    + ": nothing to import.")
     yield from chunked((record for _released, record in latest.values()), CHUNK_ROWS)
 
 
@@ -189,8 +192,8 @@ def _awards(number: int, release, report: ValidationReport, context: Context) ->
             report.warning(award_where, "awards.value.amount", "the award has no value yet; not imported")
             continue
         if currency and currency != "GBP":
-            report.error(award_where, "awards.value.currency", (
-                f"amounts in {currency} cannot be added to spend in pounds; only GBP awards can be imported"))
+            report.warning(award_where, "awards.value.currency", (
+                f"amounts in {currency} cannot be added to spend in pounds; this award was not imported"))
             continue
         try:
             pence = pounds_to_pence(amount)

@@ -142,12 +142,17 @@ class _Job:
 
 
 def import_sources(
-    db: sqlite_utils.Database, sources: list[Source], options: ImportOptions | None = None, progress: Progress | None = None
+    db: sqlite_utils.Database, sources: list[Source], options: ImportOptions | None = None, progress: Progress | None = None,
+    *, actor: policy.Actor | None = None,
 ) -> list[ImportResult]:
-    """Import each file (register tables given together are one import); one result each."""
+    """Import each file (register tables given together are one import); one result each.
+    Writing (not a dry run) needs ``data.import`` (``actor``, or else the local actor
+    named ``options.imported_by``)."""
     options = options or ImportOptions()
     if options.format != "auto" and options.format not in IMPORTERS:
         raise ValueError(f"unknown format '{options.format}': choose auto or one of {', '.join(FORMATS)}")
+    if not options.dry_run:
+        policy.require(policy.actor_or_name(actor, options.imported_by), "data.import")
     return [_run(db, job, options, progress) for job in plan(sources, options)]
 
 
@@ -395,7 +400,7 @@ def remove_import(db: sqlite_utils.Database, import_id: int, who: str | None = N
         store.record_audit(db, entity="import", entity_id=import_id, action="remove", who=actor.label,
                            before={"file": row[0], "rows": removed}, reason=reason)
 
-    with staging.publish_lock(db, staging.REMOVE_LOCK_WAIT_SECONDS):
+    with staging.publish_lock(db, staging.REMOVE_LOCK_WAIT_SECONDS), staging.big_cache(db):
         staging.clear_leftovers(db)
         spend_rows = db.execute("SELECT COUNT(*) FROM spend WHERE import_id = ?", [import_id]).fetchone()[0]
         if spend_rows >= staging.SWAP_MIN_ROWS:

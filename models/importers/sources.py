@@ -297,7 +297,8 @@ class Table:
 
 def _first_records(text: str, delimiter: str) -> list[list[str]]:
     """The first HEADER_SEARCH_ROWS records of a text, split by ``delimiter``."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # newline="": a line may end in CR alone (old Mac files, Hyndburn's 2017 CSVs), CRLF or LF
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records = []
     try:
         for cells in reader:
@@ -421,10 +422,34 @@ def read_csv(source: Source, report: ValidationReport, *, encoding: str = "auto"
 DELIMITER_WORDS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 
 
+class SheetRow(int):
+    """A row number on a named worksheet, for a workbook read from several sheets: it is
+    still the number, and reads as "5 on sheet 'May'" in messages."""
+
+    sheet: str
+
+    def __new__(cls, number: int, sheet: str) -> "SheetRow":
+        row = super().__new__(cls, number)
+        row.sheet = sheet
+        return row
+
+    def __str__(self) -> str:
+        return f"{int(self)} on sheet '{self.sheet}'"
+
+    def __format__(self, spec: str) -> str:
+        return str(self) if not spec else int(self).__format__(spec)
+
+
+def _title_key(title: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(title).lower())
+
+
 def read_xlsx(source: Source, report: ValidationReport, sheet_names: tuple[str, ...] = (), score: HeaderScore | None = None) -> Table:
-    """The worksheet of an XLSX workbook whose header row (within its first
-    HEADER_SEARCH_ROWS rows) the importer's ``score`` recognises best, as a Table of text
-    cells; hidden sheets are never read (a note says so). Dates become ISO text."""
+    """The data of an XLSX workbook as one Table of text cells: the worksheet whose header
+    row (within its first HEADER_SEARCH_ROWS rows) the importer's ``score`` recognises best,
+    followed by every other visible worksheet with the same column titles (a workbook with
+    a sheet a month; a note names them, and row numbers then name their sheet). Hidden
+    sheets are never read (a note says so). Dates become ISO text."""
     import openpyxl
 
     archive = open_zip(source, report)  # zip-bomb checks before openpyxl expands anything
@@ -447,35 +472,57 @@ def read_xlsx(source: Source, report: ValidationReport, sheet_names: tuple[str, 
     if not visible:
         raise report.fatal("every worksheet in the workbook is hidden: unhide the sheet that holds the data")
     preferred = {n.lower() for n in sheet_names}
-    best = None  # (score, preferred, -position, sheet, header index, first rows)
+    found = []  # (score, preferred, -position, sheet, header index, header titles)
     try:
         for position, sheet in enumerate(visible):
             first = [[_cell_text(v) for v in row] for row in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
             index, value = find_header(first, score)
-            key = (value, sheet.title.lower() in preferred, -position)
-            if best is None or key > best[:3]:
-                best = (*key, sheet, index, first)
+            titles = [str(c).strip() for c in first[index]] if first else []
+            while titles and not titles[-1]:
+                titles.pop()
+            found.append((value, sheet.title.lower() in preferred, -position, sheet, index, titles))
     except Exception as error:
         raise report.fatal(f"the workbook cannot be read ({type(error).__name__}: {error}); save it again from Excel") from None
-    _value, _preferred, _position, sheet, header_index, first = best
-    if len(visible) > 1:
-        report.note(f"Read the worksheet '{sheet.title}', the one whose column titles match; other sheets were not read.")
-    header_cells = first[header_index] if first else []
-    if not any(header_cells):
+    best = max(found, key=lambda f: f[:3])
+    _value, _preferred, _position, sheet, header_index, header = best
+    if not any(header):
         raise report.fatal(f"the worksheet '{sheet.title}' is empty: the first row must hold the column titles")
-    header = [str(c).strip() for c in header_cells]
-    while header and not header[-1]:
-        header.pop()
+    # Other sheets with the same column titles hold more of the same rows; their columns
+    # are matched by title, so a sheet that orders them differently is read correctly.
+    keys = [_title_key(t) for t in header]
+    parts = []  # (sheet, header index, cell index for each column of ``header``)
+    others = []
+    for value, _p, _pos, other, index, titles in found:
+        other_keys = [_title_key(t) for t in titles]
+        if other is sheet:
+            parts.append((other, index, list(range(len(header)))))
+        elif value > 0 and value == best[0] and set(keys) <= set(other_keys):
+            parts.append((other, index, [other_keys.index(k) for k in keys]))
+        else:
+            others.append(other.title)
+    parts.sort(key=lambda part: visible.index(part[0]))
+    several = len(parts) > 1
+    if several:
+        report.note(
+            f"Read {len(parts)} worksheets with the same column titles: " + ", ".join(f"'{p[0].title}'" for p in parts)
+            + (("; other sheets were not read: " + ", ".join(f"'{t}'" for t in others)) if others else "")
+            + ". Row numbers name their sheet."
+        )
+    elif others:
+        report.note(f"Read the worksheet '{sheet.title}', the one whose column titles match; other sheets were not read.")
     if header_index:
         report.note(f"The column titles are on row {header_index + 1}; the {header_index} row(s) above them were skipped.")
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
-            for number, values in enumerate(sheet.iter_rows(min_row=header_index + 2, values_only=True), start=header_index + 2):
-                cells = [_cell_text(v) for v in values[: len(header)]]
-                if not any(cells):
-                    continue
-                yield number, cells
+            for part, index, columns in parts:
+                width = max(columns) + 1
+                for number, values in enumerate(part.iter_rows(min_row=index + 2, values_only=True), start=index + 2):
+                    values = tuple(values[:width]) + (None,) * (width - len(values))
+                    cells = [_cell_text(values[i]) for i in columns]
+                    if not any(cells):
+                        continue
+                    yield (SheetRow(number, part.title) if several else number), cells
         except FileRejected:
             raise
         except Exception as error:

@@ -22,6 +22,10 @@ one transaction made every evaluator's save wait for it. Instead:
      Row ids are copied, so links to rows (``agreement_spend``) still hold; the swap runs
      with ``legacy_alter_table`` on and foreign keys off for that one transaction so
      other tables' references keep naming ``spend``.
+   Summary tables kept by triggers on the table (the spend explorer's ``spend_totals*``,
+   models.spend.SUMMARIES) are swapped with it: their copies are summed from the new
+   copy in chunks once its rows are in, the few rows added meanwhile in the swap's own
+   transaction, and the triggers are made again on the table swapped in.
 3. **Crash.** A half-built ``__next`` (or not yet emptied ``__old``) copy is removed by
    the next publish; the live table was never touched.
 """
@@ -51,6 +55,7 @@ PAUSE_SECONDS = 0.12  # between chunks: longer than SQLite's longest wait betwee
 FIRST_CHUNK_ROWS = 2_000
 PUBLISH_LOCK_WAIT_SECONDS = 3600.0  # how long an import waits for another one to finish publishing
 REMOVE_LOCK_WAIT_SECONDS = 5.0
+PUBLISH_CACHE_KB = 128 * 1024  # page cache for the publishing connection: the copy's indexes stay in memory
 
 
 class Stage:
@@ -129,14 +134,15 @@ class Stage:
     def publish(self, log: dict, audit: dict, *, who: str) -> int:
         """Write the staged rows, the import log entry and the audit row; all or nothing,
         visible together. Returns the import's id."""
-        with publish_lock(self.main), attached(self.main, self.path):
+        with publish_lock(self.main), attached(self.main, self.path), big_cache(self.main):
             clear_leftovers(self.main)
-            if self.table in SWAP_TABLES and self.rows >= SWAP_MIN_ROWS and not _has_triggers(self.main, self.table):
+            if self.table in SWAP_TABLES and self.rows >= SWAP_MIN_ROWS:
                 return self._publish_by_swap(log, audit, who)
             with store.transaction(self.main):
                 import_id = self.main["import_log"].insert({**log, "status": "imported"}).last_pk
                 if self.rows:
-                    self.main.execute(self._upsert_sql(self.table), [import_id, 0, self.rows])
+                    with _summaries_in_bulk(self.main, self.table):
+                        self.main.execute(self._upsert_sql(self.table), [import_id, 0, self.rows])
                 store.record_audit(self.main, entity="import", entity_id=import_id, action="import", who=who, after=audit)
             return import_id
 
@@ -186,10 +192,32 @@ def swap_table(db: sqlite_utils.Database, table: str, *, keep: str = "1", keep_p
     for ``extra_rows`` more (staged rows), then one short transaction that renames the
     copy into place and runs ``finish``. The caller holds ``publish_lock``."""
     new, old = _next(table), _old(table)
+    summaries = _summaries(db, table)
     with store.transaction(db):
         db.execute(_renamed_table_sql(_schema_sql(db, "table", table), new))
         for name, sql in _indexes(db, table):
             db.execute(_renamed_index_sql(sql, _other_name(name), new))
+        for summary in summaries:
+            db.execute(_renamed_table_sql(_schema_sql(db, "table", summary), _next(summary)))
+    summed = {"last": 0}
+
+    def summarise(_first: int, count: int) -> int:
+        """Add the copy's next ``count`` rows (by id) to the summaries' copies."""
+        upto = db.execute(f"SELECT MAX(id) FROM (SELECT id FROM {_quoted(new)} WHERE id > ? ORDER BY id LIMIT ?)",
+                          [summed["last"], count]).fetchone()[0]
+        if upto is None:
+            return 0
+        from ..spend import summarise_rows
+
+        summarise_rows(db, new, "__next", summed["last"], upto)
+        summed["last"] = upto
+        return 1
+
+    def tail_and_summaries() -> None:
+        copy(0, -1)
+        if summaries:
+            summarise(0, -1)
+
     try:
         copied = {"last": 0}
         columns = ", ".join(map(_quoted, _columns(db, table)))
@@ -205,26 +233,38 @@ def swap_table(db: sqlite_utils.Database, table: str, *, keep: str = "1", keep_p
         in_chunks(db, copy)
         if extra is not None:
             in_chunks(db, extra, total=extra_rows)
-        _rename_into_place(db, table, new, old, tail=lambda: copy(0, -1), finish=finish)
+        if summaries:
+            in_chunks(db, summarise)
+        _rename_into_place(db, table, new, old, tail=tail_and_summaries, finish=finish, summaries=summaries)
     except BaseException:
-        drop_in_chunks(db, new)
+        for leftover in (new, *map(_next, summaries)):
+            drop_in_chunks(db, leftover)
         raise
-    drop_in_chunks(db, old)
+    for leftover in (old, *map(_old, summaries)):
+        drop_in_chunks(db, leftover)
 
 
-def _rename_into_place(db, table: str, new: str, old: str, *, tail: Callable[[], int],
-                       finish: Callable[[], None] | None) -> None:
+def _rename_into_place(db, table: str, new: str, old: str, *, tail: Callable[[], object],
+                       finish: Callable[[], None] | None, summaries: tuple[str, ...] = ()) -> None:
     """The one short transaction that publishes: rows added meanwhile (the seed) copied
-    too, ``table`` renamed to ``old`` and ``new`` to ``table``. Foreign keys off and
-    legacy renaming on for it, so other tables' references keep naming ``table``."""
+    too, ``table`` renamed to ``old`` and ``new`` to ``table``, and so for each summary
+    table; the table's triggers are made again on the table swapped in (those on the old
+    copy are dropped first, so emptying it later touches no live summary). Foreign keys
+    off and legacy renaming on for it, so other tables' references keep naming ``table``."""
     conn = db.conn
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("PRAGMA legacy_alter_table = ON")
     try:
         with store.transaction(db):
             tail()
-            db.execute(f"ALTER TABLE {_quoted(table)} RENAME TO {_quoted(old)}")
-            db.execute(f"ALTER TABLE {_quoted(new)} RENAME TO {_quoted(table)}")
+            triggers = _triggers(db, table)
+            for name, _sql in triggers:
+                db.execute(f"DROP TRIGGER {_quoted(name)}")
+            for live in (table, *summaries):
+                db.execute(f"ALTER TABLE {_quoted(live)} RENAME TO {_quoted(_old(live))}")
+                db.execute(f"ALTER TABLE {_quoted(_next(live))} RENAME TO {_quoted(live)}")
+            for _name, sql in triggers:
+                db.execute(sql)
             if finish is not None:
                 finish()
     finally:
@@ -247,7 +287,12 @@ def in_chunks(db: sqlite_utils.Database, step: Callable[[int, int], int], *, tot
         first += rows
         elapsed = time.perf_counter() - started
         rows = max(200, min(200_000, int(rows * CHUNK_SECONDS / max(elapsed, 1e-3))))
-        time.sleep(PAUSE_SECONDS)
+        paused = time.perf_counter()
+        # Copy the write-ahead log into the database file now, without the write lock
+        # (saves go on meanwhile), so that a save's own commit never has a large
+        # checkpoint to do.
+        db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        time.sleep(max(0.0, PAUSE_SECONDS - (time.perf_counter() - paused)))
 
 
 def drop_in_chunks(db: sqlite_utils.Database, table: str) -> None:
@@ -263,7 +308,8 @@ def drop_in_chunks(db: sqlite_utils.Database, table: str) -> None:
         return db.execute(
             f"DELETE FROM {_quoted(table)} WHERE rowid IN (SELECT rowid FROM {_quoted(table)} LIMIT ?)", [count]).rowcount
 
-    in_chunks(db, delete)
+    if _has_rowid(db, table):  # a summary (WITHOUT ROWID) is small: dropped at once
+        in_chunks(db, delete)
     with store.transaction(db):
         db.execute(f"DROP TABLE IF EXISTS {_quoted(table)}")
 
@@ -272,8 +318,9 @@ def clear_leftovers(db: sqlite_utils.Database) -> None:
     """Copies left by a publish that stopped midway (a crash): removed. Called with the
     publish lock held, so no publish is running."""
     for table in SWAP_TABLES:
-        for leftover in (_next(table), _old(table)):
-            drop_in_chunks(db, leftover)
+        for swapped in (table, *_summaries(db, table)):
+            for leftover in (_next(swapped), _old(swapped)):
+                drop_in_chunks(db, leftover)
     if db.execute("SELECT 1 FROM import_log WHERE status = 'publishing' LIMIT 1").fetchone():
         with store.transaction(db):
             db.execute("DELETE FROM import_log WHERE status = 'publishing'")
@@ -308,6 +355,18 @@ def publish_lock(db: sqlite_utils.Database, wait_seconds: float = PUBLISH_LOCK_W
             fcntl.flock(handle, fcntl.LOCK_UN)
     finally:
         os.close(handle)
+
+
+@contextlib.contextmanager
+def big_cache(db: sqlite_utils.Database) -> Iterator[None]:
+    """A bigger page cache on this connection for the block: filling a large copy of a
+    table otherwise spills index pages to the write-ahead log again and again."""
+    before = db.execute("PRAGMA cache_size").fetchone()[0]
+    db.execute(f"PRAGMA cache_size = {-PUBLISH_CACHE_KB}")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA cache_size = {before}")
 
 
 @contextlib.contextmanager
@@ -379,8 +438,38 @@ def _indexes(db, table: str) -> list[tuple[str, str]]:
         [table]).fetchall()
 
 
-def _has_triggers(db, table: str) -> bool:
-    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", [table]).fetchone() is not None
+def _has_rowid(db, table: str) -> bool:
+    try:
+        db.execute(f"SELECT rowid FROM {_quoted(table)} LIMIT 0")
+    except sqlite3.OperationalError:
+        return False
+    return True
+
+
+def _triggers(db, table: str) -> list[tuple[str, str]]:
+    return db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name",
+                      [table]).fetchall()
+
+
+def _summaries(db, table: str) -> tuple[str, ...]:
+    """The summary tables kept by triggers on ``table`` that exist in this database."""
+    if table != "spend":
+        return ()
+    from ..spend import SUMMARIES
+
+    return tuple(name for name, _ in SUMMARIES if _exists(db, name))
+
+
+@contextlib.contextmanager
+def _summaries_in_bulk(db, table: str) -> Iterator[None]:
+    """Many rows into ``table`` in one transaction: summaries added up once at the end."""
+    if not _summaries(db, table):
+        yield
+        return
+    from ..spend import bulk_totals
+
+    with bulk_totals(db):
+        yield
 
 
 _CREATE_TABLE = re.compile(r'(?is)^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:"(?:[^"]|"")+"|\S+?)\s*\((.*)$')

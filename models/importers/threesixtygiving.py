@@ -303,7 +303,11 @@ def read_flat(source: Source, report: ValidationReport, context: Context) -> Ite
     if unknown:
         report.note("Columns not in the 360Giving standard, not imported: " + ", ".join(unknown))
     needed, recipients = required_paths()
-    missing = [rules_title(path) for path in needed if path not in first_item]
+    for path in needed:
+        if path in REQUIRED_NOT_STORED and path not in first_item:
+            report.note(f"The file has no '{rules_title(path)}' column, which the 360Giving standard requires; the "
+                        "dashboard does not store it (it shows each grant's title), so the grants were imported.")
+    missing = [rules_title(path) for path in needed if path not in first_item and path not in REQUIRED_NOT_STORED]
     has_recipient = any(i in first_item and n in first_item for i, n in recipients)
     if not has_recipient:
         missing.append(f"{rules_title(recipients[0][0])} and {rules_title(recipients[0][1])} (or the Recipient Ind columns)")
@@ -388,6 +392,17 @@ USED_PATHS = frozenset({
 })
 
 
+# Fields the 360Giving schema requires but the dashboard does not store: a grant without
+# one is imported with a warning (the title is stored as the description; a recipient
+# named without an identifier is stored by name and not counted as third-sector, since
+# nothing identifies it). Tell the publisher, whose file does not validate.
+REQUIRED_NOT_STORED = {
+    "description": "is empty; the 360Giving standard requires a description, but the dashboard does not store it "
+                   "(it shows the grant's title), so the grant was imported",
+}
+NO_RECIPIENT_ID = ("is empty; the 360Giving standard requires the recipient's identifier. The grant was imported under "
+                   "the recipient's name, not counted as third-sector (nothing identifies the recipient)")
+
 # Problems in a field the dashboard neither stores nor needs (a recipient's web address,
 # a last-modified date) are warnings: the grant is kept. The schema judges what is stored.
 NOT_KEPT = " (this field is not imported, so the grant is still imported)"
@@ -449,20 +464,32 @@ def grants_to_records(grid, where, problems, report, context, titles) -> list[Re
         return titles.get(path) or rules_title(path)
 
     needed, recipients = required_paths()
+    warnings: list[tuple[int, str, str]] = []
     for order, path in enumerate(needed):
-        problems += [(p, -100 + order, title(path), "is empty; every grant needs it") for p, v in enumerate(col(path)) if not v]
-    has_org = [bool(i and n) for i, n in zip(col(recipients[0][0]), col(recipients[0][1]))]
+        empty = [p for p, v in enumerate(col(path)) if not v]
+        if path in REQUIRED_NOT_STORED:
+            warnings += [(p, path, REQUIRED_NOT_STORED[path]) for p in empty]
+        else:
+            problems += [(p, -100 + order, title(path), "is empty; every grant needs it") for p in empty]
+    org_ids, org_names = col(recipients[0][0]), col(recipients[0][1])
+    has_org = [bool(n) for n in org_names]
     has_person = [bool(i and n) for i, n in zip(col(recipients[1][0]), col(recipients[1][1]))]
     problems += [
         (p, -1, title(recipients[0][0]), "a grant needs a recipient organisation (identifier and name) or a recipient "
          "individual, not " + ("both" if has_org[p] else "neither"))
         for p in range(size) if has_org[p] == has_person[p]
     ]
-    problems += [(p, 0, title("currency"), m) for p, m in _quality(col("currency"), lambda c: None if c == "GBP" else (
-        f"amounts in {c} cannot be added to spend in pounds; only GBP grants can be imported"))]
+    warnings += [(p, recipients[0][0], NO_RECIPIENT_ID) for p in range(size) if has_org[p] and not has_person[p] and not org_ids[p]]
+    # Grants in another currency are valid 360Giving but cannot be added to spend in pounds:
+    # they are left out, each with a warning, and the rest of the file is imported.
+    skipped = set()
+    for p, m in _quality(col("currency"), lambda c: None if c == "GBP" else (
+            f"amounts in {c} cannot be added to spend in pounds; this grant was not imported")):
+        report.warning(where[p], title("currency"), m)
+        skipped.add(p)
     today = context.today.isoformat()
     problems += [(p, 1, title("awardDate"), m) for p, m in _quality(col("awardDate"), lambda d: _out_of_range(d, context))]
-    warnings = [(p, "awardDate", m) for p, m in _quality(col("awardDate"), lambda d: (
+    warnings += [(p, "awardDate", m) for p, m in _quality(col("awardDate"), lambda d: (
         f"award date {d[:10]} is in the future" if d[:10] > today else None))]
     for path in ("plannedDates.startDate", "plannedDates.endDate"):
         warnings += [(p, path, m) for p, m in _quality(col(path), lambda d: _out_of_range(d, context))]
@@ -484,8 +511,10 @@ def grants_to_records(grid, where, problems, report, context, titles) -> list[Re
     for position, path, message in sorted(warnings):
         report.warning(where[position], title(path), message)
 
-    bad = set()
+    bad = set(skipped)
     for position, _order, column, message in sorted(problems, key=lambda p: (p[0], p[1])):
+        if position in skipped:
+            continue
         report.error(where[position], column, message)
         bad.add(position)
     return _spend_records(col, [p for p in range(size) if p not in bad], where, context)
@@ -538,7 +567,7 @@ def _spend_records(col, positions: list[int], where: list[str], context) -> list
             "department": departments[p],
             "funding_type": "grant",
             "amount_pence": _pence(amounts[p]),
-            "recipient": recipients[p] if recipient_id else people[p],
+            "recipient": recipients[p] or people[p],
             "recipient_id": recipient_id or None,
             "programme": programmes[p] or codes[p] or None,
             "beneficiary_location": locations[p] or None,
@@ -600,6 +629,8 @@ def read_json(source: Source, report: ValidationReport, context: Context) -> Ite
                     _repair_json(grant, "", label, report)
                     for error in validator.iter_errors(grant):
                         for column, message in _describe(error):
+                            if _checked_in_common(column, message):
+                                continue  # grants_to_records says it, for JSON and flat files alike
                             if _stored_path(column) or error.validator in ("required", "oneOf", "minItems"):
                                 problems.append((len(where), 0, column, message))
                             else:
@@ -712,6 +743,14 @@ def _package_publisher(source: Source, report: ValidationReport) -> str | None:
         except ijson.JSONError:
             return None  # the main pass reports the damage with its place
     return None
+
+
+def _checked_in_common(column: str, message: str) -> bool:
+    """Schema problems the shared checks report in their own words: a missing description
+    and a recipient organisation without an identifier (both warnings, see REQUIRED_NOT_STORED)."""
+    if column in REQUIRED_NOT_STORED and message.endswith("every grant needs it"):
+        return True
+    return column.startswith("recipientOrganization") and message.startswith("'id' is missing")
 
 
 def _json_chunk(flats, where, problems, report, context) -> list[Record]:

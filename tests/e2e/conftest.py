@@ -213,3 +213,19 @@ def open_list(page, box, wanted) -> None:
             return
         except Exception:
             page.keyboard.press("Escape")
+
+
+def type_name(page, name: str) -> None:
+    """Sign-in off: type the person's name in the sidebar (opening it first on a phone,
+    where Streamlit starts it collapsed), then let the app rerun."""
+    field = page.get_by_label("Your name (recorded in the audit log)", exact=True)
+    if not field.is_visible():
+        page.get_by_test_id("stExpandSidebarButton").click()
+        field.wait_for()
+    field.fill(name)
+    field.press("Tab")
+    wait_until_idle(page)
+    close = page.get_by_test_id("stSidebarCollapseButton").locator("button")
+    if page.viewport_size and page.viewport_size["width"] < 640 and close.is_visible():
+        close.click()  # on a phone the open sidebar covers the page
+        wait_until_idle(page)

@@ -157,7 +157,37 @@ def test_ocds_without_awards_is_nothing_to_import_and_writes_nothing(db, shared_
     assert (total, count) == (0, 0) and len(import_log(db)) == before
 
 
-def test_ocds_record_package_in_pesos_is_refused_with_the_reason(db, shared_data):
-    result, _total, _count = load(db, shared_data / CORPUS / "ocds" / "mexico_jalisco_record_package.json")
-    assert result.status == "rejected"
-    assert "only GBP awards" in result.report.errors[0].message
+def test_ocds_record_package_in_pesos_is_nothing_to_import_with_the_reason(db, shared_data):
+    """Every award is in Mexican pesos: valid OCDS, but nothing can be added to spend in
+    pounds. Each award is a warning naming it; nothing is written, not even a log entry."""
+    path = shared_data / CORPUS / "ocds" / "mexico_jalisco_record_package.json"
+    records = json.loads(path.read_bytes())["records"]
+    currencies = {a["value"]["currency"] for r in records for a in r["compiledRelease"].get("awards", []) if a.get("value")}
+    before = len(import_log(db))
+    result, total, count = load(db, path)
+    assert currencies == {"MXN"}
+    assert result.status == "nothing" and not result.report.errors
+    assert all("amounts in MXN cannot be added to spend in pounds" in w.message for w in result.report.warnings
+               if w.column == "awards.value.currency")
+    assert any("other currencies" in n for n in result.report.notes)
+    assert (total, count) == (0, 0) and len(import_log(db)) == before
+
+
+@pytest.mark.parametrize("name, encoding", [("cove_fixture_WellcomeTrust-grants_2_grants.csv", "utf-8-sig"),
+                                            ("cove_fixture_WellcomeTrust-grants_2_grants_cp1252.csv", "cp1252"),
+                                            ("cove_fixture_WellcomeTrust-grants_2_grants.xlsx", None)])
+def test_wellcome_without_a_description_column_loads_with_a_note(db, shared_data, name, encoding):
+    """The schema requires a Description; the dashboard does not store one (it shows the
+    title), so the grants are imported and the note says what the file lacks."""
+    path = shared_data / CORPUS / "360giving" / name
+    if encoding:
+        rows = csv_rows(path, encoding)
+    else:
+        grid = list(openpyxl.load_workbook(path, read_only=True).active.iter_rows(values_only=True))
+        rows = [dict(zip(grid[0], r)) for r in grid[1:] if any(c is not None for c in r)]
+    assert "Description" not in rows[0]
+    expected = sum(pence(r["Amount Awarded"]) for r in rows)
+    result, total, count = load(db, path)
+    assert result.status == "imported", result.report.summary_lines()
+    assert (total, count) == (expected, len(rows))
+    assert any("no 'Description' column" in n for n in result.report.notes)

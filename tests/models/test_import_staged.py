@@ -124,3 +124,27 @@ def test_a_publish_that_stopped_midway_is_invisible_and_cleared(db_path, db, tmp
     assert result.status == "imported" and spend_count(db) == seeded + ROWS
     assert [r[0] for r in db.execute("SELECT status FROM import_log")] == ["imported"]
     assert not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'spend__next'").fetchone()
+
+
+def test_a_swapped_import_and_its_removal_keep_the_spend_summaries_exact(db, tmp_path, swap_small):
+    """The spend explorer's summary tables (migration 100) are swapped with the spend
+    table: after a large import, a re-import and the removal, each equals a fresh sum."""
+    from models import spend
+    from tests.models.test_spend_totals import assert_summaries_exact
+
+    triggers = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall()
+    path = tmp_path / "grants.csv"
+    write_grants_csv(path, ROWS)
+    (result,) = import_sources(db, [Source.from_path(path)], ImportOptions())
+    assert result.status == "imported"
+    assert_summaries_exact(db)
+    assert db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall() == triggers
+    assert spend.headline(db, spend.SpendFilter(body_types=(), third_sector_only=False)).records == spend_count(db)
+    remove_import(db, result.import_id, who="test")
+    assert_summaries_exact(db)
+    assert db.execute("SELECT name FROM sqlite_master WHERE name LIKE '%\\_\\_%' ESCAPE '\\' AND type = 'table'").fetchall() == []
+    # and the triggers still keep them: one more row by hand
+    db["spend"].insert({"uid": "after|1", "financial_year": "2030/31", "body_type": "health", "authority": "A",
+                        "district": "D", "department": "", "funding_type": "grant", "amount_pence": 5,
+                        "source": "test", "loaded_at": "2026-01-01T00:00:00+00:00"})
+    assert_summaries_exact(db)

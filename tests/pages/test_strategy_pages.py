@@ -157,7 +157,7 @@ def test_link_an_action_and_see_it_under_its_outcome(db_path):
     app = run_page("outcomes.py", {"outcomes.focus": "O4 Third Sector organisations that are well networked and coordinated"})
     app.selectbox(key="outcomes.link_indicator").set_value("I5")
     app.selectbox(key="outcomes.link_action").set_value("CON-C1")
-    app.text_input(key="outcomes.link_who").input("Page test")
+    app.text_input(key="auth.name").input("Page test")
     app.button(key="outcomes.link_submit").click()
     app.run()
     assert not app.exception
