@@ -434,7 +434,8 @@ def outcome_form(frame: pd.DataFrame) -> pd.DataFrame | None:
     cards(frame, title="Outcome", lines=_outcome_lines, flags=flags, empty="No outcomes yet: add the first one below.")
     fields = [Field(column, column, "number" if column in NUMBER_COLUMNS else "text", help=FORM_HELP.get(column))
               for column in sroi.IMPACT_MAP_COLUMNS.values()]
-    with st.expander("Add or edit an outcome", expanded=frame.empty or bool(flags)):
+    with st.container(border=True, key="sroi_outcome_form"):
+        st.markdown("**Add or edit an outcome**")
         return row_form(
             "sroi.outcome_form", frame, fields, noun="outcome",
             row_label=lambda r: " for ".join(str(v) for v in (r.get("Outcome"), r.get("Stakeholder")) if isinstance(v, str) and v) or "(no name yet)",
