@@ -7,7 +7,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from models import action_plan, observation_import, outcomes, policy, self_assessment
+from models import action_plan, observation_import, outcomes, self_assessment
 from models.errors import DomainError
 
 from .auth import name_missing
