@@ -3,7 +3,7 @@ gaps to target and projected trend; forms to add an observation and edit a targe
 
 import streamlit as st
 
-from models import outcomes, policy
+from models import outcomes
 from models.errors import DomainError
 from ui import outcomes as outcomes_ui
 from ui.auth import can, current_actor

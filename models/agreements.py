@@ -15,14 +15,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
-import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 import pandas as pd
 import sqlite_utils
 
-from . import policy, store, working_days
+from . import checks, policy, store, working_days
 from .errors import DomainError
 from .formatting import financial_year_of, money, pounds_to_pence
 from .outcomes import parse_date
@@ -300,14 +299,12 @@ def validate_measure(raw: Mapping[str, Any], where: str = "Measure") -> dict:
 
 def non_negative(value: Any, where: str, problems: list[str], *, missing: str = "a number is needed") -> float | None:
     """A number of 0 or more from a form field; on a problem, append it (naming ``where``) and return None."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    try:
+        number = float(checks.parse_number(value))   # the one rule: "£1,200" is 1200, "(1,200)" is -1200
+    except checks.Missing:
         problems.append(f"{where}: {missing}")
         return None
-    try:
-        number = float(str(value).replace(",", "").replace("£", "")) if not isinstance(value, bool) else math.nan
     except ValueError:
-        number = math.nan
-    if not math.isfinite(number):
         problems.append(f"{where}: {value!r} is not a number")
         return None
     if number < 0:

@@ -5,27 +5,17 @@ axe runs after every step."""
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, open_list, open_page, wait_until_idle
-
-PHONE_AGENT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
-               "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
-
-
-@pytest.fixture(params=["desktop", "phone"])
-def screen(request, browser, app_server):
-    """A page at 1280 px (a desktop browser) or 390 px (a phone's browser)."""
-    if request.param == "phone":
-        context = browser.new_context(viewport={"width": 390, "height": 844}, user_agent=PHONE_AGENT, locale="en-GB")
-    else:
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield request.param, page
-    context.close()
-
+from tests.e2e.conftest import (
+    assert_accessible,
+    metric_value,
+    open_page,
+    pick,
+    press,
+    type_into,
+    wait_until_idle,
+)
 
 FORMS = {"Add or edit a project": "fcr_project_form", "Add or edit a direct cost line": "fcr_line_form",
          "Add or edit an overhead pool": "fcr_pool_form"}
@@ -35,30 +25,6 @@ def section(page, title: str):
     """The box holding one of the row forms."""
     wait_until_idle(page)
     return page.locator(f"div.st-key-{FORMS[title]}")
-
-
-def type_into(page, box, label: str, value: str) -> None:
-    box.get_by_label(label, exact=True).and_(box.locator("input, textarea")).fill(value)
-    page.keyboard.press("Tab")
-    wait_until_idle(page)
-
-
-def pick(page, box, label: str, option: str) -> None:
-    wanted = page.get_by_role("option", name=option, exact=True)
-    # on a phone the list opens without a text box to type into: pick from it
-    open_list(page, box.get_by_role("combobox", name=label), wanted)
-    wanted.click()
-    wait_until_idle(page)
-
-
-def press(page, box, name: str) -> None:
-    box.get_by_role("button", name=name).click()
-    wait_until_idle(page)
-
-
-def metric_value(page, label: str) -> str:
-    metric = page.locator('[data-testid="stMetric"]', has_text=label).first
-    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
 def test_two_projects_three_years_typed_through_the_form(screen, app_server):

@@ -15,7 +15,7 @@ from models import store
 from models.importers import ImportOptions, Source, import_sources
 from tests.conftest import SHARED_DATA
 from tests.e2e.conftest import _need_browser, assert_accessible, open_page, streamlit_server, wait_until_idle
-from tests.models.test_geography import GRANTS, GRANTS_HEADER
+from tests.helpers import GRANTS, GRANTS_HEADER
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from models import geography, spend, store
 from models.database import init_database
 from models.importers import ImportOptions, Source, import_sources, remove_import
 from tests.conftest import SHARED_DATA
+from tests.helpers import GRANTS, GRANTS_HEADER
 
 REFERENCE = ("real", "corpus", "reference")
 
@@ -64,23 +65,6 @@ def _copy_of(template, tmp_path, monkeypatch):
 def with_boundaries(boundaries_template, tmp_path, monkeypatch):
     with store.opened(_copy_of(boundaries_template, tmp_path, monkeypatch)) as db:
         yield db
-
-
-# Fictional grants written for these tests (360Giving flat form). Cheshire East Council
-# (GB-LAE-CHE) funds them, so they are local government spend, in 2024/25.
-GRANTS_HEADER = (
-    "Identifier,Title,Description,Currency,Amount Awarded,Award Date,Recipient Org:Identifier,Recipient Org:Name,"
-    "Recipient Org:Location:0:Geographic Code,Beneficiary Location:0:Name,Beneficiary Location:0:Geographic Code,"
-    "Funding Org:Identifier,Funding Org:Name"
-)
-GRANTS = [
-    # id, amount, recipient area code, beneficiary name, beneficiary code
-    ("360G-test-1", "1000.10", "E05008620", "Alderley Edge", "E05008610"),  # based in Crewe Central, benefit in Alderley Edge
-    ("360G-test-2", "250.25", "E05008620", "Crewe Central", "E05008620"),   # both Crewe Central
-    ("360G-test-3", "99.99", "", "Congleton", ""),                          # known only by former borough
-    ("360G-test-4", "500.00", "", "Cheshire East", "E06000049"),            # the whole council area
-    ("360G-test-5", "40.00", "", "Trafford", "E08000009"),                  # outside Cheshire East
-]
 
 
 @pytest.fixture(scope="module")
