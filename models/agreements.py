@@ -423,20 +423,6 @@ def add_measure(db: sqlite_utils.Database, agreement_id: int, raw: Mapping[str, 
     return measure_id
 
 
-def update_measure(db: sqlite_utils.Database, measure_id: int, expected_version: int, raw: Mapping[str, Any], *,
-                   actor: policy.Actor, reason: str | None = None) -> dict:
-    """Change a measure's target, unit, proxy or adjustments: a versioned, audited save."""
-    measure = validate_measure(raw)
-    with store.transaction(db):
-        row = db.execute("SELECT agreement_id FROM monitoring_measures WHERE id = ?", [measure_id]).fetchone()
-        if row is None:
-            raise DomainError(f"Measure {measure_id} no longer exists; reload the page")
-        policy.require(actor, "agreement.edit", get(db, row[0]))
-        return store.update_versioned(db, "monitoring_measures", {"id": measure_id}, expected_version,
-                                      {k: v for k, v in measure.items() if k != "kind"},
-                                      entity=MEASURE_ENTITY, who=actor.label, reason=reason)
-
-
 def update(db: sqlite_utils.Database, agreement_id: int, expected_version: int, form: Mapping[str, Any], *,
            actor: policy.Actor, reason: str | None = None) -> dict:
     """Save an edited agreement if nobody has changed it since ``expected_version`` was
