@@ -79,6 +79,11 @@ else:
         key="map.chart",
     )
     st.caption(description)
+if per_head:
+    st.caption(
+        "Per head divides by ONS mid-2020 populations (a former borough's is the sum of its wards'), "
+        "whichever year the spend is from."
+    )
 
 st.subheader("The same numbers as a table")
 table = figures.assign(

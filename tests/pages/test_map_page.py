@@ -45,7 +45,9 @@ def test_map_table_and_chosen_area_from_the_url(db_path, shared_data):
     assert table.loc["Macclesfield", "Spend per head (£)"] == 1.95
     assert table.loc["Congleton", "Population (mid-2020)"] == 99_170
     assert table.loc["Congleton", "Spend per head (£)"] == 2.64
-    assert "Map of spend per head by former borough (before 2009)" in " ".join(c.value for c in app.caption)
+    captions = " ".join(c.value for c in app.caption)
+    assert "Map of spend per head by former borough (before 2009)" in captions
+    assert "Per head divides by ONS mid-2020 populations" in captions
 
     app = run_page("map.py", {"map.geo": "Ward"})
     assert not app.exception
