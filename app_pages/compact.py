@@ -7,7 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
-from models import compact, policy
+from models import compact
 from models.errors import DomainError
 from ui.auth import can, current_actor, name_missing
 from ui.problems import show_problems

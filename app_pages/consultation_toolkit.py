@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from models import compact, consultations, organisations, policy
+from models import compact, consultations, organisations
 from models.errors import DomainError
 from models.formatting import uk_date
 from ui.auth import can, current_actor, name_missing

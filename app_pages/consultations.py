@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from models import consultations, policy
+from models import consultations
 from models.errors import DomainError, StaleEdit
 from models.formatting import uk_date
 from ui.auth import can, current_actor, name_missing

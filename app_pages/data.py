@@ -8,6 +8,7 @@ from models.errors import DomainError
 from models.importers import ALL_AREAS, ImportOptions, remove_import
 from ui import importing
 from ui.data import data_changed, database
+from ui import show_problems
 
 st.title("Import data")
 st.write(
@@ -87,7 +88,7 @@ if uploaded:
                 try:
                     results = importing.run_imports(sources, options, verb="Importing")
                 except DomainError as error:  # e.g. busy: another import publishing; nothing was written
-                    st.error(str(error))
+                    show_problems(error)
                 else:
                     data_changed()
                     st.session_state["data.last_results"] = results
@@ -125,7 +126,7 @@ else:
                 with database() as db:
                     removed = remove_import(db, int(choice), who=options.imported_by)
             except DomainError as error:
-                st.error(str(error))
+                show_problems(error)
             else:
                 data_changed()
                 st.session_state["data.removed_message"] = (

@@ -3,7 +3,7 @@ gaps to target and projected trend; forms to add an observation and edit a targe
 
 import streamlit as st
 
-from models import outcomes, policy
+from models import outcomes
 from models.errors import DomainError
 from ui import outcomes as outcomes_ui
 from ui.auth import can, current_actor
@@ -12,6 +12,7 @@ from ui.data import data_version, database, database_path
 from ui.downloads import download_table
 from ui.edits import opened_version, show_error
 from ui.format import uk_date
+from ui import show_problems
 
 st.title("Outcomes and gaps")
 st.markdown(
@@ -160,7 +161,7 @@ if can("indicator.edit", actor=actor):  # viewers are not offered the forms (mod
                         "outcomes", f"Added the value {value.strip()} on {observed_on.strip()} to '{indicator_names[indicator_id]}'."
                     )
                 except DomainError as error:
-                    st.error(str(error))
+                    show_problems(error)
 
     with target_column:
         st.subheader("Edit a target")

@@ -7,12 +7,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from models import action_plan, observation_import, outcomes, policy, self_assessment
+from models import action_plan, observation_import, outcomes, self_assessment
 from models.errors import DomainError
 
 from .auth import name_missing
 from .problems import show_problems
-from .data import data_changed, database, reader
+from .data import database, reader
+from .flash import rerun_with_flash, show_flash  # noqa: F401 (pages call them as outcomes_ui.*)
 from .format import uk_date
 
 STATUS_COLOURS = {  # badge colours, and chart colours with 3:1 contrast on white
@@ -85,13 +86,6 @@ def assessment_comparison(db, assessment_ids: tuple[int, ...]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- drawing
 
 
-def show_flash(page_key: str) -> None:
-    """Show (once) the message a form left before it reran the page."""
-    message = st.session_state.pop(f"{page_key}.flash", None)
-    if message:
-        st.success(message)
-
-
 def show_audit_trail(trail: pd.DataFrame, *, key: str, empty_text: str) -> None:
     """The 'Changes made here' section: the audit entries, newest first."""
     st.subheader("Changes made here (audit trail)")
@@ -99,13 +93,6 @@ def show_audit_trail(trail: pd.DataFrame, *, key: str, empty_text: str) -> None:
         st.caption(empty_text)
     else:
         st.dataframe(trail, hide_index=True, width="stretch", key=key)
-
-
-def rerun_with_flash(page_key: str, message: str) -> None:
-    """After a write: clear cached reads, keep ``message`` for the next run, rerun."""
-    data_changed()
-    st.session_state[f"{page_key}.flash"] = message
-    st.rerun()
 
 
 def status_badge(status: str) -> None:
@@ -202,7 +189,6 @@ def action_names(db) -> dict[str, str]:
 def import_figures(indicator_names: dict[str, str], actor) -> None:
     """Officers: bring current figures in from a CSV file (the template or an LG Inform
     download), checked first and written all or nothing."""
-    from .problems import show_problems
 
     st.subheader("Import figures from a CSV file")
     st.caption(
@@ -257,7 +243,6 @@ def show_serving_actions(linked: list[dict], outcome_id: str) -> None:
 
 def link_actions(indicator_names: dict[str, str], action_names: dict[str, str], actor) -> None:
     """Officers: say which action serves which indicator (or remove the link)."""
-    from .problems import show_problems
 
     st.subheader("Link an action to an indicator")
     with st.form("outcomes.link_form"):
