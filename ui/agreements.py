@@ -12,8 +12,9 @@ from models import agreement_sources, agreements, investment, monitoring, policy
 
 from .auth import current_actor
 from .charts import PALETTE, show_chart
-from .data import data_changed, data_version, database_path, reader
+from .data import data_version, database_path, reader
 from .downloads import download_table
+from .flash import rerun_with_flash as after_write, show_flash  # noqa: F401 (pages call agreements_ui.*)
 from .format import money, money_column_config, percent, uk_date, uk_short_date
 from .problems import show_problems
 
@@ -44,17 +45,6 @@ def actor(page_key: str) -> policy.Actor:
     in the sidebar (``page_key`` is kept for callers; the identity is the app's, not the page's)."""
     return current_actor()
 
-
-def after_write(page_key: str, message: str) -> None:
-    """Clear cached reads, keep ``message`` for the next run, rerun."""
-    data_changed()
-    st.session_state[f"{page_key}.flash"] = message
-    st.rerun()
-
-
-def show_flash(page_key: str) -> None:
-    if message := st.session_state.pop(f"{page_key}.flash", None):
-        st.success(message)
 
 
 def show_error(error: Exception) -> None:

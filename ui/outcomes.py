@@ -12,7 +12,8 @@ from models.errors import DomainError
 
 from .auth import name_missing
 from .problems import show_problems
-from .data import data_changed, database, reader
+from .data import database, reader
+from .flash import rerun_with_flash, show_flash  # noqa: F401 (pages call them as outcomes_ui.*)
 from .format import uk_date
 
 STATUS_COLOURS = {  # badge colours, and chart colours with 3:1 contrast on white
@@ -85,13 +86,6 @@ def assessment_comparison(db, assessment_ids: tuple[int, ...]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- drawing
 
 
-def show_flash(page_key: str) -> None:
-    """Show (once) the message a form left before it reran the page."""
-    message = st.session_state.pop(f"{page_key}.flash", None)
-    if message:
-        st.success(message)
-
-
 def show_audit_trail(trail: pd.DataFrame, *, key: str, empty_text: str) -> None:
     """The 'Changes made here' section: the audit entries, newest first."""
     st.subheader("Changes made here (audit trail)")
@@ -99,13 +93,6 @@ def show_audit_trail(trail: pd.DataFrame, *, key: str, empty_text: str) -> None:
         st.caption(empty_text)
     else:
         st.dataframe(trail, hide_index=True, width="stretch", key=key)
-
-
-def rerun_with_flash(page_key: str, message: str) -> None:
-    """After a write: clear cached reads, keep ``message`` for the next run, rerun."""
-    data_changed()
-    st.session_state[f"{page_key}.flash"] = message
-    st.rerun()
 
 
 def status_badge(status: str) -> None:

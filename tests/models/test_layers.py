@@ -90,3 +90,13 @@ def test_test_modules_import_helpers_not_other_tests():
             if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[-1].startswith("test_"):
                 offenders.append(f"{path.relative_to(ROOT)}: {node.module}")
     assert not offenders
+
+
+def test_the_architecture_page_names_every_page_and_ui_module():
+    """docs/architecture.md stays true: every page's address in app.py and every ui/ module is on it."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    paths = re.findall(r'url_path="([^"]+)"', (ROOT / "app.py").read_text(encoding="utf-8"))
+    assert len(paths) >= 20
+    assert [p for p in paths if f"`/{p}`" not in text] == []
+    modules = [p.name for p in (ROOT / "ui").glob("*.py") if p.name != "__init__.py"]
+    assert [m for m in modules if f"`{m}`" not in text] == []
