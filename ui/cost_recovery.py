@@ -146,6 +146,19 @@ def percent_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return shown
 
 
+def result_table(frame: pd.DataFrame, first: list[str], *, key: str, percent_of: tuple[str, ...] = (), **options) -> None:
+    """A results table that a 390 px phone can read: the ``first`` columns (what a row is,
+    then the figure a person came for) lead, so the money is on screen without scrolling
+    sideways; short label columns are kept narrow."""
+    import streamlit as st
+
+    shown = percent_columns(frame, list(percent_of)) if percent_of else frame
+    order = first + [c for c in shown.columns if c not in first]
+    config = money_config(shown)
+    config.update({c: st.column_config.Column(c, width="small") for c in ("Year", "Shared by") if c in shown.columns})
+    st.dataframe(shown[order], hide_index=True, width="stretch", column_config=config, key=key, **options)
+
+
 def money_config(frame: pd.DataFrame) -> dict:
     """'£1,234.56' for every pounds column of ``frame``."""
     return {c: money_column_config(c) for c in frame.columns if c.endswith("(£)")}

@@ -148,10 +148,13 @@ def progress_chart(progress: pd.DataFrame) -> alt.Chart:
         .encode(
             y=alt.Y("Stream:N", sort=list(action_plan.STREAMS), title="Stream"),
             x=alt.X("sum(Actions):Q", title="Actions", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color("Status:N", scale=ACTION_STATUS_COLOURS),
+            # the legend below the bars: beside them it squeezes the bars to nothing on a phone
+            color=alt.Color("Status:N", scale=ACTION_STATUS_COLOURS,
+                            legend=alt.Legend(orient="bottom", direction="horizontal", columns=2, labelLimit=300)),
             tooltip=["Stream:N", "Status:N", alt.Tooltip("sum(Actions):Q", title="Actions")],
         )
-        .properties(height=200)
+        # Streamlit fits the whole chart, legend too, into this height: room for 4 bars and 2 legend rows
+        .properties(height=300)
     )
 
 

@@ -110,9 +110,11 @@ def test_action_plan_filters_from_the_url(db_path):
 
 def test_action_plan_save_without_name_is_refused(db_path):
     app = run_page("action_plan.py")
+    # The page has no name box of its own: the sidebar name (or the signed-in person) acts.
+    assert [t.key for t in app.text_input] == ["auth.name"]
     app.button(key="action_plan.save").click()
     app.run()
-    assert any("Say who" in e.value for e in app.error)
+    assert any("Type your name in the sidebar" in e.value for e in app.error)
 
 
 def test_self_assessment_saves_and_shows_results(db_path):
