@@ -165,8 +165,11 @@ def wait_until_idle(page, timeout_ms: int = 60_000) -> None:
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout_ms)
     for _ in range(2):
         page.wait_for_timeout(400)
+        # ... and no element is left over from the previous run (Streamlit marks those
+        # data-stale until the run that replaces them ends; a loaded machine shows them longer).
         page.wait_for_function(
-            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+            " && !document.querySelector('[data-testid=\"stElementContainer\"][data-stale=\"true\"]')",
             timeout=timeout_ms,
         )
 
