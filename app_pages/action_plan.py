@@ -8,7 +8,7 @@ import streamlit as st
 
 from models import action_plan, policy
 from models.errors import DomainError
-from ui.auth import acting_as
+from ui.auth import can, current_actor, name_missing
 from ui import outcomes as outcomes_ui
 from ui.charts import show_chart
 from ui.data import data_version, database, database_path
@@ -60,11 +60,17 @@ shown = outcomes_ui.actions(db_path, version, action_filter)
 st.caption(f"{len(shown)} of {int(progress['Total'].sum())} actions shown.")
 
 
-def save(changes: dict[str, dict], who: str, seen_versions: dict) -> bool:
+actor = current_actor()  # the sidebar name (sign-in off) or the signed-in person
+may_edit = can("action_plan.edit", actor=actor)
+
+
+def save(changes: dict[str, dict], seen_versions: dict) -> bool:
     """Save the changed actions (all or nothing); a refused or stale save is shown."""
+    if name_missing(actor):
+        return False
     try:
         with database() as db:
-            changed = action_plan.save_changes(db, changes, actor=acting_as(who),
+            changed = action_plan.save_changes(db, changes, actor=actor,
                                                expected_versions={a: int(seen_versions.get(a, 0)) for a in changes})
     except DomainError as error:
         show_error(error, key="action_plan.stale")
@@ -77,6 +83,7 @@ def save(changes: dict[str, dict], who: str, seen_versions: dict) -> bool:
     return True
 
 
+READ_ONLY = "Officers and administrators can change actions; you can read them and download them."
 mode = entry_mode("action_plan")
 if shown.empty:
     st.info("No actions match these filters. Clear a filter to see more.")
@@ -86,11 +93,11 @@ else:
         st.dataframe(action_plan_ui.short_table(shown), hide_index=True, width="stretch", key="action_plan.short_table",
                      column_config={"Proposal": st.column_config.TextColumn("Proposal", width="large")})
         st.subheader("Update an action", anchor=False)
-        who = st.text_input("Your name (recorded with the changes)", key="action_plan.who")
-        edited_action = action_plan_ui.action_form(shown)
-        if edited_action is not None:
+        if not may_edit:
+            st.caption(READ_ONLY)
+        elif (edited_action := action_plan_ui.action_form(shown)) is not None:
             action_id, change = edited_action
-            save({action_id: change}, who, seen_versions)
+            save({action_id: change}, seen_versions)
     else:
         editable = action_plan.editor_table(shown)
         editor_round = st.session_state.setdefault("action_plan.editor_round", 0)
@@ -98,7 +105,7 @@ else:
             editable,
             hide_index=True,
             width="stretch",
-            disabled=action_plan.READ_ONLY_COLUMNS,
+            disabled=action_plan.READ_ONLY_COLUMNS if may_edit else True,
             column_order=action_plan.EDITOR_ORDER,
             column_config={
                 "Proposal": st.column_config.TextColumn("Proposal", width="large"),
@@ -110,11 +117,10 @@ else:
             },
             key=f"action_plan.editor.{editor_round}",
         )
-        save_left, save_right = st.columns([3, 1])
-        who = save_left.text_input("Your name (recorded with the changes)", key="action_plan.who")
-        save_right.write("")
-        if save_right.button("Save changes", key="action_plan.save", type="primary"):
-            save(action_plan.changes_from_editor(edited, editable), who, seen_versions)
+        if not may_edit:
+            st.caption(READ_ONLY)
+        elif st.button("Save changes", key="action_plan.save", type="primary"):
+            save(action_plan.changes_from_editor(edited, editable), seen_versions)
 
     download_table(
         action_plan.export_table(shown),

@@ -9,6 +9,7 @@ from ui.auth import current_actor, sign_in_config
 from ui.data import data_changed, database
 from ui.format import uk_datetime
 from ui.problems import plain
+from ui import show_problems
 
 st.title("People and roles")
 actor = current_actor()
@@ -39,7 +40,7 @@ def run_write(action, success: str) -> bool:
         with database() as db:
             action(db)
     except StaleEdit as error:
-        st.error(str(error))
+        show_problems(error)
         current = error.current or {}
         st.caption(f"Roles now saved for {plain(current.get('email', ''))}: {plain(current.get('roles', ''))}. "
                    "Your choice is kept above: save again if it still applies.")
@@ -47,7 +48,7 @@ def run_write(action, success: str) -> bool:
             del st.session_state[key]  # the next save starts from the version just shown
         return False
     except DomainError as error:
-        st.error(str(error))
+        show_problems(error)
         return False
     data_changed()
     st.session_state["admin.flash"] = success

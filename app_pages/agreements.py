@@ -8,8 +8,10 @@ import streamlit as st
 from models import agreement_sources, agreements, monitoring, scenarios, tender_records
 from models.errors import DomainError, StaleEdit
 from ui import agreements as agreements_ui
+from ui.auth import can
 from ui.data import database, database_path, data_version
 from ui.format import money, percent, uk_date
+from ui import show_problems
 
 st.title("Agreements")
 st.write(
@@ -142,7 +144,9 @@ with outcomes_tab:
                                  notes=["Outcome indicators computed from the spend table and the agreements."])
 
 with add_tab:
-    if add_tab.open:
+    if add_tab.open and not can("agreement.create", actor=actor):
+        st.caption("Officers, commissioners and administrators can add agreements.")
+    elif add_tab.open:
         with database() as db:
             costings = [s.name for s in scenarios.list_saved(db, "cost_recovery")]
             tenders = tender_records.list_tenders(db)
@@ -227,7 +231,9 @@ with add_tab:
                 agreements_ui.show_error(error)
 
 with edit_tab:
-    if edit_tab.open:
+    if edit_tab.open and not can("agreement.edit", actor=actor):
+        st.caption("Officers, commissioners and administrators can edit agreements.")
+    elif edit_tab.open:
         frame = agreements_ui.list_frame(db_path, version, agreements.AgreementFilter())
         if frame.empty:
             st.info("No agreements to edit yet.")
@@ -261,7 +267,7 @@ with edit_tab:
                 st.session_state.pop(opened_key, None)
                 agreements_ui.after_write("agreements", f"Saved the changes to {reference}.")
             except StaleEdit as error:
-                st.error(str(error))
+                show_problems(error)
                 st.text("As it now stands:\n" + "\n".join(f"{k}: {v}" for k, v in error.current.items()
                                                           if k not in ("links_json",)))
                 st.session_state[opened_key]["version"] = error.current.get("version", opened)

@@ -7,9 +7,10 @@ import datetime as dt
 
 import streamlit as st
 
-from models import compact, policy
+from models import compact
 from models.errors import DomainError
-from ui.auth import acting_as
+from ui.auth import can, current_actor, name_missing
+from ui.problems import show_problems
 from ui import consultations as consult_ui
 from ui import outcomes as outcomes_ui
 from ui.charts import show_chart
@@ -144,6 +145,10 @@ else:
     st.dataframe(shown, hide_index=True, width="stretch", key=f"{PAGE}.funding")
     download_table(shown, file_stem="compact-funding", key=f"{PAGE}.funding_download", label="the funding")
 
+actor = current_actor()
+if not can("consultation.edit", actor=actor):
+    st.caption("Officers, commissioners and administrators can enter funding here.")
+    st.stop()
 with st.expander("Enter funding"):
     with st.form(f"{PAGE}.funding_form"):
         first, second = st.columns(2)
@@ -162,16 +167,11 @@ with st.expander("Enter funding"):
                                                 key=f"{PAGE}.funding.notice"),
             "agreement_ref": second.text_input("Agreement reference (optional)", key=f"{PAGE}.funding.ref"),
         }
-        # The one place this page decides who is acting (the sign-in work will replace it).
-        who = st.text_input("Your name (recorded with the change)", key=f"{PAGE}.who")
         submitted = st.form_submit_button("Save funding", type="primary")
-    if submitted:
-        if not who.strip():
-            st.error("Enter your name: every change is recorded with who made it.")
-        else:
-            try:
-                with database() as db:
-                    funding_id = compact.save_funding(db, entered, actor=acting_as(who))
-                outcomes_ui.rerun_with_flash(PAGE, f"Saved funding F{funding_id}.")
-            except DomainError as error:
-                st.error(str(error))
+    if submitted and not name_missing(actor):
+        try:
+            with database() as db:
+                funding_id = compact.save_funding(db, entered, actor=actor)
+            outcomes_ui.rerun_with_flash(PAGE, f"Saved funding F{funding_id}.")
+        except DomainError as error:
+            show_problems(error)

@@ -6,10 +6,11 @@ import datetime as dt
 
 import streamlit as st
 
-from models import compact, consultations, organisations, policy
+from models import compact, consultations, organisations
 from models.errors import DomainError
 from models.formatting import uk_date
-from ui.auth import acting_as
+from ui.auth import can, current_actor, name_missing
+from ui.problems import show_problems
 from ui import consultations as consult_ui
 from ui.data import data_changed, data_version, database, database_path
 from ui.downloads import download_table
@@ -95,20 +96,19 @@ st.download_button("Download the feedback template (text)", edited_template.enco
                    mime="text/plain", key=f"{PAGE}.template_download")
 
 st.subheader("Save as a planned consultation")
-# The one place this page decides who is acting (the sign-in work will replace it).
-who = st.text_input("Your name (recorded with the plan)", key=f"{PAGE}.who")
-if st.button("Save the planned consultation", type="primary", key=f"{PAGE}.save"):
+actor = current_actor()
+if not can("consultation.edit", actor=actor):
+    st.caption("Officers, commissioners and administrators can save the plan as a planned consultation.")
+elif st.button("Save the planned consultation", type="primary", key=f"{PAGE}.save"):
     plan = {"subject": subject, "department": department, "service": service, "method": method,
             "start_date": start, "end_date": end, "invited_orgs": invited_orgs, "invited_groups": invited_groups,
             "summary": "", "feedback_text": ""}
-    if not who.strip():
-        st.error("Enter your name: every change is recorded with who made it.")
-    else:
+    if not name_missing(actor):
         try:
             with database() as db:
-                new_id = consultations.create(db, plan, actor=acting_as(who), planned_with_toolkit=True)
+                new_id = consultations.create(db, plan, actor=actor, planned_with_toolkit=True)
         except DomainError as error:
-            st.error(str(error))
+            show_problems(error)
         else:
             data_changed()
             st.session_state[f"{PAGE}.flash"] = (

@@ -6,10 +6,11 @@ import datetime as dt
 
 import streamlit as st
 
-from models import consultations, policy
+from models import consultations
 from models.errors import DomainError, StaleEdit
 from models.formatting import uk_date
-from ui.auth import acting_as
+from ui.auth import can, current_actor, name_missing
+from ui.problems import show_problems
 from ui import consultations as consult_ui
 from ui import outcomes as outcomes_ui
 from ui.data import data_version, database, database_path
@@ -29,9 +30,8 @@ st.markdown(
 st.page_link(consult_ui.TOOLKIT_PAGE, label="Plan a new consultation with the Compact toolkit", icon=":material/checklist:")
 outcomes_ui.show_flash(PAGE)
 
-# The one place this page decides who is acting (the sign-in work will replace it).
-who = st.text_input("Your name (recorded with every change)", key=f"{PAGE}.who")
-actor = acting_as(who)
+actor = current_actor()
+may_edit = can("consultation.edit", actor=actor)
 
 log = consult_ui.consultation_list(db_path, version)
 table = consult_ui.log_table(log, today)
@@ -53,28 +53,30 @@ else:
 
 def _save(action, success: str) -> None:
     """Run a write; on success clear caches and rerun with ``success``; show errors."""
-    if not who.strip():
-        st.error("Enter your name above first: every change is recorded with who made it.")
+    if name_missing(actor):
         return
     try:
         with database() as db:
             result = action(db)
     except StaleEdit as error:
-        st.error(str(error))
+        show_problems(error)
         st.session_state[f"{PAGE}.stale"] = error.current
         return
     except DomainError as error:
-        st.error(str(error))
+        show_problems(error)
         return
     outcomes_ui.rerun_with_flash(PAGE, success.format(result=result))
 
 
-with st.expander("Log a consultation", expanded=table.empty):
-    with st.form(f"{PAGE}.new_form"):
-        entered = consult_ui.consultation_form(f"{PAGE}.new", {}, db_path=db_path, version=version)
-        submitted = st.form_submit_button("Save the consultation", type="primary")
-    if submitted:
-        _save(lambda db: consultations.create(db, entered, actor=actor), "Logged consultation {result}.")
+if may_edit:
+    with st.expander("Log a consultation", expanded=table.empty):
+        with st.form(f"{PAGE}.new_form"):
+            entered = consult_ui.consultation_form(f"{PAGE}.new", {}, db_path=db_path, version=version)
+            submitted = st.form_submit_button("Save the consultation", type="primary")
+        if submitted:
+            _save(lambda db: consultations.create(db, entered, actor=actor), "Logged consultation {result}.")
+else:
+    st.caption("Officers, commissioners and administrators can log and edit consultations here.")
 
 st.subheader("Open a consultation")
 if log.empty:
@@ -120,6 +122,8 @@ if stale:
     st.dataframe([{k: stale[k] for k in consultations.FIELDS if k in stale}], hide_index=True, key=f"{PAGE}.stale_view")
 
 # The version the person opened is kept until they save, so a save against a changed record is refused.
+if not may_edit:
+    st.stop()
 opened_key = f"{PAGE}.opened.{chosen}"
 opened_version = st.session_state.setdefault(opened_key, record["version"])
 with st.form(f"{PAGE}.edit_form"):

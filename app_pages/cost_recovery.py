@@ -110,10 +110,7 @@ if result is not None:
 
     st.subheader("Full cost of each project (year 1)", anchor=False)
     summary = fcr.summary_frame(result)
-    st.dataframe(
-        fcr_ui.percent_columns(summary, ["Overhead rate", "Share of total"]),
-        hide_index=True, width="stretch", column_config=fcr_ui.money_config(summary), key="fcr.summary",
-    )
+    fcr_ui.result_table(summary, ["Project", "Full cost (£)"], key="fcr.summary", percent_of=("Overhead rate", "Share of total"))
     parts = fcr.chart_frame(result)
     show_chart(
         fcr_ui.stacked_bar(parts),
@@ -131,7 +128,7 @@ if result is not None:
     st.subheader("How each overhead pool is shared (year 1)", anchor=False)
     st.caption("Each pool is shared in whole pence; the projects' shares add up to the pool exactly.")
     allocation = fcr.allocation_frame(result)
-    st.dataframe(allocation, hide_index=True, width="stretch", column_config=fcr_ui.money_config(allocation), key="fcr.allocation")
+    fcr_ui.result_table(allocation, ["Overhead pool", "Pool (£)"], key="fcr.allocation")
 
     st.subheader(f"Plan over {costing.years} year{'s' if costing.years > 1 else ''}", anchor=False)
     st.caption(
@@ -139,7 +136,7 @@ if result is not None:
         f"{percent(float(costing.non_pay_inflation))}; direct costs and drivers also follow each project's change in activity."
     )
     plan = fcr.multi_year_frame(result)
-    st.dataframe(plan, hide_index=True, width="stretch", height="content", column_config=fcr_ui.money_config(plan), key="fcr.plan")
+    fcr_ui.result_table(plan, ["Year", "Project", "Full cost (£)"], key="fcr.plan", height="content")
 
     st.subheader("Funding gap", anchor=False)
     st.caption(fcr.funding_basis_text(costing) + ". A surplus on one restricted grant cannot cover another project's shortfall.")
@@ -155,8 +152,8 @@ if result is not None:
             money_from_pounds(needed.iloc[-1]["Unrestricted income needed (£)"]),
         )
         gap = fcr.funding_gap_frame(result)
-        st.dataframe(gap, hide_index=True, width="stretch", height="content", column_config=fcr_ui.money_config(gap), key="fcr.gap")
-        st.dataframe(needed, hide_index=True, width="stretch", column_config=fcr_ui.money_config(needed), key="fcr.needed")
+        fcr_ui.result_table(gap, ["Year", "Project", "Shortfall (£)"], key="fcr.gap", height="content")
+        fcr_ui.result_table(needed, ["Year"], key="fcr.needed")
 
     st.subheader("Send it to a funder", anchor=False)
     st.caption("An Excel workbook with the summary, the allocation by pool, the plan, the funding gap and every assumption.")

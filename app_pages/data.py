@@ -7,7 +7,9 @@ import streamlit as st
 from models.errors import DomainError
 from models.importers import ALL_AREAS, ImportOptions, remove_import
 from ui import importing
+from ui.auth import current_actor
 from ui.data import data_changed, database
+from ui import show_problems
 
 st.title("Import data")
 st.write(
@@ -49,18 +51,18 @@ with st.container(border=True):
         council = left.text_input(
             "Council name (spend files without a 'Body Name' column)", key="data.publisher"
         )
-        who = right.text_input("Your name, for the import log", key="data.who")
         skip_invalid = st.checkbox(
             "Import the valid rows of a file with problems, skipping the faulty ones (each is listed)",
             key="data.skip_invalid",
         )
 
+actor = current_actor()  # the signed-in person, or with sign-in off the name in the sidebar
 options = ImportOptions(
     format=kind,
     skip_invalid=skip_invalid,
     local_authority=area.strip() or "Cheshire East",
     publisher=council.strip() or None,
-    imported_by=(who.strip() or "unnamed") + " (Data page)",
+    imported_by=actor.label + " (Data page)",
 )
 
 if uploaded:
@@ -85,9 +87,9 @@ if uploaded:
             label = f"Import {len(importable)} file{'s' if len(importable) != 1 else ''}"
             if st.button(label, type="primary", key="data.commit", icon=":material/upload:"):
                 try:
-                    results = importing.run_imports(sources, options, verb="Importing")
+                    results = importing.run_imports(sources, options, verb="Importing", actor=actor)
                 except DomainError as error:  # e.g. busy: another import publishing; nothing was written
-                    st.error(str(error))
+                    show_problems(error)
                 else:
                     data_changed()
                     st.session_state["data.last_results"] = results
@@ -123,9 +125,9 @@ else:
         if st.button("Remove rows", disabled=not confirm, key="data.remove", icon=":material/delete:"):
             try:
                 with database() as db:
-                    removed = remove_import(db, int(choice), who=options.imported_by)
+                    removed = remove_import(db, int(choice), actor=actor)
             except DomainError as error:
-                st.error(str(error))
+                show_problems(error)
             else:
                 data_changed()
                 st.session_state["data.removed_message"] = (

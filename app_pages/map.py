@@ -55,8 +55,8 @@ if not elsewhere.empty:
 per_head = measure == "per_head"
 if per_head and areas["per_head_pence"].isna().all():
     st.info(
-        "Per head needs each area's population. The cited table (ONS mid-2020 estimates, via mySociety) holds "
-        "local authority populations only, so choose Local authority for per head; other areas show totals.",
+        "Per head needs each area's population, and none of the areas in this view has a cited population "
+        "(data/reference/ holds local authorities and Cheshire East's wards and former boroughs), so totals are shown.",
         icon=":material/info:",
     )
     per_head = False
@@ -79,6 +79,11 @@ else:
         key="map.chart",
     )
     st.caption(description)
+if per_head:
+    st.caption(
+        "Per head divides by ONS mid-2020 populations (a former borough's is the sum of its wards'), "
+        "whichever year the spend is from."
+    )
 
 st.subheader("The same numbers as a table")
 table = figures.assign(
@@ -97,7 +102,7 @@ st.caption(
     f"Total: {money(total)}, the same as the spend explorer's total for these filters."
     + ("" if "Spend per head (£)" in table else " No population is held for these areas, so there is no per head column.")
 )
-credits = ["Population: ONS mid-2020 estimates via mySociety (CC BY 4.0; OGL v3), data/reference/local_authorities.csv."]
+credits = [geography.POPULATION_CREDIT]
 if not shapes.empty:
     credits.insert(0, "Boundaries: " + "; ".join(sorted(set(shapes["source"]))) + ". " + shapes["licence"].iloc[0])
 download_table(

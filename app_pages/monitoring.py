@@ -10,6 +10,7 @@ import streamlit as st
 from models import agreements, monitoring, sroi
 from models.errors import DomainError, StaleEdit
 from ui import agreements as agreements_ui
+from ui.auth import can
 from ui.data import database, database_path, data_version
 from ui.format import money, uk_date
 
@@ -105,7 +106,10 @@ else:
 
 st.subheader("Record a return")
 ended = [p for p in record["periods"] if dt.date.fromisoformat(p["end_date"]) < dt.date.today()]
-if not record["measures"]:
+may_record = can("monitoring.record", actor=actor)
+if not may_record:
+    st.caption("Officers, commissioners and administrators record returns and add measures here.")
+elif not record["measures"]:
     st.caption("Add a KPI or commitment first.")
 elif not ended:
     st.caption(f"No period has ended yet: the first ends on {uk_date(record['periods'][0]['end_date'])}.")
@@ -132,32 +136,33 @@ else:
                                          expected_version=seen_version or None)
             agreements_ui.after_write("monitoring", f"Recorded the return for period {periods[period_id]['number']}.")
         except StaleEdit as error:
-            st.error(str(error))
+            agreements_ui.show_error(error)
             st.text(f"Now recorded: {error.current.get('delivered')} ({error.current.get('evidence')}) by "
                     f"{error.current.get('recorded_by')}")
         except DomainError as error:
             agreements_ui.show_error(error)
 
-st.subheader("Add a KPI or social-value commitment")
-with st.form("monitoring.measure_form"):
-    kind = st.radio("Kind", list(agreements.MEASURE_KINDS), format_func=agreements.MEASURE_KINDS.get, horizontal=True,
-                    key="monitoring.new_kind")
-    left, right = st.columns(2)
-    name = left.text_input("Name", key="monitoring.new_name", placeholder="e.g. Journeys provided")
-    unit = right.text_input("Unit", key="monitoring.new_unit", placeholder="e.g. journeys")
-    target = left.text_input("Target per period", key="monitoring.new_target")
-    direction = right.selectbox("Better when", ["higher", "lower"], key="monitoring.new_direction")
-    proxy = left.text_input("Proxy, £ a unit (social value only)", key="monitoring.new_proxy")
-    proxy_source = right.text_input("Where the proxy comes from", key="monitoring.new_proxy_source")
-    add = st.form_submit_button("Add")
-if add:
-    try:
-        with database() as db:
-            agreements.add_measure(db, record["id"], {"kind": kind, "name": name, "unit": unit, "target_per_period": target,
-                                                      "direction": direction, "proxy": proxy or None,
-                                                      "proxy_source": proxy_source}, actor=actor)
-        agreements_ui.after_write("monitoring", f"Added the measure to {reference}.")
-    except DomainError as error:
-        agreements_ui.show_error(error)
+if may_record:
+    st.subheader("Add a KPI or social-value commitment")
+    with st.form("monitoring.measure_form"):
+        kind = st.radio("Kind", list(agreements.MEASURE_KINDS), format_func=agreements.MEASURE_KINDS.get, horizontal=True,
+                        key="monitoring.new_kind")
+        left, right = st.columns(2)
+        name = left.text_input("Name", key="monitoring.new_name", placeholder="e.g. Journeys provided")
+        unit = right.text_input("Unit", key="monitoring.new_unit", placeholder="e.g. journeys")
+        target = left.text_input("Target per period", key="monitoring.new_target")
+        direction = right.selectbox("Better when", ["higher", "lower"], key="monitoring.new_direction")
+        proxy = left.text_input("Proxy, £ a unit (social value only)", key="monitoring.new_proxy")
+        proxy_source = right.text_input("Where the proxy comes from", key="monitoring.new_proxy_source")
+        add = st.form_submit_button("Add")
+    if add:
+        try:
+            with database() as db:
+                agreements.add_measure(db, record["id"], {"kind": kind, "name": name, "unit": unit, "target_per_period": target,
+                                                          "direction": direction, "proxy": proxy or None,
+                                                          "proxy_source": proxy_source}, actor=actor)
+            agreements_ui.after_write("monitoring", f"Added the measure to {reference}.")
+        except DomainError as error:
+            agreements_ui.show_error(error)
 
 agreements_ui.delivery_record_panel([record["provider_name"]], key="monitoring.record")

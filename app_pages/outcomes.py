@@ -3,7 +3,7 @@ gaps to target and projected trend; forms to add an observation and edit a targe
 
 import streamlit as st
 
-from models import outcomes, policy
+from models import outcomes
 from models.errors import DomainError
 from ui import outcomes as outcomes_ui
 from ui.auth import can, current_actor
@@ -12,6 +12,7 @@ from ui.data import data_version, database, database_path
 from ui.downloads import download_table
 from ui.edits import opened_version, show_error
 from ui.format import uk_date
+from ui import show_problems
 
 st.title("Outcomes and gaps")
 st.markdown(
@@ -160,7 +161,7 @@ if can("indicator.edit", actor=actor):  # viewers are not offered the forms (mod
                         "outcomes", f"Added the value {value.strip()} on {observed_on.strip()} to '{indicator_names[indicator_id]}'."
                     )
                 except DomainError as error:
-                    st.error(str(error))
+                    show_problems(error)
 
     with target_column:
         st.subheader("Edit a target")
@@ -185,8 +186,10 @@ if can("indicator.edit", actor=actor):  # viewers are not offered the forms (mod
                     show_error(error, {"target_value": target_value, "target_date": target_date, "target_note": target_note},
                                key="outcomes.stale")
 
-    outcomes_ui.import_figures(indicator_names)
-    outcomes_ui.link_actions(indicator_names, outcomes_ui.action_names(db_path, version))
+    outcomes_ui.import_figures(indicator_names, actor)
+    outcomes_ui.link_actions(indicator_names, outcomes_ui.action_names(db_path, version), actor)
+else:
+    st.caption("Officers and administrators can add figures, edit targets and link actions here.")
 
 outcomes_ui.show_audit_trail(outcomes_ui.indicator_audit(db_path, version), key="outcomes.audit",
                              empty_text="No observations added or targets changed yet.")

@@ -10,6 +10,7 @@ from ui import directory as directory_ui
 from ui.charts import show_chart
 from ui.data import data_version, database_path
 from ui.downloads import download_table
+from ui import show_problems
 
 st.title("Find providers and overlap")
 st.write(
@@ -48,7 +49,7 @@ if asked:
     try:
         ranked = matching.match(model, asked["spec"], district=asked["district"], theme=asked["theme"], top=asked["top"])
     except DomainError as error:
-        st.error(str(error))
+        show_problems(error)
         ranked = None
     if ranked is not None and ranked.empty:
         st.warning("No organisation's description shares any words with this specification. Try plainer words, or remove the district or theme.")
@@ -150,24 +151,28 @@ try:
     pairs = directory_ui.overlap_pairs(db_path, directory_ui.directory_version(db_path, version),
                                        overlap_district, overlap_theme, overlap_threshold)
 except DomainError as error:
-    st.error(str(error))
+    show_problems(error)
     st.stop()
 if pairs.empty:
     st.info("No pairs this alike. Lower the overlap to see looser ones.")
 else:
     groups = matching.clusters(pairs)
     first, second = st.columns(2)
-    first.metric("Pairs whose services overlap", f"{len(pairs):,}")
+    total = pairs.attrs.get("total_pairs", len(pairs))
+    first.metric("Pairs whose services overlap", f"{total:,}")
     second.metric("Groups of similar organisations", f"{len(groups):,}")
+    if total > len(pairs):
+        st.caption(f"The {len(pairs):,} that overlap most are listed; raise the overlap to see fewer, closer pairs.")
     shown = directory_ui.overlap_table(pairs)
     st.dataframe(
         shown,
         hide_index=True,
         width="stretch",
         key="providers.overlap_pairs",
+        column_order=["score", "pair", "shared_terms", "shared_districts", "cluster"],
         column_config={
-            "score": st.column_config.ProgressColumn("Overlap", min_value=0.0, max_value=1.0, format="%.2f"),
-            "name_a": "Organisation A", "name_b": "Organisation B",
+            "score": st.column_config.ProgressColumn("Overlap", min_value=0.0, max_value=1.0, format="%.2f", width="small"),
+            "pair": st.column_config.TextColumn("Organisations", width="medium"),
             "shared_terms": st.column_config.TextColumn("Why: services both describe", width="large"),
             "shared_districts": "Districts both serve", "cluster": "Group",
             "org_id_a": "Identifier A", "org_id_b": "Identifier B",
@@ -184,7 +189,7 @@ else:
                        "districts": "Districts", "best_score": st.column_config.NumberColumn("Best overlap", format="%.2f")},
     )
     download_table(
-        shown,
+        shown.drop(columns=["pair"]),
         file_stem="service-overlap",
         key="providers.overlap_download",
         label="overlapping pairs",

@@ -6,7 +6,6 @@ import datetime as dt
 
 import streamlit as st
 
-from models import policy
 from models import self_assessment as sa
 from models.errors import DomainError
 from ui.auth import acting_as

@@ -40,8 +40,8 @@ if view.area_wide is not None and view.area_wide.total_pence:
             f"Spend filed as covering a whole area ('{spend.COUNTY_WIDE}': Cheshire County Council's, "
             f"and the PCT's when Health is chosen) reached {in_districts} and every other district. It is "
             "shown on its own line, not added to the district's figure, and not shared out between "
-            "districts: no cited population for the former boroughs is held (data/reference/ holds "
-            "populations for today's local authorities only), so any split would be a guess."
+            "districts: a split by population would be an estimate, not spend recorded. The Spend map "
+            "shows spend per head by former borough and ward."
         )
 
 if figures.records == 0:

@@ -181,7 +181,7 @@ with sensitivity_tab:
         "where it gives them; otherwise quantities, proxies and the investment move by 20%, percentages by 10 points, "
         "durations by a year and the discount rate by 2 points."
     )
-    tornado_rows = sroi.tornado(scenario)
+    tornado_rows, switching = sroi_ui.sensitivity(current)
     shown_rows = tornado_rows[:12]
     show_chart(
         sroi_ui.tornado_chart(shown_rows, result.sroi_ratio),
@@ -195,7 +195,6 @@ with sensitivity_tab:
         key="sroi.tornado",
     )
     st.markdown("**Switching values: what would bring the ratio to £1 : £1**")
-    switching = sroi.switching_values(scenario)
     st.dataframe(sroi.switching_table(switching), hide_index=True, width="stretch", key="sroi.switching")
 
 with uncertainty_tab:
@@ -203,7 +202,7 @@ with uncertainty_tab:
         "Simulations", min_value=1_000, max_value=200_000, value=sroi.DEFAULT_SIMULATIONS, step=1_000, key="sroi.simulations",
         help="Every estimate is drawn at random from its range (most likely at the value you entered); the seed is fixed, so results repeat.",
     )
-    uncertainty = sroi.monte_carlo(scenario, int(simulations))
+    uncertainty = sroi_ui.uncertainty(current, int(simulations))
     low, middle, high, below = st.columns(4)
     low.metric("10th percentile", sroi.ratio_text(uncertainty.p10))
     middle.metric("Median", sroi.ratio_text(uncertainty.p50))
@@ -243,7 +242,7 @@ with compare_tab:
 
 st.download_button(
     "Download the impact map and results (Excel)",
-    data=sroi_ui.workbook(current, result, tornado_rows, switching, uncertainty),
+    data=lambda: sroi_ui.workbook(current, result, tornado_rows, switching, uncertainty),  # built when asked for
     file_name=f"sroi-{(scenario.name or 'scenario').strip().replace(' ', '-').lower()[:60]}.xlsx",
     mime=XLSX_MIME,
     key="sroi.download_xlsx",

@@ -9,7 +9,7 @@ import streamlit as st
 from models import policy, tender, tender_access, tender_records
 from models.errors import DomainError, ScenarioError
 from models.export import file_stem
-from models.formatting import money_from_pounds, percent, uk_datetime
+from models.formatting import percent, uk_datetime
 from ui import agreements as agreements_ui
 from ui import show_problems
 from ui import award as award_ui

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from models import matching, organisations, store  # noqa: E402
 from models.database import init_database  # noqa: E402
 from models.demo_directory import generate  # noqa: E402
-from tests.models.test_matching import LABELLED_SPECIFICATIONS  # noqa: E402
+from tests.helpers import LABELLED_SPECIFICATIONS  # noqa: E402
 
 SEARCHES = [
     organisations.DirectoryFilter(query="foodbank"),

@@ -4,8 +4,9 @@ Generates a fictional 360Giving CSV (not timed), then imports it into a fresh da
 in a child process, the way the command line does, while this process saves a tender
 score every 0.2 s through the same call the Tender page uses (each save on a connection of
 its own, as each browser session has). Reports how long each save took from start to
-"saved" (the longest, the 95th percentile and the median), how many were refused as busy,
-how long the import took and the machine's load.
+"saved" and, of that, how long it waited for the write lock (the longest, the 95th
+percentile and the median), how many were refused as busy, how long the import took and
+the machine's load.
 
     .venv/bin/python -m bench.bench_save_during_import [--rows 1000000]
 """
@@ -26,6 +27,24 @@ from pathlib import Path
 from bench.bench_import import write_grants_csv
 
 SAVE_EVERY_SECONDS = 0.2
+LOCK_WAITS: list[float] = []  # how long each save waited for the write lock (BEGIN IMMEDIATE)
+
+
+def _timing_lock_waits() -> None:
+    """Note how long each save's BEGIN IMMEDIATE takes: the wait for the write lock, apart
+    from the save's own work (which a busy machine also slows)."""
+    from models import store
+
+    begin = store._begin_immediate
+
+    def timed(conn):
+        started = time.perf_counter()
+        try:
+            begin(conn)
+        finally:
+            LOCK_WAITS.append(time.perf_counter() - started)
+
+    store._begin_immediate = timed
 
 
 def run_import(csv_path: str, db_path: str) -> None:
@@ -80,6 +99,7 @@ def main() -> None:
         csv_path, db_path = Path(folder) / "grants.csv", Path(folder) / "bench.db"
         write_grants_csv(csv_path, args.rows)
         tender_id = prepare(db_path)
+        _timing_lock_waits()
         began = time.perf_counter()
         child = subprocess.Popen(
             [sys.executable, "-m", "bench.bench_save_during_import", "--child", str(csv_path), str(db_path)],
@@ -104,6 +124,9 @@ def main() -> None:
         print(f"Saves during the import: {len(waits):,} ({', '.join(f'{n} {k}' for k, n in sorted(outcomes.items()))})")
         print(f"Time a save took: longest {waits_ms[-1]:,.0f} ms, 95th percentile "
               f"{waits_ms[int(0.95 * (len(waits_ms) - 1))]:,.0f} ms, median {statistics.median(waits_ms):,.0f} ms")
+        locks_ms = sorted(w * 1000 for w in LOCK_WAITS)
+        print(f"Of which waiting for the write lock: longest {locks_ms[-1]:,.0f} ms, 95th percentile "
+              f"{locks_ms[int(0.95 * (len(locks_ms) - 1))]:,.0f} ms, median {statistics.median(locks_ms):,.1f} ms")
 
 
 if __name__ == "__main__":

@@ -95,12 +95,6 @@ def list_actions(db: sqlite_utils.Database, action_filter: ActionFilter = Action
     return pd.DataFrame(list(db.query(sql, params)), columns=columns)
 
 
-def count_actions(db: sqlite_utils.Database) -> dict[tuple[str, str], int]:
-    """How many actions each stream has from each side: {('Inform', 'Council'): 3, ...}."""
-    rows = db.execute("SELECT stream, side, COUNT(*) FROM actions GROUP BY stream, side").fetchall()
-    return {(stream, side): count for stream, side, count in rows}
-
-
 def _clean_change(action_id: str, change: dict) -> dict:
     """One action's editable fields, checked; DomainError names the action and field."""
     where = f"Action {action_id}"

@@ -15,14 +15,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
-import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 import pandas as pd
 import sqlite_utils
 
-from . import policy, store, working_days
+from . import checks, policy, store, working_days
 from .errors import DomainError
 from .formatting import financial_year_of, money, pounds_to_pence
 from .outcomes import parse_date
@@ -300,14 +299,12 @@ def validate_measure(raw: Mapping[str, Any], where: str = "Measure") -> dict:
 
 def non_negative(value: Any, where: str, problems: list[str], *, missing: str = "a number is needed") -> float | None:
     """A number of 0 or more from a form field; on a problem, append it (naming ``where``) and return None."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    try:
+        number = float(checks.parse_number(value))   # the one rule: "£1,200" is 1200, "(1,200)" is -1200
+    except checks.Missing:
         problems.append(f"{where}: {missing}")
         return None
-    try:
-        number = float(str(value).replace(",", "").replace("£", "")) if not isinstance(value, bool) else math.nan
     except ValueError:
-        number = math.nan
-    if not math.isfinite(number):
         problems.append(f"{where}: {value!r} is not a number")
         return None
     if number < 0:
@@ -424,20 +421,6 @@ def add_measure(db: sqlite_utils.Database, agreement_id: int, raw: Mapping[str, 
         store.record_audit(db, entity=ENTITY, entity_id=agreement_id, action="measure added", who=actor.label,
                            after={k: v for k, v in measure.items() if v not in (None, "")})
     return measure_id
-
-
-def update_measure(db: sqlite_utils.Database, measure_id: int, expected_version: int, raw: Mapping[str, Any], *,
-                   actor: policy.Actor, reason: str | None = None) -> dict:
-    """Change a measure's target, unit, proxy or adjustments: a versioned, audited save."""
-    measure = validate_measure(raw)
-    with store.transaction(db):
-        row = db.execute("SELECT agreement_id FROM monitoring_measures WHERE id = ?", [measure_id]).fetchone()
-        if row is None:
-            raise DomainError(f"Measure {measure_id} no longer exists; reload the page")
-        policy.require(actor, "agreement.edit", get(db, row[0]))
-        return store.update_versioned(db, "monitoring_measures", {"id": measure_id}, expected_version,
-                                      {k: v for k, v in measure.items() if k != "kind"},
-                                      entity=MEASURE_ENTITY, who=actor.label, reason=reason)
 
 
 def update(db: sqlite_utils.Database, agreement_id: int, expected_version: int, form: Mapping[str, Any], *,

@@ -12,6 +12,9 @@ The rule (``parse_number``):
 * empty text (or ``None``) is missing, and anything else is not a number.
 
 Whether a minus, a fraction or zero is allowed is each field's own rule, checked after this.
+
+A file a person uploads (a proxy table, a saved scenario) is read as text by ``uploaded_text``:
+one size limit and one encoding rule (UTF-8, a byte-order mark dropped).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from __future__ import annotations
 import math
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from .errors import DomainError
 
 
 class Missing(ValueError):
@@ -68,3 +73,18 @@ def number(value: Any, where: str, problems: list[str]) -> float | None:
     """``exact_number`` as a float, for engines that work in floats (tender, SROI)."""
     exact = exact_number(value, where, problems)
     return None if exact is None else float(exact)
+
+
+def uploaded_text(data: bytes | str, source: str, *, max_bytes: int | None, too_large: str, not_text: str,
+                  error: type[DomainError] = DomainError) -> str:
+    """An uploaded file's text. Text passes through; bytes over ``max_bytes`` (None: no limit)
+    or not UTF-8 raise ``error`` naming ``source`` and saying what to do (``too_large`` and
+    ``not_text`` finish the sentence). A UTF-8 byte-order mark, as spreadsheets write, is dropped."""
+    if isinstance(data, str):
+        return data
+    if max_bytes is not None and len(data) > max_bytes:
+        raise error(f"{source}: the file is larger than {max_bytes // 1_000_000} MB; {too_large}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise error(f"{source}: the file is not UTF-8 text; {not_text}") from None

@@ -34,6 +34,7 @@ from .errors import DomainError
 REFERENCE_DIR = store.PROJECT_ROOT / "data" / "reference"
 WARD_TABLE = REFERENCE_DIR / "ward_former_borough.csv"
 AUTHORITY_TABLE = REFERENCE_DIR / "local_authorities.csv"
+WARD_POPULATION_TABLE = REFERENCE_DIR / "ward_population.csv"
 
 LEVELS = {
     "ward": "Ward",
@@ -100,13 +101,39 @@ def local_authorities() -> tuple[dict, ...]:
         return tuple(csv.DictReader(handle))
 
 
+@lru_cache(maxsize=1)
+def ward_population() -> tuple[dict, ...]:
+    """The cited population of each Cheshire East ward: ONS mid-2020 ward-level estimates
+    (data/reference/ward_population.csv, built by scripts/derive_ward_population.py)."""
+    with open(WARD_POPULATION_TABLE, newline="", encoding="utf-8") as handle:
+        return tuple(csv.DictReader(handle))
+
+
+WARD_CITATION = "ONS mid-2020 ward-level estimate (Open Government Licence v3)"
+BOROUGH_CITATION = "sum of its wards' ONS mid-2020 ward-level estimates (Open Government Licence v3)"
+POPULATION_CREDIT = (
+    "Population: ONS mid-2020 estimates (Open Government Licence v3): local authorities via mySociety "
+    "(CC BY 4.0), data/reference/local_authorities.csv; Cheshire East wards from the ONS ward-level "
+    "estimates, data/reference/ward_population.csv; a former borough's population is the sum of its wards'."
+)
+
+
 def population() -> dict[str, tuple[int, str]]:
-    """GSS code -> (population, citation) for every area with a cited population."""
-    return {
+    """GSS code -> (population, citation) for every area with a cited population: local
+    authorities (mid-2020), Cheshire East's wards (mid-2020) and the three former boroughs,
+    whose population is derived as the sum of their wards' (the wards tile each borough)."""
+    people = {
         row["gss_code"]: (int(row["population_2020"]), "ONS mid-2020 estimate via mySociety (" + row["licence"] + ")")
         for row in local_authorities()
         if row["population_2020"]
     }
+    wards = {row["ward_code"]: int(row["population"]) for row in ward_population()}
+    people.update({code: (count, WARD_CITATION) for code, count in wards.items()})
+    boroughs: dict[str, int] = {}
+    for row in ward_former_borough():
+        boroughs[row["former_borough_code"]] = boroughs.get(row["former_borough_code"], 0) + wards[row["ward_code"]]
+    people.update({code: (count, BOROUGH_CITATION) for code, count in boroughs.items()})
+    return people
 
 
 def normalise_place_name(name: str) -> str:

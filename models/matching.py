@@ -340,7 +340,8 @@ def overlap(
     most alike first, with the service terms they share (why they pair), the districts
     both serve and a group number (organisations linked by such pairs). Names and places
     are not compared (see ``services_text``). At most ``max_pairs`` pairs. ``district``
-    keeps pairs serving it; ``theme`` compares only organisations with that theme."""
+    keeps pairs serving it; ``theme`` compares only organisations with that theme.
+    ``.attrs["total_pairs"]`` is how many pairs reach the threshold in all."""
     if not 0 < threshold <= 1:
         raise DomainError("Overlap threshold: choose a value above 0 and at most 1")
     districts = [district] if district else sorted(model.district_rows)
@@ -375,7 +376,7 @@ def overlap(
         numbering.setdefault(int(labels[position[a]]), len(numbering) + 1)
     frame = model.organisations
     districts_of = frame["districts"]
-    return pd.DataFrame(
+    pairs = pd.DataFrame(
         [
             {
                 "org_id_a": frame["org_id"].iat[a],
@@ -391,6 +392,8 @@ def overlap(
         ],
         columns=OVERLAP_COLUMNS,
     )
+    pairs.attrs["total_pairs"] = len(ranked)  # pairs found; at most max_pairs are listed
+    return pairs
 
 
 def clusters(pairs: pd.DataFrame) -> pd.DataFrame:

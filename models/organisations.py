@@ -497,6 +497,13 @@ def get(db: sqlite_utils.Database, org_id: str) -> dict | None:
     return record
 
 
+def names(db: sqlite_utils.Database, org_ids: tuple[str, ...]) -> dict[str, str]:
+    """{org_id: directory name} for the given org-ids; an id not in the directory names itself."""
+    found = {r[0]: r[1] for r in db.execute(
+        f"SELECT org_id, name FROM organisations WHERE org_id IN ({_marks(org_ids)})", list(org_ids))} if org_ids else {}
+    return {o: found.get(o, o) for o in org_ids}
+
+
 def funding_records(db: sqlite_utils.Database, organisation: dict) -> pd.DataFrame:
     """Grants and contracts paid to an organisation, from the spend table: rows whose
     recipient id is one of its identifiers, or whose recipient name normalises to its
@@ -766,22 +773,6 @@ def form_values(organisation: dict) -> dict:
         "other_ids": ", ".join(organisation.get("other_ids") or []),
         "latest_income": "" if income is None else f"{income / 100:.2f}",
     }
-
-
-def rebuild_search_index(db: sqlite_utils.Database) -> None:
-    """Rebuild the full-text index and the district/theme lists from the table (after a
-    writer used INSERT OR REPLACE, which skips delete triggers)."""
-    with store.transaction(db):
-        db.execute("INSERT INTO organisations_fts(organisations_fts) VALUES ('rebuild')")
-        db.execute("DELETE FROM organisation_districts")
-        db.execute("DELETE FROM organisation_themes")
-        for table, column, source in (("organisation_districts", "district", "districts"), ("organisation_themes", "theme", "themes")):
-            db.execute(
-                f"INSERT INTO {table}(org_rowid, {column}) SELECT o.id, TRIM(j.value) FROM organisations o, "
-                f"json_each(CASE WHEN json_valid(o.{source}) THEN o.{source} ELSE '[]' END) j "
-                "WHERE TRIM(COALESCE(j.value, '')) <> ''"
-            )
-        db.execute("UPDATE directory_version SET version = version + 1 WHERE id = 1")
 
 
 def documents(db: sqlite_utils.Database) -> pd.DataFrame:

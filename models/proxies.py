@@ -16,7 +16,7 @@ from typing import Iterable, Mapping
 import pandas as pd
 import sqlite_utils
 
-from . import store
+from . import checks, store
 from .errors import DomainError
 from .formatting import pence_to_pounds, pounds_to_pence
 
@@ -50,13 +50,8 @@ def parse_proxy_csv(data: bytes | str, *, source: str = "proxy file", origin: st
     """Proxies from CSV with the columns name, unit, pounds, price_year, source, licence
     (and optionally note). Every problem is reported, naming the row and column; nothing
     is returned unless the whole file is good."""
-    if isinstance(data, bytes):
-        if len(data) > MAX_UPLOAD_BYTES:
-            raise DomainError(f"{source}: the file is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB; a proxy table is usually far smaller")
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise DomainError(f"{source}: the file is not UTF-8 text; save it from your spreadsheet as 'CSV UTF-8'") from None
+    data = checks.uploaded_text(data, source, max_bytes=MAX_UPLOAD_BYTES, too_large="a proxy table is usually far smaller",
+                                not_text="save it from your spreadsheet as 'CSV UTF-8'")
     reader = csv.DictReader(io.StringIO(data))
     headers = [(h or "").strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED_COLUMNS if c not in headers]

@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlite_utils
 
-from . import policy, store
+from . import checks, policy, store
 from .errors import ScenarioError, StaleEdit
 from .formatting import uk_datetime
 
@@ -29,13 +29,8 @@ class SavedScenario:
 
 def parse_json(text: str | bytes, *, source: str = "scenario file") -> dict:
     """A scenario from JSON text, with a clear error for anything that is not a JSON object."""
-    if isinstance(text, bytes):
-        if len(text) > MAX_SCENARIO_BYTES:
-            raise ScenarioError(f"{source}: the file is larger than {MAX_SCENARIO_BYTES // 1_000_000} MB; is it really a scenario?")
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ScenarioError(f"{source}: the file is not UTF-8 text; save it as JSON (UTF-8) and try again") from None
+    text = checks.uploaded_text(text, source, max_bytes=MAX_SCENARIO_BYTES, too_large="is it really a scenario?",
+                                not_text="save it as JSON (UTF-8) and try again", error=ScenarioError)
     try:
         body = json.loads(text)
     except json.JSONDecodeError as error:

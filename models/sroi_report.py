@@ -8,7 +8,7 @@ those functions).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Mapping, Sequence
 
@@ -18,7 +18,7 @@ from .formatting import money_from_pounds
 from .sroi_scenario import FRACTION_FIELDS, HIGH_RATIO_THRESHOLD, LONG_DURATION_YEARS, Scenario
 
 if TYPE_CHECKING:
-    from .sroi import Estimate, Result, SensitivityRow, SwitchingValue, Uncertainty
+    from .sroi import Result, SensitivityRow, SwitchingValue, Uncertainty
 
 
 # ---------------------------------------------------------------------------------------

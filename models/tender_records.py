@@ -402,12 +402,6 @@ def record_moderation(db: sqlite_utils.Database, tender_id: int, bidder: str, cr
     return tender.reason_repeats_descriptor(reason, criterion.descriptors)
 
 
-def _one(db, table: str, key: dict) -> dict | None:
-    where = " AND ".join(f"{k} = ?" for k in key)
-    rows = list(db.query(f"SELECT * FROM {table} WHERE {where}", list(key.values())))
-    return rows[0] if rows else None
-
-
 def _shown(row: dict | None) -> dict | None:
     if row is None:
         return None

@@ -444,10 +444,8 @@ def proxies_from_csv(data: bytes, *, source: str = "proxy file") -> dict[str, fl
 
     from .formatting import pence_to_pounds, pounds_to_pence
 
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{source}: the file is not UTF-8 text; save it as CSV (UTF-8)") from None
+    text = checks.uploaded_text(data, source, max_bytes=None, too_large="", not_text="save it as CSV (UTF-8)",
+                                error=ScenarioError)
     reader = csv.DictReader(io.StringIO(text))
     headers = {h.strip().lower(): h for h in reader.fieldnames or []}
     measure_col = next((headers[h] for h in PROXY_MEASURE_HEADERS if h in headers), None)

@@ -10,11 +10,13 @@ import streamlit as st
 
 from models import agreement_sources, agreements, investment, monitoring, policy, sroi
 
-from .auth import acting_as, sign_in_config
+from .auth import current_actor
 from .charts import PALETTE, show_chart
-from .data import data_changed, data_version, database_path, reader
+from .data import data_version, database_path, reader
 from .downloads import download_table
+from .flash import rerun_with_flash as after_write, show_flash  # noqa: F401 (pages call agreements_ui.*)
 from .format import money, money_column_config, percent, uk_date, uk_short_date
+from .problems import show_problems
 
 list_frame = reader(agreements.list_frame)
 years_used = reader(agreements.years_used)
@@ -40,32 +42,14 @@ TYPE_COLOURS = alt.Scale(domain=["Contract", "Grant", "Investment in capacity"],
 
 def actor(page_key: str) -> policy.Actor:
     """Who is acting on this page: the signed-in person, or with sign-in off the name typed
-    here (or in the sidebar)."""
-    if sign_in_config().enabled:
-        return acting_as()
-    name = st.text_input("Your name", key=f"{page_key}.who", placeholder="e.g. Sam Patel",
-                         help="Recorded in the audit log with every change you make.")
-    return acting_as(name)
+    in the sidebar (``page_key`` is kept for callers; the identity is the app's, not the page's)."""
+    return current_actor()
 
-
-def after_write(page_key: str, message: str) -> None:
-    """Clear cached reads, keep ``message`` for the next run, rerun."""
-    data_changed()
-    st.session_state[f"{page_key}.flash"] = message
-    st.rerun()
-
-
-def show_flash(page_key: str) -> None:
-    if message := st.session_state.pop(f"{page_key}.flash", None):
-        st.success(message)
 
 
 def show_error(error: Exception) -> None:
-    """A domain error in words, with each listed problem (never a traceback)."""
-    problems = getattr(error, "problems", []) or []
-    st.error(str(error) if len(problems) < 2 else f"{len(problems)} things need correcting; nothing was saved.")
-    for problem in problems if len(problems) >= 2 else []:
-        st.text(f"• {problem}")
+    """A domain error in words, with each listed problem (never a traceback): ``ui.show_problems``."""
+    show_problems(error, "Nothing was saved." if len(getattr(error, "problems", []) or []) > 1 else None)
 
 
 def pounds(pence_series) -> pd.Series:

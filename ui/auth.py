@@ -72,6 +72,16 @@ def acting_as(typed_name: str = "") -> Actor:
     return policy.local_actor(typed_name or st.session_state.get(NAME_KEY, ""))
 
 
+def name_missing(actor: Actor) -> bool:
+    """True (after saying so on the page) when sign-in is off and no name has been typed in
+    the sidebar: every change is recorded with who made it."""
+    if actor.signed_in or actor.name:
+        return False
+    st.error("Type your name in the sidebar ('Your name (recorded in the audit log)') first: "
+             "every change is recorded with who made it.")
+    return True
+
+
 def _email() -> str | None:
     # Entra ID sends `email` only when the account has one and the claim is released;
     # `preferred_username` is then the sign-in name, usually the same address.

@@ -7,6 +7,28 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+def _skip_schema_checks() -> None:
+    """Build and convert charts without Altair's JSON-schema checks. Altair validates each
+    chart against the Vega-Lite schema when it is built and again when Streamlit converts it;
+    with jsonschema that was a quarter to a third of a chart page's server time (profiled
+    with bench/bench_pages.py). The charts are fixed code, so the checks find nothing at run
+    time. Altair's own switch covers building; ``to_dict`` (what Streamlit calls) is told not
+    to validate unless asked explicitly."""
+    alt.utils.schemapi.disable_debug_mode()
+    checked = alt.TopLevelMixin.to_dict
+    if getattr(checked, "unchecked", False):
+        return
+
+    def to_dict(self, validate: bool = False, **options):
+        return checked(self, validate, **options)
+
+    to_dict.unchecked = True
+    to_dict.__doc__ = checked.__doc__
+    alt.TopLevelMixin.to_dict = to_dict
+
+
+_skip_schema_checks()
+
 # A palette with enough contrast against white (WCAG 1.4.11 non-text contrast 3:1).
 CONTRACT_GRANT_COLOURS = alt.Scale(domain=["Contract", "Grant"], range=["#1d70b8", "#b35c00"])
 PALETTE = ["#1d70b8", "#b35c00", "#00703c", "#6f3c97", "#d4351c", "#505a5f", "#28a197", "#912b88"]

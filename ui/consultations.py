@@ -34,6 +34,7 @@ self_assessed = reader(compact.self_assessed)
 filter_options = reader(organisations.filter_options)
 directory_search = reader(organisations.search)
 actions = reader(action_plan.list_actions)
+organisation_names = reader(organisations.names)
 
 
 @reader
@@ -45,15 +46,6 @@ def compact_results(db, today: dt.date) -> pd.DataFrame:
 def tender_choices(db) -> dict[int, str]:
     """Stored tenders as {id: 'name (id 3)'} for the link picker."""
     return {t.id: f"{t.name} (tender {t.id})" for t in tender_records.list_tenders(db)}
-
-
-@reader
-def organisation_names(db, org_ids: tuple[str, ...]) -> dict[str, str]:
-    """Directory names for org-ids (the id itself when unknown)."""
-    found = {r[0]: r[1] for r in db.execute(
-        f"SELECT org_id, name FROM organisations WHERE org_id IN ({', '.join('?' for _ in org_ids)})",
-        list(org_ids))} if org_ids else {}
-    return {o: found.get(o, o) for o in org_ids}
 
 
 # --------------------------------------------------------------------------- tables

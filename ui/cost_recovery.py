@@ -146,6 +146,19 @@ def percent_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return shown
 
 
+def result_table(frame: pd.DataFrame, first: list[str], *, key: str, percent_of: tuple[str, ...] = (), **options) -> None:
+    """A results table that a 390 px phone can read: the ``first`` columns (what a row is,
+    then the figure a person came for) lead, so the money is on screen without scrolling
+    sideways; short label columns are kept narrow."""
+    import streamlit as st
+
+    shown = percent_columns(frame, list(percent_of)) if percent_of else frame
+    order = first + [c for c in shown.columns if c not in first]
+    config = money_config(shown)
+    config.update({c: st.column_config.Column(c, width="small") for c in ("Year", "Shared by") if c in shown.columns})
+    st.dataframe(shown[order], hide_index=True, width="stretch", column_config=config, key=key, **options)
+
+
 def money_config(frame: pd.DataFrame) -> dict:
     """'£1,234.56' for every pounds column of ``frame``."""
     return {c: money_column_config(c) for c in frame.columns if c.endswith("(£)")}
@@ -209,8 +222,8 @@ def settings_inputs() -> dict:
 
 
 def _without_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    keep = [not all(blank(v) for v in row) for row in frame.itertuples(index=False)]
-    return frame[keep].reset_index(drop=True)
+    keep = pd.Series([not all(blank(v) for v in row) for row in frame.itertuples(index=False)], index=frame.index, dtype=bool)
+    return frame.loc[keep].reset_index(drop=True)  # a Series: an empty list would pick no columns
 
 
 def _number(value) -> str:
@@ -249,7 +262,8 @@ def form_entry(source: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame] | Non
         f"Activity change a year: {_number(r.get(fcr.ACTIVITY_COLUMN))}%" if not blank(r.get(fcr.ACTIVITY_COLUMN)) else "",
         f"Funder's offer a year: {_offer_text(r.get(fcr.OFFER_COLUMN))}" if not blank(r.get(fcr.OFFER_COLUMN)) else "",
     ])
-    with st.expander("Add or edit a project", expanded=not names):
+    with st.container(border=True, key="fcr_project_form"):
+        st.markdown("**Add or edit a project**")
         fields = [Field("Project", "Project name")] + [
             Field(c, c, "number", help="Overheads shared by this driver are split in proportion to it") for c in driver_columns
         ] + [
@@ -274,7 +288,8 @@ def form_entry(source: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame] | Non
     cards(by_project, title="Project", empty="No direct costs yet: add each project's lines below.", lines=lambda r: [
         f"{_number(line.get('Category')) or 'Direct costs'}: {_pounds(line.get('Amount (£)'))} ({_number(line.get('Pay or non-pay')) or 'Non-pay'})"
         for line in r["Lines"]] or ["No direct costs yet"])
-    with st.expander("Add or edit a direct cost line", expanded=bool(names) and lines.empty):
+    with st.container(border=True, key="fcr_line_form"):
+        st.markdown("**Add or edit a direct cost line**")
         fields = [
             Field("Project", "Project", "choice", options=tuple(names)),
             Field("Category", "Category", "choice", options=tuple(fcr.DIRECT_COST_CATEGORIES)),
@@ -295,7 +310,8 @@ def form_entry(source: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame] | Non
     cards(pools, title="Overhead pool", empty="No overhead pools yet: add premises, finance, governance, ... below.", lines=lambda r: [
         f"{_pounds(r.get('Amount (£)'))} a year, shared by {labels.get(r.get('Shared by'), _number(r.get('Shared by')))}"
         + (f" ({_number(r.get('Fixed shares'))})" if not blank(r.get("Fixed shares")) else "")])
-    with st.expander("Add or edit an overhead pool", expanded=bool(names) and not lines.empty and pools.empty):
+    with st.container(border=True, key="fcr_pool_form"):
+        st.markdown("**Add or edit an overhead pool**")
         pool_names = [str(n).strip() for n in pools["Overhead pool"] if not blank(n)]
         fields = [
             Field("Overhead pool", "Overhead pool (e.g. Premises)"),

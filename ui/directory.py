@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from models import matching, organisations, policy, store
+from models import organisations, policy, store
 from models.errors import DomainError, StaleEdit
 
 from .charts import PALETTE
@@ -53,10 +53,14 @@ changes = reader(organisations.changes)
 directory_depth = reader(organisations.directory_depth)
 
 
-@st.cache_resource(max_entries=matching.CACHE_SIZE, show_spinner="Reading the directory for matching (once per change)…")
-def match_model(db_path: str, directory_version_key: str) -> matching.MatchModel:
+# models.matching loads scikit-learn (about a second): imported where a model is needed, so
+# the directory and profile pages, which share this module, do not pay for it.
+@st.cache_resource(max_entries=4, show_spinner="Reading the directory for matching (once per change)…")
+def match_model(db_path: str, directory_version_key: str) -> "matching.MatchModel":  # noqa: F821
     """The fitted matching model for this directory version: fitted once, shared by all
-    sessions until the directory changes."""
+    sessions until the directory changes (a few versions kept: models.matching.CACHE_SIZE)."""
+    from models import matching
+
     with store.opened(db_path) as db:
         return matching.model_for(db)
 
@@ -66,14 +70,19 @@ def overlap_pairs(db_path: str, directory_version_key: str, district: str | None
                   threshold: float) -> pd.DataFrame:
     """Overlapping pairs (``matching.overlap``) for this directory version and these choices:
     computed once, not on every rerun of the page."""
+    from models import matching
+
     return matching.overlap(match_model(db_path, directory_version_key), district=district, theme=theme, threshold=threshold)
 
 
 def overlap_table(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Overlap pairs as the providers page shows and downloads them: the overlap first (so
-    a phone shows it beside the names), lists as text."""
-    return pairs.assign(shared_terms=_joined(pairs["shared_terms"]), shared_districts=_joined(pairs["shared_districts"]))[
-        ["score", "name_a", "name_b", "shared_terms", "shared_districts", "cluster", "org_id_a", "org_id_b"]]
+    """Overlap pairs as the providers page shows and downloads them: the overlap first and
+    the two names in one column (so a 390 px phone shows both beside the overlap), lists as
+    text; the names and identifiers also apart, for the download."""
+    return pairs.assign(
+        pair=[f"{a} / {b}" for a, b in zip(pairs["name_a"], pairs["name_b"])],
+        shared_terms=_joined(pairs["shared_terms"]), shared_districts=_joined(pairs["shared_districts"]),
+    )[["score", "pair", "shared_terms", "shared_districts", "cluster", "name_a", "name_b", "org_id_a", "org_id_b"]]
 
 
 def profile_url(org_id: str) -> str:
@@ -87,14 +96,15 @@ def _joined(lists) -> list[str]:
 
 def results_table(rows: pd.DataFrame) -> pd.DataFrame:
     """Search results as the directory table shows them: profile links, lists as text,
-    LAA themes only, income in pounds, a 'Fictional' marker."""
+    LAA themes only, income in pounds, a 'Fictional' marker. Income comes straight after the
+    name, so a 390 px phone shows the money without scrolling sideways."""
     return rows.assign(
         profile=[profile_url(o) for o in rows["org_id"]],
         districts=_joined(rows["districts"]),
         themes=_joined([[t for t in ts if t in organisations.LAA_THEMES] for ts in rows["themes"]]),
         income=[None if pd.isna(v) else v / 100 for v in rows["latest_income_pence"]],
         fictional=["Fictional" if d else "" for d in rows["is_demo"]],
-    )[["name", "profile", "org_type", "districts", "themes", "size_band", "role", "income", "fictional", "org_id"]]
+    )[["name", "income", "profile", "districts", "org_type", "themes", "size_band", "role", "fictional", "org_id"]]
 
 
 def matches_table(ranked: pd.DataFrame) -> pd.DataFrame:
@@ -216,7 +226,7 @@ def set_demo_shown(shown: bool, who: str) -> bool:
         with database() as db:
             organisations.set_demo_shown(db, shown, actor=acting(who))
     except DomainError as error:
-        st.error(str(error))
+        show_problems(error)
         return False
     data_changed()
     return True
@@ -224,12 +234,16 @@ def set_demo_shown(shown: bool, who: str) -> bool:
 
 def depth_heatmap(depth: pd.DataFrame, value: str, value_title: str) -> alt.Chart:
     """Theme by district grid, darker where more providers; numbers printed in each cell."""
+    # Short district labels under the cells, theme labels cut at 150 px and the legend below,
+    # so the cells keep their width (and their numbers stay legible) on a 390 px phone.
     base = alt.Chart(depth).encode(
-        x=alt.X("district:N", title="District", axis=alt.Axis(labelAngle=0, labelLimit=240)),
-        y=alt.Y("theme:N", title="Theme", sort=list(dict.fromkeys(depth["theme"])), axis=alt.Axis(labelLimit=320)),
+        x=alt.X("district:N", title="District", axis=alt.Axis(labelAngle=0, labelLimit=110, labelExpr=(
+            "replace(datum.label, ' and ', ' & ')"))),
+        y=alt.Y("theme:N", title=None, sort=list(dict.fromkeys(depth["theme"])), axis=alt.Axis(labelLimit=150)),
     )
     cells = base.mark_rect(stroke="#505a5f").encode(
-        color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues")),
+        color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues"),
+                        legend=alt.Legend(orient="bottom", direction="horizontal")),
         tooltip=[alt.Tooltip("theme:N", title="Theme"), alt.Tooltip("district:N", title="District"), alt.Tooltip(f"{value}:Q", title=value_title)],
     )
     text = base.mark_text(fontSize=14).encode(

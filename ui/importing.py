@@ -46,15 +46,15 @@ def check_files(uploaded, options: ImportOptions) -> list[ImportResult]:
         return check_isolated(database_path(), [(f.name, f.getvalue()) for f in uploaded], options)
 
 
-def run_imports(sources: list[Source], options: ImportOptions, *, verb: str) -> list[ImportResult]:
-    """Run ``import_sources`` with a progress bar (checking or importing)."""
+def run_imports(sources: list[Source], options: ImportOptions, *, verb: str, actor=None) -> list[ImportResult]:
+    """Run ``import_sources`` with a progress bar (checking or importing), as ``actor``."""
     bar = st.progress(0.0, text=f"{verb} {len(sources)} file(s)…")
 
     def progress(name: str, fraction: float, rows: int) -> None:
         bar.progress(min(max(fraction, 0.0), 1.0), text=f"{verb} {name}: {rows:,} rows so far")
 
     with database() as db:
-        results = import_sources(db, sources, options, progress=progress)
+        results = import_sources(db, sources, options, progress=progress, actor=actor)
     bar.empty()
     return results
 

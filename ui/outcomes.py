@@ -7,11 +7,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from models import action_plan, observation_import, outcomes, policy, self_assessment
+from models import action_plan, observation_import, outcomes, self_assessment
 from models.errors import DomainError
 
-from .auth import acting_as
-from .data import data_changed, database, reader
+from .auth import name_missing
+from .problems import show_problems
+from .data import database, reader
+from .flash import rerun_with_flash, show_flash  # noqa: F401 (pages call them as outcomes_ui.*)
 from .format import uk_date
 
 STATUS_COLOURS = {  # badge colours, and chart colours with 3:1 contrast on white
@@ -84,13 +86,6 @@ def assessment_comparison(db, assessment_ids: tuple[int, ...]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- drawing
 
 
-def show_flash(page_key: str) -> None:
-    """Show (once) the message a form left before it reran the page."""
-    message = st.session_state.pop(f"{page_key}.flash", None)
-    if message:
-        st.success(message)
-
-
 def show_audit_trail(trail: pd.DataFrame, *, key: str, empty_text: str) -> None:
     """The 'Changes made here' section: the audit entries, newest first."""
     st.subheader("Changes made here (audit trail)")
@@ -98,13 +93,6 @@ def show_audit_trail(trail: pd.DataFrame, *, key: str, empty_text: str) -> None:
         st.caption(empty_text)
     else:
         st.dataframe(trail, hide_index=True, width="stretch", key=key)
-
-
-def rerun_with_flash(page_key: str, message: str) -> None:
-    """After a write: clear cached reads, keep ``message`` for the next run, rerun."""
-    data_changed()
-    st.session_state[f"{page_key}.flash"] = message
-    st.rerun()
 
 
 def status_badge(status: str) -> None:
@@ -160,10 +148,13 @@ def progress_chart(progress: pd.DataFrame) -> alt.Chart:
         .encode(
             y=alt.Y("Stream:N", sort=list(action_plan.STREAMS), title="Stream"),
             x=alt.X("sum(Actions):Q", title="Actions", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color("Status:N", scale=ACTION_STATUS_COLOURS),
+            # the legend below the bars: beside them it squeezes the bars to nothing on a phone
+            color=alt.Color("Status:N", scale=ACTION_STATUS_COLOURS,
+                            legend=alt.Legend(orient="bottom", direction="horizontal", columns=2, labelLimit=300)),
             tooltip=["Stream:N", "Status:N", alt.Tooltip("sum(Actions):Q", title="Actions")],
         )
-        .properties(height=200)
+        # Streamlit fits the whole chart, legend too, into this height: room for 4 bars and 2 legend rows
+        .properties(height=300)
     )
 
 
@@ -198,10 +189,9 @@ def action_names(db) -> dict[str, str]:
     return {row.action_id: f"{row.action_id} – {row.proposal[:80]}" for row in actions.itertuples()}
 
 
-def import_figures(indicator_names: dict[str, str]) -> None:
+def import_figures(indicator_names: dict[str, str], actor) -> None:
     """Officers: bring current figures in from a CSV file (the template or an LG Inform
     download), checked first and written all or nothing."""
-    from .problems import show_problems
 
     st.subheader("Import figures from a CSV file")
     st.caption(
@@ -223,15 +213,16 @@ def import_figures(indicator_names: dict[str, str]) -> None:
                                  help="The GSS code or name of the area to take, e.g. E06000049 for Cheshire East.")
         source = third.text_input("Source (LG Inform downloads only)", key="outcomes.import_source",
                                   placeholder="LG Inform, NI 6")
-        who = st.text_input("Your name", key="outcomes.import_who")
         if st.form_submit_button("Import figures", key="outcomes.import_submit"):
             if upload is None:
                 st.error("Choose a CSV file first.")
                 return
+            if name_missing(actor):
+                return
             try:
                 with database() as db:
                     added = observation_import.import_observations(
-                        db, upload.getvalue(), upload.name, actor=acting_as(who),
+                        db, upload.getvalue(), upload.name, actor=actor,
                         indicator_id=indicator_id or None, area=area, source=source)
                 rerun_with_flash("outcomes", f"Imported {added:,} figure{'s' if added != 1 else ''} from the file.")
             except DomainError as error:
@@ -253,9 +244,8 @@ def show_serving_actions(linked: list[dict], outcome_id: str) -> None:
         hide_index=True, width="stretch", key=f"outcomes.actions.{outcome_id}")
 
 
-def link_actions(indicator_names: dict[str, str], action_names: dict[str, str]) -> None:
+def link_actions(indicator_names: dict[str, str], action_names: dict[str, str], actor) -> None:
     """Officers: say which action serves which indicator (or remove the link)."""
-    from .problems import show_problems
 
     st.subheader("Link an action to an indicator")
     with st.form("outcomes.link_form"):
@@ -264,15 +254,14 @@ def link_actions(indicator_names: dict[str, str], action_names: dict[str, str]) 
                                        key="outcomes.link_indicator")
         action_id = second.selectbox("Action", list(action_names), format_func=action_names.get,
                                      key="outcomes.link_action")
-        who = st.text_input("Your name", key="outcomes.link_who")
         link, unlink = st.columns(2)
         add = link.form_submit_button("Link", key="outcomes.link_submit")
         remove = unlink.form_submit_button("Remove link", key="outcomes.unlink_submit")
-        if add or remove:
+        if (add or remove) and not name_missing(actor):
             try:
                 with database() as db:
                     change = observation_import.link_action if add else observation_import.unlink_action
-                    changed = change(db, indicator_id, action_id, actor=acting_as(who))
+                    changed = change(db, indicator_id, action_id, actor=actor)
                 done = ("Linked" if add else "Removed the link between") if changed else (
                     "Already linked:" if add else "There was no link between")
                 rerun_with_flash("outcomes", f"{done} {action_id} and {indicator_id}.")

@@ -30,7 +30,7 @@ def show_problems(error: DomainError, heading: str | None = None) -> None:
     results."), the error's message, then, when there are several, every problem on its own
     line (the first 20) so all can be fixed in one go. Never a traceback; text is escaped."""
     text = plain(f"{heading} {error}" if heading else str(error))
-    problems = error.problems if len(error.problems) > 1 else []
+    problems = [p for p in error.problems if p not in str(error)]  # each problem once
     if problems:
         text += "\n\n" + "\n".join(f"- {plain(p)}" for p in problems[:MOST_PROBLEMS_SHOWN])
         if len(problems) > MOST_PROBLEMS_SHOWN:

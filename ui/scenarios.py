@@ -13,6 +13,7 @@ from models.errors import DomainError, ScenarioError
 from .auth import can
 from .data import data_changed, database
 from .edits import opened_version, saw, show_error
+from .problems import show_problems
 
 
 def save_load_panel(kind: str, current: dict, *, key: str, default_name: str = "") -> dict | None:
@@ -68,5 +69,5 @@ def save_load_panel(kind: str, current: dict, *, key: str, default_name: str = "
                 try:
                     loaded = scenarios.parse_json(upload.getvalue(), source=upload.name)
                 except ScenarioError as error:
-                    st.error(str(error))
+                    show_problems(error)
     return loaded

@@ -23,6 +23,21 @@ GRID_VERSION = "sroi.grid_version"
 TOTAL_COLOUR, REMOVED_COLOUR = "#1d70b8", "#b35c00"
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def sensitivity(body: dict) -> tuple[list, list]:
+    """Tornado rows and switching values of the scenario ``body``: worked out once per
+    scenario, not again on every rerun (any widget change) of the page."""
+    scenario = sroi.parse_scenario(body)
+    return sroi.tornado(scenario), sroi.switching_values(scenario)
+
+
+@st.cache_data(max_entries=16, show_spinner="Simulating…")
+def uncertainty(body: dict, simulations: int) -> sroi.Uncertainty:
+    """The Monte Carlo of the scenario ``body`` (seeded, so the same every time): once per
+    scenario and number of draws."""
+    return sroi.monte_carlo(sroi.parse_scenario(body), simulations)
+
+
 def example_body() -> dict:
     """The fictional worked example shipped with the app."""
     return json.loads(EXAMPLE_PATH.read_text(encoding="utf-8"))
@@ -329,7 +344,7 @@ def proxy_panel(current: dict) -> dict | None:
                 data_changed()
                 st.success(f"Saved {len(table_to_save)} deflator years.")
             except DomainError as error:
-                st.error(str(error))
+                show_problems(error)
     return loaded
 
 
@@ -419,7 +434,8 @@ def outcome_form(frame: pd.DataFrame) -> pd.DataFrame | None:
     cards(frame, title="Outcome", lines=_outcome_lines, flags=flags, empty="No outcomes yet: add the first one below.")
     fields = [Field(column, column, "number" if column in NUMBER_COLUMNS else "text", help=FORM_HELP.get(column))
               for column in sroi.IMPACT_MAP_COLUMNS.values()]
-    with st.expander("Add or edit an outcome", expanded=frame.empty or bool(flags)):
+    with st.container(border=True, key="sroi_outcome_form"):
+        st.markdown("**Add or edit an outcome**")
         return row_form(
             "sroi.outcome_form", frame, fields, noun="outcome",
             row_label=lambda r: " for ".join(str(v) for v in (r.get("Outcome"), r.get("Stakeholder")) if isinstance(v, str) and v) or "(no name yet)",

@@ -30,6 +30,27 @@ def db_option(command: Callable) -> Callable:
     )(command)
 
 
+who_option = click.option("--who", required=True, metavar="NAME", help="your name, for the audit log")
+
+
+def open_database(db):
+    """The database at ``db`` (None: the default), made and migrated if need be, opened:
+    ``with open_database(db) as database:``."""
+    from .. import store
+    from ..database import init_database
+
+    return store.opened(init_database(db))
+
+
+def actor_named(who: str):
+    """The actor for a ``--who NAME`` (local mode: the name is the identity)."""
+    from ..policy import local_actor
+
+    if not (who or "").strip():
+        raise click.ClickException("say who you are with --who NAME: every change is recorded with who made it")
+    return local_actor(who)
+
+
 def format_option(*choices: str) -> Callable[[Callable], Callable]:
     """``--format``: how to print the result, passed as ``output_format``; the first choice
     is the default (``table, json`` when no choices are given)."""

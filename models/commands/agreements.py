@@ -8,24 +8,10 @@ from pathlib import Path
 
 import click
 
-from ._common import db_option, format_option, print_json, print_table, read_scenario
+from ._common import actor_named, db_option, format_option, open_database, print_json, print_table, read_scenario, who_option
 
-who_option = click.option("--who", required=True, metavar="NAME", help="your name, for the audit log")
 years_option = click.option("--year", "years", metavar="YYYY/YY", multiple=True,
                             help="financial year, e.g. 2027/28 (repeatable; default all)")
-
-
-def _open(db):
-    from .. import store
-    from ..database import init_database
-
-    return store.opened(init_database(db))
-
-
-def _actor(who: str):
-    from ..policy import local_actor
-
-    return local_actor(who)
 
 
 def _pounds(pence) -> float:
@@ -51,7 +37,7 @@ def list_agreements(db, types, years, outcome, provider, output_format) -> None:
     from .. import agreements as model
     from ..export import csv_bytes
 
-    with _open(db) as database:
+    with open_database(db) as database:
         frame = model.list_frame(database, model.AgreementFilter(types=tuple(types), years=tuple(years),
                                                                  outcome=outcome, provider=provider))
     frame = frame.assign(value=frame["value_pence"].map(_pounds)).drop(columns=["value_pence", "id", "version"])
@@ -75,7 +61,7 @@ def show(db, output_format, reference) -> None:
     from .. import agreements as model
     from .. import monitoring
 
-    with _open(db) as database:
+    with open_database(db) as database:
         record = model.get(database, model.by_reference(database, reference))
         share = model.full_cost_share(database, record)
     body = {k: record[k] for k in ("reference", "title", "agreement_type", "provider_org_id", "provider_name", "body",
@@ -110,8 +96,8 @@ def add(db, who, form) -> None:
     """Add an agreement by hand from a JSON form (fields in docs/agreements.md); prints its reference."""
     from .. import agreements as model
 
-    with _open(db) as database:
-        agreement_id = model.create(database, read_scenario(form), actor=_actor(who), origin="hand")
+    with open_database(db) as database:
+        agreement_id = model.create(database, read_scenario(form), actor=actor_named(who), origin="hand")
         click.echo(model.get(database, agreement_id)["reference"])
 
 
@@ -134,10 +120,10 @@ def from_tender(db, who, provider, start, end, bidder, body, department, kpis, t
     from .. import agreements as model
 
     kpi_list = _kpis(kpis) if kpis else []
-    with _open(db) as database:
+    with open_database(db) as database:
         form = agreement_sources.form_from_tender(database, tender_id, provider=provider, body=body, start=start,
                                                   end=end, bidder=bidder, department=department, kpis=kpi_list)
-        agreement_id = model.create(database, form, actor=_actor(who), origin="tender")
+        agreement_id = model.create(database, form, actor=actor_named(who), origin="tender")
         click.echo(model.get(database, agreement_id)["reference"])
 
 
@@ -160,7 +146,7 @@ def suggest(db, output_format) -> None:
     """Suggested agreements from imported payments not yet in one (confirm with from-spend KEY)."""
     from .. import agreement_sources
 
-    with _open(db) as database:
+    with open_database(db) as database:
         frame = agreement_sources.spend_suggestions(database)
     frame = frame.assign(total=frame["total_pence"].map(_pounds)).drop(columns=["total_pence"])
     if output_format == "json":
@@ -178,9 +164,9 @@ def from_spend(db, who, key) -> None:
     from .. import agreement_sources
     from .. import agreements as model
 
-    with _open(db) as database:
+    with open_database(db) as database:
         form, spend_ids = agreement_sources.form_from_spend(database, key)
-        agreement_id = model.create(database, form, actor=_actor(who), origin="spend", spend_ids=spend_ids)
+        agreement_id = model.create(database, form, actor=actor_named(who), origin="spend", spend_ids=spend_ids)
         click.echo(model.get(database, agreement_id)["reference"])
 
 
@@ -196,9 +182,9 @@ def edit(db, who, expected_version, reason, reference, form) -> None:
     """Replace an agreement's fields with a JSON form, if nobody has changed it since --version."""
     from .. import agreements as model
 
-    with _open(db) as database:
+    with open_database(db) as database:
         saved = model.update(database, model.by_reference(database, reference), expected_version, read_scenario(form),
-                             actor=_actor(who), reason=reason)
+                             actor=actor_named(who), reason=reason)
     click.echo(f"{saved['reference']} saved as version {saved['version']}")
 
 
@@ -210,7 +196,7 @@ def shares(db, years, output_format) -> None:
     """The Devolve measures computed from the agreements, each with its source."""
     from .. import investment
 
-    with _open(db) as database:
+    with open_database(db) as database:
         frame = investment.devolve_shares(database, investment.check_years(database, tuple(years)))
     frame = frame.assign(numerator=frame["numerator_pence"].map(_pounds), denominator=frame["denominator_pence"].map(_pounds),
                          share=frame["share"].map(lambda s: None if s is None or s != s else round(s, 6)))
@@ -230,7 +216,7 @@ def outcomes(db, years, output_format) -> None:
     """The money behind each outcome and indicator, the gap, and indicators computed from data."""
     from .. import investment
 
-    with _open(db) as database:
+    with open_database(db) as database:
         per_outcome, per_indicator = investment.outcome_investment(database, investment.check_years(database, tuple(years)))
         computed = investment.computed_indicators(database)
     for frame, columns in ((per_outcome, ["agreed_pence", "paid_pence"]), (per_indicator, ["agreed_pence"]),

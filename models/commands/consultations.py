@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import db_option, format_option, print_json, print_table
+from ._common import actor_named, db_option, format_option, open_database, print_json, print_table
 
 # The log's methods and decision kinds, written out so --help loads no engine (a test keeps
 # them equal to models.consultations').
@@ -16,13 +16,6 @@ DECISION_KINDS = ("Tender", "Agreement", "Action")
 @click.group()
 def consultations() -> None:
     """The consultation log and the Compact checks (measured from records)."""
-
-
-def _opened(db):
-    from .. import store
-    from ..database import init_database
-
-    return store.opened(init_database(db))
 
 
 def _day(value: str | None):
@@ -59,7 +52,7 @@ def list_command(db, department, today, output_format) -> None:
     from .. import consultations as log
     from ..formatting import uk_short_date
 
-    with _opened(db) as database:
+    with open_database(db) as database:
         frame = log.list_consultations(database)
     day = _day(today) or dt.date.today()
     frame["status"] = [log.status(r, day) for r in frame.to_dict(orient="records")]
@@ -81,21 +74,13 @@ def show(db, output_format, consultation_id) -> None:
     """One consultation: every field, who was invited and took part, and its links."""
     from .. import consultations as log
 
-    with _opened(db) as database:
+    with open_database(db) as database:
         record = log.get(database, consultation_id)
     if output_format == "json":
         print_json(record)
         return
     for field, value in record.items():
         click.echo(f"{log.FIELD_LABELS.get(field, field)}: {value if value not in (None, '', []) else '-'}")
-
-
-def _who(who: str):
-    from .. import policy
-
-    if not (who or "").strip():
-        raise click.ClickException("say who you are with --who NAME: every change is recorded with who made it")
-    return policy.local_actor(who)
 
 
 _WRITE_OPTIONS = [
@@ -150,8 +135,8 @@ def add(db, who, planned, **values) -> None:
     """Log a consultation (subject, department, start, end and method are required)."""
     from .. import consultations as log
 
-    actor = _who(who)
-    with _opened(db) as database:
+    actor = actor_named(who)
+    with open_database(db) as database:
         new_id = log.create(database, _changes(values), actor=actor, planned_with_toolkit=planned)
     print_json({"consultation_id": new_id, "version": 1})
 
@@ -166,8 +151,8 @@ def update(db, consultation_id, expected_version, who, **values) -> None:
     """Change a consultation: record responses, who took part, feedback, links."""
     from .. import consultations as log
 
-    actor = _who(who)
-    with _opened(db) as database:
+    actor = actor_named(who)
+    with open_database(db) as database:
         record = log.update(database, consultation_id, _changes(values), expected_version=expected_version, actor=actor)
     print_json({"consultation_id": consultation_id, "version": record["version"]})
 
@@ -183,7 +168,7 @@ def compact(db, by, today, output_format) -> None:
     from .. import compact as checks
 
     standards = checks.load_standards()
-    with _opened(db) as database:
+    with open_database(db) as database:
         results = checks.assess(database, _day(today), standards)
         assessed = checks.self_assessed(database)
     if by == "record":

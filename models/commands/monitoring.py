@@ -6,22 +6,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import db_option, format_option, print_json, print_table
-
-who_option = click.option("--who", required=True, metavar="NAME", help="your name, for the audit log")
-
-
-def _open(db):
-    from .. import store
-    from ..database import init_database
-
-    return store.opened(init_database(db))
-
-
-def _actor(who: str):
-    from ..policy import local_actor
-
-    return local_actor(who)
+from ._common import actor_named, db_option, format_option, open_database, print_json, print_table, who_option
 
 
 def _records(frame) -> list[dict]:
@@ -44,7 +29,7 @@ def status(db, output_format, reference) -> None:
     """Every measure of one agreement in every period: target, delivered, status, evidence."""
     from .. import agreements, monitoring as model
 
-    with _open(db) as database:
+    with open_database(db) as database:
         agreement_id = agreements.by_reference(database, reference)
         frame = model.status_frame(database, agreement_id)
         rule = model.kpi_rule(agreements.get(database, agreement_id))
@@ -63,7 +48,7 @@ def due(db, output_format) -> None:
     """Returns due or late, across every agreement."""
     from .. import monitoring as model
 
-    with _open(db) as database:
+    with open_database(db) as database:
         frame = model.returns_due(database)
     if output_format == "json":
         print_json({"returns": _records(frame)})
@@ -86,7 +71,7 @@ def record(db, who, measure, period, delivered, evidence, expected_version, refe
     from .. import agreements, monitoring as model
     from ..errors import DomainError
 
-    with _open(db) as database:
+    with open_database(db) as database:
         agreement = agreements.get(database, agreements.by_reference(database, reference))
         measure_id = next((m["id"] for m in agreement["measures"] if m["name"] == measure), None)
         period_id = next((p["id"] for p in agreement["periods"] if p["number"] == period), None)
@@ -96,7 +81,7 @@ def record(db, who, measure, period, delivered, evidence, expected_version, refe
         if period_id is None:
             raise DomainError(f"{reference} has periods 1 to {len(agreement['periods'])}, not {period}")
         saved = model.record_return(database, measure_id, period_id, delivered=delivered, evidence=evidence,
-                                    actor=_actor(who), expected_version=expected_version)
+                                    actor=actor_named(who), expected_version=expected_version)
     click.echo(f"Recorded {saved['delivered']:g} for '{measure}', period {period} (version {saved['version']})")
 
 
@@ -116,10 +101,10 @@ def add_measure(db, who, kind, name, target_per_period, unit, direction, proxy, 
     """Add a KPI or social-value commitment to an agreement."""
     from .. import agreements
 
-    with _open(db) as database:
+    with open_database(db) as database:
         agreements.add_measure(database, agreements.by_reference(database, reference), {
             "kind": kind, "name": name, "target_per_period": target_per_period, "unit": unit, "direction": direction,
-            "proxy": proxy, "proxy_source": proxy_source}, actor=_actor(who))
+            "proxy": proxy, "proxy_source": proxy_source}, actor=actor_named(who))
     click.echo(f"Added '{name}' to {reference}")
 
 
@@ -131,7 +116,7 @@ def value(db, output_format, reference) -> None:
     """Social value promised at tender against delivered (£, the tender's proxies) and the realised SROI."""
     from .. import agreements, monitoring as model
 
-    with _open(db) as database:
+    with open_database(db) as database:
         agreement_id = agreements.by_reference(database, reference)
         frame = model.promised_against_delivered(database, agreement_id)
         result = model.sroi_json(model.realised_sroi(database, agreement_id))
@@ -157,7 +142,7 @@ def record_of(db, output_format, provider) -> None:
     """A provider's delivery record (its org-id, or a name as a bidder gave it)."""
     from .. import monitoring as model
 
-    with _open(db) as database:
+    with open_database(db) as database:
         ids = model.provider_ids_for(database, provider)
         found = {org_id: model.delivery_record(database, org_id) for org_id in ids}
     if output_format == "json":

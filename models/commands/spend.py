@@ -85,7 +85,7 @@ def _by_area(path, level: str, spend_filter, place: str, output_format: str) -> 
     table = pd.DataFrame({
         "area": frame["name"], "code": frame["code"], "kind": frame["kind"],
         "amount_pence": frame["amount_pence"].astype("int64"), "records": frame["records"].astype("int64"),
-        "population": [None if pd.isna(v) else int(v) for v in frame["population"]],
+        "population": pd.array([None if pd.isna(v) else int(v) for v in frame["population"]], dtype="Int64"),
         "per_head": [None if v is None or pd.isna(v) else round(v) / 100 for v in frame["per_head_pence"]],
     })
     if output_format == "json":
@@ -99,7 +99,7 @@ def _by_area(path, level: str, spend_filter, place: str, output_format: str) -> 
     else:
         table["kind"] = table["kind"].map(KIND_LABELS)
         table.insert(3, "amount", [money(int(p)) for p in table.pop("amount_pence")])
-        table["population"] = ["" if v is None else f"{v:,}" for v in table["population"]]
+        table["population"] = ["" if pd.isna(v) else f"{int(v):,}" for v in table["population"]]
         table["per_head"] = ["" if v is None or pd.isna(v) else money(round(v * 100)) for v in table["per_head"]]
         print_table(table)
         click.echo(f"\nTotal: {money(total)}")

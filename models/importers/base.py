@@ -58,14 +58,6 @@ def chunked(records: Iterable["Record | None"], size: int) -> Iterator[list["Rec
         yield chunk
 
 
-def body_type_of(org_id: str | None, name: str | None = None) -> str:
-    """'local_government', 'health' or 'other_funder' for a funder or buyer, from its
-    identifier and (when the identifier settles nothing) its name; see ``authorities``."""
-    from .authorities import classify_cached
-
-    return classify_cached(str(org_id or "").strip() or None, str(name or "").strip() or None)[0]
-
-
 _COUNCIL_WORDS = re.compile(
     r"\s*\b(metropolitan borough|metropolitan district|borough|city|county|district|unitary)?\s*council\b.*$",
     re.IGNORECASE,

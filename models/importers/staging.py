@@ -288,7 +288,12 @@ def in_chunks(db: sqlite_utils.Database, step: Callable[[int, int], int], *, tot
         first += rows
         elapsed = time.perf_counter() - started
         rows = max(200, min(200_000, int(rows * CHUNK_SECONDS / max(elapsed, 1e-3))))
-        time.sleep(PAUSE_SECONDS)
+        paused = time.perf_counter()
+        # Copy the write-ahead log into the database file now, without the write lock
+        # (saves go on meanwhile), so that a save's own commit never has a large
+        # checkpoint to do.
+        db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        time.sleep(max(0.0, PAUSE_SECONDS - (time.perf_counter() - paused)))
 
 
 def drop_in_chunks(db: sqlite_utils.Database, table: str) -> None:

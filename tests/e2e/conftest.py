@@ -127,6 +127,23 @@ def browser():
         browser.close()
 
 
+PHONE_AGENT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+               "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def screen(request, browser, app_server):
+    """A page at 1280 px (a desktop browser) or 390 px (a phone's browser)."""
+    if request.param == "phone":
+        context = browser.new_context(viewport={"width": 390, "height": 844}, user_agent=PHONE_AGENT, locale="en-GB")
+    else:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield request.param, page
+    context.close()
+
+
 @pytest.fixture
 def page(browser, app_server):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="en-GB")
@@ -148,8 +165,11 @@ def wait_until_idle(page, timeout_ms: int = 60_000) -> None:
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout_ms)
     for _ in range(2):
         page.wait_for_timeout(400)
+        # ... and no element is left over from the previous run (Streamlit marks those
+        # data-stale until the run that replaces them ends; a loaded machine shows them longer).
         page.wait_for_function(
-            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+            " && !document.querySelector('[data-testid=\"stElementContainer\"][data-stale=\"true\"]')",
             timeout=timeout_ms,
         )
 
@@ -213,3 +233,46 @@ def open_list(page, box, wanted) -> None:
             return
         except Exception:
             page.keyboard.press("Escape")
+
+
+def type_name(page, name: str) -> None:
+    """Sign-in off: type the person's name in the sidebar (opening it first on a phone,
+    where Streamlit starts it collapsed), then let the app rerun."""
+    field = page.get_by_label("Your name (recorded in the audit log)", exact=True)
+    if not field.is_visible():
+        page.get_by_test_id("stExpandSidebarButton").click()
+        field.wait_for()
+    field.fill(name)
+    field.press("Tab")
+    wait_until_idle(page)
+    close = page.get_by_test_id("stSidebarCollapseButton").locator("button")
+    if page.viewport_size and page.viewport_size["width"] < 640 and close.is_visible():
+        close.click()  # on a phone the open sidebar covers the page
+        wait_until_idle(page)
+
+
+# ------------------------------------------------- one-row forms (ui/entry.py) and figures
+
+
+def type_into(page, box, label: str, value: str) -> None:
+    box.get_by_label(label, exact=True).and_(box.locator("input, textarea")).fill(value)
+    page.keyboard.press("Tab")
+    wait_until_idle(page)
+
+
+def pick(page, box, label: str, option: str) -> None:
+    wanted = page.get_by_role("option", name=option, exact=True)
+    # on a phone the list opens without a text box to type into: pick from it
+    open_list(page, box.get_by_role("combobox", name=label), wanted)
+    wanted.click()
+    wait_until_idle(page)
+
+
+def press(page, box, name: str) -> None:
+    box.get_by_role("button", name=name).click()
+    wait_until_idle(page)
+
+
+def metric_value(page, label: str) -> str:
+    metric = page.locator('[data-testid="stMetric"]', has_text=label).first
+    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()

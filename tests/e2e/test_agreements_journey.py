@@ -73,7 +73,7 @@ def test_award_to_agreement_to_delivery_record(page, app_server):
 
     # The award becomes an agreement.
     open_page(page, app_server, "agreements?agreements.tab=Add+an+agreement")
-    fill(page, "Your name", "Sam Commissioner")
+    fill(page, SIDEBAR_NAME, "Sam Commissioner")
     expect(page.get_by_text("Awarded to: awarded (award pack issued")).to_be_visible()
     fill(page, "Start date (DD/MM/YYYY)", "01/04/2024")
     fill(page, "End date (DD/MM/YYYY)", "31/03/2026")
@@ -90,7 +90,7 @@ def test_award_to_agreement_to_delivery_record(page, app_server):
 
     # A KPI, then two periods of delivery: 950 then 600 journeys against 900 (600 is 66.7%: missed).
     open_page(page, app_server, "monitoring?monitoring.agreement=AG-0001")
-    fill(page, "Your name", "Olu Officer")
+    fill(page, SIDEBAR_NAME, "Olu Officer")
     fill(page, "Name", "Journeys provided")
     fill(page, "Unit", "journeys")
     fill(page, "Target per period", "900")

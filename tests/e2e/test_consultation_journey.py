@@ -5,7 +5,7 @@ This module has its own server and database (app_server is per module), so the f
 
 from __future__ import annotations
 
-from tests.e2e.conftest import assert_accessible, open_list, open_page, wait_until_idle
+from tests.e2e.conftest import assert_accessible, open_list, open_page, type_name, wait_until_idle
 
 
 def metric_value(page, label: str) -> str:
@@ -45,9 +45,7 @@ def test_plan_record_and_see_the_dashboard_change(page, app_server):
     wait_until_idle(page)
     pick(page, "Invite these organisations")
     page.get_by_label("Groups to invite that are not in the directory (one a line)").fill("Carers at the Crewe day centre")
-    page.get_by_label("Your name (recorded with the plan)").fill("Journey manager")
-    page.get_by_label("Your name (recorded with the plan)").press("Tab")
-    wait_until_idle(page)
+    type_name(page, "Journey manager")
     assert_accessible(page)
     page.get_by_role("button", name="Save the planned consultation").click()
     wait_until_idle(page)
@@ -64,9 +62,7 @@ def test_plan_record_and_see_the_dashboard_change(page, app_server):
     # 3. It ran from 5 January to 10 April 2026 (68 working days); record who took part,
     #    23 responses and the feedback published on 1 May 2026.
     open_ready(page, app_server, "consultations?consultation=1", "Changes made here")
-    page.get_by_label("Your name (recorded with every change)").fill("Journey manager")
-    page.get_by_label("Your name (recorded with every change)").press("Tab")
-    wait_until_idle(page)
+    type_name(page, "Journey manager")  # a new visit is a new session
     form = page.locator('[data-testid="stForm"]').filter(has_text="Edit consultation 1")
     form.get_by_label("Start date (DD/MM/YYYY)").fill("05/01/2026")
     form.get_by_label("End date (DD/MM/YYYY)").fill("10/04/2026")

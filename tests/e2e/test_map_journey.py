@@ -15,7 +15,7 @@ from models import store
 from models.importers import ImportOptions, Source, import_sources
 from tests.conftest import SHARED_DATA
 from tests.e2e.conftest import _need_browser, assert_accessible, open_page, streamlit_server, wait_until_idle
-from tests.models.test_geography import GRANTS, GRANTS_HEADER
+from tests.helpers import GRANTS, GRANTS_HEADER
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +81,9 @@ def test_open_map_switch_geography_and_place_then_share(browser, app_server, wid
         page.get_by_role("radiogroup", name="Show").get_by_text("Spend per head").click()
         wait_until_idle(page)
         expect(page).to_have_url(_containing("map.measure="))
+        # Per head by ward (ONS mid-2020 ward populations): Alderley Edge £1,000.10 / 4,997 people.
+        expect(page.get_by_text("Map of spend per head by ward", exact=False)).to_be_visible()
+        expect(page.get_by_text("Highest: Alderley Edge (£0.20 per head)", exact=False)).to_be_visible()
         shared = page.url
         assert_accessible(page)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.e2e.conftest import assert_accessible, open_list, open_page, wait_until_idle
+from tests.e2e.conftest import assert_accessible, open_list, open_page, type_name, wait_until_idle
 
 
 def open_strategy_page(page, app_server, path: str, ready_text: str = "Changes made here") -> None:
@@ -83,6 +83,7 @@ def test_action_plan(page, app_server):
 def test_action_plan_edit_and_save(page, app_server):
     owner = f"Journey owner {uuid.uuid4().hex[:6]}"
     open_strategy_page(page, app_server, "action-plan?action_plan.stream=Devolve&action_plan.side=Sector")
+    type_name(page, "Journey test")  # the sidebar name is the one who acts: the page has no name box
     assert page.get_by_text("2 of 32 actions shown").is_visible()
     grid = page.locator('[data-testid="stDataFrameResizable"]').last  # the first is the chart's table
     grid.scroll_into_view_if_needed()
@@ -94,7 +95,6 @@ def test_action_plan_edit_and_save(page, app_server):
     editor.fill(owner)
     editor.press("Enter")
     wait_until_idle(page)
-    page.get_by_label("Your name (recorded with the changes)").fill("Journey test")
     page.get_by_role("button", name="Save changes").click()
     wait_until_idle(page)
     page.get_by_text("Saved changes to 1 action: DEV-S1.").wait_for()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import copy_database
-from tests.e2e.conftest import assert_accessible, open_page, streamlit_server, wait_until_idle
+from tests.e2e.conftest import assert_accessible, open_page, streamlit_server, type_name, wait_until_idle
 
 # The officer's file: I5 (O4, organisations taking part in consultation) was 190 on
 # 31/10/2011, its target date; the (illustrative) target was 200, so O4 moves from "out of
@@ -31,11 +31,11 @@ def test_status_review_with_imported_figures(browser, seeded_template, tmp_path,
         assert page.get_by_text("whether 200 was reached is not known").first.is_visible()
         assert_accessible(page)
 
+        type_name(page, "Strategy officer")
         csv_file = tmp_path / "figures.csv"
         csv_file.write_bytes(FIGURES)
         form = page.locator('[data-testid="stForm"]').filter(has_text="Import figures")
         form.locator('input[type="file"]').set_input_files(str(csv_file))
-        form.get_by_label("Your name").fill("Strategy officer")
         form.get_by_role("button", name="Import figures").click()
         wait_until_idle(page)
         page.get_by_text("Imported 1 figure from the file.").wait_for()

@@ -316,3 +316,15 @@ def test_merge_edit_applies_only_the_fields_the_person_changed():
     current = {"title": "A (renamed)", "department": "Adults", "notes": ""}
     assert agreements.merge_edit(opened, mine, current) == {"title": "A (renamed)", "department": "Adults",
                                                             "notes": "Variation agreed"}
+
+
+def test_form_numbers_follow_the_one_money_rule():
+    """agreements.non_negative reads numbers by checks.parse_number: '£1,200' is 1200 and
+    '(1,200)' is minus 1,200, so it is refused as negative."""
+    problems: list[str] = []
+    assert agreements.non_negative("£1,200", "Value", problems) == 1200.0
+    assert agreements.non_negative("(1,200)", "Value", problems) is None
+    assert agreements.non_negative("", "Value", problems, missing="give the value") is None
+    assert agreements.non_negative("lots", "Value", problems) is None
+    assert problems == ["Value: -1200 is negative; it must be 0 or more", "Value: give the value",
+                        "Value: 'lots' is not a number"]

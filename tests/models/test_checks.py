@@ -40,3 +40,22 @@ def test_missing_number_says_so_and_every_engine_reads_money_text_alike():
         {"name": "O", "stakeholder": "S", "quantity": 1, "proxy_value": "£10", "proxy_source": "x"}]}).investment == 1200.0
     costing = cost_recovery.parse_costing({"projects": [{"name": "A", "direct_costs": "£1,200"}], "overheads": []})
     assert costing.projects[0].direct_pence == 120_000
+
+
+def test_uploaded_text_one_size_limit_and_one_encoding_rule():
+    """Proxy tables, saved scenarios and tender proxy files are read by this one helper."""
+    from models.checks import uploaded_text
+    from models.errors import DomainError, ScenarioError
+
+    def read(data, **kw):
+        return uploaded_text(data, "x.csv", max_bytes=kw.pop("max_bytes", 10), too_large="split it",
+                             not_text="save it as CSV UTF-8", **kw)
+
+    assert read("already text") == "already text"
+    assert read("\ufeffa,b".encode("utf-8")) == "a,b"          # a spreadsheet's byte-order mark goes
+    assert read(b"0123456789") == "0123456789"                   # exactly the limit is allowed
+    with pytest.raises(DomainError, match=r"^x.csv: the file is larger than 0 MB; split it$"):
+        read(b"01234567890")
+    with pytest.raises(ScenarioError, match="not UTF-8 text; save it as CSV UTF-8"):
+        read(b"\xff\xfe", error=ScenarioError)
+    assert read(b"x" * 100, max_bytes=None) == "x" * 100

@@ -121,7 +121,8 @@ def test_dashboard_figures_worked_by_hand(db):
     # reason given: not met), no feedback by 1 Dec 2026 (due by 28 Jul 2026, the 60th working
     # day after 1 May with 4 and 25 May bank holidays skipped: late, not met).
     # Tender T2 has no consultation linked: not met.
-    t1, t2 = _tender(db, "Day opportunities"), _tender(db, "Youth clubs")
+    t1 = _tender(db, "Day opportunities")
+    _tender(db, "Youth clubs")  # T2: no consultation linked
     a = consultations.create(db, form(tenders=[{"tender_id": t1, "tender_notice_on": "2026-05-12"}],
                                       decision_kind="Tender"), actor=ACTOR, today=TODAY)
     consultations.update(db, a, {"feedback_published_on": "2026-05-01", "feedback_text": "We did"},

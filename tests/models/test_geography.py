@@ -5,9 +5,11 @@ framework's 2008/09 table, never taken from the code's output."""
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 
+import pandas as pd
 import pytest
 import shapely
 from shapely.geometry import shape
@@ -16,6 +18,7 @@ from models import geography, spend, store
 from models.database import init_database
 from models.importers import ImportOptions, Source, import_sources, remove_import
 from tests.conftest import SHARED_DATA
+from tests.helpers import GRANTS, GRANTS_HEADER
 
 REFERENCE = ("real", "corpus", "reference")
 
@@ -62,23 +65,6 @@ def _copy_of(template, tmp_path, monkeypatch):
 def with_boundaries(boundaries_template, tmp_path, monkeypatch):
     with store.opened(_copy_of(boundaries_template, tmp_path, monkeypatch)) as db:
         yield db
-
-
-# Fictional grants written for these tests (360Giving flat form). Cheshire East Council
-# (GB-LAE-CHE) funds them, so they are local government spend, in 2024/25.
-GRANTS_HEADER = (
-    "Identifier,Title,Description,Currency,Amount Awarded,Award Date,Recipient Org:Identifier,Recipient Org:Name,"
-    "Recipient Org:Location:0:Geographic Code,Beneficiary Location:0:Name,Beneficiary Location:0:Geographic Code,"
-    "Funding Org:Identifier,Funding Org:Name"
-)
-GRANTS = [
-    # id, amount, recipient area code, beneficiary name, beneficiary code
-    ("360G-test-1", "1000.10", "E05008620", "Alderley Edge", "E05008610"),  # based in Crewe Central, benefit in Alderley Edge
-    ("360G-test-2", "250.25", "E05008620", "Crewe Central", "E05008620"),   # both Crewe Central
-    ("360G-test-3", "99.99", "", "Congleton", ""),                          # known only by former borough
-    ("360G-test-4", "500.00", "", "Cheshire East", "E06000049"),            # the whole council area
-    ("360G-test-5", "40.00", "", "Trafford", "E08000009"),                  # outside Cheshire East
-]
 
 
 @pytest.fixture(scope="module")
@@ -254,6 +240,54 @@ def test_per_head_uses_the_cited_population(with_grants):
     assert cheshire_east["per_head_pence"] == pytest.approx(185_034 / 386_667)
 
 
+def _reference(name):
+    with open(geography.REFERENCE_DIR / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_ward_population_table_covers_every_ward_and_adds_up_to_cheshire_east():
+    wards = {r["ward_code"]: r["ward_name"] for r in _reference("ward_former_borough.csv")}
+    people = _reference("ward_population.csv")
+    assert {r["ward_code"]: r["ward_name"] for r in people} == wards  # the same 52 codes and names
+    assert {(r["year"], r["licence"]) for r in people} == {("mid-2020", "Open Government Licence v3 (ONS)")}
+    assert all("notifications-admin" in r["source"] and "SAPE23DT8a" in r["source"] for r in people)
+    # The ONS ward estimates add up to the ONS mid-2020 estimate for the council as a whole.
+    assert sum(int(r["population"]) for r in people) == 386_667
+
+
+def test_former_borough_population_is_the_sum_of_its_wards():
+    people = {r["ward_code"]: int(r["population"]) for r in _reference("ward_population.csv")}
+    sums: dict[str, int] = {}
+    for row in _reference("ward_former_borough.csv"):
+        sums[row["former_borough_name"]] = sums.get(row["former_borough_name"], 0) + people[row["ward_code"]]
+    assert sums == {"Congleton": 99_170, "Crewe and Nantwich": 128_645, "Macclesfield": 158_852}
+    cited = geography.population()
+    assert cited["E07000014"][0] == 99_170 and "sum of its wards" in cited["E07000014"][1]
+    assert cited["E07000015"][0] == 128_645
+    assert cited["E07000017"][0] == 158_852
+    assert cited["E05008610"] == (4_997, geography.WARD_CITATION)  # Alderley Edge
+
+
+def test_per_head_by_former_borough_and_by_ward(with_grants):
+    boroughs = geography.spend_by_area(with_grants, "former_borough", GRANT_YEAR).set_index("name")
+    # Macclesfield: £1,000.10 (the Alderley Edge grant) over 158,852 people.
+    assert boroughs.loc["Macclesfield", "population"] == 158_852
+    assert boroughs.loc["Macclesfield", "per_head_pence"] == pytest.approx(100_010 / 158_852)
+    # Congleton: £99.99 known only by former borough, over 99,170 people.
+    assert boroughs.loc["Congleton", "per_head_pence"] == pytest.approx(9_999 / 99_170)
+    assert boroughs.loc["Crewe and Nantwich", "per_head_pence"] == pytest.approx(25_025 / 128_645)
+    # County-wide spend has no population: never divided among areas.
+    county = boroughs.loc["Cheshire East-wide (county-wide)"]
+    assert pd.isna(county["population"]) and pd.isna(county["per_head_pence"])
+
+    wards = geography.spend_by_area(with_grants, "ward", GRANT_YEAR).set_index("name")
+    assert wards.loc["Alderley Edge", "population"] == 4_997
+    assert wards.loc["Alderley Edge", "per_head_pence"] == pytest.approx(100_010 / 4_997)  # about 20p a head
+    assert wards.loc["Crewe Central", "per_head_pence"] == pytest.approx(25_025 / 6_872)
+    assert wards.loc["Wybunbury", "per_head_pence"] == 0  # no spend, population 5,760
+    assert wards.loc[wards["kind"] == "area", "population"].notna().all()
+
+
 @pytest.mark.parametrize("level", geography.LEVELS)
 @pytest.mark.parametrize("basis", geography.BASES)
 @pytest.mark.parametrize("spend_filter", [GRANT_YEAR, spend.SpendFilter(), spend.SpendFilter(body_types=())])
@@ -293,6 +327,12 @@ def test_command_line_gives_the_same_numbers(grants_db_path, run_cli):
         ("coarser", "Congleton (former borough as a whole, not by ward)"): 99.99,
         ("county_wide", "Cheshire East-wide (county-wide)"): 500.00, ("outside", "Outside Cheshire East"): 40.00,
     }
+    alderley = next(r for r in json.loads(result.stdout) if r["area"] == "Alderley Edge")
+    assert (alderley["population"], alderley["per_head"]) == (4_997, 0.2)  # 100,010p / 4,997 = 20.01p
+    boroughs = run_cli("spend", "--db", grants_db_path, "--by", "former_borough", "--year", "2024/25")
+    assert boroughs.exit_code == 0, boroughs.stderr
+    macclesfield = next(line for line in boroughs.stdout.splitlines() if line.strip().startswith("Macclesfield"))
+    assert macclesfield.split()[-2:] == ["158,852", "£0.01"]  # £1,000.10 / 158,852 people = 0.63p
     table = run_cli("spend", "--db", grants_db_path, "--by", "local_authority", "--place", "recipient")
     assert table.exit_code == 0, table.stderr
     assert "Total: £3,105,377.28" in table.stdout  # £3,103,486.94 (2008/09) + £1,890.34 of grants

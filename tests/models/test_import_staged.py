@@ -130,7 +130,7 @@ def test_a_swapped_import_and_its_removal_keep_the_spend_summaries_exact(db, tmp
     """The spend explorer's summary tables (migration 100) are swapped with the spend
     table: after a large import, a re-import and the removal, each equals a fresh sum."""
     from models import spend
-    from tests.models.test_spend_totals import assert_summaries_exact
+    from tests.helpers import assert_summaries_exact
 
     triggers = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall()
     path = tmp_path / "grants.csv"

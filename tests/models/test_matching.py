@@ -9,37 +9,7 @@ import pytest
 from models import matching, organisations
 from models.demo_directory import generate
 from models.errors import DomainError
-
-# Service specifications written as a commissioner would, each labelled by hand with the
-# kinds of organisation that could deliver it (the demonstration directory's service
-# kinds: see models/demo_directory.py). A match is relevant when its kind is listed.
-LABELLED_SPECIFICATIONS = [
-    ("Emergency food provision for households in financial crisis, accepting referrals from GPs and social workers.", {"foodbank"}),
-    ("Free and confidential debt advice, including help with benefit claims and tribunal appeals.", {"debt_advice"}),
-    ("Open-access youth work on weekday evenings and detached work with teenagers in parks.", {"youth"}),
-    ("Funded early education places and stay-and-play sessions for under fives and their parents.", {"early_years"}),
-    ("A befriending service visiting older people who live alone, with a luncheon club.", {"older_people"}),
-    ("Breaks, support groups and advice for unpaid carers, including a young carers project.", {"carers"}),
-    ("Counselling and peer support groups for adults with anxiety and depression.", {"mental_health"}),
-    ("Day opportunities and supported employment for adults with learning disabilities.", {"disability"}),
-    ("Refuge accommodation and independent domestic violence advisers for women and children fleeing abuse.", {"domestic_abuse"}),
-    ("Tenancy sustainment and emergency accommodation to prevent homelessness.", {"housing"}),
-    ("Community drug and alcohol recovery support, including harm reduction and peer-led recovery meetings.", {"substance"}),
-    ("Help for unemployed adults into work: CV writing, digital skills training and work placements.", {"employment", "education"}),
-    ("Practical conservation volunteering: tree planting, litter picks and looking after parks and woodland.", {"environment"}),
-    ("Community arts workshops, theatre productions and a local heritage archive.", {"arts"}),
-    ("Coaching and junior teams to get more children playing sport, plus walking football.", {"sport"}),
-    ("Support for voluntary groups: funding advice, trustee governance training and representing the sector.", {"cvs", "volunteer_centre"}),
-    ("Recruiting, training and placing volunteers with local organisations; a volunteer skills register.", {"volunteer_centre", "cvs"}),
-    ("Door-to-door community transport and a volunteer car scheme for hospital appointments.", {"transport"}),
-    ("A dementia café and peer support for people living with long-term conditions and their carers.", {"health_condition"}),
-    ("English classes for speakers of other languages and advice for refugees and migrant workers.", {"bme"}),
-    ("Rescuing and rehoming abandoned cats and dogs and low-cost neutering.", {"animals"}),
-    ("Street pastors in the town centre at night and restorative justice to reduce anti-social behaviour.", {"community_safety"}),
-    ("Adult literacy and numeracy classes and volunteer reading helpers in primary schools.", {"education"}),
-    ("A community-owned shop and furniture reuse enterprise reinvesting profits locally.", {"social_enterprise"}),
-]
-
+from tests.helpers import LABELLED_SPECIFICATIONS
 
 @pytest.fixture(scope="module")
 def demo_model():

@@ -164,8 +164,11 @@ def test_search_index_follows_any_writer(db, known):
     # Bad JSON from a careless writer does not break the insert, it just lists nothing.
     db.execute("INSERT INTO organisations (org_id, name, districts, source, updated_at) VALUES ('X1', 'Odd', 'Crewe', 's', 'now')")
     assert db.execute("SELECT COUNT(*) FROM organisation_districts WHERE org_rowid = (SELECT id FROM organisations WHERE org_id = 'X1')").fetchone()[0] == 0
-    orgs.rebuild_search_index(db)
-    assert names(orgs.search(db, orgs.DirectoryFilter(query="zephyr"))) == ["Zephyr Valley Foodbank"]
+
+
+def test_names_of_org_ids_unknown_ones_name_themselves(db, known):
+    assert orgs.names(db, ("GB-CHC-1234567", known[1])) == {"GB-CHC-1234567": "GB-CHC-1234567", known[1]: CANOE["name"]}
+    assert orgs.names(db, ()) == {}
 
 
 def test_directory_version_changes_on_every_write(db, known):

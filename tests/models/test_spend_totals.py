@@ -9,33 +9,7 @@ import pytest
 
 from models import spend, store
 from models.formatting import money_short
-
-
-def stored_totals(db, table: str) -> dict:
-    """{key: (pence, records)} of one summary table."""
-    columns = sorted(dict(spend.SUMMARIES)[table])
-    rows = db.execute(f"SELECT {', '.join(columns)}, amount_pence, records FROM {table}").fetchall()
-    return {tuple(r[:-2]): (r[-2], r[-1]) for r in rows}
-
-
-def recomputed_totals(db, table: str) -> dict:
-    columns = sorted(dict(spend.SUMMARIES)[table])
-    rows = db.execute(
-        f"SELECT {', '.join(columns)}, SUM(amount_pence), COUNT(*) FROM spend GROUP BY {', '.join(columns)}"
-    ).fetchall()
-    return {tuple(r[:-2]): (r[-2], r[-1]) for r in rows}
-
-
-def assert_summaries_exact(db) -> None:
-    for table, _ in spend.SUMMARIES:
-        assert stored_totals(db, table) == recomputed_totals(db, table), table
-
-
-def row(uid: str, pence: int, district: str = "Congleton", third_sector: int = 1, **extra) -> dict:
-    return {"uid": uid, "financial_year": "2009/10", "body_type": "local_government",
-            "authority": "Congleton Borough Council", "district": district, "department": "Revenues",
-            "funding_type": "grant", "amount_pence": pence, "third_sector": third_sector,
-            "source": "test", "loaded_at": "2026-01-01T00:00:00+00:00", **extra}
+from tests.helpers import assert_summaries_exact, row, stored_totals
 
 
 def test_seeded_summaries_hold_the_documents_totals(db):

@@ -74,7 +74,7 @@ def test_monitoring_page_shows_status_and_promised_against_delivered(contract):
 
 def test_recording_a_return_through_the_form(contract):
     app = run_page("monitoring.py", {"monitoring.agreement": "AG-0001"})
-    app.text_input(key="monitoring.who").input("Page Tester")
+    app.text_input(key="auth.name").input("Page Tester")
     app.selectbox(key="monitoring.measure").select_index(
         [i for i, o in enumerate(app.selectbox(key="monitoring.measure").options) if "volunteer hours" in o][0])
     app.text_input(key="monitoring.delivered").input("700")
@@ -140,7 +140,7 @@ def test_a_stale_edit_is_refused_with_the_input_kept_then_saved(contract, db):
     record = agreements.get(db, contract)
     agreements.update(db, contract, record["version"], {**agreements.form_of(record), "department": "Adults"},
                       actor=policy.local_actor("Someone Else"))
-    app.text_input(key="agreements.who").input("Page Tester")
+    app.text_input(key="auth.name").input("Page Tester")
     app.text_area(key="agreements.edit.AG-0001.notes").input("Variation: extra Saturday service")
     app.button(key="FormSubmitter:agreements.edit_form.AG-0001-Save changes").click().run()
     assert not app.exception
@@ -166,7 +166,7 @@ def test_an_officer_confirms_a_suggested_agreement_from_imported_spend(contract,
     suggestions = next(d.value for d in app.dataframe if "Paid to (as published)" in d.value.columns)
     assert suggestions[["Payments", "Paid (£)"]].values.tolist() == [[2, 7500.0]]
     assert app.text_area(key="agreements.add.spend.values").value == "2024/25: 4000.00\n2025/26: 3500.00"
-    app.text_input(key="agreements.who").input("Olu Officer")
+    app.text_input(key="auth.name").input("Olu Officer")
     app.button(key="FormSubmitter:agreements.add_form.spend-Confirm and save the agreement").click().run()
     assert not app.exception
     assert "Saved AG-0002." in " ".join(s.value for s in app.success)

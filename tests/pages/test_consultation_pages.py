@@ -34,7 +34,7 @@ def test_toolkit_plans_and_saves_a_consultation(db_path):
     first_org = invite.options[0]
     invite.select(first_org)
     app.text_area(key="toolkit.groups").input("Young carers' group at the library")
-    app.text_input(key="toolkit.who").input("Page test")
+    app.text_input(key="auth.name").input("Page test")
     app.run()
     app.button(key="toolkit.save").click()
     app.run()
@@ -52,7 +52,7 @@ def test_toolkit_plans_and_saves_a_consultation(db_path):
 
 def test_toolkit_refuses_a_plan_without_a_subject(db_path):
     app = run_page("consultation_toolkit.py")
-    app.text_input(key="toolkit.who").input("Page test")
+    app.text_input(key="auth.name").input("Page test")
     app.button(key="toolkit.save").click()
     app.run()
     assert any("Subject: enter it" in e.value for e in app.error)
@@ -66,7 +66,7 @@ def test_log_records_responses_and_feedback(db_path):
     assert not app.exception
     assert metrics(app)["Status"] == consultations.FEEDBACK_DUE
     prefix = f"consultations.edit.{cid}"
-    app.text_input(key="consultations.who").input("Page test")
+    app.text_input(key="auth.name").input("Page test")
     app.text_input(key=f"{prefix}.responses").input("23")
     app.text_input(key=f"{prefix}.feedback_published_on").input("01/05/2026")
     app.text_area(key=f"{prefix}.feedback_text").input("You said: evening sessions. We did: added two.")
@@ -83,7 +83,7 @@ def test_log_refuses_feedback_before_the_end_and_changes_nothing(db_path):
     cid = _log_one(db_path)
     app = run_page("consultations.py", {"consultation": str(cid)})
     prefix = f"consultations.edit.{cid}"
-    app.text_input(key="consultations.who").input("Page test")
+    app.text_input(key="auth.name").input("Page test")
     app.text_input(key=f"{prefix}.feedback_published_on").input("01/04/2026")
     app.text_area(key=f"{prefix}.feedback_text").input("Too early")
     _button(app, "Save changes").click()
@@ -96,7 +96,7 @@ def test_log_refuses_feedback_before_the_end_and_changes_nothing(db_path):
 def test_log_refuses_an_end_before_the_start(db_path):
     app = run_page("consultations.py")
     prefix = "consultations.new"
-    app.text_input(key="consultations.who").input("Page test")
+    app.text_input(key="auth.name").input("Page test")
     app.text_input(key=f"{prefix}.subject").input("Libraries")
     app.text_input(key=f"{prefix}.department").input("Communities")
     app.text_input(key=f"{prefix}.start_date").input("02/03/2026")

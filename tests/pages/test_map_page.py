@@ -33,6 +33,22 @@ def test_map_table_and_chosen_area_from_the_url(db_path, shared_data):
     captions = " ".join(c.value for c in app.caption)
     assert "Map of spend by former borough (before 2009)" in captions and "Highest: Macclesfield (£309,870.00)" in captions
 
+    # Per head by former borough: the borough's spend over the sum of its wards' ONS mid-2020
+    # populations (data/reference/ward_population.csv): Macclesfield £309,870.00 / 158,852 people
+    # = 195.07p, shown as £1.95; Congleton £261,860.00 / 99,170 = 264.05p, shown as £2.64.
+    app = run_page("map.py", {"map.geo": "Former borough (before 2009)", "map.measure": "Spend per head"})
+    assert not app.exception
+    assert not [i.value for i in app.info if "Per head needs" in i.value]
+    (table,) = [d.value for d in app.dataframe if "Population (mid-2020)" in d.value.columns]
+    table = table.set_index("Area")
+    assert table.loc["Macclesfield", "Population (mid-2020)"] == 158_852
+    assert table.loc["Macclesfield", "Spend per head (£)"] == 1.95
+    assert table.loc["Congleton", "Population (mid-2020)"] == 99_170
+    assert table.loc["Congleton", "Spend per head (£)"] == 2.64
+    captions = " ".join(c.value for c in app.caption)
+    assert "Map of spend per head by former borough (before 2009)" in captions
+    assert "Per head divides by ONS mid-2020 populations" in captions
+
     app = run_page("map.py", {"map.geo": "Ward"})
     assert not app.exception
     assert metrics(app)["On the map (ward)"] == "£0.00"  # the 2008/09 table has no ward-level spend

@@ -80,7 +80,7 @@ def test_chart_titles_wrap_for_a_phone(db_path):
 
 def test_charts_show_the_top_ten_and_all_others(db_path):
     from models import spend, store
-    from tests.models.test_spend_totals import row
+    from tests.helpers import row
 
     with store.opened(db_path) as db, store.transaction(db):
         # Twelve more authorities, £1 to £12 each, beside the seed's four local government ones: 16.

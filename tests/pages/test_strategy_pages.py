@@ -110,9 +110,11 @@ def test_action_plan_filters_from_the_url(db_path):
 
 def test_action_plan_save_without_name_is_refused(db_path):
     app = run_page("action_plan.py")
+    # The page has no name box of its own: the sidebar name (or the signed-in person) acts.
+    assert [t.key for t in app.text_input] == ["auth.name"]
     app.button(key="action_plan.save").click()
     app.run()
-    assert any("Say who" in e.value for e in app.error)
+    assert any("Type your name in the sidebar" in e.value for e in app.error)
 
 
 def test_self_assessment_saves_and_shows_results(db_path):
@@ -157,7 +159,7 @@ def test_link_an_action_and_see_it_under_its_outcome(db_path):
     app = run_page("outcomes.py", {"outcomes.focus": "O4 Third Sector organisations that are well networked and coordinated"})
     app.selectbox(key="outcomes.link_indicator").set_value("I5")
     app.selectbox(key="outcomes.link_action").set_value("CON-C1")
-    app.text_input(key="outcomes.link_who").input("Page test")
+    app.text_input(key="auth.name").input("Page test")
     app.button(key="outcomes.link_submit").click()
     app.run()
     assert not app.exception
