@@ -297,16 +297,14 @@ SEARCH_COLUMNS = (
 # only the first RANKED matches (in the order organisations were added) and list them best
 # first; the total still counts every match.
 RANKED = 2_000
-# Up to this many matches, filters on an organisation's own columns are checked by id.
-OWN_LOOKUPS = 10_000
 
 
-def _matches_sql(directory_filter: DirectoryFilter, demo_visible: bool, own_columns: bool = True) -> tuple[str, list]:
+def _matches_sql(directory_filter: DirectoryFilter, demo_visible: bool) -> tuple[str, list]:
     """'FROM ... WHERE ...' selecting the full-text matches that pass the filters, and its
     parameters. Districts, themes and demo rows are sets read once (``+f.rowid IN
     (SELECT ...)``: the plus keeps SQLite from handing the set to FTS5 as rowids to look up
-    one by one), the organisation's own columns too (through their indexes) unless
-    ``own_columns`` is False. No filter runs a subquery per match."""
+    one by one), the organisation's own columns too (through their indexes). No filter
+    runs a subquery per match."""
     own, own_params = directory_filter.own_conditions()
     sets, set_params = [], []
     if not demo_visible:
@@ -316,7 +314,7 @@ def _matches_sql(directory_filter: DirectoryFilter, demo_visible: bool, own_colu
         if values:
             sets.append(f"+f.rowid IN (SELECT org_rowid FROM {table} WHERE {column} IN ({_marks(values)}))")
             set_params += list(values)
-    if own and own_columns:  # read through the indexes on type, role and income (migration 021)
+    if own:  # read through the covering indexes on type, role and income (migration 021)
         sets.append(f"+f.rowid IN (SELECT o.id FROM organisations o WHERE {' AND '.join(own)})")
         set_params += own_params
     where = " AND ".join(["organisations_fts MATCH ?"] + sets)
@@ -367,19 +365,8 @@ def _ranked_matches(db: sqlite_utils.Database, directory_filter: DirectoryFilter
     full-text index: every match's rowid (unranked, in rowid order: the count, and the
     RANKED-th match's rowid as a bound), then the matches up to that bound ranked by bm25
     (name matches weigh most, then themes, then the description)."""
-    matches, params = _matches_sql(directory_filter, demo_shown(db), own_columns=False)
+    matches, params = _matches_sql(directory_filter, demo_shown(db))
     hits = db.execute(f"SELECT f.rowid {matches}", params).fetchall()
-    own, own_params = directory_filter.own_conditions()
-    if own and hits:
-        # The organisation's own columns: looked up for a few thousand matches by id, else
-        # read as one set through their indexes (cheaper than 50,000 row lookups).
-        if len(hits) <= OWN_LOOKUPS:
-            hits = db.execute(
-                f"SELECT o.id FROM organisations o WHERE o.id IN (SELECT value FROM json_each(?)) AND {' AND '.join(own)} "
-                "ORDER BY o.id", [json.dumps([h for (h,) in hits])] + own_params).fetchall()
-        else:
-            matches, params = _matches_sql(directory_filter, demo_shown(db))
-            hits = db.execute(f"SELECT f.rowid {matches}", params).fetchall()
     if not hits:
         return [], 0
     first = [hit for (hit,) in hits[:RANKED]]

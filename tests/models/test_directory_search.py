@@ -3,8 +3,6 @@ to the first RANKED matches, and filters give the same answer as checking each m
 
 from __future__ import annotations
 
-import pytest
-
 from models import organisations
 
 
@@ -24,9 +22,7 @@ def test_total_counts_every_match_and_ranking_is_bounded(db, monkeypatch):
     assert len(result.rows) == 3 and set(result.rows["org_id"]) <= first_five
 
 
-@pytest.mark.parametrize("own_lookups", [10_000, 0])  # checked by id, or read as one set
-def test_filters_match_checking_each_organisation(db, monkeypatch, own_lookups):
-    monkeypatch.setattr(organisations, "OWN_LOOKUPS", own_lookups)
+def test_filters_match_checking_each_organisation(db):
     chosen = organisations.DirectoryFilter(query="support", districts=("Macclesfield",),
                                            roles=(organisations.ROLES[0],), public_services_only=True)
     result = organisations.search(db, chosen, limit=1000)
