@@ -6,7 +6,7 @@ import streamlit as st
 from models import cost_recovery as fcr
 from models.errors import ScenarioError
 from ui import cost_recovery as fcr_ui
-from ui import show_problems
+from ui import plain, show_problems
 from ui.charts import show_chart
 from ui.entry import FORM, entry_mode
 from ui.format import money, money_from_pounds, percent
@@ -92,7 +92,7 @@ else:
 
 if result is not None:
     costing, first = result.costing, result.first_year
-    st.header(f"Results: {costing.name or 'this costing'}", anchor=False)
+    st.header(f"Results: {plain(costing.name) if costing.name else 'this costing'}", anchor=False)
     if costing.fictional:
         st.warning(
             "Fictional worked example: Dane Valley Community Trust and its figures are invented to show the method.",

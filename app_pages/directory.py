@@ -104,8 +104,9 @@ if may_edit:
         if submitted:
             saved = directory_ui.save_organisation(form, who)
             if saved:
-                st.success(f"Added {form['name']} as {saved}.")
-                st.page_link(directory_ui.PROFILE_PAGE, label=f"Open the profile of {form['name']}", query_params={"org": saved})
+                st.success(f"Added {directory_ui.plain(form['name'])} as {saved}.")
+                st.page_link(directory_ui.PROFILE_PAGE, label=f"Open the profile of {directory_ui.plain(form['name'])}",
+                             query_params={"org": saved})
 
     with st.expander("Demonstration data"):
         figures = directory_ui.counts(db_path, version)

@@ -11,6 +11,7 @@ from ui.charts import show_chart
 from ui.data import data_version, database_path
 from ui.downloads import download_table
 from ui.edits import opened_version
+from ui.flash import rerun_with_flash, show_flash
 from ui.format import money_column_config
 
 db_path, version = database_path(), data_version()
@@ -26,7 +27,8 @@ if record is None:
         st.info("Choose an organisation in the directory to see its profile.")
     st.stop()
 
-st.title(record["name"])
+st.title(directory_ui.plain(record["name"]))
+show_flash("organisation")
 directory_ui.fictional_banner(bool(record["is_demo"]))
 if record["hidden"]:
     st.info("Demonstration data is switched off, so this fictional organisation is left out of searches and matching.")
@@ -104,8 +106,7 @@ if can("organisation.edit"):  # viewers are not offered the form (models refuse 
         )
         if submitted and directory_ui.save_organisation(form, who, org_id=record["org_id"], reason=reason,
                                                         expected_version=seen_version):
-            st.success("Saved. The change is in the change log.")
-            st.rerun()
+            rerun_with_flash("organisation", "Saved. The change is in the change log.")
 
 st.subheader("Change log")
 entries = directory_ui.changes(db_path, version, record["org_id"])

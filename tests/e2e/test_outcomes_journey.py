@@ -45,6 +45,7 @@ def submit_observation(page, *, date: str, value: str, source: str) -> None:
 
 def test_add_observation_changes_status(page, app_server):
     open_strategy_page(page, app_server, "outcomes")
+    type_name(page, "Journey test")
     assert page.get_by_role("heading", name="Outcomes and gaps").is_visible()
     # As of today every seeded target date has passed (see tests/pages/test_strategy_pages.py).
     assert metric_value(page, "Met or on track") == "0 of 6"
