@@ -25,6 +25,8 @@ AREA_LEVEL_NAMES = ("ward", "former_borough", "local_authority")
     help="with --by ward|former_borough|local_authority: place spend where the benefit lands or where the recipient is based",
 )
 @click.option("--year", "years", metavar="Y", multiple=True, help="financial year, e.g. 2008/09 (repeatable)")
+@click.option("--district", "districts", metavar="D", multiple=True,
+              help="spend filed under a district, e.g. Macclesfield (repeatable); area-wide spend is not included")
 @click.option(
     "--body-type", type=click.Choice(["local_government", "health", "other_funder", "all"]),
     default="local_government", show_default=True,
@@ -32,7 +34,7 @@ AREA_LEVEL_NAMES = ("ward", "former_borough", "local_authority")
 )
 @click.option("--all-suppliers", is_flag=True, help="include imported spend with suppliers not recognised as third-sector")
 @format_option("table", "csv", "json")
-def spend(db, by, years, body_type, all_suppliers, place, output_format) -> None:
+def spend(db, by, years, districts, body_type, all_suppliers, place, output_format) -> None:
     """Spend grouped by authority, department, funding type, ..."""
     from .. import store
     from ..database import init_database
@@ -43,6 +45,7 @@ def spend(db, by, years, body_type, all_suppliers, place, output_format) -> None
     fields = [f.strip() for f in by.split(",") if f.strip()]
     spend_filter = SpendFilter(
         years=tuple(years),
+        districts=tuple(districts),
         body_types=() if body_type == "all" else (body_type,),
         third_sector_only=not all_suppliers,
     )

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -122,3 +124,11 @@ def test_top_with_others_keeps_the_whole_total():
 ])
 def test_short_money_labels(pence, label):
     assert money_short(pence) == label
+
+
+def test_command_line_district_view(db_path, run_cli):
+    result = run_cli("spend", "--db", str(db_path), "--district", "Macclesfield", "--by", "funding_type", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    # Macclesfield Borough Council: contracts 70,150.00 + 5,000.00; grants 148,530.00 + 29,650.00 + 145.00 + 56,395.00.
+    assert json.loads(result.stdout) == [{"funding_type": "contract", "amount": 75150.0},
+                                         {"funding_type": "grant", "amount": 234720.0}]
