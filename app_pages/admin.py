@@ -31,7 +31,7 @@ st.dataframe(
 )
 
 if flash := st.session_state.pop("admin.flash", None):
-    st.success(flash)
+    st.success(plain(flash))
 
 
 def run_write(action, success: str) -> bool:

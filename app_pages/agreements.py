@@ -11,7 +11,7 @@ from ui import agreements as agreements_ui
 from ui.auth import can
 from ui.data import database, database_path, data_version
 from ui.format import money, percent, uk_date
-from ui import show_problems
+from ui import plain, show_problems
 
 st.title("Agreements")
 st.write(
@@ -163,7 +163,7 @@ with add_tab:
             try:
                 with database() as db:
                     winner, _, how = agreement_sources.tender_award(db, tender_id)
-                st.caption(f"Awarded to: {how}.")
+                st.caption(f"Awarded to: {plain(how)}.")
             except DomainError as error:
                 st.warning(str(error))
                 winner = None

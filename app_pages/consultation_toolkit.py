@@ -10,7 +10,7 @@ from models import compact, consultations, organisations
 from models.errors import DomainError
 from models.formatting import uk_date
 from ui.auth import can, current_actor, name_missing
-from ui.problems import show_problems
+from ui.problems import plain, show_problems
 from ui import consultations as consult_ui
 from ui.data import data_changed, data_version, database, database_path
 from ui.downloads import download_table
@@ -28,7 +28,7 @@ st.markdown(
 )
 flash = st.session_state.pop(f"{PAGE}.flash", None)
 if flash:
-    st.success(flash[0])
+    st.success(plain(flash[0]))
     st.page_link(consult_ui.LOG_PAGE, label=f"Open consultation {flash[1]} in the consultation log",
                  query_params={"consultation": str(flash[1])}, icon=":material/arrow_forward:")
 

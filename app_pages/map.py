@@ -5,7 +5,7 @@ download show the same numbers; every choice is kept in the URL."""
 import streamlit as st
 
 from models import geography
-from ui import maps
+from ui import maps, plain
 from ui import spend as spend_ui
 from ui.data import data_version, database_path
 from ui.downloads import download_table
@@ -120,7 +120,7 @@ chosen = st.selectbox(
 if chosen:
     kind, code = chosen.split("|", 1)
     records, count, pence = maps.area_records(db_path, version, level, spend_filter, basis, kind, code)
-    st.write(f"{names[chosen]}: {count:,} records, {money(pence)}.")
+    st.write(f"{plain(names[chosen])}: {count:,} records, {money(pence)}.")
     shown = records.assign(amount=records["amount_pence"] / 100).drop(columns=["amount_pence"]).rename(columns={
         "financial_year": "Year", "date": "Date", "authority": "Funder or authority", "department": "Department",
         "funding_type": "Funding type", "recipient": "Recipient", "benefit_place": "Benefit location",

@@ -5,7 +5,7 @@ import streamlit as st
 
 from models import scenarios, sroi
 from models.errors import DomainError
-from ui import show_problems
+from ui import plain, show_problems
 from ui import sroi as sroi_ui
 from ui.charts import show_chart
 from ui.entry import FORM, entry_mode
@@ -236,7 +236,7 @@ with compare_tab:
                 label = scenario.name + " (on screen)" if choice == options[0] else choice
                 named[label] = result if choice == options[0] else sroi.calculate(sroi.parse_scenario(bodies[choice]))
         except DomainError as error:
-            st.error(f"'{choice}' cannot be calculated: {error}")
+            st.error(f"'{plain(choice)}' cannot be calculated: {plain(error)}")
         else:
             st.dataframe(sroi.comparison_table(named), hide_index=True, width="stretch", key="sroi.comparison")
 

@@ -11,7 +11,7 @@ from models.errors import DomainError, ScenarioError
 from models.export import file_stem
 from models.formatting import percent, uk_datetime
 from ui import agreements as agreements_ui
-from ui import show_problems
+from ui import plain, show_problems
 from ui import award as award_ui
 from ui import tender as tender_ui
 from ui.auth import can, current_actor
@@ -68,7 +68,7 @@ if choice is None:
     st.stop()
 
 if flash := st.session_state.pop("tender.flash", None):
-    st.success(flash)
+    st.success(plain(flash))
 
 if choice == NEW_TENDER or not tenders:
     st.subheader("Start a new tender")
@@ -399,7 +399,7 @@ with results_tab:
         if evaluation is not None:
             scenario = evaluation.scenario
             if evaluation.winner:
-                st.success(f"Most advantageous tender: **{evaluation.winner}**", icon=":material/emoji_events:")
+                st.success(f"Most advantageous tender: **{plain(evaluation.winner)}**", icon=":material/emoji_events:")
             else:
                 st.error("Every bid was disqualified.")
             for flag in evaluation.flags:

@@ -18,6 +18,7 @@ from models.formatting import uk_date, uk_datetime
 from ui.data import database_path, data_version, reader
 from ui.edits import show_error
 from ui.edits import opened_version
+from ui.problems import plain
 
 PDF_MIME = "application/pdf"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -32,7 +33,7 @@ def standstill_note(tender_id: int) -> None:
     if state is None:
         return
     if state.contract_entered_on:
-        st.success(f"Contract entered into on {uk_date(state.contract_entered_on)} with {state.winner}.",
+        st.success(f"Contract entered into on {uk_date(state.contract_entered_on)} with {plain(state.winner)}.",
                    icon=":material/task_alt:")
     elif state.standstill:
         period = state.standstill
@@ -82,7 +83,7 @@ def award_tab(record: tender_records.TenderRecord, body: dict, waiting: int, act
                 st.rerun()
     if state is None:
         return
-    st.write(f"Issued {uk_datetime(state.pack_issued_at)} by {state.pack_issued_by}: {state.winner} at {state.value}.")
+    st.write(f"Issued {uk_datetime(state.pack_issued_at)} by {plain(state.pack_issued_by)}: {plain(state.winner)} at {state.value}.")
     if reader(award_records.changed_since_issue)(database_path(), data_version(), record.id):
         st.warning("Scores, reasons or bids changed after the pack was issued: issue it again so the documents match.")
 

@@ -176,4 +176,4 @@ def cards(frame: pd.DataFrame, *, title: str, lines: Callable[[dict], list[str]]
             details = [plain(line) for line in lines(row) if line]
             st.markdown(f"**{number}. {plain(name)}**" + ("  \n" + "  \n".join(details) if details else ""))
             if flags and number - 1 in flags:
-                st.warning(flags[number - 1], icon=":material/warning:")
+                st.warning(plain(flags[number - 1]), icon=":material/warning:")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from .problems import plain
+
 from .data import data_changed
 
 
@@ -18,4 +20,4 @@ def rerun_with_flash(page_key: str, message: str) -> None:
 def show_flash(page_key: str) -> None:
     """Show (once) the message a form left before it reran the page."""
     if message := st.session_state.pop(f"{page_key}.flash", None):
-        st.success(message)
+        st.success(plain(message))  # messages carry names people typed

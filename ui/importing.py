@@ -17,6 +17,7 @@ from models.importers import (
 from models.importers.sandbox import check_isolated
 from ui.data import data_version, database, database_path, reader
 from ui.downloads import download_table
+from ui.problems import plain
 
 MAX_UPLOAD_MB = 200  # per file, enforced by the uploader
 UPLOAD_TYPES = ["csv", "xlsx", "json", "zip", "txt", "geojson", "topojson"]
@@ -87,7 +88,7 @@ def show_result(result: ImportResult, key: str = "0") -> None:
             st.caption(f"…and {report.error_count - SHOWN:,} more. Fix these and check the file again.")
     if result.ok and result.rows_skipped:
         places = report.skipped_places()
-        st.caption(f"Rows skipped ({len(places):,}): " + ", ".join(places[:500]) + (" …" if len(places) > 500 else ""))
+        st.caption(f"Rows skipped ({len(places):,}): " + plain(", ".join(places[:500])) + (" …" if len(places) > 500 else ""))
     for note in report.notes:
         st.caption(note)
     if report.warning_count:

@@ -13,7 +13,7 @@ from models.errors import DomainError, ScenarioError
 from .auth import can
 from .data import data_changed, database
 from .edits import opened_version, saw, show_error
-from .problems import show_problems
+from .problems import plain, show_problems
 
 
 def save_load_panel(kind: str, current: dict, *, key: str, default_name: str = "") -> dict | None:
@@ -39,7 +39,7 @@ def save_load_panel(kind: str, current: dict, *, key: str, default_name: str = "
                                                expected_version=seen.get(name.strip(), 0))
                     data_changed()
                     saw(f"{key}.versions", {**seen, saved.name: saved.version})
-                    st.success(f"Saved '{saved.name}' (version {saved.version}).")
+                    st.success(f"Saved '{plain(saved.name)}' (version {saved.version}).")
                 except DomainError as error:
                     show_error(error, key=f"{key}.stale")
             st.download_button(

@@ -15,7 +15,7 @@ from models.formatting import money_from_pounds
 
 from .charts import PALETTE
 from .data import database, project_path, reader
-from .problems import show_problems
+from .problems import plain, show_problems
 
 EXAMPLE_PATH = project_path("data", "examples", "sroi_example.json")
 BUFFER = "sroi.buffer"          # the scenario body the grids were last loaded from
@@ -297,7 +297,7 @@ def proxy_panel(current: dict) -> dict | None:
             proxy = library[names.index(chosen)]
             rebased = table.loc[names.index(chosen), f"Pounds at {int(to_year)} prices"]
             if pd.isna(rebased):
-                st.warning(f"No deflator to re-base '{proxy.name}' to {int(to_year)}: added at {proxy.price_year} prices.")
+                st.warning(f"No deflator to re-base '{plain(proxy.name)}' to {int(to_year)}: added at {proxy.price_year} prices.")
                 loaded = with_proxy_outcome(current, proxy, float(proxy.pounds), proxy.price_year)
             else:
                 loaded = with_proxy_outcome(current, proxy, float(rebased), int(to_year))
@@ -314,7 +314,7 @@ def proxy_panel(current: dict) -> dict | None:
                 with database() as db:
                     saved = proxies.save_user_proxies(db, parsed, loaded_from=upload.name)
                 data_changed()
-                st.success(f"Added {saved:,} prox{'y' if saved == 1 else 'ies'} from {upload.name}.")
+                st.success(f"Added {saved:,} prox{'y' if saved == 1 else 'ies'} from {plain(upload.name)}.")
             except DomainError as error:
                 show_problems(error)
         if any(p.origin == "Yours" for p in library) and st.button("Remove all my proxies", key="sroi.proxy_delete"):
@@ -365,7 +365,7 @@ def full_cost_panel(scenario: sroi.Scenario, result: sroi.Result) -> None:
         try:
             full_costs = cost_recovery.project_full_costs(saved[names.index(costing_name)].body)
         except DomainError as error:
-            st.error(f"That costing cannot be used: {error}")
+            st.error(f"That costing cannot be used: {plain(error)}")
             return
         project = st.selectbox("Project", list(full_costs), key="sroi.fcr_project")
         full_cost = full_costs[project]
