@@ -4,9 +4,10 @@ short steps, all or nothing, invisible until published (issue 11).
 SQLite lets one connection write at a time, so an import that wrote a million rows in
 one transaction made every evaluator's save wait for it. Instead:
 
-1. **Stage.** The importer's rows are checked and compared with what is stored (reads
-   only: they never wait and never block) and written to a *staging file* of their own
-   beside the database: new rows and changed rows. Nothing in the database changes, so
+1. **Stage.** The importer's rows are checked (for a large file in a process of its own,
+   see ``runner._read_elsewhere``) and compared with what is stored (reads only: they
+   never wait and never block) and written to a *staging file* of their own beside the
+   database: new rows and changed rows. Nothing in the database changes, so
    a rejected file, a dry run or a crash leaves it exactly as it was.
 2. **Publish.** Only one import publishes at a time (a lock file beside the database).
    - Fewer than ``SWAP_MIN_ROWS`` rows to write: one short transaction writes them all
@@ -15,7 +16,10 @@ one transaction made every evaluator's save wait for it. Instead:
    - More (a big spend file): a new copy of the table, ``spend__next``, is built inside
      the database in *chunks*, each its own short transaction sized to hold the lock for
      about ``CHUNK_SECONDS``, with a pause between chunks so a waiting save gets the
-     lock: first the stored rows, then the staged ones. Nobody reads ``spend__next``.
+     lock: first the stored rows, then the staged ones, into the bare table (bulk mode:
+     no secondary index to keep up row by row); then the summaries' copies; then the
+     copy's indexes, each built by one sort in a transaction of its own (SQLite may sort
+     on ``SORT_THREADS`` threads). Nobody reads ``spend__next``.
      Then one short transaction swaps the tables by renaming them (O(1), whatever the
      size) and marks the import done; the old copy is emptied afterwards, again in
      chunks. Readers see the old table until that commit and the whole import after it.
@@ -23,8 +27,9 @@ one transaction made every evaluator's save wait for it. Instead:
      with ``legacy_alter_table`` on and foreign keys off for that one transaction so
      other tables' references keep naming ``spend``.
    Summary tables kept by triggers on the table (the spend explorer's ``spend_totals*``,
-   models.spend.SUMMARIES) are swapped with it: their copies are summed from the new
-   copy in chunks once its rows are in, the few rows added meanwhile in the swap's own
+   models.spend.SUMMARIES) are swapped with it: the widest one's copy is summed from the
+   new copy in chunks once its rows are in (INSERT ... SELECT ... GROUP BY, no trigger
+   fires), the narrower ones' from it, the few rows added meanwhile in the swap's own
    transaction, and the triggers are made again on the table swapped in.
 3. **Crash.** A half-built ``__next`` (or not yet emptied ``__old``) copy is removed by
    the next publish; the live table was never touched.
@@ -34,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import operator
 import os
 import re
 import sqlite3
@@ -45,82 +51,83 @@ from typing import Callable, Iterator
 import sqlite_utils
 
 from .. import store
-from .base import Record
 
 STAMP_COLUMNS = {"loaded_at", "updated_at", "import_id", "source_file"}
 SWAP_TABLES = ("spend",)
 SWAP_MIN_ROWS = 20_000  # rows to write from which publishing builds a new copy of the table
-CHUNK_SECONDS = 0.15  # how long one chunk of publishing aims to hold the write lock
+CHUNK_SECONDS = 0.25  # how long one chunk of publishing aims to hold the write lock
 PAUSE_SECONDS = 0.12  # between chunks: longer than SQLite's longest wait between tries (0.1 s)
 FIRST_CHUNK_ROWS = 2_000
 PUBLISH_LOCK_WAIT_SECONDS = 3600.0  # how long an import waits for another one to finish publishing
 REMOVE_LOCK_WAIT_SECONDS = 5.0
 PUBLISH_CACHE_KB = 128 * 1024  # page cache for the publishing connection: the copy's indexes stay in memory
+SORT_THREADS = 2  # helper threads SQLite may use to sort when it builds an index
 
 
 class Stage:
     """``with Stage(db, table, key) as stage:`` a staging file for one import into
-    ``table`` (identifier column ``key``); ``stage.add(records)`` stages a chunk,
-    ``stage.publish(...)`` writes it to the database. The file is deleted on exit."""
+    ``table`` (identifier column ``key``); ``stage.add(columns, keys, rows)`` stages a
+    chunk, ``stage.publish(...)`` writes it to the database. The file is deleted on exit."""
 
     def __init__(self, main: sqlite_utils.Database, table: str, key: str):
         self.main, self.table, self.key = main, table, key
         self.columns: list[str] | None = None
         self.compared: list[str] = []
+        self._pick: Callable[[tuple], tuple] | None = None
         self.rows = 0
         self.path: str | None = None
-        self.db: sqlite_utils.Database | None = None
+        self.db: sqlite3.Connection | None = None
+        self._scratch: contextlib.ExitStack | None = None
 
     def __enter__(self) -> "Stage":
-        handle, self.path = tempfile.mkstemp(prefix=".import-stage-", suffix=".db", dir=_folder(self.main))
-        os.close(handle)
-        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -65536", "temp_store = MEMORY"):
-            connection.execute(f"PRAGMA {pragma}")
-        connection.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, place TEXT NOT NULL)")
-        self.db = sqlite_utils.Database(connection)
+        self._scratch = contextlib.ExitStack()
+        self.path, self.db = self._scratch.enter_context(scratch_file(_folder(self.main), "stage"))
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.db is not None:
-            self.db.conn.close()
-        if self.path:
-            for suffix in ("", "-journal"):
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(self.path + suffix)
+        if self._scratch is not None:
+            self._scratch.close()
 
-    def add(self, records: list[Record], *, write: bool = True) -> tuple[int, int, int]:
-        """Stage the records that are new or change a stored row; returns (added,
-        changed, unchanged) as things stand now (publishing re-checks inside its write).
-        ``write=False`` (a dry run) only counts them: nothing is staged."""
-        if not records:
+    def add(self, columns: list[str], keys: list[str], rows: list[tuple], *, write: bool = True) -> tuple[int, int, int]:
+        """Stage the rows (value tuples in ``columns`` order, identifiers ``keys``) that are
+        new or change a stored row; returns (added, changed, unchanged) as things stand
+        now (publishing re-checks inside its write). ``write=False`` (a dry run) only
+        counts them: nothing is staged."""
+        if not rows:
             return 0, 0, 0
         if self.columns is None:
-            self.columns = list(records[0].values)
+            self.columns = list(columns)
             self.compared = [c for c in self.columns if c not in STAMP_COLUMNS and c != self.key]
+            self._pick = _picker([self.columns.index(c) for c in self.compared])
             self.db.execute(f"CREATE TABLE rows (seq INTEGER PRIMARY KEY, {', '.join(map(_quoted, self.columns))})")
-        stored = self._stored([r.key for r in records])
-        staged, added, changed = [], 0, 0
-        for record in records:
-            now = stored.get(record.key)
-            if now is None:
-                added += 1
-            elif tuple(record.values[c] for c in self.compared) != now:
-                changed += 1
-            else:
-                continue
-            staged.append(tuple(record.values[c] for c in self.columns))
+        stored = self._stored(keys)
+        if not stored:
+            staged, added, changed = rows, len(rows), 0
+        else:
+            staged, added, changed, pick = [], 0, 0, self._pick
+            for key, row in zip(keys, rows):
+                now = stored.get(key)
+                if now is None:
+                    added += 1
+                elif pick(row) != now:
+                    changed += 1
+                else:
+                    continue
+                staged.append(row)
         if staged and write:
             self.db.execute("BEGIN")
-            self.db.conn.executemany(
+            self.db.executemany(
                 f"INSERT INTO rows ({', '.join(map(_quoted, self.columns))}) VALUES ({', '.join('?' * len(self.columns))})",
                 staged)
             self.db.execute("COMMIT")
             self.rows += len(staged)
-        return added, changed, len(records) - added - changed
+        return added, changed, len(rows) - added - changed
 
     def _stored(self, keys: list[str]) -> dict[str, tuple]:
-        """{identifier: compared values} of the rows stored now (a read: no lock)."""
+        """{identifier: compared values} of the rows stored now with these identifiers
+        (a read: no lock). An empty table is not searched."""
+        if self.main.execute(f"SELECT 1 FROM {_quoted(self.table)} LIMIT 1").fetchone() is None:
+            return {}
         stored: dict[str, tuple] = {}
         selected = ", ".join(map(_quoted, [self.key, *self.compared]))
         for start in range(0, len(keys), 900):
@@ -194,10 +201,9 @@ def swap_table(db: sqlite_utils.Database, table: str, *, keep: str = "1", keep_p
     copy into place and runs ``finish``. The caller holds ``publish_lock``."""
     new, old = _next(table), _old(table)
     summaries = _summaries(db, table)
+    indexes = _indexes(db, table)
     with store.transaction(db):
         db.execute(_renamed_table_sql(_schema_sql(db, "table", table), new))
-        for name, sql in _indexes(db, table):
-            db.execute(_renamed_index_sql(sql, _other_name(name), new))
         for summary in summaries:
             db.execute(_renamed_table_sql(_schema_sql(db, "table", summary), _next(summary)))
     summed = {"last": 0}
@@ -210,14 +216,29 @@ def swap_table(db: sqlite_utils.Database, table: str, *, keep: str = "1", keep_p
             return 0
         from ..spend import summarise_rows
 
-        summarise_rows(db, new, "__next", summed["last"], upto)
+        summarise_rows(db, new, "__next", summed["last"], upto, tables=widest)
         summed["last"] = upto
         return 1
 
+    def summarise_the_rest() -> None:
+        """The narrower summaries' copies, summed from the widest one's (thousands of
+        rows, not millions)."""
+        for summary, columns in narrower:
+            held = ", ".join(sorted(columns))
+            db.execute(f"INSERT INTO {_quoted(_next(summary))} ({held}, amount_pence, records) "
+                       f"SELECT {held}, SUM(amount_pence), SUM(records) FROM {_quoted(_next(widest[0]))} GROUP BY {held}")
+
+    widest, narrower = _widest_summary(summaries)
+
     def tail_and_summaries() -> None:
+        """In the swap's transaction: rows added to the table meanwhile, into the copy and
+        into every summary's copy."""
+        last = summed["last"]
         copy(0, -1)
         if summaries:
-            summarise(0, -1)
+            from ..spend import summarise_rows
+
+            summarise_rows(db, new, "__next", last, None)
 
     try:
         copied = {"last": 0}
@@ -231,18 +252,47 @@ def swap_table(db: sqlite_utils.Database, table: str, *, keep: str = "1", keep_p
                 copied["last"] = db.execute(f"SELECT MAX(id) FROM {_quoted(new)}").fetchone()[0]
             return done
 
-        in_chunks(db, copy)
+        with timed("copy stored rows"):
+            in_chunks(db, copy)
         if extra is not None:
-            in_chunks(db, extra, total=extra_rows)
+            with timed("add staged rows"):
+                in_chunks(db, extra, total=extra_rows)
         if summaries:
-            in_chunks(db, summarise)
-        _rename_into_place(db, table, new, old, tail=tail_and_summaries, finish=finish, summaries=summaries)
+            with timed("summaries"):
+                in_chunks(db, summarise)
+                with store.transaction(db):
+                    summarise_the_rest()
+        # The copy's own indexes, each built once its rows are in (a sort, many times
+        # cheaper than keeping it up row by row), each in a transaction of its own.
+        with timed("indexes"):
+            for name, sql in indexes:
+                with store.transaction(db):
+                    db.execute(_renamed_index_sql(sql, _other_name(name), new))
+                _pause(db)
+        with timed("swap"):
+            _rename_into_place(db, table, new, old, tail=tail_and_summaries, finish=finish, summaries=summaries)
     except BaseException:
         for leftover in (new, *map(_next, summaries)):
             drop_in_chunks(db, leftover)
         raise
-    for leftover in (old, *map(_old, summaries)):
-        drop_in_chunks(db, leftover)
+    with timed("empty the old copy"):
+        for leftover in (old, *map(_old, summaries)):
+            drop_in_chunks(db, leftover)
+
+
+# Seconds (wall, this process's CPU) of each step of the last publish in this process, for
+# the benchmarks (bench/bench_import.py prints them).
+TIMINGS: dict[str, tuple[float, float]] = {}
+
+
+@contextlib.contextmanager
+def timed(step: str) -> Iterator[None]:
+    """Note how long ``step`` takes in TIMINGS."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        yield
+    finally:
+        TIMINGS[step] = (time.perf_counter() - wall, time.process_time() - cpu)
 
 
 def _rename_into_place(db, table: str, new: str, old: str, *, tail: Callable[[], object],
@@ -288,12 +338,17 @@ def in_chunks(db: sqlite_utils.Database, step: Callable[[int, int], int], *, tot
         first += rows
         elapsed = time.perf_counter() - started
         rows = max(200, min(200_000, int(rows * CHUNK_SECONDS / max(elapsed, 1e-3))))
-        paused = time.perf_counter()
-        # Copy the write-ahead log into the database file now, without the write lock
-        # (saves go on meanwhile), so that a save's own commit never has a large
-        # checkpoint to do.
-        db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        time.sleep(max(0.0, PAUSE_SECONDS - (time.perf_counter() - paused)))
+        _pause(db)
+
+
+def _pause(db) -> None:
+    """Between two steps of publishing: time for saves waiting for the write lock to
+    take it. The write-ahead log is copied into the database file meanwhile, without
+    the write lock (saves go on), so that a save's own commit never has a large
+    checkpoint to do."""
+    paused = time.perf_counter()
+    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    time.sleep(max(0.0, PAUSE_SECONDS - (time.perf_counter() - paused)))
 
 
 def drop_in_chunks(db: sqlite_utils.Database, table: str) -> None:
@@ -363,11 +418,14 @@ def big_cache(db: sqlite_utils.Database) -> Iterator[None]:
     """A bigger page cache on this connection for the block: filling a large copy of a
     table otherwise spills index pages to the write-ahead log again and again."""
     before = db.execute("PRAGMA cache_size").fetchone()[0]
+    threads = db.execute("PRAGMA threads").fetchone()[0]
     db.execute(f"PRAGMA cache_size = {-PUBLISH_CACHE_KB}")
+    db.execute(f"PRAGMA threads = {SORT_THREADS}")
     try:
         yield
     finally:
         db.execute(f"PRAGMA cache_size = {before}")
+        db.execute(f"PRAGMA threads = {threads}")
 
 
 @contextlib.contextmanager
@@ -380,14 +438,43 @@ def attached(db: sqlite_utils.Database, path: str) -> Iterator[None]:
         db.execute("DETACH DATABASE stage")
 
 
-def insert_new(db, table: str, columns: list[str], rows: list[tuple], key: str) -> int:
-    """Insert ``rows`` (values in ``columns`` order), skipping any whose ``key`` is
-    already in the table; returns how many were inserted."""
-    cursor = db.conn.executemany(
+@contextlib.contextmanager
+def scratch_file(folder: str | None, kind: str) -> Iterator[tuple[str, sqlite3.Connection]]:
+    """(path, connection) of a private SQLite file beside the database for one import's
+    working tables (no journal, no syncing: it is thrown away), deleted on exit."""
+    handle, path = tempfile.mkstemp(prefix=f".import-{kind}-", suffix=".db", dir=folder)
+    os.close(handle)
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -65536", "temp_store = MEMORY"):
+            connection.execute(f"PRAGMA {pragma}")
+        yield path, connection
+    finally:
+        connection.close()
+        for suffix in ("", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path + suffix)
+
+
+def insert_new(connection: sqlite3.Connection, table: str, columns: list[str], rows: list[tuple], key: str) -> int:
+    """Insert ``rows`` (values in ``columns`` order) into a scratch file's table in one
+    transaction, skipping any whose ``key`` is already there; returns how many were
+    inserted."""
+    connection.execute("BEGIN")
+    cursor = connection.executemany(
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) ON CONFLICT({key}) DO NOTHING",
         rows,
     )
+    connection.execute("COMMIT")
     return cursor.rowcount
+
+
+def _picker(positions: list[int]) -> Callable[[tuple], tuple]:
+    """A function from a row tuple to the tuple of its values at ``positions``."""
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda row: (row[only],)
+    return operator.itemgetter(*positions)
 
 
 def _folder(db: sqlite_utils.Database) -> str | None:
@@ -450,6 +537,21 @@ def _has_rowid(db, table: str) -> bool:
 def _triggers(db, table: str) -> list[tuple[str, str]]:
     return db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name",
                       [table]).fetchall()
+
+
+def _widest_summary(summaries: tuple[str, ...]) -> tuple[tuple[str, ...], list[tuple[str, set]]]:
+    """((the summary holding every field the others hold,), [(each other, its fields)]):
+    only the widest is summed from the table's rows, the rest from it. With no such
+    summary, every one is summed from the rows."""
+    if not summaries:
+        return (), []
+    from ..spend import SUMMARIES
+
+    held = {name: columns for name, columns in SUMMARIES if name in summaries}
+    for name, columns in held.items():
+        if all(other <= columns for other in held.values()):
+            return (name,), [(other, held[other]) for other in summaries if other != name]
+    return tuple(summaries), []
 
 
 def _summaries(db, table: str) -> tuple[str, ...]:

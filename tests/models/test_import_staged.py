@@ -148,3 +148,48 @@ def test_a_swapped_import_and_its_removal_keep_the_spend_summaries_exact(db, tmp
                         "district": "D", "department": "", "funding_type": "grant", "amount_pence": 5,
                         "source": "test", "loaded_at": "2026-01-01T00:00:00+00:00"})
     assert_summaries_exact(db)
+
+
+@pytest.mark.parametrize("apart", [False, True], ids=["in-process", "reader-process"])
+def test_a_file_read_in_a_process_of_its_own_imports_the_same(db, tmp_path, monkeypatch, apart):
+    """A large file is read and checked in a forked process while this one stages its
+    rows: the rows, the counts and every problem (with its row) are as if read here."""
+    from models.importers import runner
+
+    started = []
+    elsewhere = runner._read_elsewhere
+    monkeypatch.setattr(runner, "PARALLEL_MIN_BYTES", 0 if apart else 1 << 60)
+    monkeypatch.setattr(runner, "_read_elsewhere", lambda *a: started.append(1) or elsewhere(*a))
+    path = tmp_path / "grants.csv"
+    write_grants_csv(path, 3_000)
+    lines = path.read_text().splitlines(keepends=True)
+    lines[2000] = re.sub(r",GBP,[0-9.]+,", ",GBP,lots,", lines[2000], count=1)  # file row 2001
+    lines[2500] = lines[2500].replace("360G-bench-0002499", "360G-bench-0000009", 1)  # row 2501 repeats row 11's id
+    path.write_text("".join(lines))
+    seeded = spend_count(db)
+
+    (strict,) = import_sources(db, [Source.from_path(path)], ImportOptions())
+    assert strict.status == "rejected" and spend_count(db) == seeded
+    (result,) = import_sources(db, [Source.from_path(path)], ImportOptions(skip_invalid=True))
+    assert started == ([1, 1] if apart else [])
+    assert (result.status, result.rows_read, result.rows_added, result.rows_skipped) == ("imported", 2_999, 2_998, 2)
+    assert spend_count(db) == seeded + 2_998
+    problems = [(p.where, p.message) for p in result.report.errors]
+    assert problems[0][0] == "row 2001" and "'lots' is not a number" in problems[0][1]
+    assert problems[1] == ("row 2501", "'360G-bench-0000009' appears more than once in this file (first at row 11); "
+                                       "identifiers must be unique")
+    assert result.publisher and result.report.notes == strict.report.notes
+
+
+def test_a_file_rejected_by_the_reader_process_is_rejected(db, tmp_path, monkeypatch):
+    from models.importers import runner
+
+    monkeypatch.setattr(runner, "PARALLEL_MIN_BYTES", 0)
+    path = tmp_path / "grants.csv"
+    write_grants_csv(path, 50)
+    lines = path.read_text().splitlines(keepends=True)
+    lines[0] = lines[0].replace("Amount Awarded", "Amount")
+    path.write_text("".join(lines))
+    (result,) = import_sources(db, [Source.from_path(path)], ImportOptions(format="360giving"))
+    assert result.status == "rejected"
+    assert "required columns are missing: Amount Awarded" in result.report.errors[0].message
