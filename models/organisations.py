@@ -267,10 +267,10 @@ def fts_expression(text: str) -> str:
 
 
 def tsquery_text(text: str) -> str:
-    """PostgreSQL's ``to_tsquery('english', ...)`` text for what a person typed: the same
+    """PostgreSQL's ``to_tsquery('dashboard_search', ...)`` text for what a person typed: the same
     rule as ``fts_expression`` (every word, stemmed, as a prefix). Words are letters and
     digits only, so nothing typed can change the query's syntax."""
-    return " & ".join(f"{w}:*" for w in search_words(text))
+    return " & ".join(f"'{w}':*" for w in search_words(text))
 
 
 @dataclass
@@ -305,7 +305,10 @@ RANKED = 1_000
 # PostgreSQL: ts_rank's weights for the tsvector's labels {D, C, B, A} (description C,
 # themes B, name A; higher is better), the same 1 : 3 : 10.
 FTS5_RANK = "bm25(organisations_fts, 10.0, 1.0, 3.0)"
-TS_RANK_WEIGHTS = "'{0.1, 0.1, 0.3, 1.0}'"
+TS_RANK_WEIGHTS = "'{0, 0.1, 0.3, 1.0}'"
+# PostgreSQL's query: the configuration and accent folding its search_document is made with
+# (migration 020's twin: Snowball English stemming, no stop words, like FTS5's porter).
+TS_QUERY = "to_tsquery('dashboard_search', dashboard_fold(:query))"
 
 
 def _dialect(db) -> str:
@@ -324,10 +327,10 @@ def _word_search_sql(db, directory_filter: DirectoryFilter, demo_visible: bool, 
     hidden = "" if demo_visible else " NOT IN (SELECT id FROM organisations WHERE is_demo = 1)"
     if _dialect(db) == "postgresql":
         params["query"] = tsquery_text(directory_filter.query)
-        conditions = (["o.search_document @@ to_tsquery('english', :query)"] + own + [f"o.id IN ({s})" for s in sets]
+        conditions = ([f"o.search_document @@ {TS_QUERY}"] + own + [f"o.id IN ({s})" for s in sets]
                       + ([f"o.id{hidden}"] if hidden else []))
         hits = f"SELECT o.id FROM organisations o WHERE {' AND '.join(conditions)}"
-        ranked = (f"SELECT f.id, -ts_rank({TS_RANK_WEIGHTS}, o.search_document, to_tsquery('english', :query)) AS score "
+        ranked = (f"SELECT f.id, -ts_rank({TS_RANK_WEIGHTS}, o.search_document, {TS_QUERY}) AS score "
                   "FROM first f JOIN organisations o ON o.id = f.id")
     else:
         params["query"] = fts_expression(directory_filter.query)
