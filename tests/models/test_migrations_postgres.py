@@ -59,7 +59,7 @@ def pg_server(tmp_path_factory):
 
 
 @pytest.fixture
-def pg_url(pg_server):
+def pg_database(pg_server):
     """A new, empty database on the server, dropped afterwards."""
     name = "migrations_" + uuid.uuid4().hex[:12]
     with psycopg.connect(pg_server, autocommit=True) as admin:
@@ -94,12 +94,12 @@ def apply_postgres(connection: psycopg.Connection, scripts: list[Path]) -> None:
 
 
 @pytest.fixture
-def both(tmp_path, pg_url):
+def both(tmp_path, pg_database):
     """(sqlite3 connection, psycopg connection), neither migrated yet."""
     lite = sqlite3.connect(tmp_path / "migrations.db", isolation_level=None)
     lite.execute("PRAGMA foreign_keys = ON")
     lite.isolation_level = ""  # `with lite:` commits (sqlite3's default transaction handling)
-    pg = psycopg.connect(pg_url, autocommit=True)
+    pg = psycopg.connect(pg_database, autocommit=True)
     yield lite, pg
     lite.close()
     pg.close()
@@ -215,12 +215,12 @@ def _schema(url: str) -> dict:
         engine.dispose()
 
 
-def test_both_histories_build_the_same_schema(both, tmp_path, pg_url):
+def test_both_histories_build_the_same_schema(both, tmp_path, pg_database):
     lite, pg = both
     apply_sqlite(lite, files(SQL))
     apply_postgres(pg, files(POSTGRES_SQL))
     sqlite_schema = _schema(f"sqlite:///{tmp_path / 'migrations.db'}")
-    postgres_schema = _schema(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    postgres_schema = _schema(pg_database.replace("postgresql://", "postgresql+psycopg://", 1))
     assert sorted(postgres_schema["tables"]) == sorted(sqlite_schema["tables"])
     assert postgres_schema["views"] == sqlite_schema["views"]
     for table, expected in sqlite_schema["tables"].items():
