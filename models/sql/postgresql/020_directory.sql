@@ -14,7 +14,7 @@
 --     'paddling' (configuration dashboard_search: Snowball English, every word kept);
 --   * accents removed first (dashboard_fold), as remove_diacritics: 'cafe' finds 'Café'.
 -- Query it with the same configuration and fold, e.g.
---   search_document @@ to_tsquery('dashboard_search', dashboard_fold(:words))
+--   search_document @@ to_tsquery('dashboard_search', dashboard_fold(the words))
 CREATE TEXT SEARCH DICTIONARY dashboard_english_stem (TEMPLATE = snowball, Language = english);
 CREATE TEXT SEARCH CONFIGURATION dashboard_search (COPY = english);
 ALTER TEXT SEARCH CONFIGURATION dashboard_search ALTER MAPPING REPLACE english_stem WITH dashboard_english_stem;
