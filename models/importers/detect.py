@@ -9,7 +9,7 @@ import re
 
 from . import boundaries, charity_commission, council_spend, ocds, threesixtygiving
 from .report import ValidationReport
-from .sources import Source, _first_records, check_json, is_zip, open_zip, read_xlsx, sniff_delimiter
+from .sources import Source, _first_records, check_json, is_xls, is_zip, open_zip, read_xls, read_xlsx, sniff_delimiter
 
 FORMAT_NAMES = {
     "360giving": threesixtygiving.LABEL,
@@ -19,7 +19,7 @@ FORMAT_NAMES = {
     "boundaries": boundaries.LABEL,
 }
 EXPECTED = (
-    "a 360Giving file (CSV, XLSX or JSON), a council spend-over-£500 file (CSV or XLSX), "
+    "a 360Giving file (CSV, XLSX, XLS or JSON), a council spend-over-£500 file (CSV, XLSX or XLS), "
     "Charity Commission register tables (zipped .txt), an OCDS package (JSON) or boundaries (GeoJSON or TopoJSON)"
 )
 
@@ -34,6 +34,9 @@ def detect_format(source: Source, report: ValidationReport, encoding: str = "aut
         raise report.fatal("the file is saved as UTF-16 (Unicode text); save it as 'CSV UTF-8 (comma delimited)' and import it again")
     if is_zip(head):
         return _zip_format(source, report)
+    if is_xls(head):
+        table = read_xls(source, report, sheet_names=("grants",), score=header_score)
+        return _header_format(table.header, report)
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not stripped:
         raise report.fatal("the file holds only blank lines: nothing to import")
