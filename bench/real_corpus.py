@@ -232,7 +232,8 @@ def import_one(path: Path, folder: Path) -> dict:
                 how.append("publisher given")
                 options = ImportOptions(imported_by="bench", publisher=publisher)
                 (result,) = import_sources(db, [Source.from_path(path)], options)
-        first_errors = [e.message for e in result.report.errors[:50]] if result.status == "rejected" else []
+        # each refusal as a person reads it: file, row, column and the message
+        first_errors = [str(e) for e in result.report.errors[:50]] if result.status == "rejected" else []
         if result.status == "rejected" and result.report.rows_with_errors and not any(
             p.where == "" for p in result.report.errors
         ):
@@ -280,7 +281,7 @@ def main(argv: list[str]) -> int:
             print(f"{path.name[:58]:58} {publisher[:44]:44} {result.status:10} {outcome['rows']:>6,} {loaded:>16,.2f} "
                   f"{own_text:>16}  {'yes' if agree else 'NO'}{'  [' + '; '.join(outcome['how']) + ']' if outcome['how'] else ''}")
             if outcome["first_errors"]:
-                print(f"{'':60}refused: {outcome['first_errors'][0][:150]}")
+                print(f"{'':60}refused: {outcome['first_errors'][0][:240]}")
     total = len(files)
     print()
     print(f"{total} files; {len(publishers)} publishers among the files loaded")

@@ -33,16 +33,20 @@ SUB_PENNY = Decimal("0.0001")  # hundredths of a pound beyond this are a real fr
 # Field -> header titles seen in real councils' and public bodies' files (compared with
 # case, spaces and punctuation removed; misspellings as published). Earlier titles win
 # when a file has more than one title for a field. Built from the files listed in
-# docs/importing.md (Bradford, Calderdale, Craven, Darlington, Gateshead, the GLA,
-# Harrogate, Hyndburn, Leeds, Manchester, Newcastle, North Tyneside, Salford, Sheffield,
-# Wakefield, Trafford, Lancashire fire and police, the Cabinet Office, TfL, Network Rail,
-# Lambeth, Oxford, Tameside...).
+# docs/importing.md: 25 councils (Bolton, Bradford, Calderdale, Craven, Darlington, Devon,
+# Gateshead, the GLA, Harrogate, Hyndburn, Lambeth, Leeds, Manchester, Newcastle, North
+# Tyneside, Oldham, Oxford, Rochdale, Salford, Sheffield, Stockport, Tameside, Trafford,
+# Wakefield...), Lancashire fire and police, the Cabinet Office, TfL and Network Rail.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "authority": (
         "OrganisationLabel", "Body Name", "Authority Name", "Organisation Name", "Organistion Name", "Organisation",
         "Authority", "Council", "Local Authority", "Council Name", "Name of Body", "Entity", "Purchasing Body", "Client",
+        "Org Short Name",
     ),
-    "authority_uri": ("OrganisationURI", "Body", "Organisation URI", "Body ID", "Organisation Code", "Body URI", "ONS Code", "GSS Code"),
+    "authority_uri": (
+        "OrganisationURI", "Body", "Organisation URI", "Body ID", "Organisation Code", "Body URI", "ONS Code", "GSS Code",
+        "NWOD ID URI Code",
+    ),
     "date": (
         "PaymentDate", "Payment Date", "Date of Payment", "Date Paid", "Paid Date", "Invoice Payment Date", "Pay Date",
         "Transaction Date", "Clearing Date", "Date", "Payment Date (DD/MM/YYYY)", "Invoice Paid Date", "Cheque Date",
@@ -71,7 +75,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "TransactionNumber", "Transaction Number", "Transaction No", "Trans No", "TransNo", "Transaction ID",
         "Transaction Reference", "Payment Reference", "SAP Document Number", "Document Number", "Document No", "DocumentNo",
         "Internal Ref Number", "Internal Ref", "HBC ref no", "Payment Number", "Reference", "Ref", "P-Card Tran", "Inv Transaction",
-        "Unique Ref",
+        "Unique Ref", "NWOD ID",
     ),
     "line": ("Seq No", "Sequence Number", "Line", "Line Number", "Line No"),
     "net": (
@@ -189,7 +193,7 @@ WEAK_NAME_TITLES = {"client"}
 
 
 def read(source: Source, report: ValidationReport, context: Context) -> Iterator[list[Record]]:
-    """Payments from a spend file (CSV or XLSX), a chunk of records at a time."""
+    """Payments from a spend file (CSV, XLSX or XLS), a chunk of records at a time."""
     table = read_table(source, report, encoding=context.encoding, score=header_score)
     mapping, unmapped = map_header(table.header)
     _refuse_duplicates(table.header, mapping, report)

@@ -1,6 +1,6 @@
 """Tell which standard a file follows from its content (never its name): JSON with
 "grants" is 360Giving, JSON with "releases"/"records" is OCDS, a zip of register tables
-is the Charity Commission extract, and a CSV or XLSX is told apart by its header row."""
+is the Charity Commission extract, and a CSV, XLSX or XLS is told apart by its header row."""
 
 from __future__ import annotations
 

@@ -267,7 +267,7 @@ def _item_index(title: str) -> int:
 
 
 def read(source: Source, report: ValidationReport, context: Context) -> Iterator[list[Record]]:
-    """Grants from a 360Giving file (CSV, XLSX or JSON, told apart by content)."""
+    """Grants from a 360Giving file (CSV, XLSX, XLS or JSON, told apart by content)."""
     head = source.head(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
     if head[:1] in (b"{", b"["):
         yield from read_json(source, report, context)
@@ -276,7 +276,7 @@ def read(source: Source, report: ValidationReport, context: Context) -> Iterator
 
 
 def read_flat(source: Source, report: ValidationReport, context: Context) -> Iterator[list[Record]]:
-    """Grants from a flat 360Giving CSV or XLSX, validated column by column in chunks."""
+    """Grants from a flat 360Giving CSV, XLSX or XLS, validated column by column in chunks."""
     table = read_table(source, report, encoding=context.encoding, sheet_names=("grants",), score=header_score)
     rules = field_rules()
     repeated = duplicate_titles(table.header, lambda t: re.sub(r"\s*:\s*", ":", t.strip().lower()),

@@ -1,5 +1,6 @@
 """Excel 97-2003 workbooks (.xls) and the header families and repairs learnt from the
-councils added to the corpus in December 2026 (Devon, Stockport, Manchester, Rochdale; see
+councils added to the corpus in December 2026 (Devon, Stockport, Manchester, Rochdale, and
+Northwest Open Data's cleaned Bolton and Oldham files; see
 docs/importing.md, "The real-file corpus"). Every file here is made by hand in the test
 (xlwt writes the .xls, as Excel 97 would); every expected figure is worked out by hand."""
 
@@ -174,3 +175,37 @@ def test_devon_body_code_and_name_of_body(db):
     assert result.status == "imported", result.report.summary_lines()
     assert rows == [(149600, "PROMOTING INDEPENDENT CARE LIMITED", "Devon County Council", "2025-04-29", "GB-LAE-DEV")]
     assert result.report.unmapped_columns == ["Creditor type"]
+
+
+def test_360giving_grants_in_an_xls_read_from_the_grants_sheet(db):
+    """A 360Giving workbook saved as Excel 97-2003: the 'grants' sheet is read (the 'Meta'
+    sheet is not), the award date a date cell; £1,500 + £250.50 = £1,750.50."""
+    header = ["Identifier", "Title", "Description", "Currency", "Amount Awarded", "Award Date", "Recipient Org:Identifier",
+              "Recipient Org:Name", "Funding Org:Identifier", "Funding Org:Name"]
+    grants = [header,
+              ["360G-example-0001", "Lunch club", "Weekly lunches", "GBP", 1500, dt.date(2014, 3, 17), "GB-CHC-1164883",
+               "Crewe Lunch Club", "GB-LAE-CHE", "Cheshire East Council"],
+              ["360G-example-0002", "Toy library", "Toys to borrow", "GBP", 250.5, dt.date(2014, 3, 26), "GB-CHC-1164883",
+               "Crewe Lunch Club", "GB-LAE-CHE", "Cheshire East Council"]]
+    data = xls({"Meta": [["Publisher", "Cheshire East Council"]], "grants": grants})
+    result, rows = load(db, "grants_2014.xls", data)
+    assert result.status == "imported" and result.format == "360giving", result.report.summary_lines()
+    assert [(r[0], r[3]) for r in rows] == [(150000, "2014-03-17"), (25050, "2014-03-26")]
+    assert sum(r[0] for r in rows) == 175050
+
+
+def test_northwest_open_data_cleaned_titles_and_a_padded_gss_code(db):
+    """Northwest Open Data's cleaned 2019 files (Bolton, Oldham): the council's GSS code
+    padded with spaces in 'nwod_id_uri_code', its short name in 'org_short_name', the row's
+    number in 'nwod_id'; £500.00 + £2,915.55 = £3,415.55."""
+    text = ("nwod_id_uri_code,nwod_id,org_short_name,beneficiary_name,payment_date,amount,clean_name,naked_name,"
+            "company_name,company_number,charity_number,sicc_int,match_method\n"
+            "E08000001           ,179,bolton,Best Asian Media Ltd,2019-01-03,500.00,BEST ASIAN MEDIA LTD,BEST ASIAN MEDIA,"
+            "BEST ASIAN MEDIA LIMITED,04166647,,58130,3  \n"
+            "E08000001           ,532,bolton,FOSTER CARE ASSOCIATES LTD,2019-01-03,2915.55,FOSTER CARE ASSOCIATES LTD,"
+            "FOSTER CARE ASSOCIATES,FOSTER CARE ASSOCIATES LIMITED,04322806,,87900,3  \n")
+    result, rows = load(db, "bolton_2019.csv", text.encode("utf-8"))
+    assert result.status == "imported", result.report.summary_lines()
+    assert [r[0] for r in rows] == [50000, 291555] and sum(r[0] for r in rows) == 341555
+    assert {(r[2], r[4]) for r in rows} == {("Bolton Metropolitan Borough Council", "GB-LAE-BOL")}
+    assert result.report.unmapped_columns == ["clean_name", "naked_name", "company_name", "sicc_int", "match_method"]
