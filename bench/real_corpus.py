@@ -64,8 +64,7 @@ GOOD_REFUSALS = {
     "grantnav_sample_stack_": "title",  # GrantNav's search-index 'stack': no grant titles
     "grantnav_sample_nominet": "is not a date",  # month-only award dates ('08/2013')
     "darlington_2010-09": "is not a date",  # periods ('July 2010-September 2010'), not payment dates
-    "salford_clean_2022-07": "",  # a contracts register, not payments
-    "paul-hamlyn": "Award Date",  # no award date column ('Award date:Start date' is not one)
+    "salford_clean_2022-07": "contracts register",  # contracts let, not payments made
     "lambeth_2012-05": "cannot tell what kind of file",  # a pivot table: totals by supplier, no payments
     "lambeth_2012-06": "is not a date",  # supplier names run into dates ('Catch2212/06/2012')
     "tameside": "every payment needs a date",  # three monthly lump sums (£8.3m of benefit payments) without a date

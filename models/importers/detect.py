@@ -9,7 +9,7 @@ import re
 
 from . import boundaries, charity_commission, council_spend, ocds, threesixtygiving
 from .report import ValidationReport
-from .sources import Source, _first_records, check_json, is_xls, is_zip, open_zip, read_xls, read_xlsx, sniff_delimiter
+from .sources import Source, _drop_mark, _first_records, check_json, is_xls, is_zip, open_zip, read_xls, read_xlsx, sniff_delimiter
 
 FORMAT_NAMES = {
     "360giving": threesixtygiving.LABEL,
@@ -80,13 +80,17 @@ def header_score(header: list[str]) -> float:
 
 
 def _header_format(header: list[str], report: ValidationReport) -> str:
+    header = [_drop_mark(header[0])] + list(header[1:]) if header else []
     if threesixtygiving.header_score(header) > 0:
         return "360giving"
     if council_spend.header_score(header) >= 3:
         return "spend"
     shown = ", ".join(h for h in header[:8] if h)
+    contracts = [h for h in header if h.lower().startswith("contract ")]
+    kind = (" It looks like a contracts register (" + ", ".join(f"'{h}'" for h in contracts[:3]) + "): contracts let, "
+            "not payments made, which the dashboard does not import.") if len(contracts) >= 2 else ""
     raise report.fatal(
-        f"cannot tell what kind of file this is from its column titles ({shown[:200]}). Expected {EXPECTED}. "
+        f"cannot tell what kind of file this is from its column titles ({shown[:200]}).{kind} Expected {EXPECTED}. "
         "If it is one of these, check the header row, or choose the format yourself (--format)"
     )
 

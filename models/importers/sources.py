@@ -316,6 +316,8 @@ def find_header(rows: list[list[str]], score: HeaderScore | None) -> tuple[int, 
     best, best_score = None, 0.0
     for index, cells in enumerate(rows):
         titles = [str(c).strip() for c in cells]
+        if titles:
+            titles[0] = _drop_mark(titles[0])
         if not any(titles):
             continue
         if best is None:
@@ -369,6 +371,9 @@ def read_delimited(
     except csv.Error as error:
         raise report.fatal(f"the header row cannot be read as CSV ({_csv_words(error)})") from None
     header = [h.strip() for h in header]
+    if header and _drop_mark(header[0]) != header[0]:
+        report.note(f"The first column title began with a byte-order mark saved twice ('{header[0][:3]}'); it was dropped.")
+        header[0] = _drop_mark(header[0])
     if not any(header):
         raise report.fatal("the first row is blank: the first row must hold the column titles")
     while header and not header[-1]:
@@ -393,6 +398,18 @@ def read_delimited(
 
     kind = {"\t": "TSV", ";": "CSV (semicolon-separated)", "|": "CSV (bar-separated)"}.get(delimiter, "CSV")
     return Table(header=header, rows=rows(), kind=kind, header_row=header_row)
+
+
+MANGLED_MARKS = ("\u00ef\u00bb\u00bf", "\ufeff")  # a UTF-8 byte-order mark read as Windows-1252 and saved again; a stray one
+
+
+def _drop_mark(title: str) -> str:
+    """A title without a byte-order mark at its start ('ï»¿Directorate Name': Salford's
+    July 2022 contracts file), which no reader would count as part of the title."""
+    for mark in MANGLED_MARKS:
+        if title.startswith(mark):
+            return title[len(mark):].strip()
+    return title
 
 
 def _csv_words(error: csv.Error) -> str:
