@@ -50,7 +50,7 @@ def build(path: Path, indicators: int, points: int, seed: int = 1) -> None:
                     "illustrative": 1, "source": "Generated", "note": "", "added_at": store.now_iso(),
                 })
         db["indicators"].insert_all(rows)
-        db["observations"].insert_all(observations, batch_size=5000)
+        db["observations"].insert_all(observations)
 
 
 def main() -> None:
@@ -84,7 +84,7 @@ def main() -> None:
             report("action plan list and progress", timed(
                 lambda: (action_plan.list_actions(db), action_plan.progress_by_stream(db)), args.repeat))
             report("self-assessment items", timed(lambda: self_assessment.list_items(db), args.repeat))
-        print("status counts:", {k: v for k, v in outcomes.status_counts(store.connect(path)).items()})
+            print("status counts:", outcomes.status_counts(db))
 
 
 if __name__ == "__main__":

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Iterator
 
 import streamlit as st
-import sqlite_utils
 
 from models import store
-from models.database import init_database
+from models.database import init_database, location
 
 CACHE_TTL_SECONDS = 600
 CACHE_ENTRIES = 64
@@ -30,12 +29,13 @@ def _initialised(path: str) -> str:
 
 
 def database_path() -> str:
-    """The database this app uses, created and seeded on first use."""
-    return _initialised(str(store.default_db_path()))
+    """The database this app uses (``$DASHBOARD_DB``: a SQLite file, or a ``postgresql://``
+    URL), created and seeded on first use."""
+    return _initialised(str(location()))
 
 
 @contextlib.contextmanager
-def database() -> Iterator[sqlite_utils.Database]:
+def database() -> Iterator[store.Database]:
     """A connection for one read or write, closed afterwards."""
     with store.opened(database_path()) as db:
         yield db
