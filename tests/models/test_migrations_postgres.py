@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import re
 import sqlite3
 import uuid
@@ -59,15 +60,16 @@ def pg_server(tmp_path_factory):
         pg_cluster.stop(place)
 
 
-@pytest.fixture
-def pg_database(pg_server):
-    """A new, empty database on the server, dropped afterwards."""
+def _create_database(server: str, template: str | None = None) -> tuple[str, str]:
+    """(name, URL) of a new database on the server, empty or a copy of ``template``."""
     name = "migrations_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(pg_server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = pg_server.rsplit("/", 1)[0] + "/" + name
-    yield url
-    with psycopg.connect(pg_server, autocommit=True) as admin:
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    return name, server.rsplit("/", 1)[0] + "/" + name
+
+
+def _drop_database(server: str, name: str) -> None:
+    with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -77,11 +79,19 @@ def files(folder: Path, upto: str | None = None, after: str | None = None) -> li
             if (upto is None or path.name <= upto) and (after is None or path.name > after)]
 
 
+def _sqlite(path: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode (each statement its own transaction unless BEGIN)."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA foreign_keys = ON")
+    return connection
+
+
 def apply_sqlite(connection: sqlite3.Connection, scripts: list[Path]) -> None:
     for script in scripts:
-        with connection:  # one transaction a file, as store.migrate
-            for statement in store.sql_statements(script.read_text(encoding="utf-8")):
-                connection.execute(statement)
+        connection.execute("BEGIN")  # one transaction a file, as store.migrate
+        for statement in store.sql_statements(script.read_text(encoding="utf-8")):
+            connection.execute(statement)
+        connection.execute("COMMIT")
 
 
 def apply_postgres(connection: psycopg.Connection, scripts: list[Path]) -> None:
@@ -94,33 +104,50 @@ def apply_postgres(connection: psycopg.Connection, scripts: list[Path]) -> None:
                     raise AssertionError(f"{script.name}: {error}\n{statement[:400]}") from None
 
 
+@pytest.fixture(scope="module")
+def migrated_templates(pg_server, tmp_path_factory):
+    """(SQLite file, PostgreSQL database name, its URL): each history applied from scratch,
+    once per module; tests get copies."""
+    name, url = _create_database(pg_server)
+    with psycopg.connect(url, autocommit=True) as pg:
+        apply_postgres(pg, files(POSTGRES_SQL))
+    path = tmp_path_factory.mktemp("sqlite") / "migrated.db"
+    lite = _sqlite(path)
+    apply_sqlite(lite, files(SQL))
+    lite.close()
+    yield path, name, url
+    _drop_database(pg_server, name)
+
+
 @pytest.fixture
-def both(tmp_path, pg_database):
-    """(sqlite3 connection, psycopg connection), neither migrated yet."""
-    lite = sqlite3.connect(tmp_path / "migrations.db", isolation_level=None)
-    lite.execute("PRAGMA foreign_keys = ON")
-    lite.isolation_level = ""  # `with lite:` commits (sqlite3's default transaction handling)
-    pg = psycopg.connect(pg_database, autocommit=True)
+def both(tmp_path, pg_server):
+    """(sqlite3 connection, psycopg connection) to two new, empty databases."""
+    name, url = _create_database(pg_server)
+    lite, pg = _sqlite(tmp_path / "migrations.db"), psycopg.connect(url, autocommit=True)
     yield lite, pg
     lite.close()
     pg.close()
+    _drop_database(pg_server, name)
 
 
 @pytest.fixture
-def migrated(both):
-    lite, pg = both
-    apply_sqlite(lite, files(SQL))
-    apply_postgres(pg, files(POSTGRES_SQL))
-    return lite, pg
+def migrated(tmp_path, pg_server, migrated_templates):
+    """(sqlite3 connection, psycopg connection) to copies of the migrated databases."""
+    path, template, _ = migrated_templates
+    shutil.copyfile(path, tmp_path / "migrated.db")
+    name, url = _create_database(pg_server, template)
+    lite, pg = _sqlite(tmp_path / "migrated.db"), psycopg.connect(url, autocommit=True)
+    yield lite, pg
+    lite.close()
+    pg.close()
+    _drop_database(pg_server, name)
 
 
 def run_both(migrated, sql: str, params=()) -> None:
     """One statement in its own transaction on both engines (SQLite's ? becomes %s)."""
     lite, pg = migrated
-    with lite:
-        lite.execute(sql, params)
-    with pg.transaction():
-        pg.execute(sql.replace("?", "%s"), params)
+    lite.execute(sql, params)
+    pg.execute(sql.replace("?", "%s"), params)
 
 
 def rows_both(migrated, sql: str) -> tuple[list, list]:
@@ -224,12 +251,10 @@ def _schema(url: str) -> dict:
         engine.dispose()
 
 
-def test_both_histories_build_the_same_schema(both, tmp_path, pg_database):
-    lite, pg = both
-    apply_sqlite(lite, files(SQL))
-    apply_postgres(pg, files(POSTGRES_SQL))
-    sqlite_schema = _schema(f"sqlite:///{tmp_path / 'migrations.db'}")
-    postgres_schema = _schema(pg_database.replace("postgresql://", "postgresql+psycopg://", 1))
+def test_both_histories_build_the_same_schema(migrated_templates):
+    path, _, url = migrated_templates
+    sqlite_schema = _schema(f"sqlite:///{path}")
+    postgres_schema = _schema(url.replace("postgresql://", "postgresql+psycopg://", 1))
     assert sorted(postgres_schema["tables"]) == sorted(sqlite_schema["tables"])
     assert postgres_schema["views"] == sqlite_schema["views"]
     for table, expected in sqlite_schema["tables"].items():
@@ -361,10 +386,7 @@ def test_bids_move_out_of_a_tender_set_up_as_on_sqlite(both):
     ]
     for number, setup in enumerate(setups, 1):
         sql = "INSERT INTO tenders (id, name, setup_json, created_at, created_by, updated_at) VALUES (?, ?, ?, 'c', ?, 'u')"
-        params = (number, f"T{number}", json.dumps(setup), None if number == 1 else "ann")
-        with lite:
-            lite.execute(sql, params)
-        pg.execute(sql.replace("?", "%s"), params)
+        run_both((lite, pg), sql, (number, f"T{number}", json.dumps(setup), None if number == 1 else "ann"))
     apply_sqlite(lite, files(SQL, after="050_sroi_proxies.sql"))
     apply_postgres(pg, files(POSTGRES_SQL, after="050_sroi_proxies.sql"))
     bids = "SELECT tender_id, bidder, position, bid_json, updated_by, updated_at FROM tender_bids ORDER BY tender_id, position"
