@@ -221,8 +221,8 @@ def _run(db, job: _Job, options: ImportOptions, progress: Progress | None) -> Im
                 result.status = "checked"
                 return result
             earlier = db.execute(
-                "SELECT imported_at FROM import_log WHERE sha256 = ? AND status = 'imported' ORDER BY id LIMIT 1",
-                [result.sha256],
+                "SELECT imported_at FROM import_log WHERE sha256 = :sha256 AND status = 'imported' ORDER BY id LIMIT 1",
+                {"sha256": result.sha256},
             ).fetchone()
             if earlier and result.rows_added == 0 and result.rows_updated == 0:
                 result.status = "unchanged"
@@ -384,10 +384,8 @@ def _first_sightings(seen, chunk: list[Record], report: ValidationReport, kind: 
     keys = list(firsts)
     places: dict[str, str] = {}
     for start in range(0, len(keys), 900):
-        part = keys[start : start + 900]
-        places.update(seen.execute(
-            f"SELECT key, place FROM seen WHERE key IN ({', '.join('?' * len(part))})", part
-        ).fetchall())
+        part = {f"k{i}": key for i, key in enumerate(keys[start : start + 900])}
+        places.update(seen.execute(f"SELECT key, place FROM seen WHERE key IN ({', '.join(':' + k for k in part)})", part))
     fresh = []
     for record in chunk:
         first = places[record.key]
@@ -488,7 +486,7 @@ def remove_import(db: sqlite_utils.Database, import_id: int, who: str | None = N
     policy.require(actor, "data.remove_import", {"import_id": import_id})
 
     def check() -> tuple:
-        row = db.execute("SELECT file_name, status FROM import_log WHERE id = ?", [import_id]).fetchone()
+        row = db.execute("SELECT file_name, status FROM import_log WHERE id = :id", {"id": import_id}).fetchone()
         if row is None or row[1] not in ("imported", "removed"):
             raise DomainError(f"There is no import number {import_id} in the import log.")
         if row[1] == "removed":
@@ -496,28 +494,37 @@ def remove_import(db: sqlite_utils.Database, import_id: int, who: str | None = N
         return row
 
     def mark_removed(row: tuple, removed: int) -> None:
-        db.execute("UPDATE import_log SET status = 'removed' WHERE id = ?", [import_id])
+        db.execute("UPDATE import_log SET status = 'removed' WHERE id = :id", {"id": import_id})
         store.record_audit(db, entity="import", entity_id=import_id, action="remove", who=actor.label,
                            before={"file": row[0], "rows": removed}, reason=reason)
 
-    with staging.publish_lock(db, staging.REMOVE_LOCK_WAIT_SECONDS), staging.big_cache(db):
-        staging.clear_leftovers(db)
-        spend_rows = db.execute("SELECT COUNT(*) FROM spend WHERE import_id = ?", [import_id]).fetchone()[0]
-        if spend_rows >= staging.SWAP_MIN_ROWS:
-            check()
-            removed = {"rows": 0}
-
-            def finish() -> None:
-                row = check()
-                removed["rows"] = spend_rows
-                mark_removed(row, spend_rows)
-
-            staging.swap_table(db, "spend", keep="import_id IS NOT ?", keep_params=(import_id,), finish=finish)
-            return removed["rows"]
-        with store.transaction(db):
-            row = check()
-            removed = 0
-            for table in ("spend", "organisations", "boundary_areas"):
-                removed += db.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id]).rowcount
-            mark_removed(row, removed)
+    def remove_at_once() -> int:
+        row = check()
+        removed = 0
+        for table in ("spend", "organisations", "boundary_areas"):
+            removed += db.execute(f"DELETE FROM {table} WHERE import_id = :id", {"id": import_id}).rowcount
+        mark_removed(row, removed)
         return removed
+
+    with staging.publish_lock(db, staging.REMOVE_LOCK_WAIT_SECONDS):
+        if getattr(db, "dialect", "sqlite") == "postgresql":
+            # One transaction, invisible until it commits; the write lock only at its end.
+            with staging.transaction_locked_at_end(db):
+                return remove_at_once()
+        with staging.big_cache(db):
+            staging.clear_leftovers(db)
+            spend_rows = db.execute("SELECT COUNT(*) FROM spend WHERE import_id = :id", {"id": import_id}).fetchone()[0]
+            if spend_rows >= staging.SWAP_MIN_ROWS:
+                check()
+                removed = {"rows": 0}
+
+                def finish() -> None:
+                    row = check()
+                    removed["rows"] = spend_rows
+                    mark_removed(row, spend_rows)
+
+                staging.swap_table(db, "spend", keep="import_id IS DISTINCT FROM :import_id",
+                                   keep_params={"import_id": import_id}, finish=finish)
+                return removed["rows"]
+            with store.transaction(db):
+                return remove_at_once()

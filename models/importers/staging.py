@@ -60,6 +60,7 @@ PAUSE_SECONDS = 0.12  # between chunks: longer than SQLite's longest wait betwee
 FIRST_CHUNK_ROWS = 2_000
 PUBLISH_LOCK_WAIT_SECONDS = 3600.0  # how long an import waits for another one to finish publishing
 REMOVE_LOCK_WAIT_SECONDS = 5.0
+PUBLISH_LOCK_KEY = 2011  # PostgreSQL advisory lock key of the publish lock (issue 11); the write lock is store's
 PUBLISH_CACHE_KB = 128 * 1024  # page cache for the publishing connection: the copy's indexes stay in memory
 SORT_THREADS = 2  # helper threads SQLite may use to sort when it builds an index
 
@@ -131,9 +132,9 @@ class Stage:
         stored: dict[str, tuple] = {}
         selected = ", ".join(map(_quoted, [self.key, *self.compared]))
         for start in range(0, len(keys), 900):
-            part = keys[start : start + 900]
+            part = {f"k{i}": key for i, key in enumerate(keys[start : start + 900])}
             for row in self.main.execute(
-                f"SELECT {selected} FROM {_quoted(self.table)} WHERE {_quoted(self.key)} IN ({', '.join('?' * len(part))})",
+                f"SELECT {selected} FROM {_quoted(self.table)} WHERE {_quoted(self.key)} IN ({', '.join(':' + k for k in part)})",
                 part,
             ).fetchall():
                 stored[row[0]] = tuple(row[1:])
@@ -142,6 +143,9 @@ class Stage:
     def publish(self, log: dict, audit: dict, *, who: str) -> int:
         """Write the staged rows, the import log entry and the audit row; all or nothing,
         visible together. Returns the import's id."""
+        if _dialect(self.main) == "postgresql":
+            with publish_lock(self.main):
+                return self._publish_by_copy(log, audit, who)
         with publish_lock(self.main), attached(self.main, self.path), big_cache(self.main):
             clear_leftovers(self.main)
             if self.table in SWAP_TABLES and self.rows >= SWAP_MIN_ROWS:
@@ -150,49 +154,82 @@ class Stage:
                 import_id = self.main["import_log"].insert({**log, "status": "imported"}).last_pk
                 if self.rows:
                     with _summaries_in_bulk(self.main, self.table):
-                        self.main.execute(self._upsert_sql(self.table), [import_id, 0, self.rows])
+                        self.main.execute(self._upsert_sql(self.table, "stage.rows"),
+                                          {"import_id": import_id, "first": 0, "last": self.rows})
                 store.record_audit(self.main, entity="import", entity_id=import_id, action="import", who=who, after=audit)
             return import_id
+
+    def _publish_by_copy(self, log: dict, audit: dict, who: str) -> int:
+        """PostgreSQL: one transaction that COPYs the staged rows into a temporary table
+        and upserts them into the table from there (the summaries added by one GROUP BY,
+        models.spend.bulk_totals). PostgreSQL shows none of it to anyone until it
+        commits, and it takes the write lock (store.transaction's advisory lock) only for
+        its last step, the log entry and the audit row: people's saves, which take that
+        lock, never wait for the rows."""
+        db = self.main
+        with transaction_locked_at_end(db):
+            import_id = db["import_log"].insert({**log, "status": "imported"}).last_pk
+            if self.rows:
+                with timed("copy staged rows"):
+                    self._copy_to_temporary(db)
+                with timed("add staged rows"), _summaries_in_bulk(db, self.table):
+                    db.execute(self._upsert_sql(self.table, "import_stage"), {"import_id": import_id, "first": 0, "last": self.rows})
+                db.execute("DROP TABLE import_stage")
+            store.record_audit(db, entity="import", entity_id=import_id, action="import", who=who, after=audit)
+        return import_id
+
+    def _copy_to_temporary(self, db) -> None:
+        """The staged rows into a temporary table ``import_stage`` (the table's own column
+        types, no index), with psycopg's COPY: the engine's bulk path."""
+        columns = ", ".join(map(_quoted, self.columns))
+        db.execute(f"CREATE TEMPORARY TABLE import_stage AS SELECT CAST(0 AS BIGINT) AS seq, {columns} "
+                   f"FROM {_quoted(self.table)} WITH NO DATA")
+        rows = self.db.execute(f"SELECT seq, {columns} FROM rows ORDER BY seq")
+        with db.driver_connection.cursor() as cursor, cursor.copy(f"COPY import_stage (seq, {columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def _publish_by_swap(self, log: dict, audit: dict, who: str) -> int:
         with store.transaction(self.main):
             import_id = self.main["import_log"].insert({**log, "status": "publishing"}).last_pk
-        upsert = self._upsert_sql(_next(self.table))
+        upsert = self._upsert_sql(_next(self.table), "stage.rows")
 
         def stage_rows(first: int, count: int) -> int:
-            self.main.execute(upsert, [import_id, first, first + count])
+            self.main.execute(upsert, {"import_id": import_id, "first": first, "last": first + count})
             return min(count, max(self.rows - first, 0))
 
         def finish() -> None:
-            self.main.execute("UPDATE import_log SET status = 'imported' WHERE id = ?", [import_id])
+            self.main.execute("UPDATE import_log SET status = 'imported' WHERE id = :id", {"id": import_id})
             store.record_audit(self.main, entity="import", entity_id=import_id, action="import", who=who, after=audit)
 
         try:
             swap_table(self.main, self.table, extra=stage_rows, extra_rows=self.rows, finish=finish)
         except BaseException:
             with store.transaction(self.main):
-                self.main.execute("DELETE FROM import_log WHERE id = ? AND status = 'publishing'", [import_id])
+                self.main.execute("DELETE FROM import_log WHERE id = :id AND status = 'publishing'", {"id": import_id})
             raise
         return import_id
 
-    def _upsert_sql(self, target: str) -> str:
-        """Staged rows ``seq`` in (?, ?] into ``target``: insert the new, update the
-        changed (they move to this import; a person-edited record's version goes up), and
-        leave a row that is the same by now alone. Parameters: import id, first, last."""
+    def _upsert_sql(self, target: str, source: str) -> str:
+        """Staged rows (``seq`` in (:first, :last]) from ``source`` into ``target``, in
+        order: insert the new, update the changed (they move to this import, :import_id; a
+        person-edited record's version goes up), and leave a row that is the same by now
+        alone. The same SQL on both engines."""
         columns = ", ".join(map(_quoted, self.columns))
+        into = _quoted(target)
         updates = [f"{_quoted(c)} = excluded.{_quoted(c)}" for c in self.columns if c != self.key]
         updates.append("import_id = excluded.import_id")
         if "version" in _columns(self.main, self.table):
-            updates.append("version = version + 1")
-        differs = " OR ".join(f"{_quoted(c)} IS NOT excluded.{_quoted(c)}" for c in self.compared) or "0"
+            updates.append(f"version = {into}.version + 1")
+        differs = " OR ".join(f"{into}.{_quoted(c)} IS DISTINCT FROM excluded.{_quoted(c)}" for c in self.compared) or "1 = 0"
         return (
-            f"INSERT INTO main.{_quoted(target)} ({columns}, import_id) SELECT {columns}, ? FROM stage.rows "
-            f"WHERE seq > ? AND seq <= ? ON CONFLICT ({_quoted(self.key)}) DO UPDATE SET {', '.join(updates)} "
-            f"WHERE {differs}"
+            f"INSERT INTO {into} ({columns}, import_id) SELECT {columns}, :import_id FROM {source} "
+            f"WHERE seq > :first AND seq <= :last ORDER BY seq ON CONFLICT ({_quoted(self.key)}) "
+            f"DO UPDATE SET {', '.join(updates)} WHERE {differs}"
         )
 
 
-def swap_table(db: sqlite_utils.Database, table: str, *, keep: str = "1", keep_params: tuple = (),
+def swap_table(db: sqlite_utils.Database, table: str, *, keep: str = "1 = 1", keep_params: dict | None = None,
                extra: Callable[[int, int], int] | None = None, extra_rows: int = 0,
                finish: Callable[[], None] | None = None) -> None:
     """Replace ``table`` by a new copy built in chunks (see the module's docstring): the
@@ -200,6 +237,7 @@ def swap_table(db: sqlite_utils.Database, table: str, *, keep: str = "1", keep_p
     for ``extra_rows`` more (staged rows), then one short transaction that renames the
     copy into place and runs ``finish``. The caller holds ``publish_lock``."""
     new, old = _next(table), _old(table)
+    keep_params = keep_params or {}
     summaries = _summaries(db, table)
     indexes = _indexes(db, table)
     with store.transaction(db):
@@ -210,8 +248,8 @@ def swap_table(db: sqlite_utils.Database, table: str, *, keep: str = "1", keep_p
 
     def summarise(_first: int, count: int) -> int:
         """Add the copy's next ``count`` rows (by id) to the summaries' copies."""
-        upto = db.execute(f"SELECT MAX(id) FROM (SELECT id FROM {_quoted(new)} WHERE id > ? ORDER BY id LIMIT ?)",
-                          [summed["last"], count]).fetchone()[0]
+        upto = db.execute(f"SELECT MAX(id) FROM (SELECT id FROM {_quoted(new)} WHERE id > :last ORDER BY id LIMIT :count)",
+                          {"last": summed["last"], "count": count}).fetchone()[0]
         if upto is None:
             return 0
         from ..spend import summarise_rows
@@ -247,7 +285,8 @@ def swap_table(db: sqlite_utils.Database, table: str, *, keep: str = "1", keep_p
         def copy(first: int, count: int) -> int:
             done = db.execute(
                 f"INSERT INTO {_quoted(new)} ({columns}) SELECT {columns} FROM {_quoted(table)} "
-                f"WHERE id > ? AND ({keep}) ORDER BY id LIMIT ?", [copied["last"], *keep_params, count]).rowcount
+                f"WHERE id > :last AND ({keep}) ORDER BY id LIMIT :count",
+                {**keep_params, "last": copied["last"], "count": count}).rowcount
             if done:
                 copied["last"] = db.execute(f"SELECT MAX(id) FROM {_quoted(new)}").fetchone()[0]
             return done
@@ -362,7 +401,8 @@ def drop_in_chunks(db: sqlite_utils.Database, table: str) -> None:
 
     def delete(_first: int, count: int) -> int:
         return db.execute(
-            f"DELETE FROM {_quoted(table)} WHERE rowid IN (SELECT rowid FROM {_quoted(table)} LIMIT ?)", [count]).rowcount
+            f"DELETE FROM {_quoted(table)} WHERE rowid IN (SELECT rowid FROM {_quoted(table)} LIMIT :count)",
+            {"count": count}).rowcount
 
     if _has_rowid(db, table):  # a summary (WITHOUT ROWID) is small: dropped at once
         in_chunks(db, delete)
@@ -385,8 +425,12 @@ def clear_leftovers(db: sqlite_utils.Database) -> None:
 @contextlib.contextmanager
 def publish_lock(db: sqlite_utils.Database, wait_seconds: float = PUBLISH_LOCK_WAIT_SECONDS) -> Iterator[None]:
     """One publisher at a time (imports and removals of imports), across processes: an
-    exclusive lock on a file beside the database. Raises ``errors.Busy`` after
-    ``wait_seconds``."""
+    exclusive lock on a file beside the database (on PostgreSQL, a session advisory lock,
+    across servers). Raises ``errors.Busy`` after ``wait_seconds``."""
+    if _dialect(db) == "postgresql":
+        with _advisory_publish_lock(db, wait_seconds):
+            yield
+        return
     path = _main_file(db)
     if not path:
         yield
@@ -400,10 +444,7 @@ def publish_lock(db: sqlite_utils.Database, wait_seconds: float = PUBLISH_LOCK_W
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    from ..errors import Busy
-
-                    raise Busy("Another import is being written to the database just now. Nothing was changed: "
-                               "try again when it has finished (the Data page's log shows it).") from None
+                    raise _publishing_elsewhere() from None
                 time.sleep(0.2)
         try:
             yield
@@ -411,6 +452,47 @@ def publish_lock(db: sqlite_utils.Database, wait_seconds: float = PUBLISH_LOCK_W
             fcntl.flock(handle, fcntl.LOCK_UN)
     finally:
         os.close(handle)
+
+
+def _publishing_elsewhere():
+    from ..errors import Busy
+
+    return Busy("Another import is being written to the database just now. Nothing was changed: "
+                "try again when it has finished (the Data page's log shows it).")
+
+
+@contextlib.contextmanager
+def _advisory_publish_lock(db, wait_seconds: float) -> Iterator[None]:
+    """PostgreSQL's publish lock: a session-level advisory lock (not the write lock that
+    saves take), tried until ``wait_seconds`` have passed."""
+    deadline = time.monotonic() + wait_seconds
+    while not db.execute("SELECT pg_try_advisory_lock(:key)", {"key": PUBLISH_LOCK_KEY}).fetchone()[0]:
+        if time.monotonic() > deadline:
+            raise _publishing_elsewhere()
+        time.sleep(0.2)
+    try:
+        yield
+    finally:
+        db.execute("SELECT pg_advisory_unlock(:key)", {"key": PUBLISH_LOCK_KEY})
+
+
+@contextlib.contextmanager
+def transaction_locked_at_end(db) -> Iterator[None]:
+    """PostgreSQL: one transaction for a whole import, all or nothing and invisible until
+    it commits, that takes the write lock (store.transaction's advisory lock) only at its
+    end, for the writes people's saves must not interleave with (the log, the audit)."""
+    db.execute("BEGIN")
+    try:
+        yield
+        db.execute("SELECT pg_advisory_xact_lock(:key)", {"key": store.WRITE_LOCK_KEY})
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _dialect(db) -> str:
+    return getattr(db, "dialect", "sqlite")
 
 
 @contextlib.contextmanager
@@ -431,7 +513,7 @@ def big_cache(db: sqlite_utils.Database) -> Iterator[None]:
 @contextlib.contextmanager
 def attached(db: sqlite_utils.Database, path: str) -> Iterator[None]:
     """The staging file attached to the database's connection as ``stage``."""
-    db.execute("ATTACH DATABASE ? AS stage", [path])
+    db.execute("ATTACH DATABASE :path AS stage", {"path": path})
     try:
         yield
     finally:
@@ -478,11 +560,15 @@ def _picker(positions: list[int]) -> Callable[[tuple], tuple]:
 
 
 def _folder(db: sqlite_utils.Database) -> str | None:
+    """Where an import's scratch files go: beside a database file; the system's temporary
+    folder for PostgreSQL (or a database in memory)."""
     path = _main_file(db)
     return str(Path(path).parent) if path else None
 
 
 def _main_file(db: sqlite_utils.Database) -> str:
+    if _dialect(db) != "sqlite":
+        return ""
     for _seq, name, path in db.execute("PRAGMA database_list").fetchall():
         if name == "main":
             return path or ""
@@ -508,22 +594,22 @@ def _quoted(name: str) -> str:
 
 
 def _exists(db, table: str) -> bool:
-    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone() is not None
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name", {"name": table}).fetchone() is not None
 
 
 def _columns(db, table: str) -> list[str]:
-    return [row[1] for row in db.execute(f"PRAGMA table_info({_quoted(table)})").fetchall()]
+    return [column[0] for column in db.execute(f"SELECT * FROM {_quoted(table)} LIMIT 0").description]
 
 
 def _schema_sql(db, kind: str, name: str) -> str:
-    return db.execute("SELECT sql FROM sqlite_master WHERE type = ? AND name = ?", [kind, name]).fetchone()[0]
+    return db.execute("SELECT sql FROM sqlite_master WHERE type = :kind AND name = :name", {"kind": kind, "name": name}).fetchone()[0]
 
 
 def _indexes(db, table: str) -> list[tuple[str, str]]:
     """The table's own indexes (not those SQLite makes for UNIQUE and PRIMARY KEY)."""
     return db.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name",
-        [table]).fetchall()
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :table AND sql IS NOT NULL ORDER BY name",
+        {"table": table}).fetchall()
 
 
 def _has_rowid(db, table: str) -> bool:
@@ -535,8 +621,8 @@ def _has_rowid(db, table: str) -> bool:
 
 
 def _triggers(db, table: str) -> list[tuple[str, str]]:
-    return db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name",
-                      [table]).fetchall()
+    return db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :table ORDER BY name",
+                      {"table": table}).fetchall()
 
 
 def _widest_summary(summaries: tuple[str, ...]) -> tuple[tuple[str, ...], list[tuple[str, set]]]:
@@ -560,7 +646,7 @@ def _summaries(db, table: str) -> tuple[str, ...]:
         return ()
     from ..spend import SUMMARIES
 
-    return tuple(name for name, _ in SUMMARIES if _exists(db, name))
+    return tuple(name for name, _ in SUMMARIES if store.table_exists(db, name))
 
 
 @contextlib.contextmanager
