@@ -41,8 +41,8 @@ URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 # C++): only the others go through the rule's own check, one distinct value at a time.
 # A number: not negative, under 10^12 (so below LARGEST_AMOUNT); a date: a day that every
 # month has.
-PLAIN_NUMBER = r"^(0|[1-9][0-9]{0,11})(\.[0-9]+)?$"
-PLAIN_DATE = r"^[0-9]{4}-(0[1-9]|1[012])-(0[1-9]|1[0-9]|2[0-8])$"
+PLAIN_NUMBER = r"(0|[1-9][0-9]{0,11})(\.[0-9]+)?"
+PLAIN_DATE = r"[0-9]{4}-(0[1-9]|1[012])-(0[1-9]|1[0-9]|2[0-8])"
 
 
 # ---------------------------------------------------------------- the schema's rules
@@ -454,8 +454,8 @@ def to_check(values: list[str], check: Callable) -> set[str]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    accepted = pc.match_substring_regex(pa.array(values, type=pa.string()), plain).to_numpy(zero_copy_only=False)
-    return {values[i] for i in np.flatnonzero(~accepted) if values[i]}
+    accepted = pc.match_substring_regex(pa.array(values, type=pa.string()), f"^(?:{plain})?$")  # or empty
+    return {values[i] for i in np.flatnonzero(~accepted.to_numpy(zero_copy_only=False))}
 
 
 def column_problems(values: list[str], check: Callable[[str], str | None] | None) -> list[tuple[int, str]]:
