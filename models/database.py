@@ -22,9 +22,10 @@ SEEDED_CONCEPTS = [
 ]
 
 
-def init_database(path: str | os.PathLike | None = None) -> Path:
-    """Migrate the schema and load the seeds; returns the database path."""
-    db_path = Path(path) if path is not None else store.default_db_path()
+def init_database(path: str | os.PathLike | None = None) -> str | Path:
+    """Migrate the schema and load the seeds; returns where the database is (a SQLite file
+    path, or the PostgreSQL URL as given)."""
+    db_path = store.location(path)
     with store.opened(db_path) as db:
         store.migrate(db)
         for name in SEEDED_CONCEPTS:
