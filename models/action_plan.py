@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-import sqlite_utils
 
 from . import policy, store
 from .audit import audit_frame
@@ -53,46 +52,59 @@ def read_seed() -> list[dict]:
     return rows
 
 
-def seed(db: sqlite_utils.Database) -> int:
+def seed(db: store.Database) -> int:
     """Load the proposals (idempotent: actions already present keep officers' edits)."""
-    inserted = 0
+    actions, links = [], []
+    for row in read_seed():
+        outcome_ids = [o.strip() for o in row.pop("outcomes").split(";") if o.strip()]
+        actions.append({**row, "due_date": row["due_date"] or None})
+        links.extend({"action_id": row["action_id"], "outcome_id": outcome_id} for outcome_id in outcome_ids)
     with store.transaction(db):
-        for row in read_seed():
-            outcome_ids = [o.strip() for o in row.pop("outcomes").split(";") if o.strip()]
-            row["due_date"] = row["due_date"] or None
-            if insert_missing(db, "actions", "action_id", row):
-                inserted += 1
-                for outcome_id in outcome_ids:
-                    db["action_outcomes"].insert({"action_id": row["action_id"], "outcome_id": outcome_id})
+        held = {row[0] for row in db.execute("SELECT action_id FROM actions").fetchall()}
+        inserted = insert_missing(db, "actions", "action_id", actions)
+        new_links = [link for link in links if link["action_id"] not in held]
+        if new_links:
+            db["action_outcomes"].insert_all(new_links)
     return inserted
 
 
-def list_actions(db: sqlite_utils.Database, action_filter: ActionFilter = ActionFilter()) -> pd.DataFrame:
+def list_actions(db: store.Database, action_filter: ActionFilter = ActionFilter()) -> pd.DataFrame:
     """Actions in the document's order, with the outcomes each serves ('O1; O4') and
     each one's version (what ``save_changes`` expects back)."""
-    clauses, params = [], []
-    for column, values in (("a.stream", action_filter.streams), ("a.side", action_filter.sides),
-                           ("a.status", action_filter.statuses)):
+    clauses, params = [], {}
+    for column, name, values in (("a.stream", "streams", action_filter.streams), ("a.side", "sides", action_filter.sides),
+                                 ("a.status", "statuses", action_filter.statuses)):
         if values:
-            clauses.append(f"{column} IN ({', '.join('?' for _ in values)})")
-            params.extend(values)
+            clauses.append(f"{column} IN ({_listed(name, values, params)})")
     if action_filter.outcomes:
-        clauses.append(
-            "a.action_id IN (SELECT action_id FROM action_outcomes WHERE outcome_id IN "
-            f"({', '.join('?' for _ in action_filter.outcomes)}))"
-        )
-        params.extend(action_filter.outcomes)
+        clauses.append("a.action_id IN (SELECT action_id FROM action_outcomes WHERE outcome_id IN "
+                       f"({_listed('outcomes', action_filter.outcomes, params)}))")
     where = " AND ".join(clauses) or "1 = 1"
-    sql = (
-        "SELECT a.action_id, a.stream, a.side, a.need, a.proposal, a.achieve, "
-        "(SELECT group_concat(outcome_id, '; ') FROM "
-        "  (SELECT outcome_id FROM action_outcomes ao WHERE ao.action_id = a.action_id ORDER BY outcome_id)"
-        ") AS outcomes, a.owner, a.due_date, a.status, a.notes, a.source, a.version "
-        f"FROM actions a WHERE {where} ORDER BY a.position"
-    )
+    sql = ("SELECT a.action_id, a.stream, a.side, a.need, a.proposal, a.achieve, a.owner, a.due_date, a.status, "
+           f"a.notes, a.source, a.version FROM actions a WHERE {where} ORDER BY a.position, a.action_id")
     columns = ["action_id", "stream", "side", "need", "proposal", "achieve", "outcomes", "owner", "due_date",
                "status", "notes", "source", "version"]
-    return pd.DataFrame(list(db.query(sql, params)), columns=columns)
+    rows = list(db.query(sql, params))
+    served = outcomes_served(db)
+    for row in rows:
+        row["outcomes"] = served.get(row["action_id"])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _listed(name: str, values, params: dict) -> str:
+    # TODO(#20 phase 2): `IN :name` with a list once the store facade expands lists.
+    names = [f"{name}_{number}" for number in range(len(values))]
+    params.update(zip(names, values))
+    return ", ".join(f":{n}" for n in names)
+
+
+def outcomes_served(db: store.Database) -> dict[str, str]:
+    """{action_id: 'O1; O4'}: the outcomes each action serves, in id order."""
+    served: dict[str, list[str]] = {}
+    for action_id, outcome_id in db.execute(
+            "SELECT action_id, outcome_id FROM action_outcomes ORDER BY action_id, outcome_id").fetchall():
+        served.setdefault(action_id, []).append(outcome_id)
+    return {action_id: "; ".join(ids) for action_id, ids in served.items()}
 
 
 def _clean_change(action_id: str, change: dict) -> dict:
@@ -129,7 +141,7 @@ def change_problems(action_id: str, change: dict) -> list[str]:
     return []
 
 
-def save_changes(db: sqlite_utils.Database, changes: dict[str, dict], *, who: str | None = None,
+def save_changes(db: store.Database, changes: dict[str, dict], *, who: str | None = None,
                  actor: policy.Actor | None = None, expected_versions: dict[str, int] | None = None) -> list[str]:
     """Apply edits {action_id: {owner, due_date, status, notes}} all-or-nothing, after
     checking every one; each changed action is audited with its "before" read in the same
@@ -153,7 +165,7 @@ def save_changes(db: sqlite_utils.Database, changes: dict[str, dict], *, who: st
     with store.transaction(db):
         for action_id, after in cleaned.items():
             expected = None if expected_versions is None else expected_versions.get(action_id)
-            row = db.execute("SELECT version FROM actions WHERE action_id = ?", [action_id]).fetchone()
+            row = db.execute("SELECT version FROM actions WHERE action_id = :action_id", {"action_id": action_id}).fetchone()
             if row is None:
                 raise DomainError(f"Action {action_id} does not exist. Nothing was saved.")
             saved = store.update_versioned(
@@ -165,7 +177,7 @@ def save_changes(db: sqlite_utils.Database, changes: dict[str, dict], *, who: st
     return changed
 
 
-def progress_by_stream(db: sqlite_utils.Database) -> pd.DataFrame:
+def progress_by_stream(db: store.Database) -> pd.DataFrame:
     """Per stream: actions by status, total, done and percentage done (of actions not
     dropped)."""
     rows = db.execute("SELECT stream, status, COUNT(*) FROM actions GROUP BY stream, status").fetchall()
@@ -184,7 +196,7 @@ def status_long(progress: pd.DataFrame) -> pd.DataFrame:
     return progress.melt(id_vars=["Stream"], value_vars=list(STATUSES), var_name="Status", value_name="Actions")
 
 
-def audit_trail(db: sqlite_utils.Database) -> pd.DataFrame:
+def audit_trail(db: store.Database) -> pd.DataFrame:
     """Changes to actions, newest first, in words ("status: Not started → In progress")."""
     return audit_frame(store.audit_entries(db, "action"), record_label="Action")
 

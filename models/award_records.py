@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-import sqlite_utils
 
 from . import award_pack, policy, store, tender, tender_access, tender_records
 from .errors import DomainError
@@ -46,24 +45,24 @@ class LotInfo:
     title: str
 
 
-def lot_of(db: sqlite_utils.Database, tender_id: int) -> LotInfo | None:
+def lot_of(db: store.Database, tender_id: int) -> LotInfo | None:
     """The procurement and lot this tender is, or None for a tender without lots."""
     row = db.execute(
         "SELECT p.id, p.name, p.reference, l.lot_number, l.title FROM tender_lots l "
-        "JOIN procurements p ON p.id = l.procurement_id WHERE l.tender_id = ?", [tender_id]).fetchone()
+        "JOIN procurements p ON p.id = l.procurement_id WHERE l.tender_id = :tender_id", {"tender_id": tender_id}).fetchone()
     return LotInfo(*row) if row else None
 
 
-def lots_in_procurement(db: sqlite_utils.Database, procurement_id: int) -> pd.DataFrame:
+def lots_in_procurement(db: store.Database, procurement_id: int) -> pd.DataFrame:
     """Every lot of a procurement: lot number, title, tender id and name, winner if issued."""
     rows = db.execute(
         "SELECT l.lot_number, l.title, t.id, t.name, a.winner FROM tender_lots l JOIN tenders t ON t.id = l.tender_id "
-        "LEFT JOIN tender_awards a ON a.tender_id = t.id WHERE l.procurement_id = ? ORDER BY l.lot_number",
-        [procurement_id]).fetchall()
+        "LEFT JOIN tender_awards a ON a.tender_id = t.id WHERE l.procurement_id = :procurement_id ORDER BY l.lot_number",
+        {"procurement_id": procurement_id}).fetchall()
     return pd.DataFrame(rows, columns=["Lot", "Title", "Tender id", "Tender", "Winner"])
 
 
-def set_lot(db: sqlite_utils.Database, tender_id: int, *, procurement: str, lot_number: int, title: str,
+def set_lot(db: store.Database, tender_id: int, *, procurement: str, lot_number: int, title: str,
             reference: str = "", actor: policy.Actor) -> LotInfo:
     """Make the tender lot ``lot_number`` of ``procurement`` (created if new). Each lot keeps
     its own bids, scores and winner; the lot number must be free in the procurement."""
@@ -79,27 +78,30 @@ def set_lot(db: sqlite_utils.Database, tender_id: int, *, procurement: str, lot_
         policy.require(actor, "tender.edit", {**tender_access.policy_record(db, tender_id), "name": record.name})
         if _award_row(db, tender_id):
             raise DomainError(f"Tender '{record.name}': the award pack has been issued, so its lot cannot change")
-        found = db.execute("SELECT id FROM procurements WHERE name = ?", [procurement]).fetchone()
+        found = db.execute("SELECT id FROM procurements WHERE name = :procurement", {"procurement": procurement}).fetchone()
         if found:
             procurement_id = found[0]
             if reference:
-                db.execute("UPDATE procurements SET reference = ? WHERE id = ?", [reference, procurement_id])
+                db.execute("UPDATE procurements SET reference = :reference WHERE id = :procurement_id",
+                           {"reference": reference, "procurement_id": procurement_id})
         else:
             table = db["procurements"]
             table.insert({"name": procurement, "reference": reference, "created_at": store.now_iso(),
                           "created_by": actor.label})
             procurement_id = table.last_pk
-        taken = db.execute("SELECT tender_id FROM tender_lots WHERE procurement_id = ? AND lot_number = ? AND tender_id != ?",
-                           [procurement_id, lot_number, tender_id]).fetchone()
+        taken = db.execute("SELECT tender_id FROM tender_lots WHERE procurement_id = :procurement_id "
+                           "AND lot_number = :lot_number AND tender_id != :tender_id",
+                           {"procurement_id": procurement_id, "lot_number": lot_number, "tender_id": tender_id}).fetchone()
         if taken:
             other = tender_records.get_tender(db, taken[0]).name
             raise DomainError(f"Lot {lot_number} of '{procurement}' is already the tender '{other}'; choose another number")
         before = lot_of(db, tender_id)
         db.execute(
-            "INSERT INTO tender_lots (tender_id, procurement_id, lot_number, title) VALUES (?, ?, ?, ?) "
+            "INSERT INTO tender_lots (tender_id, procurement_id, lot_number, title) "
+            "VALUES (:tender_id, :procurement_id, :lot_number, :title) "
             "ON CONFLICT (tender_id) DO UPDATE SET procurement_id = excluded.procurement_id, "
             "lot_number = excluded.lot_number, title = excluded.title",
-            [tender_id, procurement_id, lot_number, title])
+            {"tender_id": tender_id, "procurement_id": procurement_id, "lot_number": lot_number, "title": title})
         after = lot_of(db, tender_id)
         store.record_audit(db, entity=ENTITY, entity_id=tender_id, action="lot set", who=actor.label,
                            before=before.__dict__ if before else None, after=after.__dict__)
@@ -132,7 +134,7 @@ def _text(value: str, what: str, *, required: bool = True) -> str:
     return text
 
 
-def add_clarification(db: sqlite_utils.Database, tender_id: int, *, question: str, asked_on: dt.date,
+def add_clarification(db: store.Database, tender_id: int, *, question: str, asked_on: dt.date,
                       answer: str = "", answered_on: dt.date | None = None, actor: policy.Actor) -> int:
     """Record a question (and its answer, if already given); returns its number."""
     question = _text(question, "The question")
@@ -144,8 +146,8 @@ def add_clarification(db: sqlite_utils.Database, tender_id: int, *, question: st
     with store.transaction(db):
         record = tender_records.get_tender(db, tender_id)
         policy.require(actor, "tender.clarify", {"tender_id": tender_id, "name": record.name})
-        number = db.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM tender_clarifications WHERE tender_id = ?",
-                            [tender_id]).fetchone()[0]
+        number = db.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM tender_clarifications WHERE tender_id = :tender_id",
+                            {"tender_id": tender_id}).fetchone()[0]
         row = {"tender_id": tender_id, "number": number, "question": question, "answer": answer,
                "asked_on": asked_on.isoformat(), "answered_on": answered_on.isoformat() if answered_on else None,
                "recorded_at": store.now_iso(), "recorded_by": actor.label}
@@ -155,7 +157,7 @@ def add_clarification(db: sqlite_utils.Database, tender_id: int, *, question: st
     return number
 
 
-def answer_clarification(db: sqlite_utils.Database, tender_id: int, number: int, *, answer: str, answered_on: dt.date,
+def answer_clarification(db: store.Database, tender_id: int, number: int, *, answer: str, answered_on: dt.date,
                          expected_version: int, actor: policy.Actor) -> dict:
     """Give or change the answer to question ``number`` (refused if someone else changed it
     since ``expected_version`` was read)."""
@@ -164,8 +166,8 @@ def answer_clarification(db: sqlite_utils.Database, tender_id: int, number: int,
     with store.transaction(db):
         record = tender_records.get_tender(db, tender_id)
         policy.require(actor, "tender.clarify", {"tender_id": tender_id, "name": record.name})
-        row = db.execute("SELECT id, asked_on FROM tender_clarifications WHERE tender_id = ? AND number = ?",
-                         [tender_id, number]).fetchone()
+        row = db.execute("SELECT id, asked_on FROM tender_clarifications WHERE tender_id = :tender_id AND number = :number",
+                         {"tender_id": tender_id, "number": number}).fetchone()
         if row is None:
             raise DomainError(f"Tender '{record.name}' has no clarification question {number}")
         if answered_on < dt.date.fromisoformat(row[1]):
@@ -176,18 +178,19 @@ def answer_clarification(db: sqlite_utils.Database, tender_id: int, number: int,
             entity=CLARIFICATION_ENTITY, who=actor.label, action="clarification answered")
 
 
-def clarifications(db: sqlite_utils.Database, tender_id: int) -> list[award_pack.Clarification]:
+def clarifications(db: store.Database, tender_id: int) -> list[award_pack.Clarification]:
     return [
         award_pack.Clarification(number=r[0], question=r[1], answer=r[2], asked_on=dt.date.fromisoformat(r[3]),
                                  answered_on=dt.date.fromisoformat(r[4]) if r[4] else None)
         for r in db.execute("SELECT number, question, answer, asked_on, answered_on FROM tender_clarifications "
-                            "WHERE tender_id = ? ORDER BY number", [tender_id]).fetchall()
+                            "WHERE tender_id = :tender_id ORDER BY number", {"tender_id": tender_id}).fetchall()
     ]
 
 
-def clarification_versions(db: sqlite_utils.Database, tender_id: int) -> dict[int, int]:
+def clarification_versions(db: store.Database, tender_id: int) -> dict[int, int]:
     """Question number -> the version a person's edit is based on."""
-    return dict(db.execute("SELECT number, version FROM tender_clarifications WHERE tender_id = ?", [tender_id]).fetchall())
+    return dict(db.execute("SELECT number, version FROM tender_clarifications WHERE tender_id = :tender_id",
+                           {"tender_id": tender_id}).fetchall())
 
 
 # ---------------------------------------------------------------------------- the award
@@ -217,12 +220,10 @@ class AwardState:
 
 
 def _award_row(db, tender_id: int) -> dict | None:
-    cursor = db.execute("SELECT * FROM tender_awards WHERE tender_id = ?", [tender_id])
-    values = cursor.fetchone()
-    return dict(zip([d[0] for d in cursor.description], values)) if values else None
+    return next(db.query("SELECT * FROM tender_awards WHERE tender_id = :tender_id", {"tender_id": tender_id}), None)
 
 
-def award_state(db: sqlite_utils.Database, tender_id: int) -> AwardState | None:
+def award_state(db: store.Database, tender_id: int) -> AwardState | None:
     """The tender's award, or None until its award pack is issued."""
     row = _award_row(db, tender_id)
     if row is None:
@@ -247,13 +248,13 @@ def _evaluation(db, tender_id: int) -> tuple[tender.Evaluation, dict]:
     return tender.evaluate(tender.parse_scenario(body)), body
 
 
-def changed_since_issue(db: sqlite_utils.Database, tender_id: int) -> bool:
+def changed_since_issue(db: store.Database, tender_id: int) -> bool:
     """True when the scores, reasons or bids changed after the award pack was issued."""
     state = award_state(db, tender_id)
     return bool(state) and _fingerprint(tender_records.scenario_body(db, tender_id)) != state.pack_sha256
 
 
-def issue_pack(db: sqlite_utils.Database, tender_id: int, *, actor: policy.Actor,
+def issue_pack(db: store.Database, tender_id: int, *, actor: policy.Actor,
                buyer: str = award_pack.DEFAULT_BUYER, buyer_id: str = award_pack.DEFAULT_BUYER_ID,
                expected_version: int | None = None) -> AwardState:
     """Issue the award pack: every score moderated, no weak reason, every abnormally low
@@ -284,7 +285,7 @@ def issue_pack(db: sqlite_utils.Database, tender_id: int, *, actor: policy.Actor
     return award_state(db, tender_id)
 
 
-def publish_notice(db: sqlite_utils.Database, tender_id: int, *, published_on: dt.date, expected_version: int,
+def publish_notice(db: store.Database, tender_id: int, *, published_on: dt.date, expected_version: int,
                    actor: policy.Actor) -> AwardState:
     """Record the day the contract award notice was published: the standstill starts."""
     published_on = _day(published_on, "The notice's publication date")
@@ -309,7 +310,7 @@ def publish_notice(db: sqlite_utils.Database, tender_id: int, *, published_on: d
     return award_state(db, tender_id)
 
 
-def enter_contract(db: sqlite_utils.Database, tender_id: int, *, entered_on: dt.date, expected_version: int,
+def enter_contract(db: store.Database, tender_id: int, *, entered_on: dt.date, expected_version: int,
                    actor: policy.Actor) -> AwardState:
     """Record that the contract was entered into on ``entered_on``: refused until the
     standstill period has passed (``standstill.check_contract_entry``)."""
@@ -333,7 +334,7 @@ def enter_contract(db: sqlite_utils.Database, tender_id: int, *, entered_on: dt.
 # ---------------------------------------------------------------------------- the pack
 
 
-def details_for(db: sqlite_utils.Database, tender_id: int, *, prepared_on: dt.date | None = None) -> tuple[award_pack.Lot, award_pack.AwardDetails]:
+def details_for(db: store.Database, tender_id: int, *, prepared_on: dt.date | None = None) -> tuple[award_pack.Lot, award_pack.AwardDetails]:
     """The lot (evaluation, lot title and number) and the award details of a stored tender."""
     evaluation, _body = _evaluation(db, tender_id)
     record = tender_records.get_tender(db, tender_id)
@@ -353,7 +354,7 @@ def details_for(db: sqlite_utils.Database, tender_id: int, *, prepared_on: dt.da
     return pack_lot, details
 
 
-def conflicts_record(db: sqlite_utils.Database, tender_id: int) -> tuple[award_pack.Conflict, ...] | None:
+def conflicts_record(db: store.Database, tender_id: int) -> tuple[award_pack.Conflict, ...] | None:
     """The tender's conflicts record (models.tender_access), or None when no evaluator was assigned."""
     record = tender_access.conflicts_record(db, tender_id)
     if record.empty:
@@ -365,7 +366,7 @@ def conflicts_record(db: sqlite_utils.Database, tender_id: int) -> tuple[award_p
         for _, row in record.iterrows())
 
 
-def pack_files(db: sqlite_utils.Database, tender_id: int, *, draws: int = tender.DEFAULT_SIMULATIONS,
+def pack_files(db: store.Database, tender_id: int, *, draws: int = tender.DEFAULT_SIMULATIONS,
                prepared_on: dt.date | None = None) -> dict[str, bytes]:
     """Every document of the tender's award pack (see ``award_pack.pack_files``)."""
     lot, details = details_for(db, tender_id, prepared_on=prepared_on)
@@ -376,7 +377,7 @@ def pack_files(db: sqlite_utils.Database, tender_id: int, *, draws: int = tender
     )
 
 
-def bidder_documents(db: sqlite_utils.Database, tender_id: int, bidder: str, *, prepared_on: dt.date | None = None) -> tuple[bytes, bytes]:
+def bidder_documents(db: store.Database, tender_id: int, bidder: str, *, prepared_on: dt.date | None = None) -> tuple[bytes, bytes]:
     """One bidder's assessment summary as (PDF, DOCX), for a single download."""
     from . import documents
 

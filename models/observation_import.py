@@ -26,7 +26,6 @@ import io
 import re
 from dataclasses import dataclass
 
-import sqlite_utils
 
 from . import outcomes, policy, store
 from .errors import DomainError
@@ -195,7 +194,7 @@ def parse(data: bytes, filename: str, indicators: dict[str, outcomes.Indicator],
     return parsed
 
 
-def import_observations(db: sqlite_utils.Database, data: bytes, filename: str, *, actor: policy.Actor,
+def import_observations(db: store.Database, data: bytes, filename: str, *, actor: policy.Actor,
                         indicator_id: str | None = None, area: str | None = None, source: str | None = None,
                         today: dt.date | None = None) -> int:
     """Check the file, then add every figure in one transaction (each audited); returns the
@@ -223,15 +222,15 @@ def import_observations(db: sqlite_utils.Database, data: bytes, filename: str, *
 # --------------------------------------------------------------------------- actions
 
 
-def link_action(db: sqlite_utils.Database, indicator_id: str, action_id: str, *, actor: policy.Actor) -> bool:
+def link_action(db: store.Database, indicator_id: str, action_id: str, *, actor: policy.Actor) -> bool:
     """Record that an action-plan row serves an indicator (audited); False if already linked."""
     policy.require(actor, "indicator.edit")
     with store.transaction(db):
         outcomes.get_indicator(db, indicator_id)
-        if db.execute("SELECT 1 FROM actions WHERE action_id = ?", [action_id]).fetchone() is None:
+        if db.execute("SELECT 1 FROM actions WHERE action_id = :action_id", {"action_id": action_id}).fetchone() is None:
             raise DomainError(f"Action '{action_id}' does not exist. Choose one from the action plan.")
-        if db.execute("SELECT 1 FROM indicator_actions WHERE indicator_id = ? AND action_id = ?",
-                      [indicator_id, action_id]).fetchone():
+        if db.execute("SELECT 1 FROM indicator_actions WHERE indicator_id = :indicator_id AND action_id = :action_id",
+                      {"indicator_id": indicator_id, "action_id": action_id}).fetchone():
             return False
         db["indicator_actions"].insert({"indicator_id": indicator_id, "action_id": action_id,
                                         "linked_at": store.now_iso(), "linked_by": actor.label})
@@ -240,19 +239,19 @@ def link_action(db: sqlite_utils.Database, indicator_id: str, action_id: str, *,
     return True
 
 
-def unlink_action(db: sqlite_utils.Database, indicator_id: str, action_id: str, *, actor: policy.Actor) -> bool:
+def unlink_action(db: store.Database, indicator_id: str, action_id: str, *, actor: policy.Actor) -> bool:
     """Remove the link (audited); False if there was none."""
     policy.require(actor, "indicator.edit")
     with store.transaction(db):
-        gone = db.execute("DELETE FROM indicator_actions WHERE indicator_id = ? AND action_id = ?",
-                          [indicator_id, action_id]).rowcount
+        gone = db.execute("DELETE FROM indicator_actions WHERE indicator_id = :indicator_id AND action_id = :action_id",
+                          {"indicator_id": indicator_id, "action_id": action_id}).rowcount
         if gone:
             store.record_audit(db, entity="indicator", entity_id=indicator_id, action="unlink action",
                                who=actor.label, before={"action_id": action_id})
     return bool(gone)
 
 
-def actions_serving(db: sqlite_utils.Database) -> list[dict]:
+def actions_serving(db: store.Database) -> list[dict]:
     """Every action linked to an indicator: indicator, outcome, action, proposal, owner,
     due date and status, by outcome and action."""
     return list(db.query(

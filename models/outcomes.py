@@ -22,7 +22,6 @@ from pathlib import Path
 import numpy as np
 from dateutil.relativedelta import relativedelta
 import pandas as pd
-import sqlite_utils
 
 from . import policy, store
 from .audit import audit_frame
@@ -296,70 +295,69 @@ def read_seed() -> tuple[list[dict], list[dict], list[dict]]:
     return outcomes, indicators, observations
 
 
-def seed(db: sqlite_utils.Database) -> int:
+def seed(db: store.Database) -> int:
     """Load the outcomes, indicators and observations (idempotent: rows already present,
     perhaps edited by officers since, are left as they are). Returns rows inserted."""
     outcomes, indicators, observations = read_seed()
-    inserted = 0
     now = store.now_iso()
+    indicator_rows = [{
+        **row,
+        "position": int(row["position"]),
+        "baseline_value": _optional_float(row["baseline_value"]),
+        "baseline_date": row["baseline_date"] or None,
+        "target_value": _optional_float(row["target_value"]),
+        "target_date": row["target_date"] or None,
+        "target_illustrative": int(row["target_illustrative"] or 0),
+    } for row in indicators]
+    observation_rows = [{
+        "indicator_id": row["indicator_id"],
+        "observed_on": row["observed_on"],
+        "value": _optional_float(row["value"]),
+        "illustrative": int(row["illustrative"] or 0),
+        "source": row["source"],
+        "note": row["note"],
+        "seed_key": f"seed:{row['indicator_id']}:{row['observed_on']}",
+        "added_at": now,
+        "added_by": "seed",
+    } for row in observations]
     with store.transaction(db):
-        for row in outcomes:
-            inserted += insert_missing(db, "outcomes", "outcome_id", {**row, "position": int(row["position"])})
-        for row in indicators:
-            record = {
-                **row,
-                "position": int(row["position"]),
-                "baseline_value": _optional_float(row["baseline_value"]),
-                "baseline_date": row["baseline_date"] or None,
-                "target_value": _optional_float(row["target_value"]),
-                "target_date": row["target_date"] or None,
-                "target_illustrative": int(row["target_illustrative"] or 0),
-            }
-            inserted += insert_missing(db, "indicators", "indicator_id", record)
-        for row in observations:
-            key = f"seed:{row['indicator_id']}:{row['observed_on']}"
-            record = {
-                "indicator_id": row["indicator_id"],
-                "observed_on": row["observed_on"],
-                "value": _optional_float(row["value"]),
-                "illustrative": int(row["illustrative"] or 0),
-                "source": row["source"],
-                "note": row["note"],
-                "seed_key": key,
-                "added_at": now,
-                "added_by": "seed",
-            }
-            inserted += insert_missing(db, "observations", "seed_key", record)
-    return inserted
+        return (insert_missing(db, "outcomes", "outcome_id", [{**row, "position": int(row["position"])} for row in outcomes])
+                + insert_missing(db, "indicators", "indicator_id", indicator_rows)
+                + insert_missing(db, "observations", "seed_key", observation_rows))
 
 
-def insert_missing(db: sqlite_utils.Database, table: str, key: str, record: dict) -> int:
-    """Insert ``record`` unless a row with the same ``key`` exists; 1 if inserted."""
-    exists = db.execute(f"SELECT 1 FROM {table} WHERE {key} = ?", [record[key]]).fetchone()
-    if exists:
-        return 0
-    db[table].insert(record)
-    return 1
+def insert_missing(db: store.Database, table: str, key: str, records: list[dict]) -> int:
+    """Insert the ``records`` whose ``key`` no row of ``table`` has yet (rows already there,
+    perhaps edited since, are left as they are); returns how many were inserted.
+
+    Run it inside ``store.transaction``: the keys are read after the transaction has taken
+    the write lock (BEGIN IMMEDIATE on SQLite, the advisory lock on PostgreSQL), so
+    processes seeding at once each see the others' rows and nothing is inserted twice."""
+    held = {row[0] for row in db.execute(f"SELECT {key} FROM {table}").fetchall()}
+    missing = [record for record in records if record[key] not in held]
+    if missing:
+        db[table].insert_all(missing)
+    return len(missing)
 
 
 # --------------------------------------------------------------------------- reading
 
 
-def list_outcomes(db: sqlite_utils.Database) -> list[Outcome]:
+def list_outcomes(db: store.Database) -> list[Outcome]:
     """The six outcomes in the document's order."""
-    return [Outcome(**row) for row in db.query("SELECT * FROM outcomes ORDER BY position")]
+    return [Outcome(**row) for row in db.query("SELECT * FROM outcomes ORDER BY position, outcome_id")]
 
 
-def list_indicators(db: sqlite_utils.Database) -> list[Indicator]:
+def list_indicators(db: store.Database) -> list[Indicator]:
     """Every indicator, by outcome and position."""
     rows = db.query(
-        "SELECT i.* FROM indicators i JOIN outcomes o USING (outcome_id) ORDER BY o.position, i.position"
+        "SELECT i.* FROM indicators i JOIN outcomes o USING (outcome_id) ORDER BY o.position, i.position, i.indicator_id"
     )
     return [_indicator(row) for row in rows]
 
 
-def get_indicator(db: sqlite_utils.Database, indicator_id: str) -> Indicator:
-    row = next(db.query("SELECT * FROM indicators WHERE indicator_id = ?", [indicator_id]), None)
+def get_indicator(db: store.Database, indicator_id: str) -> Indicator:
+    row = next(db.query("SELECT * FROM indicators WHERE indicator_id = :indicator_id", {"indicator_id": indicator_id}), None)
     if row is None:
         raise DomainError(f"Indicator '{indicator_id}' does not exist. Choose one from the list.")
     return _indicator(row)
@@ -369,13 +367,13 @@ def _indicator(row: dict) -> Indicator:
     return Indicator(**{**{k: row[k] for k in INDICATOR_FIELDS if k in row}, "target_illustrative": bool(row["target_illustrative"])})
 
 
-def list_observations(db: sqlite_utils.Database, indicator_id: str | None = None) -> list[Observation]:
+def list_observations(db: store.Database, indicator_id: str | None = None) -> list[Observation]:
     """Observations in date order, for one indicator or all."""
     sql = "SELECT indicator_id, observed_on, value, illustrative, source, note FROM observations"
-    params: list = []
+    params: dict = {}
     if indicator_id is not None:
-        sql += " WHERE indicator_id = ?"
-        params.append(indicator_id)
+        sql += " WHERE indicator_id = :indicator_id"
+        params["indicator_id"] = indicator_id
     sql += " ORDER BY indicator_id, observed_on, id"
     return [Observation(**{**row, "illustrative": bool(row["illustrative"])}) for row in db.query(sql, params)]
 
@@ -566,7 +564,7 @@ def outcome_status(statuses: list[IndicatorStatus]) -> tuple[str, str]:
     return worst.status, f"Worst of its indicators: {worst.indicator.name} ({worst.status})."
 
 
-def assess_all(db: sqlite_utils.Database) -> list[IndicatorStatus]:
+def assess_all(db: store.Database) -> list[IndicatorStatus]:
     """Every indicator's status, by outcome and position."""
     by_indicator: dict[str, list[Observation]] = {}
     for observation in list_observations(db):
@@ -574,7 +572,7 @@ def assess_all(db: sqlite_utils.Database) -> list[IndicatorStatus]:
     return [assess(i, by_indicator.get(i.indicator_id, [])) for i in list_indicators(db)]
 
 
-def outcome_summaries(db: sqlite_utils.Database) -> list[OutcomeSummary]:
+def outcome_summaries(db: store.Database) -> list[OutcomeSummary]:
     """Each outcome with its status and its indicators' statuses."""
     statuses = assess_all(db)
     summaries = []
@@ -594,7 +592,7 @@ STATUS_GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 
-def status_counts(db: sqlite_utils.Database) -> dict[str, int]:
+def status_counts(db: store.Database) -> dict[str, int]:
     """How many outcomes have each status (every status, zeros included)."""
     counts = {status: 0 for status in STATUSES}
     for summary in outcome_summaries(db):
@@ -731,7 +729,7 @@ def as_json(statuses: list[IndicatorStatus]) -> list[dict]:
 
 
 def add_observation(
-    db: sqlite_utils.Database,
+    db: store.Database,
     indicator_id: str,
     *,
     observed_on,
@@ -769,8 +767,8 @@ def add_observation(
     }
     with store.transaction(db):
         clash = db.execute(
-            "SELECT added_by, added_at FROM observations WHERE indicator_id = ? AND observed_on = ?",
-            [indicator_id, day.isoformat()],
+            "SELECT added_by, added_at FROM observations WHERE indicator_id = :indicator_id AND observed_on = :day",
+            {"indicator_id": indicator_id, "day": day.isoformat()},
         ).fetchone()
         if clash:
             by = f" (added by {clash[0]}, {uk_datetime(clash[1])})" if clash[0] else ""
@@ -782,7 +780,7 @@ def add_observation(
 
 
 def edit_target(
-    db: sqlite_utils.Database,
+    db: store.Database,
     indicator_id: str,
     *,
     target_value,
@@ -823,6 +821,6 @@ def edit_target(
     return get_indicator(db, indicator_id)
 
 
-def audit_trail(db: sqlite_utils.Database) -> pd.DataFrame:
+def audit_trail(db: store.Database) -> pd.DataFrame:
     """Changes to indicators, newest first, in words, for the page."""
     return audit_frame(store.audit_entries(db, "indicator"), record_label="Indicator")

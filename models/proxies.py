@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 import pandas as pd
-import sqlite_utils
 
 from . import checks, store
 from .errors import DomainError
@@ -127,7 +126,7 @@ def template_frame() -> pd.DataFrame:
 # The user's library in the database
 
 
-def save_user_proxies(db: sqlite_utils.Database, proxies: Iterable[Proxy], *, loaded_from: str, who: str | None = None) -> int:
+def save_user_proxies(db: store.Database, proxies: Iterable[Proxy], *, loaded_from: str, who: str | None = None) -> int:
     """Add the proxies to the user's library (a name already there is replaced), all or
     nothing, with an audit entry; returns how many were saved."""
     proxies = list(proxies)
@@ -149,7 +148,7 @@ def save_user_proxies(db: sqlite_utils.Database, proxies: Iterable[Proxy], *, lo
     return len(proxies)
 
 
-def user_proxies(db: sqlite_utils.Database) -> list[Proxy]:
+def user_proxies(db: store.Database) -> list[Proxy]:
     """The proxies the user has loaded, by name."""
     rows = db.query("SELECT * FROM sroi_proxies ORDER BY name")
     return [
@@ -158,7 +157,7 @@ def user_proxies(db: sqlite_utils.Database) -> list[Proxy]:
     ]
 
 
-def delete_user_proxies(db: sqlite_utils.Database, *, who: str | None = None) -> int:
+def delete_user_proxies(db: store.Database, *, who: str | None = None) -> int:
     """Remove every proxy the user loaded (the shipped ones stay); returns how many."""
     with store.transaction(db):
         count = db.execute("SELECT COUNT(*) FROM sroi_proxies").fetchone()[0]
@@ -167,7 +166,7 @@ def delete_user_proxies(db: sqlite_utils.Database, *, who: str | None = None) ->
     return count
 
 
-def library(db: sqlite_utils.Database) -> list[Proxy]:
+def library(db: store.Database) -> list[Proxy]:
     """Shipped proxies followed by the user's own."""
     return shipped_proxies() + user_proxies(db)
 
@@ -176,12 +175,12 @@ def library(db: sqlite_utils.Database) -> list[Proxy]:
 # Deflators and re-basing
 
 
-def deflators(db: sqlite_utils.Database) -> dict[int, float]:
+def deflators(db: store.Database) -> dict[int, float]:
     """The user's deflator index by year (empty until they enter one)."""
     return {r["year"]: r["index_value"] for r in db.query("SELECT year, index_value FROM sroi_deflators ORDER BY year")}
 
 
-def deflator_frame(db: sqlite_utils.Database) -> pd.DataFrame:
+def deflator_frame(db: store.Database) -> pd.DataFrame:
     """The deflator table as the page's grid: Year, Index, Source."""
     rows = list(db.query("SELECT year, index_value, source FROM sroi_deflators ORDER BY year"))
     frame = pd.DataFrame(
@@ -218,7 +217,7 @@ def parse_deflator_frame(frame: pd.DataFrame) -> dict[int, tuple[float, str]]:
     return table
 
 
-def save_deflators(db: sqlite_utils.Database, table: Mapping[int, tuple[float, str]], *, who: str | None = None) -> None:
+def save_deflators(db: store.Database, table: Mapping[int, tuple[float, str]], *, who: str | None = None) -> None:
     """Replace the deflator table, all or nothing, with an audit entry."""
     stamp = store.now_iso()
     with store.transaction(db):

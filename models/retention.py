@@ -23,7 +23,6 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 
-import sqlite_utils
 
 from . import policy, store
 from .errors import DomainError
@@ -119,17 +118,25 @@ class RetentionPlan:
         ]
 
 
-def _tender_last_changes(db: sqlite_utils.Database) -> dict[int, str]:
-    """Each tender's last change (ISO text), from its tables and its audit entries."""
+def _tender_last_changes(db: store.Database) -> dict[int, str]:
+    """Each tender's last change (ISO text), from its tables and its audit entries (whose
+    ids are "<tender id>" or "<tender id>/<evaluator or number>": read in Python, since
+    casting such text to a number is an error on PostgreSQL)."""
     parts = [f"SELECT {'id' if table == 'tenders' else 'tender_id'} AS tender_id, {column} AS at FROM {table} WHERE {column} IS NOT NULL"
              for table, columns in TENDER_TIMES for column in columns]
-    marks = ", ".join("?" for _ in TENDER_ENTITIES)
-    parts.append(f"SELECT CAST(entity_id AS INTEGER), at FROM audit_log WHERE entity IN ({marks})")
-    sql = f"SELECT tender_id, MAX(at) FROM ({' UNION ALL '.join(parts)}) GROUP BY tender_id"
-    return {int(tender_id): at for tender_id, at in db.execute(sql, TENDER_ENTITIES).fetchall() if tender_id is not None}
+    sql = f"SELECT tender_id, MAX(at) FROM ({' UNION ALL '.join(parts)}) AS changes GROUP BY tender_id"
+    last = {int(tender_id): at for tender_id, at in db.execute(sql).fetchall()}
+    marks = {f"entity{number}": entity for number, entity in enumerate(TENDER_ENTITIES)}
+    for entity_id, at in db.execute(
+            f"SELECT entity_id, MAX(at) FROM audit_log WHERE entity IN ({', '.join(':' + m for m in marks)}) "
+            "GROUP BY entity_id", marks).fetchall():
+        tender_id = str(entity_id).split("/")[0]
+        if tender_id.isdigit():
+            last[int(tender_id)] = max(at, last.get(int(tender_id), at))
+    return last
 
 
-def plan(db: sqlite_utils.Database, *, years: int | None = None, today: dt.date | None = None) -> RetentionPlan:
+def plan(db: store.Database, *, years: int | None = None, today: dt.date | None = None) -> RetentionPlan:
     """What is past retention today (nothing is changed)."""
     years = retention_years(years)
     day = cutoff(today or dt.date.today(), years)
@@ -140,8 +147,8 @@ def plan(db: sqlite_utils.Database, *, years: int | None = None, today: dt.date 
     result.tenders = [{"id": tender_id, "name": names[tender_id], "last_change": at}
                       for tender_id, at in sorted(tender_changes.items()) if tender_id in names and at < limit]
     for entity, entity_id, entries, last in db.execute(
-        "SELECT entity, entity_id, COUNT(*), MAX(at) FROM audit_log WHERE entity != ? GROUP BY entity, entity_id "
-        "ORDER BY entity, entity_id", [ENTITY],
+        "SELECT entity, entity_id, COUNT(*), MAX(at) FROM audit_log WHERE entity != :retention GROUP BY entity, entity_id "
+        "ORDER BY entity, entity_id", {"retention": ENTITY},
     ).fetchall():
         tender_id = entity_id.split("/")[0]  # a tender's conflict entries are "<tender id>/<evaluator>"
         if entity in TENDER_ENTITIES and tender_id.isdigit():
@@ -150,36 +157,37 @@ def plan(db: sqlite_utils.Database, *, years: int | None = None, today: dt.date 
             result.audit_records.append({"entity": entity, "entity_id": entity_id, "entries": entries, "last_change": last})
     # The log of retention runs is kept for the period too, counted from each run.
     for entity_id, entries, last in db.execute(
-        "SELECT entity_id, COUNT(*), MAX(at) FROM audit_log WHERE entity = ? GROUP BY entity_id", [ENTITY]
+        "SELECT entity_id, COUNT(*), MAX(at) FROM audit_log WHERE entity = :retention GROUP BY entity_id", {"retention": ENTITY}
     ).fetchall():
         if last < limit:
             result.audit_records.append({"entity": ENTITY, "entity_id": entity_id, "entries": entries, "last_change": last})
     return result
 
 
-def _anonymise_tender(db: sqlite_utils.Database, tender_id: int, stamp: str) -> None:
+def _anonymise_tender(db: store.Database, tender_id: int, stamp: str) -> None:
     evaluators = sorted({row[0] for table in EVALUATOR_TABLES
-                         for row in db.execute(f"SELECT evaluator FROM {table} WHERE tender_id = ?", [tender_id])})
+                         for row in db.execute(f"SELECT evaluator FROM {table} WHERE tender_id = :tender_id",
+                                               {"tender_id": tender_id})})
     # Two steps, through names no evaluator has, so an evaluator once typed as "Evaluator 2"
     # never collides with the number another is given.
     for number, evaluator in enumerate(evaluators, start=1):
         for table in EVALUATOR_TABLES:
-            db.execute(f"UPDATE {table} SET evaluator = ? WHERE tender_id = ? AND evaluator = ?",
-                       [f"{_PLACEHOLDER}{number}", tender_id, evaluator])
-    for table in EVALUATOR_TABLES:
-        db.execute(f"UPDATE {table} SET evaluator = 'Evaluator ' || substr(evaluator, ?) "
-                   "WHERE tender_id = ? AND substr(evaluator, 1, ?) = ?",
-                   [len(_PLACEHOLDER) + 1, tender_id, len(_PLACEHOLDER), _PLACEHOLDER])
+            db.execute(f"UPDATE {table} SET evaluator = :placeholder WHERE tender_id = :tender_id AND evaluator = :evaluator",
+                       {"placeholder": f"{_PLACEHOLDER}{number}", "tender_id": tender_id, "evaluator": evaluator})
+    for number in range(1, len(evaluators) + 1):
+        for table in EVALUATOR_TABLES:
+            db.execute(f"UPDATE {table} SET evaluator = :anonymous WHERE tender_id = :tender_id AND evaluator = :placeholder",
+                       {"anonymous": f"Evaluator {number}", "tender_id": tender_id, "placeholder": f"{_PLACEHOLDER}{number}"})
     for table, columns in TENDER_PEOPLE.items():
         key = "id" if table == "tenders" else "tender_id"
-        sets = ", ".join(f"{c} = CASE WHEN {c} IS NULL THEN NULL ELSE ? END" for c in columns)
-        db.execute(f"UPDATE {table} SET {sets} WHERE {key} = ?", [ANONYMISED] * len(columns) + [tender_id])
+        sets = ", ".join(f"{c} = CASE WHEN {c} IS NULL THEN NULL ELSE :anonymised END" for c in columns)
+        db.execute(f"UPDATE {table} SET {sets} WHERE {key} = :tender_id", {"anonymised": ANONYMISED, "tender_id": tender_id})
     db.execute("UPDATE tender_declarations SET details = '', managed_how = CASE WHEN managed_how IS NULL THEN NULL "
-               "ELSE 'removed under the retention period' END WHERE tender_id = ?", [tender_id])
-    db.execute("UPDATE tenders SET anonymised_at = ? WHERE id = ?", [stamp, tender_id])
+               "ELSE 'removed under the retention period' END WHERE tender_id = :tender_id", {"tender_id": tender_id})
+    db.execute("UPDATE tenders SET anonymised_at = :stamp WHERE id = :tender_id", {"stamp": stamp, "tender_id": tender_id})
 
 
-def apply(db: sqlite_utils.Database, *, actor: policy.Actor, years: int | None = None,
+def apply(db: store.Database, *, actor: policy.Actor, years: int | None = None,
           today: dt.date | None = None) -> RetentionPlan:
     """Remove the audit entries and anonymise the tenders past retention, in one
     transaction, and record the run in the audit log (counts and tender ids only).
@@ -194,7 +202,8 @@ def apply(db: sqlite_utils.Database, *, actor: policy.Actor, years: int | None =
             _anonymise_tender(db, tender["id"], stamp)
         by_kind: dict[str, int] = {}
         for record in done.audit_records:
-            db.execute("DELETE FROM audit_log WHERE entity = ? AND entity_id = ?", [record["entity"], record["entity_id"]])
+            db.execute("DELETE FROM audit_log WHERE entity = :entity AND entity_id = :entity_id",
+                       {"entity": record["entity"], "entity_id": record["entity_id"]})
             by_kind[record["entity"]] = by_kind.get(record["entity"], 0) + record["entries"]
         store.record_audit(
             db, entity=ENTITY, entity_id=done.cutoff.isoformat(), action="records past retention removed or anonymised",

@@ -7,7 +7,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import sqlite_utils
 
 from . import checks, policy, store
 from .errors import ScenarioError, StaleEdit
@@ -40,7 +39,7 @@ def parse_json(text: str | bytes, *, source: str = "scenario file") -> dict:
     return body
 
 
-def save(db: sqlite_utils.Database, kind: str, name: str, body: dict[str, Any], *, who: str | None = None,
+def save(db: store.Database, kind: str, name: str, body: dict[str, Any], *, who: str | None = None,
          actor: policy.Actor | None = None, expected_version: int | None = None) -> SavedScenario:
     """Store ``body`` as the next version of scenario ``name``; returns what was saved.
     ``expected_version``: the latest version of ``name`` the person had seen (0: none);
@@ -52,8 +51,8 @@ def save(db: sqlite_utils.Database, kind: str, name: str, body: dict[str, Any], 
     if not name:
         raise ScenarioError("Give the scenario a name before saving it")
     with store.transaction(db):
-        latest = next(db.query("SELECT version, saved_by, saved_at FROM scenarios WHERE kind = ? AND name = ? "
-                               "ORDER BY version DESC LIMIT 1", [kind, name]), None)
+        latest = next(db.query("SELECT version, saved_by, saved_at FROM scenarios WHERE kind = :kind AND name = :name "
+                               "ORDER BY version DESC LIMIT 1", {"kind": kind, "name": name}), None)
         current = latest["version"] if latest else 0
         if expected_version is not None and expected_version != current:
             by = f" by {latest['saved_by']}" if latest["saved_by"] else ""
@@ -76,24 +75,24 @@ def save(db: sqlite_utils.Database, kind: str, name: str, body: dict[str, Any], 
     return _to_saved(record)
 
 
-def list_saved(db: sqlite_utils.Database, kind: str) -> list[SavedScenario]:
+def list_saved(db: store.Database, kind: str) -> list[SavedScenario]:
     """The latest version of every saved scenario of ``kind``, newest first."""
     rows = db.query(
         "SELECT s.* FROM scenarios s JOIN (SELECT name, MAX(version) AS version FROM scenarios "
-        "WHERE kind = ? GROUP BY name) latest ON s.name = latest.name AND s.version = latest.version "
-        "WHERE s.kind = ? ORDER BY s.saved_at DESC, s.id DESC",
-        [kind, kind],
+        "WHERE kind = :kind GROUP BY name) latest ON s.name = latest.name AND s.version = latest.version "
+        "WHERE s.kind = :kind ORDER BY s.saved_at DESC, s.id DESC",
+        {"kind": kind},
     )
     return [_to_saved(r) for r in rows]
 
 
-def load(db: sqlite_utils.Database, kind: str, name: str, version: int | None = None) -> SavedScenario:
+def load(db: store.Database, kind: str, name: str, version: int | None = None) -> SavedScenario:
     """A saved scenario (its latest version unless ``version`` is given)."""
-    sql = "SELECT * FROM scenarios WHERE kind = ? AND name = ?"
-    params: list = [kind, name]
+    sql = "SELECT * FROM scenarios WHERE kind = :kind AND name = :name"
+    params: dict = {"kind": kind, "name": name}
     if version is not None:
-        sql += " AND version = ?"
-        params.append(version)
+        sql += " AND version = :version"
+        params["version"] = version
     rows = list(db.query(sql + " ORDER BY version DESC LIMIT 1", params))
     if not rows:
         raise ScenarioError(f"No saved {kind} scenario called '{name}'")

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-import sqlite_utils
 
 from . import policy, store
 from .errors import DomainError
@@ -55,19 +54,19 @@ def read_seed() -> list[dict]:
     return rows
 
 
-def seed(db: sqlite_utils.Database) -> int:
+def seed(db: store.Database) -> int:
     """Load the items (idempotent)."""
     with store.transaction(db):
-        return sum(insert_missing(db, "assessment_items", "item_id", row) for row in read_seed())
+        return insert_missing(db, "assessment_items", "item_id", read_seed())
 
 
-def list_items(db: sqlite_utils.Database) -> pd.DataFrame:
+def list_items(db: store.Database) -> pd.DataFrame:
     """Every item in order: principles first, then the challenge questions by heading."""
     columns = ["item_id", "kind", "position", "section", "principle_id", "title", "text", "source", "link"]
-    return pd.DataFrame(list(db.query("SELECT * FROM assessment_items ORDER BY position")), columns=columns)
+    return pd.DataFrame(list(db.query("SELECT * FROM assessment_items ORDER BY position, item_id")), columns=columns)
 
 
-def principles(db: sqlite_utils.Database) -> pd.DataFrame:
+def principles(db: store.Database) -> pd.DataFrame:
     """The eight principles: id and title."""
     items = list_items(db)
     return items[items["kind"] == "principle"][["item_id", "title"]].reset_index(drop=True)
@@ -93,7 +92,7 @@ def _clean_answer(item_id: str, answer: Answer) -> Answer:
 
 
 def save_assessment(
-    db: sqlite_utils.Database,
+    db: store.Database,
     *,
     name: str,
     assessed_on,
@@ -138,9 +137,10 @@ def save_assessment(
         if existing:
             assessment_id = existing["assessment_id"]
             before = _answers_json(db, assessment_id)
-            db.execute("DELETE FROM assessment_answers WHERE assessment_id = ?", [assessment_id])
-            db.execute("UPDATE assessments SET service = ?, saved_at = ?, saved_by = ?, version = version + 1 "
-                       "WHERE assessment_id = ?", [service.strip(), store.now_iso(), who.strip(), assessment_id])
+            db.execute("DELETE FROM assessment_answers WHERE assessment_id = :id", {"id": assessment_id})
+            db.execute("UPDATE assessments SET service = :service, saved_at = :at, saved_by = :who, version = version + 1 "
+                       "WHERE assessment_id = :id",
+                       {"service": service.strip(), "at": store.now_iso(), "who": who.strip(), "id": assessment_id})
         else:
             assessment_id = db["assessments"].insert({
                 "name": name, "service": service.strip(), "assessed_on": day.isoformat(),
@@ -156,29 +156,30 @@ def save_assessment(
     return int(assessment_id)
 
 
-def _answers_json(db: sqlite_utils.Database, assessment_id: int) -> dict:
+def _answers_json(db: store.Database, assessment_id: int) -> dict:
     return {r["item_id"]: {"score": r["score"], "answer": r["answer"], "evidence": r["evidence"]}
-            for r in db.query("SELECT * FROM assessment_answers WHERE assessment_id = ?", [assessment_id])}
+            for r in db.query("SELECT * FROM assessment_answers WHERE assessment_id = :id ORDER BY item_id", {"id": assessment_id})}
 
 
-def list_assessments(db: sqlite_utils.Database) -> pd.DataFrame:
+def list_assessments(db: store.Database) -> pd.DataFrame:
     """Saved assessments, newest date first, with how many items were scored."""
     sql = (
         "SELECT a.assessment_id, a.name, a.service, a.assessed_on, a.saved_at, a.saved_by, "
         "COUNT(x.score) AS scored, a.version FROM assessments a "
         "LEFT JOIN assessment_answers x USING (assessment_id) "
-        "GROUP BY a.assessment_id ORDER BY a.assessed_on DESC, a.assessment_id DESC"
+        "GROUP BY a.assessment_id, a.name, a.service, a.assessed_on, a.saved_at, a.saved_by, a.version "
+        "ORDER BY a.assessed_on DESC, a.assessment_id DESC"
     )
     columns = ["assessment_id", "name", "service", "assessed_on", "saved_at", "saved_by", "scored", "version"]
     return pd.DataFrame(list(db.query(sql)), columns=columns)
 
 
-def load_answers(db: sqlite_utils.Database, assessment_id: int) -> dict[str, Answer]:
+def load_answers(db: store.Database, assessment_id: int) -> dict[str, Answer]:
     """A saved assessment's answers by item id."""
-    if not db.execute("SELECT 1 FROM assessments WHERE assessment_id = ?", [assessment_id]).fetchone():
+    if not db.execute("SELECT 1 FROM assessments WHERE assessment_id = :id", {"id": assessment_id}).fetchone():
         raise DomainError(f"Saved assessment {assessment_id} does not exist.")
     return {r["item_id"]: Answer(r["item_id"], r["answer"], r["score"], r["evidence"])
-            for r in db.query("SELECT * FROM assessment_answers WHERE assessment_id = ?", [assessment_id])}
+            for r in db.query("SELECT * FROM assessment_answers WHERE assessment_id = :id ORDER BY item_id", {"id": assessment_id})}
 
 
 def results_by_principle(items: pd.DataFrame, answers: dict[str, Answer]) -> pd.DataFrame:
@@ -200,7 +201,7 @@ def results_by_principle(items: pd.DataFrame, answers: dict[str, Answer]) -> pd.
     return pd.DataFrame(rows)
 
 
-def comparison(db: sqlite_utils.Database, assessment_ids: list[int]) -> pd.DataFrame:
+def comparison(db: store.Database, assessment_ids: list[int]) -> pd.DataFrame:
     """Mean score per principle for each chosen saved assessment, in long form:
     Assessment ('name, 24 November 2026'), Principle, Title, Mean score (0-4)."""
     items = list_items(db)

@@ -13,7 +13,6 @@ import json
 from typing import Any
 
 import pandas as pd
-import sqlite_utils
 
 from . import policy, store
 from .errors import DomainError
@@ -22,27 +21,29 @@ from .policy import Actor
 ENTITY = "tender"
 
 
-def _row(db: sqlite_utils.Database, sql: str, params: list) -> dict | None:
+def _row(db: store.Database, sql: str, params: dict) -> dict | None:
     rows = list(db.query(sql, params))
     return rows[0] if rows else None
 
 
-def stage(db: sqlite_utils.Database, tender_id: int) -> str:
+def stage(db: store.Database, tender_id: int) -> str:
     """setup -> scoring (first score) -> moderation (opened) -> awarded (award notice published)."""
-    if _row(db, "SELECT 1 AS x FROM tender_awards WHERE tender_id = ? AND notice_published_on IS NOT NULL", [tender_id]):
+    if _row(db, "SELECT 1 AS x FROM tender_awards WHERE tender_id = :tender_id AND notice_published_on IS NOT NULL",
+                {"tender_id": tender_id}):
         return "awarded"
-    if _row(db, "SELECT 1 AS x FROM tender_moderation_opened WHERE tender_id = ?", [tender_id]):
+    if _row(db, "SELECT 1 AS x FROM tender_moderation_opened WHERE tender_id = :tender_id", {"tender_id": tender_id}):
         return "moderation"
-    if _row(db, "SELECT 1 AS x FROM tenders WHERE id = ? AND locked_at IS NOT NULL", [tender_id]):
+    if _row(db, "SELECT 1 AS x FROM tenders WHERE id = :tender_id AND locked_at IS NOT NULL", {"tender_id": tender_id}):
         return "scoring"
     return "setup"
 
 
-def policy_record(db: sqlite_utils.Database, tender_id: int, evaluator: str | None = None) -> dict[str, Any]:
+def policy_record(db: store.Database, tender_id: int, evaluator: str | None = None) -> dict[str, Any]:
     """The tender as ``policy.decide`` reads it (see models/policy.py), about ``evaluator``."""
-    assigned = {r["evaluator"] for r in db.query("SELECT evaluator FROM tender_assignments WHERE tender_id = ?", [tender_id])}
-    declarations = list(db.query("SELECT evaluator, has_conflict, managed_how FROM tender_declarations WHERE tender_id = ?",
-                                 [tender_id]))
+    assigned = {r["evaluator"] for r in db.query("SELECT evaluator FROM tender_assignments WHERE tender_id = :tender_id",
+                                                 {"tender_id": tender_id})}
+    declarations = list(db.query("SELECT evaluator, has_conflict, managed_how FROM tender_declarations "
+                                 "WHERE tender_id = :tender_id", {"tender_id": tender_id}))
     return {
         "tender_id": tender_id,
         "stage": stage(db, tender_id),
@@ -55,14 +56,15 @@ def policy_record(db: sqlite_utils.Database, tender_id: int, evaluator: str | No
 
 # ------------------------------------------------------------------ writes
 
-def assign(db: sqlite_utils.Database, tender_id: int, evaluator: str, *, actor: Actor) -> None:
+def assign(db: store.Database, tender_id: int, evaluator: str, *, actor: Actor) -> None:
     """Assign an evaluator (their key: email when sign-in is on) to the tender."""
     evaluator = (evaluator or "").strip().lower() if "@" in (evaluator or "") else (evaluator or "").strip()
     if not evaluator:
         raise DomainError("Choose the evaluator to assign.")
     with store.transaction(db):
         policy.require(actor, "tender.assign", policy_record(db, tender_id, evaluator))
-        if _row(db, "SELECT 1 AS x FROM tender_assignments WHERE tender_id = ? AND evaluator = ?", [tender_id, evaluator]):
+        if _row(db, "SELECT 1 AS x FROM tender_assignments WHERE tender_id = :tender_id AND evaluator = :evaluator",
+                    {"tender_id": tender_id, "evaluator": evaluator}):
             raise DomainError(f"{evaluator} is already assigned to this tender.")
         db["tender_assignments"].insert({"tender_id": tender_id, "evaluator": evaluator, "assigned_at": store.now_iso(),
                                          "assigned_by": str(actor.label)})
@@ -70,7 +72,7 @@ def assign(db: sqlite_utils.Database, tender_id: int, evaluator: str, *, actor: 
                            after={"evaluator": evaluator})
 
 
-def declare(db: sqlite_utils.Database, tender_id: int, *, has_conflict: bool, details: str, actor: Actor,
+def declare(db: store.Database, tender_id: int, *, has_conflict: bool, details: str, actor: Actor,
             evaluator: str | None = None) -> None:
     """The evaluator's own declaration of interests: none, or a conflict with its details.
     ``evaluator`` defaults to the actor (with sign-in off a typed name may declare for a name)."""
@@ -83,21 +85,21 @@ def declare(db: sqlite_utils.Database, tender_id: int, *, has_conflict: bool, de
         values = {"has_conflict": int(bool(has_conflict)), "details": details if has_conflict else "",
                   "declared_at": store.now_iso(), "declared_by": str(actor.label),
                   "managed_how": None, "managed_at": None, "managed_by": None}
-        current = _row(db, "SELECT * FROM tender_declarations WHERE tender_id = ? AND evaluator = ?", [tender_id, evaluator])
+        current = _row(db, "SELECT * FROM tender_declarations WHERE tender_id = :tender_id AND evaluator = :evaluator",
+                           {"tender_id": tender_id, "evaluator": evaluator})
         if current is None:
             db["tender_declarations"].insert({"tender_id": tender_id, "evaluator": evaluator, **values})
         else:
-            db.execute("UPDATE tender_declarations SET has_conflict = ?, details = ?, declared_at = ?, declared_by = ?, "
-                       "managed_how = NULL, managed_at = NULL, managed_by = NULL, version = version + 1 "
-                       "WHERE tender_id = ? AND evaluator = ?",
-                       [values["has_conflict"], values["details"], values["declared_at"], values["declared_by"],
-                        tender_id, evaluator])
+            db.execute("UPDATE tender_declarations SET has_conflict = :has_conflict, details = :details, "
+                       "declared_at = :declared_at, declared_by = :declared_by, managed_how = NULL, managed_at = NULL, "
+                       "managed_by = NULL, version = version + 1 WHERE tender_id = :tender_id AND evaluator = :evaluator",
+                       {**values, "tender_id": tender_id, "evaluator": evaluator})
         store.record_audit(db, entity=ENTITY, entity_id=tender_id,
                            action="conflict of interest declared" if has_conflict else "no conflict of interest declared",
                            who=actor.label, after={"evaluator": evaluator, "details": values["details"]})
 
 
-def manage_conflict(db: sqlite_utils.Database, tender_id: int, evaluator: str, how: str, *, actor: Actor,
+def manage_conflict(db: store.Database, tender_id: int, evaluator: str, how: str, *, actor: Actor,
                     expected_version: int | None = None) -> None:
     """A commissioner records how an evaluator's declared conflict is managed; the evaluator
     may then see and score the bids."""
@@ -106,7 +108,8 @@ def manage_conflict(db: sqlite_utils.Database, tender_id: int, evaluator: str, h
         raise DomainError("Say how the conflict is managed (e.g. 'does not score Bidder X; second evaluator added').")
     with store.transaction(db):
         policy.require(actor, "tender.manage_conflict", policy_record(db, tender_id, evaluator))
-        current = _row(db, "SELECT * FROM tender_declarations WHERE tender_id = ? AND evaluator = ?", [tender_id, evaluator])
+        current = _row(db, "SELECT * FROM tender_declarations WHERE tender_id = :tender_id AND evaluator = :evaluator",
+                           {"tender_id": tender_id, "evaluator": evaluator})
         if current is None or not current["has_conflict"]:
             raise DomainError(f"{evaluator} has not declared a conflict of interest for this tender.")
         store.update_versioned(
@@ -116,7 +119,7 @@ def manage_conflict(db: sqlite_utils.Database, tender_id: int, evaluator: str, h
             entity="tender conflict", who=actor.label, action="conflict of interest managed")
 
 
-def open_moderation(db: sqlite_utils.Database, tender_id: int, *, actor: Actor) -> None:
+def open_moderation(db: store.Database, tender_id: int, *, actor: Actor) -> None:
     """Open moderation: independent scoring closes and every evaluator's scores are unsealed."""
     with store.transaction(db):
         policy.require(actor, "tender.open_moderation", policy_record(db, tender_id))
@@ -128,27 +131,28 @@ def open_moderation(db: sqlite_utils.Database, tender_id: int, *, actor: Actor) 
 
 # ------------------------------------------------------------------ reading
 
-def assignments(db: sqlite_utils.Database, tender_id: int) -> list[str]:
+def assignments(db: store.Database, tender_id: int) -> list[str]:
     return [r["evaluator"] for r in db.query(
-        "SELECT evaluator FROM tender_assignments WHERE tender_id = ? ORDER BY evaluator", [tender_id])]
+        "SELECT evaluator FROM tender_assignments WHERE tender_id = :tender_id ORDER BY evaluator", {"tender_id": tender_id})]
 
 
-def declaration(db: sqlite_utils.Database, tender_id: int, evaluator: str) -> dict | None:
-    return _row(db, "SELECT * FROM tender_declarations WHERE tender_id = ? AND evaluator = ?", [tender_id, evaluator])
+def declaration(db: store.Database, tender_id: int, evaluator: str) -> dict | None:
+    return _row(db, "SELECT * FROM tender_declarations WHERE tender_id = :tender_id AND evaluator = :evaluator",
+                    {"tender_id": tender_id, "evaluator": evaluator})
 
 
 CONFLICT_COLUMNS = ["Evaluator", "Assigned", "Declaration", "Details", "How it is managed", "Managed by", "Can score"]
 
 
-def conflicts_record(db: sqlite_utils.Database, tender_id: int) -> pd.DataFrame:
+def conflicts_record(db: store.Database, tender_id: int) -> pd.DataFrame:
     """The tender's conflicts record: each assigned evaluator, their declaration and how a
     declared conflict is managed."""
     rows = []
     for r in db.query(
             "SELECT a.evaluator, a.assigned_at, a.assigned_by, d.has_conflict, d.details, d.declared_at, d.managed_how, "
             "d.managed_by FROM tender_assignments a LEFT JOIN tender_declarations d "
-            "ON d.tender_id = a.tender_id AND d.evaluator = a.evaluator WHERE a.tender_id = ? ORDER BY a.evaluator",
-            [tender_id]):
+            "ON d.tender_id = a.tender_id AND d.evaluator = a.evaluator WHERE a.tender_id = :tender_id ORDER BY a.evaluator",
+            {"tender_id": tender_id}):
         declared = r["has_conflict"] is not None
         rows.append({
             "Evaluator": r["evaluator"],
@@ -162,7 +166,7 @@ def conflicts_record(db: sqlite_utils.Database, tender_id: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CONFLICT_COLUMNS)
 
 
-def visible_tenders(db: sqlite_utils.Database, actor: Actor, tenders: list) -> list:
+def visible_tenders(db: store.Database, actor: Actor, tenders: list) -> list:
     """The tenders ``actor`` may open (an evaluator: only those assigned to them)."""
     return [t for t in tenders if policy.decide(actor, "tender.view", policy_record(db, t.id))]
 
@@ -219,9 +223,9 @@ def visible_body(actor: Actor, record: dict, body: dict) -> dict:
     return {**body, "bids": bids}
 
 
-def score_counts(db: sqlite_utils.Database, tender_id: int) -> pd.DataFrame:
+def score_counts(db: store.Database, tender_id: int) -> pd.DataFrame:
     """How many scores each evaluator has recorded (not what they are): the commissioner's
     view of progress while the scores are sealed."""
-    rows = db.query("SELECT evaluator AS Evaluator, COUNT(*) AS \"Scores recorded\" FROM tender_scores "
-                    "WHERE tender_id = ? GROUP BY evaluator ORDER BY evaluator", [tender_id])
+    rows = db.query("SELECT evaluator AS \"Evaluator\", COUNT(*) AS \"Scores recorded\" FROM tender_scores "
+                    "WHERE tender_id = :tender_id GROUP BY evaluator ORDER BY evaluator", {"tender_id": tender_id})
     return pd.DataFrame(list(rows), columns=["Evaluator", "Scores recorded"])

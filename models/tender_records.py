@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-import sqlite_utils
 
 from . import policy, store, tender, tender_access
 from .errors import ScenarioError
@@ -98,7 +97,7 @@ def _actor(actor: policy.Actor | None, who: str | None) -> policy.Actor:
     return actor
 
 
-def create_tender(db: sqlite_utils.Database, setup: dict, *, who: str | None = None,
+def create_tender(db: store.Database, setup: dict, *, who: str | None = None,
                   actor: policy.Actor | None = None) -> int:
     """Store a new tender from its set-up (criteria, and any bids); returns its id. The
     name must be new (checked inside the transaction that stores it)."""
@@ -111,7 +110,7 @@ def create_tender(db: sqlite_utils.Database, setup: dict, *, who: str | None = N
     _check_setup(setup)
     document = {k: v for k, v in setup.items() if k != "bids"}
     with store.transaction(db):
-        if db.execute("SELECT 1 FROM tenders WHERE name = ?", [name]).fetchone():
+        if db.execute("SELECT 1 FROM tenders WHERE name = :name", {"name": name}).fetchone():
             raise ScenarioError(f"A tender called '{name}' already exists; choose another name")
         stamp = store.now_iso()
         table = db["tenders"]
@@ -138,7 +137,7 @@ def _bid_json(bid: dict) -> str:
     return json.dumps({k: v for k, v in bid.items() if k != "low_price_explanation"}, ensure_ascii=False)
 
 
-def import_scenario(db: sqlite_utils.Database, body: dict, *, who: str | None = None, name: str | None = None,
+def import_scenario(db: store.Database, body: dict, *, who: str | None = None, name: str | None = None,
                     actor: policy.Actor | None = None) -> int:
     """A new tender from a scenario (e.g. a saved file, finished or still being scored):
     the set-up, each evaluator's score and reason, and each agreed score. All or nothing."""
@@ -160,17 +159,17 @@ def import_scenario(db: sqlite_utils.Database, body: dict, *, who: str | None = 
     return tender_id
 
 
-def list_tenders(db: sqlite_utils.Database) -> list[TenderRecord]:
+def list_tenders(db: store.Database) -> list[TenderRecord]:
     """Every stored tender, newest first."""
     rows = list(db.query("SELECT * FROM tenders ORDER BY created_at DESC, id DESC"))
     bids = _bids(db)
     return [_record(row, bids.get(row["id"], [])) for row in rows]
 
 
-def get_tender(db: sqlite_utils.Database, tender_id: int) -> TenderRecord:
+def get_tender(db: store.Database, tender_id: int) -> TenderRecord:
     """One tender with its bids (and their explanations). Inside a transaction this is
     the state the write will change."""
-    rows = list(db.query("SELECT * FROM tenders WHERE id = ?", [tender_id]))
+    rows = list(db.query("SELECT * FROM tenders WHERE id = :tender_id", {"tender_id": tender_id}))
     if not rows:
         raise ScenarioError(f"No tender with id {tender_id}")
     return _record(rows[0], _bids(db, tender_id).get(tender_id, []))
@@ -182,10 +181,10 @@ def _bids(db, tender_id: int | None = None) -> dict[int, list[dict]]:
         "SELECT b.tender_id, b.bidder, b.bid_json, b.version, e.explanation, e.version AS explanation_version "
         "FROM tender_bids b LEFT JOIN tender_explanations e ON e.tender_id = b.tender_id AND e.bidder = b.bidder"
     )
-    params: list = []
+    params: dict = {}
     if tender_id is not None:
-        sql += " WHERE b.tender_id = ?"
-        params.append(tender_id)
+        sql += " WHERE b.tender_id = :tender_id"
+        params["tender_id"] = tender_id
     found: dict[int, list[dict]] = {}
     for row in db.query(sql + " ORDER BY b.tender_id, b.position, b.id", params):
         found.setdefault(row["tender_id"], []).append(row)
@@ -209,7 +208,7 @@ def _record(row: dict, bid_rows: list[dict]) -> TenderRecord:
     )
 
 
-def update_criteria(db: sqlite_utils.Database, tender_id: int, criteria: list[dict], *, who: str | None = None,
+def update_criteria(db: store.Database, tender_id: int, criteria: list[dict], *, who: str | None = None,
                     reason: str = "", actor: policy.Actor | None = None, expected_version: int | None = None) -> None:
     """Replace the tender's criteria. After scoring has started the criteria are locked:
     a change needs a reason (kept in the audit log). ``expected_version``: the tender's
@@ -232,14 +231,16 @@ def update_criteria(db: sqlite_utils.Database, tender_id: int, criteria: list[di
         _check_setup(setup)
         document = {k: v for k, v in setup.items() if k != "bids"}
         db.execute(
-            "UPDATE tenders SET setup_json = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?",
-            [json.dumps(document, ensure_ascii=False), store.now_iso(), actor.label, tender_id])
+            "UPDATE tenders SET setup_json = :setup_json, updated_at = :updated_at, updated_by = :updated_by, "
+            "version = version + 1 WHERE id = :tender_id",
+            {"setup_json": json.dumps(document, ensure_ascii=False), "updated_at": store.now_iso(), "updated_by": actor.label,
+             "tender_id": tender_id})
         store.record_audit(db, entity=ENTITY, entity_id=tender_id, who=actor.label, reason=(reason or "").strip() or None,
                            action="criteria changed after scoring started" if record.locked else "criteria changed",
                            before={k: v for k, v in record.setup.items() if k != "bids"}, after=document)
 
 
-def save_bid(db: sqlite_utils.Database, tender_id: int, bid: dict, *, who: str | None = None, reason: str = "",
+def save_bid(db: store.Database, tender_id: int, bid: dict, *, who: str | None = None, reason: str = "",
              actor: policy.Actor | None = None, expected_version: int | None = None) -> None:
     """Add a bid, or replace the bid of the same bidder (price, pass/fail results, social
     value quantities). After scoring has started a change to an existing bid needs a reason.
@@ -267,7 +268,8 @@ def save_bid(db: sqlite_utils.Database, tender_id: int, bid: dict, *, who: str |
         else:
             bids.append(bid)
         _check_setup({**record.setup, "bids": bids})
-        position = db.execute("SELECT COALESCE(MAX(position) + 1, 0) FROM tender_bids WHERE tender_id = ?", [tender_id]).fetchone()[0]
+        position = db.execute("SELECT COALESCE(MAX(position) + 1, 0) FROM tender_bids WHERE tender_id = :tender_id",
+                              {"tender_id": tender_id}).fetchone()[0]
         store.save_versioned(
             db, "tender_bids", {"tender_id": tender_id, "bidder": bidder}, expected_version, {"bid_json": _bid_json(bid)},
             entity=ENTITY, label=f"The bid from {bidder}", entity_id=tender_id, who=actor.label, reason=(reason or "").strip() or None,
@@ -284,7 +286,7 @@ def _shown_bid(row: dict | None) -> dict | None:
     return None if row is None else json.loads(row["bid_json"])
 
 
-def record_explanation(db: sqlite_utils.Database, tender_id: int, bidder: str, explanation: str, *,
+def record_explanation(db: store.Database, tender_id: int, bidder: str, explanation: str, *,
                        who: str | None = None, actor: policy.Actor | None = None,
                        expected_version: int | None = None) -> None:
     """Record the bidder's explanation of an abnormally low price. ``expected_version``:
@@ -326,7 +328,7 @@ def _check_score(criterion: tender.Criterion, bidder: str, score: Any, reason: s
     return float(score)
 
 
-def record_score(db: sqlite_utils.Database, tender_id: int, bidder: str, criterion_id: str, *,
+def record_score(db: store.Database, tender_id: int, bidder: str, criterion_id: str, *,
                  evaluator: str, score: float, reason: str, who: str | None = None,
                  actor: policy.Actor | None = None, expected_version: int | None = None) -> bool:
     """Record (or change) one evaluator's score with its reason; locks the criteria on the
@@ -348,8 +350,8 @@ def record_score(db: sqlite_utils.Database, tender_id: int, bidder: str, criteri
         store.check_version(db, "tender_scores", key, expected_version, values, entity=ENTITY, label=where, entity_id=tender_id,
                             changed_by=("evaluator", "scored_at"))
         stamp = store.now_iso()
-        if db.execute("UPDATE tenders SET locked_at = ?, locked_by = ? WHERE id = ? AND locked_at IS NULL",
-                      [stamp, actor.label, tender_id]).rowcount:
+        if db.execute("UPDATE tenders SET locked_at = :locked_at, locked_by = :locked_by WHERE id = :tender_id AND locked_at IS NULL",
+                      {"locked_at": stamp, "locked_by": actor.label, "tender_id": tender_id}).rowcount:
             store.record_audit(db, entity=ENTITY, entity_id=tender_id, action="criteria locked (scoring started)", who=actor.label)
         store.save_versioned(
             db, "tender_scores", key, None, values, entity=ENTITY, label=where, entity_id=tender_id, who=actor.label,
@@ -358,7 +360,7 @@ def record_score(db: sqlite_utils.Database, tender_id: int, bidder: str, criteri
     return tender.reason_repeats_descriptor(reason, criterion.descriptors)
 
 
-def record_scores(db: sqlite_utils.Database, tender_id: int, bidder: str, entries: dict[str, tuple[Any, str]], *,
+def record_scores(db: store.Database, tender_id: int, bidder: str, entries: dict[str, tuple[Any, str]], *,
                   evaluator: str, who: str | None = None, actor: policy.Actor | None = None,
                   expected_versions: dict[str, int] | None = None) -> list[str]:
     """One evaluator's scores for one bid, ``{criterion id: (score, reason)}``, all or
@@ -378,7 +380,7 @@ def record_scores(db: sqlite_utils.Database, tender_id: int, bidder: str, entrie
     return weak
 
 
-def record_moderation(db: sqlite_utils.Database, tender_id: int, bidder: str, criterion_id: str, *,
+def record_moderation(db: store.Database, tender_id: int, bidder: str, criterion_id: str, *,
                       score: float, reason: str, who: str | None = None, actor: policy.Actor | None = None,
                       expected_version: int | None = None) -> bool:
     """Record (or change) the agreed score after moderation, with its reason. Returns True
@@ -408,25 +410,25 @@ def _shown(row: dict | None) -> dict | None:
     return {k: row[k] for k in ("bidder", "criterion_id", "evaluator", "score", "reason") if k in row}
 
 
-def evaluator_scores(db: sqlite_utils.Database, tender_id: int) -> pd.DataFrame:
+def evaluator_scores(db: store.Database, tender_id: int) -> pd.DataFrame:
     """Every evaluator's score: bidder, criterion, evaluator, score, reason, scored_at,
     version (what ``record_score`` expects back as ``expected_version``)."""
     rows = db.query(
         "SELECT bidder, criterion_id AS criterion, evaluator, score, reason, scored_at, version FROM tender_scores "
-        "WHERE tender_id = ? ORDER BY id", [tender_id])
+        "WHERE tender_id = :tender_id ORDER BY id", {"tender_id": tender_id})
     return pd.DataFrame(list(rows), columns=["bidder", "criterion", "evaluator", "score", "reason", "scored_at", "version"])
 
 
-def moderations(db: sqlite_utils.Database, tender_id: int) -> pd.DataFrame:
+def moderations(db: store.Database, tender_id: int) -> pd.DataFrame:
     """The agreed scores: bidder, criterion, score, reason, moderated_by, moderated_at,
     version (what ``record_moderation`` expects back as ``expected_version``)."""
     rows = db.query(
         "SELECT bidder, criterion_id AS criterion, score, reason, moderated_by, moderated_at, version FROM tender_moderations "
-        "WHERE tender_id = ? ORDER BY id", [tender_id])
+        "WHERE tender_id = :tender_id ORDER BY id", {"tender_id": tender_id})
     return pd.DataFrame(list(rows), columns=["bidder", "criterion", "score", "reason", "moderated_by", "moderated_at", "version"])
 
 
-def moderation_table(db: sqlite_utils.Database, tender_id: int) -> pd.DataFrame:
+def moderation_table(db: store.Database, tender_id: int) -> pd.DataFrame:
     """For every bid and judged criterion: the evaluators' scores, their spread, whether
     they disagree by 2 points or more, and the agreed score and reason if recorded
     (``agreed_version``: its version, for ``record_moderation``'s ``expected_version``)."""
@@ -450,13 +452,13 @@ def moderation_table(db: sqlite_utils.Database, tender_id: int) -> pd.DataFrame:
     return table
 
 
-def unmoderated(db: sqlite_utils.Database, tender_id: int) -> list[tuple[str, str]]:
+def unmoderated(db: store.Database, tender_id: int) -> list[tuple[str, str]]:
     """(bidder, criterion id) pairs still without an agreed score."""
     table = moderation_table(db, tender_id)
     return list(table.loc[table["agreed_score"].isna(), ["bidder", "criterion"]].itertuples(index=False, name=None))
 
 
-def scenario_body(db: sqlite_utils.Database, tender_id: int) -> dict:
+def scenario_body(db: store.Database, tender_id: int) -> dict:
     """The complete scenario JSON of a stored tender: its set-up plus, for every judged
     score, the evaluators' scores and reasons and the moderated score and reason."""
     record = get_tender(db, tender_id)
@@ -477,6 +479,6 @@ def scenario_body(db: sqlite_utils.Database, tender_id: int) -> dict:
     return {**record.setup, "bids": bids}
 
 
-def audit(db: sqlite_utils.Database, tender_id: int) -> list[dict]:
+def audit(db: store.Database, tender_id: int) -> list[dict]:
     """The tender's audit log, newest first."""
     return store.audit_entries(db, ENTITY, tender_id)

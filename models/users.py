@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-import sqlite_utils
 
 from . import policy, store
 from .errors import DomainError
@@ -96,7 +95,7 @@ def read_secrets(path: str | os.PathLike | None = None) -> dict:
 
 # ------------------------------------------------------------------ reading
 
-def _row(db: sqlite_utils.Database, sql: str, params: list) -> dict | None:
+def _row(db: store.Database, sql: str, params: dict) -> dict | None:
     rows = list(db.query(sql, params))
     return rows[0] if rows else None
 
@@ -109,7 +108,7 @@ def _user(row: Mapping[str, Any], admins: frozenset[str]) -> User:
     )
 
 
-def list_users(db: sqlite_utils.Database, admins: Iterable[str] = ()) -> list[User]:
+def list_users(db: store.Database, admins: Iterable[str] = ()) -> list[User]:
     """Everyone known, by email: stored people and the administrators from configuration."""
     admins = frozenset(admins)
     users = {row["email"]: _user(row, admins) for row in db.query("SELECT * FROM users ORDER BY email")}
@@ -118,10 +117,10 @@ def list_users(db: sqlite_utils.Database, admins: Iterable[str] = ()) -> list[Us
     return [users[email] for email in sorted(users)]
 
 
-def get_user(db: sqlite_utils.Database, email: str, admins: Iterable[str] = ()) -> User | None:
+def get_user(db: store.Database, email: str, admins: Iterable[str] = ()) -> User | None:
     email = normalise_email(email)
     admins = frozenset(admins)
-    rows = list(db.query("SELECT * FROM users WHERE email = ?", [email]))
+    rows = list(db.query("SELECT * FROM users WHERE email = :email", {"email": email}))
     if rows:
         return _user(rows[0], admins)
     if email in admins:
@@ -129,19 +128,19 @@ def get_user(db: sqlite_utils.Database, email: str, admins: Iterable[str] = ()) 
     return None
 
 
-def audit(db: sqlite_utils.Database) -> list[dict]:
+def audit(db: store.Database) -> list[dict]:
     """Changes to people and roles (and first sign-ins), newest first."""
     return store.audit_entries(db, ENTITY)
 
 
-def people_with_role(db: sqlite_utils.Database, role: str, admins: Iterable[str] = ()) -> list[User]:
+def people_with_role(db: store.Database, role: str, admins: Iterable[str] = ()) -> list[User]:
     """Everyone holding ``role`` (e.g. the evaluators a commissioner can assign)."""
     return [u for u in list_users(db, admins) if role in u.all_roles]
 
 
 # ------------------------------------------------------------------ who is acting
 
-def signed_in_actor(db: sqlite_utils.Database, *, subject: str, email: str | None, name: str | None,
+def signed_in_actor(db: store.Database, *, subject: str, email: str | None, name: str | None,
                     admins: Iterable[str] = ()) -> Actor:
     """The actor for an OpenID Connect identity, with the roles stored for its email.
 
@@ -160,8 +159,9 @@ def signed_in_actor(db: sqlite_utils.Database, *, subject: str, email: str | Non
     name = str(name or "").strip()
     stamp = store.now_iso()
     with store.transaction(db):
-        row = _row(db, "SELECT * FROM users WHERE email = ?", [email])
-        other = _row(db, "SELECT email FROM users WHERE subject = ? AND email != ?", [subject, email])
+        row = _row(db, "SELECT * FROM users WHERE email = :email", {"email": email})
+        other = _row(db, "SELECT email FROM users WHERE subject = :subject AND email != :email",
+                     {"subject": subject, "email": email})
         if other:
             raise policy.PermissionRefused(
                 f"This account is already linked to {other['email']}; it cannot also sign in as {email}. "
@@ -169,12 +169,13 @@ def signed_in_actor(db: sqlite_utils.Database, *, subject: str, email: str | Non
         if row is None:
             db["users"].insert({"email": email, "name": name, "subject": subject, "roles": "[]",
                                 "created_at": stamp, "created_by": "first sign-in", "last_signed_in_at": stamp})
-            row = _row(db, "SELECT * FROM users WHERE email = ?", [email])
+            row = _row(db, "SELECT * FROM users WHERE email = :email", {"email": email})
             store.record_audit(db, entity=ENTITY, entity_id=email, action="first sign-in",
                                who=policy.Label(f"{name} <{email}>" if name else email, subject=subject, email=email))
         elif row["subject"] is None:
-            db.execute("UPDATE users SET subject = ?, name = CASE WHEN ? != '' THEN ? ELSE name END, "
-                       "last_signed_in_at = ? WHERE email = ?", [subject, name, name, stamp, email])
+            db.execute("UPDATE users SET subject = :subject, name = CASE WHEN :name != '' THEN :name ELSE name END, "
+                       "last_signed_in_at = :stamp WHERE email = :email",
+                       {"subject": subject, "name": name, "stamp": stamp, "email": email})
             store.record_audit(db, entity=ENTITY, entity_id=email, action="first sign-in (account linked)",
                                who=policy.Label(f"{name} <{email}>" if name else email, subject=subject, email=email))
         elif row["subject"] != subject:
@@ -182,12 +183,12 @@ def signed_in_actor(db: sqlite_utils.Database, *, subject: str, email: str | Non
                 f"{email} is linked to another sign-in account. If this is really you (a new account), an "
                 "administrator can unlink the old one on the Administration page.")
         else:
-            db.execute("UPDATE users SET last_signed_in_at = ? WHERE email = ?", [stamp, email])
-        user = _user(_row(db, "SELECT * FROM users WHERE email = ?", [email]), admins)
+            db.execute("UPDATE users SET last_signed_in_at = :stamp WHERE email = :email", {"stamp": stamp, "email": email})
+        user = _user(_row(db, "SELECT * FROM users WHERE email = :email", {"email": email}), admins)
     return Actor(subject=subject, name=name or user.name, email=email, roles=user.all_roles, signed_in=True)
 
 
-def command_line_actor(db: sqlite_utils.Database, as_email: str | None, config: SignInConfig) -> Actor:
+def command_line_actor(db: store.Database, as_email: str | None, config: SignInConfig) -> Actor:
     """Who runs a command-line write. ``--as EMAIL`` acts as that person with their stored
     roles. Without it: when sign-in is off, the local actor named after the operating
     system account (every role, as in the app); when sign-in is on, refused."""
@@ -213,13 +214,13 @@ def _check_roles(roles: Iterable[str]) -> list[str]:
     return roles
 
 
-def add_user(db: sqlite_utils.Database, email: str, *, name: str = "", roles: Iterable[str] = (), actor: Actor) -> User:
+def add_user(db: store.Database, email: str, *, name: str = "", roles: Iterable[str] = (), actor: Actor) -> User:
     """Add a person (by email) with roles, before or after their first sign-in."""
     policy.require(actor, "users.manage")
     email = normalise_email(email)
     roles = _check_roles(roles)
     with store.transaction(db):
-        if _row(db, "SELECT 1 AS found FROM users WHERE email = ?", [email]):
+        if _row(db, "SELECT 1 AS found FROM users WHERE email = :email", {"email": email}):
             raise DomainError(f"{email} is already known: change their roles instead.")
         db["users"].insert({"email": email, "name": name.strip(), "roles": json.dumps(roles), "created_at": store.now_iso(),
                             "created_by": str(actor.label)})
@@ -228,7 +229,7 @@ def add_user(db: sqlite_utils.Database, email: str, *, name: str = "", roles: It
     return get_user(db, email)
 
 
-def set_roles(db: sqlite_utils.Database, email: str, roles: Iterable[str], *, expected_version: int,
+def set_roles(db: store.Database, email: str, roles: Iterable[str], *, expected_version: int,
               actor: Actor, reason: str | None = None) -> User:
     """Replace a person's roles (an explicit Save on a record someone else may be editing:
     a stale save raises StaleEdit). Administrators cannot take the admin role from themselves."""
@@ -243,7 +244,7 @@ def set_roles(db: sqlite_utils.Database, email: str, roles: Iterable[str], *, ex
     return get_user(db, email)
 
 
-def change_roles(db: sqlite_utils.Database, email: str, *, grant: Iterable[str] = (), revoke: Iterable[str] = (),
+def change_roles(db: store.Database, email: str, *, grant: Iterable[str] = (), revoke: Iterable[str] = (),
                  actor: Actor, admins: Iterable[str] = ()) -> User:
     """Give and take roles from the current ones (the command line's grant/revoke); adds
     the person if they are not known yet."""
@@ -255,14 +256,14 @@ def change_roles(db: sqlite_utils.Database, email: str, *, grant: Iterable[str] 
     return set_roles(db, email, roles, expected_version=user.version, actor=actor)
 
 
-def unlink_account(db: sqlite_utils.Database, email: str, *, actor: Actor) -> None:
+def unlink_account(db: store.Database, email: str, *, actor: Actor) -> None:
     """Forget the sign-in account linked to an email, so the person's next sign-in links anew."""
     policy.require(actor, "users.manage")
     email = normalise_email(email)
     with store.transaction(db):
-        row = _row(db, "SELECT subject FROM users WHERE email = ?", [email])
+        row = _row(db, "SELECT subject FROM users WHERE email = :email", {"email": email})
         if row is None:
             raise DomainError(f"Nobody with the email {email} is known.")
-        db.execute("UPDATE users SET subject = NULL, version = version + 1 WHERE email = ?", [email])
+        db.execute("UPDATE users SET subject = NULL, version = version + 1 WHERE email = :email", {"email": email})
         store.record_audit(db, entity=ENTITY, entity_id=email, action="sign-in account unlinked", who=actor.label,
                            before={"subject": row["subject"]})

@@ -47,6 +47,23 @@ def readable(chart: alt.Chart) -> alt.Chart:
     )
 
 
+def wrapped_labels(values, width: int = 20, text=str) -> str:
+    """An axis ``labelExpr`` that shows each of ``values`` on lines of at most ``width``
+    characters: Vega cuts a long axis label ("Healthier communities and ...") rather than
+    wrapping it, which on a phone hid which row was which. ``text(value)`` is what is shown."""
+    import json
+    import textwrap
+
+    lines = {str(v): textwrap.wrap(text(v), width, break_long_words=False) or [text(v)] for v in dict.fromkeys(values)}
+    return f"{json.dumps(lines)}[datum.label] || datum.label"
+
+
+def titled(chart, title: str, description: str):
+    """``chart`` with its title (wrapped, so a phone shows all of it), its text alternative
+    and readable text: what every chart the app draws needs."""
+    return readable(chart.properties(title=alt.TitleParams(wrapped(title)), description=description))
+
+
 def wrapped(title: str, width: int = 38) -> list[str]:
     """A chart title as lines of at most ``width`` characters: Vega never wraps a title, so
     on a 390 px phone a long one was cut off ("contract an...")."""

@@ -267,7 +267,7 @@ def _item_index(title: str) -> int:
 
 
 def read(source: Source, report: ValidationReport, context: Context) -> Iterator[list[Record]]:
-    """Grants from a 360Giving file (CSV, XLSX or JSON, told apart by content)."""
+    """Grants from a 360Giving file (CSV, XLSX, XLS or JSON, told apart by content)."""
     head = source.head(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
     if head[:1] in (b"{", b"["):
         yield from read_json(source, report, context)
@@ -276,7 +276,7 @@ def read(source: Source, report: ValidationReport, context: Context) -> Iterator
 
 
 def read_flat(source: Source, report: ValidationReport, context: Context) -> Iterator[list[Record]]:
-    """Grants from a flat 360Giving CSV or XLSX, validated column by column in chunks."""
+    """Grants from a flat 360Giving CSV, XLSX or XLS, validated column by column in chunks."""
     table = read_table(source, report, encoding=context.encoding, sheet_names=("grants",), score=header_score)
     rules = field_rules()
     repeated = duplicate_titles(table.header, lambda t: re.sub(r"\s*:\s*", ":", t.strip().lower()),
@@ -299,6 +299,7 @@ def read_flat(source: Source, report: ValidationReport, context: Context) -> Ite
         columns.append((index, rule, title))
         if _item_index(title) == 0:
             first_item.setdefault(rule.path, index)
+    _award_date_by_its_title(table.header, rules, columns, first_item, unknown, report)
     report.unmapped_columns = unknown
     if unknown:
         report.note("Columns not in the 360Giving standard, not imported: " + ", ".join(unknown))
@@ -331,6 +332,23 @@ def read_flat(source: Source, report: ValidationReport, context: Context) -> Ite
             chunk_rows, chunk_cells = [], []
     if chunk_rows:
         yield _flat_chunk(chunk_rows, chunk_cells, checkers, repairers, first_item, table.header, report, context)
+
+
+def _award_date_by_its_title(header, rules, columns, first_item, unknown, report) -> None:
+    """A file with no 'Award Date' column but exactly one whose title begins with it
+    ('Award date:Start date', the Paul Hamlyn Foundation's): that column is the award date,
+    the only sensible reading, said in a note."""
+    award = rules.get("award date")
+    if award is None or award.path in first_item:
+        return
+    near = [(i, t) for i, t in enumerate(header) if t in unknown and normalise_title(t).startswith("award date:")]
+    if len(near) != 1:
+        return
+    index, title = near[0]
+    columns.append((index, award, title))
+    first_item[award.path] = index
+    unknown.remove(title)
+    report.note(f"The file has no 'Award Date' column; '{title}' is read as the award date (its title begins with it).")
 
 
 def rules_title(path: str) -> str:

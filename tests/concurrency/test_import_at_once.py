@@ -59,7 +59,7 @@ def test_saves_go_through_while_a_large_import_publishes(db_path, db, tmp_path, 
     status, added, import_id = outcomes[0].value
     assert (status, added) == ("imported", ROWS)
     assert db.execute("SELECT COUNT(*) FROM spend").fetchone()[0] == seeded + ROWS
-    assert db.execute("SELECT COUNT(*) FROM spend WHERE import_id = ?", [import_id]).fetchone()[0] == ROWS
+    assert db.execute("SELECT COUNT(*) FROM spend WHERE import_id = :import_id", {"import_id": import_id}).fetchone()[0] == ROWS
     saves = {f"Evaluator {o.index:02d}": o.value for o in outcomes[1:]}
     assert min(saves.values()) >= 2  # they really were saving while the import ran
     scores = tender_records.evaluator_scores(db, tender_id).set_index("evaluator")

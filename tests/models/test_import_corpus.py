@@ -191,3 +191,19 @@ def test_wellcome_without_a_description_column_loads_with_a_note(db, shared_data
     assert result.status == "imported", result.report.summary_lines()
     assert (total, count) == (expected, len(rows))
     assert any("no 'Description' column" in n for n in result.report.notes)
+
+
+def test_paul_hamlyn_award_date_under_a_garbled_title_loads_to_the_penny(db, shared_data):
+    """The Paul Hamlyn Foundation's file has no 'Award Date' column but one titled 'Award
+    date:Start date' (and a separate 'Planned dates:Start date'): that column is the award
+    date, said in a note; every grant loads and the total is the file's own."""
+    path = shared_data / CORPUS / "360giving" / "cove_fixture_paul-hamlyn-foundation-grants_dc.csv"
+    rows = csv_rows(path, "utf-8-sig")
+    assert "Award Date" not in rows[0] and "Award date:Start date" in rows[0]
+    expected = sum(pence(r["Amount Awarded"]) for r in rows)
+    result, total, count = load(db, path)
+    assert result.status == "imported", result.report.summary_lines()
+    assert (total, count) == (expected, len(rows))
+    assert any("'Award date:Start date' is read as the award date" in n for n in result.report.notes)
+    dates = {r[0] for r in db.execute("SELECT date FROM spend WHERE import_id = :id", {"id": result.import_id})}
+    assert dates == {r["Award date:Start date"] for r in rows}

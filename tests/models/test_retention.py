@@ -42,13 +42,15 @@ def scored_tender(db, name: str) -> int:
 
 def backdate(db, tender_id: int, when: str = OLD) -> None:
     """Make every time a tender's records carry ``when`` (as if they were written then)."""
-    for table, columns in retention.TENDER_TIMES:
-        key = "id" if table == "tenders" else "tender_id"
-        for column in columns:
-            db.execute(f"UPDATE {table} SET {column} = ? WHERE {key} = ? AND {column} IS NOT NULL", [when, tender_id])
-    db.execute("UPDATE audit_log SET at = ? WHERE entity IN ('tender', 'tender conflict') "
-               "AND (entity_id = ? OR entity_id LIKE ? || '/%')", [when, str(tender_id), str(tender_id)])
-    db.conn.commit()
+    with store.transaction(db):
+        for table, columns in retention.TENDER_TIMES:
+            key = "id" if table == "tenders" else "tender_id"
+            for column in columns:
+                db.execute(f"UPDATE {table} SET {column} = :when WHERE {key} = :tender_id AND {column} IS NOT NULL",
+                           {"when": when, "tender_id": tender_id})
+        db.execute("UPDATE audit_log SET at = :when WHERE entity IN ('tender', 'tender conflict') "
+                   "AND (entity_id = :tender_id OR entity_id LIKE :conflicts)",
+                   {"when": when, "tender_id": str(tender_id), "conflicts": f"{tender_id}/%"})
 
 
 @pytest.fixture
@@ -61,8 +63,8 @@ def two_tenders(db):
     for org_id in ("DEMO-0001", "DEMO-0002"):
         store.record_audit(db, entity=organisations.AUDIT_ENTITY, entity_id=org_id, action="updated", who=ANN.label,
                            before={"staff": 2}, after={"staff": 3}, reason="new accounts")
-    db.execute("UPDATE audit_log SET at = ? WHERE entity_id = 'DEMO-0001'", [OLD])
-    db.conn.commit()
+    with store.transaction(db):
+        db.execute("UPDATE audit_log SET at = :at WHERE entity_id = 'DEMO-0001'", {"at": OLD})
     return db, old, recent
 
 
@@ -106,29 +108,30 @@ def test_apply_anonymises_old_tenders_removes_old_audit_and_audits_itself(two_te
     assert done.audit_entries == found.audit_entries and [t["id"] for t in done.tenders] == [old]
 
     # Evaluators numbered in name order (Ann Evans 1, Raj Patel 2) the same in every table.
-    scores = {(r[0], r[1]) for r in db.execute("SELECT evaluator, bidder FROM tender_scores WHERE tender_id = ?", [old])}
+    scores = {(r[0], r[1]) for r in db.execute("SELECT evaluator, bidder FROM tender_scores WHERE tender_id = :old", {"old": old})}
     assert scores == {("Evaluator 2", "Alpha Trust"), ("Evaluator 2", "Beta CIC"), ("Evaluator 1", "Alpha Trust")}
-    assert {r[0] for r in db.execute("SELECT evaluator FROM tender_assignments WHERE tender_id = ?", [old])} == {"Evaluator 1", "Evaluator 2"}
+    assert {r[0] for r in db.execute("SELECT evaluator FROM tender_assignments WHERE tender_id = :old", {"old": old})} == {"Evaluator 1", "Evaluator 2"}
     declaration = db.execute("SELECT evaluator, details, managed_how, managed_by, declared_by FROM tender_declarations "
-                             "WHERE tender_id = ? AND has_conflict = 1", [old]).fetchone()
+                             "WHERE tender_id = :old AND has_conflict = 1", {"old": old}).fetchone()
     assert declaration == ("Evaluator 1", "", "removed under the retention period", "anonymised", "anonymised")
-    assert db.execute("SELECT created_by, updated_by FROM tenders WHERE id = ?", [old]).fetchone() == ("anonymised", "anonymised")
+    assert db.execute("SELECT created_by, updated_by FROM tenders WHERE id = :old", {"old": old}).fetchone() == ("anonymised", "anonymised")
     # Scores, reasons and prices are kept: the evaluation still gives the same figures.
-    assert db.execute("SELECT COUNT(*) FROM tender_scores WHERE tender_id = ? AND reason = 'Method statement read'", [old]).fetchone()[0] == 3
-    assert db.execute("SELECT COUNT(*) FROM tender_bids WHERE tender_id = ?", [old]).fetchone()[0] == 2
+    assert db.execute("SELECT COUNT(*) FROM tender_scores WHERE tender_id = :old AND reason = 'Method statement read'", {"old": old}).fetchone()[0] == 3
+    assert db.execute("SELECT COUNT(*) FROM tender_bids WHERE tender_id = :old", {"old": old}).fetchone()[0] == 2
 
     # Nothing of the old records' personal data is left anywhere in the old tender or the log.
     old_rows = json.dumps([list(r) for table in retention.TENDER_PEOPLE
-                           for r in db.execute(f"SELECT * FROM {table} WHERE {'id' if table == 'tenders' else 'tender_id'} = ?", [old])])
+                           for r in db.execute(f"SELECT * FROM {table} WHERE {'id' if table == 'tenders' else 'tender_id'} = :old",
+                                              {"old": old})])
     log = json.dumps([list(r) for r in db.execute("SELECT * FROM audit_log")])
     for personal in ("Ann Evans", "Raj Patel", "Officer Olu", "sister"):
         assert personal not in old_rows
     assert "ann@council.example" in log  # DEMO-0002's recent edit keeps its identity
     assert db.execute("SELECT COUNT(*) FROM audit_log WHERE entity_id = 'DEMO-0001'").fetchone()[0] == 0
-    assert db.execute("SELECT COUNT(*) FROM audit_log WHERE entity = 'tender' AND entity_id = ?", [str(old)]).fetchone()[0] == 0
+    assert db.execute("SELECT COUNT(*) FROM audit_log WHERE entity = 'tender' AND entity_id = :old", {"old": str(old)}).fetchone()[0] == 0
 
     # The recent tender is untouched.
-    assert {r[0] for r in db.execute("SELECT evaluator FROM tender_scores WHERE tender_id = ?", [recent])} == {"Raj Patel", "Ann Evans"}
+    assert {r[0] for r in db.execute("SELECT evaluator FROM tender_scores WHERE tender_id = :recent", {"recent": recent})} == {"Raj Patel", "Ann Evans"}
 
     # The removal is one audit entry, by the administrator, with counts and ids only.
     entry = store.audit_entries(db, retention.ENTITY)

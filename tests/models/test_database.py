@@ -1,0 +1,109 @@
+"""Creating and seeding a new database (``init_database``): every seed row once, officers'
+edits kept on a second run, and several processes starting at once on a new database
+seed it exactly once between them (each finds it seeded)."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from models import action_plan, outcomes, self_assessment, store
+from models.database import change_marker, init_database
+from tests.concurrency.harness import at_once, unhandled
+
+PROCESSES = 6
+
+
+def csv_rows(path) -> int:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return sum(1 for _ in csv.DictReader(handle))
+
+
+def links_in_seed() -> int:
+    with open(action_plan.SEED_FILE, newline="", encoding="utf-8") as handle:
+        return sum(len([o for o in row["outcomes"].split(";") if o.strip()]) for row in csv.DictReader(handle))
+
+
+def seeded_counts(db) -> dict[str, int]:
+    return {table: db[table].count for table in EXPECTED}
+
+
+# What the seed files hold: the six outcomes of the framework, and one row a line of each file.
+EXPECTED = {
+    "outcomes": 6,
+    "indicators": csv_rows(outcomes.INDICATORS_FILE),
+    "observations": csv_rows(outcomes.OBSERVATIONS_FILE),
+    "actions": csv_rows(action_plan.SEED_FILE),
+    "action_outcomes": links_in_seed(),
+    "assessment_items": csv_rows(self_assessment.SEED_FILE),
+}
+
+
+@pytest.fixture
+def new_database(tmp_path):
+    """Where a database that does not exist yet will be."""
+    return tmp_path / "new.db"
+
+
+def test_a_new_database_is_seeded_once_and_a_second_run_changes_nothing(new_database):
+    init_database(new_database)
+    with store.opened(new_database) as db:
+        first = seeded_counts(db)
+        assert first == EXPECTED
+        assert outcomes.seed(db) == 0
+        assert action_plan.seed(db) == 0
+        assert self_assessment.seed(db) == 0
+    init_database(new_database)
+    with store.opened(new_database) as db:
+        assert seeded_counts(db) == EXPECTED
+
+
+def test_seeding_keeps_officers_edits_and_restores_a_removed_row(db):
+    action_plan.save_changes(db, {"INF-C1": {"status": "Done", "owner": "Ann"}}, who="Ann")
+    with store.transaction(db):
+        db.execute("DELETE FROM observations WHERE seed_key = :key", {"key": "seed:I1:2004-03-31"})
+    assert outcomes.seed(db) == 1
+    assert action_plan.seed(db) == 0
+    actions = action_plan.list_actions(db).set_index("action_id")
+    assert (actions.loc["INF-C1", "status"], actions.loc["INF-C1", "owner"]) == ("Done", "Ann")
+    assert seeded_counts(db) == EXPECTED
+
+
+def _initialise(db, where) -> dict[str, int]:
+    init_database(where)
+    return seeded_counts(db)
+
+
+def test_processes_starting_together_seed_a_new_database_once(new_database):
+    results = at_once(new_database, _initialise, [(str(new_database),)] * PROCESSES)
+    assert unhandled(results) == []
+    assert [r.status for r in results] == ["saved"] * PROCESSES, [r.error for r in results]
+    assert all(r.value == EXPECTED for r in results)
+    with store.opened(new_database) as db:
+        assert seeded_counts(db) == EXPECTED
+        assert db.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == len(store.migration_files())
+
+
+def read_a_page(where) -> None:
+    with store.opened(where) as db:
+        outcomes.list_observations(db)
+        action_plan.list_actions(db)
+
+
+def test_the_change_marker_moves_on_a_write_from_another_connection_not_on_reads(db_path):
+    before = change_marker(db_path)
+    read_a_page(db_path)
+    assert change_marker(db_path) == before
+    with store.opened(db_path) as session:  # another session's connection, open throughout
+        read_a_page(db_path)
+        outcomes.list_outcomes(session)
+        assert change_marker(db_path) == before  # an open connection is not a change
+        read_a_page(db_path)
+        assert change_marker(db_path) == before
+        with store.opened(db_path) as other:
+            action_plan.save_changes(other, {"INF-C1": {"status": "Done"}}, who="Ann")
+        after = change_marker(db_path)
+        assert after != before
+        read_a_page(db_path)
+        assert change_marker(db_path) == after
