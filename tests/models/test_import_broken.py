@@ -47,7 +47,8 @@ EXPECTED = {
     "year_9999_360.csv": ("row 2", "Award Date", "more than 10 years ahead"),
     "year_1066_spend.csv": ("row 2", "Date", "before 1900"),
     "formula_after_space_spend.csv": ("row 3", "Supplier Name", "spreadsheet formula"),
-    "month_only_date_360.json": ("grant 1 (360G-cheshireeast-0001)", "awardDate", "'08/2013' is not a date"),
+    "month_only_date_360.json": ("grant 1 (360G-cheshireeast-0001)", "awardDate",
+                                 "'08/2013' is not a date (it names a month, and no day can be chosen for it)"),
     "no_council_named_spend.csv": ("", "", "does not say which council"),
     # Excel 97-2003 (.xls): read with the XLSX rules, refused in words when damaged
     "truncated_spend.xls": ("", "", "Excel 97-2003 workbook (.xls) cannot be opened"),
