@@ -21,7 +21,6 @@ import functools
 import json
 import os
 import random
-import re
 import sqlite3
 import threading
 import time
