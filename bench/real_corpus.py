@@ -63,7 +63,7 @@ PUBLISHERS = {
 GOOD_REFUSALS = {
     "grantnav_sample_stack_": "title",  # GrantNav's search-index 'stack': no grant titles
     "grantnav_sample_nominet": "is not a date",  # month-only award dates ('08/2013')
-    "darlington_2010-09": "is not a date",  # periods ('July 2010-September 2010'), not payment dates
+    "darlington_2010-09": "names a period",  # periods ('July 2010-September 2010'), not payment dates
     "salford_clean_2022-07": "contracts register",  # contracts let, not payments made
     "lambeth_2012-05": "cannot tell what kind of file",  # a pivot table: totals by supplier, no payments
     "lambeth_2012-06": "is not a date",  # supplier names run into dates ('Catch2212/06/2012')

@@ -374,10 +374,10 @@ def _record(number, cells, state: _State) -> Record | None:
     day = parse_date(date_text) if date_text else None
     if not date_text:
         report.error(where, title("date"), "is empty; every payment needs a date")
-    elif day is None and repair.month_only(date_text):
+    elif day is None and (repair.month_only(date_text) or repair.period(date_text)):
         report.error(where, title("date"), (
-            f"'{date_text}' names a month, not the day the payment was made, and no day can be chosen for it: "
-            "give each payment's date (29/05/2026)"))
+            f"'{date_text}' names a {'month' if repair.month_only(date_text) else 'period'}, not the day the payment "
+            "was made, and no day can be chosen for it: give each payment's date (29/05/2026)"))
     elif day is None:
         report.error(where, title("date"), f"'{date_text}' is not a date: write 2026-05-29 or 29/05/2026")
     else:

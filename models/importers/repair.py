@@ -97,6 +97,16 @@ def month_only(text: str) -> bool:
     return 1 <= int(month or iso_month) <= 12
 
 
+PERIOD = re.compile(r"^(.+?)\s*(?:-|–|to)\s*(.+)$", re.IGNORECASE)
+
+
+def period(text: str) -> bool:
+    """True for a span of months ('July 2010-September 2010', 'Apr 2019 to Jun 2019'):
+    a period, not a day."""
+    found = PERIOD.match(str(text or "").strip())
+    return found is not None and month_only(found.group(1)) and month_only(found.group(2))
+
+
 def _month_named(name: str, shape: str) -> bool:
     try:
         dt.datetime.strptime(name[:3] if shape == "%b" else name, shape)

@@ -149,6 +149,19 @@ def test_month_only_payment_dates_are_refused_with_the_reason(db):
 def test_month_only_is_told_apart_from_dates_and_periods():
     assert [repair.month_only(t) for t in ("Sep 2014", "September 2014", "08/2013", "2013-08", "Sep-14")] == [True] * 5
     assert [repair.month_only(t) for t in ("05-Dec-24", "13/2014", "Foo 2014", "July 2010-September 2010")] == [False] * 4
+    assert repair.period("July 2010-September 2010") and repair.period("Apr 2019 to Jun 2019")
+    assert not repair.period("05-Dec-24") and not repair.period("Sep 2014")
+
+
+def test_a_period_instead_of_the_payment_date_is_refused_with_the_reason(db):
+    """Darlington's 2010 file gives 'July 2010-September 2010' as every line's Date."""
+    text = ("Date,Directorate,Service,Supplier,Invoice Line Value (net of VAT),Account\n"
+            "July 2010-September 2010,Corporate Services,Accountancy,AUDIT COMMISSION,1142.00,PROFESSIONAL FEES\n")
+    result, rows = load(db, "darlington_2010-09.csv", text.encode("utf-8"), publisher="Darlington Borough Council")
+    assert result.status == "rejected" and rows == []
+    error = result.report.errors[0]
+    assert (error.where, error.column) == ("row 2", "Date")
+    assert "'July 2010-September 2010' names a period, not the day the payment was made" in error.message
 
 
 def test_rochdale_titles_misspelt_effective_date_and_two_digit_years(db):
