@@ -343,9 +343,8 @@ def _rename_into_place(db, table: str, new: str, old: str, *, tail: Callable[[],
     table; the table's triggers are made again on the table swapped in (those on the old
     copy are dropped first, so emptying it later touches no live summary). Foreign keys
     off and legacy renaming on for it, so other tables' references keep naming ``table``."""
-    conn = db.conn
-    conn.execute("PRAGMA foreign_keys = OFF")
-    conn.execute("PRAGMA legacy_alter_table = ON")
+    db.execute("PRAGMA foreign_keys = OFF")
+    db.execute("PRAGMA legacy_alter_table = ON")
     try:
         with store.transaction(db):
             tail()
@@ -360,8 +359,8 @@ def _rename_into_place(db, table: str, new: str, old: str, *, tail: Callable[[],
             if finish is not None:
                 finish()
     finally:
-        conn.execute("PRAGMA legacy_alter_table = OFF")
-        conn.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA legacy_alter_table = OFF")
+        db.execute("PRAGMA foreign_keys = ON")
 
 
 def in_chunks(db: sqlite_utils.Database, step: Callable[[int, int], int], *, total: int | None = None) -> None:
