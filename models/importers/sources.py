@@ -372,7 +372,7 @@ def read_delimited(
         raise report.fatal(f"the header row cannot be read as CSV ({_csv_words(error)})") from None
     header = [h.strip() for h in header]
     if header and _drop_mark(header[0]) != header[0]:
-        report.note(f"The first column title began with a byte-order mark saved twice ('{header[0][:3]}'); it was dropped.")
+        report.note("The first column title began with a stray byte-order mark (shown as 'ï»¿' when saved twice); it was dropped.")
         header[0] = _drop_mark(header[0])
     if not any(header):
         raise report.fatal("the first row is blank: the first row must hold the column titles")
