@@ -23,7 +23,8 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 # The journeys that also run on PostgreSQL (scripts/test.sh's second pass, marker
-# `postgresql`): the five users' tasks end to end, and two app servers sharing one database.
+# `postgresql`): the five users' tasks end to end at 1280 px (the 390 px runs exercise the
+# same store calls), and two app servers sharing one database.
 POSTGRESQL_JOURNEYS = {
     "test_district_journey.py", "test_three_bid_tender_journey.py", "test_costing_form_journey.py",
     "test_status_review_journey.py", "test_sroi_partial_journey.py", "test_two_servers_journey.py",
@@ -34,7 +35,9 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.e2e)
-            if Path(str(item.fspath)).name in POSTGRESQL_JOURNEYS:
+            params = getattr(getattr(item, "callspec", None), "params", {})
+            desktop = params.get("screen") != "phone" and params.get("width") != 390
+            if Path(str(item.fspath)).name in POSTGRESQL_JOURNEYS and desktop:
                 item.add_marker(pytest.mark.postgresql)
 
 
