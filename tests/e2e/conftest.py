@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -67,12 +68,15 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(db_path: Path, *, extra_args: tuple[str, ...] = (), extra_env: dict | None = None):
-    """Run `streamlit run app.py` on a free loopback port with the database at ``db_path``
-    (and any extra streamlit options, e.g. ``--secrets.files``); yield its URL; stop it afterwards."""
+def streamlit_server(db_path, *, extra_args: tuple[str, ...] = (), extra_env: dict | None = None):
+    """Run `streamlit run app.py` on a free loopback port with the database at ``db_path`` (a
+    SQLite file or a PostgreSQL URL) and any extra streamlit options (e.g. ``--secrets.files``);
+    yield its URL; stop it afterwards. Its log goes beside a file database, else to a new
+    temporary folder."""
     port = _free_port()
     env = dict(os.environ, DASHBOARD_DB=str(db_path), PYTHONUNBUFFERED="1", **(extra_env or {}))
-    log_path = db_path.parent / f"streamlit-{port}.log"
+    folder = Path(tempfile.mkdtemp(prefix="streamlit-log-")) if isinstance(db_path, str) else Path(db_path).parent
+    log_path = folder / f"streamlit-{port}.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [
