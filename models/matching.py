@@ -25,11 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-import sqlite_utils
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-from . import organisations
+from . import organisations, store
 from .demo_directory import TOWNS as DEMO_TOWNS
 from .errors import DomainError
 
@@ -192,7 +191,7 @@ def fit(frame: pd.DataFrame, version: str = "") -> MatchModel:
     )
 
 
-def model_for(db: sqlite_utils.Database) -> MatchModel:
+def model_for(db: store.Database) -> MatchModel:
     """The model fitted to the directory as it is now (its ``version`` is the directory's).
     Fitting takes seconds for a national directory: the app keeps one model per database
     and directory version (``ui.directory.match_model``)."""
