@@ -138,7 +138,7 @@ def page_timings(path: Path | str, repeat: int) -> dict[str, tuple[list[float], 
         CPU.clear()
         pairs = [(timed_run(big), timed_run(small)) for _ in range(repeat)]
         results[f"rerun, cache warm ({label})"] = ([b for b, _ in pairs], [s for _, s in pairs])
-        WARM_CPU[label] = (CPU[id(big)], CPU[id(small)])
+        WARM_CPU[label] = (list(CPU[id(big)]), list(CPU[id(small)]))  # these runs only
     firsts = []
     for name, value in (("spend.year", "2015/16"), ("spend.body", "Health"), ("spend.funding", "Contract")):
         for app in (big, small):
