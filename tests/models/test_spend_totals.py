@@ -122,6 +122,9 @@ def test_top_with_others_keeps_the_whole_total():
     assert (others["contract"], others["grant"], others["total"], others["rows"]) == (300, 3, 303, 3)
     assert shown["total"].sum() == split["total"].sum()
     assert len(spend.top_with_others(split.head(10), "authority", top=10)) == 10
+    # Eleven: the eleventh is a bar of its own, never 'All other 1 authorities'.
+    eleven = spend.top_with_others(split.head(11), "authority", top=10)
+    assert list(eleven["authority"]) == list(split.head(11)["authority"]) and not eleven["others"].any()
 
 
 @pytest.mark.parametrize("pence, label", [
