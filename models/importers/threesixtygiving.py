@@ -143,7 +143,7 @@ class FieldRule:
                 if any(p.match(text) for p in patterns) or (allows_date_time and is_date_time(text)):
                     return None
                 shapes = "YYYY-MM-DD (for example 2024-04-01)" + (", YYYY-MM or YYYY" if allows_month else "")
-                return f"'{text}' is not a date: write {shapes}, or a full date-time such as 2024-04-01T09:30:00Z"
+                return f"'{text}' is not a date{_month_hint(text)}: write {shapes}, or a full date-time such as 2024-04-01T09:30:00Z"
 
             return check_date
         if self.format == "date-time":
@@ -349,6 +349,17 @@ def _award_date_by_its_title(header, rules, columns, first_item, unknown, report
     first_item[award.path] = index
     unknown.remove(title)
     report.note(f"The file has no 'Award Date' column; '{title}' is read as the award date (its title begins with it).")
+
+
+def _month_hint(text) -> str:
+    """Words for a month without a day ('08/2013'): no day can be chosen for it."""
+    if not isinstance(text, str):
+        return ""
+    if repair.month_only(text):
+        return " (it names a month, and no day can be chosen for it)"
+    if repair.period(text):
+        return " (it names a period, and no day can be chosen for it)"
+    return ""
 
 
 def rules_title(path: str) -> str:
@@ -819,7 +830,8 @@ def _describe(error) -> list[tuple[str, str]]:
             return [(name, "is missing; every grant needs it") for name in sorted(common)]
         return []  # recipient organisation or individual: the shared checks say which
     if kind == "oneOf":
-        return [(path, f"'{error.instance}' is not a date: write YYYY-MM-DD or a full date-time such as 2024-04-01T09:30:00Z")]
+        return [(path, f"'{error.instance}' is not a date{_month_hint(error.instance)}: write YYYY-MM-DD or a full date-time "
+                 "such as 2024-04-01T09:30:00Z")]
     if kind == "required":
         return [(path or "grant", error.message.replace("is a required property", "is missing"))]
     if kind == "type":

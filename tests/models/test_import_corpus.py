@@ -32,8 +32,8 @@ def csv_rows(path, encoding="utf-8-sig", skip=0):
 
 def load(db, path, **options):
     (result,) = import_sources(db, [Source.from_path(path)], ImportOptions(**options))
-    total, count = db.execute("SELECT COALESCE(SUM(amount_pence), 0), COUNT(*) FROM spend WHERE import_id = ?",
-                              [result.import_id]).fetchone() if result.import_id else (0, 0)
+    total, count = db.execute("SELECT COALESCE(SUM(amount_pence), 0), COUNT(*) FROM spend WHERE import_id = :id",
+                              {"id": result.import_id}).fetchone() if result.import_id else (0, 0)
     return result, total, count
 
 
@@ -86,8 +86,8 @@ def test_hyndburn_2024_with_report_lines_and_odd_titles(db, shared_data):
     assert result.status == "imported"
     assert any(w.before == "161,413.00-" and w.after == "-161413.00" for w in result.report.warnings)
     assert total == sum(pence(r["Amount Paid"]) for r in dated) and count == len(dated)
-    assert db.execute("SELECT DISTINCT authority_id, district FROM spend WHERE import_id = ?",
-                      [result.import_id]).fetchall() == [("GB-LAE-HYN", "Hyndburn")]
+    assert db.execute("SELECT DISTINCT authority_id, district FROM spend WHERE import_id = :id",
+                      {"id": result.import_id}).fetchall() == [("GB-LAE-HYN", "Hyndburn")]
 
 
 def test_lancashire_fire_xlsx(db, shared_data):
@@ -101,8 +101,8 @@ def test_lancashire_fire_xlsx(db, shared_data):
 
 def test_leeds_body_uri_identifies_the_council(db, shared_data):
     result, _total, _count = load(db, shared_data / CORPUS / "spend" / "leeds_2011-05_raw.csv")
-    assert db.execute("SELECT DISTINCT authority, authority_id, body_type, district FROM spend WHERE import_id = ?",
-                      [result.import_id]).fetchall() == [("Leeds City Council", "GB-LAE-LDS", "local_government", "Leeds")]
+    assert db.execute("SELECT DISTINCT authority, authority_id, body_type, district FROM spend WHERE import_id = :id",
+                      {"id": result.import_id}).fetchall() == [("Leeds City Council", "GB-LAE-LDS", "local_government", "Leeds")]
     assert import_log(db).iloc[0]["publisher"] == "Leeds City Council"
 
 

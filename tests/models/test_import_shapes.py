@@ -16,8 +16,8 @@ from models.importers import ImportOptions, Source, import_sources
 
 def load(db, name: str, data: bytes, **options):
     (result,) = import_sources(db, [Source.from_bytes(name, data)], ImportOptions(**options))
-    rows = db.execute("SELECT amount_pence, recipient, authority, date FROM spend WHERE import_id = ? ORDER BY id",
-                      [result.import_id]).fetchall() if result.import_id else []
+    rows = db.execute("SELECT amount_pence, recipient, authority, date FROM spend WHERE import_id = :id ORDER BY id",
+                      {"id": result.import_id}).fetchall() if result.import_id else []
     return result, rows
 
 
@@ -184,8 +184,8 @@ def test_recipient_named_without_an_identifier_is_kept_by_name_not_third_sector(
         "GB-CHC-327114,Lloyds Bank Foundation\n")
     result, _rows = load(db, "lbfew.csv", text.encode("utf-8"))
     assert result.status == "imported", result.report.summary_lines()
-    row = db.execute("SELECT recipient, recipient_id, third_sector, amount_pence FROM spend WHERE import_id = ?",
-                     [result.import_id]).fetchone()
+    row = db.execute("SELECT recipient, recipient_id, third_sector, amount_pence FROM spend WHERE import_id = :id",
+                     {"id": result.import_id}).fetchone()
     assert tuple(row) == ("University of Leeds", None, 0, 14408700)
     assert any(w.column == "Recipient Org:Identifier" and "under the recipient's name" in w.message
                for w in result.report.warnings)
