@@ -169,7 +169,7 @@ def bulk_totals(db: store.Database):
     summaries. Rows that existed before keep their per-row upkeep (an update or a delete
     of one is still counted at once). Other connections never see the pause: it is
     written and removed inside the caller's transaction."""
-    if not db.conn.in_transaction:
+    if not store.in_transaction(db):
         raise RuntimeError("bulk_totals needs an open write transaction (store.transaction)")
     since = db.execute("SELECT COALESCE(MAX(id), 0) FROM spend").fetchone()[0]
     db.execute("INSERT INTO spend_totals_pause (since) VALUES (:since)", {"since": since})
