@@ -59,8 +59,8 @@ def unhandled(outcomes: list[Outcome]) -> list[str]:
 
 
 def audit_count(db, entity: str, action: str, entity_id=None) -> int:
-    sql, params = "SELECT COUNT(*) FROM audit_log WHERE entity = ? AND action = ?", [entity, action]
+    sql, params = "SELECT COUNT(*) FROM audit_log WHERE entity = :entity AND action = :action", {"entity": entity, "action": action}
     if entity_id is not None:
-        sql += " AND entity_id = ?"
-        params.append(str(entity_id))
+        sql += " AND entity_id = :entity_id"
+        params["entity_id"] = str(entity_id)
     return db.execute(sql, params).fetchone()[0]
