@@ -2,10 +2,12 @@
 per head, placed where the benefit lands or where the recipient is based. Map, table and
 download show the same numbers; every choice is kept in the URL."""
 
+import pandas as pd
 import streamlit as st
 
 from models import geography
 from ui import maps, plain
+from ui.charts import titled
 from ui import spend as spend_ui
 from ui.data import data_version, database_path
 from ui.downloads import download_table
@@ -74,7 +76,7 @@ if shapes.empty:
     )
 else:
     st.altair_chart(
-        maps.choropleth(shapes, figures, per_head=per_head).properties(title=title, description=description),
+        titled(maps.choropleth(shapes, figures, per_head=per_head), title, description),
         width="stretch",
         key="map.chart",
     )
@@ -90,14 +92,21 @@ table = figures.assign(
     Kind=figures["kind"].map(geography.KIND_LABELS),
     amount=figures["amount_pence"] / 100,
     per_head=[None if v is None or v != v else round(v) / 100 for v in figures["per_head_pence"]],
-)[["name", "code", "Kind", "amount", "records", "population", "per_head"]].rename(
+)[["name", "amount", "per_head", "Kind", "code", "records", "population"]].rename(
     columns={"name": "Area", "code": "Code", "amount": "Spend (£)", "records": "Records",
              "population": "Population (mid-2020)", "per_head": "Spend per head (£)"}
 )
 if table["Population (mid-2020)"].isna().all():
     table = table.drop(columns=["Population (mid-2020)", "Spend per head (£)"])
-money_columns = {"Spend (£)": money_column_config("Spend (£)"), "Spend per head (£)": money_column_config("Spend per head (£)")}
-st.dataframe(table, hide_index=True, width="stretch", column_config=money_columns, key="map.table")
+shown_table = table.copy()
+if "Spend per head (£)" in shown_table:
+    # an area without a population (county-wide spend, outside the county) says so, never 'None'
+    shown_table["Spend per head (£)"] = [
+        "no population held" if pd.isna(v) else money(round(v * 100)) for v in table["Spend per head (£)"]]
+    shown_table["Population (mid-2020)"] = [
+        "" if pd.isna(v) else f"{int(v):,}" for v in table["Population (mid-2020)"]]
+st.dataframe(shown_table, hide_index=True, width="stretch", column_config={"Spend (£)": money_column_config("Spend (£)")},
+             key="map.table")
 st.caption(
     f"Total: {money(total)}, the same as the spend explorer's total for these filters."
     + ("" if "Spend per head (£)" in table else " No population is held for these areas, so there is no per head column.")
@@ -127,6 +136,8 @@ if chosen:
         "beneficiary_code": "Benefit code", "recipient_area_code": "Recipient area code", "amount": "Amount (£)",
         "source": "Source",
     })
+    # who and how much first, so a 390 px phone shows the money without scrolling sideways
+    shown = shown[["Recipient", "Amount (£)"] + [c for c in shown.columns if c not in ("Recipient", "Amount (£)")]]
     if count > len(records):
         st.caption(f"The {len(records):,} largest of {count:,} records are listed.")
     st.dataframe(shown, hide_index=True, width="stretch", column_config={"Amount (£)": money_column_config("Amount (£)")}, key="map.records")
@@ -143,7 +154,8 @@ st.write(
 if not gaps.empty:
     gap_table = gaps.assign(amount=gaps["amount_pence"] / 100).drop(columns=["amount_pence"]).rename(columns={
         "recipient": "Recipient", "recipient_place": "Where based", "benefit_place": "Where the benefit lands",
-        "amount": "Amount (£)", "records": "Records"})
+        "amount": "Amount (£)", "records": "Records"})[
+        ["Recipient", "Amount (£)", "Where based", "Where the benefit lands", "Records"]]
     st.dataframe(gap_table, hide_index=True, width="stretch", column_config={"Amount (£)": money_column_config("Amount (£)")}, key="map.differences")
     download_table(gap_table, file_stem="recipient-vs-benefit", key="map.differences_download", label="these differences",
                    notes=[f"Recipient location against benefit location, by {level_label.lower()}", filters_note], money_columns=["Amount (£)"])

@@ -6,7 +6,10 @@ one trend fit with its interval, assessing every indicator (what the page and th
 line do), the gap table, adding one observation (validated, audited), and the action plan
 and self-assessment reads. Prints the median and 95th percentile over the repeats.
 
-    .venv/bin/python -m bench.bench_outcomes [--indicators 600] [--points 40] [--repeat 20]
+    .venv/bin/python -m bench.bench_outcomes [--indicators 600] [--points 40] [--repeat 20] [--db URL]
+
+``--db postgresql://...`` builds in that (new, empty) PostgreSQL database instead of a
+temporary SQLite file, so the same figures can be read for both engines.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from models import action_plan, outcomes, self_assessment, store
 from models.database import init_database
 
 
-def build(path: Path, indicators: int, points: int, seed: int = 1) -> None:
+def build(path: str | Path, indicators: int, points: int, seed: int = 1) -> None:
     """Seed the database, then add generated indicators spread over the six outcomes."""
     init_database(path)
     rng = np.random.default_rng(seed)
@@ -58,10 +61,17 @@ def main() -> None:
     parser.add_argument("--indicators", type=int, default=600)
     parser.add_argument("--points", type=int, default=40)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--db", help="an empty PostgreSQL database URL (default: a temporary SQLite file)")
     args = parser.parse_args()
-    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, "
+          f"Python {platform.python_version()}, {platform.platform()}")
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "bench.db"
+        path = args.db or Path(folder) / "bench.db"
+        if args.db:
+            with store.opened(path) as db:
+                if db["indicators"].exists() and db["indicators"].count:
+                    raise SystemExit(f"{store.describe(path)} is not empty: give the benchmark a new database.")
+        print(f"engine: {'postgresql' if args.db else 'sqlite'}")
         start = time.perf_counter()
         build(path, args.indicators, args.points)
         print(f"built {args.indicators + 7} indicators, {args.indicators * args.points + 13:,} observations "

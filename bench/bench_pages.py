@@ -27,6 +27,7 @@ import os
 import platform
 import pstats
 import re
+import signal
 import statistics
 import sys
 import threading
@@ -167,9 +168,10 @@ new MutationObserver(() => {
 """
 
 
-def finished_at(page, since: float, settle_ms: int = 600, timeout_s: float = 120) -> float:
-    """performance.now() when the script run(s) after ``since`` finished: the state went to
-    notRunning with a title on the page and stayed so for ``settle_ms`` (a rerun restarts it)."""
+def finished_at(page, since: float, settle_ms: int = 600, timeout_s: float = 120) -> tuple[float, float]:
+    """performance.now() when the first script run after ``since`` started, and when the
+    run(s) finished: the state went to notRunning with a title on the page and stayed so for
+    ``settle_ms`` (a rerun restarts it)."""
     deadline = time.time() + timeout_s
     while time.time() < deadline:
         runs = page.evaluate("window.__runs")
@@ -180,21 +182,31 @@ def finished_at(page, since: float, settle_ms: int = 600, timeout_s: float = 120
         if ran and done and state == "notRunning" and titled and done[-1] > ran[-1]:
             now = page.evaluate("performance.now()")
             if now - done[-1] >= settle_ms:
-                return done[-1]
+                return ran[0], done[-1]
         page.wait_for_timeout(50)
     raise TimeoutError("the page did not finish its run")
 
 
-def visit(browser, url: str, width: int) -> float:
-    """Seconds from navigation start to the end of the page's run, in a new session."""
+def visit(browser, url: str, width: int) -> tuple[float, float]:
+    """Seconds from navigation start to the end of the page's run, in a new session, and
+    to the start of that run (the browser's own share: loading and starting the app)."""
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
     try:
         page = context.new_page()
         page.add_init_script(WATCH_SCRIPT_STATE)
         page.goto(url, wait_until="commit")
-        return finished_at(page, 0.0) / 1000
+        started, finished = finished_at(page, 0.0)
+        return finished / 1000, started / 1000
     finally:
         context.close()
+
+
+def quiet(below: float, longest_s: float) -> None:
+    """Wait (up to ``longest_s``) until the 1-minute load average is below ``below``: on a
+    shared machine, measure in its quiet spells."""
+    deadline = time.time() + longest_s
+    while os.getloadavg()[0] >= below and time.time() < deadline:
+        time.sleep(5)
 
 
 def browser_bench(args) -> None:
@@ -206,18 +218,27 @@ def browser_bench(args) -> None:
     chosen = [p for p in pages() if not args.pages or (p[0] or "home") in args.pages.split(",")]
     print(f"Machine: {machine()}; database {db_path.name} ({args.spend_rows:,} generated spend rows); "
           f"{args.width} px; {args.repeat} visits a page after the first")
-    print("| page | first visit after start | p50 | p95 |")
-    print("|---|---|---|---|")
+    print("| page | first visit after start | p50 | p95 | p50 of the run's start (browser's share) "
+          "| load average (1 min) during the page |")
+    print("|---|---|---|---|---|---|")
     with streamlit_server(db_path) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
             "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
         visit(browser, url + "/privacy", args.width)  # the app's own first-start work, not a page's
         for url_path, _ in chosen:
             address = f"{url}/{url_path}{PAGE_QUERY.get(url_path, '')}"
-            first = visit(browser, address, args.width)
-            times = [visit(browser, address, args.width) for _ in range(args.repeat)]
+            if args.quiet_below:
+                quiet(args.quiet_below, args.quiet_wait)
+            loads = [os.getloadavg()[0]]
+            first, _ = visit(browser, address, args.width)
+            visits = []
+            for _ in range(args.repeat):
+                visits.append(visit(browser, address, args.width))
+                loads.append(os.getloadavg()[0])
+            times, starts = [v[0] for v in visits], [v[1] for v in visits]
             print(f"| {url_path or 'home'} | {first:.2f} s | {statistics.median(times):.2f} s | "
-                  f"{percentile(times, 0.95):.2f} s |", flush=True)
+                  f"{percentile(times, 0.95):.2f} s | {statistics.median(starts):.2f} s | "
+                  f"{min(loads):.1f}–{max(loads):.1f} |", flush=True)
         browser.close()
     print(f"Load at the end: {machine()}")
 
@@ -231,7 +252,12 @@ def main() -> None:
     parser.add_argument("--profile", default="", help="print where this page's warm run spends its time")
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--folder", default="/tmp/bench_pages")
+    parser.add_argument("--quiet-below", type=float, default=0.0,
+                        help="browser: before each page, wait until the 1-minute load average is below this")
+    parser.add_argument("--quiet-wait", type=float, default=600, help="longest wait for --quiet-below, seconds")
     args = parser.parse_args()
+    # A stopped run still stops its streamlit server (the context managers' cleanup runs).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     (server if args.mode == "server" else browser_bench)(args)
 
 

@@ -10,9 +10,8 @@ import datetime as dt
 from typing import Any, Mapping
 
 import pandas as pd
-import sqlite_utils
 
-from . import agreements, tender, tender_records
+from . import agreements, store, tender, tender_records
 from .cost_recovery import allocate_pence
 from .errors import DomainError
 from .formatting import pence_to_pounds, pounds_to_pence
@@ -22,7 +21,7 @@ from .outcomes import parse_date
 # --------------------------------------------------------------------------- tenders
 
 
-def tender_award(db: sqlite_utils.Database, tender_id: int) -> tuple[str, int | None, str]:
+def tender_award(db: store.Database, tender_id: int) -> tuple[str, int | None, str]:
     """Who the tender went to: (bidder, value in pence or None, how we know). The issued
     award (``award_records``) when there is one, else the evaluation's winner from the
     moderated scores."""
@@ -54,7 +53,7 @@ def values_by_days(total_pence: int, start: dt.date, end: dt.date) -> dict[str, 
     return dict(zip(years, allocate_pence(total_pence, days)))
 
 
-def form_from_tender(db: sqlite_utils.Database, tender_id: int, *, provider: str, body: str, start: Any, end: Any,
+def form_from_tender(db: store.Database, tender_id: int, *, provider: str, body: str, start: Any, end: Any,
                      bidder: str | None = None, department: str = "", kpis: list[Mapping] | tuple = (),
                      values: Mapping[str, Any] | None = None, reporting: str | None = None,
                      outcomes: Any = None) -> dict:
@@ -104,16 +103,17 @@ def form_from_tender(db: sqlite_utils.Database, tender_id: int, *, provider: str
     }
 
 
-def provider_candidates(db: sqlite_utils.Database, name: str, limit: int = 5) -> list[tuple[str, str]]:
+def provider_candidates(db: store.Database, name: str, limit: int = 5) -> list[tuple[str, str]]:
     """Directory organisations a bidder's or recipient's name may be: (org-id, name), the
     exact match of the normalised name first, then by how many of its words they share."""
     key = normalise_name(name)
     words = {w for w in key.split() if len(w) >= 4} or set(key.split())
     if not words:
         return []
-    clause = " OR ".join("name LIKE ?" for _ in words)
-    rows = db.execute(f"SELECT org_id, name FROM organisations WHERE org_id IS NOT NULL AND ({clause}) LIMIT 2000",
-                      [f"%{w}%" for w in sorted(words)]).fetchall()
+    patterns = {f"word{n}": f"%{w}%" for n, w in enumerate(sorted(words))}
+    clause = " OR ".join(f"lower(name) LIKE lower(:{key})" for key in patterns)
+    rows = db.execute(f"SELECT org_id, name FROM organisations WHERE org_id IS NOT NULL AND ({clause}) "
+                      "ORDER BY org_id LIMIT 2000", patterns).fetchall()
     shared = {(o, n): len(words & set(normalise_name(n).split())) for o, n in rows}
     ranked = sorted(shared, key=lambda row: (normalise_name(row[1]) != key, -shared[row], row[1]))
     return [row for row in ranked if shared[row]][:limit]
@@ -125,22 +125,23 @@ SUGGESTION_COLUMNS = ["key", "provider_org_id", "provider_name", "recipient", "a
                       "funding_type", "payments", "first_year", "last_year", "total_pence"]
 
 
-def _unlinked_payments(db: sqlite_utils.Database) -> pd.DataFrame:
+def _unlinked_payments(db: store.Database) -> pd.DataFrame:
     rows = db.query(
         "SELECT s.id, s.financial_year, s.authority, s.department, s.funding_type, s.amount_pence, s.recipient, "
         "s.recipient_id FROM spend s LEFT JOIN agreement_spend l ON l.spend_id = s.id "
-        "WHERE l.spend_id IS NULL AND s.third_sector = 1 AND s.recipient IS NOT NULL AND s.recipient <> ''")
+        "WHERE l.spend_id IS NULL AND s.third_sector = 1 AND s.recipient IS NOT NULL AND s.recipient <> '' "
+        "ORDER BY s.id")
     return pd.DataFrame(list(rows), columns=["id", "financial_year", "authority", "department", "funding_type",
                                              "amount_pence", "recipient", "recipient_id"])
 
 
-def _matched(db: sqlite_utils.Database, payments: pd.DataFrame) -> pd.DataFrame:
+def _matched(db: store.Database, payments: pd.DataFrame) -> pd.DataFrame:
     """Payments with the directory organisation each was paid to (by identifier, then by
     normalised name); payments to no directory organisation are left out."""
     if payments.empty:
         return payments.assign(provider_org_id=[], provider_name=[])
     names = {normalise_name(n): (o, n) for o, n in db.execute(
-        "SELECT org_id, name FROM organisations WHERE org_id IS NOT NULL").fetchall()}
+        "SELECT org_id, name FROM organisations WHERE org_id IS NOT NULL ORDER BY org_id").fetchall()}
     ids = {o for o, _ in names.values()}
     by_id = {o: n for o, n in names.values()}
     matches = []
@@ -153,7 +154,7 @@ def _matched(db: sqlite_utils.Database, payments: pd.DataFrame) -> pd.DataFrame:
     return payments[payments["provider_org_id"].notna()]
 
 
-def spend_suggestions(db: sqlite_utils.Database) -> pd.DataFrame:
+def spend_suggestions(db: store.Database) -> pd.DataFrame:
     """Suggested agreements from imported third-sector payments not yet in one: a
     provider's payments from one body and department by one funding type, grouped. Columns
     as ``SUGGESTION_COLUMNS``; ``key`` identifies the group for ``form_from_spend``."""
@@ -167,14 +168,14 @@ def spend_suggestions(db: sqlite_utils.Database) -> pd.DataFrame:
     grouped = grouped[grouped["total_pence"] > 0]
     grouped["key"] = [_key(r.provider_org_id, r.authority, r.department, r.funding_type)
                       for r in grouped.itertuples(index=False)]
-    return grouped.sort_values("total_pence", ascending=False)[SUGGESTION_COLUMNS].reset_index(drop=True)
+    return grouped.sort_values(["total_pence", "key"], ascending=[False, True])[SUGGESTION_COLUMNS].reset_index(drop=True)
 
 
 def _key(org_id: str, authority: str, department: str, funding_type: str) -> str:
     return " | ".join([org_id, authority, department or "", funding_type])
 
 
-def form_from_spend(db: sqlite_utils.Database, key: str) -> tuple[dict, list[int]]:
+def form_from_spend(db: store.Database, key: str) -> tuple[dict, list[int]]:
     """The form for a suggested grouping (for the officer to check and confirm) and the ids
     of the payments it groups. Dates are the financial years the payments fall in; the
     value per year is what was paid."""

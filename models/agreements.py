@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 import pandas as pd
-import sqlite_utils
 
 from . import checks, policy, store, working_days
 from .errors import DomainError
@@ -148,7 +147,7 @@ def _links(raw: Any, problems: list[str]) -> list[str]:
     return links
 
 
-def _outcomes(db: sqlite_utils.Database, raw: Any, problems: list[str]) -> list[tuple[str, str]]:
+def _outcomes(db: store.Database, raw: Any, problems: list[str]) -> list[tuple[str, str]]:
     """Outcomes served: 'O2' (the outcome as a whole) or 'O2:I3' (one of its indicators)."""
     if raw in (None, ""):
         return []
@@ -167,7 +166,7 @@ def _outcomes(db: sqlite_utils.Database, raw: Any, problems: list[str]) -> list[
     return chosen
 
 
-def _costing(db: sqlite_utils.Database, raw: Any, problems: list[str]) -> tuple[str | None, str | None]:
+def _costing(db: store.Database, raw: Any, problems: list[str]) -> tuple[str | None, str | None]:
     if not raw:
         return None, None
     name, project = str(raw.get("name") or "").strip(), str(raw.get("project") or "").strip()
@@ -209,7 +208,7 @@ def values_text(values: Mapping[str, int]) -> str:
     return "\n".join(f"{year}: {pence / 100:,.2f}" for year, pence in values.items())
 
 
-def validate(db: sqlite_utils.Database, form: Mapping[str, Any]) -> dict:
+def validate(db: store.Database, form: Mapping[str, Any]) -> dict:
     """A checked agreement from a form, ready to store: every problem is collected and
     raised together as one ``DomainError`` naming each field."""
     problems: list[str] = []
@@ -220,7 +219,7 @@ def validate(db: sqlite_utils.Database, form: Mapping[str, Any]) -> dict:
     provider_id = _text(form, "provider", "Provider", problems)
     provider = None
     if provider_id:
-        provider = db.execute("SELECT org_id, name FROM organisations WHERE org_id = ?", [provider_id]).fetchone()
+        provider = db.execute("SELECT org_id, name FROM organisations WHERE org_id = :org_id", {"org_id": provider_id}).fetchone()
         if provider is None:
             _problem(problems, "Provider", f"'{provider_id}' is not in the organisation directory; add it there first")
     body = _text(form, "body", "Commissioning body", problems)
@@ -338,12 +337,12 @@ def reporting_periods(start: dt.date, end: dt.date, reporting: str) -> list[dict
 # --------------------------------------------------------------------------- writes
 
 
-def _next_reference(db: sqlite_utils.Database) -> str:
+def _next_reference(db: store.Database) -> str:
     (highest,) = db.execute("SELECT COALESCE(MAX(id), 0) FROM agreements").fetchone()
     return f"AG-{highest + 1:04d}"
 
 
-def create(db: sqlite_utils.Database, form: Mapping[str, Any], *, actor: policy.Actor, origin: str = "hand",
+def create(db: store.Database, form: Mapping[str, Any], *, actor: policy.Actor, origin: str = "hand",
            spend_ids: list[int] | tuple[int, ...] = ()) -> int:
     """Store a new agreement with its values, outcomes, reporting periods and measures
     (``form['measures']``), and link the imported payments ``spend_ids`` to it. All or
@@ -357,15 +356,14 @@ def create(db: sqlite_utils.Database, form: Mapping[str, Any], *, actor: policy.
         stamp = store.now_iso()
         record = {**clean["record"], "reference": _next_reference(db), "origin": origin,
                   "created_at": stamp, "created_by": actor.label, "updated_at": stamp}
-        table = db["agreements"]
-        table.insert(record)
-        agreement_id = table.last_pk
+        agreement_id = db["agreements"].insert(record).last_pk
         _write_children(db, agreement_id, clean)
         _write_periods(db, agreement_id, record)
         for measure in measures:
             _insert_measure(db, agreement_id, measure, actor)
         for spend_id in spend_ids:
-            taken = db.execute("SELECT agreement_id FROM agreement_spend WHERE spend_id = ?", [spend_id]).fetchone()
+            taken = db.execute("SELECT agreement_id FROM agreement_spend WHERE spend_id = :spend_id",
+                               {"spend_id": spend_id}).fetchone()
             if taken:
                 raise DomainError(f"Payment {spend_id} is already part of agreement {taken[0]}; nothing was saved")
             db["agreement_spend"].insert({"spend_id": spend_id, "agreement_id": agreement_id})
@@ -386,32 +384,31 @@ def _audit_view(record: dict, clean: dict, measures=(), spend_ids=()) -> dict:
     return view
 
 
-def _write_children(db: sqlite_utils.Database, agreement_id: int, clean: dict) -> None:
-    db.execute("DELETE FROM agreement_values WHERE agreement_id = ?", [agreement_id])
-    db.execute("DELETE FROM agreement_outcomes WHERE agreement_id = ?", [agreement_id])
+def _write_children(db: store.Database, agreement_id: int, clean: dict) -> None:
+    db.execute("DELETE FROM agreement_values WHERE agreement_id = :id", {"id": agreement_id})
+    db.execute("DELETE FROM agreement_outcomes WHERE agreement_id = :id", {"id": agreement_id})
     db["agreement_values"].insert_all(
         [{"agreement_id": agreement_id, "financial_year": y, "amount_pence": p} for y, p in clean["values"].items()])
     db["agreement_outcomes"].insert_all(
         [{"agreement_id": agreement_id, "outcome_id": o, "indicator_id": i} for o, i in clean["outcomes"]])
 
 
-def _write_periods(db: sqlite_utils.Database, agreement_id: int, record: Mapping) -> None:
+def _write_periods(db: store.Database, agreement_id: int, record: Mapping) -> None:
     start, end = dt.date.fromisoformat(record["start_date"]), dt.date.fromisoformat(record["end_date"])
-    db.execute("DELETE FROM monitoring_periods WHERE agreement_id = ?", [agreement_id])
+    db.execute("DELETE FROM monitoring_periods WHERE agreement_id = :id", {"id": agreement_id})
     db["monitoring_periods"].insert_all(
         [{"agreement_id": agreement_id, **p} for p in reporting_periods(start, end, record["reporting"])])
 
 
-def _insert_measure(db: sqlite_utils.Database, agreement_id: int, measure: dict, actor: policy.Actor) -> int:
-    if db.execute("SELECT 1 FROM monitoring_measures WHERE agreement_id = ? AND name = ?",
-                  [agreement_id, measure["name"]]).fetchone():
+def _insert_measure(db: store.Database, agreement_id: int, measure: dict, actor: policy.Actor) -> int:
+    if db.execute("SELECT 1 FROM monitoring_measures WHERE agreement_id = :id AND name = :name",
+                  {"id": agreement_id, "name": measure["name"]}).fetchone():
         raise DomainError(f"Measure '{measure['name']}': the agreement already has a measure of that name")
-    table = db["monitoring_measures"]
-    table.insert({**measure, "agreement_id": agreement_id, "created_at": store.now_iso(), "created_by": actor.label})
-    return table.last_pk
+    return db["monitoring_measures"].insert(
+        {**measure, "agreement_id": agreement_id, "created_at": store.now_iso(), "created_by": actor.label}).last_pk
 
 
-def add_measure(db: sqlite_utils.Database, agreement_id: int, raw: Mapping[str, Any], *, actor: policy.Actor) -> int:
+def add_measure(db: store.Database, agreement_id: int, raw: Mapping[str, Any], *, actor: policy.Actor) -> int:
     """Add a KPI or social-value commitment to an agreement (audited). Returns its id."""
     measure = validate_measure(raw)
     with store.transaction(db):
@@ -423,7 +420,7 @@ def add_measure(db: sqlite_utils.Database, agreement_id: int, raw: Mapping[str, 
     return measure_id
 
 
-def update(db: sqlite_utils.Database, agreement_id: int, expected_version: int, form: Mapping[str, Any], *,
+def update(db: store.Database, agreement_id: int, expected_version: int, form: Mapping[str, Any], *,
            actor: policy.Actor, reason: str | None = None) -> dict:
     """Save an edited agreement if nobody has changed it since ``expected_version`` was
     read (else ``StaleEdit``). Dates and reporting may change only while no return has
@@ -436,7 +433,7 @@ def update(db: sqlite_utils.Database, agreement_id: int, expected_version: int, 
         if any(k in changes for k in ("start_date", "end_date", "reporting")):
             (returns,) = db.execute(
                 "SELECT COUNT(*) FROM monitoring_returns r JOIN monitoring_periods p ON p.id = r.period_id "
-                "WHERE p.agreement_id = ?", [agreement_id]).fetchone()
+                "WHERE p.agreement_id = :id", {"id": agreement_id}).fetchone()
             if returns:
                 raise DomainError(f"Agreement {current['reference']}: {returns} returns are recorded against its "
                                   "periods, so its dates and reporting cannot change; nothing was saved")
@@ -461,32 +458,33 @@ def update(db: sqlite_utils.Database, agreement_id: int, expected_version: int, 
 # --------------------------------------------------------------------------- reads
 
 
-def get(db: sqlite_utils.Database, agreement_id: int) -> dict:
+def get(db: store.Database, agreement_id: int) -> dict:
     """One agreement with its values ({year: pence}), outcomes, links, measures and periods."""
-    rows = list(db.query("SELECT * FROM agreements WHERE id = ?", [agreement_id]))
+    key = {"id": agreement_id}
+    rows = list(db.query("SELECT * FROM agreements WHERE id = :id", key))
     if not rows:
         raise DomainError(f"No agreement with id {agreement_id}")
     record = rows[0]
     record["values"] = dict(db.execute(
-        "SELECT financial_year, amount_pence FROM agreement_values WHERE agreement_id = ? ORDER BY financial_year",
-        [agreement_id]).fetchall())
+        "SELECT financial_year, amount_pence FROM agreement_values WHERE agreement_id = :id ORDER BY financial_year",
+        key).fetchall())
     record["total_pence"] = sum(record["values"].values())
     record["outcomes"] = [tuple(r) for r in db.execute(
-        "SELECT outcome_id, indicator_id FROM agreement_outcomes WHERE agreement_id = ? ORDER BY outcome_id, indicator_id",
-        [agreement_id]).fetchall()]
+        "SELECT outcome_id, indicator_id FROM agreement_outcomes WHERE agreement_id = :id "
+        "ORDER BY outcome_id, indicator_id", key).fetchall()]
     record["links"] = json.loads(record["links_json"] or "[]")
-    record["measures"] = list(db.query("SELECT * FROM monitoring_measures WHERE agreement_id = ? ORDER BY kind, id",
-                                       [agreement_id]))
-    record["periods"] = list(db.query("SELECT * FROM monitoring_periods WHERE agreement_id = ? ORDER BY number",
-                                      [agreement_id]))
+    record["measures"] = list(db.query("SELECT * FROM monitoring_measures WHERE agreement_id = :id ORDER BY kind, id",
+                                       key))
+    record["periods"] = list(db.query("SELECT * FROM monitoring_periods WHERE agreement_id = :id ORDER BY number, id",
+                                      key))
     record["tier"] = tier_for(max(record["values"].values(), default=0))
     return record
 
 
-def by_reference(db: sqlite_utils.Database, reference: str) -> int:
+def by_reference(db: store.Database, reference: str) -> int:
     """The id of the agreement with ``reference`` (e.g. AG-0001) or, if a number, that id."""
-    row = db.execute("SELECT id FROM agreements WHERE reference = ? OR CAST(id AS TEXT) = ?",
-                     [str(reference).strip().upper(), str(reference).strip()]).fetchone()
+    row = db.execute("SELECT id FROM agreements WHERE reference = :reference OR CAST(id AS TEXT) = :text "
+                     "ORDER BY id", {"reference": str(reference).strip().upper(), "text": str(reference).strip()}).fetchone()
     if row is None:
         raise DomainError(f"No agreement '{reference}'")
     return row[0]
@@ -540,7 +538,7 @@ class AgreementFilter:
         return " AND ".join(clauses), params
 
 
-def list_frame(db: sqlite_utils.Database, agreement_filter: AgreementFilter = AgreementFilter()) -> pd.DataFrame:
+def list_frame(db: store.Database, agreement_filter: AgreementFilter = AgreementFilter()) -> pd.DataFrame:
     """One row per agreement: reference, title, type, provider, body, department, dates,
     value (pence, in the chosen years if any), route, origin, multi-year, full cost link."""
     where, params = agreement_filter.where()
@@ -564,7 +562,7 @@ def list_frame(db: sqlite_utils.Database, agreement_filter: AgreementFilter = Ag
     return frame[columns]
 
 
-def value_by_year_and_type(db: sqlite_utils.Database,
+def value_by_year_and_type(db: store.Database,
                            agreement_filter: AgreementFilter = AgreementFilter()) -> pd.DataFrame:
     """Agreed value (pence) per financial year and agreement type, summed in SQL, for the
     agreements ``agreement_filter`` picks (and only its years, if it names any)."""
@@ -579,7 +577,7 @@ def value_by_year_and_type(db: sqlite_utils.Database,
     return pd.DataFrame(rows, columns=["financial_year", "agreement_type", "value_pence"])
 
 
-def years_used(db: sqlite_utils.Database) -> list[str]:
+def years_used(db: store.Database) -> list[str]:
     """The financial years any agreement has a value in, in order."""
     return [r[0] for r in db.execute("SELECT DISTINCT financial_year FROM agreement_values ORDER BY 1").fetchall()]
 
@@ -589,17 +587,17 @@ def is_multi_year(start: str, end: str) -> bool:
     return dt.date.fromisoformat(end) >= _add_months(dt.date.fromisoformat(start), 12)
 
 
-def audit(db: sqlite_utils.Database, agreement_id: int) -> list[dict]:
+def audit(db: store.Database, agreement_id: int) -> list[dict]:
     """The agreement's change log, newest first, its measures' edits included."""
-    measure_ids = [str(r[0]) for r in db.execute("SELECT id FROM monitoring_measures WHERE agreement_id = ?",
-                                                   [agreement_id]).fetchall()]
+    measure_ids = [str(r[0]) for r in db.execute("SELECT id FROM monitoring_measures WHERE agreement_id = :id",
+                                                   {"id": agreement_id}).fetchall()]
     entries = store.audit_entries(db, ENTITY, agreement_id)
     for measure_id in measure_ids:
         entries += store.audit_entries(db, MEASURE_ENTITY, measure_id)
     return sorted(entries, key=lambda e: e["id"], reverse=True)
 
 
-def full_cost_share(db: sqlite_utils.Database, record: Mapping) -> dict | None:
+def full_cost_share(db: store.Database, record: Mapping) -> dict | None:
     """The share of its project's full cost the agreement pays, year by year over the
     years both cover (agreement year 1 against costing year 1, ...): {'share', 'value_pence',
     'full_cost_pence', 'years', 'costing'}; None when no costing is linked."""

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import sqlite_utils
 from dateutil.relativedelta import relativedelta
 
 from . import consultations, self_assessment, store, tender_records
@@ -204,7 +203,7 @@ def agreements_available() -> bool:
     return importlib.util.find_spec("models.agreements") is not None
 
 
-def entered_funding(db: sqlite_utils.Database) -> pd.DataFrame:
+def entered_funding(db: store.Database) -> pd.DataFrame:
     """Funding relationships entered on the Compact page."""
     rows = [{**r, "source": "Entered on the Compact page", "ref": r["agreement_ref"] or f"F{r['funding_id']}",
              "full_cost": bool(r["full_cost"])}
@@ -212,7 +211,7 @@ def entered_funding(db: sqlite_utils.Database) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FUNDING_COLUMNS)
 
 
-def funding_rows(db: sqlite_utils.Database) -> pd.DataFrame:
+def funding_rows(db: store.Database) -> pd.DataFrame:
     """Every funding relationship the funding checks read. Where the agreements feature is
     installed, each agreement is one row ending on its end date; a row entered here that
     names the agreement's reference adds what the agreement does not hold (that it continues,
@@ -233,7 +232,7 @@ def funding_rows(db: sqlite_utils.Database) -> pd.DataFrame:
     return pd.concat([agreed, rest], ignore_index=True)[FUNDING_COLUMNS] if not rest.empty else agreed[FUNDING_COLUMNS]
 
 
-def _agreement_funding(db: sqlite_utils.Database) -> pd.DataFrame:
+def _agreement_funding(db: store.Database) -> pd.DataFrame:
     """Agreements from the agreements feature (``agreements.list_frame``) as funding rows:
     value over the whole term, at full cost when a linked full cost recovery costing shows
     the agreement pays at least its full cost (no costing linked: not evidenced, so not at
@@ -260,7 +259,7 @@ def _agreement_funding(db: sqlite_utils.Database) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FUNDING_COLUMNS)
 
 
-def save_funding(db: sqlite_utils.Database, form: dict, *, actor, funding_id: int | None = None,
+def save_funding(db: store.Database, form: dict, *, actor, funding_id: int | None = None,
                  expected_version: int | None = None) -> int:
     """Add (``funding_id`` None) or edit a funding relationship entered here; versioned
     and audited. Returns its id."""
@@ -340,7 +339,7 @@ def _date(text) -> dt.date | None:
     return dt.date.fromisoformat(text[:10]) if isinstance(text, str) and text else None
 
 
-def assess(db: sqlite_utils.Database, today: dt.date | None = None,
+def assess(db: store.Database, today: dt.date | None = None,
            standards: dict[str, Standard] | None = None) -> pd.DataFrame:
     """One row per record judged by each check (columns ``RESULT_COLUMNS``). ``meets`` is
     True, False, or None (not yet due, or a share with no target); ``weight`` is 1 for
@@ -384,7 +383,7 @@ def assess(db: sqlite_utils.Database, today: dt.date | None = None,
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
 
 
-def _tender_rows(db: sqlite_utils.Database, standards: dict[str, Standard]) -> list[dict]:
+def _tender_rows(db: store.Database, standards: dict[str, Standard]) -> list[dict]:
     """Per tender in the app: was a provider consulted, and did that consultation close
     the standard's working days before the tender notice?"""
     standard = standards["providers_before_tender"]
@@ -451,7 +450,7 @@ def summarise(results: pd.DataFrame, by: str, standards: dict[str, Standard] | N
     return frame[columns]
 
 
-def self_assessed(db: sqlite_utils.Database) -> pd.DataFrame:
+def self_assessed(db: store.Database) -> pd.DataFrame:
     """Every saved self-assessment's score per principle as a % of the maximum: columns
     assessment_id, name, service, assessed_on, period, principle, percent."""
     items = self_assessment.list_items(db)

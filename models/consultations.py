@@ -14,7 +14,6 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-import sqlite_utils
 
 from . import policy, store
 from .errors import DomainError
@@ -83,7 +82,7 @@ def _lines(value: Any) -> list[str]:
     return seen
 
 
-def validate(db: sqlite_utils.Database, form: dict, *, today: dt.date | None = None) -> dict:
+def validate(db: store.Database, form: dict, *, today: dt.date | None = None) -> dict:
     """The form's values checked and cleaned, or one DomainError listing every problem
     (each names the field and what to do). Dates are returned as ISO text."""
     from . import compact  # the standard period lives with the checks
@@ -152,7 +151,7 @@ def validate(db: sqlite_utils.Database, form: dict, *, today: dt.date | None = N
     return clean
 
 
-def _check_links(db: sqlite_utils.Database, form: dict, problems: list[str]) -> dict:
+def _check_links(db: store.Database, form: dict, problems: list[str]) -> dict:
     """Organisations, groups, tenders and action-plan rows, each checked to exist."""
     from . import tender_records
 
@@ -199,22 +198,23 @@ def _check_links(db: sqlite_utils.Database, form: dict, problems: list[str]) -> 
 # --------------------------------------------------------------------------- writing
 
 
-def _write_links(db: sqlite_utils.Database, consultation_id: int, clean: dict) -> None:
+def _write_links(db: store.Database, consultation_id: int, clean: dict) -> None:
     for table in ("consultation_participants", "consultation_tenders", "consultation_actions"):
-        db.execute(f"DELETE FROM {table} WHERE consultation_id = ?", [consultation_id])
+        db.execute(f"DELETE FROM {table} WHERE consultation_id = :id", {"id": consultation_id})
     participants = (
         [{"role": "invited", "org_id": o, "group_description": ""} for o in clean["invited_orgs"]]
         + [{"role": "invited", "org_id": "", "group_description": g} for g in clean["invited_groups"]]
         + [{"role": "took part", "org_id": o, "group_description": ""} for o in clean["took_part_orgs"]]
         + [{"role": "took part", "org_id": "", "group_description": g} for g in clean["took_part_groups"]]
     )
-    db["consultation_participants"].insert_all([{"consultation_id": consultation_id, **p} for p in participants])
+    db["consultation_participants"].insert_all(
+        [{"consultation_id": consultation_id, "entry_order": n, **p} for n, p in enumerate(participants, start=1)])
     db["consultation_tenders"].insert_all([{"consultation_id": consultation_id, **t} for t in clean["tenders"]])
     db["consultation_actions"].insert_all(
         [{"consultation_id": consultation_id, "action_id": a} for a in clean["actions"]])
 
 
-def create(db: sqlite_utils.Database, form: dict, *, actor: policy.Actor, planned_with_toolkit: bool = False,
+def create(db: store.Database, form: dict, *, actor: policy.Actor, planned_with_toolkit: bool = False,
            today: dt.date | None = None) -> int:
     """Log a new consultation (all or nothing, audited); returns its id."""
     policy.require(actor, "consultation.edit")
@@ -231,7 +231,7 @@ def create(db: sqlite_utils.Database, form: dict, *, actor: policy.Actor, planne
     return int(consultation_id)
 
 
-def update(db: sqlite_utils.Database, consultation_id: int, changes: dict, *, expected_version: int,
+def update(db: store.Database, consultation_id: int, changes: dict, *, expected_version: int,
            actor: policy.Actor, today: dt.date | None = None) -> dict:
     """Apply ``changes`` (any of the form's fields) to a consultation opened at
     ``expected_version``; every field is checked again as a whole record. A stale save
@@ -257,23 +257,24 @@ def update(db: sqlite_utils.Database, consultation_id: int, changes: dict, *, ex
 # --------------------------------------------------------------------------- reading
 
 
-def get(db: sqlite_utils.Database, consultation_id: int) -> dict:
+def get(db: store.Database, consultation_id: int) -> dict:
     """One consultation with its participants and links, or a DomainError."""
-    rows = list(db.query("SELECT * FROM consultations WHERE consultation_id = ?", [consultation_id]))
+    key = {"id": consultation_id}
+    rows = list(db.query("SELECT * FROM consultations WHERE consultation_id = :id", key))
     if not rows:
         raise DomainError(f"Consultation {consultation_id} does not exist: someone may have removed it.")
     record = rows[0]
-    people = list(db.query("SELECT * FROM consultation_participants WHERE consultation_id = ? ORDER BY rowid",
-                           [consultation_id]))
+    people = list(db.query("SELECT * FROM consultation_participants WHERE consultation_id = :id ORDER BY entry_order",
+                           key))
     for role, prefix in (("invited", "invited"), ("took part", "took_part")):
         record[f"{prefix}_orgs"] = [p["org_id"] for p in people if p["role"] == role and p["org_id"]]
         record[f"{prefix}_groups"] = [p["group_description"] for p in people if p["role"] == role and p["group_description"]]
     record["tenders"] = [
         {"tender_id": r["tender_id"], "tender_notice_on": r["tender_notice_on"]}
-        for r in db.query("SELECT * FROM consultation_tenders WHERE consultation_id = ? ORDER BY tender_id", [consultation_id])
+        for r in db.query("SELECT * FROM consultation_tenders WHERE consultation_id = :id ORDER BY tender_id", key)
     ]
     record["actions"] = [r[0] for r in db.execute(
-        "SELECT action_id FROM consultation_actions WHERE consultation_id = ? ORDER BY action_id", [consultation_id])]
+        "SELECT action_id FROM consultation_actions WHERE consultation_id = :id ORDER BY action_id", key)]
     return record
 
 
@@ -298,7 +299,7 @@ LIST_COLUMNS = ["consultation_id", "subject", "service", "department", "start_da
                 "took_part", "providers_took_part", "tenders", "actions"]
 
 
-def list_consultations(db: sqlite_utils.Database) -> pd.DataFrame:
+def list_consultations(db: store.Database) -> pd.DataFrame:
     """Every consultation, newest start first, with counts of who was invited and who took
     part (organisations and groups), how many directory organisations took part, and the
     tenders ('3; 5') and action-plan rows ('CON-C5') it informed."""
@@ -306,19 +307,28 @@ def list_consultations(db: sqlite_utils.Database) -> pd.DataFrame:
         SELECT c.*,
           (SELECT COUNT(*) FROM consultation_participants p WHERE p.consultation_id = c.consultation_id AND p.role = 'invited') AS invited,
           (SELECT COUNT(*) FROM consultation_participants p WHERE p.consultation_id = c.consultation_id AND p.role = 'took part') AS took_part,
-          (SELECT COUNT(*) FROM consultation_participants p WHERE p.consultation_id = c.consultation_id AND p.role = 'took part' AND p.org_id <> '') AS providers_took_part,
-          (SELECT group_concat(tender_id, '; ') FROM (SELECT tender_id FROM consultation_tenders t WHERE t.consultation_id = c.consultation_id ORDER BY tender_id)) AS tenders,
-          (SELECT group_concat(action_id, '; ') FROM (SELECT action_id FROM consultation_actions a WHERE a.consultation_id = c.consultation_id ORDER BY action_id)) AS actions
+          (SELECT COUNT(*) FROM consultation_participants p WHERE p.consultation_id = c.consultation_id AND p.role = 'took part' AND p.org_id <> '') AS providers_took_part
         FROM consultations c ORDER BY c.start_date DESC, c.consultation_id DESC
     """
     frame = pd.DataFrame(list(db.query(sql)))
     if frame.empty:
         return pd.DataFrame(columns=LIST_COLUMNS)
-    frame[["tenders", "actions"]] = frame[["tenders", "actions"]].fillna("")
+    for column, table in (("tenders", "consultation_tenders"), ("actions", "consultation_actions")):
+        joined = _joined(db.execute(f"SELECT consultation_id, {column[:-1]}_id FROM {table} "
+                                    f"ORDER BY consultation_id, {column[:-1]}_id").fetchall())
+        frame[column] = [joined.get(i, "") for i in frame["consultation_id"]]
     return frame[LIST_COLUMNS]
 
 
-def tender_links(db: sqlite_utils.Database) -> pd.DataFrame:
+def _joined(pairs) -> dict[Any, str]:
+    """{key: 'value; value'} from (key, value) pairs, in their order."""
+    joined: dict[Any, list[str]] = {}
+    for key, value in pairs:
+        joined.setdefault(key, []).append(str(value))
+    return {key: "; ".join(values) for key, values in joined.items()}
+
+
+def tender_links(db: store.Database) -> pd.DataFrame:
     """Every consultation-to-tender link: consultation, tender, tender notice date, the
     consultation's end date and how many directory organisations took part."""
     sql = """
@@ -333,25 +343,25 @@ def tender_links(db: sqlite_utils.Database) -> pd.DataFrame:
     return pd.DataFrame(list(db.query(sql)), columns=columns)
 
 
-def departments(db: sqlite_utils.Database) -> list[str]:
+def departments(db: store.Database) -> list[str]:
     """Departments named in the consultation log and the funding entered here, sorted."""
     rows = db.execute("SELECT department FROM consultations UNION SELECT department FROM compact_funding ORDER BY 1")
     return [r[0] for r in rows]
 
 
-def participants(db: sqlite_utils.Database, consultation_id: int) -> pd.DataFrame:
+def participants(db: store.Database, consultation_id: int) -> pd.DataFrame:
     """Who was invited and who took part, with directory names: Role, Organisation or group, Org-id."""
     sql = """
         SELECT p.role, COALESCE(o.name, p.group_description, p.org_id) AS who, p.org_id
         FROM consultation_participants p LEFT JOIN organisations o ON o.org_id = p.org_id AND p.org_id <> ''
-        WHERE p.consultation_id = ? ORDER BY p.role, p.rowid
+        WHERE p.consultation_id = :id ORDER BY p.role, p.entry_order
     """
     rows = [{"Role": r["role"].capitalize(), "Organisation or group": r["who"] or "", "Org-id": r["org_id"] or "(not in the directory)"}
-            for r in db.query(sql, [consultation_id])]
+            for r in db.query(sql, {"id": consultation_id})]
     return pd.DataFrame(rows, columns=["Role", "Organisation or group", "Org-id"])
 
 
-def audit_trail(db: sqlite_utils.Database, consultation_id: int | None = None) -> pd.DataFrame:
+def audit_trail(db: store.Database, consultation_id: int | None = None) -> pd.DataFrame:
     """Changes to consultations, newest first, in words ('field: before → after')."""
     from .formatting import uk_datetime
     import json

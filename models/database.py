@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import os
 from pathlib import Path
+from typing import Any
 
 from . import store
 
@@ -32,10 +33,7 @@ def location(path: str | os.PathLike | None = None) -> str | Path:
     """Where the database is: a ``postgresql://`` URL as given (a URL is not a file path),
     a file as a ``Path``; the default (``$DASHBOARD_DB`` or ``data/dashboard.db``) when
     None."""
-    if path is None:
-        path = store.default_db_path()
-    text = os.fspath(path)
-    return text if "://" in text else Path(text)
+    return store.location(path)
 
 
 def init_database(path: str | os.PathLike | None = None) -> str | Path:
@@ -47,3 +45,32 @@ def init_database(path: str | os.PathLike | None = None) -> str | Path:
         for name in SEEDED_CONCEPTS:
             importlib.import_module(name).seed(db)
     return where
+
+
+def change_marker(where: str | os.PathLike) -> Any:
+    """A value that changes whenever anyone commits a write to the database at ``where``
+    (this process, another app server, the command line), and not on reads: part of the
+    app's cache key, so a change saved on one server shows on every other one.
+
+    PostgreSQL: the current snapshot (``pg_current_snapshot()``, open to every user): the next
+    transaction id and the ids still running. Only a transaction that writes takes an id, so
+    the snapshot moves when a write starts and again when it ends, never on reads (it is the
+    server's, so a write to another database on it only costs a re-read). SQLite: the size
+    and time of the database file and of its write-ahead log (each commit appends to the log;
+    a checkpoint writes the file; an empty log, made when a connection opens and removed when
+    the last one closes, counts as none). Cheap: one small query on a pooled connection, or
+    two ``stat`` calls."""
+    where = location(where)
+    if isinstance(where, Path):
+        return tuple(_file_state(path) for path in (where, where.with_name(where.name + "-wal")))
+    with store.opened(where) as db:
+        return str(db.execute("SELECT CAST(pg_current_snapshot() AS TEXT)").fetchone()[0])
+
+
+def _file_state(path: Path) -> tuple[int, int] | None:
+    """(modified time in ns, size) of a file; None when it is absent or empty."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return (status.st_mtime_ns, status.st_size) if status.st_size else None

@@ -24,7 +24,6 @@ from functools import lru_cache
 
 import pandas as pd
 import shapely
-import sqlite_utils
 from shapely.geometry import mapping, shape
 from shapely.geometry.polygon import orient
 
@@ -199,8 +198,9 @@ class Gazetteer:
             self.names.setdefault((place.level, normalise_place_name(place.name)), place.code)
 
     @classmethod
-    def load(cls, db: sqlite_utils.Database) -> "Gazetteer":
-        rows = db.execute("SELECT level, code, name, parent_code FROM boundary_areas").fetchall() if store.table_exists(db, "boundary_areas") else []
+    def load(cls, db: store.Database) -> "Gazetteer":
+        rows = (db.execute("SELECT level, code, name, parent_code FROM boundary_areas ORDER BY area_key").fetchall()
+                if store.table_exists(db, "boundary_areas") else [])
         return cls([Place(*row) for row in rows])
 
     def find(self, code: str = "", name: str = "") -> tuple[Place | None, bool]:
@@ -351,23 +351,29 @@ def read_geometry(data: dict):
 # ---------------------------------------------------------------- stored boundaries
 
 
-def boundary_summary(db: sqlite_utils.Database) -> pd.DataFrame:
+def boundary_summary(db: store.Database) -> pd.DataFrame:
     """Per level: how many areas are stored, their vertices, source and licence."""
     rows = db.execute(
-        "SELECT level, COUNT(*), SUM(points), GROUP_CONCAT(DISTINCT source), GROUP_CONCAT(DISTINCT licence), MAX(loaded_at) "
-        "FROM boundary_areas GROUP BY level ORDER BY level"
+        "SELECT level, COUNT(*), SUM(points), MAX(loaded_at) FROM boundary_areas GROUP BY level ORDER BY level"
     ).fetchall()
-    return pd.DataFrame(rows, columns=["level", "areas", "points", "source", "licence", "loaded_at"])
+    credits = db.execute("SELECT DISTINCT level, source, licence FROM boundary_areas").fetchall()
+
+    def joined(level: str, position: int) -> str | None:
+        return ",".join(sorted({c[position] for c in credits if c[0] == level and c[position] is not None})) or None
+
+    return pd.DataFrame([(level, areas, points, joined(level, 1), joined(level, 2), loaded)
+                         for level, areas, points, loaded in rows],
+                        columns=["level", "areas", "points", "source", "licence", "loaded_at"])
 
 
-def boundaries(db: sqlite_utils.Database, level: str) -> pd.DataFrame:
+def boundaries(db: store.Database, level: str) -> pd.DataFrame:
     """The stored areas of ``level``: code, name, parent_code, geometry (GeoJSON text),
     source and licence. For wards, only Cheshire East's (those in a former borough)."""
     _check_level(level)
-    sql = "SELECT code, name, parent_code, geometry, source, licence FROM boundary_areas WHERE level = ?"
+    sql = "SELECT code, name, parent_code, geometry, source, licence FROM boundary_areas WHERE level = :level"
     if level == "ward":
         sql += f" AND parent_code IN ({', '.join(repr(c) for c in sorted(FORMER_BOROUGH_CODES))})"
-    return pd.DataFrame(db.execute(sql + " ORDER BY name", [level]).fetchall(),
+    return pd.DataFrame(db.execute(sql + " ORDER BY name, code", {"level": level}).fetchall(),
                         columns=["code", "name", "parent_code", "geometry", "source", "licence"])
 
 
@@ -401,6 +407,11 @@ def _place_of(gazetteer: Gazetteer, basis: str, key: tuple) -> tuple[Place | Non
     return place, county_wide
 
 
+def _positions(columns: list[str]) -> str:
+    """'1, 2, 3': the selected columns by position (to group and order by expressions)."""
+    return ", ".join(str(i + 1) for i in range(len(columns)))
+
+
 def _area_of_keys(db, level: str, basis: str, spend_filter) -> tuple[pd.DataFrame, Gazetteer]:
     """Spend grouped by its place columns, each group labelled with the map row it lands in
     (kind, code, name). Sums in SQL, in pence."""
@@ -410,7 +421,7 @@ def _area_of_keys(db, level: str, basis: str, spend_filter) -> tuple[pd.DataFram
     columns = PLACE_COLUMNS[basis]
     sql = (
         f"SELECT {', '.join(columns)}, SUM(amount_pence), COUNT(*) FROM spend WHERE {where} "
-        f"GROUP BY {', '.join(str(i + 1) for i in range(len(columns)))}"
+        f"GROUP BY {_positions(columns)} ORDER BY {_positions(columns)}"
     )
     gazetteer = Gazetteer.load(db)
     rows = []
@@ -422,7 +433,7 @@ def _area_of_keys(db, level: str, basis: str, spend_filter) -> tuple[pd.DataFram
     return pd.DataFrame(rows, columns=["key", "kind", "code", "name", "amount_pence", "records"]), gazetteer
 
 
-def spend_by_area(db: sqlite_utils.Database, level: str, spend_filter, basis: str = "benefit") -> pd.DataFrame:
+def spend_by_area(db: store.Database, level: str, spend_filter, basis: str = "benefit") -> pd.DataFrame:
     """Spend under ``spend_filter`` by area of ``level`` (ward, former_borough,
     local_authority), placed by ``basis`` ('benefit' or 'recipient').
 
@@ -468,7 +479,7 @@ def _areas_of_level(db, level: str) -> list[tuple[str, str]]:
 
 
 def area_records(
-    db: sqlite_utils.Database, level: str, spend_filter, basis: str, kind: str, code: str = "", limit: int = 5000
+    db: store.Database, level: str, spend_filter, basis: str, kind: str, code: str = "", limit: int = 5000
 ) -> tuple[pd.DataFrame, int, int]:
     """The spend rows behind one row of ``spend_by_area`` (an area, or e.g. the county-wide
     row): (up to ``limit`` rows, how many rows in all, their total in pence)."""
@@ -488,12 +499,15 @@ def area_records(
     fetched = 0
     for start in range(0, len(keys), 200):
         part = keys[start : start + 200]
-        values = ", ".join("(" + ", ".join("?" * len(place)) + ")" for _ in part)
+        keyed = dict(params)
+        values = ", ".join(
+            "(" + ", ".join(f":key_{row}_{column}" for column in range(len(place))) + ")" for row in range(len(part)))
+        keyed.update({f"key_{row}_{column}": value for row, key in enumerate(part) for column, value in enumerate(key)})
         sql = (
             f"SELECT {', '.join(columns)} FROM spend WHERE {where} AND ({', '.join(place)}) IN (VALUES {values}) "
-            f"ORDER BY amount_pence DESC LIMIT {max(limit - fetched, 0)}"
+            f"ORDER BY amount_pence DESC, id LIMIT {max(limit - fetched, 0)}"
         )
-        rows = db.execute(sql, params + [v for key in part for v in key]).fetchall()
+        rows = db.execute(sql, keyed).fetchall()
         fetched += len(rows)
         frames.append(pd.DataFrame(rows, columns=names))
         if fetched >= limit:
@@ -503,7 +517,7 @@ def area_records(
     return frame.head(limit).reset_index(drop=True), total_rows, total_pence
 
 
-def differences(db: sqlite_utils.Database, level: str, spend_filter) -> tuple[pd.DataFrame, dict]:
+def differences(db: store.Database, level: str, spend_filter) -> tuple[pd.DataFrame, dict]:
     """Where the recipient is based and where the benefit lands, side by side, for spend
     whose two places differ at ``level``. Returns (rows: recipient, recipient_place,
     benefit_place, amount_pence, records; counts: rows and pence with both places known,
@@ -513,7 +527,7 @@ def differences(db: sqlite_utils.Database, level: str, spend_filter) -> tuple[pd
     columns = ["COALESCE(recipient, '')"] + PLACE_COLUMNS["recipient"] + PLACE_COLUMNS["benefit"]
     sql = (
         f"SELECT {', '.join(columns)}, SUM(amount_pence), COUNT(*) FROM spend WHERE {where} "
-        f"GROUP BY {', '.join(str(i + 1) for i in range(len(columns)))}"
+        f"GROUP BY {_positions(columns)} ORDER BY {_positions(columns)}"
     )
     gazetteer = Gazetteer.load(db)
     counts = {"both_rows": 0, "both_pence": 0, "differ_rows": 0, "differ_pence": 0, "unknown_rows": 0, "unknown_pence": 0}

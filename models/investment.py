@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-import sqlite_utils
 
-from . import agreements, outcomes, spend
+from . import agreements, outcomes, spend, store
 from .errors import DomainError
 from .organisations import DISTRICTS
 
@@ -21,7 +20,7 @@ LOCAL_RULE = ("based locally: the directory lists the provider in " + ", ".join(
               + " (providers with no district recorded count as not local)")
 
 
-def _values(db: sqlite_utils.Database, years: tuple[str, ...]) -> pd.DataFrame:
+def _values(db: store.Database, years: tuple[str, ...]) -> pd.DataFrame:
     """One row per agreement with its value in ``years`` (all years if empty), type,
     dates, provider districts and costing link."""
     frame = agreements.list_frame(db, agreements.AgreementFilter(years=years))
@@ -33,7 +32,7 @@ def _values(db: sqlite_utils.Database, years: tuple[str, ...]) -> pd.DataFrame:
     return frame
 
 
-def devolve_shares(db: sqlite_utils.Database, years: tuple[str, ...] = ()) -> pd.DataFrame:
+def devolve_shares(db: store.Database, years: tuple[str, ...] = ()) -> pd.DataFrame:
     """The Devolve measures from the agreements stored: share of value by agreement type,
     in multi-year agreements, funded at full cost (a linked costing whose full cost the
     agreement pays in full) and going to organisations based locally. Columns: measure,
@@ -64,7 +63,7 @@ def devolve_shares(db: sqlite_utils.Database, years: tuple[str, ...] = ()) -> pd
     return pd.DataFrame(rows, columns=["measure", "numerator_pence", "denominator_pence", "share", "source"])
 
 
-def computed_indicators(db: sqlite_utils.Database) -> pd.DataFrame:
+def computed_indicators(db: store.Database) -> pd.DataFrame:
     """Outcome indicators that can be computed from stored data, per financial year, each
     labelled with its source, beside the indicator's latest stored value:
     I3 (share of council third-sector funding given as contracts) from the spend table;
@@ -101,7 +100,7 @@ def _computed(indicator, latest, year, share, numerator, denominator, source) ->
             + (" (illustrative)" if stored.illustrative else ""), "source": source}
 
 
-def outcome_investment(db: sqlite_utils.Database, years: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+def outcome_investment(db: store.Database, years: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The money behind each outcome and indicator, with the gap.
 
     Returns (per outcome, per indicator). Per outcome: outcome_id, title, status,
@@ -145,7 +144,7 @@ def outcome_investment(db: sqlite_utils.Database, years: tuple[str, ...] = ()) -
     return per_outcome, per_indicator
 
 
-def check_years(db: sqlite_utils.Database, years: tuple[str, ...]) -> tuple[str, ...]:
+def check_years(db: store.Database, years: tuple[str, ...]) -> tuple[str, ...]:
     """The years asked for, refusing any that is not a financial year like 2027/28."""
     for year in years:
         if len(year) != 7 or year[4] != "/" or not (year[:4] + year[5:]).isdigit():

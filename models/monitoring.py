@@ -17,7 +17,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
-import sqlite_utils
 
 from . import agreements, policy, sroi, store
 from .cost_recovery import allocate_pence
@@ -61,7 +60,7 @@ def _delivered(value: Any) -> float:
     return number
 
 
-def record_return(db: sqlite_utils.Database, measure_id: int, period_id: int, *, delivered: Any, evidence: str,
+def record_return(db: store.Database, measure_id: int, period_id: int, *, delivered: Any, evidence: str,
                   actor: policy.Actor, expected_version: int | None = None, today: dt.date | None = None) -> dict:
     """Record what was delivered against one measure in one period, with the evidence.
     A first return is a new row; a correction is a versioned save (``expected_version``:
@@ -74,7 +73,8 @@ def record_return(db: sqlite_utils.Database, measure_id: int, period_id: int, *,
     with store.transaction(db):
         row = db.execute(
             "SELECT m.agreement_id, m.name, p.agreement_id, p.number, p.end_date FROM monitoring_measures m, "
-            "monitoring_periods p WHERE m.id = ? AND p.id = ?", [measure_id, period_id]).fetchone()
+            "monitoring_periods p WHERE m.id = :measure_id AND p.id = :period_id",
+            {"measure_id": measure_id, "period_id": period_id}).fetchone()
         if row is None or row[0] != row[2]:
             raise DomainError("That measure and period are not of the same agreement; reload the page")
         agreement = agreements.get(db, row[0])
@@ -83,19 +83,18 @@ def record_return(db: sqlite_utils.Database, measure_id: int, period_id: int, *,
         if end >= _today(today):
             raise DomainError(f"Period {row[3]} of {agreement['reference']} ends on {end:%d/%m/%Y}: delivered figures "
                               "can be recorded once the period has ended; nothing was saved")
-        existing = db.execute("SELECT id, version FROM monitoring_returns WHERE measure_id = ? AND period_id = ?",
-                              [measure_id, period_id]).fetchone()
+        existing = db.execute("SELECT id, version FROM monitoring_returns "
+                              "WHERE measure_id = :measure_id AND period_id = :period_id",
+                              {"measure_id": measure_id, "period_id": period_id}).fetchone()
         if existing is None:
             if expected_version not in (None, 0):
                 raise DomainError("The return you were correcting has been removed; reload the page")
-            table = db["monitoring_returns"]
-            table.insert({"measure_id": measure_id, "period_id": period_id, "delivered": quantity,
-                                             "evidence": evidence, "recorded_at": store.now_iso(),
-                                             "recorded_by": actor.label})
+            return_id = db["monitoring_returns"].insert(
+                {"measure_id": measure_id, "period_id": period_id, "delivered": quantity, "evidence": evidence,
+                 "recorded_at": store.now_iso(), "recorded_by": actor.label}).last_pk
             store.record_audit(db, entity=agreements.ENTITY, entity_id=row[0], action="return recorded",
                                who=actor.label, after={"measure": row[1], "period": row[3], "delivered": quantity,
                                                        "evidence": evidence})
-            return_id = table.last_pk
         else:
             return_id = existing[0]
             if expected_version is None:
@@ -106,7 +105,7 @@ def record_return(db: sqlite_utils.Database, measure_id: int, period_id: int, *,
                 db, "monitoring_returns", {"id": return_id}, expected_version,
                 {"delivered": quantity, "evidence": evidence, "recorded_at": store.now_iso(), "recorded_by": actor.label},
                 entity=ENTITY, who=actor.label, action="return corrected")
-        return dict(next(iter(db.query("SELECT * FROM monitoring_returns WHERE id = ?", [return_id]))))
+        return dict(next(iter(db.query("SELECT * FROM monitoring_returns WHERE id = :id", {"id": return_id}))))
 
 
 # --------------------------------------------------------------------------- status
@@ -138,14 +137,14 @@ STATUS_COLUMNS = ["agreement_id", "reference", "measure_id", "measure", "kind", 
                   "evidence", "recorded_by", "recorded_at", "return_version"]
 
 
-def status_frame(db: sqlite_utils.Database, agreement_id: int, today: dt.date | None = None) -> pd.DataFrame:
+def status_frame(db: store.Database, agreement_id: int, today: dt.date | None = None) -> pd.DataFrame:
     """Every measure in every period of one agreement: target, delivered, share achieved,
     status, evidence and who recorded it. Columns as ``STATUS_COLUMNS``."""
     record = agreements.get(db, agreement_id)
     today = _today(today)
     returns = {(r["measure_id"], r["period_id"]): r for r in db.query(
         "SELECT r.* FROM monitoring_returns r JOIN monitoring_measures m ON m.id = r.measure_id "
-        "WHERE m.agreement_id = ?", [agreement_id])}
+        "WHERE m.agreement_id = :id", {"id": agreement_id})}
     rows = []
     for measure in record["measures"]:
         for period in record["periods"]:
@@ -175,7 +174,7 @@ def status_counts(frame: pd.DataFrame) -> dict[str, int]:
     return {status: int(counts.get(status, 0)) for status in STATUSES}
 
 
-def returns_due(db: sqlite_utils.Database, today: dt.date | None = None,
+def returns_due(db: store.Database, today: dt.date | None = None,
                 agreement_filter: agreements.AgreementFilter = agreements.AgreementFilter()) -> pd.DataFrame:
     """Returns that are due or late across agreements: one row per agreement and period
     with measures still unrecorded, the due date and working-day status, latest due first."""
@@ -186,8 +185,9 @@ def returns_due(db: sqlite_utils.Database, today: dt.date | None = None,
         "p.end_date, p.due_date, COUNT(m.id) AS measures, COUNT(r.id) AS recorded FROM agreements a "
         "JOIN monitoring_periods p ON p.agreement_id = a.id JOIN monitoring_measures m ON m.agreement_id = a.id "
         "LEFT JOIN monitoring_returns r ON r.measure_id = m.id AND r.period_id = p.id "
-        f"WHERE {where} AND p.end_date < ? GROUP BY a.id, p.id HAVING COUNT(r.id) < COUNT(m.id) "
-        "ORDER BY p.due_date, a.reference", params + [today.isoformat()])
+        f"WHERE {where} AND p.end_date < ? GROUP BY a.id, a.reference, a.title, a.provider_name, p.id, p.number, "
+        "p.start_date, p.end_date, p.due_date HAVING COUNT(r.id) < COUNT(m.id) "
+        "ORDER BY p.due_date, a.reference, p.number", params + [today.isoformat()])
     frame = pd.DataFrame(list(rows), columns=["agreement_id", "reference", "title", "provider_name", "period",
                                               "start_date", "end_date", "due_date", "measures", "recorded"])
     frame["outstanding"] = frame["measures"] - frame["recorded"]
@@ -239,23 +239,28 @@ def _pence(quantity: float, proxy_pence: int) -> int:
     return int((Decimal(repr(float(quantity))) * proxy_pence).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def reported_periods(db: sqlite_utils.Database, record: dict) -> list[int]:
+def reported_periods(db: store.Database, record: dict) -> list[int]:
     """Numbers of the periods with at least one return recorded."""
     return [r[0] for r in db.execute(
         "SELECT DISTINCT p.number FROM monitoring_periods p JOIN monitoring_returns r ON r.period_id = p.id "
-        "WHERE p.agreement_id = ? ORDER BY p.number", [record["id"]]).fetchall()]
+        "WHERE p.agreement_id = :id ORDER BY p.number", {"id": record["id"]}).fetchall()]
 
 
-def promised_against_delivered(db: sqlite_utils.Database, agreement_id: int) -> pd.DataFrame:
+def _delivered_by_measure(db: store.Database, agreement_id: int) -> dict[int, float]:
+    """{measure id: quantity delivered over every return} for one agreement's measures."""
+    return dict(db.execute(
+        "SELECT r.measure_id, SUM(r.delivered) FROM monitoring_returns r JOIN monitoring_measures m "
+        "ON m.id = r.measure_id WHERE m.agreement_id = :id GROUP BY r.measure_id", {"id": agreement_id}).fetchall())
+
+
+def promised_against_delivered(db: store.Database, agreement_id: int) -> pd.DataFrame:
     """Each social-value commitment: the proxy (£ a unit), the quantity promised over the
     whole agreement and its value, the quantity promised for the periods reported so far,
     what was delivered in them, and both in pounds with the same proxy (pence), and the
     difference. A period reported for some measures counts as delivering 0 of the others."""
     record = agreements.get(db, agreement_id)
     reported = reported_periods(db, record)
-    delivered = dict(db.execute(
-        "SELECT r.measure_id, SUM(r.delivered) FROM monitoring_returns r JOIN monitoring_measures m "
-        "ON m.id = r.measure_id WHERE m.agreement_id = ? GROUP BY r.measure_id", [agreement_id]).fetchall())
+    delivered = _delivered_by_measure(db, agreement_id)
     rows = []
     for measure in (m for m in record["measures"] if m["kind"] == "social_value"):
         proxy = measure["proxy_pence"]
@@ -289,7 +294,7 @@ def _sroi_body(record: dict, quantities: dict[int, float], investment_pence: int
     }
 
 
-def realised_sroi(db: sqlite_utils.Database, agreement_id: int) -> dict | None:
+def realised_sroi(db: store.Database, agreement_id: int) -> dict | None:
     """SROI of what was delivered in the periods reported so far, beside the SROI promised
     for the same periods, both from ``sroi.calculate`` with its default (SROI guide)
     convention and the Green Book discount rate. The investment is the agreement's value
@@ -304,9 +309,7 @@ def realised_sroi(db: sqlite_utils.Database, agreement_id: int) -> dict | None:
     investment = sum(values[n - 1] for n in reported)
     if investment <= 0:
         return None
-    delivered = dict(db.execute(
-        "SELECT r.measure_id, SUM(r.delivered) FROM monitoring_returns r JOIN monitoring_measures m "
-        "ON m.id = r.measure_id WHERE m.agreement_id = ? GROUP BY r.measure_id", [agreement_id]).fetchall())
+    delivered = _delivered_by_measure(db, agreement_id)
     realised_body = _sroi_body(record, {m["id"]: float(delivered.get(m["id"], 0.0)) for m in measures}, investment,
                                "realised")
     promised_body = _sroi_body(record, {m["id"]: m["target_per_period"] * len(reported) for m in measures},
@@ -340,7 +343,7 @@ RECORD_COLUMNS = ["reference", "title", "provider_name", "start_date", "end_date
                   "partly met", "missed", "late", "promised_to_date_pence", "delivered_pence", "realised_ratio"]
 
 
-def provider_ids_for(db: sqlite_utils.Database, name: str) -> list[str]:
+def provider_ids_for(db: store.Database, name: str) -> list[str]:
     """The org-ids of providers with agreements whose org-id is ``name`` or whose name (as
     agreed, in the directory, or as it bid in an earlier tender) normalises to ``name``'s:
     how a tender's bidder is matched to its past agreements."""
@@ -351,13 +354,13 @@ def provider_ids_for(db: sqlite_utils.Database, name: str) -> list[str]:
                    if org_id == name.strip() or (key and key in {normalise_name(n or "") for n in names})})
 
 
-def delivery_record(db: sqlite_utils.Database, provider_org_id: str, today: dt.date | None = None) -> dict:
+def delivery_record(db: store.Database, provider_org_id: str, today: dt.date | None = None) -> dict:
     """A provider's delivery record across its agreements: per agreement the periods
     reported, how many measure-periods were met, partly met, missed or late, social value
     promised to date against delivered (pence) and the realised SROI ratio; and every
     missed or partly met KPI or commitment with its evidence."""
-    ids = [r[0] for r in db.execute("SELECT id FROM agreements WHERE provider_org_id = ? ORDER BY start_date, id",
-                                    [provider_org_id]).fetchall()]
+    ids = [r[0] for r in db.execute("SELECT id FROM agreements WHERE provider_org_id = :org_id ORDER BY start_date, id",
+                                    {"org_id": provider_org_id}).fetchall()]
     summary, shortfalls = [], []
     for agreement_id in ids:
         record = agreements.get(db, agreement_id)

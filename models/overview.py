@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlite_utils
-
-from . import organisations, outcomes, spend
+from . import organisations, outcomes, spend, store
 
 
 @dataclass(frozen=True)
@@ -16,7 +14,7 @@ class DataSummary:
     real_organisations: int
 
 
-def data_summary(db: sqlite_utils.Database) -> DataSummary:
+def data_summary(db: store.Database) -> DataSummary:
     """Where the figures come from: imported files, fictional and real organisations."""
     imported = db.execute(
         "SELECT COUNT(*) FROM import_log WHERE status = 'imported'"
@@ -26,12 +24,12 @@ def data_summary(db: sqlite_utils.Database) -> DataSummary:
     return DataSummary(int(imported), shown["demo"], shown["real"])
 
 
-def headline_spend(db: sqlite_utils.Database) -> spend.Headline:
+def headline_spend(db: store.Database) -> spend.Headline:
     """The home page's spend headline: third-sector local government spend, all years."""
     return spend.headline(db, spend.SpendFilter())
 
 
-def outcome_headline(db: sqlite_utils.Database) -> list[outcomes.GroupCount]:
+def outcome_headline(db: store.Database) -> list[outcomes.GroupCount]:
     """The home page's outcomes headline, judged as of today: how many of the framework's
     outcomes are met or on track, at risk or off track, missed, or out of date or without
     data, each split into real and illustrative figures (rule: models.outcomes.STATUS_RULE)."""

@@ -13,7 +13,7 @@ import streamlit as st
 from models import cost_recovery as fcr
 from models.export import file_stem, xlsx_bytes
 
-from .charts import PALETTE
+from .charts import PALETTE, wrapped_labels
 from .downloads import XLSX_MIME
 from .entry import Field, blank, cards, cell_text, row_form
 from .format import money_column_config, money_from_pounds, percent
@@ -173,16 +173,18 @@ def stacked_bar(parts: pd.DataFrame) -> alt.Chart:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("Project:N", sort=list(dict.fromkeys(parts["Project"])), title=None, axis=alt.Axis(labelLimit=320)),
+            y=alt.Y("Project:N", sort=list(dict.fromkeys(parts["Project"])), title=None,
+                    axis=alt.Axis(labelLimit=200, labelExpr=wrapped_labels(parts["Project"], 18))),
             x=alt.X("sum(Amount (£)):Q", title="Full cost (£)", axis=alt.Axis(format=",.0f")),
             color=alt.Color("Part:N", scale=alt.Scale(domain=order, range=colours), title="Part of the full cost",
-                            legend=alt.Legend(orient="bottom", columns=2, labelLimit=360)),
+                            # one column: two beside each other ran off a 390 px phone's screen
+                            legend=alt.Legend(orient="bottom", direction="vertical", columns=1, labelLimit=300)),
             order=alt.Order("order:Q"),
             tooltip=[alt.Tooltip("Project:N"), alt.Tooltip("Part:N"),
                      alt.Tooltip("sum(Amount (£)):Q", title="Amount (£)", format=",.2f")],
         )
         # Streamlit fits the whole chart (axis, legend and title too) into this height.
-        .properties(height=56 * parts["Project"].nunique() + 28 * (len(order) + 2) // 2 + 140)
+        .properties(height=56 * parts["Project"].nunique() + 20 * (len(order) + 1) + 150)
     )
 
 

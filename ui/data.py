@@ -3,8 +3,9 @@
 The database is created and seeded once per process (``database_path``). Reads go through
 ``reader``: ``st.cache_data`` around a models function ``f(db, *args)``, called as
 ``f(db_path, version, *args)`` and keyed by the database's path and a data version that
-changes after every write (``data_changed``), so a write is visible at once everywhere and
-each reader reads the database it is given."""
+changes after every write (``data_changed``, and the database's own change marker, so a
+write made by another app server or the command line shows too), so a write is visible at
+once everywhere and each reader reads the database it is given."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Iterator
 import streamlit as st
 
 from models import store
-from models.database import init_database, location
+from models.database import change_marker, init_database, location
 
 CACHE_TTL_SECONDS = 600
 CACHE_ENTRIES = 64
@@ -42,8 +43,12 @@ def database() -> Iterator[store.Database]:
 
 
 def data_version() -> int:
-    """Changes after every write made through this app (part of every cache key)."""
-    return st.session_state.setdefault("_data_version", 0) + _global_version()
+    """Changes after every write (part of every cache key): one made through this app at
+    once (``data_changed``), one made elsewhere — another app server on the same
+    PostgreSQL, the command line — when the database's change marker moves (two ``stat``
+    calls on SQLite, one small query on a pooled PostgreSQL connection)."""
+    where = database_path()
+    return hash((st.session_state.setdefault("_data_version", 0) + _global_version(), change_marker(where)))
 
 
 @st.cache_resource

@@ -12,7 +12,7 @@ import streamlit as st
 from models import organisations, policy, store
 from models.errors import DomainError, StaleEdit
 
-from .charts import PALETTE
+from .charts import PALETTE, wrapped_labels
 from .auth import current_actor
 from .data import data_changed, database, reader
 from .edits import show_error
@@ -232,25 +232,31 @@ def set_demo_shown(shown: bool, who: str) -> bool:
     return True
 
 
+HEATMAP_FRAME = 230  # px for the title, axis and legend around the cells
+
+
 def depth_heatmap(depth: pd.DataFrame, value: str, value_title: str) -> alt.Chart:
     """Theme by district grid, darker where more providers; numbers printed in each cell."""
     # Short district labels under the cells, theme labels cut at 150 px and the legend below,
     # so the cells keep their width (and their numbers stay legible) on a 390 px phone.
     base = alt.Chart(depth).encode(
-        x=alt.X("district:N", title="District", axis=alt.Axis(labelAngle=0, labelLimit=110, labelExpr=(
-            "replace(datum.label, ' and ', ' & ')"))),
-        y=alt.Y("theme:N", title=None, sort=list(dict.fromkeys(depth["theme"])), axis=alt.Axis(labelLimit=150)),
+        x=alt.X("district:N", title="District", axis=alt.Axis(
+            labelAngle=0, labelOverlap=False, labelExpr=wrapped_labels(depth["district"], 12, lambda d: d.replace(" and ", " & ")))),
+        y=alt.Y("theme:N", title=None, sort=list(dict.fromkeys(depth["theme"])),
+                axis=alt.Axis(labelOverlap=False, labelLimit=160, labelExpr=wrapped_labels(depth["theme"], 22))),
     )
     cells = base.mark_rect(stroke="#505a5f").encode(
         color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues"),
-                        legend=alt.Legend(orient="bottom", direction="horizontal")),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=160)),
         tooltip=[alt.Tooltip("theme:N", title="Theme"), alt.Tooltip("district:N", title="District"), alt.Tooltip(f"{value}:Q", title=value_title)],
     )
     text = base.mark_text(fontSize=14).encode(
         text=alt.Text(f"{value}:Q"),
         color=alt.condition(f"datum.{value} > {max(1, depth[value].max() * 0.5)}", alt.value("white"), alt.value("black")),
     )
-    return (cells + text).properties(height=44 * depth["theme"].nunique())
+    # Streamlit fits the whole chart (a two-line title, the district axis and the legend
+    # too) into this height: without room for them the cells were squashed to slivers.
+    return (cells + text).properties(height=44 * depth["theme"].nunique() + HEATMAP_FRAME)
 
 
 def funding_bars(by_year: pd.DataFrame) -> alt.Chart:

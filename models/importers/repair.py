@@ -82,6 +82,39 @@ def parse_day(text: str) -> dt.date | None:
     return None
 
 
+MONTH_ONLY = re.compile(r"^(?:([A-Za-z]{3,9})\.?[\s-]+(\d{4}|\d{2})|(\d{1,2})[/.-](\d{4})|(\d{4})-(\d{1,2}))$")
+
+
+def month_only(text: str) -> bool:
+    """True for a month without a day ('Sep 2014', 'September 2014', '08/2013',
+    '2013-08'): not a date, and no day can be chosen for it."""
+    found = MONTH_ONLY.match(str(text or "").strip())
+    if found is None:
+        return False
+    name, _year, month, _y2, _y3, iso_month = found.groups()
+    if name:
+        return any(_month_named(name, shape) for shape in ("%b", "%B"))
+    return 1 <= int(month or iso_month) <= 12
+
+
+PERIOD = re.compile(r"^(.+?)\s*(?:-|–|to)\s*(.+)$", re.IGNORECASE)
+
+
+def period(text: str) -> bool:
+    """True for a span of months ('July 2010-September 2010', 'Apr 2019 to Jun 2019'):
+    a period, not a day."""
+    found = PERIOD.match(str(text or "").strip())
+    return found is not None and month_only(found.group(1)) and month_only(found.group(2))
+
+
+def _month_named(name: str, shape: str) -> bool:
+    try:
+        dt.datetime.strptime(name[:3] if shape == "%b" else name, shape)
+    except ValueError:
+        return False
+    return True
+
+
 def date_problem(day: dt.date, today: dt.date | None = None) -> str | None:
     """Why a date cannot be a real grant's or payment's date, or None."""
     today = today or dt.date.today()

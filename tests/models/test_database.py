@@ -9,7 +9,7 @@ import csv
 import pytest
 
 from models import action_plan, outcomes, self_assessment, store
-from models.database import init_database
+from models.database import change_marker, init_database
 from tests.concurrency.harness import at_once, unhandled
 
 PROCESSES = 6
@@ -83,3 +83,27 @@ def test_processes_starting_together_seed_a_new_database_once(new_database):
     with store.opened(new_database) as db:
         assert seeded_counts(db) == EXPECTED
         assert db.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == len(store.migration_files())
+
+
+def read_a_page(where) -> None:
+    with store.opened(where) as db:
+        outcomes.list_observations(db)
+        action_plan.list_actions(db)
+
+
+def test_the_change_marker_moves_on_a_write_from_another_connection_not_on_reads(db_path):
+    before = change_marker(db_path)
+    read_a_page(db_path)
+    assert change_marker(db_path) == before
+    with store.opened(db_path) as session:  # another session's connection, open throughout
+        read_a_page(db_path)
+        outcomes.list_outcomes(session)
+        assert change_marker(db_path) == before  # an open connection is not a change
+        read_a_page(db_path)
+        assert change_marker(db_path) == before
+        with store.opened(db_path) as other:
+            action_plan.save_changes(other, {"INF-C1": {"status": "Done"}}, who="Ann")
+        after = change_marker(db_path)
+        assert after != before
+        read_a_page(db_path)
+        assert change_marker(db_path) == after

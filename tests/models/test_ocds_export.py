@@ -56,7 +56,7 @@ def test_round_trip_through_the_ocds_importer_reconciles_to_the_penny(db):
     assert result.status == "imported", [e.message for e in result.report.errors]
     rows = db.execute(
         "SELECT uid, recipient, amount_pence, date, authority, authority_id, body_type, funding_type, "
-        "third_sector, financial_year, description FROM spend WHERE import_id = ? ORDER BY uid", [result.import_id]).fetchall()
+        "third_sector, financial_year, description FROM spend WHERE import_id = :id ORDER BY uid", {"id": result.import_id}).fetchall()
     assert rows == [
         ("ocds:ocds-local-CE-2026-017:CE-2026-017-lot-1", "Crewe Lunch Club", 9_876_543, "2026-12-21",
          "Cheshire East Council", "GB-LAE-CHE", "local_government", "contract", 1, "2026/27",

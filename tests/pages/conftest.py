@@ -21,3 +21,19 @@ def run_page(page: str, query_params: dict | None = None) -> AppTest:
 def metrics(app: AppTest) -> dict[str, str]:
     """The page's metrics as {label: value shown}."""
     return {m.label: m.value for m in app.metric}
+
+
+def chart_specs(app: AppTest) -> list[dict]:
+    """The Vega-Lite specs of the page's charts (data sets left out)."""
+    import json
+
+    return [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
+
+
+def axis_lines(encoding: dict) -> dict[str, list[str]]:
+    """What each label of a channel's axis shows, line by line, from its ``labelExpr``
+    (ui.charts.wrapped_labels: a JSON object of lines by label)."""
+    import json
+
+    expression = encoding["axis"]["labelExpr"]
+    return json.loads(expression[: expression.rindex("}") + 1])

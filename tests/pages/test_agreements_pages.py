@@ -172,4 +172,4 @@ def test_an_officer_confirms_a_suggested_agreement_from_imported_spend(contract,
     assert "Saved AG-0002." in " ".join(s.value for s in app.success)
     created = agreements.get(db, agreements.by_reference(db, "AG-0002"))
     assert created["origin"] == "spend" and created["total_pence"] == 750_000
-    assert db.execute("SELECT COUNT(*) FROM agreement_spend WHERE agreement_id = ?", [created["id"]]).fetchone()[0] == 2
+    assert db.execute("SELECT COUNT(*) FROM agreement_spend WHERE agreement_id = :id", {"id": created["id"]}).fetchone()[0] == 2

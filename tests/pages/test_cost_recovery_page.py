@@ -5,7 +5,7 @@ a costing saves to the database and loads back."""
 from __future__ import annotations
 
 from models import scenarios
-from tests.pages.conftest import metrics, run_page
+from tests.pages.conftest import axis_lines, chart_specs, metrics, run_page
 
 
 def table(app, *columns: str):
@@ -90,3 +90,17 @@ def test_an_extra_driver_becomes_a_project_column(db_path):
     grid = [d for d in app.dataframe if str(d.key or "").startswith("fcr.projects_grid.")][0]
     assert {"volunteers", "vehicle miles"} <= set(grid.value.columns)
     assert metrics(app)["Full cost of all projects (year 1)"] == "£399,000.00"
+
+
+def test_full_cost_chart_fits_a_phone(db_path):
+    """The stacked bar's legend ran off a 390 px screen in two columns: one column now,
+    project names on lines of their own, and a height with room for both."""
+    app = run_page("cost_recovery.py")
+    assert not app.exception
+    (spec,) = [s for s in chart_specs(app) if "Direct costs and each overhead pool" in str(s["title"]["text"])]
+    legend = spec["encoding"]["color"]["legend"]
+    assert legend["columns"] == 1 and legend["orient"] == "bottom"
+    parts = spec["encoding"]["color"]["scale"]["domain"]
+    assert parts[0] == "Direct costs" and len(parts) == 5  # direct costs and the example's four pools
+    assert axis_lines(spec["encoding"]["y"])["Befriending older people"] == ["Befriending older", "people"]
+    assert spec["height"] == 56 * 3 + 20 * (5 + 1) + 150

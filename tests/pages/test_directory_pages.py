@@ -5,7 +5,8 @@ with field-named errors, the demo switch, and a provider match."""
 from __future__ import annotations
 
 from models import organisations, store
-from tests.pages.conftest import run_page
+from tests.pages.conftest import axis_lines, chart_specs, run_page
+from ui import directory as directory_ui
 
 
 def frame_with(app, column: str):
@@ -130,3 +131,18 @@ def test_providers_match_depth_and_overlap(db_path):
     app.text_area(key="providers.spec").input("   ")
     app.button(key="FormSubmitter:providers.match_form-Find providers").click().run()
     assert "Service specification" in texts(app)
+
+
+def test_depth_heatmap_has_room_for_its_cells_and_whole_labels(db_path):
+    """At 390 px the grid was squashed to slivers (Streamlit fits title, axis and legend into
+    the chart's height) and theme names were cut ("Healthier communities and ...")."""
+    app = run_page("providers.py")
+    assert not app.exception
+    (spec,) = [s for s in chart_specs(app) if "Organisations by Local Area Agreement" in str(s["title"]["text"])]
+    assert spec["height"] == 44 * 6 + directory_ui.HEATMAP_FRAME  # six themes, 44 px a row, plus the frame
+    assert spec["title"]["text"] == ["Organisations by Local Area Agreement", "theme and district served"]
+    y, x = spec["layer"][0]["encoding"]["y"], spec["layer"][0]["encoding"]["x"]
+    assert axis_lines(y)["Healthier communities and older people"] == ["Healthier communities", "and older people"]
+    assert y["axis"]["labelOverlap"] is False
+    assert axis_lines(x)["Crewe and Nantwich"] == ["Crewe &", "Nantwich"]
+    assert axis_lines(x)["Macclesfield"] == ["Macclesfield"]  # never broken inside a word

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from models import geography, store
 from models.importers import ImportOptions, Source, import_sources
-from tests.pages.conftest import metrics, run_page
+from tests.pages.conftest import chart_specs, metrics, run_page
 
 
 def test_before_boundaries_the_page_says_what_to_import(db_path):
@@ -25,7 +25,9 @@ def test_map_table_and_chosen_area_from_the_url(db_path, shared_data):
     assert result.status == "imported"
     app = run_page("map.py", {"map.geo": "Former borough (before 2009)", "map.area": "Congleton"})
     assert not app.exception
-    assert len(app.get("vega_lite_chart")) == 1
+    (spec,) = chart_specs(app)
+    # the title wraps (it was cut at 390 px: "Spend by former borough (before 2009), wh...")
+    assert spec["title"]["text"] == ["Spend by former borough (before 2009),", "where the benefit lands"]
     shown = metrics(app)
     assert shown["Spend in this view"] == "£3,103,486.94"
     assert shown["Not on the map"] == "£2,241,289.94"  # Cheshire County Council: county-wide
@@ -41,10 +43,14 @@ def test_map_table_and_chosen_area_from_the_url(db_path, shared_data):
     assert not [i.value for i in app.info if "Per head needs" in i.value]
     (table,) = [d.value for d in app.dataframe if "Population (mid-2020)" in d.value.columns]
     table = table.set_index("Area")
-    assert table.loc["Macclesfield", "Population (mid-2020)"] == 158_852
-    assert table.loc["Macclesfield", "Spend per head (£)"] == 1.95
-    assert table.loc["Congleton", "Population (mid-2020)"] == 99_170
-    assert table.loc["Congleton", "Spend per head (£)"] == 2.64
+    assert table.loc["Macclesfield", "Population (mid-2020)"] == "158,852"
+    assert table.loc["Macclesfield", "Spend per head (£)"] == "£1.95"
+    assert table.loc["Congleton", "Population (mid-2020)"] == "99,170"
+    assert table.loc["Congleton", "Spend per head (£)"] == "£2.64"
+    # county-wide spend has no population: the cell says so (never 'None'); money leads
+    assert table.loc["Cheshire East-wide (county-wide)", "Spend per head (£)"] == "no population held"
+    assert table.loc["Cheshire East-wide (county-wide)", "Population (mid-2020)"] == ""
+    assert list(table.columns[:2]) == ["Spend (£)", "Spend per head (£)"]
     captions = " ".join(c.value for c in app.caption)
     assert "Map of spend per head by former borough (before 2009)" in captions
     assert "Per head divides by ONS mid-2020 populations" in captions

@@ -78,6 +78,20 @@ def test_add_observation_form_changes_status(db_path):
     assert any("1 met or on track; 2 target missed; 1 out of date or no data." in c.value for c in app.caption)
 
 
+def test_a_change_saved_elsewhere_shows_on_the_next_run(db_path):
+    """Another app server (or the command line) writes through its own connection, without
+    this process's ``data_changed``: the page's cached readers must not hide the change."""
+    app = run_page("outcomes.py")
+    assert any(SEEDED_ILLUSTRATIVE_NOTE in c.value for c in app.caption)
+    with store.opened(db_path) as elsewhere:
+        outcomes.add_observation(elsewhere, "I5", observed_on="31/10/2010", value="230", source="Consultation log",
+                                 who="Another server")
+    app.run()
+    assert not app.exception
+    # As in the form test above: 230 on 31/10/2010 meets I5's illustrative target of 200.
+    assert any("1 met or on track; 2 target missed; 1 out of date or no data." in c.value for c in app.caption)
+
+
 def test_add_observation_form_rejects_bad_value(db_path):
     app = run_page("outcomes.py")
     fill_observation(app, "-5")
