@@ -55,6 +55,7 @@ PUBLISHERS = {
     "oxford": "Oxford City Council",  # 'Client' = 'OCC'
     "tameside": "Tameside Metropolitan Borough Council",
     "devon": "Devon County Council",  # 2010: 'Entity' is the supplier's number
+    "wandm": "Royal Borough of Windsor and Maidenhead",
 }
 
 # Files refused for a reason a person would accept, and the words that reason must contain:
@@ -65,7 +66,8 @@ GOOD_REFUSALS = {
     "grantnav_sample_nominet": "is not a date",  # month-only award dates ('08/2013')
     "darlington_2010-09": "names a period",  # periods ('July 2010-September 2010'), not payment dates
     "salford_clean_2022-07": "contracts register",  # contracts let, not payments made
-    "lambeth_2012-05": "cannot tell what kind of file",  # a pivot table: totals by supplier, no payments
+    "lambeth_2012-05": "totals by supplier",  # a pivot table: totals by supplier, no payments
+    "wandm_supplier_payments_2009_q1": "totals by supplier",  # a quarter's totals by supplier, no payments
     "lambeth_2012-06": "is not a date",  # supplier names run into dates ('Catch2212/06/2012')
     "tameside": "every payment needs a date",  # three monthly lump sums (£8.3m of benefit payments) without a date
     "stockport": "names a month",  # 'Clearing Date' is 'Sep 2014' on every line: no payment's day is given

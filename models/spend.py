@@ -379,11 +379,13 @@ def top_with_others(split: pd.DataFrame, category: str, top: int = 10) -> pd.Dat
     """The ``top`` largest rows of a ``split_by_funding_type`` frame, then one row adding
     up all the others (named 'All other N <things>'), so a chart stays readable at any
     scale while its total is still the whole. Column ``others`` is True on that row."""
+    if len(split) <= top + 1:  # one left over is shown as itself, never as 'All other 1'
+        head = split.copy()
+        head["others"] = False
+        return head
     head = split.head(top).copy()
     head["others"] = False
     rest = split.iloc[top:]
-    if rest.empty:
-        return head
     noun = {"authority": "authorities", "department": "departments", "district": "districts"}.get(category, "others")
     others = {category: f"All other {len(rest):,} {noun}", "others": True}
     for column in ("contract", "grant", "total", "rows"):

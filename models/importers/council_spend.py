@@ -11,6 +11,7 @@ third_sector = 0, outside the third-sector view unless a user asks for all suppl
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -36,7 +37,8 @@ SUB_PENNY = Decimal("0.0001")  # hundredths of a pound beyond this are a real fr
 # docs/importing.md: 25 councils (Bolton, Bradford, Calderdale, Craven, Darlington, Devon,
 # Gateshead, the GLA, Harrogate, Hyndburn, Lambeth, Leeds, Manchester, Newcastle, North
 # Tyneside, Oldham, Oxford, Rochdale, Salford, Sheffield, Stockport, Tameside, Trafford,
-# Wakefield...), Lancashire fire and police, the Cabinet Office, TfL and Network Rail.
+# Wakefield, Windsor and Maidenhead), Lancashire fire and police, the Cabinet Office, TfL
+# and Network Rail.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "authority": (
         "OrganisationLabel", "Body Name", "Authority Name", "Organisation Name", "Organistion Name", "Organisation",
@@ -223,9 +225,31 @@ def read(source: Source, report: ValidationReport, context: Context) -> Iterator
             "(by charity or company number, org-id, or normalised name); unmatched payments are kept but marked not third-sector."
         )
     state = _State(mapping=mapping, header=table.header, amount=amount, context=context, report=report)
-    yield from chunked((_record(number, cells, state) for number, cells in table.rows), CHUNK_ROWS)
+    rows = _date_order(table, state)
+    yield from chunked((_record(number, cells, state) for number, cells in rows), CHUNK_ROWS)
     for name in state.publishers:
         report.note(f"Published by {name}" + (f" ({state.publishers[name]})" if state.publishers[name] else ""))
+
+
+DATE_SAMPLE_ROWS = 5000  # rows looked at to tell a US-style file ('11/17/2009') from a UK one
+
+
+def _date_order(table, state: "_State"):
+    """The table's rows, after looking at the first DATE_SAMPLE_ROWS dates: when some can
+    only be read month first and none only day first, the file is written US style and
+    every date is read month first, with a note (the rows looked at are kept, not re-read)."""
+    index = state.mapping["date"]
+    head = list(itertools.islice(table.rows, DATE_SAMPLE_ROWS))
+    if repair.numeric_date_order(cells[index] for _n, cells in head if index < len(cells)) == "month first":
+        state.month_first = True
+        example = next(cells[index] for _n, cells in head if index < len(cells) and
+                       repair.numeric_date_order([cells[index]]) == "month first")
+        day = repair.parse_day(example, month_first=True)
+        state.report.note(
+            f"Dates in '{state.header[index]}' are written month first, US style ('{example.strip()}' is "
+            f"{day.day} {day:%B %Y}; none can be read day first), so every date in it was read month first."
+        )
+    return itertools.chain(head, table.rows)
 
 
 def _refuse_duplicates(header: list[str], mapping: dict[str, int], report: ValidationReport) -> None:
@@ -302,6 +326,7 @@ class _State:
         self.publishers: dict[str, str] = {}
         self.amount_repairs: dict[str, str | None] = {}
         self.weak_name_column = "authority" in mapping and header_key(header[mapping["authority"]]) in WEAK_NAME_TITLES
+        self.month_first = False  # dates written US style ('11/17/2009'), see _date_order
         self.loaded_pence = 0  # payments read so far, to check a total line against
         self.section_pence = 0  # ... and since the last total line (subtotals)
 
@@ -344,7 +369,11 @@ class _State:
         # A publisher not in the list of local authorities (a fire or police authority, a
         # government department, a company) is kept as it names itself.
         label = name
-        self.publishers.setdefault(label, how + ("; not in the list of UK local authorities" if body_type != "health" else ""))
+        hint = ""
+        if CODE_ONLY.match(label):  # 'SMBC', 'GPA': a code, perhaps a council's own
+            hint = (f"; if '{label}' is a council's code, give the council's name with --publisher (on the Data page: "
+                    "'Council name') and import again")
+        self.publishers.setdefault(label, how + ("; not in the list of UK local authorities" if body_type != "health" else "") + hint)
         return label, None, body_type, area_of(label, body_type)
 
 
@@ -371,13 +400,20 @@ def _record(number, cells, state: _State) -> Record | None:
             ok = False
     amount = _amount(where, cell, title, state)
     date_text = cell("date")
-    day = parse_date(date_text) if date_text else None
+    day = repair.parse_day(date_text, month_first=state.month_first) if date_text else None
     if not date_text:
-        report.error(where, title("date"), "is empty; every payment needs a date")
+        report.error(where, title("date"), (
+            "is empty; every payment needs a date: give the day it was paid, or import the valid rows only "
+            "(--skip-invalid; on the Data page, 'Import the valid rows') to leave this line out"))
     elif day is None and (repair.month_only(date_text) or repair.period(date_text)):
         report.error(where, title("date"), (
             f"'{date_text}' names a {'month' if repair.month_only(date_text) else 'period'}, not the day the payment "
             "was made, and no day can be chosen for it: give each payment's date (29/05/2026)"))
+    elif day is None and repair.parse_day(date_text, month_first=not state.month_first) is not None:
+        order = "day first" if state.month_first else "month first (US style)"
+        report.error(where, title("date"), (
+            f"'{date_text}' can only be read {order}, but the file's other dates are not written that way, so which "
+            "is meant cannot be known: write 2026-05-29 or 29/05/2026"))
     elif day is None:
         report.error(where, title("date"), f"'{date_text}' is not a date: write 2026-05-29 or 29/05/2026")
     else:
@@ -526,8 +562,7 @@ def _amount(where, cell, title, state: _State) -> int | None:
             state.report.error(where, title(field), (
                 f"'{text}' is not an amount of money: write it like 1234.56 or £1,234.56 (credits as -12.50)"))
             return None
-        hundredths = parse_number(repaired if repaired is not None else text) * 100
-        if abs(hundredths - hundredths.to_integral_value()) > SUB_PENNY:  # not a spreadsheet's float noise (815.3600000000006)
+        if "." in text and len(text.rpartition(".")[2].strip(" )-CRcr")) > 2 and _fraction_of_a_penny(repaired if repaired is not None else text):
             state.report.repair(where, title(field), text, f"{pence[-1] / 100:.2f}",
                                 "an amount in fractions of a penny, rounded half up to the penny")
         if repaired is not None and repaired != text and not _plain_pounds(text):
@@ -535,6 +570,13 @@ def _amount(where, cell, title, state: _State) -> int | None:
     if state.amount == ("gross", "vat"):
         return pence[0] - pence[1]
     return pence[0]
+
+
+def _fraction_of_a_penny(text: str) -> bool:
+    """True for 653.625 (a sum with half a penny), not for a spreadsheet's float noise
+    (815.3600000000006 is £815.36)."""
+    hundredths = parse_number(text) * 100
+    return abs(hundredths - hundredths.to_integral_value()) > SUB_PENNY
 
 
 def _plain_pounds(text: str) -> bool:

@@ -63,7 +63,7 @@ def detect_format(source: Source, report: ValidationReport, encoding: str = "aut
         return "charity-commission"
     delimiter, index = sniff_delimiter(sample, header_score)
     records = _first_records(sample, delimiter)
-    return _header_format(records[index] if records else [], report)
+    return _header_format(records[index] if records else [], report, records)
 
 
 def _utf8(head: bytes) -> bool:
@@ -79,7 +79,7 @@ def header_score(header: list[str]) -> float:
     return max(threesixtygiving.header_score(header), council_spend.header_score(header))
 
 
-def _header_format(header: list[str], report: ValidationReport) -> str:
+def _header_format(header: list[str], report: ValidationReport, first_rows: list[list[str]] = ()) -> str:
     header = [_drop_mark(header[0])] + list(header[1:]) if header else []
     if threesixtygiving.header_score(header) > 0:
         return "360giving"
@@ -88,11 +88,24 @@ def _header_format(header: list[str], report: ValidationReport) -> str:
     shown = ", ".join(h for h in header[:8] if h)
     contracts = [h for h in header if h.lower().startswith("contract ")]
     kind = (" It looks like a contracts register (" + ", ".join(f"'{h}'" for h in contracts[:3]) + "): contracts let, "
-            "not payments made, which the dashboard does not import.") if len(contracts) >= 2 else ""
+            "not payments made, which the dashboard does not import.") if len(contracts) >= 2 else _summary_words(header, first_rows)
     raise report.fatal(
         f"cannot tell what kind of file this is from its column titles ({shown[:200]}).{kind} Expected {EXPECTED}. "
         "If it is one of these, check the header row, or choose the format yourself (--format)"
     )
+
+
+def _summary_words(header: list[str], first_rows) -> str:
+    """Words for a file of totals by supplier (a pivot table: 'Supplier Name, Total', no
+    dates, no references), which holds no payments to import."""
+    for row in [header, *first_rows]:
+        mapping, _unmapped = council_spend.map_header([str(c).strip() for c in row])
+        if "beneficiary" in mapping and any(f in mapping for f in council_spend.AMOUNT_FIELDS) and "date" not in mapping \
+                and "transaction" not in mapping:
+            titles = ", ".join(f"'{str(c).strip()}'" for c in row if str(c).strip())
+            return (f" It looks like totals by supplier ({titles}): no payment dates, so no payments the dashboard can "
+                    "import; the council's file of the payments themselves can be.")
+    return ""
 
 
 def _zip_format(source: Source, report: ValidationReport) -> str:

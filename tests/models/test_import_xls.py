@@ -1,6 +1,7 @@
 """Excel 97-2003 workbooks (.xls) and the header families and repairs learnt from the
 councils added to the corpus in December 2026 (Devon, Stockport, Manchester, Rochdale, and
-Northwest Open Data's cleaned Bolton and Oldham files; see
+Northwest Open Data's cleaned Bolton and Oldham files, Windsor and Maidenhead's 2009-10 files,
+Darlington's periods; see
 docs/importing.md, "The real-file corpus"). Every file here is made by hand in the test
 (xlwt writes the .xls, as Excel 97 would); every expected figure is worked out by hand."""
 
@@ -222,3 +223,71 @@ def test_northwest_open_data_cleaned_titles_and_a_padded_gss_code(db):
     assert [r[0] for r in rows] == [50000, 291555] and sum(r[0] for r in rows) == 341555
     assert {(r[2], r[4]) for r in rows} == {("Bolton Metropolitan Borough Council", "GB-LAE-BOL")}
     assert result.report.unmapped_columns == ["clean_name", "naked_name", "company_name", "sicc_int", "match_method"]
+
+
+WINDSOR = "Directorate,Updated,TransNo,Service,Cost Centre,Supplier Name,Amount,Type\n"
+
+
+def test_dates_written_month_first_are_read_month_first_with_a_note(db):
+    """The Royal Borough of Windsor and Maidenhead's October-December 2009 file writes its
+    dates US style: '11/17/2009' can only be 17 November, and no date can only be read day
+    first, so '10/7/2009' is 7 October. £1,592.66 + £515 + £1,349 = £3,456.66."""
+    text = WINDSOR + ('Adult & Community Services,10/7/2009,2618827,Adult Management,HC50,Pertemps,"1,592.66",Revenue\n'
+                      "Adult & Community Services,10/9/2009,2619408,Adult Management,HC50,Railex Filing Ltd,515,Revenue\n"
+                      'Adult & Community Services,11/17/2009,2626848,Adult Management,HC50,Ricoh,"1,349.00",Revenue\n')
+    result, rows = load(db, "wandm_2009_q4.csv", text.encode("utf-8"), publisher="Royal Borough of Windsor and Maidenhead")
+    assert result.status == "imported", result.report.summary_lines()
+    assert [(r[0], r[3]) for r in rows] == [(159266, "2009-10-07"), (51500, "2009-10-09"), (134900, "2009-11-17")]
+    assert sum(r[0] for r in rows) == 345666
+    assert {(r[2], r[4]) for r in rows} == {("Royal Borough of Windsor and Maidenhead", "GB-LAE-WNM")}
+    assert any("written month first, US style ('11/17/2009' is 17 November 2009" in n for n in result.report.notes)
+
+
+def test_a_date_that_fits_neither_the_file_s_order_is_an_error(db):
+    """'17/11/2009' says day first, '11/18/2009' month first: which is meant cannot be known."""
+    text = WINDSOR + ("Resources,17/11/2009,1,CSC,HC1,Idox Software Limited,1000.00,Capital\n"
+                      "Resources,11/18/2009,2,CSC,HC1,Idox Software Limited,1000.00,Capital\n")
+    result, rows = load(db, "wandm.csv", text.encode("utf-8"), publisher="Royal Borough of Windsor and Maidenhead")
+    assert result.status == "rejected" and rows == []
+    error = result.report.errors[0]
+    assert (error.where, error.column) == ("row 3", "Updated")
+    assert "'11/18/2009' can only be read month first (US style), but the file's other dates are not" in error.message
+
+
+def test_date_order_is_told_from_dates_that_fit_only_one_way():
+    assert repair.numeric_date_order(["10/7/2009", "11/17/2009"]) == "month first"
+    assert repair.numeric_date_order(["10/7/2009", "17/11/2009"]) is None  # day first, as a UK officer reads
+    assert repair.numeric_date_order(["10/7/2009", "11/17/2009", "17/11/2009"]) is None  # both: not month first
+    assert repair.numeric_date_order(["2009-11-17", "Sep 2014"]) is None
+    assert repair.parse_day("10/7/2009", month_first=True) == dt.date(2009, 10, 7)
+
+
+def test_totals_by_supplier_are_refused_as_a_summary(db):
+    """Windsor and Maidenhead's first 2009 file, like Lambeth's May 2012 pivot table, gives
+    each supplier's total for the quarter: no payment dates, so no payments."""
+    text = 'Supplier ID,Supplier Name,Amount\n105239,1st Class Carriage,"10,076.00"\n105096,3c Technology Limited,776.25\n'
+    result, rows = load(db, "wandm_supplier_payments_2009_q1.csv", text.encode("utf-8"))
+    assert result.status == "rejected" and rows == []
+    assert "It looks like totals by supplier ('Supplier ID', 'Supplier Name', 'Amount')" in result.report.errors[0].message
+
+
+def test_one_far_right_cell_does_not_widen_every_row(db):
+    """Rows of an .xls keep only their own cells: a note in column IV (the 256th) on one row
+    is outside the header and leaves the others as they are."""
+    rows = [DEVON_2010, ["R1", "Adults", "Care", 1, "A HOME", dt.date(2010, 5, 4), 600, 0, 600]]
+    rows.append(["R2", "Adults", "Care", 2, "B HOME", dt.date(2010, 5, 5), 700, 0, 700] + [None] * 246 + ["a note"])
+    result, loaded = load(db, "dcc.xls", xls({"May": rows}), publisher="Devon County Council")
+    assert result.status == "imported", result.report.summary_lines()
+    assert [r[0] for r in loaded] == [60000, 70000]
+
+
+def test_a_code_for_a_name_is_kept_with_a_hint_when_no_publisher_is_given(db):
+    """Without --publisher, Stockport's 'SMBC' is kept as the file writes it (never guessed),
+    and the note says how to name the council."""
+    text = ("Body Name,Service Area Categorisation,Expenses Type,Clearing Date,Transaction Number,Amount \u00a3,Supplier Name\n"
+            "SMBC,CAPITAL,PREMISES RELATED,30/09/2014,1900502872,1134.50,1ST ALARM SECURITY\n")
+    result, rows = load(db, "stockport.csv", text.encode("utf-8"))
+    assert result.status == "imported", result.report.summary_lines()
+    assert [(r[0], r[2], r[4]) for r in rows] == [(113450, "SMBC", None)]
+    assert any("Published by SMBC" in n and "if 'SMBC' is a council's code, give the council's name with --publisher" in n
+               for n in result.report.notes), result.report.notes
