@@ -11,7 +11,7 @@ from ui.charts import show_chart
 from ui.data import data_version, database, database_path
 from ui.downloads import download_table
 from ui.edits import opened_version, show_error
-from ui.format import uk_date
+from ui.format import leading, uk_date
 from ui import show_problems
 
 st.title("Outcomes and gaps")
@@ -121,7 +121,14 @@ st.caption(
     "Every indicator with a latest value and a target, sorted by the gap as a percentage of the target. "
     "A negative gap means the target has been passed. 'Illustrative' marks rows resting on illustrative values or targets."
 )
-st.dataframe(gaps, hide_index=True, width="stretch", key="outcomes.gap_table")
+# the gap and the status lead (they were off screen even at 1280 px); an indicator without a
+# projection shows a blank, never 'None'
+st.dataframe(
+    leading(gaps, ["Outcome", "Gap (% of target)", "Status", "Indicator"]).fillna({"Projected at target date": ""}),
+    hide_index=True, width="stretch", key="outcomes.gap_table",
+    column_config={"Gap (% of target)": st.column_config.NumberColumn("Gap (% of target)", format="%.1f%%"),
+                   "Indicator": st.column_config.Column("Indicator", width="medium")},
+)
 download_table(
     gaps,
     file_stem="outcome-gaps",
