@@ -18,8 +18,8 @@ st.write(
     "unless you choose to skip its faulty rows. Importing the same file again changes nothing."
 )
 st.markdown(
-    "- **360Giving grants**: CSV, Excel (.xlsx) or JSON, as published to the 360Giving Data Standard\n"
-    "- **Council spend over £500**: CSV or Excel, in the LGA layout or the older 'Body Name, Supplier Name' layout\n"
+    "- **360Giving grants**: CSV, Excel (.xlsx or the older .xls) or JSON, as published to the 360Giving Data Standard\n"
+    "- **Council spend over £500**: CSV or Excel (.xlsx or .xls), in the LGA layout or the older 'Body Name, Supplier Name' layout\n"
     "- **Charity Commission register**: the `publicextract.charity`, `charity_classification` and "
     "`charity_area_of_operation` zips, uploaded together\n"
     "- **OCDS contract awards**: a release, a record, or a package of either (JSON)\n"

@@ -8,7 +8,7 @@ from ui import spend as spend_ui
 from ui.charts import show_chart
 from ui.data import data_version, database_path
 from ui.downloads import download_table
-from ui.format import count_of, money, percent
+from ui.format import money, percent
 
 st.title("Spend explorer")
 st.write(
@@ -23,7 +23,8 @@ with st.container(border=True):
     st.markdown("**Filters**")
     spend_filter, filters_note = spend_ui.filter_controls("spend", db_path, version, districts=True)
 
-view = spend_ui.page_view(db_path, version, spend_filter)
+screen = spend_ui.spend_screen(db_path, version, spend_filter)
+view = screen.view
 figures = view.headline
 in_districts = ", ".join(spend_filter.districts)
 total, contract, grant = st.columns(3)
@@ -60,35 +61,14 @@ notes = [
     "Third-sector spend, Cheshire East. Source: 'Inform, Consult, Involve, Devolve' (August 2008) and any files imported.",
     filters_note,
 ]
-TOP = spend_ui.CHART_TOP
-for category, title_word, split, caption_extra in (
-    ("authority", "Administering authority", view.by_authority, ""),
-    ("department", "Department", view.by_department,
-     " Departments with the same name in different authorities are added together."),
-    ("district", "District", view.by_district,
-     "" if spend_filter.districts else f" Area-wide spend ('{spend.COUNTY_WIDE}') is a bar of its own."),
-):
-    plural = {"authority": "administering authority", "department": "department", "district": "district"}[category]
-    many = {"authority": "administering authorities"}.get(category)
-    count = len(split)
-    shown = f"the {TOP} largest and one bar for the other {count - TOP:,}" if count > TOP + 1 else "one bar each"
-    title = f"Spend by {title_word.lower()}, contract and grant"
-    table, config = spend_ui.breakdown_table(split, category, title_word)
-    show_chart(
-        spend_ui.stacked_bar(split, category, title_word),
-        title=title,
-        description=(
-            f"Bar chart of {money(figures.total_pence)} of spend across {count_of(count, plural, many)}: "
-            f"{shown}, split into contracts and grants, with each bar's total written at its end."
-            + caption_extra + " Every one is in the table below."
-        ),
-        table=table,
-        key=f"spend.by_{category}",
-        table_column_config=config,
-    )
+for part in screen.breakdowns:
+    show_chart(part.chart, title=part.title, description=part.description, table=part.table,
+               key=f"spend.by_{part.category}", table_column_config=part.config)
+    title_word = part.table.columns[0]
     download_table(
-        lambda table=table: table, file_stem=f"third-sector-spend-by-{category}", key=f"spend.by_{category}.download",
-        label=f"spend by {title_word.lower()}", notes=notes, money_columns=["Total (£)", "Contract (£)", "Grant (£)"],
+        lambda table=part.table: table, file_stem=f"third-sector-spend-by-{part.category}",
+        key=f"spend.by_{part.category}.download", label=f"spend by {title_word.lower()}", notes=notes,
+        money_columns=["Total (£)", "Contract (£)", "Grant (£)"],
     )
 
 st.subheader("Spend by authority and department")
@@ -96,8 +76,8 @@ st.caption(
     "Laid out as the framework document's table, with a total for each authority and a grand "
     "total. Blank cells had no spend of that type. The downloads keep the document's column order."
 )
-screen, config = spend_ui.document_screen_table(view.document)
-st.dataframe(screen, hide_index=True, width="stretch", column_config=config, key="spend.document_table")
+st.dataframe(screen.document, hide_index=True, width="stretch", column_config=screen.document_config,
+             key="spend.document_table")
 download_table(
     lambda: spend.in_pounds(view.document.drop(columns=["row_kind"]), ["Contract", "Grant", "Grand Total"]),
     file_stem="third-sector-spend",

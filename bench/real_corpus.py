@@ -22,7 +22,7 @@ import json
 import re
 import sys
 import tempfile
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,7 +33,7 @@ from models import store  # noqa: E402
 from models.database import init_database  # noqa: E402
 from models.importers import ImportOptions, Source, import_sources  # noqa: E402
 
-SUFFIXES = (".csv", ".xlsx", ".json")
+SUFFIXES = (".csv", ".xlsx", ".xls", ".json")
 # Who published the files that do not say, as the person importing them would answer.
 PUBLISHERS = {
     "bradford": "City of Bradford Metropolitan District Council",
@@ -54,6 +54,8 @@ PUBLISHERS = {
     "manchester": "Manchester City Council",
     "oxford": "Oxford City Council",  # 'Client' = 'OCC'
     "tameside": "Tameside Metropolitan Borough Council",
+    "devon": "Devon County Council",  # 2010: 'Entity' is the supplier's number
+    "wandm": "Royal Borough of Windsor and Maidenhead",
 }
 
 # Files refused for a reason a person would accept, and the words that reason must contain:
@@ -62,20 +64,21 @@ PUBLISHERS = {
 GOOD_REFUSALS = {
     "grantnav_sample_stack_": "title",  # GrantNav's search-index 'stack': no grant titles
     "grantnav_sample_nominet": "is not a date",  # month-only award dates ('08/2013')
-    "darlington_2010-09": "is not a date",  # periods ('July 2010-September 2010'), not payment dates
-    "salford_clean_2022-07": "",  # a contracts register, not payments
-    "paul-hamlyn": "Award Date",  # no award date column ('Award date:Start date' is not one)
-    "lambeth_2012-05": "cannot tell what kind of file",  # a pivot table: totals by supplier, no payments
+    "darlington_2010-09": "names a period",  # periods ('July 2010-September 2010'), not payment dates
+    "salford_clean_2022-07": "contracts register",  # contracts let, not payments made
+    "lambeth_2012-05": "totals by supplier",  # a pivot table: totals by supplier, no payments
+    "wandm_supplier_payments_2009_q1": "totals by supplier",  # a quarter's totals by supplier, no payments
     "lambeth_2012-06": "is not a date",  # supplier names run into dates ('Catch2212/06/2012')
     "tameside": "every payment needs a date",  # three monthly lump sums (£8.3m of benefit payments) without a date
+    "stockport": "names a month",  # 'Clearing Date' is 'Sep 2014' on every line: no payment's day is given
 }
 
 # ---------------------------------------------------------------- independent totals
 
 NET_TITLES = ["net amount", "net", "total (excludes vat)", "invoice line value (net of vat)", "net amount(£)",
-              "net amount (£)", "net amount(gbp)", "invoice nett amount"]
+              "net amount (£)", "net amount(gbp)", "invoice nett amount", "sumofnet amt"]
 PLAIN_TITLES = ["amount", "amount paid", "spend", "invoiced value", "total invoice amount", "total", "value",
-                "amount awarded", "sum of inv amount"]
+                "amount awarded", "sum of inv amount", "amount (£)", "amount £"]
 
 
 def _decimal(text) -> Decimal | None:
@@ -97,6 +100,12 @@ def _decimal(text) -> Decimal | None:
     return -value if negative else value
 
 
+def _penny(value: Decimal) -> Decimal:
+    """A payment to the penny, half up: money is paid in pence (a few workbooks hold sums
+    with fractions of a penny, 653.625, or a float's noise, 815.3600000000006)."""
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def _text_rows(path: Path) -> list[list[str]]:
     data = path.read_bytes()
     try:
@@ -115,6 +124,15 @@ def _sheet_grids(path: Path) -> list[list[list]]:
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     sheets = [s for s in book.worksheets if s.sheet_state == "visible"]
     return [[list(r) for r in s.iter_rows(values_only=True)] for s in sheets]
+
+
+def _xls_grids(path: Path) -> list[list[list]]:
+    """Every visible worksheet's rows of an Excel 97-2003 workbook (xlrd; dates as numbers
+    do not matter here, only the amounts are added up)."""
+    import xlrd
+
+    book = xlrd.open_workbook(path, logfile=io.StringIO())
+    return [[s.row_values(r) for r in range(s.nrows)] for s in book.sheets() if s.visibility == 0]
 
 
 def _own_total_sheets(grids: list[list[list]]) -> tuple[int, Decimal] | None:
@@ -148,7 +166,7 @@ def _own_total_table(rows: list[list]) -> tuple[int, Decimal] | None:
                 continue  # no amount, or a total line ('Grand Total')
             if currency is not None and currency < len(row) and str(row[currency] or "GBP").strip() != "GBP":
                 continue
-            count, total = count + 1, total + value
+            count, total = count + 1, total + _penny(value)
         return count, total
     return None
 
@@ -185,6 +203,8 @@ def own_total(path: Path) -> tuple[int, Decimal] | None:
             return _own_total_json(path)
         if path.suffix == ".xlsx":
             return _own_total_sheets(_sheet_grids(path))
+        if path.suffix == ".xls" and path.read_bytes()[:4] == b"\xd0\xcf\x11\xe0":
+            return _own_total_sheets(_xls_grids(path))
         return _own_total_table(_text_rows(path))
     except Exception as error:  # a file this simple reader cannot read: say so in the table
         print(f"  (own total not computed for {path.name}: {type(error).__name__})", file=sys.stderr)
@@ -213,15 +233,16 @@ def import_one(path: Path, folder: Path) -> dict:
                 how.append("publisher given")
                 options = ImportOptions(imported_by="bench", publisher=publisher)
                 (result,) = import_sources(db, [Source.from_path(path)], options)
-        first_errors = [e.message for e in result.report.errors[:50]] if result.status == "rejected" else []
+        # each refusal as a person reads it: file, row, column and the message
+        first_errors = [str(e) for e in result.report.errors[:50]] if result.status == "rejected" else []
         if result.status == "rejected" and result.report.rows_with_errors and not any(
             p.where == "" for p in result.report.errors
         ):
             how.append(f"--skip-invalid ({result.report.rows_with_errors:,} rows left out)")
             options.skip_invalid = True
             (result,) = import_sources(db, [Source.from_path(path)], options)
-        total = db.execute("SELECT COALESCE(SUM(amount_pence), 0), COUNT(*) FROM spend WHERE import_id = ?",
-                           [result.import_id]).fetchone() if result.import_id else (0, 0)
+        total = db.execute("SELECT COALESCE(SUM(amount_pence), 0), COUNT(*) FROM spend WHERE import_id = :id",
+                           {"id": result.import_id}).fetchone() if result.import_id else (0, 0)
     Path(db_path).unlink(missing_ok=True)
     return {"result": result, "pence": total[0], "rows": total[1], "how": how, "first_errors": first_errors}
 
@@ -261,7 +282,7 @@ def main(argv: list[str]) -> int:
             print(f"{path.name[:58]:58} {publisher[:44]:44} {result.status:10} {outcome['rows']:>6,} {loaded:>16,.2f} "
                   f"{own_text:>16}  {'yes' if agree else 'NO'}{'  [' + '; '.join(outcome['how']) + ']' if outcome['how'] else ''}")
             if outcome["first_errors"]:
-                print(f"{'':60}refused: {outcome['first_errors'][0][:150]}")
+                print(f"{'':60}refused: {outcome['first_errors'][0][:240]}")
     total = len(files)
     print()
     print(f"{total} files; {len(publishers)} publishers among the files loaded")

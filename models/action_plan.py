@@ -17,6 +17,7 @@ from .audit import audit_frame
 from .errors import DomainError
 from .formatting import uk_short_date
 from .outcomes import SEED_DIR, insert_missing, parse_date, read_csv_rows, require_choice
+from .portable import listed
 
 SEED_FILE = SEED_DIR / "action_plan.csv"
 STREAMS = ("Inform", "Consult", "Involve", "Devolve")
@@ -75,10 +76,10 @@ def list_actions(db: store.Database, action_filter: ActionFilter = ActionFilter(
     for column, name, values in (("a.stream", "streams", action_filter.streams), ("a.side", "sides", action_filter.sides),
                                  ("a.status", "statuses", action_filter.statuses)):
         if values:
-            clauses.append(f"{column} IN ({_listed(name, values, params)})")
+            clauses.append(f"{column} IN ({listed(name, values, params)})")
     if action_filter.outcomes:
         clauses.append("a.action_id IN (SELECT action_id FROM action_outcomes WHERE outcome_id IN "
-                       f"({_listed('outcomes', action_filter.outcomes, params)}))")
+                       f"({listed('outcomes', action_filter.outcomes, params)}))")
     where = " AND ".join(clauses) or "1 = 1"
     sql = ("SELECT a.action_id, a.stream, a.side, a.need, a.proposal, a.achieve, a.owner, a.due_date, a.status, "
            f"a.notes, a.source, a.version FROM actions a WHERE {where} ORDER BY a.position, a.action_id")
@@ -89,13 +90,6 @@ def list_actions(db: store.Database, action_filter: ActionFilter = ActionFilter(
     for row in rows:
         row["outcomes"] = served.get(row["action_id"])
     return pd.DataFrame(rows, columns=columns)
-
-
-def _listed(name: str, values, params: dict) -> str:
-    # TODO(#20 phase 2): `IN :name` with a list once the store facade expands lists.
-    names = [f"{name}_{number}" for number in range(len(values))]
-    params.update(zip(names, values))
-    return ", ".join(f":{n}" for n in names)
 
 
 def outcomes_served(db: store.Database) -> dict[str, str]:

@@ -33,10 +33,7 @@ def location(path: str | os.PathLike | None = None) -> str | Path:
     """Where the database is: a ``postgresql://`` URL as given (a URL is not a file path),
     a file as a ``Path``; the default (``$DASHBOARD_DB`` or ``data/dashboard.db``) when
     None."""
-    if path is None:
-        path = store.default_db_path()
-    text = os.fspath(path)
-    return text if "://" in text else Path(text)
+    return store.location(path)
 
 
 def init_database(path: str | os.PathLike | None = None) -> str | Path:

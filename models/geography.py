@@ -499,12 +499,15 @@ def area_records(
     fetched = 0
     for start in range(0, len(keys), 200):
         part = keys[start : start + 200]
-        values = ", ".join("(" + ", ".join("?" * len(place)) + ")" for _ in part)
+        keyed = dict(params)
+        values = ", ".join(
+            "(" + ", ".join(f":key_{row}_{column}" for column in range(len(place))) + ")" for row in range(len(part)))
+        keyed.update({f"key_{row}_{column}": value for row, key in enumerate(part) for column, value in enumerate(key)})
         sql = (
             f"SELECT {', '.join(columns)} FROM spend WHERE {where} AND ({', '.join(place)}) IN (VALUES {values}) "
             f"ORDER BY amount_pence DESC, id LIMIT {max(limit - fetched, 0)}"
         )
-        rows = db.execute(sql, params + [v for key in part for v in key]).fetchall()
+        rows = db.execute(sql, keyed).fetchall()
         fetched += len(rows)
         frames.append(pd.DataFrame(rows, columns=names))
         if fetched >= limit:

@@ -20,6 +20,7 @@ from . import policy, store
 from .demo_directory import DEMO_CSV, DEMO_SOURCE
 from .errors import DomainError
 from .formatting import money, pounds_to_pence
+from .portable import listed
 from .identifiers import (
     clean_charity_number,
     clean_company_number,
@@ -125,7 +126,7 @@ FIELD_LABELS = {
 
 def demo_shown(db: sqlite_utils.Database) -> bool:
     """Whether fictional demonstration organisations are shown (the default) or switched off."""
-    row = db.execute("SELECT value FROM settings WHERE key = ?", [DEMO_SETTING]).fetchone()
+    row = db.execute("SELECT value FROM settings WHERE key = :key", {"key": DEMO_SETTING}).fetchone()
     return row is None or row[0] != "0"
 
 
@@ -212,63 +213,64 @@ class DirectoryFilter:
     roles: tuple[str, ...] = ()
     public_services_only: bool = False
 
-    def own_conditions(self) -> tuple[list[str], list]:
-        """Conditions on the organisation's own columns (alias ``o``) and parameters."""
+    def own_conditions(self, params: dict) -> list[str]:
+        """Conditions on the organisation's own columns (alias ``o``); their values are
+        added to ``params`` (named)."""
         clauses: list[str] = []
-        params: list = []
         unknown = [b for b in self.size_bands if b not in SIZE_BANDS and b != UNKNOWN_SIZE]
         unknown += [r for r in self.roles if r not in ROLES]
         if unknown:
             raise DomainError(f"Unknown filter value: {', '.join(unknown)}")
         if self.org_types:
-            clauses.append(f"o.org_type IN ({_marks(self.org_types)})")
-            params += list(self.org_types)
+            clauses.append(f"o.org_type IN ({listed('org_type', self.org_types, params)})")
         if self.size_bands:
             ranges = []
-            for band in self.size_bands:
+            for number, band in enumerate(self.size_bands):
                 if band == UNKNOWN_SIZE:
                     ranges.append("o.latest_income_pence IS NULL")
                     continue
                 low, high = SIZE_BANDS[band]
-                ranges.append("(o.latest_income_pence >= ?" + (" AND o.latest_income_pence < ?)" if high else ")"))
-                params += [low] + ([high] if high else [])
+                params[f"low_{number}"] = low
+                if high:
+                    params[f"high_{number}"] = high
+                ranges.append(f"(o.latest_income_pence >= :low_{number}"
+                              + (f" AND o.latest_income_pence < :high_{number})" if high else ")"))
             clauses.append("(" + " OR ".join(ranges) + ")")
         if len(set(self.roles)) == 1:
-            clauses.append("o.is_infrastructure = ?")
-            params.append(1 if self.roles[0] == ROLES[1] else 0)
+            clauses.append("o.is_infrastructure = :infrastructure")
+            params["infrastructure"] = 1 if self.roles[0] == ROLES[1] else 0
         if self.public_services_only:
             clauses.append("o.delivers_public_services = 1")
-        return clauses, params
+        return clauses
 
-    def conditions(self, row: str, *, direct: bool, demo_visible: bool) -> tuple[list[str], list]:
-        """Every condition, on the organisation whose rowid is the SQL expression ``row``.
-        ``direct``: the query reads ``organisations o`` itself (else an EXISTS looks it
-        up). Districts and themes are looked up in their lists by rowid (an index)."""
-        clauses, params = [], []
-        own, own_params = self.own_conditions()
-        if own:
-            clauses.append(" AND ".join(own) if direct else f"EXISTS (SELECT 1 FROM organisations o WHERE o.id = {row} AND {' AND '.join(own)})")
-            params += own_params
-        if not demo_visible:
-            clauses.append(f"{row} NOT IN (SELECT id FROM organisations WHERE is_demo = 1)")
-        for table, column, values in (("organisation_districts", "district", self.districts), ("organisation_themes", "theme", self.themes)):
+    def list_sets(self, params: dict) -> list[str]:
+        """For each district or theme filter, the SQL of the set of organisation ids on
+        its list (read once through its index: never a lookup per organisation)."""
+        sets = []
+        for table, column, values in (("organisation_districts", "district", self.districts),
+                                      ("organisation_themes", "theme", self.themes)):
             if values:
-                clauses.append(f"EXISTS (SELECT 1 FROM {table} m WHERE m.org_rowid = {row} AND m.{column} IN ({_marks(values)}))")
-                params += list(values)
-        return clauses, params
+                sets.append(f"SELECT org_rowid FROM {table} WHERE {column} IN ({listed(column, values, params)})")
+        return sets
 
 
-def _marks(values) -> str:
-    return ", ".join("?" for _ in values)
+def search_words(text: str) -> list[str]:
+    """The words of a search as typed (letters and digits; at most 20)."""
+    return re.findall(r"\w+", text or "")[:20]
 
 
 def fts_expression(text: str) -> str:
-    """A safe FTS5 query from what a user typed: every word must appear (stemmed), the
-    last as a prefix so results come as you type. '' when there are no words."""
-    words = re.findall(r"\w+", text or "")
-    if not words:
-        return ""
-    return " ".join(f'"{w}"' for w in words[:-1]) + (" " if len(words) > 1 else "") + f'"{words[-1]}"*'
+    """SQLite's FTS5 query for what a person typed: every word must appear (stemmed), each
+    as a prefix, so results come as you type. '' when there are no words. (PostgreSQL's
+    is ``tsquery_text``: the same rule.)"""
+    return " ".join(f'"{w}"*' for w in search_words(text))
+
+
+def tsquery_text(text: str) -> str:
+    """PostgreSQL's ``to_tsquery('dashboard_search', ...)`` text for what a person typed: the same
+    rule as ``fts_expression`` (every word, stemmed, as a prefix). Words are letters and
+    digits only, so nothing typed can change the query's syntax."""
+    return " & ".join(f"'{w}':*" for w in search_words(text))
 
 
 @dataclass
@@ -292,105 +294,134 @@ SEARCH_COLUMNS = (
 )
 
 
-# Ranking (bm25) costs far more per match than finding the matches: a word in 40,000
-# descriptions took 80-300 ms to rank in full. Searches with more matches than this rank
-# only the first RANKED matches (in the order organisations were added) and list them best
-# first; the total still counts every match.
-RANKED = 2_000
+# Ranking costs far more per match than finding the matches: a word in 40,000 descriptions
+# took 80-300 ms to rank in full, and three words' bm25 over 2,000 matches 30 ms. Searches with more matches than this rank only the first
+# RANKED matches (in the order organisations were added) and list them best first; the
+# total still counts every match.
+RANKED = 1_000
+
+# Ranking weights: a word in the name weighs most, then in the themes, then in the
+# description. SQLite: bm25's column weights (name, description, themes; lower is better).
+# PostgreSQL: ts_rank's weights for the tsvector's labels {D, C, B, A} (description C,
+# themes B, name A; higher is better), the same 1 : 3 : 10.
+FTS5_RANK = "bm25(organisations_fts, 10.0, 1.0, 3.0)"
+TS_RANK_WEIGHTS = "'{0, 0.1, 0.3, 1.0}'"
+# PostgreSQL's query: the configuration and accent folding its search_document is made with
+# (migration 020's twin: Snowball English stemming, no stop words, like FTS5's porter).
+TS_QUERY = "to_tsquery('dashboard_search', dashboard_fold(:query))"
 
 
-def _matches_sql(directory_filter: DirectoryFilter, demo_visible: bool) -> tuple[str, list]:
-    """'FROM ... WHERE ...' selecting the full-text matches that pass the filters, and its
-    parameters. Districts, themes and demo rows are sets read once (``+f.rowid IN
-    (SELECT ...)``: the plus keeps SQLite from handing the set to FTS5 as rowids to look up
-    one by one), the organisation's own columns too (through their indexes). No filter
-    runs a subquery per match."""
-    own, own_params = directory_filter.own_conditions()
-    sets, set_params = [], []
+def _dialect(db) -> str:
+    return getattr(db, "dialect", "sqlite")
+
+
+def _word_search_sql(db, directory_filter: DirectoryFilter, demo_visible: bool, params: dict) -> str:
+    """One statement for a search with words: the matches that pass the filters (counted
+    in full), the first RANKED of them ranked, and the best ``:limit`` rows with the count
+    on each. SQLite: FTS5, every filter a set read once (``+f.rowid IN (SELECT ...)``: the
+    plus keeps SQLite from handing the set to FTS5 as rowids to look up one by one).
+    PostgreSQL: the ``search_document`` tsvector (GIN index), filters as conditions."""
+    own = directory_filter.own_conditions(params)
+    sets = directory_filter.list_sets(params)
+    # Hidden demonstration rows: a few hundred ids, read once (never the visible many).
+    hidden = "" if demo_visible else " NOT IN (SELECT id FROM organisations WHERE is_demo = 1)"
+    if _dialect(db) == "postgresql":
+        params["query"] = tsquery_text(directory_filter.query)
+        conditions = ([f"o.search_document @@ {TS_QUERY}"] + own + [f"o.id IN ({s})" for s in sets]
+                      + ([f"o.id{hidden}"] if hidden else []))
+        hits = f"SELECT o.id FROM organisations o WHERE {' AND '.join(conditions)}"
+        ranked = (f"SELECT f.id, -ts_rank({TS_RANK_WEIGHTS}, o.search_document, {TS_QUERY}) AS score "
+                  "FROM first f JOIN organisations o ON o.id = f.id")
+    else:
+        params["query"] = fts_expression(directory_filter.query)
+        # Lists (district, theme) and hidden demo rows are sets read once; the
+        # organisation's own columns are read from its row (a join on its id: no subquery).
+        join = " JOIN organisations o ON o.id = f.rowid" if own else ""
+        where = ("organisations_fts MATCH :query" + "".join(f" AND {c}" for c in own)
+                 + "".join(f" AND +f.rowid IN ({s})" for s in sets) + (f" AND +f.rowid{hidden}" if hidden else ""))
+        matching = f"SELECT f.rowid AS id FROM organisations_fts f{join} WHERE {where}"
+        ranked = (f"SELECT f.rowid AS id, {FTS5_RANK} AS score FROM organisations_fts f "
+                  "WHERE organisations_fts MATCH :query AND f.rowid <= (SELECT MAX(id) FROM first) "
+                  "AND +f.rowid IN (SELECT id FROM first)")
+        params["ranked"] = RANKED
+        if not (own or sets or hidden):  # FTS5 alone: count it, and take the first matches in rowid order
+            return (f"WITH first AS MATERIALIZED ({matching} LIMIT :ranked), ranked AS ({ranked}) "
+                    f"SELECT {SEARCH_COLUMNS}, (SELECT COUNT(*) FROM organisations_fts WHERE organisations_fts MATCH :query) "
+                    "AS total FROM ranked r JOIN organisations o ON o.id = r.id ORDER BY r.score, o.name, o.id LIMIT :limit")
+        hits = matching
+    params["ranked"] = RANKED
+    return (f"WITH hits AS MATERIALIZED ({hits}), first AS (SELECT id FROM hits ORDER BY id LIMIT :ranked), "
+            f"ranked AS ({ranked}) "
+            f"SELECT {SEARCH_COLUMNS}, (SELECT COUNT(*) FROM hits) AS total FROM ranked r JOIN organisations o ON o.id = r.id "
+            "ORDER BY r.score, o.name, o.id LIMIT :limit")
+
+
+def _list_sql(directory_filter: DirectoryFilter, demo_visible: bool, params: dict) -> tuple[str, str | None]:
+    """Without words: (the rows query by name, the count query), the same text on both
+    engines. With a district or theme, one statement: the lists' ids intersected (read
+    through their indexes), joined to the organisations for their own columns, the count
+    and the first ``:limit`` by name (count query None: it is the last column). Without,
+    the rows walk the name index and stop at ``:limit``, and the count reads the indexes."""
+    own = directory_filter.own_conditions(params)
+    sets = directory_filter.list_sets(params)
     if not demo_visible:
-        sets.append("+f.rowid NOT IN (SELECT id FROM organisations WHERE is_demo = 1)")
-    for table, column, values in (("organisation_districts", "district", directory_filter.districts),
-                                  ("organisation_themes", "theme", directory_filter.themes)):
-        if values:
-            sets.append(f"+f.rowid IN (SELECT org_rowid FROM {table} WHERE {column} IN ({_marks(values)}))")
-            set_params += list(values)
-    if own:  # read through the covering indexes on type, role and income (migration 021)
-        sets.append(f"+f.rowid IN (SELECT o.id FROM organisations o WHERE {' AND '.join(own)})")
-        set_params += own_params
-    where = " AND ".join(["organisations_fts MATCH ?"] + sets)
-    return f"FROM organisations_fts f WHERE {where}", [fts_expression(directory_filter.query)] + set_params
+        own.append("o.is_demo = 0")
+    if sets:
+        where = " WHERE " + " AND ".join(own) if own else ""
+        hits = f"SELECT o.id, o.name FROM ({' INTERSECT '.join(sets)}) s JOIN organisations o ON o.id = s.org_rowid{where}"
+        return (f"WITH hits AS MATERIALIZED ({hits}) SELECT {SEARCH_COLUMNS}, (SELECT COUNT(*) FROM hits) AS total "
+                "FROM (SELECT id, name FROM hits ORDER BY name, id LIMIT :limit) h JOIN organisations o ON o.id = h.id "
+                "ORDER BY h.name, h.id"), None
+    conditions = " AND ".join(own) or "1 = 1"
+    rows = f"SELECT {SEARCH_COLUMNS} FROM organisations o WHERE {conditions} ORDER BY o.name, o.id LIMIT :limit"
+    return rows, f"SELECT COUNT(*) FROM organisations o WHERE {conditions}"
 
 
-def _search_sql(directory_filter: DirectoryFilter, demo_visible: bool) -> tuple[str, list, str, list]:
-    """Without words: the rows query (ending in 'LIMIT ?') and its parameters, the count
-    query and its. It starts from a theme's or district's list, else the name index
-    (already in name order). (With words, ``search`` uses ``_matches_sql``.)"""
-    direct, direct_params = directory_filter.conditions("o.id", direct=True, demo_visible=demo_visible)
-    rows = f"SELECT {SEARCH_COLUMNS} FROM organisations o WHERE {' AND '.join(direct) or '1 = 1'} ORDER BY o.name LIMIT ?"
-    listed = [(t, c, v) for t, c, v in (("organisation_themes", "theme", directory_filter.themes),
-                                         ("organisation_districts", "district", directory_filter.districts)) if v]
-    if not listed:
-        return rows, direct_params, f"SELECT COUNT(*) FROM organisations o WHERE {' AND '.join(direct) or '1 = 1'}", direct_params
-    table, column, values = listed[0]
-    conditions, params = directory_filter.conditions("c.hit", direct=False, demo_visible=demo_visible)
-    members = f"(SELECT DISTINCT org_rowid AS hit FROM {table} WHERE {column} IN ({_marks(values)})) c"
-    count = f"SELECT COUNT(*) FROM {members} WHERE {' AND '.join(conditions)}"
-    if column == "theme":  # a theme's list is short: read it, then sort by name
-        rows = f"SELECT {SEARCH_COLUMNS} FROM {members} JOIN organisations o ON o.id = c.hit WHERE {' AND '.join(conditions)} ORDER BY o.name LIMIT ?"
-        return rows, list(values) + params, count, list(values) + params
-    # A district holds a large share of the directory: walk the name index instead.
-    return rows, direct_params, count, list(values) + params
-
-
-def search(db: sqlite_utils.Database, directory_filter: DirectoryFilter = DirectoryFilter(), limit: int = 100) -> SearchResult:
-    """Organisations matching the words (names, descriptions, themes) and the filters:
-    best match first when there are words, else by name. At most ``limit`` rows, and
-    the total that match."""
+def search(db: store.Database, directory_filter: DirectoryFilter = DirectoryFilter(), limit: int = 100) -> SearchResult:
+    """Organisations matching the words (names, descriptions, themes; every word, each as
+    a prefix, stemmed) and the filters: best match first when there are words, else by
+    name. At most ``limit`` rows, and the total that match. The one search function for
+    both engines (FTS5 on SQLite, tsvector on PostgreSQL), with one results contract."""
+    params: dict = {"limit": int(limit)}
     try:
-        if fts_expression(directory_filter.query):
-            records, total = _ranked_matches(db, directory_filter, int(limit))
+        if search_words(directory_filter.query):
+            rows_sql, count_sql = _word_search_sql(db, directory_filter, demo_shown(db), params), None
         else:
-            rows_sql, rows_params, count_sql, count_params = _search_sql(directory_filter, demo_shown(db))
-            records = db.execute(rows_sql, rows_params + [int(limit)]).fetchall()
-            total = db.execute(count_sql, count_params).fetchone()[0]
-    except Exception as error:  # an FTS syntax problem we did not foresee
+            rows_sql, count_sql = _list_sql(directory_filter, demo_shown(db), params)
+        records = db.execute(rows_sql, params).fetchall()
+        if count_sql is None:  # the count is each row's last column
+            total = records[0][-1] if records else 0
+            records = [record[:-1] for record in records]
+        else:
+            total = db.execute(count_sql, params).fetchone()[0]
+    except DomainError:
+        raise
+    except Exception as error:  # a search problem we did not foresee
         raise DomainError(f"Could not search for '{directory_filter.query}': {error}") from None
+    rows = _result_frame(records)
+    return SearchResult(rows, int(total), demo_included=bool(rows["is_demo"].any()))
+
+
+def _result_frame(records: list) -> pd.DataFrame:
+    """Search rows (SEARCH_COLUMNS order) as RESULT_COLUMNS, lists parsed and derived
+    columns added, built in one go (a column at a time costs pandas ms per column)."""
     names = [c.split(".")[1] for c in SEARCH_COLUMNS.split(", ")]
-    frame = pd.DataFrame.from_records(records, columns=names)
-    return SearchResult(_present(frame), int(total), demo_included=bool(frame["is_demo"].any()) if len(frame) else False)
-
-
-def _ranked_matches(db: sqlite_utils.Database, directory_filter: DirectoryFilter, limit: int) -> tuple[list, int]:
-    """(rows best first, how many match) for a search with words, in two passes over the
-    full-text index: every match's rowid (unranked, in rowid order: the count, and the
-    RANKED-th match's rowid as a bound), then the matches up to that bound ranked by bm25
-    (name matches weigh most, then themes, then the description)."""
-    matches, params = _matches_sql(directory_filter, demo_shown(db))
-    hits = db.execute(f"SELECT f.rowid {matches}", params).fetchall()
-    if not hits:
-        return [], 0
-    first = [hit for (hit,) in hits[:RANKED]]
-    # The filters are not run again: the ranked pass keeps the first matches' rowids.
-    ranked = ("SELECT f.rowid AS hit, bm25(organisations_fts, 10.0, 1.0, 3.0) AS score FROM organisations_fts f "
-              "WHERE organisations_fts MATCH ? AND f.rowid <= ? AND +f.rowid IN (SELECT value FROM json_each(?)) "
-              "ORDER BY score LIMIT ?")
-    records = db.execute(
-        f"SELECT {SEARCH_COLUMNS} FROM ({ranked}) h JOIN organisations o ON o.id = h.hit ORDER BY h.score",
-        [params[0], first[-1], json.dumps(first), limit],
-    ).fetchall()
-    return records, len(hits)
-
-
-def _present(frame: pd.DataFrame) -> pd.DataFrame:
-    """Parsed lists and derived columns for a frame of organisation rows."""
-    frame = frame.copy()
-    frame["districts"] = [_list(v) for v in frame["districts"]]
-    frame["themes"] = [_list(v) for v in frame["themes"]]
-    frame["size_band"] = [size_band(v) for v in frame["latest_income_pence"]]
-    frame["role"] = [ROLES[1] if v else ROLES[0] for v in frame["is_infrastructure"]]
-    frame["public_services"] = [bool(v) for v in frame["delivers_public_services"]]
-    frame["is_demo"] = frame["is_demo"].astype(bool)
-    return frame[RESULT_COLUMNS]
+    by = dict(zip(names, zip(*records))) if records else {name: () for name in names}
+    columns = {
+        "org_id": by["org_id"], "name": by["name"], "org_type": by["org_type"],
+        "districts": [_list(v) for v in by["districts"]],
+        "themes": [_list(v) for v in by["themes"]],
+        "size_band": [size_band(v) for v in by["latest_income_pence"]],
+        "role": [ROLES[1] if v else ROLES[0] for v in by["is_infrastructure"]],
+        "public_services": [bool(v) for v in by["delivers_public_services"]],
+        "latest_income_pence": pd.Series(by["latest_income_pence"], dtype="float64" if not records else None),
+        "staff": pd.Series(by["staff"], dtype="float64" if not records else None),
+        "volunteers": pd.Series(by["volunteers"], dtype="float64" if not records else None),
+        "is_demo": [bool(v) for v in by["is_demo"]],
+        "description": by["description"],
+    }
+    return pd.DataFrame({name: list(values) if isinstance(values, tuple) else values for name, values in columns.items()},
+                        columns=RESULT_COLUMNS)
 
 
 def _list(value: Any) -> list[str]:
@@ -446,7 +477,8 @@ def directory_depth(db: sqlite_utils.Database, themes: tuple[str, ...] = LAA_THE
     """How many organisations work on each theme in each district (columns theme,
     district, organisations); zero rows included, so gaps show."""
     visible = visible_clause(db)
-    marks = _marks(themes)
+    params: dict = {}
+    marks = listed("theme", themes, params)
     rows = db.execute(
         f"""SELECT t.theme, d.district, COUNT(DISTINCT o.id)
             FROM organisation_themes t
@@ -454,7 +486,7 @@ def directory_depth(db: sqlite_utils.Database, themes: tuple[str, ...] = LAA_THE
             JOIN organisations o ON o.id = t.org_rowid
             WHERE t.theme IN ({marks}) AND {visible}
             GROUP BY t.theme, d.district""",
-        list(themes),
+        params,
     ).fetchall()
     found = {(theme, district): n for theme, district, n in rows}
     districts = list(DISTRICTS) + sorted({d for _, d in found} - set(DISTRICTS))
@@ -470,7 +502,7 @@ def directory_depth(db: sqlite_utils.Database, themes: tuple[str, ...] = LAA_THE
 def get(db: sqlite_utils.Database, org_id: str) -> dict | None:
     """One organisation by its org-id, with lists parsed and size band and role added;
     None if there is none."""
-    rows = list(db.query("SELECT * FROM organisations WHERE org_id = ?", [org_id]))
+    rows = list(db.query("SELECT * FROM organisations WHERE org_id = :org_id", {"org_id": org_id}))
     if not rows:
         return None
     record = rows[0]
@@ -486,8 +518,9 @@ def get(db: sqlite_utils.Database, org_id: str) -> dict | None:
 
 def names(db: sqlite_utils.Database, org_ids: tuple[str, ...]) -> dict[str, str]:
     """{org_id: directory name} for the given org-ids; an id not in the directory names itself."""
+    params: dict = {}
     found = {r[0]: r[1] for r in db.execute(
-        f"SELECT org_id, name FROM organisations WHERE org_id IN ({_marks(org_ids)})", list(org_ids))} if org_ids else {}
+        f"SELECT org_id, name FROM organisations WHERE org_id IN ({listed('org_id', org_ids, params)})", params)} if org_ids else {}
     return {o: found.get(o, o) for o in org_ids}
 
 
@@ -505,10 +538,11 @@ def funding_records(db: sqlite_utils.Database, organisation: dict) -> pd.DataFra
     key = normalise_name(organisation["name"])
     longest = max(key.split(), key=len) if key else ""
     columns = "financial_year, date, authority, funding_type, amount_pence, recipient, recipient_id, description, source"
+    params = {"longest": longest, "pattern": f"%{longest}%"}
     rows = db.execute(
-        f"SELECT {columns} FROM spend WHERE recipient_id IN ({_marks(ids)}) OR (? <> '' AND recipient LIKE ?)"
-        " ORDER BY financial_year, date",
-        ids + [longest, f"%{longest}%"],
+        f"SELECT {columns} FROM spend WHERE recipient_id IN ({listed('id', ids, params)}) "
+        "OR (:longest <> '' AND lower(recipient) LIKE lower(:pattern)) ORDER BY financial_year, date, id",
+        params,
     ).fetchall()
     records = []
     for year, date, authority, funding_type, amount, recipient, recipient_id, description, source in rows:
@@ -667,11 +701,12 @@ def validate(form: dict, *, adding: bool) -> dict:
 def _next_local_id(db: sqlite_utils.Database) -> str:
     """A local org-id for a group with no register number (360Giving's '360G-' prefix:
     an identifier the council's directory assigns)."""
-    row = db.execute(
-        "SELECT MAX(CAST(SUBSTR(org_id, ?) AS INTEGER)) FROM organisations WHERE org_id LIKE ?",
-        [len(LOCAL_ID_PREFIX) + 1, LOCAL_ID_PREFIX + "%"],
-    ).fetchone()
-    return f"{LOCAL_ID_PREFIX}{(row[0] or 0) + 1:05d}"
+    held = db.execute(
+        "SELECT org_id FROM organisations WHERE substr(org_id, 1, :length) = :prefix",
+        {"length": len(LOCAL_ID_PREFIX), "prefix": LOCAL_ID_PREFIX},
+    ).fetchall()
+    numbers = [int(tail) for (org_id,) in held if (tail := org_id[len(LOCAL_ID_PREFIX):]).isdigit()]
+    return f"{LOCAL_ID_PREFIX}{max(numbers, default=0) + 1:05d}"
 
 
 def _checked(form: dict, actor: policy.Actor, *, adding: bool) -> tuple[dict, str]:
@@ -697,7 +732,7 @@ def add(db: sqlite_utils.Database, form: dict, *, who: str | None = None, actor:
     with store.transaction(db):
         if clean["org_id"] is None:
             clean["org_id"] = _next_local_id(db)
-        existing = db.execute("SELECT name FROM organisations WHERE org_id = ?", [clean["org_id"]]).fetchone()
+        existing = db.execute("SELECT name FROM organisations WHERE org_id = :org_id", {"org_id": clean["org_id"]}).fetchone()
         if existing:
             problem = f"Organisation identifier: {clean['org_id']} is already in the directory ({existing[0]}); edit that entry instead"
             raise DomainError(problem, problems=[problem])
@@ -728,9 +763,9 @@ def update(db: sqlite_utils.Database, org_id: str, form: dict, *, who: str | Non
         if not changed:
             return {}
         db.execute(
-            f"UPDATE organisations SET {', '.join(f'{k} = ?' for k in changed)}, updated_at = ?, updated_by = ?, "
-            "version = version + 1 WHERE org_id = ?",
-            list(changed.values()) + [store.now_iso(), who, org_id],
+            f"UPDATE organisations SET {', '.join(f'{k} = :{k}' for k in changed)}, updated_at = :updated_at, "
+            "updated_by = :updated_by, version = version + 1 WHERE org_id = :org_id",
+            {**changed, "updated_at": store.now_iso(), "updated_by": who, "org_id": org_id},
         )
         store.record_audit(
             db, entity=AUDIT_ENTITY, entity_id=org_id, action="edit", who=who,

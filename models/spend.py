@@ -10,11 +10,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
-import sqlite_utils
 
 from . import store
 from .errors import DomainError
 from .formatting import pence_to_pounds, pounds_to_pence
+from .portable import listed
 
 SEED_FILE = store.PROJECT_ROOT / "data" / "seed" / "spend_2008_09.csv"
 
@@ -60,10 +60,10 @@ class SpendFilter:
         }
         return {column for column, values in chosen.items() if values} | ({"third_sector"} if self.third_sector_only else set())
 
-    def where(self) -> tuple[str, list]:
-        """SQL WHERE clause (without the keyword) and its parameters."""
+    def where(self) -> tuple[str, dict]:
+        """SQL WHERE clause (without the keyword) and its named parameters."""
         clauses: list[str] = []
-        params: list = []
+        params: dict = {}
         if self.third_sector_only:
             clauses.append("third_sector = 1")
         for column, values in (
@@ -75,9 +75,9 @@ class SpendFilter:
             ("district", self.districts),
         ):
             if values:
-                clauses.append(f"{column} IN ({', '.join('?' for _ in values)})")
-                params.extend(values)
+                clauses.append(f"{column} IN ({listed(column, values, params)})")
         return (" AND ".join(clauses) or "1 = 1"), params
+
 
 
 @dataclass
@@ -131,14 +131,14 @@ def read_seed(path: Path = SEED_FILE) -> list[SeedRow]:
     return rows
 
 
-def seed(db: sqlite_utils.Database) -> int:
+def seed(db: store.Database) -> int:
     """Load the framework's 2008/09 tables (idempotent: upsert on the cell's identity).
     Returns the number of seed rows."""
     rows = read_seed()
     loaded_at = store.now_iso()
     with store.transaction(db):
         for row in rows:
-            existing = db.execute("SELECT amount_pence FROM spend WHERE uid = ?", [row.uid]).fetchone()
+            existing = db.execute("SELECT amount_pence FROM spend WHERE uid = :uid", {"uid": row.uid}).fetchone()
             if existing is not None and existing[0] == row.amount_pence:
                 continue
             db["spend"].upsert(
@@ -162,7 +162,7 @@ def seed(db: sqlite_utils.Database) -> int:
 
 
 @contextlib.contextmanager
-def bulk_totals(db: sqlite_utils.Database):
+def bulk_totals(db: store.Database):
     """Inside a write transaction, for inserting many spend rows at once: the summary
     tables' per-row triggers skip the rows inserted in this block (and later changes to
     them), and on leaving it one GROUP BY adds those rows, as they then stand, to the
@@ -172,7 +172,7 @@ def bulk_totals(db: sqlite_utils.Database):
     if not db.conn.in_transaction:
         raise RuntimeError("bulk_totals needs an open write transaction (store.transaction)")
     since = db.execute("SELECT COALESCE(MAX(id), 0) FROM spend").fetchone()[0]
-    db.execute("INSERT INTO spend_totals_pause (since) VALUES (?)", [since])
+    db.execute("INSERT INTO spend_totals_pause (since) VALUES (:since)", {"since": since})
     try:
         yield
         summarise_rows(db, "spend", "", since, None)
@@ -180,19 +180,20 @@ def bulk_totals(db: sqlite_utils.Database):
         db.execute("DELETE FROM spend_totals_pause")
 
 
-def summarise_rows(db: sqlite_utils.Database, source: str, suffix: str, after_id: int, upto_id: int | None) -> None:
+def summarise_rows(db: store.Database, source: str, suffix: str, after_id: int, upto_id: int | None) -> None:
     """Add the rows of ``source`` (the spend table or a copy of it) with ids in
     (after_id, upto_id] to each summary table (named with ``suffix``: '' for the live
     ones, '__next' for the copies an import builds before swapping them in)."""
-    upper = "" if upto_id is None else " AND id <= ?"
-    params = [after_id] + ([] if upto_id is None else [upto_id])
+    upper = "" if upto_id is None else " AND id <= :upto_id"
+    params = {"after_id": after_id, "upto_id": upto_id}
     for table, held in SUMMARIES:
         columns = ", ".join(sorted(held))
+        target = f'"{table}{suffix}"'
         db.execute(
-            f'INSERT INTO "{table}{suffix}" ({columns}, amount_pence, records) '
-            f'SELECT {columns}, SUM(amount_pence), COUNT(*) FROM "{source}" WHERE id > ?{upper} GROUP BY {columns} '
-            "ON CONFLICT DO UPDATE SET amount_pence = amount_pence + excluded.amount_pence, "
-            "records = records + excluded.records",
+            f"INSERT INTO {target} ({columns}, amount_pence, records) "
+            f'SELECT {columns}, SUM(amount_pence), COUNT(*) FROM "{source}" WHERE id > :after_id{upper} GROUP BY {columns} '
+            f"ON CONFLICT ({columns}) DO UPDATE SET amount_pence = {target}.amount_pence + excluded.amount_pence, "
+            f"records = {target}.records + excluded.records",
             params,
         )
 
@@ -216,11 +217,11 @@ def _source(columns: set[str]) -> tuple[str, str]:
     return "spend", "COUNT(*)"
 
 
-def filter_options(db: sqlite_utils.Database, third_sector_only: bool = True) -> dict[str, list[str]]:
+def filter_options(db: store.Database, third_sector_only: bool = True) -> dict[str, list[str]]:
     """The values each filter can take, from the data present (read from the summary
     tables: tens of thousands of summed rows at most, whatever the size of the spend table)."""
-    flags = (1,) if third_sector_only else (0, 1)
-    marks = ", ".join("?" for _ in flags)
+    flags: dict = {}
+    marks = listed("flag", (1,) if third_sector_only else (0, 1), flags)
     options = {}
     for name, column in (
         ("years", "financial_year"),
@@ -238,7 +239,7 @@ def filter_options(db: sqlite_utils.Database, third_sector_only: bool = True) ->
     return options
 
 
-def spend_by(db: sqlite_utils.Database, fields: list[str], spend_filter: SpendFilter = SpendFilter()) -> pd.DataFrame:
+def spend_by(db: store.Database, fields: list[str], spend_filter: SpendFilter = SpendFilter()) -> pd.DataFrame:
     """Spend grouped by ``fields`` (names from GROUP_FIELDS), with ``amount_pence`` and
     ``rows`` (how many records). Sorted by the grouping fields."""
     unknown = [f for f in fields if f not in GROUP_FIELDS]
@@ -277,7 +278,7 @@ class Headline:
         return self.contract_pence / self.total_pence if self.total_pence else None
 
 
-def headline(db: sqlite_utils.Database, spend_filter: SpendFilter = SpendFilter()) -> Headline:
+def headline(db: store.Database, spend_filter: SpendFilter = SpendFilter()) -> Headline:
     """Total spend, its contract/grant split and how many records and authorities."""
     return headline_of(cube(db, spend_filter))
 
@@ -288,7 +289,7 @@ def headline(db: sqlite_utils.Database, spend_filter: SpendFilter = SpendFilter(
 CUBE_FIELDS = ["authority", "department", "funding_type"]
 
 
-def cube(db: sqlite_utils.Database, spend_filter: SpendFilter = SpendFilter()) -> pd.DataFrame:
+def cube(db: store.Database, spend_filter: SpendFilter = SpendFilter()) -> pd.DataFrame:
     """Spend under ``spend_filter`` summed to (authority, department, funding_type), with
     amount_pence and rows, from the smallest summary table that can answer it."""
     return spend_by(db, CUBE_FIELDS, spend_filter)
@@ -336,7 +337,7 @@ class SpendView:
     area_wide: Headline | None
 
 
-def page_view(db: sqlite_utils.Database, spend_filter: SpendFilter = SpendFilter()) -> SpendView:
+def page_view(db: store.Database, spend_filter: SpendFilter = SpendFilter()) -> SpendView:
     """The spend explorer's figures for ``spend_filter``: two aggregate queries on the
     summary tables (one by authority, department and funding type; one by district)."""
     view = cube(db, spend_filter)
@@ -386,7 +387,7 @@ def top_with_others(split: pd.DataFrame, category: str, top: int = 10) -> pd.Dat
     return pd.concat([head, pd.DataFrame([others])], ignore_index=True)
 
 
-def document_table(db: sqlite_utils.Database, spend_filter: SpendFilter = SpendFilter()) -> pd.DataFrame:
+def document_table(db: store.Database, spend_filter: SpendFilter = SpendFilter()) -> pd.DataFrame:
     """The framework document's layout for the spend under ``spend_filter``
     (see ``document_table_of``)."""
     return document_table_of(cube(db, spend_filter))
@@ -453,7 +454,7 @@ AREA_LEVELS = ("ward", "former_borough", "local_authority")
 
 
 def spend_by_area(
-    db: sqlite_utils.Database, level: str, spend_filter: SpendFilter = SpendFilter(), basis: str = "benefit"
+    db: store.Database, level: str, spend_filter: SpendFilter = SpendFilter(), basis: str = "benefit"
 ) -> pd.DataFrame:
     """Spend by ward, former borough or local authority, placed where the benefit lands
     ('benefit') or where the recipient is based ('recipient'); county-wide and unplaced

@@ -1,120 +1,456 @@
-"""The SQLite database, through sqlite-utils: where it lives, its schema, transactions
-and the audit log.
+"""The database — SQLite by default, PostgreSQL when configured — through SQLAlchemy Core:
+where it lives, its schema, transactions and the audit log.
+
+``DASHBOARD_DB`` (or ``--db``) is a file path (SQLite, the embedded default) or a
+``postgresql://`` URL. Everything above this module talks to a ``Database``: named-parameter
+SQL (``:name``) that runs unchanged on both engines, plus the few table helpers the code uses
+(``db["t"].insert``, ``insert_all``, ``upsert``), built from SQLAlchemy's insert constructs.
 
 This is the only module that runs SQL DDL. The schema is a numbered series of migration
-scripts in ``models/sql/`` (``001_core.sql``, ``010_...``); each is applied once, in
-order, inside a transaction, and recorded in ``schema_migrations``. Concept modules add
-their own tables by adding a new numbered file, never by editing an applied one.
+scripts in ``models/sql/`` (``001_core.sql``, ``010_...``) for SQLite, with a twin of the same
+name in ``models/sql/postgresql/`` for PostgreSQL: one history, recorded the same way in
+``schema_migrations`` on both. Each is applied once, in order, inside a transaction. Concept
+modules add their own tables by adding a new numbered pair, never by editing an applied one.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import random
 import sqlite3
+import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
-import sqlite_utils
+import sqlalchemy as sa
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "dashboard.db"
 SQL_DIR = Path(__file__).resolve().parent / "sql"
+POSTGRESQL_SQL_DIR = SQL_DIR / "postgresql"
 DB_ENV_VAR = "DASHBOARD_DB"
 # How long a write waits for another connection's write transaction before trying again
-# (SQLite's busy handler), and how many times it tries. Writers hold the lock for
-# milliseconds (imports publish in one short step), so a wait this long means something
-# is wrong; the person is told so instead of waiting on.
+# (SQLite's busy handler; PostgreSQL's lock_timeout on the write lock), and how many times
+# it tries. Writers hold the lock for milliseconds (imports publish in one short step), so a
+# wait this long means something is wrong; the person is told so instead of waiting on.
 BUSY_WAIT_SECONDS = 2.5
 BUSY_ATTEMPTS = 2
 BUSY_MESSAGE = ("The database is busy with another change (for example the last step of a large import). "
                 "Nothing was saved and your input is kept: try again in a moment.")
+# PostgreSQL: every write transaction takes this transaction-scoped advisory lock first, the
+# counterpart of SQLite's BEGIN IMMEDIATE, so writers are serialised on both engines and every
+# read a write depends on sees the data the write will change (no lost update).
+WRITE_LOCK_KEY = 2008
+POSTGRESQL_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
 
 
-def default_db_path() -> Path:
+def is_url(location: str | os.PathLike | None) -> bool:
+    """Is ``location`` a PostgreSQL URL (rather than a SQLite file path)?"""
+    return isinstance(location, str) and location.startswith(POSTGRESQL_SCHEMES)
+
+
+def location(where: str | os.PathLike | None = None) -> str | Path:
+    """Where the database is: a ``postgresql://`` URL as given, or a SQLite file ``Path``.
+    ``None`` means the default (``$DASHBOARD_DB``, else ``data/dashboard.db``)."""
+    if where is None:
+        where = os.environ.get(DB_ENV_VAR) or DEFAULT_DB_PATH
+    return where if is_url(where) else Path(where)
+
+
+def default_db_path() -> str | Path:
     """The database the app and the command line use unless told otherwise:
-    ``$DASHBOARD_DB`` if set, else ``data/dashboard.db`` in the project."""
-    return Path(os.environ.get(DB_ENV_VAR) or DEFAULT_DB_PATH)
+    ``$DASHBOARD_DB`` if set (a file path or a ``postgresql://`` URL), else
+    ``data/dashboard.db`` in the project."""
+    return location(None)
 
 
-def connect(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
-    """Open (creating if needed) the database at ``path`` with WAL and foreign keys on.
+def describe(where: str | os.PathLike) -> str:
+    """A location fit to show or log: a URL without its password."""
+    if is_url(where):
+        return sa.engine.make_url(_sqlalchemy_url(str(where))).render_as_string(hide_password=True)
+    return str(where)
+
+
+def _sqlalchemy_url(url: str) -> str:
+    # psycopg 3 is the driver: postgresql://... and postgres://... mean postgresql+psycopg://...
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme):]
+    return url
+
+
+_engines: dict[str, sa.Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def _engine(where: str | Path) -> sa.Engine:
+    """One engine per database, made on first use. SQLite opens a new connection per
+    ``connect`` (NullPool: a file opened and closed as before); PostgreSQL keeps a small pool."""
+    key = str(where)
+    with _engines_lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine = _engines[key] = _postgresql_engine(key) if is_url(key) else _sqlite_engine(Path(key))
+        return engine
+
+
+def _sqlite_engine(path: Path) -> sa.Engine:
+    engine = sa.create_engine(f"sqlite:///{path}", poolclass=sa.pool.NullPool,
+                              connect_args={"timeout": BUSY_WAIT_SECONDS, "check_same_thread": False})
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+    return engine
+
+
+def _postgresql_engine(url: str) -> sa.Engine:
+    engine = sa.create_engine(_sqlalchemy_url(url), pool_size=5, max_overflow=10, pool_pre_ping=True,
+                              pool_recycle=1800)
+
+    @sa.event.listens_for(engine, "connect")
+    def _settings(dbapi_connection, _record):
+        _register_numeric_loader(dbapi_connection)
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = '{int(BUSY_WAIT_SECONDS * 1000)}ms'")
+        dbapi_connection.commit()
+
+    return engine
+
+
+def _register_numeric_loader(dbapi_connection) -> None:
+    """PostgreSQL's NUMERIC (what SUM of a BIGINT column returns) arrives as a Python ``int``
+    when whole and a ``float`` otherwise — what SQLite gives for the same query — so money in
+    pence stays an integer on both engines."""
+    from psycopg.adapt import Loader
+
+    class NumericLoader(Loader):
+        def load(self, data):
+            text = bytes(data)
+            try:
+                return int(text)
+            except ValueError:
+                return float(text)
+
+    dbapi_connection.adapters.register_loader("numeric", NumericLoader)
+
+
+def dispose(where: str | os.PathLike | None = None) -> None:
+    """Close every pooled connection to ``where`` (all databases when None) and forget its
+    engine: before a database is dropped, copied or replaced."""
+    with _engines_lock:
+        keys = list(_engines) if where is None else [str(location(where))]
+        for key in keys:
+            engine = _engines.pop(key, None)
+            if engine is not None:
+                engine.dispose()
+
+
+class Result:
+    """What ``Database.execute`` returns: rows as tuples, as sqlite3's cursor gives them."""
+
+    def __init__(self, result: sa.CursorResult):
+        self._result = result
+
+    @property
+    def rowcount(self) -> int:
+        return self._result.rowcount
+
+    @property
+    def description(self) -> list[tuple]:
+        return [(name,) for name in self._result.keys()] if self._result.returns_rows else []
+
+    def keys(self) -> list[str]:
+        return list(self._result.keys())
+
+    def fetchone(self) -> tuple | None:
+        row = self._result.fetchone()
+        return None if row is None else tuple(row)
+
+    def fetchall(self) -> list[tuple]:
+        return [tuple(row) for row in self._result.fetchall()]
+
+    def __iter__(self) -> Iterator[tuple]:
+        return (tuple(row) for row in self._result)
+
+
+@functools.lru_cache(maxsize=2048)
+def _text(sql: str, expanding: tuple[str, ...]) -> sa.TextClause:
+    clause = sa.text(sql)
+    if expanding:
+        clause = clause.bindparams(*(sa.bindparam(name, expanding=True) for name in expanding))
+    return clause
+
+
+class Database:
+    """One connection to the database, in autocommit: each statement outside
+    ``transaction(db)`` stands alone, as with sqlite3 before; ``transaction(db)`` groups writes."""
+
+    def __init__(self, where: str | Path):
+        self.location = where
+        self.engine = _engine(where)
+        self.dialect = self.engine.dialect.name  # "sqlite" | "postgresql"
+        self.connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+    # -- statements ---------------------------------------------------------------------
+    def execute(self, sql: str, params: Mapping[str, Any] | Iterable[Any] | None = None) -> Result:
+        """Run one statement. ``params`` is a dict for ``:name`` parameters; a list or tuple
+        value becomes an IN-list (``WHERE id IN :ids``). Positional ``?`` parameters (a list)
+        are SQLite-only, kept for code not yet ported; PostgreSQL refuses them."""
+        if params is not None and not isinstance(params, Mapping):
+            if self.dialect != "sqlite":
+                raise TypeError("positional (?) parameters are SQLite-only: use :name parameters with a dict")
+            return Result(self.connection.exec_driver_sql(sql, tuple(params)))
+        params = dict(params or {})
+        expanding = tuple(sorted(k for k, v in params.items() if isinstance(v, (list, tuple, set, frozenset))))
+        for name in expanding:
+            params[name] = list(params[name])
+        return Result(self.connection.execute(_text(sql, expanding), params))
+
+    def executemany(self, sql: str, rows: Iterable[Mapping[str, Any]]) -> Result | None:
+        """Run one statement for each parameter dict in ``rows`` (a DB-API executemany)."""
+        rows = [dict(row) for row in rows]
+        if not rows:
+            return None
+        return Result(self.connection.execute(_text(sql, ()), rows))
+
+    def query(self, sql: str, params: Mapping[str, Any] | Iterable[Any] | None = None) -> Iterator[dict]:
+        """The rows of a SELECT as dicts."""
+        result = self.execute(sql, params)
+        keys = result.keys()
+        for row in result:
+            yield dict(zip(keys, row))
+
+    def script(self, sql: str) -> None:
+        """Run a whole DDL script (no parameters): a migration."""
+        raw = self.driver_connection
+        if self.dialect == "sqlite":
+            for statement in sql_statements(sql):
+                raw.execute(statement)
+        else:
+            with raw.cursor() as cursor:
+                cursor.execute(sql)
+
+    # -- tables -------------------------------------------------------------------------
+    def __getitem__(self, name: str) -> "Table":
+        return Table(self, name)
+
+    def table_names(self) -> list[str]:
+        return sorted(sa.inspect(self.connection).get_table_names())
+
+    @property
+    def driver_connection(self):
+        """The DB-API connection underneath (sqlite3 or psycopg): for an engine's own fast
+        path, such as PostgreSQL's COPY. Use only inside this module and the import writer."""
+        return self.connection.connection.driver_connection
+
+    @property
+    def conn(self):
+        """SQLite only, for code not yet ported to the engine-neutral API: the sqlite3
+        connection. PostgreSQL has no such thing; new code must not use it."""
+        if self.dialect != "sqlite":
+            raise AttributeError("db.conn is SQLite-only: use db.execute / store.transaction / store.in_transaction")
+        return self.driver_connection
+
+    def in_transaction(self) -> bool:
+        raw = self.driver_connection
+        if self.dialect == "sqlite":
+            return raw.in_transaction
+        from psycopg.pq import TransactionStatus
+
+        return raw.info.transaction_status != TransactionStatus.IDLE
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class Table:
+    """``db["name"]``: the sqlite-utils table methods this code uses, on both engines."""
+
+    def __init__(self, db: Database, name: str):
+        self.db, self.name = db, name
+        self.last_pk: Any = None
+
+    def _table(self, columns: Iterable[str]) -> sa.TableClause:
+        return sa.table(self.name, *(sa.column(c) for c in columns))
+
+    def insert(self, record: Mapping[str, Any], **_ignored: Any) -> "Table":
+        """Insert one row; ``last_pk`` is its primary key (the new id when the table
+        numbers its rows)."""
+        record = dict(record)
+        keys = _primary_key(self.db, self.name)
+        statement = sa.insert(self._table(record)).values(record)
+        if len(keys) == 1 and keys[0] not in record:
+            statement = statement.returning(sa.column(keys[0]))
+            self.last_pk = self.db.connection.execute(statement).scalar_one()
+        else:
+            self.db.connection.execute(statement)
+            self.last_pk = tuple(record.get(k) for k in keys) if len(keys) > 1 else record.get(keys[0]) if keys else None
+        return self
+
+    def insert_all(self, records: Iterable[Mapping[str, Any]], **_ignored: Any) -> "Table":
+        """Insert many rows, in executemany batches of rows with the same columns."""
+        batches: dict[tuple[str, ...], list[dict]] = {}
+        for record in records:
+            record = dict(record)
+            batches.setdefault(tuple(record), []).append(record)
+        for columns, rows in batches.items():
+            self.db.connection.execute(sa.insert(self._table(columns)), rows)
+        return self
+
+    def upsert(self, record: Mapping[str, Any], pk: str | Iterable[str], **_ignored: Any) -> "Table":
+        """Insert the row, or update the columns given when a row with the same ``pk`` exists."""
+        record = dict(record)
+        keys = [pk] if isinstance(pk, str) else list(pk)
+        if self.db.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        statement = insert(self._table(record)).values(record)
+        updates = {c: statement.excluded[c] for c in record if c not in keys}
+        statement = (statement.on_conflict_do_update(index_elements=keys, set_=updates) if updates
+                     else statement.on_conflict_do_nothing(index_elements=keys))
+        self.db.connection.execute(statement)
+        self.last_pk = record[keys[0]] if len(keys) == 1 else tuple(record[k] for k in keys)
+        return self
+
+    def get(self, pk_value: Any) -> dict:
+        """The row whose primary key is ``pk_value`` (a tuple for a compound key)."""
+        keys = _primary_key(self.db, self.name)
+        values = pk_value if isinstance(pk_value, tuple) else (pk_value,)
+        where, params = _key_clause(dict(zip(keys, values)))
+        row = _fetch_one(self.db, f"SELECT * FROM {_identifier(self.name)} WHERE {where}", params)
+        if row is None:
+            raise KeyError(f"no row in {self.name} with key {pk_value!r}")
+        return row
+
+    def exists(self) -> bool:
+        return table_exists(self.db, self.name)
+
+    @property
+    def count(self) -> int:
+        return self.db.execute(f"SELECT count(*) FROM {_identifier(self.name)}").fetchone()[0]
+
+
+def _primary_key(db: Database, table: str) -> tuple[str, ...]:
+    return _primary_keys(db.engine, table)
+
+
+@functools.lru_cache(maxsize=4096)
+def _primary_keys_cached(engine_id: int, table: str, engine: sa.Engine) -> tuple[str, ...]:
+    with engine.connect() as connection:
+        return tuple(sa.inspect(connection).get_pk_constraint(table)["constrained_columns"])
+
+
+def _primary_keys(engine: sa.Engine, table: str) -> tuple[str, ...]:
+    return _primary_keys_cached(id(engine), table, engine)
+
+
+def table_exists(db: Database, name: str) -> bool:
+    """Is there a table (or view) called ``name``?"""
+    inspector = sa.inspect(db.connection)
+    return inspector.has_table(name) or name in inspector.get_view_names()
+
+
+def connect(where: str | os.PathLike | None = None) -> Database:
+    """Open the database at ``where`` (a SQLite file, created if needed, or a PostgreSQL URL;
+    None: the default). SQLite runs with WAL and foreign keys on.
 
     A new connection per call: callers open, use and close; never share one
     connection between Streamlit sessions."""
-    db_path = Path(path) if path is not None else default_db_path()
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(db_path), timeout=BUSY_WAIT_SECONDS, check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    return sqlite_utils.Database(conn)
+    where = location(where)
+    if isinstance(where, Path):
+        where.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return Database(where)
+    except sa.exc.OperationalError as error:
+        from .errors import DomainError
+
+        raise DomainError(f"Cannot open the database at {describe(where)}: {error.orig}. "
+                          f"Check {DB_ENV_VAR} (or --db) and that the database server is running.") from None
 
 
 @contextlib.contextmanager
-def opened(path: str | os.PathLike | None = None) -> Iterator[sqlite_utils.Database]:
-    """``with opened(path) as db:`` — a connection closed on exit. A "database is locked"
+def opened(where: str | os.PathLike | None = None) -> Iterator[Database]:
+    """``with opened(where) as db:`` — a connection closed on exit. A "database is locked"
     from anything done with it becomes ``errors.Busy`` (a DomainError pages and the
     command line show as a message)."""
-    db = connect(path)
+    db = connect(where)
     try:
         with friendly_busy():
             yield db
     finally:
-        db.conn.close()
+        db.close()
+
+
+def in_transaction(db: Database) -> bool:
+    """Is a transaction open on ``db``'s connection?"""
+    return db.in_transaction()
 
 
 @contextlib.contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def transaction(db: Database) -> Iterator[Database]:
     """All-or-nothing: everything written inside commits together or not at all.
 
-    Starts with BEGIN IMMEDIATE, so the write lock is taken before the first read and
-    every read inside sees the data the write will change (no lost update). If another
-    connection holds the lock, SQLite waits (BUSY_WAIT_SECONDS) and the start is tried
-    again (BUSY_ATTEMPTS); after that ``errors.Busy`` (a DomainError with a friendly
-    message) is raised instead of sqlite's "database is locked"."""
-    conn = db.conn
-    if conn.in_transaction:
+    Takes the write lock before the first read — BEGIN IMMEDIATE on SQLite, BEGIN and a
+    transaction-scoped advisory lock on PostgreSQL — so writers are serialised and every
+    read inside sees the data the write will change (no lost update). If another
+    connection holds the lock, the start waits (BUSY_WAIT_SECONDS) and is tried again
+    (BUSY_ATTEMPTS); after that ``errors.Busy`` (a DomainError with a friendly message) is
+    raised instead of the engine's own error."""
+    if db.in_transaction():
         # Nested use joins the outer transaction through a savepoint.
-        conn.execute("SAVEPOINT nested")
+        db.execute("SAVEPOINT nested")
         try:
             yield db
         except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK TO nested")
-                conn.execute("RELEASE nested")
+            if db.in_transaction():
+                db.execute("ROLLBACK TO SAVEPOINT nested")
+                db.execute("RELEASE SAVEPOINT nested")
             raise
-        conn.execute("RELEASE nested")
+        db.execute("RELEASE SAVEPOINT nested")
         return
-    _begin_immediate(conn)
+    _begin_write(db)
     try:
         yield db
     except BaseException as error:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        _rollback(db)
         if is_busy(error):
             raise _busy() from error
         raise
     try:
-        conn.execute("COMMIT")
-    except sqlite3.OperationalError as error:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        db.execute("COMMIT")
+    except Exception as error:
+        _rollback(db)
         if is_busy(error):
             raise _busy() from error
         raise
 
 
-def _begin_immediate(conn: sqlite3.Connection) -> None:
+def _rollback(db: Database) -> None:
+    if db.in_transaction():
+        db.execute("ROLLBACK")
+
+
+def _begin_write(db: Database) -> None:
     for attempt in range(BUSY_ATTEMPTS):
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            if db.dialect == "sqlite":
+                db.execute("BEGIN IMMEDIATE")
+            else:
+                db.execute("BEGIN")
+                db.execute("SELECT pg_advisory_xact_lock(:key)", {"key": WRITE_LOCK_KEY})
             return
-        except sqlite3.OperationalError as error:
+        except Exception as error:
+            _rollback(db)
             if not is_busy(error):
                 raise
             if attempt == BUSY_ATTEMPTS - 1:
@@ -122,15 +458,23 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
             time.sleep(0.05 * (1 + random.random()))
 
 
+def _begin_immediate(db: Database) -> None:
+    """Start a write transaction by hand (tests hold the lock with it)."""
+    _begin_write(db)
+
+
 def is_busy(error: BaseException) -> bool:
-    """Is this sqlite's SQLITE_BUSY / SQLITE_LOCKED ("database is locked")?"""
-    if not isinstance(error, sqlite3.OperationalError):
-        return False
-    code = getattr(error, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-    text = str(error).lower()
-    return "locked" in text or "busy" in text
+    """Is this the engine saying another connection holds the lock? (SQLite's SQLITE_BUSY /
+    SQLITE_LOCKED, "database is locked"; PostgreSQL's lock_not_available, a lock_timeout.)"""
+    if isinstance(error, sa.exc.DBAPIError):
+        error = error.orig
+    if isinstance(error, sqlite3.OperationalError):
+        code = getattr(error, "sqlite_errorcode", None)
+        if code is not None:
+            return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+        text = str(error).lower()
+        return "locked" in text or "busy" in text
+    return getattr(error, "sqlstate", None) == "55P03"
 
 
 def _busy():
@@ -145,7 +489,7 @@ def friendly_busy() -> Iterator[None]:
     statement in autocommit) into ``errors.Busy``."""
     try:
         yield
-    except sqlite3.OperationalError as error:
+    except (sqlite3.OperationalError, sa.exc.DBAPIError) as error:
         if is_busy(error):
             raise _busy() from error
         raise
@@ -155,12 +499,14 @@ def _identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def migration_files() -> list[Path]:
-    """The schema scripts, in the order they apply."""
-    return sorted(SQL_DIR.glob("[0-9][0-9][0-9]_*.sql"))
+def migration_files(dialect: str = "sqlite") -> list[Path]:
+    """The schema scripts for an engine (``"sqlite"`` or ``"postgresql"``), in the order
+    they apply. Both engines have the same names: one history."""
+    folder = POSTGRESQL_SQL_DIR if dialect == "postgresql" else SQL_DIR
+    return sorted(folder.glob("[0-9][0-9][0-9]_*.sql"))
 
 
-def migrate(db: sqlite_utils.Database) -> list[str]:
+def migrate(db: Database) -> list[str]:
     """Apply every migration script not yet applied; return the names applied now.
 
     Each script runs statement by statement (``sql_statements``) inside one
@@ -169,19 +515,22 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     whole or not at all, and when several processes start at once (app workers, the
     command line) each script is applied exactly once: the others wait for the lock, then
     see it done. (Not ``executescript``: it commits whatever is open and runs outside
-    any transaction it did not start itself.)"""
+    any transaction it did not start itself.) On PostgreSQL the script's twin in
+    ``models/sql/postgresql/`` runs instead, also inside one transaction (DDL is
+    transactional there too)."""
     with transaction(db):
         db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
     applied = []
-    for script in migration_files():
-        statements = sql_statements(script.read_text(encoding="utf-8"))
+    for script in migration_files(db.dialect):
+        text = script.read_text(encoding="utf-8")
         with transaction(db):
-            if db.execute("SELECT 1 FROM schema_migrations WHERE name = ?", [script.name]).fetchone():
+            if db.execute("SELECT 1 FROM schema_migrations WHERE name = :name", {"name": script.name}).fetchone():
                 continue
-            for statement in statements:
-                db.execute(statement)
-            db.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", [script.name, now_iso()])
+            db.script(text)
+            db.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (:name, :at)",
+                       {"name": script.name, "at": now_iso()})
         applied.append(script.name)
+    _primary_keys_cached.cache_clear()
     return applied
 
 
@@ -209,12 +558,8 @@ def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
-def table_exists(db: sqlite_utils.Database, name: str) -> bool:
-    return db[name].exists()
-
-
 def record_audit(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     entity: str,
     entity_id: Any,
@@ -248,15 +593,15 @@ def record_audit(
     )
 
 
-def audit_entries(db: sqlite_utils.Database, entity: str | None = None, entity_id: Any = None) -> list[dict]:
+def audit_entries(db: Database, entity: str | None = None, entity_id: Any = None) -> list[dict]:
     """The audit log, newest first, optionally for one entity (and one record of it)."""
-    where, params = [], []
+    where, params = [], {}
     if entity is not None:
-        where.append("entity = ?")
-        params.append(entity)
+        where.append("entity = :entity")
+        params["entity"] = entity
     if entity_id is not None:
-        where.append("entity_id = ?")
-        params.append(str(entity_id))
+        where.append("entity_id = :entity_id")
+        params["entity_id"] = str(entity_id)
     sql = "SELECT * FROM audit_log"
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -265,7 +610,7 @@ def audit_entries(db: sqlite_utils.Database, entity: str | None = None, entity_i
 
 
 def update_versioned(
-    db: sqlite_utils.Database,
+    db: Database,
     table: str,
     key: dict[str, Any],
     expected_version: int | None,
@@ -302,7 +647,7 @@ _MISSING = object()
 
 
 def save_versioned(
-    db: sqlite_utils.Database,
+    db: Database,
     table: str,
     key: dict[str, Any],
     expected_version: int | None,
@@ -335,7 +680,7 @@ def save_versioned(
     the message calls the record (default: entity and id). Returns the row as stored now."""
     from .errors import StaleEdit
 
-    if not db.conn.in_transaction:
+    if not db.in_transaction():
         raise RuntimeError("save_versioned needs an open transaction (use store.transaction)")
     row = _locked_row(db, table, key) if _row is _MISSING else _row
     entity_id = _entity_id(key, entity_id)
@@ -354,11 +699,12 @@ def save_versioned(
     if not changed:
         return row
     columns = {**changed, **stamp}
-    assignments = ", ".join(f"{_identifier(c)} = ?" for c in columns)
-    where = " AND ".join(f"{_identifier(c)} = ?" for c in key)
+    assignments = ", ".join(f"{_identifier(c)} = :set_{i}" for i, c in enumerate(columns))
+    where, params = _key_clause(key)
+    params.update({f"set_{i}": v for i, v in enumerate(columns.values())}, seen_version=row["version"])
     db.execute(
-        f"UPDATE {_identifier(table)} SET {assignments}, version = version + 1 WHERE {where} AND version = ?",
-        [*columns.values(), *key.values(), row["version"]],
+        f"UPDATE {_identifier(table)} SET {assignments}, version = version + 1 WHERE {where} AND version = :seen_version",
+        params,
     )
     saved = _locked_row(db, table, key)
     if audit_view:
@@ -369,7 +715,7 @@ def save_versioned(
     return saved
 
 
-def check_version(db: sqlite_utils.Database, table: str, key: dict[str, Any], expected_version: int | None,
+def check_version(db: Database, table: str, key: dict[str, Any], expected_version: int | None,
                   values: dict[str, Any], *, entity: str, entity_id: Any = None,
                   changed_by: tuple[str, str] | None = None, label: str | None = None) -> dict | None:
     """The row of ``table`` at ``key`` (None if absent), read inside the caller's
@@ -378,7 +724,7 @@ def check_version(db: sqlite_utils.Database, table: str, key: dict[str, Any], ex
     themselves (a tender's set-up document) before ``UPDATE ... version = version + 1``."""
     from .errors import StaleEdit
 
-    if not db.conn.in_transaction:
+    if not db.in_transaction():
         raise RuntimeError("check_version needs an open transaction (use store.transaction)")
     row = _locked_row(db, table, key)
     seen = 0 if row is None else row["version"]
@@ -392,9 +738,15 @@ def _entity_id(key: dict[str, Any], entity_id: Any) -> str:
     return str(entity_id) if entity_id is not None else "/".join(str(v) for v in key.values())
 
 
-def _locked_row(db: sqlite_utils.Database, table: str, key: dict[str, Any]) -> dict | None:
-    where = " AND ".join(f"{_identifier(column)} = ?" for column in key)
-    return _fetch_one(db, f"SELECT * FROM {_identifier(table)} WHERE {where}", list(key.values()))
+def _key_clause(key: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """``"a" = :key_0 AND "b" = :key_1`` and its parameters, for a record's key columns."""
+    where = " AND ".join(f"{_identifier(column)} = :key_{i}" for i, column in enumerate(key))
+    return where, {f"key_{i}": value for i, value in enumerate(key.values())}
+
+
+def _locked_row(db: Database, table: str, key: dict[str, Any]) -> dict | None:
+    where, params = _key_clause(key)
+    return _fetch_one(db, f"SELECT * FROM {_identifier(table)} WHERE {where}", params)
 
 
 def _stale_message(db, entity: str, entity_id: str, expected: int, row: dict | None, values: dict,
@@ -410,8 +762,8 @@ def _stale_message(db, entity: str, entity_id: str, expected: int, row: dict | N
     if changed_by and row.get(changed_by[0]):
         who, at = row.get(changed_by[0]), row.get(changed_by[1])
     else:
-        last = _fetch_one(db, "SELECT who, at FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT 1",
-                          [entity, entity_id])
+        last = _fetch_one(db, "SELECT who, at FROM audit_log WHERE entity = :entity AND entity_id = :entity_id "
+                          "ORDER BY id DESC LIMIT 1", {"entity": entity, "entity_id": entity_id})
         if last:
             who, at = last["who"], last["at"]
     by = (f" by {who}" if who else "") + (f" at {uk_datetime(at)} (London time)" if at else "")
@@ -429,7 +781,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _fetch_one(db: sqlite_utils.Database, sql: str, params: list) -> dict | None:
+def _fetch_one(db: Database, sql: str, params: dict) -> dict | None:
     cursor = db.execute(sql, params)
     values = cursor.fetchone()
     if values is None:

@@ -1,10 +1,16 @@
 """Shared fixtures and helpers: a fresh seeded database per test (a copy of one seeded
 template made once per run), the command line in process, where the shared sample data is,
-and a fingerprint to prove a database unchanged."""
+and a fingerprint to prove a database unchanged.
+
+The engine: SQLite files by default; with ``DASHBOARD_TEST_ENGINE=postgresql`` every ``db`` /
+``db_path`` is a new PostgreSQL database cloned from a seeded template database on a
+throwaway cluster (``$DASHBOARD_TEST_PG_URL``, else one started for the run by
+``tests/pg_cluster.py``). ``db_path`` is then the database's URL rather than a file path."""
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import shutil
 import sqlite3
@@ -33,8 +39,25 @@ SHARED_SEED = ROOT.parent / "shared" / "seed"
 BROKEN = ROOT / "tests" / "fixtures" / "broken"
 
 
-def database_fingerprint(path: Path) -> str:
-    """SHA-256 of the database file and of any write-ahead log beside it."""
+ENGINE = os.environ.get("DASHBOARD_TEST_ENGINE", "sqlite")
+if ENGINE not in ("sqlite", "postgresql"):
+    raise SystemExit(f"DASHBOARD_TEST_ENGINE must be sqlite or postgresql, not {ENGINE!r}")
+ON_POSTGRESQL = ENGINE == "postgresql"
+_clone_numbers = itertools.count(1)
+_session_databases: list[str] = []
+
+
+def database_fingerprint(where) -> str:
+    """SHA-256 of everything stored: the SQLite file and any write-ahead log beside it; on
+    PostgreSQL, every row of every table."""
+    if store.is_url(str(where)):
+        digest = hashlib.sha256()
+        with store.opened(str(where)) as db:
+            for table in db.table_names():
+                rows = sorted(repr(row) for row in db.execute(f'SELECT * FROM "{table}"').fetchall())
+                digest.update(f"{table}:{len(rows)}:".encode() + "\n".join(rows).encode())
+        return digest.hexdigest()
+    path = Path(where)
     digest = hashlib.sha256(path.read_bytes())
     wal = path.with_name(path.name + "-wal")
     if wal.exists():
@@ -42,8 +65,37 @@ def database_fingerprint(path: Path) -> str:
     return digest.hexdigest()
 
 
-def copy_database(source: Path, target: Path) -> Path:
-    """A byte copy of a closed SQLite database (its write-ahead log folded in first)."""
+def _server_of(url: str) -> str:
+    """The cluster's maintenance database URL for a database URL on it."""
+    return url.rsplit("/", 1)[0] + "/postgres"
+
+
+def _admin(url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_server_of(url), autocommit=True) as admin:
+        admin.execute(sql)
+
+
+def drop_database(url: str) -> None:
+    """Drop a PostgreSQL database made by ``copy_database`` (its pooled connections first)."""
+    store.dispose(url)
+    _admin(url, f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+def copy_database(source, target: Path):
+    """A copy of a closed database. SQLite: a byte copy of the file (its write-ahead log
+    folded in first) at ``target``. PostgreSQL (``source`` a URL): a new database cloned from
+    ``source`` as a template, its URL returned (``target`` is not used); dropped at the end
+    of the run unless the caller drops it sooner (``drop_database``)."""
+    if store.is_url(str(source)):
+        source = str(source)
+        store.dispose(source)
+        name = f"test_{os.getpid()}_{next(_clone_numbers)}"
+        _admin(source, f'CREATE DATABASE "{name}" TEMPLATE "{source.rsplit("/", 1)[1]}"')
+        url = source.rsplit("/", 1)[0] + "/" + name
+        _session_databases.append(url)
+        return url
     connection = sqlite3.connect(source)
     try:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -54,21 +106,64 @@ def copy_database(source: Path, target: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory) -> Path:
+def pg_url(tmp_path_factory):
+    """A PostgreSQL server (its maintenance database's URL): ``$DASHBOARD_TEST_PG_URL``
+    (CI starts one), else a throwaway cluster started for this run. Never skipped: without
+    PostgreSQL installed, the tests that need it fail saying how to install it."""
+    from tests import pg_cluster
+
+    url = os.environ.get("DASHBOARD_TEST_PG_URL")
+    if url:
+        yield url
+        return
+    if not pg_cluster.binaries_present():
+        pytest.fail(f"PostgreSQL is needed and is not installed: {pg_cluster.INSTALL}")
+    place = tmp_path_factory.mktemp("pg")
+    url = pg_cluster.start(place)
+    try:
+        yield url
+    finally:
+        store.dispose()
+        pg_cluster.stop(place)
+
+
+def _postgresql_template(pg_url: str) -> str:
+    name = f"template_{os.getpid()}"
+    _admin(pg_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _admin(pg_url, f'CREATE DATABASE "{name}"')
+    url = pg_url.rsplit("/", 1)[0] + "/" + name
+    init_database(url)
+    store.dispose(url)
+    _session_databases.append(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def seeded_template(request, tmp_path_factory):
     """One database migrated and seeded by ``init_database``, made once per test run; tests
-    get copies (``db_path``), never this file."""
+    get copies (``db_path``), never this one. A file, or on PostgreSQL a template database's URL."""
+    if ON_POSTGRESQL:
+        url = _postgresql_template(request.getfixturevalue("pg_url"))
+        yield url
+        store.dispose()
+        for database in reversed(_session_databases):
+            drop_database(database)
+        return
     path = init_database(tmp_path_factory.mktemp("template") / "template.db")
-    return copy_database(path, path.with_name("seeded.db"))
+    yield copy_database(path, path.with_name("seeded.db"))
 
 
 @pytest.fixture
-def db_path(tmp_path, monkeypatch, seeded_template) -> Path:
-    """A new, seeded database file of this test's own (a copy of the session's seeded
-    template: what ``init_database`` makes, in milliseconds); also the default for code that
-    reads $DASHBOARD_DB."""
-    path = copy_database(seeded_template, tmp_path / "dashboard.db")
-    monkeypatch.setenv(store.DB_ENV_VAR, str(path))
-    return path
+def db_path(tmp_path, monkeypatch, seeded_template):
+    """A new, seeded database of this test's own (a copy of the session's seeded template:
+    what ``init_database`` makes, in milliseconds); also the default for code that reads
+    $DASHBOARD_DB. A file ``Path`` on SQLite, a URL on PostgreSQL."""
+    where = copy_database(seeded_template, tmp_path / "dashboard.db")
+    monkeypatch.setenv(store.DB_ENV_VAR, str(where))
+    yield where
+    if ON_POSTGRESQL:
+        _session_databases.remove(where)
+        drop_database(where)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from ui.downloads import download_table
 from ui.problems import plain
 
 MAX_UPLOAD_MB = 200  # per file, enforced by the uploader
-UPLOAD_TYPES = ["csv", "xlsx", "json", "zip", "txt", "geojson", "topojson"]
+UPLOAD_TYPES = ["csv", "xlsx", "xls", "json", "zip", "txt", "geojson", "topojson"]
 FORMAT_CHOICES = {"auto": "Detect from the file's content", **FORMAT_NAMES}
 STATUS_WORDS = {"imported": "Imported", "removed": "Removed", "importing": "Interrupted"}
 

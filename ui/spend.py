@@ -3,26 +3,87 @@ in models.spend)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import altair as alt
 import pandas as pd
 
 from models import spend
-from models.formatting import money_short
+from models.formatting import count_of, money, money_short
 
-from .charts import CONTRACT_GRANT_COLOURS, INK
+from .charts import CONTRACT_GRANT_COLOURS, INK, chart_spec
 from .data import reader
 from .format import money_column_config
 
 filter_options = reader(spend.filter_options)
-# One view's figures (headline, the three breakdowns, the document table), computed once
-# per filter from the summary tables and cached: a rerun only draws.
-page_view = reader(spend.page_view)
 # The page's one aggregate query (kept for other readers of the (authority, department,
 # funding type) grain).
 cube = reader(spend.cube)
 
 # How many bars a chart shows before 'All other N ...': enough to read on a phone.
 CHART_TOP = 10
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One chart of the spend page, ready to draw: its finished Vega-Lite spec (the top
+    ``CHART_TOP`` and 'All other N'), its title and text alternative, and the full
+    breakdown as the table below it (pounds) with its column config."""
+
+    category: str
+    title: str
+    description: str
+    chart: dict
+    table: pd.DataFrame
+    config: dict
+
+
+@dataclass(frozen=True)
+class SpendScreen:
+    """Everything the spend page draws for one filter, made once and cached: a rerun
+    only hands these to Streamlit (no Altair, no per-cell formatting), and their size
+    depends on how many funders, departments and districts there are, never on how many
+    spend records."""
+
+    view: spend.SpendView
+    breakdowns: tuple[Breakdown, ...]
+    document: pd.DataFrame  # document_screen_table(view.document)
+    document_config: dict
+
+
+# (category, its title, its plural in words, a note for the text alternative)
+BREAKDOWNS = (
+    ("authority", "Administering authority", ("administering authority", "administering authorities"), ""),
+    ("department", "Department", ("department", None),
+     " Departments with the same name in different authorities are added together."),
+    ("district", "District", ("district", None), None),
+)
+
+
+@reader
+def spend_screen(db, spend_filter: spend.SpendFilter) -> SpendScreen:
+    """The spend page's figures, charts and tables for ``spend_filter`` (cached per filter
+    and data version)."""
+    view = spend.page_view(db, spend_filter)
+    total = money(view.headline.total_pence)
+    breakdowns = []
+    for category, title_word, (plural, many), note in BREAKDOWNS:
+        split = getattr(view, f"by_{category}")
+        if note is None:  # district: area-wide spend is a bar of its own unless districts are chosen
+            note = "" if spend_filter.districts else f" Area-wide spend ('{spend.COUNTY_WIDE}') is a bar of its own."
+        count = len(split)
+        shown = (f"the {CHART_TOP} largest and one bar for the other {count - CHART_TOP:,}"
+                 if count > CHART_TOP + 1 else "one bar each")
+        title = f"Spend by {title_word.lower()}, contract and grant"
+        description = (
+            f"Bar chart of {total} of spend across {count_of(count, plural, many)}: {shown}, split into "
+            "contracts and grants, with each bar's total written at its end." + note + " Every one is in the table below."
+        )
+        table, config = breakdown_table(split, category, title_word)
+        chart = chart_spec(stacked_bar(split, category, title_word), title=title, description=description)
+        breakdowns.append(Breakdown(category, title, description, chart, table, config))
+    document, document_config = document_screen_table(view.document)
+    return SpendScreen(view, tuple(breakdowns), document, document_config)
 
 
 def stacked_bar(split: pd.DataFrame, category: str, category_title: str, top: int = CHART_TOP) -> alt.LayerChart:

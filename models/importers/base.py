@@ -10,8 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-import sqlite_utils
-
+from .. import store
 from ..identifiers import clean_charity_number, clean_company_number, normalise_name
 
 LOCAL_GOVERNMENT_PREFIXES = ("GB-LAE", "GB-LAS", "GB-PLA", "GB-LANI")
@@ -100,7 +99,7 @@ class DirectoryIndex:
                 self.by_name.setdefault(key, org_id)
 
     @classmethod
-    def load(cls, db: sqlite_utils.Database) -> "DirectoryIndex":
+    def load(cls, db: store.Database) -> "DirectoryIndex":
         rows = db.execute(
             "SELECT org_id, name, charity_number, company_number, other_ids FROM organisations WHERE is_demo = 0"
         ).fetchall()

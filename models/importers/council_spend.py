@@ -11,10 +11,13 @@ third_sector = 0, outside the third-sector view unless a user asks for all suppl
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
+from ..checks import parse_number
 from ..formatting import financial_year_of, money, pounds_to_pence
 from . import authorities, repair
 from .base import Context, Record, area_of, chunked
@@ -26,38 +29,45 @@ LABEL = "council spend over £500"
 TABLE = "spend"
 CHUNK_ROWS = 5000
 NOT_GIVEN = "Not given"
+SUB_PENNY = Decimal("0.0001")  # hundredths of a pound beyond this are a real fraction of a penny, not float noise
 
 # Field -> header titles seen in real councils' and public bodies' files (compared with
 # case, spaces and punctuation removed; misspellings as published). Earlier titles win
 # when a file has more than one title for a field. Built from the files listed in
-# docs/importing.md (Bradford, Calderdale, Craven, Darlington, Gateshead, the GLA,
-# Harrogate, Hyndburn, Leeds, Manchester, Newcastle, North Tyneside, Salford, Sheffield,
-# Wakefield, Trafford, Lancashire fire and police, the Cabinet Office, TfL, Network Rail,
-# Lambeth, Oxford, Tameside...).
+# docs/importing.md: 25 councils (Bolton, Bradford, Calderdale, Craven, Darlington, Devon,
+# Gateshead, the GLA, Harrogate, Hyndburn, Lambeth, Leeds, Manchester, Newcastle, North
+# Tyneside, Oldham, Oxford, Rochdale, Salford, Sheffield, Stockport, Tameside, Trafford,
+# Wakefield, Windsor and Maidenhead), Lancashire fire and police, the Cabinet Office, TfL
+# and Network Rail.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "authority": (
         "OrganisationLabel", "Body Name", "Authority Name", "Organisation Name", "Organistion Name", "Organisation",
-        "Authority", "Council", "Local Authority", "Council Name", "Entity", "Purchasing Body", "Client",
+        "Authority", "Council", "Local Authority", "Council Name", "Name of Body", "Entity", "Purchasing Body", "Client",
+        "Org Short Name",
     ),
-    "authority_uri": ("OrganisationURI", "Body", "Organisation URI", "Body ID", "Organisation Code", "Body URI", "ONS Code", "GSS Code"),
+    "authority_uri": (
+        "OrganisationURI", "Body", "Organisation URI", "Body ID", "Organisation Code", "Body URI", "ONS Code", "GSS Code",
+        "NWOD ID URI Code",
+    ),
     "date": (
         "PaymentDate", "Payment Date", "Date of Payment", "Date Paid", "Paid Date", "Invoice Payment Date", "Pay Date",
         "Transaction Date", "Clearing Date", "Date", "Payment Date (DD/MM/YYYY)", "Invoice Paid Date", "Cheque Date",
-        "GL Date", "Invoice GL Date", "Posting Date", "Invoice Date", "Invoice Creation Date",
+        "GL Date", "Invoice GL Date", "Posting Date", "Invoice Date", "Invoice Creation Date", "PymtDate", "Pymt Date",
     ),
     "updated_date": ("Updated",),  # Gateshead: the only day the file gives
-    "effective_date": ("EffectiveDate", "Effective Date", "Period", "Month"),  # read, not stored
+    "effective_date": ("EffectiveDate", "Effective Date", "Efefctive Date", "Period", "Month"),  # read, not stored
     "department": (
         "OrganisationalUnit", "Organisational Unit", "Service Label", "Service Area", "Expense Area", "Department",
         "Department Area", "Directorate", "Directotate", "Directorate Name", "Service", "Service Division",
         "Service divison label", "Service Division Label", "Directorate / Service Where Expenditure Incurred",
         "Business Unit Description", "Service Cost Centre", "Cost Centre Description", "Service Area Description",
-        "Cost Centre Name", "NstrgT", "Portfolio", "Stratdir Name", "Headserv Name",
+        "Cost Centre Name", "NstrgT", "Portfolio", "Stratdir Name", "Headserv Name", "Service Area Categorisation",
     ),
     "beneficiary": (
         "BeneficiaryName", "Beneficiary Name", "Supplier Name", "Supplier (Beneficiary) Name", "Supplier(Beneficiary) Name",
         "Supplier", "Supplier Name Final", "Supplier Final", "Beneficiary", "Payee", "Payee Name", "Vendor Name", "Vendor",
         "Merchant Name", "Creditor Name", "Creditor", "Name", "Supplier IDT", "Recipient", "Recipient Name",
+        "ENEntity Name",
     ),
     "beneficiary_id": (
         "BeneficiaryOtherID", "Supplier ID", "Supplier Id", "Supplier Number", "Supplier No", "Vendor ID", "Vendor Number",
@@ -67,15 +77,20 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "TransactionNumber", "Transaction Number", "Transaction No", "Trans No", "TransNo", "Transaction ID",
         "Transaction Reference", "Payment Reference", "SAP Document Number", "Document Number", "Document No", "DocumentNo",
         "Internal Ref Number", "Internal Ref", "HBC ref no", "Payment Number", "Reference", "Ref", "P-Card Tran", "Inv Transaction",
+        "Unique Ref", "NWOD ID",
     ),
     "line": ("Seq No", "Sequence Number", "Line", "Line Number", "Line No"),
     "net": (
         "Net Amount", "Net", "Net Value", "Amount Excl VAT", "Amount Excluding VAT", "Net of VAT", "Total (excludes VAT)",
         "Invoice Line Value (net of VAT)", "Net Amount £", "Net Amount (£)", "Net Amount(GBP)", "Net Total", "Amount (Net)",
         "Net Amount GBP", "Value (excl VAT)", "Invoice Nett Amount", "Nett Amount", "Nett", "Invoice Net Amount",
+        "SumOfNet Amt", "Net Amt",
     ),
-    "gross": ("Gross", "Gross Amount", "Gross Value", "Amount Incl VAT", "Amount Including VAT", "Gross Total", "Total (includes VAT)"),
-    "vat": ("VAT", "VAT Amount", "Vat Value", "Recoverable VAT"),
+    "gross": (
+        "Gross", "Gross Amount", "Gross Value", "Amount Incl VAT", "Amount Including VAT", "Gross Total", "Total (includes VAT)",
+        "SumOfGross Amt", "Gross Amt",
+    ),
+    "vat": ("VAT", "VAT Amount", "Vat Value", "Recoverable VAT", "SumOfVatAmt", "Vat Amt"),
     "amount": (
         "Amount", "Amount (£)", "Amount £", "Amount GBP", "Value", "Total", "Amount Paid", "Payment Amount", "Spend",
         "Invoiced Value", "Transaction Amount", "Total Invoice Amount", "Invoice Amount", "Value £", "Paid Amount", "Sum of Inv Amount", "Inv Amount",
@@ -90,6 +105,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "ProclassLabel", "Expenditure Category", "Expenditure Catergory", "Expense Category", "Category", "Merchant Category",
         "Proclass", "Procurement Category", "Category Family", "SeRCOP Expenditure Category", "CipfsubjT",
         "Proclass Details Level 1", "Procurement Classification", "Service Expenditure Analysis", "Account", "ProClass Description",
+        "Element Description",
     ),
     "category_code": ("ProclassCode", "Expense Code", "Expenditure Code", "Account Code", "Subjective Code", "Cost Centre", "Cost Element", "BVACOP"),
     "invoice": ("InvoiceNumber", "Invoice Number", "Invoice No", "Invoice Ref", "Invoice Reference"),
@@ -179,7 +195,7 @@ WEAK_NAME_TITLES = {"client"}
 
 
 def read(source: Source, report: ValidationReport, context: Context) -> Iterator[list[Record]]:
-    """Payments from a spend file (CSV or XLSX), a chunk of records at a time."""
+    """Payments from a spend file (CSV, XLSX or XLS), a chunk of records at a time."""
     table = read_table(source, report, encoding=context.encoding, score=header_score)
     mapping, unmapped = map_header(table.header)
     _refuse_duplicates(table.header, mapping, report)
@@ -209,9 +225,31 @@ def read(source: Source, report: ValidationReport, context: Context) -> Iterator
             "(by charity or company number, org-id, or normalised name); unmatched payments are kept but marked not third-sector."
         )
     state = _State(mapping=mapping, header=table.header, amount=amount, context=context, report=report)
-    yield from chunked((_record(number, cells, state) for number, cells in table.rows), CHUNK_ROWS)
+    rows = _date_order(table, state)
+    yield from chunked((_record(number, cells, state) for number, cells in rows), CHUNK_ROWS)
     for name in state.publishers:
         report.note(f"Published by {name}" + (f" ({state.publishers[name]})" if state.publishers[name] else ""))
+
+
+DATE_SAMPLE_ROWS = 5000  # rows looked at to tell a US-style file ('11/17/2009') from a UK one
+
+
+def _date_order(table, state: "_State"):
+    """The table's rows, after looking at the first DATE_SAMPLE_ROWS dates: when some can
+    only be read month first and none only day first, the file is written US style and
+    every date is read month first, with a note (the rows looked at are kept, not re-read)."""
+    index = state.mapping["date"]
+    head = list(itertools.islice(table.rows, DATE_SAMPLE_ROWS))
+    if repair.numeric_date_order(cells[index] for _n, cells in head if index < len(cells)) == "month first":
+        state.month_first = True
+        example = next(cells[index] for _n, cells in head if index < len(cells) and
+                       repair.numeric_date_order([cells[index]]) == "month first")
+        day = repair.parse_day(example, month_first=True)
+        state.report.note(
+            f"Dates in '{state.header[index]}' are written month first, US style ('{example.strip()}' is "
+            f"{day.day} {day:%B %Y}; none can be read day first), so every date in it was read month first."
+        )
+    return itertools.chain(head, table.rows)
 
 
 def _refuse_duplicates(header: list[str], mapping: dict[str, int], report: ValidationReport) -> None:
@@ -288,6 +326,7 @@ class _State:
         self.publishers: dict[str, str] = {}
         self.amount_repairs: dict[str, str | None] = {}
         self.weak_name_column = "authority" in mapping and header_key(header[mapping["authority"]]) in WEAK_NAME_TITLES
+        self.month_first = False  # dates written US style ('11/17/2009'), see _date_order
         self.loaded_pence = 0  # payments read so far, to check a total line against
         self.section_pence = 0  # ... and since the last total line (subtotals)
 
@@ -301,27 +340,31 @@ class _State:
         return self.bodies[key]
 
     def _identify(self, name: str, uri: str):
-        if name and CODE_ONLY.match(name) and authorities.by_name(name) is None and self.weak_name_column:
-            name = ""  # 'OCC' in a 'Client' column: a code only the council itself knows
+        publisher = (self.context.publisher or "").strip()
+        written = name
+        if name.isdigit():
+            name = ""  # a number is no one's name: Devon's 2010 'Entity' holds the supplier's number
+        elif name and CODE_ONLY.match(name) and authorities.by_name(name) is None and (self.weak_name_column or publisher):
+            name = ""  # 'OCC' in a 'Client' column, 'SMBC' with --publisher given: a code only the council itself knows
         by_uri = authorities.by_identifier(uri) if uri else None
         if uri and by_uri is None and not name and authorities.by_name(uri) is not None:
             name = uri  # a 'Body' column holding the council's name ('Lambeth'), not its URI
-        publisher = (self.context.publisher or "").strip()
         if name:
             body_type, authority = authorities.classify(by_uri.org_id if by_uri else None, name)
-            how = "named in the file"
+            how, said = "named in the file", name
         elif by_uri:
-            body_type, authority, how = "local_government", by_uri, f"from its code {uri}"
+            body_type, authority, how, said = "local_government", by_uri, f"from its code {uri}", ""
         elif publisher:
             body_type, authority = authorities.classify(None, publisher)
             authority = authority or authorities.by_identifier(publisher)
             body_type = "local_government" if authority else body_type
-            name, how = publisher, "given when importing"
+            name, said = publisher, ""
+            how = "given when importing" + (f"; the file says '{written}'" if written and not written.isdigit() else "")
         else:
             return None
         if authority is not None:
             label = authority.official_name
-            self.publishers.setdefault(label, how + (f"; the file says '{name}'" if name and name != label else ""))
+            self.publishers.setdefault(label, how + (f"; the file says '{said}'" if said and said != label else ""))
             return label, authority.org_id, "local_government", authority.name
         # A publisher not in the list of local authorities (a fire or police authority, a
         # government department, a company) is kept as it names itself.
@@ -353,9 +396,18 @@ def _record(number, cells, state: _State) -> Record | None:
             ok = False
     amount = _amount(where, cell, title, state)
     date_text = cell("date")
-    day = parse_date(date_text) if date_text else None
+    day = repair.parse_day(date_text, month_first=state.month_first) if date_text else None
     if not date_text:
         report.error(where, title("date"), "is empty; every payment needs a date")
+    elif day is None and (repair.month_only(date_text) or repair.period(date_text)):
+        report.error(where, title("date"), (
+            f"'{date_text}' names a {'month' if repair.month_only(date_text) else 'period'}, not the day the payment "
+            "was made, and no day can be chosen for it: give each payment's date (29/05/2026)"))
+    elif day is None and repair.parse_day(date_text, month_first=not state.month_first) is not None:
+        order = "day first" if state.month_first else "month first (US style)"
+        report.error(where, title("date"), (
+            f"'{date_text}' can only be read {order}, but the file's other dates are not written that way, so which "
+            "is meant cannot be known: write 2026-05-29 or 29/05/2026"))
     elif day is None:
         report.error(where, title("date"), f"'{date_text}' is not a date: write 2026-05-29 or 29/05/2026")
     else:
@@ -504,6 +556,10 @@ def _amount(where, cell, title, state: _State) -> int | None:
             state.report.error(where, title(field), (
                 f"'{text}' is not an amount of money: write it like 1234.56 or £1,234.56 (credits as -12.50)"))
             return None
+        hundredths = parse_number(repaired if repaired is not None else text) * 100
+        if abs(hundredths - hundredths.to_integral_value()) > SUB_PENNY:  # not a spreadsheet's float noise (815.3600000000006)
+            state.report.repair(where, title(field), text, f"{pence[-1] / 100:.2f}",
+                                "an amount in fractions of a penny, rounded half up to the penny")
         if repaired is not None and repaired != text and not _plain_pounds(text):
             state.report.repair(where, title(field), text, repaired, "an amount written with £, commas or brackets")
     if state.amount == ("gross", "vat"):

@@ -1,6 +1,6 @@
 """Tell which standard a file follows from its content (never its name): JSON with
 "grants" is 360Giving, JSON with "releases"/"records" is OCDS, a zip of register tables
-is the Charity Commission extract, and a CSV or XLSX is told apart by its header row."""
+is the Charity Commission extract, and a CSV, XLSX or XLS is told apart by its header row."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 
 from . import boundaries, charity_commission, council_spend, ocds, threesixtygiving
 from .report import ValidationReport
-from .sources import Source, _first_records, check_json, is_zip, open_zip, read_xlsx, sniff_delimiter
+from .sources import Source, _drop_mark, _first_records, check_json, is_xls, is_zip, open_zip, read_xls, read_xlsx, sniff_delimiter
 
 FORMAT_NAMES = {
     "360giving": threesixtygiving.LABEL,
@@ -19,7 +19,7 @@ FORMAT_NAMES = {
     "boundaries": boundaries.LABEL,
 }
 EXPECTED = (
-    "a 360Giving file (CSV, XLSX or JSON), a council spend-over-£500 file (CSV or XLSX), "
+    "a 360Giving file (CSV, XLSX, XLS or JSON), a council spend-over-£500 file (CSV, XLSX or XLS), "
     "Charity Commission register tables (zipped .txt), an OCDS package (JSON) or boundaries (GeoJSON or TopoJSON)"
 )
 
@@ -34,6 +34,9 @@ def detect_format(source: Source, report: ValidationReport, encoding: str = "aut
         raise report.fatal("the file is saved as UTF-16 (Unicode text); save it as 'CSV UTF-8 (comma delimited)' and import it again")
     if is_zip(head):
         return _zip_format(source, report)
+    if is_xls(head):
+        table = read_xls(source, report, sheet_names=("grants",), score=header_score)
+        return _header_format(table.header, report)
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not stripped:
         raise report.fatal("the file holds only blank lines: nothing to import")
@@ -60,7 +63,7 @@ def detect_format(source: Source, report: ValidationReport, encoding: str = "aut
         return "charity-commission"
     delimiter, index = sniff_delimiter(sample, header_score)
     records = _first_records(sample, delimiter)
-    return _header_format(records[index] if records else [], report)
+    return _header_format(records[index] if records else [], report, records)
 
 
 def _utf8(head: bytes) -> bool:
@@ -76,16 +79,33 @@ def header_score(header: list[str]) -> float:
     return max(threesixtygiving.header_score(header), council_spend.header_score(header))
 
 
-def _header_format(header: list[str], report: ValidationReport) -> str:
+def _header_format(header: list[str], report: ValidationReport, first_rows: list[list[str]] = ()) -> str:
+    header = [_drop_mark(header[0])] + list(header[1:]) if header else []
     if threesixtygiving.header_score(header) > 0:
         return "360giving"
     if council_spend.header_score(header) >= 3:
         return "spend"
     shown = ", ".join(h for h in header[:8] if h)
+    contracts = [h for h in header if h.lower().startswith("contract ")]
+    kind = (" It looks like a contracts register (" + ", ".join(f"'{h}'" for h in contracts[:3]) + "): contracts let, "
+            "not payments made, which the dashboard does not import.") if len(contracts) >= 2 else _summary_words(header, first_rows)
     raise report.fatal(
-        f"cannot tell what kind of file this is from its column titles ({shown[:200]}). Expected {EXPECTED}. "
+        f"cannot tell what kind of file this is from its column titles ({shown[:200]}).{kind} Expected {EXPECTED}. "
         "If it is one of these, check the header row, or choose the format yourself (--format)"
     )
+
+
+def _summary_words(header: list[str], first_rows) -> str:
+    """Words for a file of totals by supplier (a pivot table: 'Supplier Name, Total', no
+    dates, no references), which holds no payments to import."""
+    for row in [header, *first_rows]:
+        mapping, _unmapped = council_spend.map_header([str(c).strip() for c in row])
+        if "beneficiary" in mapping and any(f in mapping for f in council_spend.AMOUNT_FIELDS) and "date" not in mapping \
+                and "transaction" not in mapping:
+            titles = ", ".join(f"'{str(c).strip()}'" for c in row if str(c).strip())
+            return (f" It looks like totals by supplier ({titles}): no payment dates, so no payments the dashboard can "
+                    "import; the council's file of the payments themselves can be.")
+    return ""
 
 
 def _zip_format(source: Source, report: ValidationReport) -> str:

@@ -47,10 +47,12 @@ def _two_digit_year(year: int) -> int:
     return year + (2000 if year < 70 else 1900) if year < 100 else year
 
 
-def parse_day(text: str) -> dt.date | None:
+def parse_day(text: str, *, month_first: bool = False) -> dt.date | None:
     """The day a cell names, read as a UK officer would: ISO '2014-03-17', UK '17/03/2014'
     or '17-03-14', '26-May-11', '3 February 2005', an Excel serial number (41715), each with
-    or without a time. None when it is not a whole date (a month, a period, nonsense)."""
+    or without a time. None when it is not a whole date (a month, a period, nonsense).
+    ``month_first`` reads '11/17/2009' as 17 November (a file written US style, see
+    ``numeric_date_order``)."""
     text = str(text or "").strip()
     if not text:
         return None
@@ -64,6 +66,8 @@ def parse_day(text: str) -> dt.date | None:
     uk = UK_DATE.match(text)
     if uk:
         day, month, year = (int(g) for g in uk.groups())
+        if month_first:
+            day, month = month, day
         return _date(_two_digit_year(year), month, day)
     named = NAMED_MONTH.match(text)
     if named:
@@ -80,6 +84,57 @@ def parse_day(text: str) -> dt.date | None:
         if 20000 <= serial <= 80000:  # 1954 to 2119: a date, not an amount or a code
             return EXCEL_EPOCH + dt.timedelta(days=int(serial))
     return None
+
+
+MONTH_ONLY = re.compile(r"^(?:([A-Za-z]{3,9})\.?[\s-]+(\d{4}|\d{2})|(\d{1,2})[/.-](\d{4})|(\d{4})-(\d{1,2}))$")
+
+
+def month_only(text: str) -> bool:
+    """True for a month without a day ('Sep 2014', 'September 2014', '08/2013',
+    '2013-08'): not a date, and no day can be chosen for it."""
+    found = MONTH_ONLY.match(str(text or "").strip())
+    if found is None:
+        return False
+    name, _year, month, _y2, _y3, iso_month = found.groups()
+    if name:
+        return any(_month_named(name, shape) for shape in ("%b", "%B"))
+    return 1 <= int(month or iso_month) <= 12
+
+
+PERIOD = re.compile(r"^(.+?)\s*(?:-|–|to)\s*(.+)$", re.IGNORECASE)
+
+
+def period(text: str) -> bool:
+    """True for a span of months ('July 2010-September 2010', 'Apr 2019 to Jun 2019'):
+    a period, not a day."""
+    found = PERIOD.match(str(text or "").strip())
+    return found is not None and month_only(found.group(1)) and month_only(found.group(2))
+
+
+def _month_named(name: str, shape: str) -> bool:
+    try:
+        dt.datetime.strptime(name[:3] if shape == "%b" else name, shape)
+    except ValueError:
+        return False
+    return True
+
+
+def numeric_date_order(texts) -> str | None:
+    """'month first' when some of these dates can only be read month first ('11/17/2009')
+    and none only day first ('17/11/2009'): a file written US style, where '10/7/2009' is
+    then 7 October too; else None (read day first, as a UK officer would)."""
+    day_first = month_first = 0
+    for text in texts:
+        timed = STRAY_TIME.match(str(text or "").strip())
+        found = UK_DATE.match(timed.group("date") if timed else str(text or "").strip())
+        if not found:
+            continue
+        first, second = int(found.group(1)), int(found.group(2))
+        if first > 12 >= second >= 1:
+            day_first += 1
+        elif second > 12 >= first >= 1 and second <= 31:
+            month_first += 1
+    return "month first" if month_first and not day_first else None
 
 
 def date_problem(day: dt.date, today: dt.date | None = None) -> str | None:

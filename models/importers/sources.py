@@ -1,6 +1,6 @@
 """Reading what a user gives us, safely: a file on disk or uploaded bytes, its SHA-256,
 text that must be UTF-8, zip archives checked against zip bombs, and spreadsheets
-(CSV or XLSX) read a row at a time as text cells with their row numbers.
+(CSV, XLSX or Excel 97-2003 XLS) read a row at a time as text cells with their row numbers.
 
 Nothing here knows about any standard; the importers build on these pieces."""
 
@@ -316,6 +316,8 @@ def find_header(rows: list[list[str]], score: HeaderScore | None) -> tuple[int, 
     best, best_score = None, 0.0
     for index, cells in enumerate(rows):
         titles = [str(c).strip() for c in cells]
+        if titles:
+            titles[0] = _drop_mark(titles[0])
         if not any(titles):
             continue
         if best is None:
@@ -369,6 +371,9 @@ def read_delimited(
     except csv.Error as error:
         raise report.fatal(f"the header row cannot be read as CSV ({_csv_words(error)})") from None
     header = [h.strip() for h in header]
+    if header and _drop_mark(header[0]) != header[0]:
+        report.note(f"The first column title began with a byte-order mark saved twice ('{header[0][:3]}'); it was dropped.")
+        header[0] = _drop_mark(header[0])
     if not any(header):
         raise report.fatal("the first row is blank: the first row must hold the column titles")
     while header and not header[-1]:
@@ -393,6 +398,18 @@ def read_delimited(
 
     kind = {"\t": "TSV", ";": "CSV (semicolon-separated)", "|": "CSV (bar-separated)"}.get(delimiter, "CSV")
     return Table(header=header, rows=rows(), kind=kind, header_row=header_row)
+
+
+MANGLED_MARKS = ("\u00ef\u00bb\u00bf", "\ufeff")  # a UTF-8 byte-order mark read as Windows-1252 and saved again; a stray one
+
+
+def _drop_mark(title: str) -> str:
+    """A title without a byte-order mark at its start ('ï»¿Directorate Name': Salford's
+    July 2022 contracts file), which no reader would count as part of the title."""
+    for mark in MANGLED_MARKS:
+        if title.startswith(mark):
+            return title[len(mark):].strip()
+    return title
 
 
 def _csv_words(error: csv.Error) -> str:
@@ -444,12 +461,26 @@ def _title_key(title: str) -> str:
     return re.sub(r"[^a-z0-9]", "", str(title).lower())
 
 
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls), Word 97 and other compound files
+MAX_XLS_BYTES = 32 * 1024**2  # an .xls is read whole, one sheet at a time: Excel 97 sheets hold at most 65,536 rows
+
+
+def is_xls(head: bytes) -> bool:
+    return head.startswith(OLE2_MAGIC)
+
+
+@dataclass
+class _Sheet:
+    """A visible worksheet of either kind of workbook: its title, and its rows as tuples of
+    cell values from a 0-based row index, at most ``count`` of them (None: to the end)."""
+
+    title: str
+    rows: Callable[[int, int | None], Iterator[tuple]]
+
+
 def read_xlsx(source: Source, report: ValidationReport, sheet_names: tuple[str, ...] = (), score: HeaderScore | None = None) -> Table:
-    """The data of an XLSX workbook as one Table of text cells: the worksheet whose header
-    row (within its first HEADER_SEARCH_ROWS rows) the importer's ``score`` recognises best,
-    followed by every other visible worksheet with the same column titles (a workbook with
-    a sheet a month; a note names them, and row numbers then name their sheet). Hidden
-    sheets are never read (a note says so). Dates become ISO text."""
+    """The data of an XLSX workbook as one Table of text cells (see ``_workbook_table``),
+    after checking its zip for bombs and lies on the bytes actually read."""
     import openpyxl
 
     archive = open_zip(source, report)  # zip-bomb checks before openpyxl expands anything
@@ -463,29 +494,123 @@ def read_xlsx(source: Source, report: ValidationReport, sheet_names: tuple[str, 
         workbook = openpyxl.load_workbook(source.open(), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds for damaged files
         raise report.fatal(f"the workbook cannot be opened ({type(error).__name__}: {error}); save it again from Excel") from None
-    visible = []
+    visible, hidden = [], []
     for sheet in workbook.worksheets:
         if getattr(sheet, "sheet_state", "visible") != "visible":
-            report.note(f"The worksheet '{sheet.title}' is hidden; it was not read.")
-        else:
-            visible.append(sheet)
+            hidden.append(sheet.title)
+            continue
+
+        def rows(first: int, count: int | None, sheet=sheet) -> Iterator[tuple]:
+            return sheet.iter_rows(min_row=first + 1, max_row=first + count if count else None, values_only=True)
+
+        visible.append(_Sheet(sheet.title, rows))
+    return _workbook_table(report, visible, hidden, sheet_names, score, kind="XLSX", close=workbook.close)
+
+
+def read_xls(source: Source, report: ValidationReport, sheet_names: tuple[str, ...] = (), score: HeaderScore | None = None) -> Table:
+    """The data of an Excel 97-2003 workbook (.xls, read with xlrd) as one Table of text
+    cells, with the same rules as XLSX: hidden sheets never read (a note), the sheet chosen
+    by its column titles. At most MAX_XLS_BYTES: the format is read whole, so a larger
+    file is refused with what to do. Formulas are read as the values Excel saved with them
+    (the format keeps no formula text a reader can show)."""
+    import xlrd
+
+    if source.size > MAX_XLS_BYTES:
+        raise report.fatal(
+            f"the Excel 97-2003 workbook (.xls) is {source.size / 1024**2:,.0f} MB; at most {MAX_XLS_BYTES // 1024**2} MB "
+            "are read in this old format. Save it as .xlsx or CSV and import that"
+        )
+    with source.open() as handle:
+        data = handle.read(MAX_XLS_BYTES + 1)
+    if len(data) > MAX_XLS_BYTES:
+        raise report.fatal(f"the Excel 97-2003 workbook (.xls) is larger than {MAX_XLS_BYTES // 1024**2} MB; save it as .xlsx or CSV")
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO(), formatting_info=False)
+        names = book.sheet_names()
+        states = list(book._sheet_visibility)  # xlrd's own list: 0 visible, 1 hidden, 2 very hidden
+    except Exception as error:  # xlrd raises many kinds for damaged or encrypted files
+        raise report.fatal(
+            f"the Excel 97-2003 workbook (.xls) cannot be opened ({type(error).__name__}: {str(error)[:200]}); "
+            "open it in Excel and save it again, as .xlsx or CSV"
+        ) from None
+    visible, hidden = [], []
+    for index, (title, state) in enumerate(zip(names, states)):
+        if state:
+            hidden.append(title)
+            continue
+
+        def rows(first: int, count: int | None, index=index) -> Iterator[tuple]:
+            sheet = book.sheet_by_index(index)  # loaded when first asked for (on_demand), one at a time
+            last = sheet.nrows if count is None else min(sheet.nrows, first + count)
+            try:
+                for number in range(first, last):
+                    yield tuple(_xls_value(book, kind, value) for kind, value in zip(sheet.row_types(number), sheet.row_values(number)))
+            finally:
+                book.unload_sheet(index)
+
+        visible.append(_Sheet(title, rows))
+    return _workbook_table(report, visible, hidden, sheet_names, score, kind="XLS", close=book.release_resources)
+
+
+def _xls_value(book, kind: int, value):
+    """A cell of an .xls as the Python value openpyxl would give: dates as datetimes
+    (the workbook's 1900 or 1904 calendar), errors as their text ('#N/A')."""
+    import xlrd
+
+    if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return None
+    if kind == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate.xldate_as_datetime(value, book.datemode)
+        except (xlrd.xldate.XLDateError, ValueError, OverflowError):
+            return value
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return bool(value)
+    if kind == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(value, "#ERROR")
+    return value
+
+
+def _workbook_table(
+    report: ValidationReport,
+    visible: list[_Sheet],
+    hidden: list[str],
+    sheet_names: tuple[str, ...],
+    score: HeaderScore | None,
+    *,
+    kind: str,
+    close: Callable[[], None],
+) -> Table:
+    """A workbook's data as one Table of text cells: the visible worksheet whose header row
+    (within its first HEADER_SEARCH_ROWS rows) the importer's ``score`` recognises best,
+    followed by every other visible worksheet with the same column titles (a workbook with
+    a sheet a month; a note names them, and row numbers then name their sheet). Hidden
+    sheets are never read (a note says so). Dates become ISO text."""
+    for title in hidden:
+        report.note(f"The worksheet '{title}' is hidden; it was not read.")
     if not visible:
+        close()
         raise report.fatal("every worksheet in the workbook is hidden: unhide the sheet that holds the data")
     preferred = {n.lower() for n in sheet_names}
     found = []  # (score, preferred, -position, sheet, header index, header titles)
     try:
         for position, sheet in enumerate(visible):
-            first = [[_cell_text(v) for v in row] for row in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
+            first = [[_cell_text(v) for v in row] for row in sheet.rows(0, HEADER_SEARCH_ROWS)]
             index, value = find_header(first, score)
             titles = [str(c).strip() for c in first[index]] if first else []
             while titles and not titles[-1]:
                 titles.pop()
             found.append((value, sheet.title.lower() in preferred, -position, sheet, index, titles))
+    except FileRejected:
+        close()
+        raise
     except Exception as error:
+        close()
         raise report.fatal(f"the workbook cannot be read ({type(error).__name__}: {error}); save it again from Excel") from None
     best = max(found, key=lambda f: f[:3])
     _value, _preferred, _position, sheet, header_index, header = best
     if not any(header):
+        close()
         raise report.fatal(f"the worksheet '{sheet.title}' is empty: the first row must hold the column titles")
     # Other sheets with the same column titles hold more of the same rows; their columns
     # are matched by title, so a sheet that orders them differently is read correctly.
@@ -517,7 +642,7 @@ def read_xlsx(source: Source, report: ValidationReport, sheet_names: tuple[str, 
         try:
             for part, index, columns in parts:
                 width = max(columns) + 1
-                for number, values in enumerate(part.iter_rows(min_row=index + 2, values_only=True), start=index + 2):
+                for number, values in enumerate(part.rows(index + 1, None), start=index + 2):
                     values = tuple(values[:width]) + (None,) * (width - len(values))
                     cells = [_cell_text(values[i]) for i in columns]
                     if not any(cells):
@@ -528,9 +653,9 @@ def read_xlsx(source: Source, report: ValidationReport, sheet_names: tuple[str, 
         except Exception as error:
             raise report.fatal(f"the worksheet '{sheet.title}' cannot be read ({type(error).__name__}: {error})") from None
         finally:
-            workbook.close()
+            close()
 
-    return Table(header=header, rows=rows(), kind="XLSX", header_row=header_index + 1, sheet=sheet.title)
+    return Table(header=header, rows=rows(), kind=kind, header_row=header_index + 1, sheet=sheet.title)
 
 
 def _cell_text(value) -> str:
@@ -555,13 +680,15 @@ def read_table(
     sheet_names: tuple[str, ...] = (),
     score: HeaderScore | None = None,
 ) -> Table:
-    """CSV (any of the usual delimiters, UTF-8 or cp1252) or XLSX, told apart by content,
+    """CSV (any of the usual delimiters, UTF-8 or cp1252), XLSX or XLS, told apart by content,
     with the header row found by the importer's ``score``."""
     head = source.head(8)
     if not head:
         raise report.fatal("the file is empty (0 bytes)")
     if is_zip(head):
         return read_xlsx(source, report, sheet_names, score)
+    if is_xls(head):
+        return read_xls(source, report, sheet_names, score)
     return read_csv(source, report, encoding=encoding, score=score)
 
 

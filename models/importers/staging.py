@@ -42,6 +42,8 @@ import time
 from pathlib import Path
 from typing import Callable, Iterator
 
+import sqlalchemy
+
 import sqlite_utils
 
 from .. import store
@@ -442,7 +444,7 @@ def _indexes(db, table: str) -> list[tuple[str, str]]:
 def _has_rowid(db, table: str) -> bool:
     try:
         db.execute(f"SELECT rowid FROM {_quoted(table)} LIMIT 0")
-    except sqlite3.OperationalError:
+    except (sqlite3.OperationalError, sqlalchemy.exc.OperationalError):
         return False
     return True
 

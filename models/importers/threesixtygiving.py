@@ -143,7 +143,7 @@ class FieldRule:
                 if any(p.match(text) for p in patterns) or (allows_date_time and is_date_time(text)):
                     return None
                 shapes = "YYYY-MM-DD (for example 2024-04-01)" + (", YYYY-MM or YYYY" if allows_month else "")
-                return f"'{text}' is not a date: write {shapes}, or a full date-time such as 2024-04-01T09:30:00Z"
+                return f"'{text}' is not a date{_month_hint(text)}: write {shapes}, or a full date-time such as 2024-04-01T09:30:00Z"
 
             return check_date
         if self.format == "date-time":
@@ -267,7 +267,7 @@ def _item_index(title: str) -> int:
 
 
 def read(source: Source, report: ValidationReport, context: Context) -> Iterator[list[Record]]:
-    """Grants from a 360Giving file (CSV, XLSX or JSON, told apart by content)."""
+    """Grants from a 360Giving file (CSV, XLSX, XLS or JSON, told apart by content)."""
     head = source.head(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
     if head[:1] in (b"{", b"["):
         yield from read_json(source, report, context)
@@ -276,7 +276,7 @@ def read(source: Source, report: ValidationReport, context: Context) -> Iterator
 
 
 def read_flat(source: Source, report: ValidationReport, context: Context) -> Iterator[list[Record]]:
-    """Grants from a flat 360Giving CSV or XLSX, validated column by column in chunks."""
+    """Grants from a flat 360Giving CSV, XLSX or XLS, validated column by column in chunks."""
     table = read_table(source, report, encoding=context.encoding, sheet_names=("grants",), score=header_score)
     rules = field_rules()
     repeated = duplicate_titles(table.header, lambda t: re.sub(r"\s*:\s*", ":", t.strip().lower()),
@@ -299,6 +299,7 @@ def read_flat(source: Source, report: ValidationReport, context: Context) -> Ite
         columns.append((index, rule, title))
         if _item_index(title) == 0:
             first_item.setdefault(rule.path, index)
+    _award_date_by_its_title(table.header, rules, columns, first_item, unknown, report)
     report.unmapped_columns = unknown
     if unknown:
         report.note("Columns not in the 360Giving standard, not imported: " + ", ".join(unknown))
@@ -331,6 +332,34 @@ def read_flat(source: Source, report: ValidationReport, context: Context) -> Ite
             chunk_rows, chunk_cells = [], []
     if chunk_rows:
         yield _flat_chunk(chunk_rows, chunk_cells, checkers, repairers, first_item, table.header, report, context)
+
+
+def _award_date_by_its_title(header, rules, columns, first_item, unknown, report) -> None:
+    """A file with no 'Award Date' column but exactly one whose title begins with it
+    ('Award date:Start date', the Paul Hamlyn Foundation's): that column is the award date,
+    the only sensible reading, said in a note."""
+    award = rules.get("award date")
+    if award is None or award.path in first_item:
+        return
+    near = [(i, t) for i, t in enumerate(header) if t in unknown and normalise_title(t).startswith("award date:")]
+    if len(near) != 1:
+        return
+    index, title = near[0]
+    columns.append((index, award, title))
+    first_item[award.path] = index
+    unknown.remove(title)
+    report.note(f"The file has no 'Award Date' column; '{title}' is read as the award date (its title begins with it).")
+
+
+def _month_hint(text) -> str:
+    """Words for a month without a day ('08/2013'): no day can be chosen for it."""
+    if not isinstance(text, str):
+        return ""
+    if repair.month_only(text):
+        return " (it names a month, and no day can be chosen for it)"
+    if repair.period(text):
+        return " (it names a period, and no day can be chosen for it)"
+    return ""
 
 
 def rules_title(path: str) -> str:
@@ -801,7 +830,8 @@ def _describe(error) -> list[tuple[str, str]]:
             return [(name, "is missing; every grant needs it") for name in sorted(common)]
         return []  # recipient organisation or individual: the shared checks say which
     if kind == "oneOf":
-        return [(path, f"'{error.instance}' is not a date: write YYYY-MM-DD or a full date-time such as 2024-04-01T09:30:00Z")]
+        return [(path, f"'{error.instance}' is not a date{_month_hint(error.instance)}: write YYYY-MM-DD or a full date-time "
+                 "such as 2024-04-01T09:30:00Z")]
     if kind == "required":
         return [(path or "grant", error.message.replace("is a required property", "is missing"))]
     if kind == "type":

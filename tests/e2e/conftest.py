@@ -23,10 +23,20 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
+# The journeys that also run on PostgreSQL (scripts/test.sh's second pass, marker
+# `postgresql`): the five users' tasks end to end, and two app servers sharing one database.
+POSTGRESQL_JOURNEYS = {
+    "test_district_journey.py", "test_three_bid_tender_journey.py", "test_costing_form_journey.py",
+    "test_status_review_journey.py", "test_sroi_partial_journey.py", "test_two_servers_journey.py",
+}
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.e2e)
+            if Path(str(item.fspath)).name in POSTGRESQL_JOURNEYS:
+                item.add_marker(pytest.mark.postgresql)
 
 
 def _expect_patiently() -> None:

@@ -33,3 +33,40 @@ def test_filters_match_checking_each_organisation(db):
         if "Macclesfield" in row[0] and row[1] == 0 and row[2] == 1:
             expected += 1
     assert expected > 0 and result.total == expected == len(result.rows)
+
+
+def words_of(*texts) -> list[str]:
+    import re
+
+    return re.findall(r"\w+", " ".join(t or "" for t in texts).lower())
+
+
+def test_list_filters_match_checking_each_organisation(db):
+    """Without words: a district, a theme and a role together, against each organisation's
+    own lists read in Python; rows in name order, the total over every match."""
+    import json
+
+    chosen = organisations.DirectoryFilter(districts=("Congleton",), themes=("Environment",), roles=(organisations.ROLES[0],))
+    expected = sorted(
+        (name, org_id) for org_id, name, districts, themes, infrastructure in db.execute(
+            "SELECT org_id, name, districts, themes, is_infrastructure FROM organisations").fetchall()
+        if "Congleton" in json.loads(districts) and "Environment" in json.loads(themes) and infrastructure == 0)
+    result = organisations.search(db, chosen, limit=5)
+    assert result.total == len(expected) > 5
+    assert list(result.rows["org_id"]) == [org_id for _, org_id in expected[:5]]
+
+
+def test_every_word_is_a_prefix_and_the_hits_are_the_same_on_every_engine(db):
+    """The matching rule both engines follow (FTS5 on SQLite, tsvector on PostgreSQL): every
+    word must begin a word of the name, themes or description. Checked against the seeded
+    directory read in Python, with words that stemming leaves alone."""
+    rows = db.execute("SELECT org_id, name, themes, description FROM organisations").fetchall()
+    for query in ("foodbank", "befriend", "youth club", "debt", "mental health", "transport"):
+        wanted = query.split()
+        expected = {org_id for org_id, name, themes, description in rows
+                    if all(any(w.startswith(word) for w in words_of(name, themes, description)) for word in wanted)}
+        result = organisations.search(db, organisations.DirectoryFilter(query=query), limit=1000)
+        assert expected and set(result.rows["org_id"]) == expected and result.total == len(expected), query
+    # As you type: a first word cut short finds the same as the whole word.
+    assert organisations.search(db, organisations.DirectoryFilter(query="befr old")).total == \
+        organisations.search(db, organisations.DirectoryFilter(query="befriending older")).total > 0

@@ -47,8 +47,13 @@ EXPECTED = {
     "year_9999_360.csv": ("row 2", "Award Date", "more than 10 years ahead"),
     "year_1066_spend.csv": ("row 2", "Date", "before 1900"),
     "formula_after_space_spend.csv": ("row 3", "Supplier Name", "spreadsheet formula"),
-    "month_only_date_360.json": ("grant 1 (360G-cheshireeast-0001)", "awardDate", "'08/2013' is not a date"),
+    "month_only_date_360.json": ("grant 1 (360G-cheshireeast-0001)", "awardDate",
+                                 "'08/2013' is not a date (it names a month, and no day can be chosen for it)"),
     "no_council_named_spend.csv": ("", "", "does not say which council"),
+    # Excel 97-2003 (.xls): read with the XLSX rules, refused in words when damaged
+    "truncated_spend.xls": ("", "", "Excel 97-2003 workbook (.xls) cannot be opened"),
+    "no_workbook_inside.xls": ("", "", "Excel 97-2003 workbook (.xls) cannot be opened"),
+    "month_only_date_spend.xls": ("row 2", "Date", "'Sep 2014' names a month, not the day the payment was made"),
 }
 
 # Files that are awkward, not broken: read the one way they can sensibly be read, with
@@ -58,6 +63,7 @@ REPAIRED = {
     "wrong_encoding_360.csv": (2, 300000, "read as Windows-1252"),
     "wrong_types_360.json": (1, 150000, "'1,500' read as '1500'"),
     "hidden_first_sheet_360.xlsx": (2, 150000 + 25050, "The worksheet 'old' is hidden; it was not read."),
+    "hidden_first_sheet_spend.xls": (2, 125000 + 25050, "The worksheet 'draft' is hidden; it was not read."),
     # a grant in dollars is valid 360Giving, but cannot be added to spend in pounds: left out, with a warning
     "dollars_360.csv": (1, 150000, "amounts in USD cannot be added to spend in pounds; this grant was not imported"),
 }
@@ -97,7 +103,7 @@ def test_awkward_file_is_repaired_and_each_repair_reported(db, name):
     rows, pence, words = REPAIRED[name]
     assert result.status == "imported", result.report.summary_lines()
     assert result.rows_added == rows
-    assert db.execute("SELECT SUM(amount_pence) FROM spend WHERE import_id = ?", [result.import_id]).fetchone()[0] == pence
+    assert db.execute("SELECT SUM(amount_pence) FROM spend WHERE import_id = :id", {"id": result.import_id}).fetchone()[0] == pence
     said = [w.message for w in result.report.warnings] + result.report.notes
     assert any(words in line for line in said), said
     for repair in (w for w in result.report.warnings if w.before is not None):
@@ -126,9 +132,9 @@ def test_broken_rows_are_skipped_only_when_asked(db_path, name, good_rows):
         assert result.rows_added == good_rows
         assert result.report.errors[0].where in {"row 3", "row 4"}
         assert result.report.skipped_places() == [result.report.errors[0].where]
-        written = db.execute("SELECT COUNT(*) FROM spend WHERE import_id = ?", [result.import_id]).fetchone()[0]
+        written = db.execute("SELECT COUNT(*) FROM spend WHERE import_id = :id", {"id": result.import_id}).fetchone()[0]
         assert written == result.rows_added
-        logged = db.execute("SELECT rows_added, rows_skipped FROM import_log WHERE id = ?", [result.import_id]).fetchone()
+        logged = db.execute("SELECT rows_added, rows_skipped FROM import_log WHERE id = :id", {"id": result.import_id}).fetchone()
         assert tuple(logged) == (result.rows_added, 1)
 
 

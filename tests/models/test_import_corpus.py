@@ -32,8 +32,8 @@ def csv_rows(path, encoding="utf-8-sig", skip=0):
 
 def load(db, path, **options):
     (result,) = import_sources(db, [Source.from_path(path)], ImportOptions(**options))
-    total, count = db.execute("SELECT COALESCE(SUM(amount_pence), 0), COUNT(*) FROM spend WHERE import_id = ?",
-                              [result.import_id]).fetchone() if result.import_id else (0, 0)
+    total, count = db.execute("SELECT COALESCE(SUM(amount_pence), 0), COUNT(*) FROM spend WHERE import_id = :id",
+                              {"id": result.import_id}).fetchone() if result.import_id else (0, 0)
     return result, total, count
 
 
@@ -86,8 +86,8 @@ def test_hyndburn_2024_with_report_lines_and_odd_titles(db, shared_data):
     assert result.status == "imported"
     assert any(w.before == "161,413.00-" and w.after == "-161413.00" for w in result.report.warnings)
     assert total == sum(pence(r["Amount Paid"]) for r in dated) and count == len(dated)
-    assert db.execute("SELECT DISTINCT authority_id, district FROM spend WHERE import_id = ?",
-                      [result.import_id]).fetchall() == [("GB-LAE-HYN", "Hyndburn")]
+    assert db.execute("SELECT DISTINCT authority_id, district FROM spend WHERE import_id = :id",
+                      {"id": result.import_id}).fetchall() == [("GB-LAE-HYN", "Hyndburn")]
 
 
 def test_lancashire_fire_xlsx(db, shared_data):
@@ -101,8 +101,8 @@ def test_lancashire_fire_xlsx(db, shared_data):
 
 def test_leeds_body_uri_identifies_the_council(db, shared_data):
     result, _total, _count = load(db, shared_data / CORPUS / "spend" / "leeds_2011-05_raw.csv")
-    assert db.execute("SELECT DISTINCT authority, authority_id, body_type, district FROM spend WHERE import_id = ?",
-                      [result.import_id]).fetchall() == [("Leeds City Council", "GB-LAE-LDS", "local_government", "Leeds")]
+    assert db.execute("SELECT DISTINCT authority, authority_id, body_type, district FROM spend WHERE import_id = :id",
+                      {"id": result.import_id}).fetchall() == [("Leeds City Council", "GB-LAE-LDS", "local_government", "Leeds")]
     assert import_log(db).iloc[0]["publisher"] == "Leeds City Council"
 
 
@@ -191,3 +191,19 @@ def test_wellcome_without_a_description_column_loads_with_a_note(db, shared_data
     assert result.status == "imported", result.report.summary_lines()
     assert (total, count) == (expected, len(rows))
     assert any("no 'Description' column" in n for n in result.report.notes)
+
+
+def test_paul_hamlyn_award_date_under_a_garbled_title_loads_to_the_penny(db, shared_data):
+    """The Paul Hamlyn Foundation's file has no 'Award Date' column but one titled 'Award
+    date:Start date' (and a separate 'Planned dates:Start date'): that column is the award
+    date, said in a note; every grant loads and the total is the file's own."""
+    path = shared_data / CORPUS / "360giving" / "cove_fixture_paul-hamlyn-foundation-grants_dc.csv"
+    rows = csv_rows(path, "utf-8-sig")
+    assert "Award Date" not in rows[0] and "Award date:Start date" in rows[0]
+    expected = sum(pence(r["Amount Awarded"]) for r in rows)
+    result, total, count = load(db, path)
+    assert result.status == "imported", result.report.summary_lines()
+    assert (total, count) == (expected, len(rows))
+    assert any("'Award date:Start date' is read as the award date" in n for n in result.report.notes)
+    dates = {r[0] for r in db.execute("SELECT date FROM spend WHERE import_id = :id", {"id": result.import_id})}
+    assert dates == {r["Award date:Start date"] for r in rows}

@@ -16,8 +16,8 @@ from models.importers import ImportOptions, Source, import_sources
 
 def load(db, name: str, data: bytes, **options):
     (result,) = import_sources(db, [Source.from_bytes(name, data)], ImportOptions(**options))
-    rows = db.execute("SELECT amount_pence, recipient, authority, date FROM spend WHERE import_id = ? ORDER BY id",
-                      [result.import_id]).fetchall() if result.import_id else []
+    rows = db.execute("SELECT amount_pence, recipient, authority, date FROM spend WHERE import_id = :id ORDER BY id",
+                      {"id": result.import_id}).fetchall() if result.import_id else []
     return result, rows
 
 
@@ -184,8 +184,8 @@ def test_recipient_named_without_an_identifier_is_kept_by_name_not_third_sector(
         "GB-CHC-327114,Lloyds Bank Foundation\n")
     result, _rows = load(db, "lbfew.csv", text.encode("utf-8"))
     assert result.status == "imported", result.report.summary_lines()
-    row = db.execute("SELECT recipient, recipient_id, third_sector, amount_pence FROM spend WHERE import_id = ?",
-                     [result.import_id]).fetchone()
+    row = db.execute("SELECT recipient, recipient_id, third_sector, amount_pence FROM spend WHERE import_id = :id",
+                     {"id": result.import_id}).fetchone()
     assert tuple(row) == ("University of Leeds", None, 0, 14408700)
     assert any(w.column == "Recipient Org:Identifier" and "under the recipient's name" in w.message
                for w in result.report.warnings)
@@ -195,3 +195,40 @@ def test_grant_with_neither_recipient_name_nor_individual_is_still_an_error(db):
     text = GRANT_TITLES + "360G-x-1,Grant,Desc,GBP,100,2010-02-12,GB-CHC-1,,GB-CHC-327114,Lloyds Bank Foundation\n"
     result, rows = load(db, "x.csv", text.encode("utf-8"))
     assert result.status == "rejected" and rows == []
+
+
+def test_award_date_under_a_title_that_begins_with_it(db):
+    """One column titled 'Award date:Start date' and none 'Award Date' (the Paul Hamlyn
+    Foundation's shape): read as the award date with a note. Two such columns would be
+    ambiguous, and the file is refused as missing its Award Date."""
+    header = ("Identifier,Title,Description,Currency,Amount Awarded,Award date:Start date,Planned dates:Start date,"
+              "Recipient Org:Identifier,Recipient Org:Name,Funding Org:Identifier,Funding Org:Name\n")
+    row = "360G-phf:1,Youth arts,Arts for young people,GBP,68292,2013-07-16,2013-09-01,GB-CHC-1164883,Crewe Lunch Club,360G-phf,Paul Hamlyn Foundation\n"
+    result, rows = load(db, "phf.csv", (header + row).encode("utf-8"))
+    assert result.status == "imported", result.report.summary_lines()
+    assert [(r[0], r[3]) for r in rows] == [(6829200, "2013-07-16")]  # £68,292 awarded on 16 July 2013
+    assert any("'Award date:Start date' is read as the award date" in n for n in result.report.notes)
+    two = header.replace("Planned dates:Start date", "Award date:End date")
+    result, rows = load(db, "phf2.csv", (two + row).encode("utf-8"))
+    assert result.status == "rejected" and "required columns are missing: Award Date" in result.report.errors[0].message
+
+
+def test_a_byte_order_mark_saved_twice_is_dropped_from_the_first_title(db):
+    """Salford's July 2022 file begins 'ï»¿' (a UTF-8 byte-order mark read as
+    Windows-1252 and saved again as UTF-8): the first title is still 'Body Name'."""
+    text = "\u00ef\u00bb\u00bfBody Name,Date,Transaction Number,Amount,Supplier Name\nSalford City Council,01/07/2022,T1,512.34,Acme Ltd\n"
+    result, rows = load(db, "salford.csv", text.encode("utf-8"))
+    assert result.status == "imported", result.report.summary_lines()
+    assert rows == [(51234, "Acme Ltd", "Salford City Council", "2022-07-01")]
+    assert any("byte-order mark saved twice" in n for n in result.report.notes)
+
+
+def test_a_contracts_register_is_refused_as_one(db):
+    """Salford publishes its contracts register beside its payments: contracts let, not
+    payments made. The refusal says what the file looks like."""
+    text = ("Directorate Name,Process Used,Purchasing Body,Contract Reference,Contract Title,Contract Value\n"
+            "Place,Open,Salford City Council,C1,Grounds maintenance,120000\n")
+    result, rows = load(db, "salford_2022-07.csv", text.encode("utf-8"))
+    assert result.status == "rejected" and rows == []
+    message = result.report.errors[0].message
+    assert "cannot tell what kind of file" in message and "looks like a contracts register ('Contract Reference'" in message

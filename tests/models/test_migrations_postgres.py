@@ -15,7 +15,6 @@ how to install it.
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import re
@@ -28,7 +27,6 @@ import pytest
 import sqlalchemy
 
 from models import store
-from tests import pg_cluster
 
 SQL = Path(store.__file__).resolve().parent / "sql"
 POSTGRES_SQL = SQL / "postgresql"
@@ -44,20 +42,9 @@ POSTGRES_ONLY_INDEXES = {("organisations", "organisations_search_idx")}
 # -- the two databases ----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def pg_server(tmp_path_factory):
-    """A PostgreSQL server URL: CI's cluster, else a cluster of this module's own."""
-    url = os.environ.get("DASHBOARD_TEST_PG_URL")
-    if url:
-        yield url
-        return
-    if not pg_cluster.binaries_present():
-        pytest.fail(f"PostgreSQL is needed for this test and is not installed: {pg_cluster.INSTALL}")
-    place = tmp_path_factory.mktemp("pg")
-    url = pg_cluster.start(place)
-    try:
-        yield url
-    finally:
-        pg_cluster.stop(place)
+def pg_server(pg_url):
+    """A PostgreSQL server URL: the run's cluster (tests/conftest.py's ``pg_url``)."""
+    return pg_url
 
 
 def _create_database(server: str, template: str | None = None) -> tuple[str, str]:

@@ -162,7 +162,7 @@ def test_bids_move_out_of_the_set_up_document(tmp_path, monkeypatch):
 
     path = tmp_path / "old.db"
     old = [f for f in store.migration_files() if f.name < "060"]
-    monkeypatch.setattr(store, "migration_files", lambda: old)
+    monkeypatch.setattr(store, "migration_files", lambda dialect="sqlite": old)
     with store.opened(path) as database:
         store.migrate(database)
         setup = {"name": "Old tender", "criteria": tender.template_criteria("Quality 60 / price 30 / social value 10"),
