@@ -45,6 +45,7 @@ if any(s.illustrative for s in statuses):
     )
 
 serving = outcomes_ui.actions_serving(db_path, version)
+charts = outcomes_ui.indicator_charts(db_path, version)
 focus_options = ["All outcomes"] + [f"{s.outcome.outcome_id} {s.outcome.title}" for s in summaries]
 focus = st.selectbox("Show", focus_options, key="outcomes.focus", bind="query-params")
 
@@ -74,18 +75,8 @@ def show_indicator(status: outcomes.IndicatorStatus) -> None:
     gap_share.metric("Gap as % of target", outcomes.format_value(status.gap_percent, "%") or "–")
     st.caption(status.projection_message)
     if status.latest is not None:
-        chart, table = outcomes_ui.indicator_chart(status)
-        show_chart(
-            chart,
-            title=f"{indicator.name}: observations, target and trend",
-            description=(
-                f"Line chart of {sum(1 for o in status.observations if o.value is not None)} observations of "
-                f"{indicator.name}, the target as a diamond and, where there are enough points, the projected "
-                f"trend to the target date as a dashed line with its interval shaded. {status.projection_message}"
-            ),
-            table=table,
-            key=f"outcomes.chart.{indicator.indicator_id}",
-        )
+        chart, table, title, description = charts[indicator.indicator_id]
+        show_chart(chart, title=title, description=description, table=table, key=f"outcomes.chart.{indicator.indicator_id}")
     details = [f"**Owner:** {indicator.owner or 'not assigned'}", f"**Source:** {indicator.source}"]
     if indicator.comparator:
         details.append(f"**Comparator:** {indicator.comparator}")
