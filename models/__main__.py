@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import click
 
-from .commands import (agreements, consultations, fcr, import_data, init, monitoring, organisations, outcomes, retention,
-                       spend, sroi, tender, users)
+from .commands import (agreements, backup, consultations, copy, fcr, import_data, init, monitoring, organisations, outcomes,
+                       retention, spend, sroi, tender, users)
 from .errors import DomainError
 
 
@@ -52,6 +52,8 @@ for command in (
     fcr.fcr,
     users.users,
     retention.retention,
+    copy.copy,
+    backup.backup,
 ):
     cli.add_command(command)
 

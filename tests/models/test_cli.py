@@ -87,6 +87,8 @@ def test_bad_option_value_is_a_usage_error(run_cli):
         (["consultations", "plan"], ["--today", "--start", "--format"]),
         (["consultations", "standards"], ["--format"]),
         (["retention"], ["--db", "--years", "--apply", "--as", "--format"]),
+        (["copy"], ["--from", "--to", "--replace", "--format"]),
+        (["backup"], ["--db", "--to"]),
     ],
 )
 def test_every_command_keeps_its_options_and_the_readme_names_them(command, options, run_cli):
@@ -111,7 +113,7 @@ def test_help_texts_agree_with_the_engines():
     assert import_data.FILE_FORMATS == importers.FORMATS
     assert tender_command.DEFAULT_SIMULATIONS == tender.DEFAULT_SIMULATIONS
     assert sroi.DEFAULT_SIMULATIONS > 0
-    assert sorted(cli.commands) == ["agreements", "consultations", "fcr", "import", "init", "monitoring",
+    assert sorted(cli.commands) == ["agreements", "backup", "consultations", "copy", "fcr", "import", "init", "monitoring",
                                     "organisations", "outcomes", "retention", "spend", "sroi", "tender", "users"]
     from models import consultations
     from models.commands import consultations as consultations_command
