@@ -229,6 +229,7 @@ def screenshot(page, folder: Path) -> Path:
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=20_000)
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
+    page.mouse.move(0, 0)  # not left hovering over a button the resize moved under it
     page.wait_for_timeout(500)
     return path
 
