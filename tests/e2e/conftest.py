@@ -64,12 +64,17 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(db_path: Path, *, extra_args: tuple[str, ...] = (), extra_env: dict | None = None):
+def streamlit_server(db_path: Path | str, *, extra_args: tuple[str, ...] = (), extra_env: dict | None = None):
     """Run `streamlit run app.py` on a free loopback port with the database at ``db_path``
-    (and any extra streamlit options, e.g. ``--secrets.files``); yield its URL; stop it afterwards."""
+    (a SQLite file, or a PostgreSQL URL on the PostgreSQL pass), and any extra streamlit
+    options (e.g. ``--secrets.files``); yield its URL; stop it afterwards. Its log goes
+    beside the file (a URL's: the temporary folder)."""
+    import tempfile
+
     port = _free_port()
     env = dict(os.environ, DASHBOARD_DB=str(db_path), PYTHONUNBUFFERED="1", **(extra_env or {}))
-    log_path = db_path.parent / f"streamlit-{port}.log"
+    folder = Path(tempfile.gettempdir()) if "://" in str(db_path) else Path(db_path).parent
+    log_path = folder / f"streamlit-{port}.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [
