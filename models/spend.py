@@ -169,7 +169,7 @@ def bulk_totals(db: store.Database):
     summaries. Rows that existed before keep their per-row upkeep (an update or a delete
     of one is still counted at once). Other connections never see the pause: it is
     written and removed inside the caller's transaction."""
-    if not db.conn.in_transaction:
+    if not store.in_transaction(db):
         raise RuntimeError("bulk_totals needs an open write transaction (store.transaction)")
     since = db.execute("SELECT COALESCE(MAX(id), 0) FROM spend").fetchone()[0]
     db.execute("INSERT INTO spend_totals_pause (since) VALUES (:since)", {"since": since})
@@ -375,11 +375,13 @@ def top_with_others(split: pd.DataFrame, category: str, top: int = 10) -> pd.Dat
     """The ``top`` largest rows of a ``split_by_funding_type`` frame, then one row adding
     up all the others (named 'All other N <things>'), so a chart stays readable at any
     scale while its total is still the whole. Column ``others`` is True on that row."""
+    if len(split) <= top + 1:  # one left over is shown as itself, never as 'All other 1'
+        head = split.copy()
+        head["others"] = False
+        return head
     head = split.head(top).copy()
     head["others"] = False
     rest = split.iloc[top:]
-    if rest.empty:
-        return head
     noun = {"authority": "authorities", "department": "departments", "district": "districts"}.get(category, "others")
     others = {category: f"All other {len(rest):,} {noun}", "others": True}
     for column in ("contract", "grant", "total", "rows"):

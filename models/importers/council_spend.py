@@ -556,8 +556,7 @@ def _amount(where, cell, title, state: _State) -> int | None:
             state.report.error(where, title(field), (
                 f"'{text}' is not an amount of money: write it like 1234.56 or £1,234.56 (credits as -12.50)"))
             return None
-        hundredths = parse_number(repaired if repaired is not None else text) * 100
-        if abs(hundredths - hundredths.to_integral_value()) > SUB_PENNY:  # not a spreadsheet's float noise (815.3600000000006)
+        if "." in text and len(text.rpartition(".")[2].strip(" )-CRcr")) > 2 and _fraction_of_a_penny(repaired if repaired is not None else text):
             state.report.repair(where, title(field), text, f"{pence[-1] / 100:.2f}",
                                 "an amount in fractions of a penny, rounded half up to the penny")
         if repaired is not None and repaired != text and not _plain_pounds(text):
@@ -565,6 +564,13 @@ def _amount(where, cell, title, state: _State) -> int | None:
     if state.amount == ("gross", "vat"):
         return pence[0] - pence[1]
     return pence[0]
+
+
+def _fraction_of_a_penny(text: str) -> bool:
+    """True for 653.625 (a sum with half a penny), not for a spreadsheet's float noise
+    (815.3600000000006 is £815.36)."""
+    hundredths = parse_number(text) * 100
+    return abs(hundredths - hundredths.to_integral_value()) > SUB_PENNY
 
 
 def _plain_pounds(text: str) -> bool:

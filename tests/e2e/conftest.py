@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -23,7 +24,8 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 # The journeys that also run on PostgreSQL (scripts/test.sh's second pass, marker
-# `postgresql`): the five users' tasks end to end, and two app servers sharing one database.
+# `postgresql`): the five users' tasks end to end at 1280 px (the 390 px runs exercise the
+# same store calls), and two app servers sharing one database.
 POSTGRESQL_JOURNEYS = {
     "test_district_journey.py", "test_three_bid_tender_journey.py", "test_costing_form_journey.py",
     "test_status_review_journey.py", "test_sroi_partial_journey.py", "test_two_servers_journey.py",
@@ -34,7 +36,9 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.e2e)
-            if Path(str(item.fspath)).name in POSTGRESQL_JOURNEYS:
+            params = getattr(getattr(item, "callspec", None), "params", {})
+            desktop = params.get("screen") != "phone" and params.get("width") != 390
+            if Path(str(item.fspath)).name in POSTGRESQL_JOURNEYS and desktop:
                 item.add_marker(pytest.mark.postgresql)
 
 
@@ -64,16 +68,14 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(db_path: Path | str, *, extra_args: tuple[str, ...] = (), extra_env: dict | None = None):
-    """Run `streamlit run app.py` on a free loopback port with the database at ``db_path``
-    (a SQLite file, or a PostgreSQL URL on the PostgreSQL pass), and any extra streamlit
-    options (e.g. ``--secrets.files``); yield its URL; stop it afterwards. Its log goes
-    beside the file (a URL's: the temporary folder)."""
-    import tempfile
-
+def streamlit_server(db_path, *, extra_args: tuple[str, ...] = (), extra_env: dict | None = None):
+    """Run `streamlit run app.py` on a free loopback port with the database at ``db_path`` (a
+    SQLite file or a PostgreSQL URL) and any extra streamlit options (e.g. ``--secrets.files``);
+    yield its URL; stop it afterwards. Its log goes beside a file database, else to a new
+    temporary folder."""
     port = _free_port()
     env = dict(os.environ, DASHBOARD_DB=str(db_path), PYTHONUNBUFFERED="1", **(extra_env or {}))
-    folder = Path(tempfile.gettempdir()) if "://" in str(db_path) else Path(db_path).parent
+    folder = Path(tempfile.mkdtemp(prefix="streamlit-log-")) if isinstance(db_path, str) else Path(db_path).parent
     log_path = folder / f"streamlit-{port}.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(

@@ -269,3 +269,13 @@ def test_totals_by_supplier_are_refused_as_a_summary(db):
     result, rows = load(db, "wandm_supplier_payments_2009_q1.csv", text.encode("utf-8"))
     assert result.status == "rejected" and rows == []
     assert "It looks like totals by supplier ('Supplier ID', 'Supplier Name', 'Amount')" in result.report.errors[0].message
+
+
+def test_one_far_right_cell_does_not_widen_every_row(db):
+    """Rows of an .xls keep only their own cells: a note in column IV (the 256th) on one row
+    is outside the header and leaves the others as they are."""
+    rows = [DEVON_2010, ["R1", "Adults", "Care", 1, "A HOME", dt.date(2010, 5, 4), 600, 0, 600]]
+    rows.append(["R2", "Adults", "Care", 2, "B HOME", dt.date(2010, 5, 5), 700, 0, 700] + [None] * 246 + ["a note"])
+    result, loaded = load(db, "dcc.xls", xls({"May": rows}), publisher="Devon County Council")
+    assert result.status == "imported", result.report.summary_lines()
+    assert [r[0] for r in loaded] == [60000, 70000]
