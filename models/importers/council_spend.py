@@ -398,7 +398,9 @@ def _record(number, cells, state: _State) -> Record | None:
     date_text = cell("date")
     day = repair.parse_day(date_text, month_first=state.month_first) if date_text else None
     if not date_text:
-        report.error(where, title("date"), "is empty; every payment needs a date")
+        report.error(where, title("date"), (
+            "is empty; every payment needs a date: give the day it was paid, or import the valid rows only "
+            "(--skip-invalid; on the Data page, 'Import the valid rows') to leave this line out"))
     elif day is None and (repair.month_only(date_text) or repair.period(date_text)):
         report.error(where, title("date"), (
             f"'{date_text}' names a {'month' if repair.month_only(date_text) else 'period'}, not the day the payment "

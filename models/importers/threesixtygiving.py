@@ -499,7 +499,7 @@ def grants_to_records(grid, where, problems, report, context, titles) -> list[Re
         if path in REQUIRED_NOT_STORED:
             warnings += [(p, path, REQUIRED_NOT_STORED[path]) for p in empty]
         else:
-            problems += [(p, -100 + order, title(path), "is empty; every grant needs it") for p in empty]
+            problems += [(p, -100 + order, title(path), EMPTY_REQUIRED) for p in empty]
     org_ids, org_names = col(recipients[0][0]), col(recipients[0][1])
     has_org = [bool(n) for n in org_names]
     has_person = [bool(i and n) for i, n in zip(col(recipients[1][0]), col(recipients[1][1]))]
@@ -772,6 +772,10 @@ def _package_publisher(source: Source, report: ValidationReport) -> str | None:
         except ijson.JSONError:
             return None  # the main pass reports the damage with its place
     return None
+
+
+EMPTY_REQUIRED = ("is empty; every grant needs it: fill it in, or import the valid rows only (--skip-invalid; on the "
+                  "Data page, 'Import the valid rows') to leave this grant out")
 
 
 def _checked_in_common(column: str, message: str) -> bool:
