@@ -369,7 +369,11 @@ class _State:
         # A publisher not in the list of local authorities (a fire or police authority, a
         # government department, a company) is kept as it names itself.
         label = name
-        self.publishers.setdefault(label, how + ("; not in the list of UK local authorities" if body_type != "health" else ""))
+        hint = ""
+        if CODE_ONLY.match(label):  # 'SMBC', 'GPA': a code, perhaps a council's own
+            hint = (f"; if '{label}' is a council's code, give the council's name with --publisher (on the Data page: "
+                    "'Council name') and import again")
+        self.publishers.setdefault(label, how + ("; not in the list of UK local authorities" if body_type != "health" else "") + hint)
         return label, None, body_type, area_of(label, body_type)
 
 
@@ -398,7 +402,9 @@ def _record(number, cells, state: _State) -> Record | None:
     date_text = cell("date")
     day = repair.parse_day(date_text, month_first=state.month_first) if date_text else None
     if not date_text:
-        report.error(where, title("date"), "is empty; every payment needs a date")
+        report.error(where, title("date"), (
+            "is empty; every payment needs a date: give the day it was paid, or import the valid rows only "
+            "(--skip-invalid; on the Data page, 'Import the valid rows') to leave this line out"))
     elif day is None and (repair.month_only(date_text) or repair.period(date_text)):
         report.error(where, title("date"), (
             f"'{date_text}' names a {'month' if repair.month_only(date_text) else 'period'}, not the day the payment "
