@@ -6,7 +6,10 @@ the periods that have ended, then times: the list, the value chart's aggregate, 
 measures, money per outcome, returns due, one agreement's status, promised against delivered
 and realised SROI, and one provider's delivery record (the tender page's panel).
 
-    .venv/bin/python -m bench.bench_agreements [--agreements 2000] [--repeat 10]
+    .venv/bin/python -m bench.bench_agreements [--agreements 2000] [--repeat 10] [--db URL]
+
+``--db postgresql://...`` builds in (and times) an empty PostgreSQL database instead of a
+new SQLite file (issue 20: the same reads on both engines).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from models.database import init_database
 TODAY = dt.date(2027, 6, 1)
 
 
-def build(path: Path, count: int, seed: int = 1) -> None:
+def build(path: Path | str, count: int, seed: int = 1) -> None:
     init_database(path)
     rng = np.random.default_rng(seed)
     actor = policy.local_actor("Benchmark")
@@ -59,12 +62,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agreements", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--db", help="a postgresql:// URL of an empty database (default: a new SQLite file)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "bench.db"
+        path = args.db or Path(folder) / "bench.db"
         started = time.perf_counter()
         build(path, args.agreements)
         print(f"{platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; "
+              f"{'PostgreSQL' if args.db else 'SQLite'}; "
               f"{args.agreements:,} agreements built in {time.perf_counter() - started:.1f} s")
         with store.opened(path) as db:
             first = agreements.by_reference(db, "AG-0001")

@@ -1,7 +1,7 @@
 """Benchmark: directory search and provider matching at the size of the England and Wales
 charity register (170,000 organisations).
 
-    .venv/bin/python bench/bench_directory.py [--organisations 170000] [--db PATH]
+    .venv/bin/python bench/bench_directory.py [--organisations 170000] [--db PATH | --db postgresql://...] [--keep]
 
 Generates fictional organisations with the demonstration generator (fixed seed, ids
 BENCH-...), loads them into a fresh database through the same triggers every writer
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -70,13 +71,14 @@ def report(label: str, samples: list[float]) -> None:
     print(f"{label}\n   wall: {percentiles(samples)}\n   cpu:  {percentiles(CPU_SAMPLES[-len(samples):])}")
 
 
-def load(db_path: Path, count: int) -> None:
-    """A fresh database holding ``count`` generated organisations (demo data switched off)."""
+def load(db_path: Path | str, count: int) -> None:
+    """A database (a file, or a PostgreSQL URL whose directory is empty) holding ``count``
+    generated organisations (demo data switched off)."""
     init_database(db_path)
     with store.opened(db_path) as db:
         organisations.set_demo_shown(db, False, who="benchmark")
-        db.execute("DELETE FROM organisations WHERE is_demo = 1")
-        db.conn.commit()
+        with store.transaction(db):
+            db.execute("DELETE FROM organisations WHERE is_demo = 1")
         started = time.perf_counter()
         rows = generate(count, seed=170_000, id_prefix="BENCH")
         stamp = store.now_iso()
@@ -87,29 +89,62 @@ def load(db_path: Path, count: int) -> None:
         started = time.perf_counter()
         with store.transaction(db):
             db["organisations"].insert_all(rows, batch_size=2_000)
-        db.execute("ANALYZE")
+        db.execute("ANALYZE")  # both engines
         print(f"generated {count:,} organisations in {generated:.1f} s; inserted with triggers (FTS5, district/theme lists) in {time.perf_counter() - started:.1f} s")
+
+
+def peers(db) -> list[tuple[str, list[str], list[str]]]:
+    """(label, statements, query texts) of the engine's own full-text search, ranking every
+    match and counting it, and a bare count, on the same word searches (filters left out)."""
+    texts = [f.query for f in SEARCHES if organisations.search_words(f.query)]
+    if getattr(db, "dialect", "sqlite") == "postgresql":
+        query = organisations.TS_QUERY
+        ranked = organisations.TS_RANK_WEIGHTS
+        return [
+            ("peer: ts_rank over every match, then a second @@ to count",
+             [f"SELECT id FROM organisations WHERE search_document @@ {query} "
+              f"ORDER BY ts_rank({ranked}, search_document, {query}) DESC LIMIT 100",
+              f"SELECT COUNT(*) FROM organisations WHERE search_document @@ {query}"],
+             [organisations.tsquery_text(t) for t in texts]),
+            ("peer: bare @@ count (GIN index)", [f"SELECT COUNT(*) FROM organisations WHERE search_document @@ {query}"],
+             [organisations.tsquery_text(t) for t in texts]),
+        ]
+    fts = [organisations.fts_expression(t) for t in texts]
+    return [
+        ("peer: ranked FTS5 alone (bm25 over every match, then a second MATCH to count)",
+         [f"SELECT rowid FROM organisations_fts WHERE organisations_fts MATCH :query ORDER BY {organisations.FTS5_RANK} LIMIT 100",
+          "SELECT COUNT(*) FROM organisations_fts WHERE organisations_fts MATCH :query"], fts),
+        ("peer: bare MATCH count", ["SELECT COUNT(*) FROM organisations_fts WHERE organisations_fts MATCH :query"], fts),
+    ]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--organisations", type=int, default=170_000)
-    parser.add_argument("--db", default=None, help="database file (default: a temporary file)")
+    parser.add_argument("--db", default=None, help="database file or postgresql:// URL (default: a temporary file)")
     parser.add_argument("--repeat", type=int, default=5, help="times each search and match is run")
     parser.add_argument("--keep", action="store_true", help="reuse the --db file if it exists (skip generating)")
+    parser.add_argument("--search-only", action="store_true", help="time the searches only (no model fit, matches or overlap)")
     args = parser.parse_args()
 
     load1, _, _ = os.getloadavg()
     print(f"load average at start: {load1:.1f}")
-    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, SQLite {store.sqlite3.sqlite_version}, {platform.platform()}")
+    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, {platform.platform()}")
     folder = tempfile.mkdtemp(prefix="bench_directory_")
-    db_path = Path(args.db) if args.db else Path(folder) / "bench.db"
-    if not (args.keep and db_path.exists()):
-        db_path.unlink(missing_ok=True)
-        load(db_path, args.organisations)
+    if args.db and "://" in args.db:  # PostgreSQL: loaded once into an empty directory, then reused
+        db_path = args.db
+        with store.opened(db_path) as db:
+            present = store.table_exists(db, "organisations") and organisations.counts(db)["real"] > 0
+        if not present:
+            load(db_path, args.organisations)
+    else:
+        db_path = Path(args.db) if args.db else Path(folder) / "bench.db"
+        if not (args.keep and db_path.exists()):
+            db_path.unlink(missing_ok=True)
+            load(db_path, args.organisations)
 
     with store.opened(db_path) as db:
-        print(f"directory: {organisations.counts(db)['total']:,} organisations")
+        print(f"engine: {getattr(db, 'dialect', 'sqlite')}; directory: {organisations.counts(db)['total']:,} organisations")
         for directory_filter in SEARCHES:  # warm the page cache once
             organisations.search(db, directory_filter)
         samples = []
@@ -120,18 +155,11 @@ def main() -> int:
         report(f"search (first 100 rows + total), {len(SEARCHES)} searches x {args.repeat}:", samples)
         # Peers in the same run, on the same word searches (filters left out): FTS5 ranking
         # every match (ORDER BY bm25 LIMIT 100, then COUNT), and a bare MATCH count.
-        worded = [organisations.fts_expression(f.query) for f in SEARCHES if organisations.fts_expression(f.query)]
-        for label, sqls in (
-            ("peer: ranked FTS5 alone (bm25 over every match, then a second MATCH to count)",
-             ["SELECT rowid FROM organisations_fts WHERE organisations_fts MATCH ? "
-              "ORDER BY bm25(organisations_fts, 10.0, 1.0, 3.0) LIMIT 100",
-              "SELECT COUNT(*) FROM organisations_fts WHERE organisations_fts MATCH ?"]),
-            ("peer: bare MATCH count", ["SELECT COUNT(*) FROM organisations_fts WHERE organisations_fts MATCH ?"]),
-        ):
+        for label, sqls, worded in peers(db):
             peer = []
             for _ in range(args.repeat):
                 for expression in worded:
-                    peer.append(timed(lambda: [db.execute(sql, [expression]).fetchall() for sql in sqls])[0])
+                    peer.append(timed(lambda: [db.execute(sql, {"query": expression}).fetchall() for sql in sqls])[0])
             report(f"{label}, {len(worded)} searches x {args.repeat}:", peer)
         worst = []
         for directory_filter in SEARCHES:
@@ -140,6 +168,8 @@ def main() -> int:
         for elapsed, directory_filter, total in sorted(worst, key=lambda w: -w[0])[:3]:
             print(f"   slowest: {elapsed:6.1f} ms  query={directory_filter.query!r} districts={directory_filter.districts} -> {total:,} matches")
 
+        if args.search_only:
+            return 0
         elapsed, model = timed(matching.model_for, db)
         print(f"fit matching model (TF-IDF, {model.matrix.shape[1]:,} terms): {elapsed / 1000:.1f} s, once per directory version (the app caches it)")
 

@@ -1,7 +1,7 @@
 """Benchmark: the spend explorer at 1,000,000 national-shaped spend rows, and the same spend
 questions answered by Datasette on the same database, side by side in one run.
 
-    .venv/bin/python -m bench.bench_spend [--rows 1000000] [--repeat 30] [--peer /tmp/peer-venv]
+    .venv/bin/python -m bench.bench_spend [--rows 1000000] [--repeat 30] [--peer /tmp/peer-venv] [--db postgresql://...]
 
 1. Builds (once; kept in bench/out/) a database with the seed and ``--rows`` rows from
    bench.generate (about 300 funders, 460 districts and area-wide lines, Zipf-skewed).
@@ -63,7 +63,33 @@ def build(rows: int) -> Path:
     return path
 
 
-def page_timings(path: Path, repeat: int) -> dict[str, tuple[list[float], list[float]]]:
+def build_postgresql(url: str, rows: int) -> str:
+    """The same benchmark data in a PostgreSQL database (migrated and seeded by the app's
+    own init_database; the rows loaded with COPY in one transaction, the summary tables kept
+    by their statement triggers), if it does not hold them yet."""
+    from bench.generate import spend_rows
+    from models import store
+    from models.database import init_database
+
+    init_database(url)
+    with store.opened(url) as db:
+        if db.execute("SELECT COUNT(*) FROM spend").fetchone()[0] >= rows:
+            return url
+        start = time.perf_counter()
+        generated = spend_rows(rows)
+        first = next(generated)
+        with store.transaction(db):
+            with db.driver_connection.cursor() as cursor:
+                with cursor.copy(f"COPY spend ({', '.join(first)}) FROM STDIN") as copy:
+                    copy.write_row(tuple(first.values()))
+                    for row in generated:
+                        copy.write_row(tuple(row.values()))
+        db.execute("ANALYZE")
+        print(f"Loaded {rows:,} rows into PostgreSQL in {time.perf_counter() - start:.0f} s")
+    return url
+
+
+def page_timings(path: Path | str, repeat: int) -> dict[str, tuple[list[float], list[float]]]:
     """Milliseconds per AppTest run of the spend page on the big database and, alternating
     with it run for run, on a database holding only the seed (21 rows): the same page, the
     same machine, the same moment, so the ratio says what the rows cost."""
@@ -87,11 +113,14 @@ def page_timings(path: Path, repeat: int) -> dict[str, tuple[list[float], list[f
         return app
 
     def timed_run(app: AppTest) -> float:
+        """Wall milliseconds of one run; its CPU milliseconds (every thread: AppTest runs the
+        script in a thread of its own) go to CPU[label of the app]."""
         os.environ["DASHBOARD_DB"] = str(databases[id(app)])  # the app reads it on every run
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         app.run()
         if app.exception:
             raise SystemExit(f"the page failed: {app.exception}")
+        CPU.setdefault(id(app), []).append((time.process_time() - cpu) * 1000)
         return (time.perf_counter() - start) * 1000
 
     with store.opened(path) as db:
@@ -106,8 +135,10 @@ def page_timings(path: Path, repeat: int) -> dict[str, tuple[list[float], list[f
             app.query_params.clear()
             app.query_params.update(params if app is big else {k: "Macclesfield" for k in params})
             timed_run(app)
+        CPU.clear()
         pairs = [(timed_run(big), timed_run(small)) for _ in range(repeat)]
         results[f"rerun, cache warm ({label})"] = ([b for b, _ in pairs], [s for _, s in pairs])
+        WARM_CPU[label] = (list(CPU[id(big)]), list(CPU[id(small)]))  # these runs only
     firsts = []
     for name, value in (("spend.year", "2015/16"), ("spend.body", "Health"), ("spend.funding", "Contract")):
         for app in (big, small):
@@ -117,6 +148,9 @@ def page_timings(path: Path, repeat: int) -> dict[str, tuple[list[float], list[f
     results["first render of a new filter (a year, Health, contracts)"] = ([b for b, _ in firsts], [s for _, s in firsts])
     return results
 
+
+CPU: dict[int, list[float]] = {}
+WARM_CPU: dict[str, tuple[list[float], list[float]]] = {}  # label -> (1,000,000 rows, seed) CPU ms
 
 QUESTIONS = {
     "spend by authority (local government, third sector)": (
@@ -153,8 +187,9 @@ def peer_python(peer: Path) -> Path:
     return executable
 
 
-def query_timings(path: Path, peer: Path, repeat: int) -> list[tuple[str, float, float, float]]:
-    """(question, ours ms, Datasette SQL ms, Datasette HTTP ms), medians, alternating."""
+def query_timings(path: Path, peer: Path, repeat: int, also: str | None = None) -> list[tuple]:
+    """(question, ours ms, Datasette SQL ms, Datasette HTTP ms[, ours on ``also`` ms]),
+    medians, alternating. ``also``: a PostgreSQL URL holding the same data, timed too."""
     from models import spend, store
 
     with socket.socket() as sock:
@@ -181,19 +216,25 @@ def query_timings(path: Path, peer: Path, repeat: int) -> list[tuple[str, float,
                     sql_ms += json.loads(r.read())["query_ms"]
             return sql_ms, (time.perf_counter() - start) * 1000
 
+        def ours_ms(function, db) -> float:
+            start = time.perf_counter()
+            function(spend, db)
+            return (time.perf_counter() - start) * 1000
+
         results = []
-        with store.opened(path) as db:
+        with store.opened(path) as db, store.opened(also or path) as other:
             for question, (ours, sqls) in QUESTIONS.items():
-                ours(spend, db), datasette(sqls)  # warm both page caches
-                mine, theirs, theirs_http = [], [], []
+                ours(spend, db), ours(spend, other), datasette(sqls)  # warm the caches
+                mine, theirs, theirs_http, others = [], [], [], []
                 for _ in range(repeat):
-                    start = time.perf_counter()
-                    ours(spend, db)
-                    mine.append((time.perf_counter() - start) * 1000)
+                    mine.append(ours_ms(ours, db))
                     sql_ms, http_ms = datasette(sqls)
                     theirs.append(sql_ms)
                     theirs_http.append(http_ms)
-                results.append((question, statistics.median(mine), statistics.median(theirs), statistics.median(theirs_http)))
+                    if also:
+                        others.append(ours_ms(ours, other))
+                results.append((question, statistics.median(mine), statistics.median(theirs), statistics.median(theirs_http))
+                               + ((statistics.median(others),) if also else ()))
         return results
     finally:
         server.terminate()
@@ -206,23 +247,35 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--peer", type=Path, default=OUT / "peer", help="virtual environment for Datasette")
     parser.add_argument("--skip-page", action="store_true")
+    parser.add_argument("--db", default=None, help="a postgresql:// URL: the page and the questions on PostgreSQL too "
+                        "(the same rows, loaded once); Datasette still reads the SQLite file")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     path = build(args.rows)
+    postgres = build_postgresql(args.db, args.rows) if args.db else None
     print(f"Machine: {machine()}")
-    print(f"Data: {args.rows:,} national-shaped spend rows + the seed ({path.stat().st_size / 1e6:,.0f} MB file)\n")
+    print(f"Data: {args.rows:,} national-shaped spend rows + the seed ({path.stat().st_size / 1e6:,.0f} MB file"
+          + (", and the same in PostgreSQL" if postgres else "") + ")\n")
     if not args.skip_page:
+        if postgres:
+            print("On PostgreSQL:")
         print("| spend page (AppTest script run) | 1,000,000 rows p50 / p95 | seed only (21 rows) p50 / p95 | ratio of p95 | runs |")
         print("|---|---|---|---|---|")
-        for label, (big, small) in page_timings(path, args.repeat).items():
+        for label, (big, small) in page_timings(postgres or path, args.repeat).items():
             print(f"| {label} | {statistics.median(big):,.0f} / {percentile(big, 0.95):,.0f} ms "
                   f"| {statistics.median(small):,.0f} / {percentile(small, 0.95):,.0f} ms "
                   f"| {percentile(big, 0.95) / percentile(small, 0.95):,.2f} | {len(big)} |")
+        for label, (big, small) in WARM_CPU.items():
+            print(f"| rerun, cache warm ({label}): CPU | {statistics.median(big):,.0f} / {percentile(big, 0.95):,.0f} ms "
+                  f"| {statistics.median(small):,.0f} / {percentile(small, 0.95):,.0f} ms "
+                  f"| {percentile(big, 0.95) / percentile(small, 0.95):,.2f} | {len(big)} |")
         print()
-    print("| question | this project (median) | Datasette SQL time (median) | ratio | Datasette over HTTP |")
-    print("|---|---|---|---|---|")
-    for question, mine, theirs, http in query_timings(path, args.peer, args.repeat):
-        print(f"| {question} | {mine:,.1f} ms | {theirs:,.1f} ms | {theirs / mine:,.1f}× faster | {http:,.0f} ms |")
+    extra = " this project on PostgreSQL | ratio |" if postgres else ""
+    print(f"| question | this project (median) | Datasette SQL time (median) | ratio | Datasette over HTTP |{extra}")
+    print("|---|---|---|---|---|" + ("---|---|" if postgres else ""))
+    for question, mine, theirs, http, *other in query_timings(path, args.peer, args.repeat, postgres):
+        more = f" {other[0]:,.1f} ms | {theirs / other[0]:,.1f}× faster |" if other else ""
+        print(f"| {question} | {mine:,.1f} ms | {theirs:,.1f} ms | {theirs / mine:,.1f}× faster | {http:,.0f} ms |{more}")
     print(f"\nLoad at the end: {machine()}")
 
 

@@ -520,30 +520,33 @@ class AgreementFilter:
     provider: str = ""
     outcome: str = ""
 
-    def where(self) -> tuple[str, list]:
-        clauses, params = ["1 = 1"], []
+    def where(self) -> tuple[str, dict]:
+        """SQL WHERE clause (without the keyword) over agreements ``a``, and its named parameters."""
+        clauses, params = ["1 = 1"], {}
         if self.types:
-            clauses.append(f"a.agreement_type IN ({', '.join('?' * len(self.types))})")
-            params += list(self.types)
+            clauses.append("a.agreement_type IN :types")
+            params["types"] = list(self.types)
         if self.provider:
-            clauses.append("(a.provider_org_id = ? OR a.provider_name LIKE ?)")
-            params += [self.provider, f"%{self.provider}%"]
+            clauses.append("(a.provider_org_id = :provider OR lower(a.provider_name) LIKE lower(:provider_like))")
+            params.update(provider=self.provider, provider_like=f"%{self.provider}%")
         if self.outcome:
-            clauses.append("a.id IN (SELECT agreement_id FROM agreement_outcomes WHERE outcome_id = ?)")
-            params.append(self.outcome)
+            clauses.append("a.id IN (SELECT agreement_id FROM agreement_outcomes WHERE outcome_id = :outcome)")
+            params["outcome"] = self.outcome
         if self.years:
-            clauses.append(f"a.id IN (SELECT agreement_id FROM agreement_values WHERE financial_year IN "
-                           f"({', '.join('?' * len(self.years))}))")
-            params += list(self.years)
+            clauses.append("a.id IN (SELECT agreement_id FROM agreement_values WHERE financial_year IN :years)")
+            params["years"] = list(self.years)
         return " AND ".join(clauses), params
+
+    def year_clause(self) -> str:
+        """' AND v.financial_year IN :years' when the filter names years (values ``v``), else ''."""
+        return " AND v.financial_year IN :years" if self.years else ""
 
 
 def list_frame(db: store.Database, agreement_filter: AgreementFilter = AgreementFilter()) -> pd.DataFrame:
     """One row per agreement: reference, title, type, provider, body, department, dates,
     value (pence, in the chosen years if any), route, origin, multi-year, full cost link."""
     where, params = agreement_filter.where()
-    year_clause = (f" AND v.financial_year IN ({', '.join('?' * len(agreement_filter.years))})"
-                   if agreement_filter.years else "")
+    year_clause = agreement_filter.year_clause()
     sql = (
         "SELECT a.id, a.reference, a.title, a.agreement_type, a.provider_org_id, a.provider_name, a.body, "
         "a.department, a.start_date, a.end_date, a.award_route, a.origin, a.costing_name, a.costing_project, "
@@ -552,7 +555,7 @@ def list_frame(db: store.Database, agreement_filter: AgreementFilter = Agreement
         "(SELECT COUNT(*) FROM agreement_values v WHERE v.agreement_id = a.id AND v.amount_pence > 0) AS funded_years "
         f"FROM agreements a WHERE {where} ORDER BY a.reference"
     )
-    frame = pd.DataFrame(list(db.query(sql, list(agreement_filter.years) + params)))
+    frame = pd.DataFrame(list(db.query(sql, params)))
     columns = ["id", "reference", "title", "agreement_type", "provider_org_id", "provider_name", "body", "department",
                "start_date", "end_date", "award_route", "origin", "costing_name", "costing_project", "reporting",
                "version", "value_pence", "funded_years", "multi_year"]
@@ -567,13 +570,11 @@ def value_by_year_and_type(db: store.Database,
     """Agreed value (pence) per financial year and agreement type, summed in SQL, for the
     agreements ``agreement_filter`` picks (and only its years, if it names any)."""
     where, params = agreement_filter.where()
-    year_clause = (f" AND v.financial_year IN ({', '.join('?' * len(agreement_filter.years))})"
-                   if agreement_filter.years else "")
     rows = db.execute(
         "SELECT v.financial_year, a.agreement_type, SUM(v.amount_pence) FROM agreement_values v "
-        f"JOIN agreements a ON a.id = v.agreement_id WHERE {where}{year_clause} "
+        f"JOIN agreements a ON a.id = v.agreement_id WHERE {where}{agreement_filter.year_clause()} "
         "GROUP BY v.financial_year, a.agreement_type ORDER BY v.financial_year, a.agreement_type",
-        params + list(agreement_filter.years)).fetchall()
+        params).fetchall()
     return pd.DataFrame(rows, columns=["financial_year", "agreement_type", "value_pence"])
 
 

@@ -159,7 +159,7 @@ def _check_links(db: store.Database, form: dict, problems: list[str]) -> dict:
     for field in ("invited_orgs", "took_part_orgs"):
         org_ids = _lines(form.get(field))
         known = {r[0] for r in db.execute(
-            f"SELECT org_id FROM organisations WHERE org_id IN ({', '.join('?' for _ in org_ids)})", org_ids)} if org_ids else set()
+            "SELECT org_id FROM organisations WHERE org_id IN :org_ids", {"org_ids": org_ids})} if org_ids else set()
         unknown = [o for o in org_ids if o not in known]
         if unknown:
             problems.append(f"{FIELD_LABELS[field]}: {', '.join(unknown)} not in the directory; "

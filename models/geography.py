@@ -371,9 +371,11 @@ def boundaries(db: store.Database, level: str) -> pd.DataFrame:
     source and licence. For wards, only Cheshire East's (those in a former borough)."""
     _check_level(level)
     sql = "SELECT code, name, parent_code, geometry, source, licence FROM boundary_areas WHERE level = :level"
+    params = {"level": level}
     if level == "ward":
-        sql += f" AND parent_code IN ({', '.join(repr(c) for c in sorted(FORMER_BOROUGH_CODES))})"
-    return pd.DataFrame(db.execute(sql + " ORDER BY name, code", {"level": level}).fetchall(),
+        sql += " AND parent_code IN :boroughs"
+        params["boroughs"] = sorted(FORMER_BOROUGH_CODES)
+    return pd.DataFrame(db.execute(sql + " ORDER BY name, code", params).fetchall(),
                         columns=["code", "name", "parent_code", "geometry", "source", "licence"])
 
 

@@ -111,10 +111,10 @@ def outcome_investment(db: store.Database, years: tuple[str, ...] = ()) -> tuple
     frame = agreements.list_frame(db, agreements.AgreementFilter(years=years))
     value = dict(zip(frame["id"], frame["value_pence"])) if not frame.empty else {}
     links = db.execute("SELECT agreement_id, outcome_id, indicator_id FROM agreement_outcomes").fetchall()
-    year_clause = f" AND s.financial_year IN ({', '.join('?' * len(years))})" if years else ""
     paid = dict(db.execute(
         "SELECT l.agreement_id, SUM(s.amount_pence) FROM agreement_spend l JOIN spend s ON s.id = l.spend_id "
-        f"WHERE 1 = 1{year_clause} GROUP BY l.agreement_id", list(years)).fetchall())
+        f"WHERE {'s.financial_year IN :years' if years else '1 = 1'} GROUP BY l.agreement_id",
+        {"years": list(years)} if years else {}).fetchall())
     summaries = outcomes.outcome_summaries(db)
     outcome_rows, indicator_rows = [], []
     for summary in summaries:

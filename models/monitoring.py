@@ -185,9 +185,9 @@ def returns_due(db: store.Database, today: dt.date | None = None,
         "p.end_date, p.due_date, COUNT(m.id) AS measures, COUNT(r.id) AS recorded FROM agreements a "
         "JOIN monitoring_periods p ON p.agreement_id = a.id JOIN monitoring_measures m ON m.agreement_id = a.id "
         "LEFT JOIN monitoring_returns r ON r.measure_id = m.id AND r.period_id = p.id "
-        f"WHERE {where} AND p.end_date < ? GROUP BY a.id, a.reference, a.title, a.provider_name, p.id, p.number, "
+        f"WHERE {where} AND p.end_date < :today GROUP BY a.id, a.reference, a.title, a.provider_name, p.id, p.number, "
         "p.start_date, p.end_date, p.due_date HAVING COUNT(r.id) < COUNT(m.id) "
-        "ORDER BY p.due_date, a.reference, p.number", params + [today.isoformat()])
+        "ORDER BY p.due_date, a.reference, p.number", {**params, "today": today.isoformat()})
     frame = pd.DataFrame(list(rows), columns=["agreement_id", "reference", "title", "provider_name", "period",
                                               "start_date", "end_date", "due_date", "measures", "recorded"])
     frame["outstanding"] = frame["measures"] - frame["recorded"]

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-import sqlite_utils
 
 from . import policy, store
 from .demo_directory import DEMO_CSV, DEMO_SOURCE
@@ -124,13 +123,13 @@ FIELD_LABELS = {
 # Demonstration data and the show/hide setting
 
 
-def demo_shown(db: sqlite_utils.Database) -> bool:
+def demo_shown(db: store.Database) -> bool:
     """Whether fictional demonstration organisations are shown (the default) or switched off."""
     row = db.execute("SELECT value FROM settings WHERE key = :key", {"key": DEMO_SETTING}).fetchone()
     return row is None or row[0] != "0"
 
 
-def set_demo_shown(db: sqlite_utils.Database, shown: bool, *, who: str | None = None,
+def set_demo_shown(db: store.Database, shown: bool, *, who: str | None = None,
                    actor: policy.Actor | None = None) -> int:
     """Switch the demonstration directory on or off (audited). Switching on loads it if
     it is not in the database. Returns how many demo organisations were loaded. The
@@ -160,7 +159,7 @@ def read_demo_csv(path=DEMO_CSV) -> list[dict]:
     return rows
 
 
-def load_demo(db: sqlite_utils.Database) -> int:
+def load_demo(db: store.Database) -> int:
     """Insert the demonstration organisations not yet in the database (never overwrites
     an edited one). Idempotent; returns how many were inserted."""
     rows = read_demo_csv()
@@ -177,7 +176,7 @@ def load_demo(db: sqlite_utils.Database) -> int:
     return len(missing)
 
 
-def seed(db: sqlite_utils.Database) -> int:
+def seed(db: store.Database) -> int:
     """Load the fictional demonstration directory on first run, unless an officer has
     switched demonstration data off. Idempotent."""
     if not demo_shown(db):
@@ -185,14 +184,14 @@ def seed(db: sqlite_utils.Database) -> int:
     return load_demo(db)
 
 
-def directory_version(db: sqlite_utils.Database) -> str:
+def directory_version(db: store.Database) -> str:
     """A string that changes whenever the directory (or the demo setting) changes: the
     cache key for the fitted matching model and cached searches."""
     row = db.execute("SELECT version FROM directory_version WHERE id = 1").fetchone()
     return f"{row[0] if row else 0}-{'demo' if demo_shown(db) else 'nodemo'}"
 
 
-def visible_clause(db: sqlite_utils.Database, alias: str = "o") -> str:
+def visible_clause(db: store.Database, alias: str = "o") -> str:
     """SQL condition selecting the organisations users see (no demo rows when switched off)."""
     return "1 = 1" if demo_shown(db) else f"{alias}.is_demo = 0"
 
@@ -305,6 +304,9 @@ RANKED = 1_000
 # PostgreSQL: ts_rank's weights for the tsvector's labels {D, C, B, A} (description C,
 # themes B, name A; higher is better), the same 1 : 3 : 10.
 FTS5_RANK = "bm25(organisations_fts, 10.0, 1.0, 3.0)"
+# SQLite: filters on an organisation's own columns are checked on each match's row up to
+# this many matches (a key lookup each), and read as one set through their indexes above it.
+OWN_COLUMNS_AS_SET_ABOVE = 20_000
 TS_RANK_WEIGHTS = "'{0, 0.1, 0.3, 1.0}'"
 # PostgreSQL's query: the configuration and accent folding its search_document is made with
 # (migration 020's twin: Snowball English stemming, no stop words, like FTS5's porter).
@@ -334,8 +336,14 @@ def _word_search_sql(db, directory_filter: DirectoryFilter, demo_visible: bool, 
                   "FROM first f JOIN organisations o ON o.id = f.id")
     else:
         params["query"] = fts_expression(directory_filter.query)
-        # Lists (district, theme) and hidden demo rows are sets read once; the
-        # organisation's own columns are read from its row (a join on its id: no subquery).
+        # Lists (district, theme) and hidden demo rows are sets read once. The organisation's
+        # own columns are read from its row (a join on its id) when the words match few
+        # enough organisations, else as one more set read through their indexes: whichever
+        # reads fewer rows (a bare count of the words' matches, a few ms, decides).
+        if own and db.execute("SELECT COUNT(*) FROM organisations_fts WHERE organisations_fts MATCH :query",
+                              {"query": params["query"]}).fetchone()[0] > OWN_COLUMNS_AS_SET_ABOVE:
+            sets.append(f"SELECT o.id FROM organisations o WHERE {' AND '.join(own)}")
+            own = []
         join = " JOIN organisations o ON o.id = f.rowid" if own else ""
         where = ("organisations_fts MATCH :query" + "".join(f" AND {c}" for c in own)
                  + "".join(f" AND +f.rowid IN ({s})" for s in sets) + (f" AND +f.rowid{hidden}" if hidden else ""))
@@ -445,7 +453,7 @@ def size_band(income_pence: int | None) -> str:
     return UNKNOWN_SIZE
 
 
-def filter_options(db: sqlite_utils.Database) -> dict[str, list[str]]:
+def filter_options(db: store.Database) -> dict[str, list[str]]:
     """The values each filter can take: types, districts and themes present (LAA themes
     first), size bands and roles."""
     visible = visible_clause(db)
@@ -465,7 +473,7 @@ def filter_options(db: sqlite_utils.Database) -> dict[str, list[str]]:
     }
 
 
-def counts(db: sqlite_utils.Database) -> dict[str, int]:
+def counts(db: store.Database) -> dict[str, int]:
     """How many organisations users see: 'total', 'demo', 'real'."""
     total, demo = db.execute(
         f"SELECT COUNT(*), COALESCE(SUM(is_demo), 0) FROM organisations o WHERE {visible_clause(db)}"
@@ -473,7 +481,7 @@ def counts(db: sqlite_utils.Database) -> dict[str, int]:
     return {"total": int(total), "demo": int(demo), "real": int(total) - int(demo)}
 
 
-def directory_depth(db: sqlite_utils.Database, themes: tuple[str, ...] = LAA_THEMES) -> pd.DataFrame:
+def directory_depth(db: store.Database, themes: tuple[str, ...] = LAA_THEMES) -> pd.DataFrame:
     """How many organisations work on each theme in each district (columns theme,
     district, organisations); zero rows included, so gaps show."""
     visible = visible_clause(db)
@@ -499,7 +507,7 @@ def directory_depth(db: sqlite_utils.Database, themes: tuple[str, ...] = LAA_THE
 # Profiles and funding history
 
 
-def get(db: sqlite_utils.Database, org_id: str) -> dict | None:
+def get(db: store.Database, org_id: str) -> dict | None:
     """One organisation by its org-id, with lists parsed and size band and role added;
     None if there is none."""
     rows = list(db.query("SELECT * FROM organisations WHERE org_id = :org_id", {"org_id": org_id}))
@@ -516,7 +524,7 @@ def get(db: sqlite_utils.Database, org_id: str) -> dict | None:
     return record
 
 
-def names(db: sqlite_utils.Database, org_ids: tuple[str, ...]) -> dict[str, str]:
+def names(db: store.Database, org_ids: tuple[str, ...]) -> dict[str, str]:
     """{org_id: directory name} for the given org-ids; an id not in the directory names itself."""
     params: dict = {}
     found = {r[0]: r[1] for r in db.execute(
@@ -524,7 +532,7 @@ def names(db: sqlite_utils.Database, org_ids: tuple[str, ...]) -> dict[str, str]
     return {o: found.get(o, o) for o in org_ids}
 
 
-def funding_records(db: sqlite_utils.Database, organisation: dict) -> pd.DataFrame:
+def funding_records(db: store.Database, organisation: dict) -> pd.DataFrame:
     """Grants and contracts paid to an organisation, from the spend table: rows whose
     recipient id is one of its identifiers, or whose recipient name normalises to its
     name. Columns: financial_year, date, authority, funding_type, amount_pence,
@@ -570,7 +578,7 @@ def funding_by_year(records: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def changes(db: sqlite_utils.Database, org_id: str) -> list[dict]:
+def changes(db: store.Database, org_id: str) -> list[dict]:
     """The audit log for one organisation, newest first (who, when, before, after)."""
     entries = store.audit_entries(db, AUDIT_ENTITY, org_id)
     for entry in entries:
@@ -698,7 +706,7 @@ def validate(form: dict, *, adding: bool) -> dict:
     return clean
 
 
-def _next_local_id(db: sqlite_utils.Database) -> str:
+def _next_local_id(db: store.Database) -> str:
     """A local org-id for a group with no register number (360Giving's '360G-' prefix:
     an identifier the council's directory assigns)."""
     held = db.execute(
@@ -723,7 +731,7 @@ def _checked(form: dict, actor: policy.Actor, *, adding: bool) -> tuple[dict, st
     return clean, who
 
 
-def add(db: sqlite_utils.Database, form: dict, *, who: str | None = None, actor: policy.Actor | None = None) -> str:
+def add(db: store.Database, form: dict, *, who: str | None = None, actor: policy.Actor | None = None) -> str:
     """Add an organisation from a form (validated; audited). Returns its org-id. The
     identifier is checked to be new inside the transaction that adds it."""
     actor = policy.actor_or_name(actor, who)
@@ -743,7 +751,7 @@ def add(db: sqlite_utils.Database, form: dict, *, who: str | None = None, actor:
     return clean["org_id"]
 
 
-def update(db: sqlite_utils.Database, org_id: str, form: dict, *, who: str | None = None, reason: str | None = None,
+def update(db: store.Database, org_id: str, form: dict, *, who: str | None = None, reason: str | None = None,
            actor: policy.Actor | None = None, expected_version: int | None = None) -> dict:
     """Edit an organisation (validated; the fields that changed go in the audit log with
     their values before and after, read in the same transaction). Returns the changed
@@ -797,7 +805,7 @@ def form_values(organisation: dict) -> dict:
     }
 
 
-def documents(db: sqlite_utils.Database) -> pd.DataFrame:
+def documents(db: store.Database) -> pd.DataFrame:
     """Every visible organisation's text for matching, in a stable order: id, org_id,
     name, org_type, districts (list), themes (list), description, is_demo."""
     rows = db.execute(

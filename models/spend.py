@@ -169,7 +169,7 @@ def bulk_totals(db: store.Database):
     summaries. Rows that existed before keep their per-row upkeep (an update or a delete
     of one is still counted at once). Other connections never see the pause: it is
     written and removed inside the caller's transaction."""
-    if not db.conn.in_transaction:
+    if not store.in_transaction(db):
         raise RuntimeError("bulk_totals needs an open write transaction (store.transaction)")
     since = db.execute("SELECT COALESCE(MAX(id), 0) FROM spend").fetchone()[0]
     db.execute("INSERT INTO spend_totals_pause (since) VALUES (:since)", {"since": since})
@@ -180,13 +180,17 @@ def bulk_totals(db: store.Database):
         db.execute("DELETE FROM spend_totals_pause")
 
 
-def summarise_rows(db: store.Database, source: str, suffix: str, after_id: int, upto_id: int | None) -> None:
+def summarise_rows(db: store.Database, source: str, suffix: str, after_id: int, upto_id: int | None,
+                   tables: tuple[str, ...] | None = None) -> None:
     """Add the rows of ``source`` (the spend table or a copy of it) with ids in
-    (after_id, upto_id] to each summary table (named with ``suffix``: '' for the live
-    ones, '__next' for the copies an import builds before swapping them in)."""
+    (after_id, upto_id] to each summary table (or those named in ``tables``), named with
+    ``suffix``: '' for the live ones, '__next' for the copies an import builds before
+    swapping them in."""
     upper = "" if upto_id is None else " AND id <= :upto_id"
     params = {"after_id": after_id, "upto_id": upto_id}
     for table, held in SUMMARIES:
+        if tables is not None and table not in tables:
+            continue
         columns = ", ".join(sorted(held))
         target = f'"{table}{suffix}"'
         db.execute(
@@ -375,11 +379,13 @@ def top_with_others(split: pd.DataFrame, category: str, top: int = 10) -> pd.Dat
     """The ``top`` largest rows of a ``split_by_funding_type`` frame, then one row adding
     up all the others (named 'All other N <things>'), so a chart stays readable at any
     scale while its total is still the whole. Column ``others`` is True on that row."""
+    if len(split) <= top + 1:  # one left over is shown as itself, never as 'All other 1'
+        head = split.copy()
+        head["others"] = False
+        return head
     head = split.head(top).copy()
     head["others"] = False
     rest = split.iloc[top:]
-    if rest.empty:
-        return head
     noun = {"authority": "authorities", "department": "departments", "district": "districts"}.get(category, "others")
     others = {category: f"All other {len(rest):,} {noun}", "others": True}
     for column in ("contract", "grant", "total", "rows"):

@@ -143,6 +143,21 @@ def _register_numeric_loader(dbapi_connection) -> None:
     dbapi_connection.adapters.register_loader("numeric", NumericLoader)
 
 
+def _forget_engines_in_child() -> None:
+    """After ``fork``: the child must neither use nor close the parent's pooled connections
+    (SQLAlchemy's recipe: ``dispose(close=False)``), so it starts with no engines."""
+    global _engines_lock
+    _engines_lock = threading.Lock()
+    for engine in _engines.values():
+        engine.dispose(close=False)
+    _engines.clear()
+    _primary_key_maps.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_engines_in_child)
+
+
 def dispose(where: str | os.PathLike | None = None) -> None:
     """Close every pooled connection to ``where`` (all databases when None) and forget its
     engine: before a database is dropped, copied or replaced."""
@@ -151,6 +166,7 @@ def dispose(where: str | os.PathLike | None = None) -> None:
         for key in keys:
             engine = _engines.pop(key, None)
             if engine is not None:
+                _primary_key_maps.pop(id(engine), None)
                 engine.dispose()
 
 
@@ -340,18 +356,20 @@ class Table:
         return self.db.execute(f"SELECT count(*) FROM {_identifier(self.name)}").fetchone()[0]
 
 
+_primary_key_maps: dict[int, dict[str, tuple[str, ...]]] = {}
+
+
 def _primary_key(db: Database, table: str) -> tuple[str, ...]:
-    return _primary_keys(db.engine, table)
-
-
-@functools.lru_cache(maxsize=4096)
-def _primary_keys_cached(engine_id: int, table: str, engine: sa.Engine) -> tuple[str, ...]:
-    with engine.connect() as connection:
-        return tuple(sa.inspect(connection).get_pk_constraint(table)["constrained_columns"])
-
-
-def _primary_keys(engine: sa.Engine, table: str) -> tuple[str, ...]:
-    return _primary_keys_cached(id(engine), table, engine)
+    """The primary-key columns of ``table``. Read for every table at once with SQLAlchemy's
+    multi-table reflection, once per engine (one catalogue query on PostgreSQL rather than
+    a slow reflection per table inside someone's write transaction), and again only for a
+    table made since."""
+    keys = _primary_key_maps.get(id(db.engine))
+    if keys is None or table not in keys:
+        reflected = sa.inspect(db.connection).get_multi_pk_constraint()
+        keys = {name: tuple(pk["constrained_columns"]) for (_schema, name), pk in reflected.items()}
+        _primary_key_maps[id(db.engine)] = keys
+    return keys.get(table, ())
 
 
 def table_exists(db: Database, name: str) -> bool:
@@ -530,7 +548,7 @@ def migrate(db: Database) -> list[str]:
             db.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (:name, :at)",
                        {"name": script.name, "at": now_iso()})
         applied.append(script.name)
-    _primary_keys_cached.cache_clear()
+    _primary_key_maps.pop(id(db.engine), None)
     return applied
 
 

@@ -369,7 +369,11 @@ class _State:
         # A publisher not in the list of local authorities (a fire or police authority, a
         # government department, a company) is kept as it names itself.
         label = name
-        self.publishers.setdefault(label, how + ("; not in the list of UK local authorities" if body_type != "health" else ""))
+        hint = ""
+        if CODE_ONLY.match(label):  # 'SMBC', 'GPA': a code, perhaps a council's own
+            hint = (f"; if '{label}' is a council's code, give the council's name with --publisher (on the Data page: "
+                    "'Council name') and import again")
+        self.publishers.setdefault(label, how + ("; not in the list of UK local authorities" if body_type != "health" else "") + hint)
         return label, None, body_type, area_of(label, body_type)
 
 
@@ -398,7 +402,9 @@ def _record(number, cells, state: _State) -> Record | None:
     date_text = cell("date")
     day = repair.parse_day(date_text, month_first=state.month_first) if date_text else None
     if not date_text:
-        report.error(where, title("date"), "is empty; every payment needs a date")
+        report.error(where, title("date"), (
+            "is empty; every payment needs a date: give the day it was paid, or import the valid rows only "
+            "(--skip-invalid; on the Data page, 'Import the valid rows') to leave this line out"))
     elif day is None and (repair.month_only(date_text) or repair.period(date_text)):
         report.error(where, title("date"), (
             f"'{date_text}' names a {'month' if repair.month_only(date_text) else 'period'}, not the day the payment "
@@ -556,8 +562,7 @@ def _amount(where, cell, title, state: _State) -> int | None:
             state.report.error(where, title(field), (
                 f"'{text}' is not an amount of money: write it like 1234.56 or £1,234.56 (credits as -12.50)"))
             return None
-        hundredths = parse_number(repaired if repaired is not None else text) * 100
-        if abs(hundredths - hundredths.to_integral_value()) > SUB_PENNY:  # not a spreadsheet's float noise (815.3600000000006)
+        if "." in text and len(text.rpartition(".")[2].strip(" )-CRcr")) > 2 and _fraction_of_a_penny(repaired if repaired is not None else text):
             state.report.repair(where, title(field), text, f"{pence[-1] / 100:.2f}",
                                 "an amount in fractions of a penny, rounded half up to the penny")
         if repaired is not None and repaired != text and not _plain_pounds(text):
@@ -565,6 +570,13 @@ def _amount(where, cell, title, state: _State) -> int | None:
     if state.amount == ("gross", "vat"):
         return pence[0] - pence[1]
     return pence[0]
+
+
+def _fraction_of_a_penny(text: str) -> bool:
+    """True for 653.625 (a sum with half a penny), not for a spreadsheet's float noise
+    (815.3600000000006 is £815.36)."""
+    hundredths = parse_number(text) * 100
+    return abs(hundredths - hundredths.to_integral_value()) > SUB_PENNY
 
 
 def _plain_pounds(text: str) -> bool:

@@ -372,7 +372,7 @@ def read_delimited(
         raise report.fatal(f"the header row cannot be read as CSV ({_csv_words(error)})") from None
     header = [h.strip() for h in header]
     if header and _drop_mark(header[0]) != header[0]:
-        report.note(f"The first column title began with a byte-order mark saved twice ('{header[0][:3]}'); it was dropped.")
+        report.note("The first column title began with a stray byte-order mark (shown as 'ï»¿' when saved twice); it was dropped.")
         header[0] = _drop_mark(header[0])
     if not any(header):
         raise report.fatal("the first row is blank: the first row must hold the column titles")
@@ -511,8 +511,9 @@ def read_xls(source: Source, report: ValidationReport, sheet_names: tuple[str, .
     """The data of an Excel 97-2003 workbook (.xls, read with xlrd) as one Table of text
     cells, with the same rules as XLSX: hidden sheets never read (a note), the sheet chosen
     by its column titles. At most MAX_XLS_BYTES: the format is read whole, so a larger
-    file is refused with what to do. Formulas are read as the values Excel saved with them
-    (the format keeps no formula text a reader can show)."""
+    file is refused with what to do; rows keep only the cells they have (ragged), so one
+    far-right cell cannot widen every row to 256. Formulas are read as the values Excel
+    saved with them (the format keeps no formula text a reader can show)."""
     import xlrd
 
     if source.size > MAX_XLS_BYTES:
@@ -525,7 +526,9 @@ def read_xls(source: Source, report: ValidationReport, sheet_names: tuple[str, .
     if len(data) > MAX_XLS_BYTES:
         raise report.fatal(f"the Excel 97-2003 workbook (.xls) is larger than {MAX_XLS_BYTES // 1024**2} MB; save it as .xlsx or CSV")
     try:
-        book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO(), formatting_info=False)
+        book = xlrd.open_workbook(
+            file_contents=data, on_demand=True, ragged_rows=True, logfile=io.StringIO(), formatting_info=False
+        )
         names = book.sheet_names()
         states = list(book._sheet_visibility)  # xlrd's own list: 0 visible, 1 hidden, 2 very hidden
     except Exception as error:  # xlrd raises many kinds for damaged or encrypted files

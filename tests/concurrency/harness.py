@@ -1,7 +1,10 @@
-"""Run one write in many processes at the same moment against one database file, as
-many browser sessions would: each process opens its own connection, waits at a barrier,
-then acts. Returns what each one got: saved, refused (a DomainError, with its class), or
-unhandled (anything else, with the traceback)."""
+"""Run one write in many processes at the same moment against one database, as many
+browser sessions (or app servers) would: each process opens its own connection, waits at a
+barrier, then acts. Returns what each one got: saved, refused (a DomainError, with its
+class), or unhandled (anything else, with the traceback).
+
+The database is what the ``db_path`` fixture gives: a SQLite file, or with
+``DASHBOARD_TEST_ENGINE=postgresql`` a PostgreSQL URL, so the suite runs on both engines."""
 
 from __future__ import annotations
 
@@ -26,9 +29,9 @@ class Outcome:
     kind: str = ""
 
 
-def _child(db_path, worker, args, barrier, queue, index) -> None:
-    try:
-        with store.opened(db_path) as db:
+def _child(database, worker, args, barrier, queue, index) -> None:
+    try:  # (store forgets the parent's pooled connections in a forked child: os.register_at_fork)
+        with store.opened(database) as db:
             barrier.wait(timeout=TIMEOUT_SECONDS)
             try:
                 queue.put(Outcome(index, "saved", worker(db, *args)))
@@ -38,13 +41,14 @@ def _child(db_path, worker, args, barrier, queue, index) -> None:
         queue.put(Outcome(index, "unhandled", error=traceback.format_exc()))
 
 
-def at_once(db_path, worker: Callable, arguments: list[tuple]) -> list[Outcome]:
+def at_once(database, worker: Callable, arguments: list[tuple]) -> list[Outcome]:
     """``worker(db, *args)`` for each ``args`` in ``arguments``, each in its own process,
-    all released together. ``worker`` must be a module-level function (it is pickled)."""
+    all released together, on ``database`` (a file path or a PostgreSQL URL). ``worker``
+    must be a module-level function (it is pickled)."""
     context = multiprocessing.get_context("fork")
     barrier = context.Barrier(len(arguments))
     queue = context.Queue()
-    processes = [context.Process(target=_child, args=(str(db_path), worker, args, barrier, queue, i))
+    processes = [context.Process(target=_child, args=(str(database), worker, args, barrier, queue, i))
                  for i, args in enumerate(arguments)]
     for process in processes:
         process.start()
@@ -59,8 +63,8 @@ def unhandled(outcomes: list[Outcome]) -> list[str]:
 
 
 def audit_count(db, entity: str, action: str, entity_id=None) -> int:
-    sql, params = "SELECT COUNT(*) FROM audit_log WHERE entity = ? AND action = ?", [entity, action]
+    sql, params = "SELECT COUNT(*) FROM audit_log WHERE entity = :entity AND action = :action", {"entity": entity, "action": action}
     if entity_id is not None:
-        sql += " AND entity_id = ?"
-        params.append(str(entity_id))
+        sql += " AND entity_id = :entity_id"
+        params["entity_id"] = str(entity_id)
     return db.execute(sql, params).fetchone()[0]

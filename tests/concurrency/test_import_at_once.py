@@ -76,16 +76,20 @@ def start_up(_db, path):
     return "started"
 
 
-def test_twenty_processes_start_on_a_fresh_database(tmp_path):
-    path = tmp_path / "fresh.db"
-    with store.opened(path):
-        pass  # the file exists, with no tables yet
-    outcomes = at_once(path, start_up, [(path,)] * PROCESSES)
+def test_twenty_processes_start_on_a_fresh_database(empty_database, db):
+    """``db``: a database one ``init_database`` made, to compare with."""
+    with store.opened(empty_database) as fresh:
+        assert fresh.table_names() == []  # the database exists, with no tables yet
+    outcomes = at_once(empty_database, start_up, [(empty_database,)] * PROCESSES)
     assert unhandled(outcomes) == [] and {o.status for o in outcomes} == {"saved"}
-    with store.opened(path) as db:
-        names = [r[0] for r in db.execute("SELECT name FROM schema_migrations ORDER BY name")]
-        assert names == [f.name for f in store.migration_files()]
-        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with store.opened(empty_database) as fresh:
+        names = [r[0] for r in fresh.execute("SELECT name FROM schema_migrations ORDER BY name")]
+        assert names == [f.name for f in store.migration_files(fresh.dialect)]
+        for table in ("spend", "organisations", "actions", "indicators"):  # seeded once, whole
+            assert fresh.execute(f"SELECT COUNT(*) FROM {table}").fetchone() == db.execute(
+                f"SELECT COUNT(*) FROM {table}").fetchone(), table
+        if fresh.dialect == "sqlite":  # SQLite's own check of the file (PostgreSQL has no counterpart)
+            assert fresh.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def remove(db, import_id, person):

@@ -79,14 +79,15 @@ def test_a_role_without_the_action_is_refused(db):
     assert action_plan.list_actions(db).set_index("action_id").loc["INF-C1", "version"] == 1
 
 
-def test_busy_database_gives_a_friendly_error(db_path):
-    """Someone holds the write lock past the short wait: a save is refused with a message
-    (errors.Busy, a DomainError), never sqlite's 'database is locked'."""
+def test_busy_database_gives_a_friendly_error(db_path, monkeypatch):
+    """Someone holds the write lock past the short wait (SQLite's busy timeout, PostgreSQL's
+    lock_timeout on the advisory write lock): a save is refused with a message (errors.Busy,
+    a DomainError), never the engine's own 'database is locked' or 'lock timeout'."""
     from models.errors import Busy
 
+    monkeypatch.setattr(store, "BUSY_ATTEMPTS", 1)  # one wait, not two: the test is quicker
     with store.opened(db_path) as holder, store.opened(db_path) as other:
-        other.conn.execute("PRAGMA busy_timeout = 100")
-        holder.conn.execute("BEGIN IMMEDIATE")
-        with pytest.raises(Busy, match="busy with another change.*Nothing was saved"):
-            action_plan.save_changes(other, {"INF-C1": {"owner": "Ann"}}, actor=ANN)
-        holder.conn.execute("ROLLBACK")
+        with store.transaction(holder):
+            with pytest.raises(Busy, match="busy with another change.*Nothing was saved"):
+                action_plan.save_changes(other, {"INF-C1": {"owner": "Ann"}}, actor=ANN)
+        assert action_plan.list_actions(other).set_index("action_id").loc["INF-C1", "version"] == 1

@@ -3,13 +3,20 @@ to the first RANKED matches, and filters give the same answer as checking each m
 
 from __future__ import annotations
 
+import pytest
+
 from models import organisations
 
 
 def bare_matches(db, words: str) -> list[int]:
-    expression = organisations.fts_expression(words)
-    return [r[0] for r in db.execute(
-        "SELECT rowid FROM organisations_fts WHERE organisations_fts MATCH ? ORDER BY rowid", [expression])]
+    """The ids the engine's own full-text index finds for ``words``, in id order."""
+    if getattr(db, "dialect", "sqlite") == "postgresql":
+        sql = f"SELECT id FROM organisations WHERE search_document @@ {organisations.TS_QUERY} ORDER BY id"
+        query = organisations.tsquery_text(words)
+    else:
+        sql = "SELECT rowid FROM organisations_fts WHERE organisations_fts MATCH :query ORDER BY rowid"
+        query = organisations.fts_expression(words)
+    return [r[0] for r in db.execute(sql, {"query": query})]
 
 
 def test_total_counts_every_match_and_ranking_is_bounded(db, monkeypatch):
@@ -18,18 +25,20 @@ def test_total_counts_every_match_and_ranking_is_bounded(db, monkeypatch):
     monkeypatch.setattr(organisations, "RANKED", 5)
     result = organisations.search(db, organisations.DirectoryFilter(query="community"), limit=3)
     assert result.total == len(everyone)
-    first_five = {r[0] for r in db.execute("SELECT org_id FROM organisations WHERE id IN (%s)" % ",".join(map(str, everyone[:5])))}
+    first_five = {org_id for org_id, id_ in db.execute("SELECT org_id, id FROM organisations").fetchall() if id_ in everyone[:5]}
     assert len(result.rows) == 3 and set(result.rows["org_id"]) <= first_five
 
 
-def test_filters_match_checking_each_organisation(db):
+@pytest.mark.parametrize("as_set_above", [20_000, 0])  # own columns read from each match's row, or as a set
+def test_filters_match_checking_each_organisation(db, monkeypatch, as_set_above):
+    monkeypatch.setattr(organisations, "OWN_COLUMNS_AS_SET_ABOVE", as_set_above)
     chosen = organisations.DirectoryFilter(query="support", districts=("Macclesfield",),
                                            roles=(organisations.ROLES[0],), public_services_only=True)
     result = organisations.search(db, chosen, limit=1000)
     expected = 0
     for rowid in bare_matches(db, "support"):
-        row = db.execute("SELECT districts, is_infrastructure, delivers_public_services FROM organisations WHERE id = ?",
-                         [rowid]).fetchone()
+        row = db.execute("SELECT districts, is_infrastructure, delivers_public_services FROM organisations WHERE id = :id",
+                         {"id": rowid}).fetchone()
         if "Macclesfield" in row[0] and row[1] == 0 and row[2] == 1:
             expected += 1
     assert expected > 0 and result.total == expected == len(result.rows)

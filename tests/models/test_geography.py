@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 
 import pandas as pd
 import pytest
@@ -15,9 +14,8 @@ import shapely
 from shapely.geometry import shape
 
 from models import geography, spend, store
-from models.database import init_database
 from models.importers import ImportOptions, Source, import_sources, remove_import
-from tests.conftest import SHARED_DATA
+from tests.conftest import SHARED_DATA, copy_database, drop_database
 from tests.helpers import GRANTS, GRANTS_HEADER
 
 REFERENCE = ("real", "corpus", "reference")
@@ -38,32 +36,43 @@ def _shared():
 
 
 @pytest.fixture(scope="module")
-def boundaries_template(tmp_path_factory):
+def boundaries_template(seeded_template, tmp_path_factory):
     """A database with the Cheshire East wards and England districts imported, made once
-    for the module (the district file takes seconds); each test works on a copy."""
+    for the module (the district file takes seconds); each test works on a copy. A file,
+    or on PostgreSQL a template database's URL."""
     shared_data = _shared()
-    path = tmp_path_factory.mktemp("boundaries") / "template.db"
-    init_database(path)
-    with store.opened(path) as db:
+    where = copy_database(seeded_template, tmp_path_factory.mktemp("boundaries") / "template.db")
+    with store.opened(where) as db:
         results = import_files(
             db,
             reference(shared_data, "cheshire_east_E06000049_wards.geojson"),
             reference(shared_data, "england_lad_topo.topojson"),
         )
     assert [r.status for r in results] == ["imported", "imported"], [r.report.summary_lines() for r in results]
-    return path
-
-
-def _copy_of(template, tmp_path, monkeypatch):
-    path = tmp_path / "dashboard.db"
-    shutil.copyfile(template, path)
-    monkeypatch.setenv(store.DB_ENV_VAR, str(path))
-    return path
+    return where
 
 
 @pytest.fixture
-def with_boundaries(boundaries_template, tmp_path, monkeypatch):
-    with store.opened(_copy_of(boundaries_template, tmp_path, monkeypatch)) as db:
+def copy_of(tmp_path, monkeypatch):
+    """``copy_of(template)``: this test's own copy of a module's template database (also
+    $DASHBOARD_DB); on PostgreSQL dropped after the test."""
+    made = []
+
+    def copy(template):
+        where = copy_database(template, tmp_path / "dashboard.db")
+        monkeypatch.setenv(store.DB_ENV_VAR, str(where))
+        made.append(where)
+        return where
+
+    yield copy
+    for where in made:
+        if store.is_url(str(where)):
+            drop_database(where)
+
+
+@pytest.fixture
+def with_boundaries(boundaries_template, copy_of):
+    with store.opened(copy_of(boundaries_template)) as db:
         yield db
 
 
@@ -77,17 +86,16 @@ def grants_template(boundaries_template, tmp_path_factory):
     ]
     grants = folder / "grants.csv"
     grants.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    path = folder / "template.db"
-    shutil.copyfile(boundaries_template, path)
-    with store.opened(path) as db:
+    where = copy_database(boundaries_template, folder / "template.db")
+    with store.opened(where) as db:
         (result,) = import_files(db, grants)
     assert result.status == "imported", result.report.summary_lines()
-    return path
+    return where
 
 
 @pytest.fixture
-def grants_db_path(grants_template, tmp_path, monkeypatch):
-    return _copy_of(grants_template, tmp_path, monkeypatch)
+def grants_db_path(grants_template, copy_of):
+    return copy_of(grants_template)
 
 
 @pytest.fixture

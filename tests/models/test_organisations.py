@@ -80,8 +80,8 @@ def test_seed_is_idempotent_and_respects_demo_off(db_path):
         assert orgs.counts(db)["total"] == before
         assert orgs.directory_version(db) == version  # nothing written
         orgs.set_demo_shown(db, False, who="officer")
-        db.execute("DELETE FROM organisations WHERE is_demo = 1")
-        db.conn.commit()
+        with store.transaction(db):
+            db.execute("DELETE FROM organisations WHERE is_demo = 1")
     init_database(db_path)
     with store.opened(db_path) as db:
         assert db.execute("SELECT COUNT(*) FROM organisations WHERE is_demo = 1").fetchone()[0] == 0
@@ -144,11 +144,11 @@ def test_name_matches_rank_above_description_matches(db, known):
 
 def test_search_index_follows_any_writer(db, known):
     """An importer writing plain SQL (no call into this module) stays searchable."""
-    db.execute(
-        "INSERT INTO organisations (org_id, name, districts, themes, description, is_demo, source, updated_at)"
-        " VALUES ('GB-CHC-1234567', 'Imported Otter Trust', '[\"Macclesfield\"]', '[\"Animals\"]', 'Otter rescue', 0, 'ccew', 'now')"
-    )
-    db.conn.commit()
+    with store.transaction(db):
+        db.execute(
+            "INSERT INTO organisations (org_id, name, districts, themes, description, is_demo, source, updated_at)"
+            " VALUES ('GB-CHC-1234567', 'Imported Otter Trust', '[\"Macclesfield\"]', '[\"Animals\"]', 'Otter rescue', 0, 'ccew', 'now')"
+        )
     assert names(orgs.search(db, orgs.DirectoryFilter(query="otter", districts=("Macclesfield",)))) == ["Imported Otter Trust"]
     db.execute(
         "UPDATE organisations SET description = 'Badger sett protection', districts = '[\"Crewe and Nantwich\"]'"
@@ -158,8 +158,8 @@ def test_search_index_follows_any_writer(db, known):
     assert names(orgs.search(db, orgs.DirectoryFilter(query="rescue"))) == []
     assert names(orgs.search(db, orgs.DirectoryFilter(query="badger", districts=("Crewe and Nantwich",)))) == ["Imported Otter Trust"]
     assert names(orgs.search(db, orgs.DirectoryFilter(districts=("Macclesfield",), query="otter"))) == []
-    db.execute("DELETE FROM organisations WHERE org_id = 'GB-CHC-1234567'")
-    db.conn.commit()
+    with store.transaction(db):
+        db.execute("DELETE FROM organisations WHERE org_id = 'GB-CHC-1234567'")
     assert names(orgs.search(db, orgs.DirectoryFilter(query="badger"))) == []
     # Bad JSON from a careless writer does not break the insert, it just lists nothing.
     db.execute("INSERT INTO organisations (org_id, name, districts, source, updated_at) VALUES ('X1', 'Odd', 'Crewe', 's', 'now')")

@@ -45,7 +45,7 @@ def test_bulk_insert_counts_each_row_once_as_it_finally_stands(db):
             db["spend"].insert_all([row(f"b|{i}", 100 + i) for i in range(50)])
             db.execute("UPDATE spend SET amount_pence = 7 WHERE uid = 'b|3'")       # new row, changed
             db.execute("DELETE FROM spend WHERE uid = 'b|4'")                       # new row, removed
-            db.execute("UPDATE spend SET amount_pence = 14600 WHERE id = ?", [existing])  # old row, changed
+            db.execute("UPDATE spend SET amount_pence = 14600 WHERE id = :id", {"id": existing})  # old row, changed
         assert db.execute("SELECT COUNT(*) FROM spend_totals_pause").fetchone()[0] == 0
     assert_summaries_exact(db)
     # 49 rows: 100..149 pence less 103 and 104, plus 7.
@@ -93,10 +93,16 @@ def test_no_district_chosen_shows_area_wide_spend_as_a_bar_of_its_own(db):
 
 def test_the_view_reads_only_the_summary_tables(db):
     statements: list[str] = []
-    db.conn.set_trace_callback(statements.append)
+    execute = db.execute
+
+    def recorded(sql, params=None):
+        statements.append(sql)
+        return execute(sql, params)
+
+    db.execute = recorded  # every statement the view sends, on either engine
     spend.page_view(db, spend.SpendFilter(districts=("Macclesfield",), years=("2008/09",)))
     spend.filter_options(db)
-    db.conn.set_trace_callback(None)
+    del db.execute
     assert statements and not [s for s in statements if " FROM spend " in s + " "]
 
 
@@ -116,6 +122,9 @@ def test_top_with_others_keeps_the_whole_total():
     assert (others["contract"], others["grant"], others["total"], others["rows"]) == (300, 3, 303, 3)
     assert shown["total"].sum() == split["total"].sum()
     assert len(spend.top_with_others(split.head(10), "authority", top=10)) == 10
+    # Eleven: the eleventh is a bar of its own, never 'All other 1 authorities'.
+    eleven = spend.top_with_others(split.head(11), "authority", top=10)
+    assert list(eleven["authority"]) == list(split.head(11)["authority"]) and not eleven["others"].any()
 
 
 @pytest.mark.parametrize("pence, label", [
