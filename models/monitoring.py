@@ -182,14 +182,16 @@ def returns_due(db: store.Database, today: dt.date | None = None,
     with measures still unrecorded, the due date and working-day status, latest due first."""
     today = _today(today)
     where, params = agreement_filter.where()
+    # Counted per period over ids only, then joined to the agreement's words: grouping the
+    # joined rows with their text columns made PostgreSQL sort them on disk.
     rows = db.query(
         "SELECT a.id AS agreement_id, a.reference, a.title, a.provider_name, p.number AS period, p.start_date, "
-        "p.end_date, p.due_date, COUNT(m.id) AS measures, COUNT(r.id) AS recorded FROM agreements a "
-        "JOIN monitoring_periods p ON p.agreement_id = a.id JOIN monitoring_measures m ON m.agreement_id = a.id "
-        "LEFT JOIN monitoring_returns r ON r.measure_id = m.id AND r.period_id = p.id "
-        f"WHERE {where} AND p.end_date < :today GROUP BY a.id, a.reference, a.title, a.provider_name, p.id, p.number, "
-        "p.start_date, p.end_date, p.due_date HAVING COUNT(r.id) < COUNT(m.id) "
-        "ORDER BY p.due_date, a.reference, p.number", {**params, "today": today.isoformat()})
+        "p.end_date, p.due_date, c.measures, c.recorded FROM (SELECT q.id AS period_id, COUNT(m.id) AS measures, "
+        "COUNT(r.id) AS recorded FROM monitoring_periods q JOIN monitoring_measures m ON m.agreement_id = q.agreement_id "
+        "LEFT JOIN monitoring_returns r ON r.measure_id = m.id AND r.period_id = q.id WHERE q.end_date < :today "
+        "GROUP BY q.id HAVING COUNT(r.id) < COUNT(m.id)) c JOIN monitoring_periods p ON p.id = c.period_id "
+        f"JOIN agreements a ON a.id = p.agreement_id WHERE {where} ORDER BY p.due_date, a.reference, p.number",
+        {**params, "today": today.isoformat()})
     frame = pd.DataFrame(list(rows), columns=["agreement_id", "reference", "title", "provider_name", "period",
                                               "start_date", "end_date", "due_date", "measures", "recorded"])
     frame["outstanding"] = frame["measures"] - frame["recorded"]
