@@ -1,14 +1,17 @@
 """Benchmark: importing 1,000,000 generated 360Giving grants (flat CSV) end to end.
 
-Generates a national-shaped fictional CSV (bench.generate) in the publishers' column layout (not timed),
-not timed), then imports it in a fresh child process through the same call the command
+Generates a national-shaped fictional CSV (bench.generate) in the publishers' column layout
+(not timed), then imports it in a fresh child process through the same call the command
 line and the Data page use (detect, validate every cell column by column against the
-schema's rules and the quality checks, check identifiers are unique, upsert in one
-transaction, write the import log). Reports validation alone (no database), the whole
-import (validated and written) in rows per second and per CPU-second, and the child's
-peak memory (maximum resident set size).
+schema's rules and the quality checks, check identifiers are unique, stage, publish, write
+the import log), into a new SQLite file or, with ``--db URL``, a new PostgreSQL database.
+Reports the dry run (every cell checked, nothing written) and the whole import in rows per
+second and per CPU-second (a large file is read and checked in a process of its own while
+the import stages it: both processes' CPU is counted, and on PostgreSQL the server
+process's too), the peak memory (maximum resident set size) of the writer plus that of
+the reader, and how long each step of publishing took; then the peers in the same run.
 
-    .venv/bin/python -m bench.bench_import [--rows 1000000]
+    .venv/bin/python -m bench.bench_import [--rows 1000000] [--db postgresql://...] [--no-peers]
 """
 
 from __future__ import annotations
@@ -84,14 +87,70 @@ def run_import(csv_path: str, db_path: str, dry_run: bool) -> None:
     from models.database import init_database
     from models.importers import ImportOptions, Source, import_sources
 
+    from models.importers import staging
+
     init_database(db_path)
-    cpu_start, start = time.process_time(), time.perf_counter()
+    before, start = os.times(), time.perf_counter()
     with store.opened(db_path) as db:
+        server = server_cpu(db)
         (result,) = import_sources(db, [Source.from_path(csv_path)], ImportOptions(imported_by="benchmark", dry_run=dry_run))
+        server = server_cpu(db) - server
+    after = os.times()
+    writer_cpu = after.user + after.system - before.user - before.system + server
+    reader_cpu = after.children_user + after.children_system - before.children_user - before.children_system
+    peaks = [resource.getrusage(who).ru_maxrss / 1024 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
     print(json.dumps({"status": result.status, "added": result.rows_added, "errors": result.report.error_count,
                       "warnings": result.report.warning_count, "seconds": time.perf_counter() - start,
-                      "cpu_seconds": time.process_time() - cpu_start,
-                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "load": os.getloadavg()[0]}))
+                      "cpu_seconds": writer_cpu + reader_cpu, "writer_cpu": writer_cpu, "reader_cpu": reader_cpu,
+                      "peak_mb": sum(peaks), "writer_mb": peaks[0], "reader_mb": peaks[1],
+                      "steps": {k: [round(w, 2), round(c, 2)] for k, (w, c) in staging.TIMINGS.items()},
+                      "load": os.getloadavg()[0]}))
+
+
+def fresh_database(server: str | None, folder: str, name: str) -> str:
+    """Where one import of the benchmark writes: a new SQLite file in ``folder``, or with
+    ``server`` (a PostgreSQL URL) a new database on that server."""
+    if not server:
+        return str(Path(folder) / f"{name}.db")
+    import uuid
+
+    import psycopg
+
+    database = f"bench_{name}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{database}"')
+    return server.rsplit("/", 1)[0] + "/" + database
+
+
+def drop_database(server: str | None, where: str) -> None:
+    """Remove a database ``fresh_database`` made on a PostgreSQL server."""
+    if not server:
+        return
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{where.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+def engine_line(server: str | None) -> str:
+    """The engine a run writes to, in words."""
+    if not server:
+        return f"SQLite {sqlite3.sqlite_version}"
+    import psycopg
+
+    with psycopg.connect(server) as connection:
+        version = connection.execute("SHOW server_version").fetchone()[0]
+    return f"PostgreSQL {version} (psycopg {psycopg.__version__})"
+
+
+def server_cpu(db) -> float:
+    """CPU seconds so far of the PostgreSQL server process serving ``db`` (on this machine),
+    counted as the writer's: on SQLite the writing happens in the writer itself."""
+    if db.dialect != "postgresql":
+        return 0.0
+    pid = db.execute("SELECT pg_backend_pid()").fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def child(*args: str) -> dict:
@@ -142,41 +201,68 @@ def peer_jsonschema(csv_path: Path, sample: int) -> float:
     return len(grants) / (time.perf_counter() - start)
 
 
+def report(rows: int, dry: dict, whole: dict) -> None:
+    """The project's own lines of the table."""
+    print(f"Import status: {whole['status']}, {whole['added']:,} rows added, {whole['errors']:,} errors, "
+          f"{whole['warnings']:,} warnings; dry run: {dry['status']}")
+    print("\n| work | seconds | rows per second | CPU rows/s (reader + writer CPU s) | peak memory (reader + writer) |")
+    print("|---|---|---|---|---|")
+    for label, r in (("dry run (every cell checked, nothing written)", dry), ("validated import, written", whole)):
+        print(f"| {label} | {r['seconds']:.1f} | {rows / r['seconds']:,.0f} | {rows / r['cpu_seconds']:,.0f} "
+              f"({r['reader_cpu']:.1f} + {r['writer_cpu']:.1f}) | {r['peak_mb']:,.0f} MB "
+              f"({r['reader_mb']:,.0f} + {r['writer_mb']:,.0f}) |")
+
+
+def steps(whole: dict) -> None:
+    print("\nPublishing, step by step (wall / writer CPU seconds): "
+          + "; ".join(f"{k} {w:.1f} / {c:.1f}" for k, (w, c) in whole["steps"].items()))
+    print(f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--peer", type=Path, default=Path(__file__).resolve().parent / "out" / "peer",
                         help="virtual environment for sqlite-utils (made on first use)")
     parser.add_argument("--jsonschema-sample", type=int, default=20_000)
+    parser.add_argument("--db", metavar="POSTGRESQL_URL",
+                        help="import into new databases on this PostgreSQL server (default: new SQLite files)")
+    parser.add_argument("--csv", type=Path, help="import this CSV (made by write_grants_csv) instead of generating one")
+    parser.add_argument("--no-peers", action="store_true", help="time the project only")
     parser.add_argument("--child", nargs=3, metavar=("CSV", "DB", "MODE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         run_import(args.child[0], args.child[1], args.child[2] == "dry-run")
         return
     with tempfile.TemporaryDirectory() as folder:
-        csv_path = Path(folder) / "grants.csv"
-        began = time.perf_counter()
-        write_grants_csv(csv_path, args.rows)
-        print(f"Generated {args.rows:,} national-shaped grants ({csv_path.stat().st_size / 1e6:,.0f} MB CSV) "
-              f"in {time.perf_counter() - began:.1f} s")
+        csv_path = args.csv or Path(folder) / "grants.csv"
+        if args.csv is None:
+            began = time.perf_counter()
+            write_grants_csv(csv_path, args.rows)
+            print(f"Generated {args.rows:,} national-shaped grants ({csv_path.stat().st_size / 1e6:,.0f} MB CSV) "
+                  f"in {time.perf_counter() - began:.1f} s")
         load = os.getloadavg()
         print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-              f"SQLite {sqlite3.sqlite_version}; load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
-        dry = child(str(csv_path), str(Path(folder) / "dry.db"), "dry-run")
-        whole = child(str(csv_path), str(Path(folder) / "bench.db"), "import")
+              f"{engine_line(args.db)}; load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
+        targets = [fresh_database(args.db, folder, name) for name in ("dry", "import")]
+        try:
+            dry = child(str(csv_path), targets[0], "dry-run")
+            whole = child(str(csv_path), targets[1], "import")
+        finally:
+            for target in targets:
+                drop_database(args.db, target)
+        rows = args.rows
+        if args.no_peers:
+            report(rows, dry, whole)
+            steps(whole)
+            return
         peer_seconds = peer_sqlite_utils(args.peer, csv_path, Path(folder) / "peer.db")
         per_grant = peer_jsonschema(csv_path, args.jsonschema_sample)
-        rows = args.rows
-        print(f"Import status: {whole['status']}, {whole['added']:,} rows added, {whole['errors']:,} errors, "
-              f"{whole['warnings']:,} warnings; dry run: {dry['status']}")
-        print("\n| work | seconds | rows per second | CPU rows/s | peak memory |")
-        print("|---|---|---|---|---|")
-        for label, r in (("dry run (every cell checked, nothing written)", dry), ("validated import, written", whole)):
-            print(f"| {label} | {r['seconds']:.1f} | {rows / r['seconds']:,.0f} | {rows / r['cpu_seconds']:,.0f} "
-                  f"| {r['peak_mb']:,.0f} MB |")
+        report(rows, dry, whole)
         print(f"| peer: sqlite-utils insert --csv (no validation) | {peer_seconds:.1f} | {rows / peer_seconds:,.0f} | | not measured |")
         print(f"| peer: jsonschema per grant (first {args.jsonschema_sample:,}, validation only) | "
               f"{rows / per_grant:.0f} (projected) | {per_grant:,.0f} | | |")
+        steps(whole)
         print(f"\nRatios: validated import {(rows / whole['seconds']) / (rows / peer_seconds):.2f}x sqlite-utils' rate; "
               f"{(rows / whole['seconds']) / per_grant:.1f}x per-grant jsonschema's rate. "
               f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.")

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -24,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.bench_import import write_grants_csv
+from bench.bench_import import drop_database, engine_line, fresh_database, write_grants_csv
 
 SAVE_EVERY_SECONDS = 0.2
 LOCK_WAITS: list[float] = []  # how long each save waited for the write lock (BEGIN IMMEDIATE)
@@ -35,16 +34,16 @@ def _timing_lock_waits() -> None:
     from the save's own work (which a busy machine also slows)."""
     from models import store
 
-    begin = store._begin_immediate
+    begin = store._begin_write
 
-    def timed(conn):
+    def timed(db):
         started = time.perf_counter()
         try:
-            begin(conn)
+            begin(db)
         finally:
             LOCK_WAITS.append(time.perf_counter() - started)
 
-    store._begin_immediate = timed
+    store._begin_write = timed
 
 
 def run_import(csv_path: str, db_path: str) -> None:
@@ -57,7 +56,7 @@ def run_import(csv_path: str, db_path: str) -> None:
     print(result.headline(), flush=True)
 
 
-def prepare(db_path: Path) -> int:
+def prepare(db_path: str) -> int:
     """A fresh database with one tender and two bids to score; returns the tender's id."""
     from models import policy, tender, tender_records
     from models.database import init_database
@@ -71,7 +70,7 @@ def prepare(db_path: Path) -> int:
         return tender_records.create_tender(db, setup, actor=policy.local_actor("Bench"))
 
 
-def save_score(db_path: Path, tender_id: int, count: int) -> tuple[float, str]:
+def save_score(db_path: str, tender_id: int, count: int) -> tuple[float, str]:
     """One score save as the page makes it; (seconds taken, 'saved' or the error's class)."""
     from models import policy, store, tender_records
     from models.errors import DomainError
@@ -90,43 +89,59 @@ def save_score(db_path: Path, tender_id: int, count: int) -> tuple[float, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--db", metavar="POSTGRESQL_URL",
+                        help="import into a new database on this PostgreSQL server (default: a new SQLite file)")
+    parser.add_argument("--csv", type=Path, help="import this CSV (made by write_grants_csv) instead of generating one")
     parser.add_argument("--child", nargs=2, metavar=("CSV", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         run_import(*args.child)
         return
     with tempfile.TemporaryDirectory() as folder:
-        csv_path, db_path = Path(folder) / "grants.csv", Path(folder) / "bench.db"
-        write_grants_csv(csv_path, args.rows)
-        tender_id = prepare(db_path)
-        _timing_lock_waits()
-        began = time.perf_counter()
-        child = subprocess.Popen(
-            [sys.executable, "-m", "bench.bench_save_during_import", "--child", str(csv_path), str(db_path)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[1],
-        )
-        waits, outcomes, count = [], {}, 0
-        while child.poll() is None:
-            count += 1
-            seconds, outcome = save_score(db_path, tender_id, count)
-            waits.append(seconds)
-            outcomes[outcome] = outcomes.get(outcome, 0) + 1
-            time.sleep(SAVE_EVERY_SECONDS)
-        import_seconds = time.perf_counter() - began
-        out, err = child.communicate()
-        if child.returncode != 0:
-            sys.exit(err)
-        load = os.getloadavg()[0]
-        waits_ms = sorted(w * 1000 for w in waits)
-        print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-              f"SQLite {sqlite3.sqlite_version}; load average at the end {load:.1f}")
-        print(f"Import: {out.strip().splitlines()[-1]} in {import_seconds:.1f} s")
-        print(f"Saves during the import: {len(waits):,} ({', '.join(f'{n} {k}' for k, n in sorted(outcomes.items()))})")
-        print(f"Time a save took: longest {waits_ms[-1]:,.0f} ms, 95th percentile "
-              f"{waits_ms[int(0.95 * (len(waits_ms) - 1))]:,.0f} ms, median {statistics.median(waits_ms):,.0f} ms")
-        locks_ms = sorted(w * 1000 for w in LOCK_WAITS)
-        print(f"Of which waiting for the write lock: longest {locks_ms[-1]:,.0f} ms, 95th percentile "
-              f"{locks_ms[int(0.95 * (len(locks_ms) - 1))]:,.0f} ms, median {statistics.median(locks_ms):,.1f} ms")
+        csv_path = args.csv or Path(folder) / "grants.csv"
+        if args.csv is None:
+            write_grants_csv(csv_path, args.rows)
+        db_path = fresh_database(args.db, folder, "saves")
+        try:
+            measure(args, csv_path, db_path)
+        finally:
+            from models import store
+
+            store.dispose()
+            drop_database(args.db, db_path)
+
+
+def measure(args, csv_path: Path, db_path: str) -> None:
+    """Import in a child process while this one saves every SAVE_EVERY_SECONDS; print the figures."""
+    tender_id = prepare(db_path)
+    _timing_lock_waits()
+    began = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "bench.bench_save_during_import", "--child", str(csv_path), str(db_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[1],
+    )
+    waits, outcomes, count = [], {}, 0
+    while child.poll() is None:
+        count += 1
+        seconds, outcome = save_score(db_path, tender_id, count)
+        waits.append(seconds)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        time.sleep(SAVE_EVERY_SECONDS)
+    import_seconds = time.perf_counter() - began
+    out, err = child.communicate()
+    if child.returncode != 0:
+        sys.exit(err)
+    load = os.getloadavg()[0]
+    waits_ms = sorted(w * 1000 for w in waits)
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{engine_line(args.db)}; load average at the end {load:.1f}")
+    print(f"Import: {out.strip().splitlines()[-1]} in {import_seconds:.1f} s")
+    print(f"Saves during the import: {len(waits):,} ({', '.join(f'{n} {k}' for k, n in sorted(outcomes.items()))})")
+    print(f"Time a save took: longest {waits_ms[-1]:,.0f} ms, 95th percentile "
+          f"{waits_ms[int(0.95 * (len(waits_ms) - 1))]:,.0f} ms, median {statistics.median(waits_ms):,.0f} ms")
+    locks_ms = sorted(w * 1000 for w in LOCK_WAITS)
+    print(f"Of which waiting for the write lock: longest {locks_ms[-1]:,.0f} ms, 95th percentile "
+          f"{locks_ms[int(0.95 * (len(locks_ms) - 1))]:,.0f} ms, median {statistics.median(locks_ms):,.1f} ms")
 
 
 if __name__ == "__main__":

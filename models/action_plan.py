@@ -17,7 +17,6 @@ from .audit import audit_frame
 from .errors import DomainError
 from .formatting import uk_short_date
 from .outcomes import SEED_DIR, insert_missing, parse_date, read_csv_rows, require_choice
-from .portable import listed
 
 SEED_FILE = SEED_DIR / "action_plan.csv"
 STREAMS = ("Inform", "Consult", "Involve", "Devolve")
@@ -76,10 +75,11 @@ def list_actions(db: store.Database, action_filter: ActionFilter = ActionFilter(
     for column, name, values in (("a.stream", "streams", action_filter.streams), ("a.side", "sides", action_filter.sides),
                                  ("a.status", "statuses", action_filter.statuses)):
         if values:
-            clauses.append(f"{column} IN ({listed(name, values, params)})")
+            clauses.append(f"{column} IN :{name}")
+            params[name] = list(values)
     if action_filter.outcomes:
-        clauses.append("a.action_id IN (SELECT action_id FROM action_outcomes WHERE outcome_id IN "
-                       f"({listed('outcomes', action_filter.outcomes, params)}))")
+        clauses.append("a.action_id IN (SELECT action_id FROM action_outcomes WHERE outcome_id IN :outcomes)")
+        params["outcomes"] = list(action_filter.outcomes)
     where = " AND ".join(clauses) or "1 = 1"
     sql = ("SELECT a.action_id, a.stream, a.side, a.need, a.proposal, a.achieve, a.owner, a.due_date, a.status, "
            f"a.notes, a.source, a.version FROM actions a WHERE {where} ORDER BY a.position, a.action_id")

@@ -29,17 +29,10 @@ SEEDED_CONCEPTS = [
 ]
 
 
-def location(path: str | os.PathLike | None = None) -> str | Path:
-    """Where the database is: a ``postgresql://`` URL as given (a URL is not a file path),
-    a file as a ``Path``; the default (``$DASHBOARD_DB`` or ``data/dashboard.db``) when
-    None."""
-    return store.location(path)
-
-
 def init_database(path: str | os.PathLike | None = None) -> str | Path:
     """Migrate the schema and load the seeds; returns where the database is (a ``Path``
     for a SQLite file, the URL for PostgreSQL)."""
-    where = location(path)
+    where = store.location(path)
     with store.opened(where) as db:
         store.migrate(db)
         for name in SEEDED_CONCEPTS:
@@ -60,7 +53,7 @@ def change_marker(where: str | os.PathLike) -> Any:
     a checkpoint writes the file; an empty log, made when a connection opens and removed when
     the last one closes, counts as none). Cheap: one small query on a pooled connection, or
     two ``stat`` calls."""
-    where = location(where)
+    where = store.location(where)
     if isinstance(where, Path):
         return tuple(_file_state(path) for path in (where, where.with_name(where.name + "-wal")))
     with store.opened(where) as db:

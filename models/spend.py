@@ -180,13 +180,17 @@ def bulk_totals(db: store.Database):
         db.execute("DELETE FROM spend_totals_pause")
 
 
-def summarise_rows(db: store.Database, source: str, suffix: str, after_id: int, upto_id: int | None) -> None:
+def summarise_rows(db: store.Database, source: str, suffix: str, after_id: int, upto_id: int | None,
+                   tables: tuple[str, ...] | None = None) -> None:
     """Add the rows of ``source`` (the spend table or a copy of it) with ids in
-    (after_id, upto_id] to each summary table (named with ``suffix``: '' for the live
-    ones, '__next' for the copies an import builds before swapping them in)."""
+    (after_id, upto_id] to each summary table (or those named in ``tables``), named with
+    ``suffix``: '' for the live ones, '__next' for the copies an import builds before
+    swapping them in."""
     upper = "" if upto_id is None else " AND id <= :upto_id"
     params = {"after_id": after_id, "upto_id": upto_id}
     for table, held in SUMMARIES:
+        if tables is not None and table not in tables:
+            continue
         columns = ", ".join(sorted(held))
         target = f'"{table}{suffix}"'
         db.execute(

@@ -17,7 +17,7 @@ from typing import Iterator
 import streamlit as st
 
 from models import store
-from models.database import change_marker, init_database, location
+from models.database import change_marker, init_database
 
 CACHE_TTL_SECONDS = 600
 CACHE_ENTRIES = 64
@@ -32,7 +32,7 @@ def _initialised(path: str) -> str:
 def database_path() -> str:
     """The database this app uses (``$DASHBOARD_DB``: a SQLite file, or a ``postgresql://``
     URL), created and seeded on first use."""
-    return _initialised(str(location()))
+    return _initialised(str(store.location()))
 
 
 @contextlib.contextmanager

@@ -369,7 +369,11 @@ class _State:
         # A publisher not in the list of local authorities (a fire or police authority, a
         # government department, a company) is kept as it names itself.
         label = name
-        self.publishers.setdefault(label, how + ("; not in the list of UK local authorities" if body_type != "health" else ""))
+        hint = ""
+        if CODE_ONLY.match(label):  # 'SMBC', 'GPA': a code, perhaps a council's own
+            hint = (f"; if '{label}' is a council's code, give the council's name with --publisher (on the Data page: "
+                    "'Council name') and import again")
+        self.publishers.setdefault(label, how + ("; not in the list of UK local authorities" if body_type != "health" else "") + hint)
         return label, None, body_type, area_of(label, body_type)
 
 

@@ -13,8 +13,11 @@ import changes moves to that import, so removing an import removes what it last 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import operator
+import traceback
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterator
 
 import pandas as pd
 import sqlite_utils
@@ -218,8 +221,8 @@ def _run(db, job: _Job, options: ImportOptions, progress: Progress | None) -> Im
                 result.status = "checked"
                 return result
             earlier = db.execute(
-                "SELECT imported_at FROM import_log WHERE sha256 = ? AND status = 'imported' ORDER BY id LIMIT 1",
-                [result.sha256],
+                "SELECT imported_at FROM import_log WHERE sha256 = :sha256 AND status = 'imported' ORDER BY id LIMIT 1",
+                {"sha256": result.sha256},
             ).fetchone()
             if earlier and result.rows_added == 0 and result.rows_updated == 0:
                 result.status = "unchanged"
@@ -239,58 +242,153 @@ def _run(db, job: _Job, options: ImportOptions, progress: Progress | None) -> Im
 
 
 def _stage_rows(db, stage: "staging.Stage", module, source, job, context, result, options, progress) -> None:
-    """Stream the importer's records into the staging file (not the database), checking
-    identifiers are unique and noting, against the rows stored now, which are new,
-    which change a stored row and which are the same (those are not staged)."""
-    table = module.TABLE
-    report = job.report
+    """Stage the checked rows (``_checked_chunks``: read, validated, identifiers checked
+    unique) in the staging file (not the database), noting, against the rows stored now,
+    which are new, which change a stored row and which are the same (those are not
+    staged). A large file is read and checked in a process of its own
+    (``_read_elsewhere``) while this one stages, so the two run on two cores."""
     publishers: dict[str, None] = {}
-    for chunk in module.read(source, report, context):
-        result.rows_read += len(chunk)
-        fresh = _first_sightings(stage.db, chunk, report, job.format)
+    total = max(sum(s.size for s in job.sources), 1)
+    reading = _checked_chunks(module, source, job, context, options, publishers, _folder(db))
+    if (total >= PARALLEL_MIN_BYTES and "fork" in multiprocessing.get_all_start_methods()
+            and not multiprocessing.current_process().daemon):  # a daemon may not start processes
+        reading = _read_elsewhere(reading, job.report, publishers)
+    for chunk in reading:
+        result.rows_read += chunk.read
         if progress is not None:
-            progress(job.name, min(job.counter["read"] / max(sum(s.size for s in job.sources), 1), 1.0), result.rows_read)
-        if not fresh:
-            continue
-        if len(publishers) < 2:
-            for record in fresh:
-                name = record.values.get("authority") or (record.values.get("source") if table == "organisations" else None)
-                if name:
-                    publishers.setdefault(name)
-        if not report.ok and not options.skip_invalid:
-            continue  # keep checking the rest, but this file will not be written
-        added, updated, unchanged = stage.add(fresh, write=not options.dry_run)
+            progress(job.name, min(chunk.bytes_read / total, 1.0), result.rows_read)
+        if not chunk.rows or not chunk.ok:
+            continue  # nothing new, or a file with errors (checked on, not written)
+        added, updated, unchanged = stage.add(chunk.columns, chunk.keys, chunk.rows, write=not options.dry_run)
         result.rows_added += added
         result.rows_updated += updated
         result.rows_unchanged += unchanged
-    result.publisher = report.publisher or publisher_words(list(publishers))
+    result.publisher = job.report.publisher or publisher_words(list(publishers))
     if progress is not None:
         progress(job.name, 1.0, result.rows_read)
 
 
-def _first_sightings(db, chunk: list[Record], report: ValidationReport, kind: str) -> list[Record]:
+# Files from this size are read and checked in a process of their own (forked: it shares
+# what this one has loaded, such as the directory), beside the one that writes.
+PARALLEL_MIN_BYTES = 8 * 1024 * 1024
+
+
+@dataclass
+class _Chunk:
+    """One chunk of checked rows: how many rows were read, how far into the files, and
+    the rows whose identifiers are new in the file, as value tuples in ``columns`` order."""
+
+    read: int
+    bytes_read: int
+    columns: list[str]
+    keys: list[str]
+    rows: list[tuple]
+    ok: bool  # no error so far (or bad rows may be skipped): the rows may be written
+
+
+def _checked_chunks(module, source, job: _Job, context, options: ImportOptions, publishers: dict,
+                    folder: str | None) -> Iterator[_Chunk]:
+    """The importer's records in chunks, checked (the importer's own checks, then
+    identifiers unique in the file), as value tuples: what the writer stages."""
+    report = job.report
+    with staging.scratch_file(folder, "seen") as (_path, seen):
+        seen.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, place TEXT NOT NULL)")
+        columns: list[str] = []
+        values = None
+        for records in module.read(source, report, context):
+            fresh = _first_sightings(seen, records, report, job.format)
+            if fresh and values is None:
+                columns = list(fresh[0].values)
+                values = operator.itemgetter(*columns) if len(columns) > 1 else (lambda v: (v[columns[0]],))
+            if len(publishers) < 2:
+                for record in fresh:
+                    name = record.values.get("authority") or (
+                        record.values.get("source") if module.TABLE == "organisations" else None)
+                    if name:
+                        publishers.setdefault(name)
+            ok = report.ok or options.skip_invalid
+            rows = [values(r.values) for r in fresh] if ok and fresh else []
+            yield _Chunk(len(records), job.counter["read"], columns, [r.key for r in fresh] if rows else [], rows, ok)
+
+
+def _read_elsewhere(reading: Iterator[_Chunk], report: ValidationReport, publishers: dict) -> Iterator[_Chunk]:
+    """``reading``'s chunks, produced in a forked process and passed through a pipe (this
+    process meanwhile stages them). The child's report (errors, warnings, notes) and the
+    publishers it saw are copied back here at the end; a file it rejects is rejected
+    here; if it fails, this fails. Stopping early stops the child."""
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+
+    def work() -> None:
+        receiving.close()
+        try:
+            for chunk in reading:
+                sending.send(("chunk", chunk, None))
+            sending.send(("done", _report_state(report), dict(publishers)))
+        except FileRejected:
+            sending.send(("rejected", _report_state(report), dict(publishers)))
+        except BaseException:  # noqa: BLE001 - any failure is passed to the writer, which raises it
+            sending.send(("failed", traceback.format_exc(), None))
+        finally:
+            sending.close()
+
+    child = context.Process(target=work, name="import-reader", daemon=True)
+    child.start()
+    sending.close()
+    try:
+        while True:
+            try:
+                kind, payload, seen = receiving.recv()
+            except EOFError:
+                raise RuntimeError(f"the process reading {report.file} stopped unexpectedly "
+                                   f"(exit code {child.join(5) or child.exitcode})") from None
+            if kind == "chunk":
+                yield payload
+                continue
+            if kind == "failed":
+                raise RuntimeError(f"reading {report.file} failed:\n{payload}")
+            vars(report).update(payload)
+            publishers.update(seen)
+            if kind == "rejected":
+                raise FileRejected(report)
+            return
+    finally:
+        receiving.close()
+        if child.is_alive():
+            child.terminate()
+        child.join()
+
+
+def _report_state(report: ValidationReport) -> dict:
+    """What a report holds, to send to another process (its lock stays behind)."""
+    return {name: value for name, value in vars(report).items() if name != "_lock"}
+
+
+def _folder(db) -> str | None:
+    return staging._folder(db)
+
+
+def _first_sightings(seen, chunk: list[Record], report: ValidationReport, kind: str) -> list[Record]:
     """The records whose identifier has not appeared earlier in this file; a repeat is an
     error naming both places (the standard's identifiers must be unique in a file).
 
-    Insert-first: the chunk's identifiers go into the staging file's ``seen`` table
+    Insert-first: the chunk's identifiers go into the scratch file's ``seen`` table
     skipping those already there; only when some were skipped (a repeat) are the earlier
     places read."""
     firsts: dict[str, Record] = {}
     for record in chunk:
         firsts.setdefault(record.key, record)
-    added = staging.insert_new(db, "seen", ["key", "place"], [(k, r.where) for k, r in firsts.items()], "key")
+    added = staging.insert_new(seen, "seen", ["key", "place"], [(k, r.where) for k, r in firsts.items()], "key")
     if added == len(chunk):
         return chunk
     keys = list(firsts)
-    seen: dict[str, str] = {}
+    places: dict[str, str] = {}
     for start in range(0, len(keys), 900):
-        part = keys[start : start + 900]
-        seen.update(db.execute(
-            f"SELECT key, place FROM seen WHERE key IN ({', '.join('?' * len(part))})", part
-        ).fetchall())
+        part = {f"k{i}": key for i, key in enumerate(keys[start : start + 900])}
+        places.update(seen.execute(f"SELECT key, place FROM seen WHERE key IN ({', '.join(':' + k for k in part)})", part))
     fresh = []
     for record in chunk:
-        first = seen[record.key]
+        first = places[record.key]
         if firsts[record.key] is record and first == record.where:
             fresh.append(record)
         else:
@@ -388,7 +486,7 @@ def remove_import(db: sqlite_utils.Database, import_id: int, who: str | None = N
     policy.require(actor, "data.remove_import", {"import_id": import_id})
 
     def check() -> tuple:
-        row = db.execute("SELECT file_name, status FROM import_log WHERE id = ?", [import_id]).fetchone()
+        row = db.execute("SELECT file_name, status FROM import_log WHERE id = :id", {"id": import_id}).fetchone()
         if row is None or row[1] not in ("imported", "removed"):
             raise DomainError(f"There is no import number {import_id} in the import log.")
         if row[1] == "removed":
@@ -396,28 +494,37 @@ def remove_import(db: sqlite_utils.Database, import_id: int, who: str | None = N
         return row
 
     def mark_removed(row: tuple, removed: int) -> None:
-        db.execute("UPDATE import_log SET status = 'removed' WHERE id = ?", [import_id])
+        db.execute("UPDATE import_log SET status = 'removed' WHERE id = :id", {"id": import_id})
         store.record_audit(db, entity="import", entity_id=import_id, action="remove", who=actor.label,
                            before={"file": row[0], "rows": removed}, reason=reason)
 
-    with staging.publish_lock(db, staging.REMOVE_LOCK_WAIT_SECONDS), staging.big_cache(db):
-        staging.clear_leftovers(db)
-        spend_rows = db.execute("SELECT COUNT(*) FROM spend WHERE import_id = ?", [import_id]).fetchone()[0]
-        if spend_rows >= staging.SWAP_MIN_ROWS:
-            check()
-            removed = {"rows": 0}
-
-            def finish() -> None:
-                row = check()
-                removed["rows"] = spend_rows
-                mark_removed(row, spend_rows)
-
-            staging.swap_table(db, "spend", keep="import_id IS NOT ?", keep_params=(import_id,), finish=finish)
-            return removed["rows"]
-        with store.transaction(db):
-            row = check()
-            removed = 0
-            for table in ("spend", "organisations", "boundary_areas"):
-                removed += db.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id]).rowcount
-            mark_removed(row, removed)
+    def remove_at_once() -> int:
+        row = check()
+        removed = 0
+        for table in ("spend", "organisations", "boundary_areas"):
+            removed += db.execute(f"DELETE FROM {table} WHERE import_id = :id", {"id": import_id}).rowcount
+        mark_removed(row, removed)
         return removed
+
+    with staging.publish_lock(db, staging.REMOVE_LOCK_WAIT_SECONDS):
+        if getattr(db, "dialect", "sqlite") == "postgresql":
+            # One transaction, invisible until it commits; the write lock only at its end.
+            with staging.transaction_locked_at_end(db):
+                return remove_at_once()
+        with staging.big_cache(db):
+            staging.clear_leftovers(db)
+            spend_rows = db.execute("SELECT COUNT(*) FROM spend WHERE import_id = :id", {"id": import_id}).fetchone()[0]
+            if spend_rows >= staging.SWAP_MIN_ROWS:
+                check()
+                removed = {"rows": 0}
+
+                def finish() -> None:
+                    row = check()
+                    removed["rows"] = spend_rows
+                    mark_removed(row, spend_rows)
+
+                staging.swap_table(db, "spend", keep="import_id IS DISTINCT FROM :import_id",
+                                   keep_params={"import_id": import_id}, finish=finish)
+                return removed["rows"]
+            with store.transaction(db):
+                return remove_at_once()

@@ -4,9 +4,10 @@ short steps, all or nothing, invisible until published (issue 11).
 SQLite lets one connection write at a time, so an import that wrote a million rows in
 one transaction made every evaluator's save wait for it. Instead:
 
-1. **Stage.** The importer's rows are checked and compared with what is stored (reads
-   only: they never wait and never block) and written to a *staging file* of their own
-   beside the database: new rows and changed rows. Nothing in the database changes, so
+1. **Stage.** The importer's rows are checked (for a large file in a process of its own,
+   see ``runner._read_elsewhere``) and compared with what is stored (reads only: they
+   never wait and never block) and written to a *staging file* of their own beside the
+   database: new rows and changed rows. Nothing in the database changes, so
    a rejected file, a dry run or a crash leaves it exactly as it was.
 2. **Publish.** Only one import publishes at a time (a lock file beside the database).
    - Fewer than ``SWAP_MIN_ROWS`` rows to write: one short transaction writes them all
@@ -15,7 +16,10 @@ one transaction made every evaluator's save wait for it. Instead:
    - More (a big spend file): a new copy of the table, ``spend__next``, is built inside
      the database in *chunks*, each its own short transaction sized to hold the lock for
      about ``CHUNK_SECONDS``, with a pause between chunks so a waiting save gets the
-     lock: first the stored rows, then the staged ones. Nobody reads ``spend__next``.
+     lock: first the stored rows, then the staged ones, into the bare table (bulk mode:
+     no secondary index to keep up row by row); then the summaries' copies; then the
+     copy's indexes, each built by one sort in a transaction of its own (SQLite may sort
+     on ``SORT_THREADS`` threads). Nobody reads ``spend__next``.
      Then one short transaction swaps the tables by renaming them (O(1), whatever the
      size) and marks the import done; the old copy is emptied afterwards, again in
      chunks. Readers see the old table until that commit and the whole import after it.
@@ -23,8 +27,9 @@ one transaction made every evaluator's save wait for it. Instead:
      with ``legacy_alter_table`` on and foreign keys off for that one transaction so
      other tables' references keep naming ``spend``.
    Summary tables kept by triggers on the table (the spend explorer's ``spend_totals*``,
-   models.spend.SUMMARIES) are swapped with it: their copies are summed from the new
-   copy in chunks once its rows are in, the few rows added meanwhile in the swap's own
+   models.spend.SUMMARIES) are swapped with it: the widest one's copy is summed from the
+   new copy in chunks once its rows are in (INSERT ... SELECT ... GROUP BY, no trigger
+   fires), the narrower ones' from it, the few rows added meanwhile in the swap's own
    transaction, and the triggers are made again on the table swapped in.
 3. **Crash.** A half-built ``__next`` (or not yet emptied ``__old``) copy is removed by
    the next publish; the live table was never touched.
@@ -34,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import operator
 import os
 import re
 import sqlite3
@@ -47,88 +53,90 @@ import sqlalchemy
 import sqlite_utils
 
 from .. import store
-from .base import Record
 
 STAMP_COLUMNS = {"loaded_at", "updated_at", "import_id", "source_file"}
 SWAP_TABLES = ("spend",)
 SWAP_MIN_ROWS = 20_000  # rows to write from which publishing builds a new copy of the table
-CHUNK_SECONDS = 0.15  # how long one chunk of publishing aims to hold the write lock
+CHUNK_SECONDS = 0.25  # how long one chunk of publishing aims to hold the write lock
 PAUSE_SECONDS = 0.12  # between chunks: longer than SQLite's longest wait between tries (0.1 s)
 FIRST_CHUNK_ROWS = 2_000
 PUBLISH_LOCK_WAIT_SECONDS = 3600.0  # how long an import waits for another one to finish publishing
 REMOVE_LOCK_WAIT_SECONDS = 5.0
+PUBLISH_LOCK_KEY = 2011  # PostgreSQL advisory lock key of the publish lock (issue 11); the write lock is store's
 PUBLISH_CACHE_KB = 128 * 1024  # page cache for the publishing connection: the copy's indexes stay in memory
+SORT_THREADS = 2  # helper threads SQLite may use to sort when it builds an index
 
 
 class Stage:
     """``with Stage(db, table, key) as stage:`` a staging file for one import into
-    ``table`` (identifier column ``key``); ``stage.add(records)`` stages a chunk,
-    ``stage.publish(...)`` writes it to the database. The file is deleted on exit."""
+    ``table`` (identifier column ``key``); ``stage.add(columns, keys, rows)`` stages a
+    chunk, ``stage.publish(...)`` writes it to the database. The file is deleted on exit."""
 
     def __init__(self, main: sqlite_utils.Database, table: str, key: str):
         self.main, self.table, self.key = main, table, key
         self.columns: list[str] | None = None
         self.compared: list[str] = []
+        self._pick: Callable[[tuple], tuple] | None = None
         self.rows = 0
         self.path: str | None = None
-        self.db: sqlite_utils.Database | None = None
+        self.db: sqlite3.Connection | None = None
+        self._scratch: contextlib.ExitStack | None = None
 
     def __enter__(self) -> "Stage":
-        handle, self.path = tempfile.mkstemp(prefix=".import-stage-", suffix=".db", dir=_folder(self.main))
-        os.close(handle)
-        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -65536", "temp_store = MEMORY"):
-            connection.execute(f"PRAGMA {pragma}")
-        connection.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, place TEXT NOT NULL)")
-        self.db = sqlite_utils.Database(connection)
+        self._scratch = contextlib.ExitStack()
+        self.path, self.db = self._scratch.enter_context(scratch_file(_folder(self.main), "stage"))
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.db is not None:
-            self.db.conn.close()
-        if self.path:
-            for suffix in ("", "-journal"):
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(self.path + suffix)
+        if self._scratch is not None:
+            self._scratch.close()
 
-    def add(self, records: list[Record], *, write: bool = True) -> tuple[int, int, int]:
-        """Stage the records that are new or change a stored row; returns (added,
-        changed, unchanged) as things stand now (publishing re-checks inside its write).
-        ``write=False`` (a dry run) only counts them: nothing is staged."""
-        if not records:
+    def add(self, columns: list[str], keys: list[str], rows: list[tuple], *, write: bool = True) -> tuple[int, int, int]:
+        """Stage the rows (value tuples in ``columns`` order, identifiers ``keys``) that are
+        new or change a stored row; returns (added, changed, unchanged) as things stand
+        now (publishing re-checks inside its write). ``write=False`` (a dry run) only
+        counts them: nothing is staged."""
+        if not rows:
             return 0, 0, 0
         if self.columns is None:
-            self.columns = list(records[0].values)
+            self.columns = list(columns)
             self.compared = [c for c in self.columns if c not in STAMP_COLUMNS and c != self.key]
+            self._pick = _picker([self.columns.index(c) for c in self.compared])
             self.db.execute(f"CREATE TABLE rows (seq INTEGER PRIMARY KEY, {', '.join(map(_quoted, self.columns))})")
-        stored = self._stored([r.key for r in records])
-        staged, added, changed = [], 0, 0
-        for record in records:
-            now = stored.get(record.key)
-            if now is None:
-                added += 1
-            elif tuple(record.values[c] for c in self.compared) != now:
-                changed += 1
-            else:
-                continue
-            staged.append(tuple(record.values[c] for c in self.columns))
+        stored = self._stored(keys)
+        if not stored:
+            staged, added, changed = rows, len(rows), 0
+        else:
+            staged, added, changed, pick = [], 0, 0, self._pick
+            for key, row in zip(keys, rows):
+                now = stored.get(key)
+                if now is None:
+                    added += 1
+                elif pick(row) != now:
+                    changed += 1
+                else:
+                    continue
+                staged.append(row)
         if staged and write:
             self.db.execute("BEGIN")
-            self.db.conn.executemany(
+            self.db.executemany(
                 f"INSERT INTO rows ({', '.join(map(_quoted, self.columns))}) VALUES ({', '.join('?' * len(self.columns))})",
                 staged)
             self.db.execute("COMMIT")
             self.rows += len(staged)
-        return added, changed, len(records) - added - changed
+        return added, changed, len(rows) - added - changed
 
     def _stored(self, keys: list[str]) -> dict[str, tuple]:
-        """{identifier: compared values} of the rows stored now (a read: no lock)."""
+        """{identifier: compared values} of the rows stored now with these identifiers
+        (a read: no lock). An empty table is not searched."""
+        if self.main.execute(f"SELECT 1 FROM {_quoted(self.table)} LIMIT 1").fetchone() is None:
+            return {}
         stored: dict[str, tuple] = {}
         selected = ", ".join(map(_quoted, [self.key, *self.compared]))
         for start in range(0, len(keys), 900):
-            part = keys[start : start + 900]
+            part = {f"k{i}": key for i, key in enumerate(keys[start : start + 900])}
             for row in self.main.execute(
-                f"SELECT {selected} FROM {_quoted(self.table)} WHERE {_quoted(self.key)} IN ({', '.join('?' * len(part))})",
+                f"SELECT {selected} FROM {_quoted(self.table)} WHERE {_quoted(self.key)} IN ({', '.join(':' + k for k in part)})",
                 part,
             ).fetchall():
                 stored[row[0]] = tuple(row[1:])
@@ -137,6 +145,9 @@ class Stage:
     def publish(self, log: dict, audit: dict, *, who: str) -> int:
         """Write the staged rows, the import log entry and the audit row; all or nothing,
         visible together. Returns the import's id."""
+        if _dialect(self.main) == "postgresql":
+            with publish_lock(self.main):
+                return self._publish_by_copy(log, audit, who)
         with publish_lock(self.main), attached(self.main, self.path), big_cache(self.main):
             clear_leftovers(self.main)
             if self.table in SWAP_TABLES and self.rows >= SWAP_MIN_ROWS:
@@ -145,49 +156,82 @@ class Stage:
                 import_id = self.main["import_log"].insert({**log, "status": "imported"}).last_pk
                 if self.rows:
                     with _summaries_in_bulk(self.main, self.table):
-                        self.main.execute(self._upsert_sql(self.table), [import_id, 0, self.rows])
+                        self.main.execute(self._upsert_sql(self.table, "stage.rows"),
+                                          {"import_id": import_id, "first": 0, "last": self.rows})
                 store.record_audit(self.main, entity="import", entity_id=import_id, action="import", who=who, after=audit)
             return import_id
+
+    def _publish_by_copy(self, log: dict, audit: dict, who: str) -> int:
+        """PostgreSQL: one transaction that COPYs the staged rows into a temporary table
+        and upserts them into the table from there (the summaries added by one GROUP BY,
+        models.spend.bulk_totals). PostgreSQL shows none of it to anyone until it
+        commits, and it takes the write lock (store.transaction's advisory lock) only for
+        its last step, the log entry and the audit row: people's saves, which take that
+        lock, never wait for the rows."""
+        db = self.main
+        with transaction_locked_at_end(db):
+            import_id = db["import_log"].insert({**log, "status": "imported"}).last_pk
+            if self.rows:
+                with timed("copy staged rows"):
+                    self._copy_to_temporary(db)
+                with timed("add staged rows"), _summaries_in_bulk(db, self.table):
+                    db.execute(self._upsert_sql(self.table, "import_stage"), {"import_id": import_id, "first": 0, "last": self.rows})
+                db.execute("DROP TABLE import_stage")
+            store.record_audit(db, entity="import", entity_id=import_id, action="import", who=who, after=audit)
+        return import_id
+
+    def _copy_to_temporary(self, db) -> None:
+        """The staged rows into a temporary table ``import_stage`` (the table's own column
+        types, no index), with psycopg's COPY: the engine's bulk path."""
+        columns = ", ".join(map(_quoted, self.columns))
+        db.execute(f"CREATE TEMPORARY TABLE import_stage AS SELECT CAST(0 AS BIGINT) AS seq, {columns} "
+                   f"FROM {_quoted(self.table)} WITH NO DATA")
+        rows = self.db.execute(f"SELECT seq, {columns} FROM rows ORDER BY seq")
+        with db.driver_connection.cursor() as cursor, cursor.copy(f"COPY import_stage (seq, {columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def _publish_by_swap(self, log: dict, audit: dict, who: str) -> int:
         with store.transaction(self.main):
             import_id = self.main["import_log"].insert({**log, "status": "publishing"}).last_pk
-        upsert = self._upsert_sql(_next(self.table))
+        upsert = self._upsert_sql(_next(self.table), "stage.rows")
 
         def stage_rows(first: int, count: int) -> int:
-            self.main.execute(upsert, [import_id, first, first + count])
+            self.main.execute(upsert, {"import_id": import_id, "first": first, "last": first + count})
             return min(count, max(self.rows - first, 0))
 
         def finish() -> None:
-            self.main.execute("UPDATE import_log SET status = 'imported' WHERE id = ?", [import_id])
+            self.main.execute("UPDATE import_log SET status = 'imported' WHERE id = :id", {"id": import_id})
             store.record_audit(self.main, entity="import", entity_id=import_id, action="import", who=who, after=audit)
 
         try:
             swap_table(self.main, self.table, extra=stage_rows, extra_rows=self.rows, finish=finish)
         except BaseException:
             with store.transaction(self.main):
-                self.main.execute("DELETE FROM import_log WHERE id = ? AND status = 'publishing'", [import_id])
+                self.main.execute("DELETE FROM import_log WHERE id = :id AND status = 'publishing'", {"id": import_id})
             raise
         return import_id
 
-    def _upsert_sql(self, target: str) -> str:
-        """Staged rows ``seq`` in (?, ?] into ``target``: insert the new, update the
-        changed (they move to this import; a person-edited record's version goes up), and
-        leave a row that is the same by now alone. Parameters: import id, first, last."""
+    def _upsert_sql(self, target: str, source: str) -> str:
+        """Staged rows (``seq`` in (:first, :last]) from ``source`` into ``target``, in
+        order: insert the new, update the changed (they move to this import, :import_id; a
+        person-edited record's version goes up), and leave a row that is the same by now
+        alone. The same SQL on both engines."""
         columns = ", ".join(map(_quoted, self.columns))
+        into = _quoted(target)
         updates = [f"{_quoted(c)} = excluded.{_quoted(c)}" for c in self.columns if c != self.key]
         updates.append("import_id = excluded.import_id")
         if "version" in _columns(self.main, self.table):
-            updates.append("version = version + 1")
-        differs = " OR ".join(f"{_quoted(c)} IS NOT excluded.{_quoted(c)}" for c in self.compared) or "0"
+            updates.append(f"version = {into}.version + 1")
+        differs = " OR ".join(f"{into}.{_quoted(c)} IS DISTINCT FROM excluded.{_quoted(c)}" for c in self.compared) or "1 = 0"
         return (
-            f"INSERT INTO main.{_quoted(target)} ({columns}, import_id) SELECT {columns}, ? FROM stage.rows "
-            f"WHERE seq > ? AND seq <= ? ON CONFLICT ({_quoted(self.key)}) DO UPDATE SET {', '.join(updates)} "
-            f"WHERE {differs}"
+            f"INSERT INTO {into} ({columns}, import_id) SELECT {columns}, :import_id FROM {source} "
+            f"WHERE seq > :first AND seq <= :last ORDER BY seq ON CONFLICT ({_quoted(self.key)}) "
+            f"DO UPDATE SET {', '.join(updates)} WHERE {differs}"
         )
 
 
-def swap_table(db: sqlite_utils.Database, table: str, *, keep: str = "1", keep_params: tuple = (),
+def swap_table(db: sqlite_utils.Database, table: str, *, keep: str = "1 = 1", keep_params: dict | None = None,
                extra: Callable[[int, int], int] | None = None, extra_rows: int = 0,
                finish: Callable[[], None] | None = None) -> None:
     """Replace ``table`` by a new copy built in chunks (see the module's docstring): the
@@ -195,31 +239,46 @@ def swap_table(db: sqlite_utils.Database, table: str, *, keep: str = "1", keep_p
     for ``extra_rows`` more (staged rows), then one short transaction that renames the
     copy into place and runs ``finish``. The caller holds ``publish_lock``."""
     new, old = _next(table), _old(table)
+    keep_params = keep_params or {}
     summaries = _summaries(db, table)
+    indexes = _indexes(db, table)
     with store.transaction(db):
         db.execute(_renamed_table_sql(_schema_sql(db, "table", table), new))
-        for name, sql in _indexes(db, table):
-            db.execute(_renamed_index_sql(sql, _other_name(name), new))
         for summary in summaries:
             db.execute(_renamed_table_sql(_schema_sql(db, "table", summary), _next(summary)))
     summed = {"last": 0}
 
     def summarise(_first: int, count: int) -> int:
         """Add the copy's next ``count`` rows (by id) to the summaries' copies."""
-        upto = db.execute(f"SELECT MAX(id) FROM (SELECT id FROM {_quoted(new)} WHERE id > ? ORDER BY id LIMIT ?)",
-                          [summed["last"], count]).fetchone()[0]
+        upto = db.execute(f"SELECT MAX(id) FROM (SELECT id FROM {_quoted(new)} WHERE id > :last ORDER BY id LIMIT :count)",
+                          {"last": summed["last"], "count": count}).fetchone()[0]
         if upto is None:
             return 0
         from ..spend import summarise_rows
 
-        summarise_rows(db, new, "__next", summed["last"], upto)
+        summarise_rows(db, new, "__next", summed["last"], upto, tables=widest)
         summed["last"] = upto
         return 1
 
+    def summarise_the_rest() -> None:
+        """The narrower summaries' copies, summed from the widest one's (thousands of
+        rows, not millions)."""
+        for summary, columns in narrower:
+            held = ", ".join(sorted(columns))
+            db.execute(f"INSERT INTO {_quoted(_next(summary))} ({held}, amount_pence, records) "
+                       f"SELECT {held}, SUM(amount_pence), SUM(records) FROM {_quoted(_next(widest[0]))} GROUP BY {held}")
+
+    widest, narrower = _widest_summary(summaries)
+
     def tail_and_summaries() -> None:
+        """In the swap's transaction: rows added to the table meanwhile, into the copy and
+        into every summary's copy."""
+        last = summed["last"]
         copy(0, -1)
         if summaries:
-            summarise(0, -1)
+            from ..spend import summarise_rows
+
+            summarise_rows(db, new, "__next", last, None)
 
     try:
         copied = {"last": 0}
@@ -228,23 +287,53 @@ def swap_table(db: sqlite_utils.Database, table: str, *, keep: str = "1", keep_p
         def copy(first: int, count: int) -> int:
             done = db.execute(
                 f"INSERT INTO {_quoted(new)} ({columns}) SELECT {columns} FROM {_quoted(table)} "
-                f"WHERE id > ? AND ({keep}) ORDER BY id LIMIT ?", [copied["last"], *keep_params, count]).rowcount
+                f"WHERE id > :last AND ({keep}) ORDER BY id LIMIT :count",
+                {**keep_params, "last": copied["last"], "count": count}).rowcount
             if done:
                 copied["last"] = db.execute(f"SELECT MAX(id) FROM {_quoted(new)}").fetchone()[0]
             return done
 
-        in_chunks(db, copy)
+        with timed("copy stored rows"):
+            in_chunks(db, copy)
         if extra is not None:
-            in_chunks(db, extra, total=extra_rows)
+            with timed("add staged rows"):
+                in_chunks(db, extra, total=extra_rows)
         if summaries:
-            in_chunks(db, summarise)
-        _rename_into_place(db, table, new, old, tail=tail_and_summaries, finish=finish, summaries=summaries)
+            with timed("summaries"):
+                in_chunks(db, summarise)
+                with store.transaction(db):
+                    summarise_the_rest()
+        # The copy's own indexes, each built once its rows are in (a sort, many times
+        # cheaper than keeping it up row by row), each in a transaction of its own.
+        with timed("indexes"):
+            for name, sql in indexes:
+                with store.transaction(db):
+                    db.execute(_renamed_index_sql(sql, _other_name(name), new))
+                _pause(db)
+        with timed("swap"):
+            _rename_into_place(db, table, new, old, tail=tail_and_summaries, finish=finish, summaries=summaries)
     except BaseException:
         for leftover in (new, *map(_next, summaries)):
             drop_in_chunks(db, leftover)
         raise
-    for leftover in (old, *map(_old, summaries)):
-        drop_in_chunks(db, leftover)
+    with timed("empty the old copy"):
+        for leftover in (old, *map(_old, summaries)):
+            drop_in_chunks(db, leftover)
+
+
+# Seconds (wall, this process's CPU) of each step of the last publish in this process, for
+# the benchmarks (bench/bench_import.py prints them).
+TIMINGS: dict[str, tuple[float, float]] = {}
+
+
+@contextlib.contextmanager
+def timed(step: str) -> Iterator[None]:
+    """Note how long ``step`` takes in TIMINGS."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        yield
+    finally:
+        TIMINGS[step] = (time.perf_counter() - wall, time.process_time() - cpu)
 
 
 def _rename_into_place(db, table: str, new: str, old: str, *, tail: Callable[[], object],
@@ -254,9 +343,8 @@ def _rename_into_place(db, table: str, new: str, old: str, *, tail: Callable[[],
     table; the table's triggers are made again on the table swapped in (those on the old
     copy are dropped first, so emptying it later touches no live summary). Foreign keys
     off and legacy renaming on for it, so other tables' references keep naming ``table``."""
-    conn = db.conn
-    conn.execute("PRAGMA foreign_keys = OFF")
-    conn.execute("PRAGMA legacy_alter_table = ON")
+    db.execute("PRAGMA foreign_keys = OFF")
+    db.execute("PRAGMA legacy_alter_table = ON")
     try:
         with store.transaction(db):
             tail()
@@ -271,8 +359,8 @@ def _rename_into_place(db, table: str, new: str, old: str, *, tail: Callable[[],
             if finish is not None:
                 finish()
     finally:
-        conn.execute("PRAGMA legacy_alter_table = OFF")
-        conn.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA legacy_alter_table = OFF")
+        db.execute("PRAGMA foreign_keys = ON")
 
 
 def in_chunks(db: sqlite_utils.Database, step: Callable[[int, int], int], *, total: int | None = None) -> None:
@@ -290,12 +378,17 @@ def in_chunks(db: sqlite_utils.Database, step: Callable[[int, int], int], *, tot
         first += rows
         elapsed = time.perf_counter() - started
         rows = max(200, min(200_000, int(rows * CHUNK_SECONDS / max(elapsed, 1e-3))))
-        paused = time.perf_counter()
-        # Copy the write-ahead log into the database file now, without the write lock
-        # (saves go on meanwhile), so that a save's own commit never has a large
-        # checkpoint to do.
-        db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        time.sleep(max(0.0, PAUSE_SECONDS - (time.perf_counter() - paused)))
+        _pause(db)
+
+
+def _pause(db) -> None:
+    """Between two steps of publishing: time for saves waiting for the write lock to
+    take it. The write-ahead log is copied into the database file meanwhile, without
+    the write lock (saves go on), so that a save's own commit never has a large
+    checkpoint to do."""
+    paused = time.perf_counter()
+    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    time.sleep(max(0.0, PAUSE_SECONDS - (time.perf_counter() - paused)))
 
 
 def drop_in_chunks(db: sqlite_utils.Database, table: str) -> None:
@@ -309,7 +402,8 @@ def drop_in_chunks(db: sqlite_utils.Database, table: str) -> None:
 
     def delete(_first: int, count: int) -> int:
         return db.execute(
-            f"DELETE FROM {_quoted(table)} WHERE rowid IN (SELECT rowid FROM {_quoted(table)} LIMIT ?)", [count]).rowcount
+            f"DELETE FROM {_quoted(table)} WHERE rowid IN (SELECT rowid FROM {_quoted(table)} LIMIT :count)",
+            {"count": count}).rowcount
 
     if _has_rowid(db, table):  # a summary (WITHOUT ROWID) is small: dropped at once
         in_chunks(db, delete)
@@ -332,8 +426,12 @@ def clear_leftovers(db: sqlite_utils.Database) -> None:
 @contextlib.contextmanager
 def publish_lock(db: sqlite_utils.Database, wait_seconds: float = PUBLISH_LOCK_WAIT_SECONDS) -> Iterator[None]:
     """One publisher at a time (imports and removals of imports), across processes: an
-    exclusive lock on a file beside the database. Raises ``errors.Busy`` after
-    ``wait_seconds``."""
+    exclusive lock on a file beside the database (on PostgreSQL, a session advisory lock,
+    across servers). Raises ``errors.Busy`` after ``wait_seconds``."""
+    if _dialect(db) == "postgresql":
+        with _advisory_publish_lock(db, wait_seconds):
+            yield
+        return
     path = _main_file(db)
     if not path:
         yield
@@ -347,10 +445,7 @@ def publish_lock(db: sqlite_utils.Database, wait_seconds: float = PUBLISH_LOCK_W
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    from ..errors import Busy
-
-                    raise Busy("Another import is being written to the database just now. Nothing was changed: "
-                               "try again when it has finished (the Data page's log shows it).") from None
+                    raise _publishing_elsewhere() from None
                 time.sleep(0.2)
         try:
             yield
@@ -360,44 +455,121 @@ def publish_lock(db: sqlite_utils.Database, wait_seconds: float = PUBLISH_LOCK_W
         os.close(handle)
 
 
+def _publishing_elsewhere():
+    from ..errors import Busy
+
+    return Busy("Another import is being written to the database just now. Nothing was changed: "
+                "try again when it has finished (the Data page's log shows it).")
+
+
+@contextlib.contextmanager
+def _advisory_publish_lock(db, wait_seconds: float) -> Iterator[None]:
+    """PostgreSQL's publish lock: a session-level advisory lock (not the write lock that
+    saves take), tried until ``wait_seconds`` have passed."""
+    deadline = time.monotonic() + wait_seconds
+    while not db.execute("SELECT pg_try_advisory_lock(:key)", {"key": PUBLISH_LOCK_KEY}).fetchone()[0]:
+        if time.monotonic() > deadline:
+            raise _publishing_elsewhere()
+        time.sleep(0.2)
+    try:
+        yield
+    finally:
+        db.execute("SELECT pg_advisory_unlock(:key)", {"key": PUBLISH_LOCK_KEY})
+
+
+@contextlib.contextmanager
+def transaction_locked_at_end(db) -> Iterator[None]:
+    """PostgreSQL: one transaction for a whole import, all or nothing and invisible until
+    it commits, that takes the write lock (store.transaction's advisory lock) only at its
+    end, for the writes people's saves must not interleave with (the log, the audit)."""
+    db.execute("BEGIN")
+    try:
+        yield
+        db.execute("SELECT pg_advisory_xact_lock(:key)", {"key": store.WRITE_LOCK_KEY})
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _dialect(db) -> str:
+    return getattr(db, "dialect", "sqlite")
+
+
 @contextlib.contextmanager
 def big_cache(db: sqlite_utils.Database) -> Iterator[None]:
     """A bigger page cache on this connection for the block: filling a large copy of a
     table otherwise spills index pages to the write-ahead log again and again."""
     before = db.execute("PRAGMA cache_size").fetchone()[0]
+    threads = db.execute("PRAGMA threads").fetchone()[0]
     db.execute(f"PRAGMA cache_size = {-PUBLISH_CACHE_KB}")
+    db.execute(f"PRAGMA threads = {SORT_THREADS}")
     try:
         yield
     finally:
         db.execute(f"PRAGMA cache_size = {before}")
+        db.execute(f"PRAGMA threads = {threads}")
 
 
 @contextlib.contextmanager
 def attached(db: sqlite_utils.Database, path: str) -> Iterator[None]:
     """The staging file attached to the database's connection as ``stage``."""
-    db.execute("ATTACH DATABASE ? AS stage", [path])
+    db.execute("ATTACH DATABASE :path AS stage", {"path": path})
     try:
         yield
     finally:
         db.execute("DETACH DATABASE stage")
 
 
-def insert_new(db, table: str, columns: list[str], rows: list[tuple], key: str) -> int:
-    """Insert ``rows`` (values in ``columns`` order), skipping any whose ``key`` is
-    already in the table; returns how many were inserted."""
-    cursor = db.conn.executemany(
+@contextlib.contextmanager
+def scratch_file(folder: str | None, kind: str) -> Iterator[tuple[str, sqlite3.Connection]]:
+    """(path, connection) of a private SQLite file beside the database for one import's
+    working tables (no journal, no syncing: it is thrown away), deleted on exit."""
+    handle, path = tempfile.mkstemp(prefix=f".import-{kind}-", suffix=".db", dir=folder)
+    os.close(handle)
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -65536", "temp_store = MEMORY"):
+            connection.execute(f"PRAGMA {pragma}")
+        yield path, connection
+    finally:
+        connection.close()
+        for suffix in ("", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path + suffix)
+
+
+def insert_new(connection: sqlite3.Connection, table: str, columns: list[str], rows: list[tuple], key: str) -> int:
+    """Insert ``rows`` (values in ``columns`` order) into a scratch file's table in one
+    transaction, skipping any whose ``key`` is already there; returns how many were
+    inserted."""
+    connection.execute("BEGIN")
+    cursor = connection.executemany(
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) ON CONFLICT({key}) DO NOTHING",
         rows,
     )
+    connection.execute("COMMIT")
     return cursor.rowcount
 
 
+def _picker(positions: list[int]) -> Callable[[tuple], tuple]:
+    """A function from a row tuple to the tuple of its values at ``positions``."""
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda row: (row[only],)
+    return operator.itemgetter(*positions)
+
+
 def _folder(db: sqlite_utils.Database) -> str | None:
+    """Where an import's scratch files go: beside a database file; the system's temporary
+    folder for PostgreSQL (or a database in memory)."""
     path = _main_file(db)
     return str(Path(path).parent) if path else None
 
 
 def _main_file(db: sqlite_utils.Database) -> str:
+    if _dialect(db) != "sqlite":
+        return ""
     for _seq, name, path in db.execute("PRAGMA database_list").fetchall():
         if name == "main":
             return path or ""
@@ -423,22 +595,22 @@ def _quoted(name: str) -> str:
 
 
 def _exists(db, table: str) -> bool:
-    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone() is not None
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name", {"name": table}).fetchone() is not None
 
 
 def _columns(db, table: str) -> list[str]:
-    return [row[1] for row in db.execute(f"PRAGMA table_info({_quoted(table)})").fetchall()]
+    return [column[0] for column in db.execute(f"SELECT * FROM {_quoted(table)} LIMIT 0").description]
 
 
 def _schema_sql(db, kind: str, name: str) -> str:
-    return db.execute("SELECT sql FROM sqlite_master WHERE type = ? AND name = ?", [kind, name]).fetchone()[0]
+    return db.execute("SELECT sql FROM sqlite_master WHERE type = :kind AND name = :name", {"kind": kind, "name": name}).fetchone()[0]
 
 
 def _indexes(db, table: str) -> list[tuple[str, str]]:
     """The table's own indexes (not those SQLite makes for UNIQUE and PRIMARY KEY)."""
     return db.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name",
-        [table]).fetchall()
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :table AND sql IS NOT NULL ORDER BY name",
+        {"table": table}).fetchall()
 
 
 def _has_rowid(db, table: str) -> bool:
@@ -450,8 +622,23 @@ def _has_rowid(db, table: str) -> bool:
 
 
 def _triggers(db, table: str) -> list[tuple[str, str]]:
-    return db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name",
-                      [table]).fetchall()
+    return db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :table ORDER BY name",
+                      {"table": table}).fetchall()
+
+
+def _widest_summary(summaries: tuple[str, ...]) -> tuple[tuple[str, ...], list[tuple[str, set]]]:
+    """((the summary holding every field the others hold,), [(each other, its fields)]):
+    only the widest is summed from the table's rows, the rest from it. With no such
+    summary, every one is summed from the rows."""
+    if not summaries:
+        return (), []
+    from ..spend import SUMMARIES
+
+    held = {name: columns for name, columns in SUMMARIES if name in summaries}
+    for name, columns in held.items():
+        if all(other <= columns for other in held.values()):
+            return (name,), [(other, held[other]) for other in summaries if other != name]
+    return tuple(summaries), []
 
 
 def _summaries(db, table: str) -> tuple[str, ...]:
@@ -460,7 +647,7 @@ def _summaries(db, table: str) -> tuple[str, ...]:
         return ()
     from ..spend import SUMMARIES
 
-    return tuple(name for name, _ in SUMMARIES if _exists(db, name))
+    return tuple(name for name, _ in SUMMARIES if store.table_exists(db, name))
 
 
 @contextlib.contextmanager

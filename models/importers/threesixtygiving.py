@@ -37,6 +37,12 @@ DATE_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$"
 LARGEST_AMOUNT = 1e13
 NUMBER = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$")  # JSON number grammar
 URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
+# Values a rule plainly accepts, matched a whole column at a time (pyarrow's compute, in
+# C++): only the others go through the rule's own check, one distinct value at a time.
+# A number: not negative, under 10^12 (so below LARGEST_AMOUNT); a date: a day that every
+# month has.
+PLAIN_NUMBER = r"(0|[1-9][0-9]{0,11})(\.[0-9]+)?"
+PLAIN_DATE = r"[0-9]{4}-(0[1-9]|1[012])-(0[1-9]|1[0-9]|2[0-8])"
 
 
 # ---------------------------------------------------------------- the schema's rules
@@ -90,7 +96,12 @@ class FieldRule:
         if found is None or check is None:
             return found
         fix, why = found
-        return (lambda text: fix(text) if check(text) is not None else None), why
+
+        def repaired(text: str) -> str | None:
+            return fix(text) if check(text) is not None else None
+
+        repaired.plain = getattr(check, "plain", None)  # a value the rule plainly accepts is never repaired
+        return repaired, why
 
     def _repairer(self) -> tuple[Callable[[str], str | None], str] | None:
         if "number" in self.types or "integer" in self.types:
@@ -122,6 +133,8 @@ class FieldRule:
                     return f"'{text}' is less than {minimum:g}, the least this field allows"
                 return None
 
+            if minimum is None or minimum <= 0:
+                check_number.plain = PLAIN_NUMBER
             return check_number
         if self.enum is not None:
             allowed = self.enum
@@ -145,6 +158,7 @@ class FieldRule:
                 shapes = "YYYY-MM-DD (for example 2024-04-01)" + (", YYYY-MM or YYYY" if allows_month else "")
                 return f"'{text}' is not a date{_month_hint(text)}: write {shapes}, or a full date-time such as 2024-04-01T09:30:00Z"
 
+            check_date.plain = PLAIN_DATE
             return check_date
         if self.format == "date-time":
             return lambda text: None if is_date_time(text) else (
@@ -383,7 +397,7 @@ def _flat_chunk(rows, cells, checkers, repairers, first_item, header, report, co
 
     for index, fix, why, title in repairers:
         values = column(index)
-        repaired = {v: fix(v) for v in set(values) if v and not (v[:1] == "=" and looks_like_formula(v))}
+        repaired = {v: fix(v) for v in to_check(values, fix) if not (v[:1] == "=" and looks_like_formula(v))}
         for position, value in enumerate(values):
             after = repaired.get(value)
             if after is not None and after != value:
@@ -441,14 +455,28 @@ def _stored_path(path: str) -> bool:
     return re.sub(r"\[\d+\]", "", path) in STORED_OR_REQUIRED
 
 
+def to_check(values: list[str], check: Callable) -> set[str]:
+    """The distinct non-empty values ``check`` must see: those its ``plain`` pattern (if
+    it has one) does not match, the whole column matched at once in C++ (pyarrow)."""
+    plain = getattr(check, "plain", None)
+    if plain is None or len(values) < 100:
+        return {v for v in set(values) if v}
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    accepted = pc.match_substring_regex(pa.array(values, type=pa.string()), f"^(?:{plain})?$")  # or empty
+    return {values[i] for i in np.flatnonzero(~accepted.to_numpy(zero_copy_only=False))}
+
+
 def column_problems(values: list[str], check: Callable[[str], str | None] | None) -> list[tuple[int, str]]:
     """(position, message) for each cell of a column that breaks its rule. Each distinct
     value is checked once, so repeated dates, codes and amounts cost almost nothing."""
     if check is None:
         return []
     verdicts = {}
-    for value in set(values):
-        if value and not (value[:1] == "=" and looks_like_formula(value)):
+    for value in to_check(values, check):
+        if not (value[:1] == "=" and looks_like_formula(value)):
             message = check(value)
             if message:
                 verdicts[value] = message
@@ -581,6 +609,7 @@ def _spend_records(col, positions: list[int], where: list[str], context) -> list
     locations, programmes, codes = col("beneficiaryLocation.name"), col("grantProgramme.title"), col("grantProgramme.code")
     benefit_codes, based_codes, postcodes = col("beneficiaryLocation.geoCode"), col("recipientOrganization.location.geoCode"), col("recipientOrganization.postalCode")
     records = []
+    postcode_of = {code: clean_postcode(code) for code in set(postcodes) if code}
     for p in positions:
         body_type, area, funder_id = _funder(funder_ids[p], funders[p])
         recipient_id = recipient_ids[p]
@@ -602,7 +631,7 @@ def _spend_records(col, positions: list[int], where: list[str], context) -> list
             "beneficiary_location": locations[p] or None,
             "beneficiary_code": benefit_codes[p].upper() or None,
             "recipient_area_code": based_codes[p].upper() or None,
-            "recipient_postcode": clean_postcode(postcodes[p]) if postcodes[p] else None,
+            "recipient_postcode": postcode_of.get(postcodes[p]),
             "description": titles[p],
             "third_sector": 1 if recipient_id and not recipient_id[:8].upper().startswith(_PUBLIC_PREFIXES) else 0,
             "source": "360Giving data published by " + funders[p],

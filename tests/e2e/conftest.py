@@ -148,6 +148,22 @@ PHONE_AGENT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebK
                "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
 
 
+@contextlib.contextmanager
+def two_people(browser):
+    """Two people at once, each in a browser of their own: Ann at 1280 px, Raj at 390 px
+    (yields their two pages; closed afterwards)."""
+    ann_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    raj_context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    try:
+        ann, raj = ann_context.new_page(), raj_context.new_page()
+        for page in (ann, raj):
+            page.set_default_timeout(30_000)
+        yield ann, raj
+    finally:
+        ann_context.close()
+        raj_context.close()
+
+
 @pytest.fixture(params=["desktop", "phone"])
 def screen(request, browser, app_server):
     """A page at 1280 px (a desktop browser) or 390 px (a phone's browser)."""

@@ -64,7 +64,7 @@ def test_json_package_and_csv_give_the_same_rows(db):
     assert from_json.format == "360giving"
     rows = db.execute(
         "SELECT uid, amount_pence, date, authority, authority_id, recipient, recipient_id, district, programme, body_type "
-        "FROM spend WHERE import_id = ? ORDER BY uid", [from_json.import_id]
+        "FROM spend WHERE import_id = :import_id ORDER BY uid", {"import_id": from_json.import_id}
     ).fetchall()
     assert rows[1] == ("360g:360G-cheshireeast-0002", 150000, "2024-06-01", "Cheshire East Council", "GB-LAE-CHE",
                        "Crewe Lunch Club", "GB-CHC-1164883", "Crewe", "Community Grants", "local_government")
@@ -78,7 +78,7 @@ def test_json_package_and_csv_give_the_same_rows(db):
 def test_xlsx_grants_import(db):
     result = one(db, "grants.xlsx", xlsx([HEADER_360, grant_row(1), grant_row(2, **{"Amount Awarded": "99.99"})]))
     assert result.status == "imported" and result.format == "360giving"
-    assert db.execute("SELECT SUM(amount_pence) FROM spend WHERE import_id = ?", [result.import_id]).fetchone()[0] == 150000 + 9999
+    assert db.execute("SELECT SUM(amount_pence) FROM spend WHERE import_id = :import_id", {"import_id": result.import_id}).fetchone()[0] == 150000 + 9999
 
 
 def test_quality_checks_warn_without_rejecting(db):
@@ -118,8 +118,8 @@ def test_spend_header_variants_uk_dates_pounds_and_credits(db):
     assert result.status == "imported", result.report.summary_lines()
     assert result.report.unmapped_columns == ["Cost Code Colour"]
     assert any("Cost Code Colour" in n for n in result.report.notes)
-    got = db.execute("SELECT uid, date, amount_pence, district, financial_year FROM spend WHERE import_id = ? ORDER BY id",
-                     [result.import_id]).fetchall()
+    got = db.execute("SELECT uid, date, amount_pence, district, financial_year FROM spend WHERE import_id = :import_id ORDER BY id",
+                     {"import_id": result.import_id}).fetchall()
     assert got == [
         ("spend:Cheshire East Council:1:1", "2026-05-29", 123456, "Cheshire East", "2026/27"),
         ("spend:Cheshire East Council:1:2", "2026-05-30", -25000, "Cheshire East", "2026/27"),
@@ -134,7 +134,7 @@ def test_spend_without_body_name_needs_the_council(db):
     assert refused.status == "rejected" and "--publisher" in refused.report.errors[0].message
     accepted = one(db, "nobody.csv", text, publisher="Cheshire East Council")
     assert accepted.status == "imported"
-    assert db.execute("SELECT authority FROM spend WHERE import_id = ?", [accepted.import_id]).fetchone()[0] == "Cheshire East Council"
+    assert db.execute("SELECT authority FROM spend WHERE import_id = :import_id", {"import_id": accepted.import_id}).fetchone()[0] == "Cheshire East Council"
 
 
 def test_format_can_be_forced(db):
@@ -155,8 +155,8 @@ def test_ocds_bare_array_and_vcse_flag(db):
     }
     result = one(db, "awards.json", json.dumps([release]))
     assert result.status == "imported" and result.format == "ocds"
-    assert db.execute("SELECT uid, amount_pence, third_sector, body_type, authority_id FROM spend WHERE import_id = ?",
-                      [result.import_id]).fetchall() == [("ocds:ocds-b5fd17-1:a1", 2000050, 1, "local_government", "GB-LAE-CHE")]
+    assert db.execute("SELECT uid, amount_pence, third_sector, body_type, authority_id FROM spend WHERE import_id = :import_id",
+                      {"import_id": result.import_id}).fetchall() == [("ocds:ocds-b5fd17-1:a1", 2000050, 1, "local_government", "GB-LAE-CHE")]
     assert any("no value" in w.message for w in result.report.warnings)
 
 
@@ -254,8 +254,8 @@ def test_register_given_with_a_spend_file_is_imported_first_so_payments_match(db
     payments = csv_text(SPEND_HEADER, [spend_row(1, **{"Supplier Name": "CREWE LUNCH CLUB LTD"}), spend_row(2, **{"Supplier Name": "Acme Plc"})])
     results = import_sources(db, [source("spend.csv", payments), Source.from_bytes("register.zip", register)], ImportOptions())
     assert [r.format for r in results] == ["charity-commission", "spend"]
-    assert db.execute("SELECT recipient, third_sector, recipient_id FROM spend WHERE import_id = ? ORDER BY id",
-                      [results[1].import_id]).fetchall() == [("CREWE LUNCH CLUB LTD", 1, "GB-CHC-1164883"), ("Acme Plc", 0, None)]
+    assert db.execute("SELECT recipient, third_sector, recipient_id FROM spend WHERE import_id = :import_id ORDER BY id",
+                      {"import_id": results[1].import_id}).fetchall() == [("CREWE LUNCH CLUB LTD", 1, "GB-CHC-1164883"), ("Acme Plc", 0, None)]
 
 
 def test_ocds_later_release_of_an_award_updates_it(db):

@@ -24,3 +24,14 @@ def test_a_check_that_needs_too_much_memory_is_stopped_in_words(db_path):
                                memory_mb=150)
     assert result.status == "rejected"
     assert "more than 150 MB of memory" in result.report.errors[0].message
+
+
+def test_an_old_excel_workbook_is_checked_in_the_limited_process(db_path):
+    """An .xls (read with xlrd) crosses into the child and back like any file: the hidden
+    draft sheet is left out; £1,250 + £250.50 in the visible one."""
+    before = database_fingerprint(db_path)
+    name = "hidden_first_sheet_spend.xls"
+    (result,) = check_isolated(db_path, [(name, (BROKEN / name).read_bytes())], ImportOptions())
+    assert result.status == "checked" and result.rows_added == 2, result.report.summary_lines()
+    assert any("'draft' is hidden" in n for n in result.report.notes)
+    assert database_fingerprint(db_path) == before

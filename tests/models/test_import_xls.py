@@ -279,3 +279,15 @@ def test_one_far_right_cell_does_not_widen_every_row(db):
     result, loaded = load(db, "dcc.xls", xls({"May": rows}), publisher="Devon County Council")
     assert result.status == "imported", result.report.summary_lines()
     assert [r[0] for r in loaded] == [60000, 70000]
+
+
+def test_a_code_for_a_name_is_kept_with_a_hint_when_no_publisher_is_given(db):
+    """Without --publisher, Stockport's 'SMBC' is kept as the file writes it (never guessed),
+    and the note says how to name the council."""
+    text = ("Body Name,Service Area Categorisation,Expenses Type,Clearing Date,Transaction Number,Amount \u00a3,Supplier Name\n"
+            "SMBC,CAPITAL,PREMISES RELATED,30/09/2014,1900502872,1134.50,1ST ALARM SECURITY\n")
+    result, rows = load(db, "stockport.csv", text.encode("utf-8"))
+    assert result.status == "imported", result.report.summary_lines()
+    assert [(r[0], r[2], r[4]) for r in rows] == [(113450, "SMBC", None)]
+    assert any("Published by SMBC" in n and "if 'SMBC' is a council's code, give the council's name with --publisher" in n
+               for n in result.report.notes), result.report.notes
