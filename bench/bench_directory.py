@@ -124,6 +124,7 @@ def main() -> int:
     parser.add_argument("--db", default=None, help="database file or postgresql:// URL (default: a temporary file)")
     parser.add_argument("--repeat", type=int, default=5, help="times each search and match is run")
     parser.add_argument("--keep", action="store_true", help="reuse the --db file if it exists (skip generating)")
+    parser.add_argument("--search-only", action="store_true", help="time the searches only (no model fit, matches or overlap)")
     args = parser.parse_args()
 
     load1, _, _ = os.getloadavg()
@@ -167,6 +168,8 @@ def main() -> int:
         for elapsed, directory_filter, total in sorted(worst, key=lambda w: -w[0])[:3]:
             print(f"   slowest: {elapsed:6.1f} ms  query={directory_filter.query!r} districts={directory_filter.districts} -> {total:,} matches")
 
+        if args.search_only:
+            return 0
         elapsed, model = timed(matching.model_for, db)
         print(f"fit matching model (TF-IDF, {model.matrix.shape[1]:,} terms): {elapsed / 1000:.1f} s, once per directory version (the app caches it)")
 

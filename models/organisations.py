@@ -304,6 +304,9 @@ RANKED = 1_000
 # PostgreSQL: ts_rank's weights for the tsvector's labels {D, C, B, A} (description C,
 # themes B, name A; higher is better), the same 1 : 3 : 10.
 FTS5_RANK = "bm25(organisations_fts, 10.0, 1.0, 3.0)"
+# SQLite: filters on an organisation's own columns are checked on each match's row up to
+# this many matches (a key lookup each), and read as one set through their indexes above it.
+OWN_COLUMNS_AS_SET_ABOVE = 20_000
 TS_RANK_WEIGHTS = "'{0, 0.1, 0.3, 1.0}'"
 # PostgreSQL's query: the configuration and accent folding its search_document is made with
 # (migration 020's twin: Snowball English stemming, no stop words, like FTS5's porter).
@@ -333,8 +336,14 @@ def _word_search_sql(db, directory_filter: DirectoryFilter, demo_visible: bool, 
                   "FROM first f JOIN organisations o ON o.id = f.id")
     else:
         params["query"] = fts_expression(directory_filter.query)
-        # Lists (district, theme) and hidden demo rows are sets read once; the
-        # organisation's own columns are read from its row (a join on its id: no subquery).
+        # Lists (district, theme) and hidden demo rows are sets read once. The organisation's
+        # own columns are read from its row (a join on its id) when the words match few
+        # enough organisations, else as one more set read through their indexes: whichever
+        # reads fewer rows (a bare count of the words' matches, a few ms, decides).
+        if own and db.execute("SELECT COUNT(*) FROM organisations_fts WHERE organisations_fts MATCH :query",
+                              {"query": params["query"]}).fetchone()[0] > OWN_COLUMNS_AS_SET_ABOVE:
+            sets.append(f"SELECT o.id FROM organisations o WHERE {' AND '.join(own)}")
+            own = []
         join = " JOIN organisations o ON o.id = f.rowid" if own else ""
         where = ("organisations_fts MATCH :query" + "".join(f" AND {c}" for c in own)
                  + "".join(f" AND +f.rowid IN ({s})" for s in sets) + (f" AND +f.rowid{hidden}" if hidden else ""))

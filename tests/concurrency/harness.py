@@ -29,20 +29,8 @@ class Outcome:
     kind: str = ""
 
 
-def _new_pools_after_fork() -> None:
-    """A forked child must never use the parent's pooled PostgreSQL connections (their
-    sockets are shared with the parent), nor close them: each inherited engine gets a new,
-    empty pool and the parent's connections are left alone (SQLAlchemy's recipe for
-    multiprocessing, ``dispose(close=False)``). The engine objects stay, so what they have
-    cached (compiled statements, tables' keys) is warm, as in a long-running app server,
-    and the child's first write does not reflect the schema while holding the write lock."""
-    for engine in list(store._engines.values()):
-        engine.dispose(close=False)
-
-
 def _child(database, worker, args, barrier, queue, index) -> None:
-    try:
-        _new_pools_after_fork()
+    try:  # (store forgets the parent's pooled connections in a forked child: os.register_at_fork)
         with store.opened(database) as db:
             barrier.wait(timeout=TIMEOUT_SECONDS)
             try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 
-from tests.e2e.conftest import assert_accessible, click, fill, open_page, wait_until_idle
+from tests.e2e.conftest import assert_accessible, click, fill, open_page, two_people, wait_until_idle
 
 SCREENSHOTS = os.environ.get("STALE_SCREENSHOTS")  # a folder to save screenshots in, when looking
 
@@ -22,12 +22,7 @@ def open_editor(page, app_server, who: str, website: str) -> None:
 
 
 def test_second_save_on_an_old_version_is_refused_and_input_kept(browser, app_server):
-    ann_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    raj_context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
-    try:
-        ann, raj = ann_context.new_page(), raj_context.new_page()
-        for page in (ann, raj):
-            page.set_default_timeout(30_000)
+    with two_people(browser) as (ann, raj):
         open_editor(ann, app_server, "Ann", "https://ann.example.org")
         open_editor(raj, app_server, "Raj", "https://raj.example.org")
         assert_accessible(raj)
@@ -53,6 +48,3 @@ def test_second_save_on_an_old_version_is_refused_and_input_kept(browser, app_se
         if SCREENSHOTS:
             ann.screenshot(path=os.path.join(SCREENSHOTS, "after-1280.png"), full_page=True)
         assert_accessible(ann)
-    finally:
-        ann_context.close()
-        raj_context.close()

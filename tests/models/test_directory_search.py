@@ -3,6 +3,8 @@ to the first RANKED matches, and filters give the same answer as checking each m
 
 from __future__ import annotations
 
+import pytest
+
 from models import organisations
 
 
@@ -27,7 +29,9 @@ def test_total_counts_every_match_and_ranking_is_bounded(db, monkeypatch):
     assert len(result.rows) == 3 and set(result.rows["org_id"]) <= first_five
 
 
-def test_filters_match_checking_each_organisation(db):
+@pytest.mark.parametrize("as_set_above", [20_000, 0])  # own columns read from each match's row, or as a set
+def test_filters_match_checking_each_organisation(db, monkeypatch, as_set_above):
+    monkeypatch.setattr(organisations, "OWN_COLUMNS_AS_SET_ABOVE", as_set_above)
     chosen = organisations.DirectoryFilter(query="support", districts=("Macclesfield",),
                                            roles=(organisations.ROLES[0],), public_services_only=True)
     result = organisations.search(db, chosen, limit=1000)
