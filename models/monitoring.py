@@ -137,10 +137,12 @@ STATUS_COLUMNS = ["agreement_id", "reference", "measure_id", "measure", "kind", 
                   "evidence", "recorded_by", "recorded_at", "return_version"]
 
 
-def status_frame(db: store.Database, agreement_id: int, today: dt.date | None = None) -> pd.DataFrame:
+def status_frame(db: store.Database, agreement_id: int, today: dt.date | None = None, *,
+                 record: dict | None = None) -> pd.DataFrame:
     """Every measure in every period of one agreement: target, delivered, share achieved,
-    status, evidence and who recorded it. Columns as ``STATUS_COLUMNS``."""
-    record = agreements.get(db, agreement_id)
+    status, evidence and who recorded it. Columns as ``STATUS_COLUMNS``. ``record``: the
+    agreement as ``agreements.get`` returns it, when the caller has just read it (not read again)."""
+    record = record or agreements.get(db, agreement_id)
     today = _today(today)
     returns = {(r["measure_id"], r["period_id"]): r for r in db.query(
         "SELECT r.* FROM monitoring_returns r JOIN monitoring_measures m ON m.id = r.measure_id "
@@ -180,14 +182,16 @@ def returns_due(db: store.Database, today: dt.date | None = None,
     with measures still unrecorded, the due date and working-day status, latest due first."""
     today = _today(today)
     where, params = agreement_filter.where()
+    # Counted per period over ids only, then joined to the agreement's words: grouping the
+    # joined rows with their text columns made PostgreSQL sort them on disk.
     rows = db.query(
         "SELECT a.id AS agreement_id, a.reference, a.title, a.provider_name, p.number AS period, p.start_date, "
-        "p.end_date, p.due_date, COUNT(m.id) AS measures, COUNT(r.id) AS recorded FROM agreements a "
-        "JOIN monitoring_periods p ON p.agreement_id = a.id JOIN monitoring_measures m ON m.agreement_id = a.id "
-        "LEFT JOIN monitoring_returns r ON r.measure_id = m.id AND r.period_id = p.id "
-        f"WHERE {where} AND p.end_date < :today GROUP BY a.id, a.reference, a.title, a.provider_name, p.id, p.number, "
-        "p.start_date, p.end_date, p.due_date HAVING COUNT(r.id) < COUNT(m.id) "
-        "ORDER BY p.due_date, a.reference, p.number", {**params, "today": today.isoformat()})
+        "p.end_date, p.due_date, c.measures, c.recorded FROM (SELECT q.id AS period_id, COUNT(m.id) AS measures, "
+        "COUNT(r.id) AS recorded FROM monitoring_periods q JOIN monitoring_measures m ON m.agreement_id = q.agreement_id "
+        "LEFT JOIN monitoring_returns r ON r.measure_id = m.id AND r.period_id = q.id WHERE q.end_date < :today "
+        "GROUP BY q.id HAVING COUNT(r.id) < COUNT(m.id)) c JOIN monitoring_periods p ON p.id = c.period_id "
+        f"JOIN agreements a ON a.id = p.agreement_id WHERE {where} ORDER BY p.due_date, a.reference, p.number",
+        {**params, "today": today.isoformat()})
     frame = pd.DataFrame(list(rows), columns=["agreement_id", "reference", "title", "provider_name", "period",
                                               "start_date", "end_date", "due_date", "measures", "recorded"])
     frame["outstanding"] = frame["measures"] - frame["recorded"]
@@ -253,12 +257,12 @@ def _delivered_by_measure(db: store.Database, agreement_id: int) -> dict[int, fl
         "ON m.id = r.measure_id WHERE m.agreement_id = :id GROUP BY r.measure_id", {"id": agreement_id}).fetchall())
 
 
-def promised_against_delivered(db: store.Database, agreement_id: int) -> pd.DataFrame:
+def promised_against_delivered(db: store.Database, agreement_id: int, *, record: dict | None = None) -> pd.DataFrame:
     """Each social-value commitment: the proxy (£ a unit), the quantity promised over the
     whole agreement and its value, the quantity promised for the periods reported so far,
     what was delivered in them, and both in pounds with the same proxy (pence), and the
     difference. A period reported for some measures counts as delivering 0 of the others."""
-    record = agreements.get(db, agreement_id)
+    record = record or agreements.get(db, agreement_id)
     reported = reported_periods(db, record)
     delivered = _delivered_by_measure(db, agreement_id)
     rows = []
@@ -294,13 +298,13 @@ def _sroi_body(record: dict, quantities: dict[int, float], investment_pence: int
     }
 
 
-def realised_sroi(db: store.Database, agreement_id: int) -> dict | None:
+def realised_sroi(db: store.Database, agreement_id: int, *, record: dict | None = None) -> dict | None:
     """SROI of what was delivered in the periods reported so far, beside the SROI promised
     for the same periods, both from ``sroi.calculate`` with its default (SROI guide)
     convention and the Green Book discount rate. The investment is the agreement's value
     for those periods (``period_values``). None until a period is reported or when the
     agreement has no social-value commitments."""
-    record = agreements.get(db, agreement_id)
+    record = record or agreements.get(db, agreement_id)
     measures = [m for m in record["measures"] if m["kind"] == "social_value"]
     reported = reported_periods(db, record)
     if not measures or not reported:
@@ -364,10 +368,10 @@ def delivery_record(db: store.Database, provider_org_id: str, today: dt.date | N
     summary, shortfalls = [], []
     for agreement_id in ids:
         record = agreements.get(db, agreement_id)
-        statuses = status_frame(db, agreement_id, today)
+        statuses = status_frame(db, agreement_id, today, record=record)
         counts = status_counts(statuses)
-        money = promised_against_delivered(db, agreement_id)
-        realised = realised_sroi(db, agreement_id)
+        money = promised_against_delivered(db, agreement_id, record=record)
+        realised = realised_sroi(db, agreement_id, record=record)
         summary.append({
             "reference": record["reference"], "title": record["title"], "provider_name": record["provider_name"],
             "start_date": record["start_date"], "end_date": record["end_date"],

@@ -20,13 +20,14 @@ DB_ENV_VAR = "DASHBOARD_DB"
 
 
 def db_option(command: Callable) -> Callable:
-    """``--db PATH``: the SQLite database, passed to the command as ``db`` (None: the default)."""
+    """``--db PATH``: the database (a SQLite file or a ``postgresql://`` URL), passed to the
+    command as ``db`` (None: the default)."""
     return click.option(
         "--db",
         "db",
         metavar="PATH",
         default=None,
-        help=f"SQLite database (default: ${DB_ENV_VAR} or data/dashboard.db)",
+        help=f"database: a SQLite file or a postgresql:// URL (default: ${DB_ENV_VAR} or data/dashboard.db)",
     )(command)
 
 

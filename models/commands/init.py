@@ -18,4 +18,4 @@ def init(db: str | None) -> None:
     with store.opened(path) as database:
         spend_rows = database["spend"].count
         migrations = database["schema_migrations"].count
-    click.echo(f"Database ready: {path} ({migrations} schema migrations, {spend_rows} spend rows)")
+    click.echo(f"Database ready: {store.describe(path)} ({migrations} schema migrations, {spend_rows} spend rows)")

@@ -54,7 +54,9 @@ def spend_count(db) -> int:
     return db.execute("SELECT COUNT(*) FROM spend").fetchone()[0]
 
 
-def test_large_import_swaps_in_a_complete_copy(db, tmp_path, swap_small):
+@pytest.mark.parametrize("indexes_after", [True, False], ids=["indexed-after-filling", "indexed-while-filling"])
+def test_large_import_swaps_in_a_complete_copy(db, tmp_path, swap_small, monkeypatch, indexes_after):
+    monkeypatch.setattr(staging, "INDEXES_AFTER_MAX_ROWS", 1_000_000 if indexes_after else 0)
     before_indexes, seeded = index_definitions(db), spend_count(db)
     seeded_ids = db.execute("SELECT id, uid FROM spend ORDER BY id").fetchall()
     sqlite = db.dialect == "sqlite"
