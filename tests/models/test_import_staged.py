@@ -191,6 +191,7 @@ def test_a_file_read_in_a_process_of_its_own_imports_the_same(db, tmp_path, monk
     started = []
     elsewhere = runner._read_elsewhere
     monkeypatch.setattr(runner, "PARALLEL_MIN_BYTES", 0 if apart else 1 << 60)
+    monkeypatch.setattr(runner, "_may_fork", lambda: True)  # whatever threads the test run has
     monkeypatch.setattr(runner, "_read_elsewhere", lambda *a: started.append(1) or elsewhere(*a))
     path = tmp_path / "grants.csv"
     write_grants_csv(path, 3_000)
@@ -217,6 +218,7 @@ def test_a_file_rejected_by_the_reader_process_is_rejected(db, tmp_path, monkeyp
     from models.importers import runner
 
     monkeypatch.setattr(runner, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(runner, "_may_fork", lambda: True)
     path = tmp_path / "grants.csv"
     write_grants_csv(path, 50)
     lines = path.read_text().splitlines(keepends=True)
