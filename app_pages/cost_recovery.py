@@ -9,7 +9,7 @@ from ui import cost_recovery as fcr_ui
 from ui import plain, show_problems
 from ui.charts import show_chart
 from ui.entry import FORM, entry_mode
-from ui.format import money, money_from_pounds, percent
+from ui.format import count_of, money, money_from_pounds, percent
 from ui.scenarios import save_load_panel
 
 st.title("Full cost recovery")
@@ -116,9 +116,10 @@ if result is not None:
         fcr_ui.stacked_bar(parts),
         title="Direct costs and each overhead pool, by project (year 1)",
         description=(
-            f"Stacked bar chart of the full cost of {len(first.projects)} projects, "
-            f"{money(first.total_full_cost_pence)} in all: each bar is the project's direct costs "
-            f"followed by its share of each of {len(costing.pools)} overhead pools."
+            f"Stacked bar chart of the full cost of {count_of(len(first.projects), 'project')}, "
+            f"{money(first.total_full_cost_pence)} in all: each bar is the project's direct costs followed by "
+            + ("its share of the one overhead pool." if len(costing.pools) == 1
+               else f"its share of each of {count_of(len(costing.pools), 'overhead pool')}.")
         ),
         table=parts,
         key="fcr.chart",

@@ -11,7 +11,7 @@ from ui.charts import titled
 from ui import spend as spend_ui
 from ui.data import data_version, database_path
 from ui.downloads import download_table
-from ui.format import money, money_column_config
+from ui.format import leading, money, money_column_config
 
 st.title("Spend map")
 st.write(
@@ -137,7 +137,7 @@ if chosen:
         "source": "Source",
     })
     # who and how much first, so a 390 px phone shows the money without scrolling sideways
-    shown = shown[["Recipient", "Amount (£)"] + [c for c in shown.columns if c not in ("Recipient", "Amount (£)")]]
+    shown = leading(shown, ["Recipient", "Amount (£)"])
     if count > len(records):
         st.caption(f"The {len(records):,} largest of {count:,} records are listed.")
     st.dataframe(shown, hide_index=True, width="stretch", column_config={"Amount (£)": money_column_config("Amount (£)")}, key="map.records")
@@ -154,8 +154,7 @@ st.write(
 if not gaps.empty:
     gap_table = gaps.assign(amount=gaps["amount_pence"] / 100).drop(columns=["amount_pence"]).rename(columns={
         "recipient": "Recipient", "recipient_place": "Where based", "benefit_place": "Where the benefit lands",
-        "amount": "Amount (£)", "records": "Records"})[
-        ["Recipient", "Amount (£)", "Where based", "Where the benefit lands", "Records"]]
+        "amount": "Amount (£)", "records": "Records"}).pipe(leading, ["Recipient", "Amount (£)"])
     st.dataframe(gap_table, hide_index=True, width="stretch", column_config={"Amount (£)": money_column_config("Amount (£)")}, key="map.differences")
     download_table(gap_table, file_stem="recipient-vs-benefit", key="map.differences_download", label="these differences",
                    notes=[f"Recipient location against benefit location, by {level_label.lower()}", filters_note], money_columns=["Amount (£)"])

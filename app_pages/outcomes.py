@@ -11,7 +11,7 @@ from ui.charts import show_chart
 from ui.data import data_version, database, database_path
 from ui.downloads import download_table
 from ui.edits import opened_version, show_error
-from ui.format import uk_date
+from ui.format import leading, uk_date
 from ui import show_problems
 
 st.title("Outcomes and gaps")
@@ -45,6 +45,7 @@ if any(s.illustrative for s in statuses):
     )
 
 serving = outcomes_ui.actions_serving(db_path, version)
+charts = outcomes_ui.indicator_charts(db_path, version)
 focus_options = ["All outcomes"] + [f"{s.outcome.outcome_id} {s.outcome.title}" for s in summaries]
 focus = st.selectbox("Show", focus_options, key="outcomes.focus", bind="query-params")
 
@@ -74,18 +75,8 @@ def show_indicator(status: outcomes.IndicatorStatus) -> None:
     gap_share.metric("Gap as % of target", outcomes.format_value(status.gap_percent, "%") or "–")
     st.caption(status.projection_message)
     if status.latest is not None:
-        chart, table = outcomes_ui.indicator_chart(status)
-        show_chart(
-            chart,
-            title=f"{indicator.name}: observations, target and trend",
-            description=(
-                f"Line chart of {sum(1 for o in status.observations if o.value is not None)} observations of "
-                f"{indicator.name}, the target as a diamond and, where there are enough points, the projected "
-                f"trend to the target date as a dashed line with its interval shaded. {status.projection_message}"
-            ),
-            table=table,
-            key=f"outcomes.chart.{indicator.indicator_id}",
-        )
+        chart, table, title, description = charts[indicator.indicator_id]
+        show_chart(chart, title=title, description=description, table=table, key=f"outcomes.chart.{indicator.indicator_id}")
     details = [f"**Owner:** {indicator.owner or 'not assigned'}", f"**Source:** {indicator.source}"]
     if indicator.comparator:
         details.append(f"**Comparator:** {indicator.comparator}")
@@ -121,7 +112,14 @@ st.caption(
     "Every indicator with a latest value and a target, sorted by the gap as a percentage of the target. "
     "A negative gap means the target has been passed. 'Illustrative' marks rows resting on illustrative values or targets."
 )
-st.dataframe(gaps, hide_index=True, width="stretch", key="outcomes.gap_table")
+# the gap and the status lead (they were off screen even at 1280 px); an indicator without a
+# projection shows a blank, never 'None'
+st.dataframe(
+    leading(gaps, ["Outcome", "Gap (% of target)", "Status", "Indicator"]).fillna({"Projected at target date": ""}),
+    hide_index=True, width="stretch", key="outcomes.gap_table",
+    column_config={"Gap (% of target)": st.column_config.NumberColumn("Gap (% of target)", format="%.1f%%"),
+                   "Indicator": st.column_config.Column("Indicator", width="medium")},
+)
 download_table(
     gaps,
     file_stem="outcome-gaps",

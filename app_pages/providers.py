@@ -139,60 +139,69 @@ st.write(
     "first. Only what they say they do is compared: not their names or places. The words they share say why they "
     "pair. Organisations linked by pairs form a group: a possible starting point for collaboration or a consortium."
 )
-first, second, third = st.columns(3)
-overlap_district = first.selectbox("District", options["districts"], index=None, key="providers.overlap_district", placeholder="All districts")
-overlap_theme = second.selectbox("Theme", options["themes"], index=None, key="providers.overlap_theme", placeholder="Any theme")
-overlap_threshold = third.slider(
-    "Show pairs whose services overlap by at least", min_value=0.2, max_value=0.95, value=matching.DEFAULT_OVERLAP_THRESHOLD,
-    step=0.05, key="providers.overlap_threshold",
-    help="0 = no service words in common, 1 = the same service words in the same proportions.",
-)
-try:
-    pairs = directory_ui.overlap_pairs(db_path, directory_ui.directory_version(db_path, version),
-                                       overlap_district, overlap_theme, overlap_threshold)
-except DomainError as error:
-    show_problems(error)
-    st.stop()
-if pairs.empty:
-    st.info("No pairs this alike. Lower the overlap to see looser ones.")
-else:
-    groups = matching.clusters(pairs)
-    first, second = st.columns(2)
-    total = pairs.attrs.get("total_pairs", len(pairs))
-    first.metric("Pairs whose services overlap", f"{total:,}")
-    second.metric("Groups of similar organisations", f"{len(groups):,}")
-    if total > len(pairs):
-        st.caption(f"The {len(pairs):,} that overlap most are listed; raise the overlap to see fewer, closer pairs.")
-    shown = directory_ui.overlap_table(pairs)
-    st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        key="providers.overlap_pairs",
-        column_order=["score", "pair", "shared_terms", "shared_districts", "cluster"],
-        column_config={
-            "score": st.column_config.ProgressColumn("Overlap", min_value=0.0, max_value=1.0, format="%.2f", width="small"),
-            "pair": st.column_config.TextColumn("Organisations", width="medium"),
-            "shared_terms": st.column_config.TextColumn("Why: services both describe", width="large"),
-            "shared_districts": "Districts both serve", "cluster": "Group",
-            "org_id_a": "Identifier A", "org_id_b": "Identifier B",
-        },
+
+
+@st.fragment
+def overlap_finder() -> None:
+    """The overlap controls and what they show: changing one reruns only this part of the
+    page (the matching model, the search above and the depth grid are left as they are)."""
+    first, second, third = st.columns(3)
+    overlap_district = first.selectbox("District", options["districts"], index=None, key="providers.overlap_district", placeholder="All districts")
+    overlap_theme = second.selectbox("Theme", options["themes"], index=None, key="providers.overlap_theme", placeholder="Any theme")
+    overlap_threshold = third.slider(
+        "Show pairs whose services overlap by at least", min_value=0.2, max_value=0.95, value=matching.DEFAULT_OVERLAP_THRESHOLD,
+        step=0.05, key="providers.overlap_threshold",
+        help="0 = no service words in common, 1 = the same service words in the same proportions.",
     )
-    st.dataframe(
-        groups.assign(organisations=[", ".join(n) for n in groups["organisations"]],
-                      districts=[", ".join(d) for d in groups["districts"]])[
-            ["cluster", "size", "organisations", "districts", "best_score"]],
-        hide_index=True,
-        width="stretch",
-        key="providers.overlap_groups",
-        column_config={"cluster": "Group", "organisations": "Organisations", "size": "How many",
-                       "districts": "Districts", "best_score": st.column_config.NumberColumn("Best overlap", format="%.2f")},
-    )
-    download_table(
-        shown.drop(columns=["pair"]),
-        file_stem="service-overlap",
-        key="providers.overlap_download",
-        label="overlapping pairs",
-        notes=[f"Service overlap (services text only, names and places left out), at least {overlap_threshold:.2f}."]
-        + ([directory_ui.FICTIONAL_NOTE] if model.organisations["is_demo"].any() else []),
-    )
+    try:
+        pairs = directory_ui.overlap_pairs(db_path, directory_ui.directory_version(db_path, version),
+                                           overlap_district, overlap_theme, overlap_threshold)
+    except DomainError as error:
+        show_problems(error)
+        return
+    if pairs.empty:
+        st.info("No pairs this alike. Lower the overlap to see looser ones.")
+    else:
+        groups = matching.clusters(pairs)
+        first, second = st.columns(2)
+        total = pairs.attrs.get("total_pairs", len(pairs))
+        first.metric("Pairs whose services overlap", f"{total:,}")
+        second.metric("Groups of similar organisations", f"{len(groups):,}")
+        if total > len(pairs):
+            st.caption(f"The {len(pairs):,} that overlap most are listed; raise the overlap to see fewer, closer pairs.")
+        shown = directory_ui.overlap_table(pairs)
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            key="providers.overlap_pairs",
+            column_order=["score", "pair", "shared_terms", "shared_districts", "cluster"],
+            column_config={
+                "score": st.column_config.ProgressColumn("Overlap", min_value=0.0, max_value=1.0, format="%.2f", width="small"),
+                "pair": st.column_config.TextColumn("Organisations", width="medium"),
+                "shared_terms": st.column_config.TextColumn("Why: services both describe", width="large"),
+                "shared_districts": "Districts both serve", "cluster": "Group",
+                "org_id_a": "Identifier A", "org_id_b": "Identifier B",
+            },
+        )
+        st.dataframe(
+            groups.assign(organisations=[", ".join(n) for n in groups["organisations"]],
+                          districts=[", ".join(d) for d in groups["districts"]])[
+                ["cluster", "size", "organisations", "districts", "best_score"]],
+            hide_index=True,
+            width="stretch",
+            key="providers.overlap_groups",
+            column_config={"cluster": "Group", "organisations": "Organisations", "size": "How many",
+                           "districts": "Districts", "best_score": st.column_config.NumberColumn("Best overlap", format="%.2f")},
+        )
+        download_table(
+            shown.drop(columns=["pair"]),
+            file_stem="service-overlap",
+            key="providers.overlap_download",
+            label="overlapping pairs",
+            notes=[f"Service overlap (services text only, names and places left out), at least {overlap_threshold:.2f}."]
+            + ([directory_ui.FICTIONAL_NOTE] if model.organisations["is_demo"].any() else []),
+        )
+
+
+overlap_finder()

@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--pg", required=True, help="a PostgreSQL server's maintenance database URL")
     parser.add_argument("--folder", default=None, help="where to keep the SQLite files (default: a temporary folder)")
+    parser.add_argument("--to-postgresql-only", action="store_true", help="time only the copy into PostgreSQL")
     args = parser.parse_args(argv)
     folder = Path(args.folder or tempfile.mkdtemp(prefix="bench-copy-"))
     source = folder / f"spend-{args.rows}.db"
@@ -50,7 +51,8 @@ def main(argv: list[str] | None = None) -> None:
     target = args.pg.rsplit("/", 1)[0] + "/" + name
     back = folder / f"back-{os.getpid()}.db"
     try:
-        for label, src, dst in (("SQLite -> PostgreSQL", str(source), target), ("PostgreSQL -> SQLite", target, str(back))):
+        legs = [("SQLite -> PostgreSQL", str(source), target), ("PostgreSQL -> SQLite", target, str(back))]
+        for label, src, dst in legs[:1] if args.to_postgresql_only else legs:
             seconds, megabytes = timed_copy(src, dst)
             print(f"{label}: {args.rows:,} spend rows (+ the seed) in {seconds:.1f} s, peak memory {megabytes:.0f} MB",
                   flush=True)

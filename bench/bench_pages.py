@@ -8,8 +8,12 @@ Two measurements, never asserted in tests:
   run spends its time (cProfile, cumulative).
 - ``browser``: headless Chromium (Debian's /usr/bin/chromium through Playwright) against a
   real ``streamlit run``: the time from navigation to the end of the page's script run
-  (``stApp`` script state back to notRunning and steady), per page, the first visit after
-  the server starts and p50 / p95 of ``--repeat`` later visits (each a new browser session).
+  (``stApp`` script state back to notRunning and steady), per page: the first visit after
+  the server starts, in a browser with an empty cache, and p50 / p95 of ``--repeat`` later
+  visits, each a new tab (a new Streamlit session) of a browser that has been to the app
+  before (its static files cached, as they are for a year: Streamlit marks them immutable).
+  ``--quiet-below L`` waits (up to ``--quiet-wait`` s) before each page until the 1-minute
+  load average is below L; the load during each page is in the table.
 
     .venv/bin/python -m bench.bench_pages server [--spend-rows 1000000] [--repeat 5] [--profile spend]
     .venv/bin/python -m bench.bench_pages browser [--spend-rows 1000000] [--repeat 10] [--pages home,spend]
@@ -187,18 +191,75 @@ def finished_at(page, since: float, settle_ms: int = 600, timeout_s: float = 120
     raise TimeoutError("the page did not finish its run")
 
 
-def visit(browser, url: str, width: int) -> tuple[float, float]:
-    """Seconds from navigation start to the end of the page's run, in a new session, and
-    to the start of that run (the browser's own share: loading and starting the app)."""
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
+def _processes() -> dict[int, tuple[int, str, float]]:
+    """Every process: pid -> (parent pid, name, CPU seconds used so far), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                text = stat.read().decode(errors="replace")
+        except OSError:
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        fields = text[text.rindex(")") + 2:].split()
+        found[int(entry)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / ticks)
+    return found
+
+
+def app_cpu() -> dict[int, tuple[str, float]]:
+    """CPU seconds used so far by this run's streamlit server and Chromium (every process
+    descended from this one except Playwright's own driver): their sum over a visit is the
+    work the visit cost, whatever else the machine is doing."""
+    table = _processes()
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _, _) in table.items():
+        children.setdefault(parent, []).append(pid)
+    used, todo = {}, list(children.get(os.getpid(), []))
+    while todo:
+        pid = todo.pop()
+        if table[pid][1] != "node":
+            used[pid] = table[pid][1:]
+        todo.extend(children.get(pid, []))
+    return used
+
+
+def cpu_since(before: dict[int, tuple[str, float]]) -> tuple[float, float]:
+    """CPU seconds (server, browser) used since ``before`` (an ``app_cpu()``)."""
+    server = browser = 0.0
+    for pid, (name, seconds) in app_cpu().items():
+        used = seconds - before.get(pid, (name, 0.0))[1]
+        if name.startswith("python"):
+            server += used
+        else:
+            browser += used
+    return server, browser
+
+
+def visit(browser, url: str, width: int, context=None) -> tuple[float, float, float, float]:
+    """Seconds from navigation start to the end of the page's run, in a new tab (a new
+    Streamlit session), to the start of that run (the browser's own share: loading and
+    starting the app), and the CPU seconds the server and the browser used meanwhile. In ``context`` if given (a browser that has been here before, its
+    cached static files reused, as for anyone who uses the app daily), else in a new
+    browser context with an empty cache (a first visit)."""
+    own = context is None
+    if own:
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
+    page = context.new_page()
     try:
-        page = context.new_page()
         page.add_init_script(WATCH_SCRIPT_STATE)
+        cpu = app_cpu()
         page.goto(url, wait_until="commit")
         started, finished = finished_at(page, 0.0)
-        return finished / 1000, started / 1000
+        # less the settling wait's own CPU (the page idle, the bench polling it) is not
+        # subtracted: a slight overestimate of what the visit costs
+        return (finished / 1000, started / 1000, *cpu_since(cpu))
     finally:
-        context.close()
+        page.close()
+        if own:
+            context.close()
 
 
 def quiet(below: float, longest_s: float) -> None:
@@ -218,27 +279,31 @@ def browser_bench(args) -> None:
     chosen = [p for p in pages() if not args.pages or (p[0] or "home") in args.pages.split(",")]
     print(f"Machine: {machine()}; database {db_path.name} ({args.spend_rows:,} generated spend rows); "
           f"{args.width} px; {args.repeat} visits a page after the first")
-    print("| page | first visit after start | p50 | p95 | p50 of the run's start (browser's share) "
-          "| load average (1 min) during the page |")
-    print("|---|---|---|---|---|---|")
+    print("| page | first visit, empty browser cache | p50 | p95 | run starts at (p50) | "
+          "CPU used by the server / the browser (p50) | load average (1 min) during the page |")
+    print("|---|---|---|---|---|---|---|")
     with streamlit_server(db_path) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
             "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
         visit(browser, url + "/privacy", args.width)  # the app's own first-start work, not a page's
+        returning = browser.new_context(viewport={"width": args.width, "height": 900}, locale="en-GB")
         for url_path, _ in chosen:
             address = f"{url}/{url_path}{PAGE_QUERY.get(url_path, '')}"
             if args.quiet_below:
                 quiet(args.quiet_below, args.quiet_wait)
             loads = [os.getloadavg()[0]]
-            first, _ = visit(browser, address, args.width)
+            first = visit(browser, address, args.width)[0]
+            visit(browser, address, args.width, returning)  # this page's parts of the app now cached too
             visits = []
             for _ in range(args.repeat):
-                visits.append(visit(browser, address, args.width))
+                visits.append(visit(browser, address, args.width, returning))
                 loads.append(os.getloadavg()[0])
-            times, starts = [v[0] for v in visits], [v[1] for v in visits]
+            times, starts, servers, browsers = ([v[i] for v in visits] for i in range(4))
             print(f"| {url_path or 'home'} | {first:.2f} s | {statistics.median(times):.2f} s | "
                   f"{percentile(times, 0.95):.2f} s | {statistics.median(starts):.2f} s | "
+                  f"{statistics.median(servers):.2f} / {statistics.median(browsers):.2f} s | "
                   f"{min(loads):.1f}–{max(loads):.1f} |", flush=True)
+        returning.close()
         browser.close()
     print(f"Load at the end: {machine()}")
 

@@ -293,8 +293,12 @@ def _copy_rows(reader: store.Database, writer: store.Database, table: _Table, ba
     count = 0
     if writer.dialect == "postgresql":
         columns = ", ".join(_quoted(c) for c in table.columns)
+        from psycopg.copy import LibpqWriter
+
         with writer.driver_connection.cursor() as cursor:
-            with cursor.copy(f"COPY {_quoted(table.name)} ({columns}) FROM STDIN") as stream:
+            # written as it goes (psycopg's default writer queues up to 1,024 buffers in a
+            # thread: over 100 MB when the server is slower than the reading)
+            with cursor.copy(f"COPY {_quoted(table.name)} ({columns}) FROM STDIN", writer=LibpqWriter(cursor)) as stream:
                 for rows in _batches(reader, table, batch_rows):
                     for row in rows:
                         stream.write_row(row)

@@ -12,9 +12,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import queue
 import shutil
 import sqlite3
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -83,6 +85,59 @@ def drop_database(url: str) -> None:
     _admin(url, f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
+def _clone(template: str) -> str:
+    """A new database cloned from ``template`` (CREATE DATABASE ... TEMPLATE); its URL."""
+    name = f"test_{os.getpid()}_{next(_clone_numbers)}"
+    _admin(template, f'CREATE DATABASE "{name}" TEMPLATE "{template.rsplit("/", 1)[1]}"')
+    return template.rsplit("/", 1)[0] + "/" + name
+
+
+class _ClonePool:
+    """Clones of the seeded template made a few tests ahead by a background thread, so the
+    server copies the next test's database while this test runs (a clone costs the server
+    0.3-1 s; the test's own work is Python in this process)."""
+
+    def __init__(self, template: str, ahead: int = 2):
+        self.template = template
+        self.ready: queue.Queue = queue.Queue(maxsize=ahead)
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._fill, name="clone-pool", daemon=True)
+        self.thread.start()
+
+    def _fill(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                made = _clone(self.template)
+            except Exception as error:  # handed to the test that takes it
+                made = error
+            while not self.stopping.is_set():
+                try:
+                    self.ready.put(made, timeout=0.2)
+                    break
+                except queue.Full:
+                    continue
+            else:
+                if isinstance(made, str):
+                    drop_database(made)
+
+    def take(self) -> str:
+        made = self.ready.get()
+        if isinstance(made, Exception):
+            raise made
+        return made
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.thread.join(timeout=30)
+        while not self.ready.empty():
+            made = self.ready.get_nowait()
+            if isinstance(made, str):
+                drop_database(made)
+
+
+_clone_pools: dict[str, _ClonePool] = {}
+
+
 def copy_database(source, target: Path):
     """A copy of a closed database. SQLite: a byte copy of the file (its write-ahead log
     folded in first) at ``target``. PostgreSQL (``source`` a URL): a new database cloned from
@@ -91,9 +146,8 @@ def copy_database(source, target: Path):
     if store.is_url(str(source)):
         source = str(source)
         store.dispose(source)
-        name = f"test_{os.getpid()}_{next(_clone_numbers)}"
-        _admin(source, f'CREATE DATABASE "{name}" TEMPLATE "{source.rsplit("/", 1)[1]}"')
-        url = source.rsplit("/", 1)[0] + "/" + name
+        pool = _clone_pools.get(source)
+        url = pool.take() if pool is not None else _clone(source)
         _session_databases.append(url)
         return url
     connection = sqlite3.connect(source)
@@ -144,7 +198,9 @@ def seeded_template(request, tmp_path_factory):
     get copies (``db_path``), never this one. A file, or on PostgreSQL a template database's URL."""
     if ON_POSTGRESQL:
         url = _postgresql_template(request.getfixturevalue("pg_url"))
+        _clone_pools[url] = _ClonePool(url)
         yield url
+        _clone_pools.pop(url).close()
         store.dispose()
         for database in reversed(_session_databases):
             drop_database(database)

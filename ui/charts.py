@@ -79,7 +79,7 @@ def chart_spec(chart: alt.Chart, *, title: str, description: str) -> dict:
     chart's build and conversion (tens of ms each) on every rerun."""
     import pyarrow as pa
 
-    spec = readable(chart.properties(title=alt.TitleParams(wrapped(title)), description=description)).to_dict()
+    spec = titled(chart, title, description).to_dict()
     arrow = {}
     for name, rows in spec.get("datasets", {}).items():
         sink = pa.BufferOutputStream()
@@ -106,11 +106,7 @@ def show_chart(
     if isinstance(chart, dict):
         st.vega_lite_chart(spec=dict(chart), width="stretch", key=f"{key}.chart")  # Streamlit pops its datasets
     else:
-        st.altair_chart(
-            readable(chart.properties(title=alt.TitleParams(wrapped(title)), description=description)),
-            width="stretch",
-            key=f"{key}.chart",
-        )
+        st.altair_chart(titled(chart, title, description), width="stretch", key=f"{key}.chart")
     st.caption(description)
     with st.expander(f"Table: {title}"):
         st.dataframe(table, hide_index=True, width="stretch", column_config=table_column_config, key=f"{key}.table")

@@ -16,7 +16,7 @@ from models.export import file_stem, xlsx_bytes
 from .charts import PALETTE, wrapped_labels
 from .downloads import XLSX_MIME
 from .entry import Field, blank, cards, cell_text, row_form
-from .format import money_column_config, money_from_pounds, percent
+from .format import leading, money_column_config, money_from_pounds, percent
 
 SOURCE = "fcr.source"  # the grids' source frames: what the editors start from
 GENERATION = "fcr.generation"  # bumped whenever the source changes, so editors start afresh
@@ -152,11 +152,10 @@ def result_table(frame: pd.DataFrame, first: list[str], *, key: str, percent_of:
     sideways; short label columns are kept narrow."""
     import streamlit as st
 
-    shown = percent_columns(frame, list(percent_of)) if percent_of else frame
-    order = first + [c for c in shown.columns if c not in first]
+    shown = leading(percent_columns(frame, list(percent_of)) if percent_of else frame, first)
     config = money_config(shown)
     config.update({c: st.column_config.Column(c, width="small") for c in ("Year", "Shared by") if c in shown.columns})
-    st.dataframe(shown[order], hide_index=True, width="stretch", column_config=config, key=key, **options)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=key, **options)
 
 
 def money_config(frame: pd.DataFrame) -> dict:

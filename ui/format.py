@@ -16,3 +16,11 @@ def money_column_config(label: str, help: str | None = None):
     import streamlit as st
 
     return st.column_config.NumberColumn(label, help=help, format="£%,.2f")
+
+
+def leading(frame, first: list[str]):
+    """``frame`` with the ``first`` columns (those it has) leading, the rest in their order:
+    what a row is and the figure a person came for, so a 390 px phone shows them without
+    scrolling sideways."""
+    first = [c for c in first if c in frame.columns]
+    return frame[first + [c for c in frame.columns if c not in first]]

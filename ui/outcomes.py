@@ -12,6 +12,7 @@ from models.errors import DomainError
 
 from .auth import name_missing
 from .problems import show_problems
+from .charts import chart_spec
 from .data import database, reader
 from .flash import rerun_with_flash, show_flash  # noqa: F401 (pages call them as outcomes_ui.*)
 from .format import uk_date
@@ -267,3 +268,26 @@ def link_actions(indicator_names: dict[str, str], action_names: dict[str, str], 
                 rerun_with_flash("outcomes", f"{done} {action_id} and {indicator_id}.")
             except DomainError as error:
                 show_problems(error)
+
+
+@reader
+def indicator_charts(db) -> dict[str, tuple[dict, pd.DataFrame, str, str]]:
+    """Each indicator with a figure: (finished chart spec, the same numbers as a table,
+    title, text alternative), made once per data version: building and converting the
+    Altair charts was most of the outcomes page's server time on every rerun."""
+    charts = {}
+    for summary in outcomes.outcome_summaries(db):
+        for status in summary.indicators:
+            if status.latest is None:
+                continue
+            name = status.indicator.name
+            title = f"{name}: observations, target and trend"
+            description = (
+                f"Line chart of {sum(1 for o in status.observations if o.value is not None)} observations of "
+                f"{name}, the target as a diamond and, where there are enough points, the projected "
+                f"trend to the target date as a dashed line with its interval shaded. {status.projection_message}"
+            )
+            chart, table = indicator_chart(status)
+            charts[status.indicator.indicator_id] = (chart_spec(chart, title=title, description=description), table,
+                                                     title, description)
+    return charts

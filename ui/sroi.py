@@ -100,21 +100,24 @@ def impact_map_column_config() -> dict:
 
 
 def waterfall_chart(table: pd.DataFrame) -> alt.Chart:
-    """Bars from gross value down to present value; each step is what one adjustment removes."""
+    """Bars from gross value down to present value; each step is what one adjustment removes.
+    Steps run down the page, named on the left: side by side, a 390 px phone dropped the
+    names of most of them (no room for 'Deadweight' under a 40 px bar)."""
     data = table.assign(Removed=table["Amount (£)"].abs())
     order = list(table["Step"])
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("Step:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("Start:Q", title="Pounds (£)", axis=alt.Axis(format=",.0f")),
-            y2="End:Q",
+            y=alt.Y("Step:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
+            x=alt.X("Start:Q", title="Pounds (£)", axis=alt.Axis(format=",.0f")),
+            x2="End:Q",
             color=alt.Color("Kind:N", scale=alt.Scale(domain=["Total", "Removed"], range=[TOTAL_COLOUR, REMOVED_COLOUR]),
                             legend=alt.Legend(title=None, orient="bottom")),
             tooltip=[alt.Tooltip("Step:N"), alt.Tooltip("Removed:Q", title="Amount (£)", format=",.2f")],
         )
-        .properties(height=420)
+        # Streamlit fits the axis, title and legend into the height too
+        .properties(height=40 * len(order) + 150)
     )
 
 

@@ -71,8 +71,10 @@ def sensitivity_chart(frame: pd.DataFrame, point: tender.TippingPoint, bidders: 
     lines = alt.Chart(frame).mark_line(point=True).encode(
         x=alt.X("Weight (%):Q", scale=alt.Scale(domain=[0, 100]), title=f"Weight of {point.criterion_name} (%)"),
         y=alt.Y("Total:Q", scale=alt.Scale(domain=[0, 100]), title="Total points"),
-        color=_colour("Bidder", bidders),
-        strokeDash=alt.StrokeDash("Bidder:N", legend=None),
+        # one legend below for colour and dash together (with the dash's legend switched off
+        # Vega-Lite drew none at all, so the lines could not be told apart)
+        color=_colour("Bidder", bidders).legend(orient="bottom", title="Bidder", columns=1, labelLimit=300),
+        strokeDash=alt.StrokeDash("Bidder:N", legend=alt.Legend(orient="bottom", title="Bidder", columns=1, labelLimit=300)),
         tooltip=["Bidder", alt.Tooltip("Weight (%):Q", format=".2f"), alt.Tooltip("Total:Q", format=".2f")],
     )
     marks = pd.DataFrame(
@@ -85,7 +87,7 @@ def sensitivity_chart(frame: pd.DataFrame, point: tender.TippingPoint, bidders: 
     labels = alt.Chart(marks).mark_text(align="left", dx=4, dy=-6, color="#0b0c0c", angle=0).encode(
         x="Weight (%):Q", y=alt.value(12), text="Label"
     )
-    return (lines + rules + labels).properties(height=CHART_FRAME_PX + 300)
+    return (lines + rules + labels).properties(height=CHART_FRAME_PX + 300 + 20 * len(bidders))
 
 
 def probability_chart(frame: pd.DataFrame) -> alt.Chart:

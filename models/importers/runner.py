@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import operator
+import threading
 import traceback
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
@@ -250,8 +251,7 @@ def _stage_rows(db, stage: "staging.Stage", module, source, job, context, result
     publishers: dict[str, None] = {}
     total = max(sum(s.size for s in job.sources), 1)
     reading = _checked_chunks(module, source, job, context, options, publishers, _folder(db))
-    if (total >= PARALLEL_MIN_BYTES and "fork" in multiprocessing.get_all_start_methods()
-            and not multiprocessing.current_process().daemon):  # a daemon may not start processes
+    if total >= PARALLEL_MIN_BYTES and _may_fork():
         reading = _read_elsewhere(reading, job.report, publishers)
     for chunk in reading:
         result.rows_read += chunk.read
@@ -269,8 +269,17 @@ def _stage_rows(db, stage: "staging.Stage", module, source, job, context, result
 
 
 # Files from this size are read and checked in a process of their own (forked: it shares
-# what this one has loaded, such as the directory), beside the one that writes.
+# what this one has loaded, such as the directory), beside the one that writes, when the
+# process may fork (``_may_fork``: the command line, not the app's server).
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
+
+
+def _may_fork() -> bool:
+    """Whether this process may fork a reader: a daemon may not start processes, and a
+    process with other threads (the Streamlit server) is not forked, since a lock another
+    thread holds would stay held in the child for ever. The command line may."""
+    return ("fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
+            and threading.active_count() == 1)
 
 
 @dataclass

@@ -16,10 +16,11 @@ one transaction made every evaluator's save wait for it. Instead:
    - More (a big spend file): a new copy of the table, ``spend__next``, is built inside
      the database in *chunks*, each its own short transaction sized to hold the lock for
      about ``CHUNK_SECONDS``, with a pause between chunks so a waiting save gets the
-     lock: first the stored rows, then the staged ones, into the bare table (bulk mode:
-     no secondary index to keep up row by row); then the summaries' copies; then the
-     copy's indexes, each built by one sort in a transaction of its own (SQLite may sort
-     on ``SORT_THREADS`` threads). Nobody reads ``spend__next``.
+     lock: first the stored rows, then the staged ones; a copy of up to
+     ``INDEXES_AFTER_MAX_ROWS`` rows is filled bare (bulk mode) and its indexes are then
+     built, each by one sort in a transaction of its own (SQLite may sort on
+     ``SORT_THREADS`` threads); a bigger one has its indexes from the start, so that no
+     step holds the lock for long; then the summaries' copies. Nobody reads ``spend__next``.
      Then one short transaction swaps the tables by renaming them (O(1), whatever the
      size) and marks the import done; the old copy is emptied afterwards, again in
      chunks. Readers see the old table until that commit and the whole import after it.
@@ -63,7 +64,12 @@ FIRST_CHUNK_ROWS = 2_000
 PUBLISH_LOCK_WAIT_SECONDS = 3600.0  # how long an import waits for another one to finish publishing
 REMOVE_LOCK_WAIT_SECONDS = 5.0
 PUBLISH_LOCK_KEY = 2011  # PostgreSQL advisory lock key of the publish lock (issue 11); the write lock is store's
-PUBLISH_CACHE_KB = 128 * 1024  # page cache for the publishing connection: the copy's indexes stay in memory
+PUBLISH_CACHE_KB = 64 * 1024  # page cache (and sorting memory) for the publishing connection
+# Copies of up to this many rows are filled bare and indexed afterwards (each index one sort,
+# one transaction: about 0.1 s a 100,000 rows on an idle machine); bigger ones keep their
+# indexes up as they fill, chunk by chunk, since one sort of a million rows would hold the
+# write lock for seconds on a busy machine (measured: saves waited up to 7 s at load 17).
+INDEXES_AFTER_MAX_ROWS = 100_000
 SORT_THREADS = 2  # helper threads SQLite may use to sort when it builds an index
 
 
@@ -242,8 +248,14 @@ def swap_table(db: sqlite_utils.Database, table: str, *, keep: str = "1 = 1", ke
     keep_params = keep_params or {}
     summaries = _summaries(db, table)
     indexes = _indexes(db, table)
+    # Bulk mode (indexes built once the rows are in) while one index build is short
+    # enough to hold the write lock; a bigger copy keeps its indexes up chunk by chunk.
+    built_after = db.execute(f"SELECT COUNT(*) FROM {_quoted(table)}").fetchone()[0] + extra_rows <= INDEXES_AFTER_MAX_ROWS
     with store.transaction(db):
         db.execute(_renamed_table_sql(_schema_sql(db, "table", table), new))
+        if not built_after:
+            for name, sql in indexes:
+                db.execute(_renamed_index_sql(sql, _other_name(name), new))
         for summary in summaries:
             db.execute(_renamed_table_sql(_schema_sql(db, "table", summary), _next(summary)))
     summed = {"last": 0}
@@ -269,6 +281,7 @@ def swap_table(db: sqlite_utils.Database, table: str, *, keep: str = "1 = 1", ke
                        f"SELECT {held}, SUM(amount_pence), SUM(records) FROM {_quoted(_next(widest[0]))} GROUP BY {held}")
 
     widest, narrower = _widest_summary(summaries)
+    narrower_and_widest = _summary_fields(summaries)
 
     def tail_and_summaries() -> None:
         """In the swap's transaction: rows added to the table meanwhile, into the copy and
@@ -298,18 +311,23 @@ def swap_table(db: sqlite_utils.Database, table: str, *, keep: str = "1 = 1", ke
         if extra is not None:
             with timed("add staged rows"):
                 in_chunks(db, extra, total=extra_rows)
-        if summaries:
-            with timed("summaries"):
-                in_chunks(db, summarise)
-                with store.transaction(db):
-                    summarise_the_rest()
         # The copy's own indexes, each built once its rows are in (a sort, many times
         # cheaper than keeping it up row by row), each in a transaction of its own.
         with timed("indexes"):
-            for name, sql in indexes:
+            for name, sql in indexes if built_after else ():
                 with store.transaction(db):
                     db.execute(_renamed_index_sql(sql, _other_name(name), new))
                 _pause(db)
+        if summaries:
+            with timed("summaries"):
+                order = _grouping_index(db, new, dict(narrower_and_widest)[widest[0]]) if len(widest) == 1 else None
+                if order:  # read in the index's order: no sort, each group written once
+                    summed["last"] = db.execute(f"SELECT COALESCE(MAX(id), 0) FROM {_quoted(new)}").fetchone()[0]
+                    in_chunks(db, _summarise_in_index_order(db, new, _next(widest[0]), order))
+                else:
+                    in_chunks(db, summarise)
+                with store.transaction(db):
+                    summarise_the_rest()
         with timed("swap"):
             _rename_into_place(db, table, new, old, tail=tail_and_summaries, finish=finish, summaries=summaries)
     except BaseException:
@@ -624,6 +642,51 @@ def _has_rowid(db, table: str) -> bool:
 def _triggers(db, table: str) -> list[tuple[str, str]]:
     return db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :table ORDER BY name",
                       {"table": table}).fetchall()
+
+
+def _summary_fields(summaries: tuple[str, ...]) -> list[tuple[str, set]]:
+    """[(summary, the fields it holds)] for these summaries."""
+    if not summaries:
+        return []
+    from ..spend import SUMMARIES
+
+    return [(name, columns) for name, columns in SUMMARIES if name in summaries]
+
+
+def _grouping_index(db, table: str, held: set[str]) -> list[str] | None:
+    """The columns, in the index's order, of an index on ``table`` that begins with exactly
+    the ``held`` columns (a GROUP BY of them then reads the index in order: no sort), or
+    None."""
+    for name, _sql in _indexes(db, table):
+        columns = [row[2] for row in sorted(db.execute(f"PRAGMA index_info({_quoted(name)})").fetchall())]
+        if set(columns[: len(held)]) == held and None not in columns:
+            return columns[: len(held)]
+    return None
+
+
+def _summarise_in_index_order(db, table: str, summary: str, order: list[str]) -> Callable[[int, int], int]:
+    """A step for ``in_chunks`` that sums ``table`` into the (empty) ``summary`` by the
+    columns ``order``, a range of the index's first three columns' values at a time (the
+    more the longer the chunk may be: ``count`` // 1,000 of them)."""
+    lead = order[:3]
+    listed = ", ".join(map(_quoted, lead))
+    keys = db.execute(f"SELECT DISTINCT {listed} FROM {_quoted(table)} ORDER BY {listed}").fetchall()
+    grouped = ", ".join(map(_quoted, order))
+    sql = (f"INSERT INTO {_quoted(summary)} ({grouped}, amount_pence, records) "
+           f"SELECT {grouped}, SUM(amount_pence), COUNT(*) FROM {_quoted(table)} "
+           f"WHERE ({listed}) >= (:a0, :a1, :a2) AND ({listed}) <= (:b0, :b1, :b2) GROUP BY {grouped}")
+    position = {"next": 0}
+
+    def step(_first: int, count: int) -> int:
+        start = position["next"]
+        if start >= len(keys):
+            return 0
+        end = min(len(keys), start + max(1, count // 1_000)) - 1
+        db.execute(sql, {**{f"a{i}": v for i, v in enumerate(keys[start])}, **{f"b{i}": v for i, v in enumerate(keys[end])}})
+        position["next"] = end + 1
+        return 1
+
+    return step
 
 
 def _widest_summary(summaries: tuple[str, ...]) -> tuple[tuple[str, ...], list[tuple[str, set]]]:

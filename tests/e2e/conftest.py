@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -223,6 +224,30 @@ def assert_accessible(page, *, context: str | None = None) -> None:
         for v in violations
     )
     assert not violations, f"Accessibility violations on {page.url}:\n{report}"
+    if os.environ.get("E2E_SCREENSHOTS"):
+        screenshot(page, Path(os.environ["E2E_SCREENSHOTS"]))
+
+
+def screenshot(page, folder: Path) -> Path:
+    """Save the whole page as a PNG in ``folder`` (named by test, width and step), to look
+    at what each journey step shows: set $E2E_SCREENSHOTS to a folder and every axe check
+    also takes one. Streamlit scrolls inside its own container, so the window is made as
+    tall as the page for the picture, then put back."""
+    test = re.sub(r"[^\w.-]", "_", os.environ.get("PYTEST_CURRENT_TEST", "journey").split(" ")[0].split("::")[-1])
+    size = page.viewport_size or {"width": 1280, "height": 900}
+    folder.mkdir(parents=True, exist_ok=True)
+    step = len(list(folder.glob(f"{test}-{size['width']}-*.png"))) + 1
+    path = folder / f"{test}-{size['width']}-{step:02d}.png"
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], section')].map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": size["width"], "height": min(max(size["height"], height + 100), 12_000)})
+    page.wait_for_timeout(1_500)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=20_000)
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
+    page.mouse.move(0, 0)  # not left hovering over a button the resize moved under it
+    page.wait_for_timeout(500)
+    return path
 
 
 # ---------------------------------------------------------------- form helpers for journeys

@@ -106,5 +106,8 @@ def test_two_projects_three_years_typed_through_the_form(screen, app_server):
     #   year 2: (24,680 - 22,660) + (12,240 - 11,220)             = 3,040.00
     #   year 3: (25,379.60 - 23,339.80) + (12,484.80 - 11,444.40) = 3,080.20
     assert metric_value(page, "Unrestricted income needed over 3 years") == "£9,120.20"
+    # the chart's words agree in number: one pool, not "each of 1 overhead pools"
+    assert page.get_by_text("full cost of 2 projects, £36,000.00 in all: each bar is the project's direct costs "
+                            "followed by its share of the one overhead pool.").first.is_visible()
     assert not page.locator('[data-testid="stAlertContentError"]').count()
     assert_accessible(page)

@@ -6,8 +6,6 @@ Ann works at 1280 px, Raj at 390 px; axe after each step."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from tests.conftest import copy_database
@@ -15,7 +13,6 @@ from tests.e2e.conftest import (_need_browser, assert_accessible, click, fill, o
                                 type_name, wait_until_idle)
 
 ORGANISATION = "organisation?org=DEMO-0001"
-SCREENSHOTS = os.environ.get("TWO_SERVERS_SCREENSHOTS")  # a folder to save screenshots in, when looking
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +66,4 @@ def test_a_change_saved_on_one_server_shows_on_the_other(browser, two_servers):
         wait_until_idle(ann)
         ann.get_by_text("raj-on-b.example.org", exact=False).first.wait_for()
         assert "https://raj-on-b.example.org" in website_row(ann)
-        if SCREENSHOTS:
-            ann.screenshot(path=os.path.join(SCREENSHOTS, "two-servers-ann-1280.png"), full_page=True)
-            raj.screenshot(path=os.path.join(SCREENSHOTS, "two-servers-raj-390.png"), full_page=True)
         assert_accessible(ann)

@@ -7,6 +7,7 @@ never skipped). Each PostgreSQL target is a new empty database made as the READM
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import shutil
 
@@ -145,9 +146,11 @@ def test_refuses_a_target_with_data_without_replace(source, db_path, run_cli):
 def test_replace_puts_the_source_rows_in_place_of_the_target_rows(source, db_path, run_cli):
     with store.opened(db_path) as db, store.transaction(db):
         store.record_audit(db, entity="test", entity_id=1, action="only in the target", who="Tester")
-    replaced = run_cli("copy", "--from", source, "--to", db_path, "--replace")
+    replaced = run_cli("copy", "--from", source, "--to", db_path, "--replace", "--format", "json")
     assert replaced.exit_code == 0, replaced.output
-    assert "previous rows replaced" in replaced.output
+    report = json.loads(replaced.stdout)
+    assert report["replaced"] is True and report["checked"] is True
+    assert {t["table"]: t["pence"] for t in report["tables"]}["spend"] == {"amount_pence": 420_205_826}
     assert contents(db_path) == contents(source)
     assert spend_pence(db_path) == 420_205_826
 
@@ -224,3 +227,11 @@ def test_backup_refuses_postgresql_and_points_to_pg_dump(pg_target, tmp_path, ru
     assert refused.exit_code == 1
     assert "pg_dump -Fc" in refused.stderr and "hidden" not in refused.stderr
     assert not (tmp_path / "b.db").exists()
+
+
+def test_a_missing_postgresql_database_is_named_without_its_password(source, pg_url, run_cli):
+    absent = with_password(pg_url.rsplit("/", 1)[0] + "/no_such_database", "never-shown-password")
+    refused = run_cli("copy", "--from", source, "--to", absent)
+    assert refused.exit_code == 1
+    assert "Create the database first" in refused.stderr and "LOCALE 'C'" in refused.stderr
+    assert "never-shown-password" not in refused.stderr + refused.stdout

@@ -54,7 +54,9 @@ def spend_count(db) -> int:
     return db.execute("SELECT COUNT(*) FROM spend").fetchone()[0]
 
 
-def test_large_import_swaps_in_a_complete_copy(db, tmp_path, swap_small):
+@pytest.mark.parametrize("indexes_after", [True, False], ids=["indexed-after-filling", "indexed-while-filling"])
+def test_large_import_swaps_in_a_complete_copy(db, tmp_path, swap_small, monkeypatch, indexes_after):
+    monkeypatch.setattr(staging, "INDEXES_AFTER_MAX_ROWS", 1_000_000 if indexes_after else 0)
     before_indexes, seeded = index_definitions(db), spend_count(db)
     seeded_ids = db.execute("SELECT id, uid FROM spend ORDER BY id").fetchall()
     sqlite = db.dialect == "sqlite"
@@ -189,6 +191,7 @@ def test_a_file_read_in_a_process_of_its_own_imports_the_same(db, tmp_path, monk
     started = []
     elsewhere = runner._read_elsewhere
     monkeypatch.setattr(runner, "PARALLEL_MIN_BYTES", 0 if apart else 1 << 60)
+    monkeypatch.setattr(runner, "_may_fork", lambda: True)  # whatever threads the test run has
     monkeypatch.setattr(runner, "_read_elsewhere", lambda *a: started.append(1) or elsewhere(*a))
     path = tmp_path / "grants.csv"
     write_grants_csv(path, 3_000)
@@ -215,6 +218,7 @@ def test_a_file_rejected_by_the_reader_process_is_rejected(db, tmp_path, monkeyp
     from models.importers import runner
 
     monkeypatch.setattr(runner, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(runner, "_may_fork", lambda: True)
     path = tmp_path / "grants.csv"
     write_grants_csv(path, 50)
     lines = path.read_text().splitlines(keepends=True)

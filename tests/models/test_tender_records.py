@@ -8,6 +8,7 @@ import pytest
 
 from models import tender, tender_records
 from models.errors import ScenarioError
+from tests.concurrency.conftest import empty_database  # noqa: F401 (a fixture: a new database with no tables yet)
 from tests.conftest import ROOT
 
 EXAMPLE = json.loads((ROOT / "data" / "examples" / "tender_example.json").read_text())
@@ -155,15 +156,14 @@ def test_stale_saves_are_refused_saying_what_changed(db):
                                        actor=chair, reason="mine", expected_version=1)
 
 
-def test_bids_move_out_of_the_set_up_document(tmp_path, monkeypatch):
+def test_bids_move_out_of_the_set_up_document(empty_database, monkeypatch):
     """Migration 060 turns each bid of a tender stored the old way (inside its set-up
     JSON) into a row, its explanation into another, and keeps every other field."""
     from models import store
 
-    path = tmp_path / "old.db"
-    old = [f for f in store.migration_files() if f.name < "060"]
-    monkeypatch.setattr(store, "migration_files", lambda dialect="sqlite": old)
-    with store.opened(path) as database:
+    every = store.migration_files
+    monkeypatch.setattr(store, "migration_files", lambda dialect="sqlite": [f for f in every(dialect) if f.name < "060"])
+    with store.opened(empty_database) as database:
         store.migrate(database)
         setup = {"name": "Old tender", "criteria": tender.template_criteria("Quality 60 / price 30 / social value 10"),
                  "bids": [{"bidder": "Alpha Trust", "price": 100_000, "scores": {"insurance": "pass", "safeguarding": "pass"},

@@ -104,3 +104,5 @@ def test_full_cost_chart_fits_a_phone(db_path):
     assert parts[0] == "Direct costs" and len(parts) == 5  # direct costs and the example's four pools
     assert axis_lines(spec["encoding"]["y"])["Befriending older people"] == ["Befriending older", "people"]
     assert spec["height"] == 56 * 3 + 20 * (5 + 1) + 150
+    assert ("Stacked bar chart of the full cost of 3 projects, £399,000.00 in all: each bar is the project's direct "
+            "costs followed by its share of each of 4 overhead pools.") in [c.value for c in app.caption]

@@ -5,7 +5,7 @@ with field-named errors, the demo switch, and a provider match."""
 from __future__ import annotations
 
 from models import organisations, store
-from tests.pages.conftest import axis_lines, chart_specs, run_page
+from tests.pages.conftest import axis_lines, chart_specs, metrics, run_page
 from ui import directory as directory_ui
 
 
@@ -146,3 +146,15 @@ def test_depth_heatmap_has_room_for_its_cells_and_whole_labels(db_path):
     assert y["axis"]["labelOverlap"] is False
     assert axis_lines(x)["Crewe and Nantwich"] == ["Crewe &", "Nantwich"]
     assert axis_lines(x)["Macclesfield"] == ["Macclesfield"]  # never broken inside a word
+
+
+def test_overlap_controls_narrow_the_pairs(db_path):
+    """The overlap finder (a fragment of its own: its controls rerun only it) shows fewer,
+    closer pairs when the overlap is raised."""
+    app = run_page("providers.py")
+    before = int(metrics(app)["Pairs whose services overlap"].replace(",", ""))
+    app.slider(key="providers.overlap_threshold").set_value(0.9).run()
+    assert not app.exception
+    after = int(metrics(app)["Pairs whose services overlap"].replace(",", ""))
+    assert 0 < after < before
+    assert (frame_with(app, "shared_terms")["score"] >= 0.9).all()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from tests.pages.conftest import metrics, run_page
+from tests.pages.conftest import chart_specs, metrics, run_page
 
 
 
@@ -37,6 +37,17 @@ def test_example_is_labelled_fictional_and_reconciles(db_path):
     assert shown["Net present value"] == "£208,304.07"
     assert shown["Payback"] == "5.7 months"
     assert any("SROI guide convention: year 1 discounted, drop-off from year 2" in i.value for i in app.info)
+
+
+def test_waterfall_names_every_step_on_a_phone(db_path):
+    """The steps run down the page with their names on the left (side by side, a 390 px
+    phone dropped most of the names), with room for seven bars and the frame."""
+    app = run_page("sroi.py")
+    (spec,) = [s for s in chart_specs(app) if s["title"]["text"] == ["From gross value to present value"]]
+    assert spec["encoding"]["y"]["field"] == "Step" and spec["encoding"]["x2"]["field"] == "End"
+    assert spec["encoding"]["y"]["sort"] == ["Gross value", "Deadweight", "Displacement", "Attribution", "Drop-off",
+                                             "Discounting", "Present value"]
+    assert spec["height"] == 40 * 7 + 150
 
 
 def test_a_hand_calculated_scenario(db_path):

@@ -44,6 +44,19 @@ def test_outcomes_page_shows_statuses_rule_and_illustrative_labels(db_path):
     assert "Too few points to project" in captions
 
 
+def test_gap_table_leads_with_the_gap_and_never_shows_none(db_path):
+    """Gaps by hand from data/seed: I5 200 - 165 = 35 (17.5% of 200); I1 50 - 42 = 8 (16%);
+    I3 75 - 64 = 11 (14.67%); I7 85 - 83 = 2 (2.35%). The gap and status lead, so a phone
+    (and a 1280 px screen) shows them without scrolling sideways."""
+    app = run_page("outcomes.py")
+    assert not app.exception
+    (gaps,) = [d.value for d in app.dataframe if "Gap (% of target)" in d.value.columns]
+    assert list(gaps.columns[:4]) == ["Outcome", "Gap (% of target)", "Status", "Indicator"]
+    assert list(gaps["Outcome"]) == ["O4", "O1", "O2", "O6"]
+    assert list(gaps["Gap (% of target)"]) == [17.5, 16.0, 14.67, 2.35]
+    assert not gaps.isna().any().any()  # an empty cell is blank, not 'None'
+
+
 def test_outcome_focus_from_the_url(db_path):
     app = run_page("outcomes.py", {"outcomes.focus": "O4 Third Sector organisations that are well networked and coordinated"})
     assert not app.exception

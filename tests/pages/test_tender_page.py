@@ -6,7 +6,7 @@ import json
 
 from models import store, tender, tender_records
 from tests.conftest import ROOT
-from tests.pages.conftest import run_page
+from tests.pages.conftest import chart_specs, run_page
 
 EXAMPLE = json.loads((ROOT / "data" / "examples" / "tender_example.json").read_text())
 
@@ -57,6 +57,19 @@ def test_example_results_and_flags(db_path):
     assert ranking["Status"].iloc[3].startswith("Disqualified: failed the pass/fail gate 'Safeguarding'")
     tipping = table_with(app, "Where the winner changes")
     assert tipping.loc[tipping["Criterion"] == "Price", "Where the winner changes"].iloc[0] == "Above 41.01% Dane Ride CIC (fictional) wins"
+
+
+def test_sensitivity_lines_have_a_legend(db_path):
+    """Each bidder's line is named in a legend below the chart (colour and dash together):
+    with the dash's legend switched off, Vega-Lite drew no legend and the lines were anonymous."""
+    with store.opened(db_path) as db:
+        tender_records.import_scenario(db, EXAMPLE, who="Test")
+    app = run_page("tender.py", {"tender.name": EXAMPLE["name"], "tender.tab": "Results"})
+    assert not app.exception, app.exception
+    (spec,) = [s for s in chart_specs(app) if "Total points as the weight of" in " ".join(s["title"]["text"])]
+    lines = spec["layer"][0]["encoding"]
+    for channel in ("color", "strokeDash"):
+        assert lines[channel]["field"] == "Bidder" and lines[channel]["legend"]["orient"] == "bottom"
 
 
 def test_explanation_is_recorded(db_path):
