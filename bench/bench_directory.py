@@ -88,7 +88,14 @@ def load(db_path: Path | str, count: int) -> None:
         generated = time.perf_counter() - started
         started = time.perf_counter()
         with store.transaction(db):
-            db["organisations"].insert_all(rows, batch_size=2_000)
+            if db.dialect == "postgresql":  # COPY, the engine's fast path; the triggers still fire per row
+                columns = list(rows[0])
+                with db.driver_connection.cursor() as cursor:
+                    with cursor.copy(f"COPY organisations ({', '.join(columns)}) FROM STDIN") as copy:
+                        for row in rows:
+                            copy.write_row([row[c] for c in columns])
+            else:
+                db["organisations"].insert_all(rows, batch_size=2_000)
         db.execute("ANALYZE")  # both engines
         print(f"generated {count:,} organisations in {generated:.1f} s; inserted with triggers (FTS5, district/theme lists) in {time.perf_counter() - started:.1f} s")
 
