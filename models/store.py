@@ -72,7 +72,7 @@ def default_db_path() -> str | Path:
 def describe(where: str | os.PathLike) -> str:
     """A location fit to show or log: a URL without its password."""
     if is_url(where):
-        return sa.engine.make_url(_sqlalchemy_url(str(where))).render_as_string(hide_password=True)
+        return sa.engine.make_url(str(where)).render_as_string(hide_password=True)
     return str(where)
 
 
@@ -112,8 +112,21 @@ def _sqlite_engine(path: Path) -> sa.Engine:
     return engine
 
 
+POOL_ENV_VAR = "DASHBOARD_DB_POOL"
+
+
+def _pool_size() -> int:
+    """Connections each process keeps open to PostgreSQL (``$DASHBOARD_DB_POOL``, default 5);
+    up to twice as many more are opened for a burst and closed after it."""
+    try:
+        return max(1, int(os.environ.get(POOL_ENV_VAR) or 5))
+    except ValueError:
+        return 5
+
+
 def _postgresql_engine(url: str) -> sa.Engine:
-    engine = sa.create_engine(_sqlalchemy_url(url), pool_size=5, max_overflow=10, pool_pre_ping=True,
+    size = _pool_size()
+    engine = sa.create_engine(_sqlalchemy_url(url), pool_size=size, max_overflow=2 * size, pool_pre_ping=True,
                               pool_recycle=1800)
 
     @sa.event.listens_for(engine, "connect")

@@ -11,7 +11,7 @@ import streamlit as st
 from models import agreement_sources, agreements, investment, monitoring, policy, sroi
 
 from .auth import current_actor
-from .charts import PALETTE, show_chart
+from .charts import PALETTE, POUNDS_AXIS_LABELS, show_chart
 from .data import data_version, database_path, reader
 from .downloads import download_table
 from .flash import rerun_with_flash as after_write, show_flash  # noqa: F401 (pages call agreements_ui.*)
@@ -123,7 +123,7 @@ def value_by_type_chart(db_path: str, version: int, agreement_filter: agreements
         return
     chart = alt.Chart(table).mark_bar().encode(
         x=alt.X("Financial year:N", title="Financial year", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("Value (£):Q", title="Agreed value (£)", axis=alt.Axis(format="~s")),
+        y=alt.Y("Value (£):Q", title="Agreed value (£)", axis=alt.Axis(labelExpr=POUNDS_AXIS_LABELS)),
         color=alt.Color("Type:N", scale=TYPE_COLOURS, title="Type"),
         tooltip=["Financial year:N", "Type:N", alt.Tooltip("Value (£):Q", format=",.2f")],
     ).properties(height=260)

@@ -36,6 +36,15 @@ PALETTE = ["#1d70b8", "#b35c00", "#00703c", "#6f3c97", "#d4351c", "#505a5f", "#2
 
 INK = "#0b0c0c"
 
+# An axis of pounds labelled as people write them: £500, £20k, £1.5m, £1.2bn (Vega's own "~s"
+# gives "1G" for a billion, which nobody reads as pounds).
+POUNDS_AXIS_LABELS = (
+    "abs(datum.value) >= 1e9 ? '£' + format(datum.value / 1e9, '.3~g') + 'bn' : "
+    "abs(datum.value) >= 1e6 ? '£' + format(datum.value / 1e6, '.3~g') + 'm' : "
+    "abs(datum.value) >= 1e3 ? '£' + format(datum.value / 1e3, '.3~g') + 'k' : "
+    "'£' + format(datum.value, '.3~g')"
+)
+
 
 def readable(chart: alt.Chart) -> alt.Chart:
     """Axis, legend and title text in near-black: Streamlit's default grey fails the

@@ -11,7 +11,7 @@ import pandas as pd
 from models import spend
 from models.formatting import count_of, money, money_short
 
-from .charts import CONTRACT_GRANT_COLOURS, INK, chart_spec
+from .charts import CONTRACT_GRANT_COLOURS, INK, POUNDS_AXIS_LABELS, chart_spec
 from .data import reader
 from .format import money_column_config
 
@@ -104,7 +104,7 @@ def stacked_bar(split: pd.DataFrame, category: str, category_title: str, top: in
     x_scale = alt.Scale(domain=[0, widest * 1.3 or 1])
     bars = alt.Chart(long).mark_bar().encode(
         y=y,
-        x=alt.X("Amount (£):Q", stack="zero", title="Spend (£)", scale=x_scale, axis=alt.Axis(format="~s", tickCount=4)),
+        x=alt.X("Amount (£):Q", stack="zero", title="Spend (£)", scale=x_scale, axis=alt.Axis(labelExpr=POUNDS_AXIS_LABELS, tickCount=4)),
         color=alt.Color("Funding type:N", scale=CONTRACT_GRANT_COLOURS, legend=alt.Legend(orient="bottom")),
         order=alt.Order("funding_type:N"),
         tooltip=[
