@@ -35,11 +35,10 @@ def test_trafford_grants_import_and_reconcile(db, shared_data):
     assert result.format == "360giving"
     assert (result.rows_added, result.rows_updated, result.rows_skipped) == (555, 0, 0)
     assert result.report.error_count == 0
-    total, funders = db.execute(
-        "SELECT SUM(amount_pence), GROUP_CONCAT(DISTINCT authority) FROM spend WHERE import_id = ?", [result.import_id]
-    ).fetchone()
+    total = db.execute("SELECT SUM(amount_pence) FROM spend WHERE import_id = :id", {"id": result.import_id}).fetchone()[0]
+    funders = db.execute("SELECT DISTINCT authority FROM spend WHERE import_id = :id", {"id": result.import_id}).fetchall()
     assert total == pence_total(shared_data / GRANTS, "Amount Awarded")
-    assert funders == "Trafford Metropolitan Borough Council"
+    assert funders == [("Trafford Metropolitan Borough Council",)]
     row = db.execute("SELECT * FROM spend WHERE uid = '360g:360G-traffordmbc-VSG1343'").fetchone()
     row = dict(zip([d[0] for d in db.execute("SELECT * FROM spend LIMIT 0").description], row))
     assert row["amount_pence"] == 302863
@@ -95,13 +94,14 @@ def test_supplier_spend_imports_with_credits_and_no_false_third_sector(db, share
     assert result.format == "spend" and result.rows_added == 1000
     assert result.report.unmapped_columns == []
     total, credits, third = db.execute(
-        "SELECT SUM(amount_pence), SUM(amount_pence < 0), SUM(third_sector) FROM spend WHERE import_id = ?", [result.import_id]
+        "SELECT SUM(amount_pence), SUM(CASE WHEN amount_pence < 0 THEN 1 ELSE 0 END), SUM(third_sector) FROM spend "
+        "WHERE import_id = :id", {"id": result.import_id}
     ).fetchone()
     assert total == pence_total(shared_data / SUPPLIERS, "Amount")
     assert credits > 0  # credit notes kept as negative amounts
     assert third == 0  # the directory is empty here, so nothing is claimed as third-sector
-    assert db.execute("SELECT DISTINCT funding_type, body_type, financial_year FROM spend WHERE import_id = ?",
-                      [result.import_id]).fetchall() == [("contract", "local_government", "2026/27")]
+    assert db.execute("SELECT DISTINCT funding_type, body_type, financial_year FROM spend WHERE import_id = :id",
+                      {"id": result.import_id}).fetchall() == [("contract", "local_government", "2026/27")]
     default_view = spend.headline(db, spend.SpendFilter(years=("2026/27",)))
     assert default_view.records == 0
     everything = spend.headline(db, spend.SpendFilter(years=("2026/27",), third_sector_only=False))
@@ -112,14 +112,14 @@ def test_ocds_example_award(db, shared_data):
     (result,) = run_import(db, shared_data, OCDS)
     assert result.status == "imported", result.report.summary_lines()
     row = db.execute(
-        "SELECT uid, amount_pence, authority, recipient, recipient_id, funding_type, body_type, financial_year FROM spend WHERE import_id = ?",
-        [result.import_id],
+        "SELECT uid, amount_pence, authority, recipient, recipient_id, funding_type, body_type, financial_year FROM spend WHERE import_id = :id",
+        {"id": result.import_id},
     ).fetchall()
     assert row == [("ocds:ocds-213czf-000-00001:ocds-213czf-000-00001-award-01", 1_100_000_000, "London Borough of Barnet",
                     "AnyCorp Cycle Provision", "GB-COH-11111111", "contract", "local_government", "2010/11")]
     # Barnet is a council: recognised from the list of local authorities by its name (the
     # example's buyer id 'GB-LAC-E09000003' is no local-authority org-id), filed under its own area.
-    assert db.execute("SELECT authority_id, district FROM spend WHERE import_id = ?", [result.import_id]).fetchone() == (
+    assert db.execute("SELECT authority_id, district FROM spend WHERE import_id = :id", {"id": result.import_id}).fetchone() == (
         "GB-LAC-E09000003", "Barnet")
 
 
@@ -138,7 +138,7 @@ def test_register_extract_filtered_to_a_local_authority(db, shared_data):
             if r["organisation_number"] in working_here and r["linked_charity_number"] == "0"
             and r["charity_registration_status"] == "Registered"]
     assert result.rows_added == len(main) >= 1
-    org = db["organisations"].get(db.execute("SELECT id FROM organisations WHERE org_id = ?", [f"GB-CHC-{main[0]['registered_charity_number']}"]).fetchone()[0])
+    org = db["organisations"].get(db.execute("SELECT id FROM organisations WHERE org_id = :org_id", {"org_id": f"GB-CHC-{main[0]['registered_charity_number']}"}).fetchone()[0])
     assert "Cheshire East" in org["districts"]
     assert org["latest_income_pence"] == int(main[0]["latest_income"]) * 100
     assert org["source"] == "Charity Commission register extract (7 September 2023)"
@@ -155,7 +155,7 @@ def test_register_extract_for_every_area_and_removal(db, shared_data):
     log = import_log(db)
     assert log.iloc[0]["rows_now"] == len(main)
     assert remove_import(db, result.import_id, who="test") == len(main)
-    assert db.execute("SELECT COUNT(*) FROM organisations WHERE import_id = ?", [result.import_id]).fetchone()[0] == 0
+    assert db.execute("SELECT COUNT(*) FROM organisations WHERE import_id = :id", {"id": result.import_id}).fetchone()[0] == 0
     assert import_log(db).iloc[0]["status"] == "removed"
 
 
@@ -171,6 +171,6 @@ def test_spend_marks_directory_charities_as_third_sector(db, shared_data, tmp_pa
     path = tmp_path / "spend_with_charity.csv"
     path.write_text(edited.getvalue(), encoding="utf-8")
     (result,) = import_sources(db, [Source.from_path(path)], ImportOptions())
-    marked = db.execute("SELECT recipient, third_sector, recipient_id FROM spend WHERE import_id = ? ORDER BY id", [result.import_id]).fetchall()
+    marked = db.execute("SELECT recipient, third_sector, recipient_id FROM spend WHERE import_id = :id ORDER BY id", {"id": result.import_id}).fetchall()
     assert marked[0][1] == 1 and marked[0][2].startswith("GB-CHC-")
     assert marked[1][1] == 0
