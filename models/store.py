@@ -157,14 +157,14 @@ def _register_numeric_loader(dbapi_connection) -> None:
 
 
 def _forget_engines_in_child() -> None:
-    """After ``fork``: the child must neither use nor close the parent's pooled connections
-    (SQLAlchemy's recipe: ``dispose(close=False)``), so it starts with no engines."""
+    """After ``fork``: the child must neither use nor close the parent's pooled connections,
+    so each engine drops them without closing (SQLAlchemy's recipe: ``dispose(close=False)``)
+    and opens its own. The engines themselves, their compiled statements and the primary-key
+    maps are kept: a child that had to rebuild them would do so inside its first write lock."""
     global _engines_lock
     _engines_lock = threading.Lock()
     for engine in _engines.values():
         engine.dispose(close=False)
-    _engines.clear()
-    _primary_key_maps.clear()
 
 
 if hasattr(os, "register_at_fork"):
