@@ -147,9 +147,10 @@ def pinned_text_column(label: str):
 
 
 def document_screen_table(layout: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """The framework's table for the screen: authority pinned at the left, then the money
-    (grand total first) as '£1,234.56' text with empty cells left blank (never 'None'),
-    then the department. Downloads keep the document's own column order."""
+    """The framework's table for the screen, readable on a phone: the department (or, on a
+    total line, which total it is) pinned at the left, then the money (grand total first) as
+    '£1,234.56' text with empty cells left blank (never 'None'), then the administering
+    authority. Downloads keep the document's own column order."""
     import streamlit as st
 
     from models.formatting import money
@@ -157,16 +158,19 @@ def document_screen_table(layout: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     def shown(column: str) -> list[str]:
         return ["" if pd.isna(v) else money(int(v)) for v in layout[column]]
 
+    lines = [department if kind == "detail" else authority
+             for department, authority, kind in zip(layout["Department"], layout["Administering authority"],
+                                                    layout["row_kind"])]
     table = pd.DataFrame({
-        "Administering authority": layout["Administering authority"].to_numpy(),
+        "Department or total": lines,
         "Grand Total": shown("Grand Total"),
         "Contract": shown("Contract"),
         "Grant": shown("Grant"),
-        "Department": layout["Department"].to_numpy(),
+        "Administering authority": layout["Administering authority"].to_numpy(),
     })
-    config = {"Administering authority": pinned_text_column("Administering authority")}
+    config = {"Department or total": pinned_text_column("Department or total")}
     for column in ("Grand Total", "Contract", "Grant"):
-        config[column] = st.column_config.TextColumn(column, alignment="right", width="small")
+        config[column] = st.column_config.TextColumn(column, alignment="right")
     return table, config
 
 

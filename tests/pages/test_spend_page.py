@@ -53,8 +53,11 @@ def test_no_district_keeps_the_documents_total(db_path):
 def test_document_table_leaves_empty_money_cells_blank_and_puts_money_first(db_path):
     app = run_page("spend.py", {"spend.district": "Macclesfield"})
     table = app.dataframe[-1].value
-    assert list(table.columns) == ["Administering authority", "Grand Total", "Contract", "Grant", "Department"]
-    legal = table[table["Department"] == "Legal & Democratic"].iloc[0]
+    # On a phone the pinned first column and the grand total are what shows: the department
+    # (or which total the line is), then the money, then the authority.
+    assert list(table.columns) == ["Department or total", "Grand Total", "Contract", "Grant", "Administering authority"]
+    assert table["Department or total"].tolist()[-2:] == ["Macclesfield Borough Council Total", "Grand Total"]
+    legal = table[table["Department or total"] == "Legal & Democratic"].iloc[0]
     assert (legal["Contract"], legal["Grant"], legal["Grand Total"]) == ("", "£145.00", "£145.00")
     assert "None" not in table.to_string()
     grand = table[table["Administering authority"] == "Grand Total"].iloc[0]
