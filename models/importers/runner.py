@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 import pandas as pd
-import sqlite_utils
 
 from .. import policy, store
 from ..formatting import uk_short_date
@@ -146,7 +145,7 @@ class _Job:
 
 
 def import_sources(
-    db: sqlite_utils.Database, sources: list[Source], options: ImportOptions | None = None, progress: Progress | None = None,
+    db: store.Database, sources: list[Source], options: ImportOptions | None = None, progress: Progress | None = None,
     *, actor: policy.Actor | None = None,
 ) -> list[ImportResult]:
     """Import each file (register tables given together are one import); one result each.
@@ -461,7 +460,7 @@ def _tracked(source: Source, job: _Job, progress) -> Source:
 # ---------------------------------------------------------------- the import log
 
 
-def import_log(db: sqlite_utils.Database) -> pd.DataFrame:
+def import_log(db: store.Database) -> pd.DataFrame:
     """Every import, newest first, with how many of its rows are in the database now."""
     return pd.DataFrame(
         db.execute(
@@ -479,7 +478,7 @@ def import_log(db: sqlite_utils.Database) -> pd.DataFrame:
     )
 
 
-def remove_import(db: sqlite_utils.Database, import_id: int, who: str | None = None, reason: str | None = None, *,
+def remove_import(db: store.Database, import_id: int, who: str | None = None, reason: str | None = None, *,
                   actor: policy.Actor | None = None) -> int:
     """Take out the rows an import wrote (spend, organisations or boundaries), all at
     once; the log keeps the entry, marked 'removed'. Returns the number of rows removed.

@@ -51,8 +51,6 @@ from typing import Callable, Iterator
 
 import sqlalchemy
 
-import sqlite_utils
-
 from .. import store
 
 STAMP_COLUMNS = {"loaded_at", "updated_at", "import_id", "source_file"}
@@ -78,7 +76,7 @@ class Stage:
     ``table`` (identifier column ``key``); ``stage.add(columns, keys, rows)`` stages a
     chunk, ``stage.publish(...)`` writes it to the database. The file is deleted on exit."""
 
-    def __init__(self, main: sqlite_utils.Database, table: str, key: str):
+    def __init__(self, main: store.Database, table: str, key: str):
         self.main, self.table, self.key = main, table, key
         self.columns: list[str] | None = None
         self.compared: list[str] = []
@@ -237,7 +235,7 @@ class Stage:
         )
 
 
-def swap_table(db: sqlite_utils.Database, table: str, *, keep: str = "1 = 1", keep_params: dict | None = None,
+def swap_table(db: store.Database, table: str, *, keep: str = "1 = 1", keep_params: dict | None = None,
                extra: Callable[[int, int], int] | None = None, extra_rows: int = 0,
                finish: Callable[[], None] | None = None) -> None:
     """Replace ``table`` by a new copy built in chunks (see the module's docstring): the
@@ -381,7 +379,7 @@ def _rename_into_place(db, table: str, new: str, old: str, *, tail: Callable[[],
         db.execute("PRAGMA foreign_keys = ON")
 
 
-def in_chunks(db: sqlite_utils.Database, step: Callable[[int, int], int], *, total: int | None = None) -> None:
+def in_chunks(db: store.Database, step: Callable[[int, int], int], *, total: int | None = None) -> None:
     """Run ``step(first, count)`` in short transactions until it is done: with
     ``total``, over ``first`` = 0, count, 2 x count ... below total; without, until a
     step returns 0. Each chunk is sized to hold the write lock about CHUNK_SECONDS, and a
@@ -409,7 +407,7 @@ def _pause(db) -> None:
     time.sleep(max(0.0, PAUSE_SECONDS - (time.perf_counter() - paused)))
 
 
-def drop_in_chunks(db: sqlite_utils.Database, table: str) -> None:
+def drop_in_chunks(db: store.Database, table: str) -> None:
     """Remove ``table`` (a copy nobody reads) without holding the lock long: its indexes
     one at a time, its rows in chunks, then the empty table."""
     if not _exists(db, table):
@@ -429,7 +427,7 @@ def drop_in_chunks(db: sqlite_utils.Database, table: str) -> None:
         db.execute(f"DROP TABLE IF EXISTS {_quoted(table)}")
 
 
-def clear_leftovers(db: sqlite_utils.Database) -> None:
+def clear_leftovers(db: store.Database) -> None:
     """Copies left by a publish that stopped midway (a crash): removed. Called with the
     publish lock held, so no publish is running."""
     for table in SWAP_TABLES:
@@ -442,7 +440,7 @@ def clear_leftovers(db: sqlite_utils.Database) -> None:
 
 
 @contextlib.contextmanager
-def publish_lock(db: sqlite_utils.Database, wait_seconds: float = PUBLISH_LOCK_WAIT_SECONDS) -> Iterator[None]:
+def publish_lock(db: store.Database, wait_seconds: float = PUBLISH_LOCK_WAIT_SECONDS) -> Iterator[None]:
     """One publisher at a time (imports and removals of imports), across processes: an
     exclusive lock on a file beside the database (on PostgreSQL, a session advisory lock,
     across servers). Raises ``errors.Busy`` after ``wait_seconds``."""
@@ -515,7 +513,7 @@ def _dialect(db) -> str:
 
 
 @contextlib.contextmanager
-def big_cache(db: sqlite_utils.Database) -> Iterator[None]:
+def big_cache(db: store.Database) -> Iterator[None]:
     """A bigger page cache on this connection for the block: filling a large copy of a
     table otherwise spills index pages to the write-ahead log again and again."""
     before = db.execute("PRAGMA cache_size").fetchone()[0]
@@ -530,7 +528,7 @@ def big_cache(db: sqlite_utils.Database) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def attached(db: sqlite_utils.Database, path: str) -> Iterator[None]:
+def attached(db: store.Database, path: str) -> Iterator[None]:
     """The staging file attached to the database's connection as ``stage``."""
     db.execute("ATTACH DATABASE :path AS stage", {"path": path})
     try:
@@ -578,14 +576,14 @@ def _picker(positions: list[int]) -> Callable[[tuple], tuple]:
     return operator.itemgetter(*positions)
 
 
-def _folder(db: sqlite_utils.Database) -> str | None:
+def _folder(db: store.Database) -> str | None:
     """Where an import's scratch files go: beside a database file; the system's temporary
     folder for PostgreSQL (or a database in memory)."""
     path = _main_file(db)
     return str(Path(path).parent) if path else None
 
 
-def _main_file(db: sqlite_utils.Database) -> str:
+def _main_file(db: store.Database) -> str:
     if _dialect(db) != "sqlite":
         return ""
     for _seq, name, path in db.execute("PRAGMA database_list").fetchall():
