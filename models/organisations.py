@@ -19,7 +19,6 @@ from . import policy, store
 from .demo_directory import DEMO_CSV, DEMO_SOURCE
 from .errors import DomainError
 from .formatting import money, pounds_to_pence
-from .portable import listed
 from .identifiers import (
     clean_charity_number,
     clean_company_number,
@@ -221,7 +220,8 @@ class DirectoryFilter:
         if unknown:
             raise DomainError(f"Unknown filter value: {', '.join(unknown)}")
         if self.org_types:
-            clauses.append(f"o.org_type IN ({listed('org_type', self.org_types, params)})")
+            clauses.append("o.org_type IN :org_types")
+            params["org_types"] = list(self.org_types)
         if self.size_bands:
             ranges = []
             for number, band in enumerate(self.size_bands):
@@ -249,7 +249,8 @@ class DirectoryFilter:
         for table, column, values in (("organisation_districts", "district", self.districts),
                                       ("organisation_themes", "theme", self.themes)):
             if values:
-                sets.append(f"SELECT org_rowid FROM {table} WHERE {column} IN ({listed(column, values, params)})")
+                sets.append(f"SELECT org_rowid FROM {table} WHERE {column} IN :{column}")
+                params[column] = list(values)
         return sets
 
 
@@ -485,14 +486,13 @@ def directory_depth(db: store.Database, themes: tuple[str, ...] = LAA_THEMES) ->
     """How many organisations work on each theme in each district (columns theme,
     district, organisations); zero rows included, so gaps show."""
     visible = visible_clause(db)
-    params: dict = {}
-    marks = listed("theme", themes, params)
+    params = {"themes": list(themes)}
     rows = db.execute(
         f"""SELECT t.theme, d.district, COUNT(DISTINCT o.id)
             FROM organisation_themes t
             JOIN organisation_districts d ON d.org_rowid = t.org_rowid
             JOIN organisations o ON o.id = t.org_rowid
-            WHERE t.theme IN ({marks}) AND {visible}
+            WHERE t.theme IN :themes AND {visible}
             GROUP BY t.theme, d.district""",
         params,
     ).fetchall()
@@ -526,9 +526,8 @@ def get(db: store.Database, org_id: str) -> dict | None:
 
 def names(db: store.Database, org_ids: tuple[str, ...]) -> dict[str, str]:
     """{org_id: directory name} for the given org-ids; an id not in the directory names itself."""
-    params: dict = {}
     found = {r[0]: r[1] for r in db.execute(
-        f"SELECT org_id, name FROM organisations WHERE org_id IN ({listed('org_id', org_ids, params)})", params)} if org_ids else {}
+        "SELECT org_id, name FROM organisations WHERE org_id IN :org_ids", {"org_ids": list(org_ids)})} if org_ids else {}
     return {o: found.get(o, o) for o in org_ids}
 
 
@@ -546,9 +545,9 @@ def funding_records(db: store.Database, organisation: dict) -> pd.DataFrame:
     key = normalise_name(organisation["name"])
     longest = max(key.split(), key=len) if key else ""
     columns = "financial_year, date, authority, funding_type, amount_pence, recipient, recipient_id, description, source"
-    params = {"longest": longest, "pattern": f"%{longest}%"}
+    params = {"longest": longest, "pattern": f"%{longest}%", "ids": ids}
     rows = db.execute(
-        f"SELECT {columns} FROM spend WHERE recipient_id IN ({listed('id', ids, params)}) "
+        f"SELECT {columns} FROM spend WHERE recipient_id IN :ids "
         "OR (:longest <> '' AND lower(recipient) LIKE lower(:pattern)) ORDER BY financial_year, date, id",
         params,
     ).fetchall()

@@ -126,10 +126,9 @@ def _tender_last_changes(db: store.Database) -> dict[int, str]:
              for table, columns in TENDER_TIMES for column in columns]
     sql = f"SELECT tender_id, MAX(at) FROM ({' UNION ALL '.join(parts)}) AS changes GROUP BY tender_id"
     last = {int(tender_id): at for tender_id, at in db.execute(sql).fetchall()}
-    marks = {f"entity{number}": entity for number, entity in enumerate(TENDER_ENTITIES)}
     for entity_id, at in db.execute(
-            f"SELECT entity_id, MAX(at) FROM audit_log WHERE entity IN ({', '.join(':' + m for m in marks)}) "
-            "GROUP BY entity_id", marks).fetchall():
+            "SELECT entity_id, MAX(at) FROM audit_log WHERE entity IN :entities GROUP BY entity_id",
+            {"entities": list(TENDER_ENTITIES)}).fetchall():
         tender_id = str(entity_id).split("/")[0]
         if tender_id.isdigit():
             last[int(tender_id)] = max(at, last.get(int(tender_id), at))

@@ -14,7 +14,6 @@ import pandas as pd
 from . import store
 from .errors import DomainError
 from .formatting import pence_to_pounds, pounds_to_pence
-from .portable import listed
 
 SEED_FILE = store.PROJECT_ROOT / "data" / "seed" / "spend_2008_09.csv"
 
@@ -75,7 +74,8 @@ class SpendFilter:
             ("district", self.districts),
         ):
             if values:
-                clauses.append(f"{column} IN ({listed(column, values, params)})")
+                clauses.append(f"{column} IN :{column}")
+                params[column] = list(values)
         return (" AND ".join(clauses) or "1 = 1"), params
 
 
@@ -224,8 +224,7 @@ def _source(columns: set[str]) -> tuple[str, str]:
 def filter_options(db: store.Database, third_sector_only: bool = True) -> dict[str, list[str]]:
     """The values each filter can take, from the data present (read from the summary
     tables: tens of thousands of summed rows at most, whatever the size of the spend table)."""
-    flags: dict = {}
-    marks = listed("flag", (1,) if third_sector_only else (0, 1), flags)
+    flags = {"flags": [1] if third_sector_only else [0, 1]}
     options = {}
     for name, column in (
         ("years", "financial_year"),
@@ -236,7 +235,7 @@ def filter_options(db: store.Database, third_sector_only: bool = True) -> dict[s
         ("districts", "district"),
     ):
         table, _ = _source({"third_sector", column})
-        values = {r[0] for r in db.execute(f"SELECT DISTINCT {column} FROM {table} WHERE third_sector IN ({marks})", flags)}
+        values = {r[0] for r in db.execute(f"SELECT DISTINCT {column} FROM {table} WHERE third_sector IN :flags", flags)}
         if column == "department":
             values = {v if v else NO_DEPARTMENT for v in values}
         options[name] = sorted(values)

@@ -489,11 +489,6 @@ def _begin_write(db: Database) -> None:
             time.sleep(0.05 * (1 + random.random()))
 
 
-def _begin_immediate(db: Database) -> None:
-    """Start a write transaction by hand (tests hold the lock with it)."""
-    _begin_write(db)
-
-
 def is_busy(error: BaseException) -> bool:
     """Is this the engine saying another connection holds the lock? (SQLite's SQLITE_BUSY /
     SQLITE_LOCKED, "database is locked"; PostgreSQL's lock_not_available, a lock_timeout.)"""
