@@ -36,10 +36,13 @@ POSTGRESQL_SQL_DIR = SQL_DIR / "postgresql"
 DB_ENV_VAR = "DASHBOARD_DB"
 # How long a write waits for another connection's write transaction before trying again
 # (SQLite's busy handler; PostgreSQL's lock_timeout on the write lock), and how many times
-# it tries. Writers hold the lock for milliseconds (imports publish in one short step), so a
-# wait this long means something is wrong; the person is told so instead of waiting on.
+# it tries. Writers hold the lock for milliseconds (imports publish in one short step), but
+# SQLite's busy handler polls rather than queues, so when many people save at the same moment
+# on a loaded machine the last of them can wait several seconds; 4 x 2.5 s lets twenty saves at
+# once all go through. A wait past that means something is wrong; the person is told so
+# instead of waiting on.
 BUSY_WAIT_SECONDS = 2.5
-BUSY_ATTEMPTS = 2
+BUSY_ATTEMPTS = 4
 BUSY_MESSAGE = ("The database is busy with another change (for example the last step of a large import). "
                 "Nothing was saved and your input is kept: try again in a moment.")
 # PostgreSQL: every write transaction takes this transaction-scoped advisory lock first, the

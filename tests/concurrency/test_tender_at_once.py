@@ -44,7 +44,7 @@ def test_twenty_bids_added_at_once_are_all_kept(db_path, db):
     tender_id = _tender(db, bidders=())
     outcomes = at_once(db_path, add_bid, [(tender_id, f"Bidder {i:02d}") for i in range(PROCESSES)])
     assert unhandled(outcomes) == []
-    assert [o.status for o in outcomes] == ["saved"] * PROCESSES
+    assert [(o.status, o.kind, o.error) for o in outcomes] == [("saved", "", "")] * PROCESSES
     assert sorted(tender_records.get_tender(db, tender_id).bidders) == [f"Bidder {i:02d}" for i in range(PROCESSES)]
     assert audit_count(db, "tender", "bid added", tender_id) == PROCESSES
 
