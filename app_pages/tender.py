@@ -146,9 +146,8 @@ if loaded is not None:
         st.session_state["tender.pending_name"] = loaded_name
         st.rerun()
 
-set_up_tab, evaluators_tab, score_tab, moderate_tab, results_tab, award_tab, audit_tab = st.tabs(
-    ["Set up", "Evaluators", "Score", "Moderate", "Results", "Award", "Audit"], key="tender.tab", bind="query-params"
-)
+# Tabs on a desktop, a wrapping choice on a phone; either way only the chosen section runs.
+set_up_tab, evaluators_tab, score_tab, moderate_tab, results_tab, award_tab, audit_tab = tender_ui.sections()
 
 # ---------------------------------------------------------------- evaluators and conflicts
 
