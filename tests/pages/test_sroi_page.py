@@ -104,6 +104,8 @@ def test_proxy_library_adds_an_outcome_rebased_with_deflators(db_path):
     with store.opened(db_path) as db:
         proxies.save_deflators(db, {2019: (100.0, "test"), 2024: (118.0, "test")})
     app = run_with(simple_body())
+    app.session_state["sroi.proxies_open"] = True  # the library is drawn once opened
+    app.run()
     assert app.number_input(key="sroi.price_year").value == 2024
     library = app.dataframe[2].value   # investment, impact map, then the library
     assert library.loc[0, "Pounds at 2024 prices"] == 15340.0
@@ -127,6 +129,8 @@ def test_ratio_on_a_saved_full_cost_recovery_costing(db_path):
         scenarios.save(db, cost_recovery.KIND, "Page test costing", costing)
     full_cost = cost_recovery.project_full_costs(costing)["Befriending older people"]
     app = run_with(simple_body())          # present value £6,000 on £5,000 invested
+    app.session_state["sroi.full_cost_open"] = True  # drawn once its expander is opened
+    app.run()
     app.selectbox(key="sroi.fcr_project").set_value("Befriending older people").run()
     shown = metrics(app)
     assert shown["Ratio on the investment entered"] == "£1.20 : £1"
