@@ -10,6 +10,7 @@ third_sector = 0, outside the third-sector view unless a user asks for all suppl
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import itertools
 import re
@@ -401,10 +402,28 @@ def _record(number, cells, state: _State) -> Record | None:
     amount = _amount(where, cell, title, state)
     date_text = cell("date")
     day = repair.parse_day(date_text, month_first=state.month_first) if date_text else None
+    stored_date = None  # a month ('2014-09') or a period ('2010-07/2010-09') when the file gives no day
     if not date_text:
         report.error(where, title("date"), (
             "is empty; every payment needs a date: give the day it was paid, or import the valid rows only "
             "(--skip-invalid; on the Data page, 'Import the valid rows') to leave this line out"))
+    elif day is None and (month := repair.parse_month(date_text)) is not None:
+        day, stored_date = dt.date(*month, 1), repair.month_text(*month)
+        report.repair(where, title("date"), date_text, stored_date, (
+            f"a month without a day: the payment was made in {repair.month_words(*month)}, and is kept as that month; "
+            "no day is made up"))
+    elif day is None and (span := repair.parse_period(date_text)) is not None:
+        first, last = span
+        if financial_year_of(dt.date(*first, 1)) != financial_year_of(dt.date(*last, 1)):
+            report.error(where, title("date"), (
+                f"'{date_text}' names a period that runs across two financial years, not the day the payment was made, "
+                "so the year it belongs to cannot be known: give each payment's date (29/05/2026)"))
+        else:
+            day, stored_date = dt.date(*first, 1), repair.period_text(first, last)
+            report.repair(where, title("date"), date_text, stored_date, (
+                f"a period without a day: the payment was made between {repair.month_words(*first)} and "
+                f"{repair.month_words(*last)} (financial year {financial_year_of(day)}), and is kept as that period; "
+                "no day is made up"))
     elif day is None and (repair.month_only(date_text) or repair.period(date_text)):
         report.error(where, title("date"), (
             f"'{date_text}' names a {'month' if repair.month_only(date_text) else 'period'}, not the day the payment "
@@ -416,7 +435,7 @@ def _record(number, cells, state: _State) -> Record | None:
             "is meant cannot be known: write 2026-05-29 or 29/05/2026"))
     elif day is None:
         report.error(where, title("date"), f"'{date_text}' is not a date: write 2026-05-29 or 29/05/2026")
-    else:
+    if day is not None:
         problem = repair.date_problem(day, context.today)
         if problem:
             report.error(where, title("date"), problem)
@@ -452,7 +471,7 @@ def _record(number, cells, state: _State) -> Record | None:
     values = {
         "uid": f"spend:{authority}:{identity}:{occurrence}",
         "financial_year": financial_year_of(day),
-        "date": day.isoformat(),
+        "date": stored_date or day.isoformat(),
         "body_type": body_type,
         "authority": authority,
         "authority_id": authority_id,
