@@ -69,7 +69,6 @@ GOOD_REFUSALS = {
     "lambeth_2012-05": "totals by supplier",  # a pivot table: totals by supplier, no payments
     "wandm_supplier_payments_2009_q1": "totals by supplier",  # a quarter's totals by supplier, no payments
     "lambeth_2012-06": "is not a date",  # supplier names run into dates ('Catch2212/06/2012')
-    "tameside": "every payment needs a date",  # three monthly lump sums (£8.3m of benefit payments) without a date
 }
 
 # ---------------------------------------------------------------- independent totals

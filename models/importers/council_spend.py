@@ -227,7 +227,8 @@ def read(source: Source, report: ValidationReport, context: Context) -> Iterator
         )
     state = _State(mapping=mapping, header=table.header, amount=amount, context=context, report=report)
     rows = _date_order(table, state)
-    yield from chunked((_record(number, cells, state) for number, cells in rows), CHUNK_ROWS)
+    yield from chunked(itertools.chain((_record(number, cells, state) for number, cells in rows),
+                                       _undated_payments(state)), CHUNK_ROWS)
     for name in state.publishers:
         report.note(f"Published by {name}" + (f" ({state.publishers[name]})" if state.publishers[name] else ""))
 
@@ -328,6 +329,9 @@ class _State:
         self.amount_repairs: dict[str, str | None] = {}
         self.weak_name_column = "authority" in mapping and header_key(header[mapping["authority"]]) in WEAK_NAME_TITLES
         self.month_first = False  # dates written US style ('11/17/2009'), see _date_order
+        self.file_month = repair.month_in_name(context.file_name)  # 'Tameside September 2014.csv'
+        self.months: set[tuple[int, int]] = set()  # months of the dated payments read so far
+        self.undated: list[tuple[str, str, Record]] = []  # payments without a date, kept until the end
         self.loaded_pence = 0  # payments read so far, to check a total line against
         self.section_pence = 0  # ... and since the last total line (subtotals)
 
@@ -403,10 +407,11 @@ def _record(number, cells, state: _State) -> Record | None:
     date_text = cell("date")
     day = repair.parse_day(date_text, month_first=state.month_first) if date_text else None
     stored_date = None  # a month ('2014-09') or a period ('2010-07/2010-09') when the file gives no day
-    if not date_text:
-        report.error(where, title("date"), (
-            "is empty; every payment needs a date: give the day it was paid, or import the valid rows only "
-            "(--skip-invalid; on the Data page, 'Import the valid rows') to leave this line out"))
+    undated = False  # decided at the end of the file (see _undated_payments)
+    if not date_text and state.file_month is not None:
+        undated, day, stored_date = True, dt.date(*state.file_month, 1), repair.month_text(*state.file_month)
+    elif not date_text:
+        report.error(where, title("date"), EMPTY_DATE)
     elif day is None and (month := repair.parse_month(date_text)) is not None:
         day, stored_date = dt.date(*month, 1), repair.month_text(*month)
         report.repair(where, title("date"), date_text, stored_date, (
@@ -435,7 +440,8 @@ def _record(number, cells, state: _State) -> Record | None:
             "is meant cannot be known: write 2026-05-29 or 29/05/2026"))
     elif day is None:
         report.error(where, title("date"), f"'{date_text}' is not a date: write 2026-05-29 or 29/05/2026")
-    if day is not None:
+    if day is not None and not undated:
+        state.months.add((day.year, day.month))
         problem = repair.date_problem(day, context.today)
         if problem:
             report.error(where, title("date"), problem)
@@ -489,7 +495,37 @@ def _record(number, cells, state: _State) -> Record | None:
         "source_file": context.file_name,
         "loaded_at": context.loaded_at,
     }
-    return Record(key=values["uid"], where=where, values=values)
+    record = Record(key=values["uid"], where=where, values=values)
+    if undated:
+        state.undated.append((where, title("date"), record))
+        return None
+    return record
+
+
+EMPTY_DATE = ("is empty; every payment needs a date: give the day it was paid, or import the valid rows only "
+              "(--skip-invalid; on the Data page, 'Import the valid rows') to leave this line out")
+
+
+def _undated_payments(state: _State) -> Iterator[Record]:
+    """Payments without a date in a file whose name gives one month (Tameside's 'September
+    2014': three monthly lump sums of benefit and care payments). When every dated payment
+    in the file was made in that month, an undated one was too: kept as that month, each
+    reported. Otherwise each is an error, as any empty date is."""
+    if not state.undated:
+        return
+    month = state.file_month
+    if state.months == {month}:
+        words = repair.month_words(*month)
+        for where, column, record in state.undated:
+            state.report.repair(where, column, "", record.values["date"], (
+                f"no date, in a file named for {words} whose every dated payment was made in {words}: "
+                "kept as that month; no day is made up"))
+            yield record
+        return
+    seen = ", ".join(repair.month_words(*m) for m in sorted(state.months)[:3]) or "none"
+    for where, column, _record in state.undated:
+        state.report.error(where, column, EMPTY_DATE + (
+            f" (the file's name says {repair.month_words(*month)}, but its dated payments fall in other months: {seen})"))
 
 
 TOTAL_WORDS = re.compile(r"^(grand |sub[ -]?|overall |report )?totals?( spend| paid| amount)?:?$", re.IGNORECASE)

@@ -149,6 +149,20 @@ def period_text(first: tuple[int, int], last: tuple[int, int]) -> str:
     return f"{month_text(*first)}/{month_text(*last)}"
 
 
+NAMED_MONTH_YEAR = re.compile(r"(?<![A-Za-z])([A-Za-z]{3,9})[\s_.-]*((?:19|20)\d{2})(?!\d)")
+ISO_MONTH_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_](\d{2})(?![-_]?\d)")
+
+
+def month_in_name(name: str) -> tuple[int, int] | None:
+    """The one month a file's name gives ('Tameside September 2014.csv', 'spend_2014-09.csv'),
+    else None (no month, or more than one)."""
+    stem = str(name or "").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    found = {parse_month(f"{m} {y}") for m, y in NAMED_MONTH_YEAR.findall(stem)}
+    found |= {(int(y), int(m)) for y, m in ISO_MONTH_IN_NAME.findall(stem) if 1 <= int(m) <= 12}
+    found.discard(None)
+    return found.pop() if len(found) == 1 else None
+
+
 def month_words(year: int, month: int) -> str:
     """'September 2014'."""
     return f"{dt.date(year, month, 1):%B %Y}"
