@@ -56,7 +56,8 @@ PUBLISHERS = {
     "tameside": "Tameside Metropolitan Borough Council",
     "devon": "Devon County Council",  # 2010: 'Entity' is the supplier's number
     "wandm": "Royal Borough of Windsor and Maidenhead",
-    "stockport": "Stockport Metropolitan Borough Council",  # 'SMBC' in 'Body Name': the note asks for the name
+    "stockport": "Stockport Metropolitan Borough Council",
+    "wigan": "Wigan Metropolitan Borough Council",  # 'SMBC' in 'Body Name': the note asks for the name
 }
 
 # Files refused for a reason a person would accept, and the words that reason must contain:
@@ -68,13 +69,16 @@ GOOD_REFUSALS = {
     "salford_clean_2022-07": "contracts register",  # contracts let, not payments made
     "lambeth_2012-05": "totals by supplier",  # a pivot table: totals by supplier, no payments
     "wandm_supplier_payments_2009_q1": "totals by supplier",  # a quarter's totals by supplier, no payments
+    "wandm_supplier_payments_2009_q2": "totals by supplier",  # the same, April-June 2009
+    "lambeth_2011-0": "totals by supplier",  # Lambeth's January-March 2011 files: totals by supplier, no payments
     "lambeth_2012-06": "is not a date",  # supplier names run into dates ('Catch2212/06/2012')
 }
 
 # ---------------------------------------------------------------- independent totals
 
 NET_TITLES = ["net amount", "net", "total (excludes vat)", "invoice line value (net of vat)", "net amount(£)",
-              "net amount (£)", "net amount(gbp)", "invoice nett amount", "sumofnet amt"]
+              "net amount (£)", "net amount(gbp)", "invoice nett amount", "sumofnet amt",
+              "sum of invoice nett amount"]
 PLAIN_TITLES = ["amount", "amount paid", "spend", "invoiced value", "total invoice amount", "total", "value",
                 "amount awarded", "sum of inv amount", "amount (£)", "amount £"]
 
@@ -187,7 +191,8 @@ def _own_total_json(path: Path) -> tuple[int, Decimal] | None:
         releases = [data]
     awards = {}
     for release in releases:
-        for award in release.get("awards") or []:
+        awards_listed = release.get("awards") or []
+        for award in awards_listed if isinstance(awards_listed, list) else []:  # not OCDS's list: no awards to add
             value = award.get("value") or {}
             if value.get("amount") is not None and value.get("currency", "GBP") == "GBP":
                 awards[(release.get("ocid"), award.get("id"))] = Decimal(str(value["amount"]))

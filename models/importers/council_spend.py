@@ -39,12 +39,14 @@ SUB_PENNY = Decimal("0.0001")  # hundredths of a pound beyond this are a real fr
 # Gateshead, the GLA, Harrogate, Hyndburn, Lambeth, Leeds, Manchester, Newcastle, North
 # Tyneside, Oldham, Oxford, Rochdale, Salford, Sheffield, Stockport, Tameside, Trafford,
 # Wakefield, Windsor and Maidenhead), Lancashire fire and police, the Cabinet Office, TfL
-# and Network Rail.
+# and Network Rail; then Hammersmith and Fulham ('Paid By', 'Paid To', 'Spending Area', as
+# OpenSpending normalised its file), Lambeth's 2011 totals ('Sum of Invoice Nett Amount'),
+# Wigan and Gateshead's 2010 titles ('Strategic Group', 'Spend Level 1', 'Supplier Text').
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "authority": (
         "OrganisationLabel", "Body Name", "Authority Name", "Organisation Name", "Organistion Name", "Organisation",
         "Authority", "Council", "Local Authority", "Council Name", "Name of Body", "Entity", "Purchasing Body", "Client",
-        "Org Short Name",
+        "Org Short Name", "Paid By",
     ),
     "authority_uri": (
         "OrganisationURI", "Body", "Organisation URI", "Body ID", "Organisation Code", "Body URI", "ONS Code", "GSS Code",
@@ -63,12 +65,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Service divison label", "Service Division Label", "Directorate / Service Where Expenditure Incurred",
         "Business Unit Description", "Service Cost Centre", "Cost Centre Description", "Service Area Description",
         "Cost Centre Name", "NstrgT", "Portfolio", "Stratdir Name", "Headserv Name", "Service Area Categorisation",
+        "Spending Area", "Strategic Group",
     ),
     "beneficiary": (
         "BeneficiaryName", "Beneficiary Name", "Supplier Name", "Supplier (Beneficiary) Name", "Supplier(Beneficiary) Name",
         "Supplier", "Supplier Name Final", "Supplier Final", "Beneficiary", "Payee", "Payee Name", "Vendor Name", "Vendor",
         "Merchant Name", "Creditor Name", "Creditor", "Name", "Supplier IDT", "Recipient", "Recipient Name",
-        "ENEntity Name",
+        "ENEntity Name", "Paid To", "Supplier Text",
     ),
     "beneficiary_id": (
         "BeneficiaryOtherID", "Supplier ID", "Supplier Id", "Supplier Number", "Supplier No", "Vendor ID", "Vendor Number",
@@ -85,7 +88,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Net Amount", "Net", "Net Value", "Amount Excl VAT", "Amount Excluding VAT", "Net of VAT", "Total (excludes VAT)",
         "Invoice Line Value (net of VAT)", "Net Amount £", "Net Amount (£)", "Net Amount(GBP)", "Net Total", "Amount (Net)",
         "Net Amount GBP", "Value (excl VAT)", "Invoice Nett Amount", "Nett Amount", "Nett", "Invoice Net Amount",
-        "SumOfNet Amt", "Net Amt",
+        "SumOfNet Amt", "Net Amt", "Sum of Invoice Nett Amount",
     ),
     "gross": (
         "Gross", "Gross Amount", "Gross Value", "Amount Incl VAT", "Amount Including VAT", "Gross Total", "Total (includes VAT)",
@@ -100,13 +103,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "purpose": (
         "Purpose", "Purpose of Spend", "Purpose of Expenditure", "Narrative", "Description", "Expense Type", "Expenses Type",
         "Expenditure Description", "Expense Description", "Details", "Detailed expenditure type", "Account Detail",
-        "Expenditure Account Code Description", "GL Description", "Expense Code Description", "Expenditure Account", "Subj Description", "Subjective Description", "Account Description", "Extended Description",
+        "Expenditure Account Code Description", "GL Description", "Expense Code Description", "Expenditure Account", "Subj Description", "Subjective Description", "Account Description", "Extended Description", "Spend Level 2",
     ),
     "category": (
         "ProclassLabel", "Expenditure Category", "Expenditure Catergory", "Expense Category", "Category", "Merchant Category",
         "Proclass", "Procurement Category", "Category Family", "SeRCOP Expenditure Category", "CipfsubjT",
         "Proclass Details Level 1", "Procurement Classification", "Service Expenditure Analysis", "Account", "ProClass Description",
-        "Element Description",
+        "Element Description", "Spend Level 1",
     ),
     "category_code": ("ProclassCode", "Expense Code", "Expenditure Code", "Account Code", "Subjective Code", "Cost Centre", "Cost Element", "BVACOP"),
     "invoice": ("InvoiceNumber", "Invoice Number", "Invoice No", "Invoice Ref", "Invoice Reference"),
