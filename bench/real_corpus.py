@@ -74,6 +74,10 @@ GOOD_REFUSALS = {
     "lambeth_2012-06": "is not a date",  # supplier names run into dates ('Catch2212/06/2012')
 }
 
+# Refusals whose files hold no payments at all (totals by supplier, contracts let): left out
+# of the share "of the files that hold payments or grants in pounds".
+NO_PAYMENTS = {"totals by supplier", "contracts register"}
+
 # ---------------------------------------------------------------- independent totals
 
 NET_TITLES = ["net amount", "net", "total (excludes vat)", "invoice line value (net of vat)", "net amount(£)",
@@ -259,7 +263,7 @@ def main(argv: list[str]) -> int:
     folders = [Path(a) for a in argv[1:]] or [ROOT.parent / "corpus"]
     files = sorted(p for folder in folders for p in folder.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()
                    and "reference" not in p.parts)
-    counts = {"agree": 0, "nothing": 0, "refused": 0, "differ": 0, "refused, good reason": 0}
+    counts = {"agree": 0, "nothing": 0, "refused": 0, "differ": 0, "refused, good reason": 0, "no payments": 0}
     publishers = set()
     print(f"{'file':58} {'publisher':44} {'outcome':10} {'rows':>6} {'loaded':>16} {'own total':>16}  agree")
     with tempfile.TemporaryDirectory() as folder:
@@ -275,6 +279,7 @@ def main(argv: list[str]) -> int:
                 agree = False
                 counts["refused"] += 1
                 counts["refused, good reason"] += 1
+                counts["no payments"] += reason in NO_PAYMENTS
                 outcome["how"].append("refused for a good reason" + (" (loaded with --skip-invalid only)" if result.import_id else ""))
             elif result.status in ("imported", "unchanged"):
                 agree = own is not None and own[1].quantize(Decimal("0.01")) == loaded
@@ -298,9 +303,11 @@ def main(argv: list[str]) -> int:
           f"totals differ: {counts['differ']}; nothing to import: {counts['nothing']}; refused: {counts['refused']} "
           f"({counts['refused, good reason']} for a reason a person would accept)")
     right = counts["agree"] + counts["nothing"] + counts["refused, good reason"]
+    holding = total - counts["nothing"] - counts["no payments"]
     print(f"right (loaded to the penny, nothing to import, or refused for a good reason): {right} of {total} "
-          f"({right / max(total, 1):.0%}); of the files with something to load, loaded to the penny: "
-          f"{counts['agree']} of {total - counts['nothing'] - counts['refused, good reason']}")
+          f"({right / max(total, 1):.0%}); of the {holding} files that hold payments or grants in pounds "
+          f"(all but those with nothing to import and the {counts['no payments']} refused as holding no payments), "
+          f"loaded to the penny: {counts['agree']} ({counts['agree'] / max(holding, 1):.0%})")
     return 0
 
 
