@@ -375,7 +375,7 @@ def _read_as_utf8(report: ValidationReport, context: Context) -> bool:
     """Whether the file is read as UTF-8 (given so, or found so by ``read_table``)."""
     return context.encoding.lower().replace("_", "-") in FAST_ENCODINGS and not any(
         note.startswith("The file is not UTF-8 text") for note in report.notes)
-ARROW_BLOCK_BYTES = 8 << 20  # about 20,000 grants a chunk
+ARROW_BLOCK_BYTES = 1 << 20  # about 2,800 grants a block (8 MB blocks: 250 MB more memory for 8% less CPU)
 # Every character Python's str.strip() removes (str.isspace), for pyarrow's RE2.
 _SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f\x85\p{Z}]"
 
