@@ -11,7 +11,7 @@ from ui.charts import titled
 from ui import spend as spend_ui
 from ui.data import data_version, database_path
 from ui.downloads import download_table
-from ui.format import leading, money, money_column_config
+from ui.format import leading, money, money_column_config, uk_stored_date
 
 st.title("Spend map")
 st.write(
@@ -130,7 +130,8 @@ if chosen:
     kind, code = chosen.split("|", 1)
     records, count, pence = maps.area_records(db_path, version, level, spend_filter, basis, kind, code)
     st.write(f"{plain(names[chosen])}: {count:,} records, {money(pence)}.")
-    shown = records.assign(amount=records["amount_pence"] / 100).drop(columns=["amount_pence"]).rename(columns={
+    shown = records.assign(amount=records["amount_pence"] / 100, date=records["date"].map(uk_stored_date)).drop(
+        columns=["amount_pence"]).rename(columns={
         "financial_year": "Year", "date": "Date", "authority": "Funder or authority", "department": "Department",
         "funding_type": "Funding type", "recipient": "Recipient", "benefit_place": "Benefit location",
         "beneficiary_code": "Benefit code", "recipient_area_code": "Recipient area code", "amount": "Amount (£)",

@@ -12,7 +12,7 @@ from ui.data import data_version, database_path
 from ui.downloads import download_table
 from ui.edits import opened_version
 from ui.flash import rerun_with_flash, show_flash
-from ui.format import money_column_config
+from ui.format import money_column_config, uk_stored_date
 
 db_path, version = database_path(), data_version()
 org_id = st.query_params.get("org", "")
@@ -79,7 +79,8 @@ else:
         key="organisation.funding",
         table_column_config={"amount": money_column_config("Amount (£)")},
     )
-    detail = records.assign(amount=records["amount_pence"] / 100).drop(columns=["amount_pence"])
+    detail = records.assign(amount=records["amount_pence"] / 100, date=records["date"].map(uk_stored_date)).drop(
+        columns=["amount_pence"])
     download_table(
         detail,
         file_stem=f"funding-{record['org_id']}",

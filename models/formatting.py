@@ -92,6 +92,20 @@ def uk_short_date(value: str | dt.date | dt.datetime | None) -> str:
 LONDON = ZoneInfo("Europe/London")
 
 
+def uk_stored_date(value: str | None) -> str:
+    """A payment's date as stored, as people in England write it: a day '30/09/2014'; a month
+    the file gave without a day ('2014-09', ISO 8601's reduced precision) 'September 2014'; a
+    period of months ('2010-07/2010-09') 'July 2010 to September 2010'; '' for missing."""
+    if value in (None, ""):
+        return ""
+    text = str(value)
+    if "/" in text:
+        return " to ".join(uk_stored_date(part) for part in text.split("/", 1))
+    if len(text) == 7:
+        return f"{dt.date.fromisoformat(text + '-01'):%B %Y}"
+    return uk_short_date(text)
+
+
 def uk_datetime(value: str | None) -> str:
     """'24/11/2026 22:08' in Europe/London time (GMT or BST) from an ISO date-time as
     stored (UTC; a time without a zone is taken as UTC); '' for missing."""

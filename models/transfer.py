@@ -226,9 +226,10 @@ def _copy(reader: store.Database, writer: store.Database, shown_source: str, sho
                 writer.execute(f"DELETE FROM {_quoted(table.name)}")
             for summary, _ in spend.SUMMARIES:
                 writer.execute(f"DELETE FROM {_quoted(summary)}")
-        for table in order:
-            rows = _copy_rows(reader, writer, table, batch_rows)
-            progress(table.name, rows)
+        with _indexes_built_after(writer, order):
+            for table in order:
+                rows = _copy_rows(reader, writer, table, batch_rows)
+                progress(table.name, rows)
         spend.summarise_rows(writer, "spend", "", PAUSE_ALL, None)
         writer.execute("DELETE FROM spend_totals_pause")
         _copy_bookkeeping(reader, writer, applied)
@@ -304,13 +305,34 @@ def _copy_rows(reader: store.Database, writer: store.Database, table: _Table, ba
                         stream.write_row(row)
                     count += len(rows)
         return count
-    names = [f"c{i}" for i in range(len(table.columns))]
+    # SQLite: the driver's own executemany with positional rows (the facade's named-parameter
+    # executemany builds a dict a row), inside the copy's one transaction.
     sql = (f"INSERT INTO {_quoted(table.name)} ({', '.join(_quoted(c) for c in table.columns)}) "
-           f"VALUES ({', '.join(':' + n for n in names)})")
+           f"VALUES ({', '.join('?' * len(table.columns))})")
+    raw = writer.driver_connection
     for rows in _batches(reader, table, batch_rows):
-        writer.executemany(sql, (dict(zip(names, row)) for row in rows))
+        raw.executemany(sql, map(tuple, rows))
         count += len(rows)
     return count
+
+
+@contextlib.contextmanager
+def _indexes_built_after(writer: store.Database, tables: list[_Table]) -> Iterator[None]:
+    """A SQLite target's secondary indexes on the copied tables are dropped before their rows
+    go in and built again after, one sort each, instead of being kept up row by row (the copy
+    is one transaction, so nobody sees the target without them). PostgreSQL's COPY needs no
+    such step."""
+    if writer.dialect != "sqlite":
+        yield
+        return
+    indexes = writer.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN :tables "
+        "ORDER BY name", {"tables": [t.name for t in tables]}).fetchall()
+    for name, _ in indexes:
+        writer.execute(f"DROP INDEX {_quoted(name)}")
+    yield
+    for _, sql in indexes:
+        writer.execute(sql)
 
 
 def _copy_bookkeeping(reader: store.Database, writer: store.Database, applied: dict[str, str]) -> None:

@@ -17,6 +17,7 @@ import shutil
 import sqlite3
 import sys
 import threading
+import uuid
 from pathlib import Path
 
 import pytest
@@ -207,6 +208,33 @@ def seeded_template(request, tmp_path_factory):
         return
     path = init_database(tmp_path_factory.mktemp("template") / "template.db")
     yield copy_database(path, path.with_name("seeded.db"))
+
+
+def empty_postgresql(server: str):
+    """A new PostgreSQL database with no tables on ``server`` (its URL), dropped afterwards."""
+    name = f"empty_{uuid.uuid4().hex[:12]}"
+    _admin(server, f'CREATE DATABASE "{name}"')
+    url = server.rsplit("/", 1)[0] + "/" + name
+    try:
+        yield url
+    finally:
+        drop_database(url)
+
+
+@pytest.fixture
+def empty_database(request, tmp_path):
+    """A database with no tables yet, on the engine under test: a SQLite file not made yet,
+    or a new, empty PostgreSQL database on the test server (dropped afterwards)."""
+    if not ON_POSTGRESQL:
+        yield tmp_path / "fresh.db"
+        return
+    yield from empty_postgresql(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def new_postgresql(pg_url):
+    """A new, empty PostgreSQL database whatever engine the run is on."""
+    yield from empty_postgresql(pg_url)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from models.formatting import (  # noqa: F401  (re-exported for pages)
     uk_date,
     uk_datetime,
     uk_short_date,
+    uk_stored_date,
 )
 
 

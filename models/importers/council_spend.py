@@ -10,6 +10,7 @@ third_sector = 0, outside the third-sector view unless a user asks for all suppl
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import itertools
 import re
@@ -38,12 +39,14 @@ SUB_PENNY = Decimal("0.0001")  # hundredths of a pound beyond this are a real fr
 # Gateshead, the GLA, Harrogate, Hyndburn, Lambeth, Leeds, Manchester, Newcastle, North
 # Tyneside, Oldham, Oxford, Rochdale, Salford, Sheffield, Stockport, Tameside, Trafford,
 # Wakefield, Windsor and Maidenhead), Lancashire fire and police, the Cabinet Office, TfL
-# and Network Rail.
+# and Network Rail; then Hammersmith and Fulham ('Paid By', 'Paid To', 'Spending Area', as
+# OpenSpending normalised its file), Lambeth's 2011 totals ('Sum of Invoice Nett Amount'),
+# Wigan and Gateshead's 2010 titles ('Strategic Group', 'Spend Level 1', 'Supplier Text').
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "authority": (
         "OrganisationLabel", "Body Name", "Authority Name", "Organisation Name", "Organistion Name", "Organisation",
         "Authority", "Council", "Local Authority", "Council Name", "Name of Body", "Entity", "Purchasing Body", "Client",
-        "Org Short Name",
+        "Org Short Name", "Paid By",
     ),
     "authority_uri": (
         "OrganisationURI", "Body", "Organisation URI", "Body ID", "Organisation Code", "Body URI", "ONS Code", "GSS Code",
@@ -62,12 +65,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Service divison label", "Service Division Label", "Directorate / Service Where Expenditure Incurred",
         "Business Unit Description", "Service Cost Centre", "Cost Centre Description", "Service Area Description",
         "Cost Centre Name", "NstrgT", "Portfolio", "Stratdir Name", "Headserv Name", "Service Area Categorisation",
+        "Spending Area", "Strategic Group",
     ),
     "beneficiary": (
         "BeneficiaryName", "Beneficiary Name", "Supplier Name", "Supplier (Beneficiary) Name", "Supplier(Beneficiary) Name",
         "Supplier", "Supplier Name Final", "Supplier Final", "Beneficiary", "Payee", "Payee Name", "Vendor Name", "Vendor",
         "Merchant Name", "Creditor Name", "Creditor", "Name", "Supplier IDT", "Recipient", "Recipient Name",
-        "ENEntity Name",
+        "ENEntity Name", "Paid To", "Supplier Text",
     ),
     "beneficiary_id": (
         "BeneficiaryOtherID", "Supplier ID", "Supplier Id", "Supplier Number", "Supplier No", "Vendor ID", "Vendor Number",
@@ -84,7 +88,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Net Amount", "Net", "Net Value", "Amount Excl VAT", "Amount Excluding VAT", "Net of VAT", "Total (excludes VAT)",
         "Invoice Line Value (net of VAT)", "Net Amount £", "Net Amount (£)", "Net Amount(GBP)", "Net Total", "Amount (Net)",
         "Net Amount GBP", "Value (excl VAT)", "Invoice Nett Amount", "Nett Amount", "Nett", "Invoice Net Amount",
-        "SumOfNet Amt", "Net Amt",
+        "SumOfNet Amt", "Net Amt", "Sum of Invoice Nett Amount",
     ),
     "gross": (
         "Gross", "Gross Amount", "Gross Value", "Amount Incl VAT", "Amount Including VAT", "Gross Total", "Total (includes VAT)",
@@ -99,13 +103,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "purpose": (
         "Purpose", "Purpose of Spend", "Purpose of Expenditure", "Narrative", "Description", "Expense Type", "Expenses Type",
         "Expenditure Description", "Expense Description", "Details", "Detailed expenditure type", "Account Detail",
-        "Expenditure Account Code Description", "GL Description", "Expense Code Description", "Expenditure Account", "Subj Description", "Subjective Description", "Account Description", "Extended Description",
+        "Expenditure Account Code Description", "GL Description", "Expense Code Description", "Expenditure Account", "Subj Description", "Subjective Description", "Account Description", "Extended Description", "Spend Level 2",
     ),
     "category": (
         "ProclassLabel", "Expenditure Category", "Expenditure Catergory", "Expense Category", "Category", "Merchant Category",
         "Proclass", "Procurement Category", "Category Family", "SeRCOP Expenditure Category", "CipfsubjT",
         "Proclass Details Level 1", "Procurement Classification", "Service Expenditure Analysis", "Account", "ProClass Description",
-        "Element Description",
+        "Element Description", "Spend Level 1",
     ),
     "category_code": ("ProclassCode", "Expense Code", "Expenditure Code", "Account Code", "Subjective Code", "Cost Centre", "Cost Element", "BVACOP"),
     "invoice": ("InvoiceNumber", "Invoice Number", "Invoice No", "Invoice Ref", "Invoice Reference"),
@@ -226,7 +230,8 @@ def read(source: Source, report: ValidationReport, context: Context) -> Iterator
         )
     state = _State(mapping=mapping, header=table.header, amount=amount, context=context, report=report)
     rows = _date_order(table, state)
-    yield from chunked((_record(number, cells, state) for number, cells in rows), CHUNK_ROWS)
+    yield from chunked(itertools.chain((_record(number, cells, state) for number, cells in rows),
+                                       _undated_payments(state)), CHUNK_ROWS)
     for name in state.publishers:
         report.note(f"Published by {name}" + (f" ({state.publishers[name]})" if state.publishers[name] else ""))
 
@@ -327,6 +332,9 @@ class _State:
         self.amount_repairs: dict[str, str | None] = {}
         self.weak_name_column = "authority" in mapping and header_key(header[mapping["authority"]]) in WEAK_NAME_TITLES
         self.month_first = False  # dates written US style ('11/17/2009'), see _date_order
+        self.file_month = repair.month_in_name(context.file_name)  # 'Tameside September 2014.csv'
+        self.months: set[tuple[int, int]] = set()  # months of the dated payments read so far
+        self.undated: list[tuple[str, str, Record]] = []  # payments without a date, kept until the end
         self.loaded_pence = 0  # payments read so far, to check a total line against
         self.section_pence = 0  # ... and since the last total line (subtotals)
 
@@ -401,10 +409,29 @@ def _record(number, cells, state: _State) -> Record | None:
     amount = _amount(where, cell, title, state)
     date_text = cell("date")
     day = repair.parse_day(date_text, month_first=state.month_first) if date_text else None
-    if not date_text:
-        report.error(where, title("date"), (
-            "is empty; every payment needs a date: give the day it was paid, or import the valid rows only "
-            "(--skip-invalid; on the Data page, 'Import the valid rows') to leave this line out"))
+    stored_date = None  # a month ('2014-09') or a period ('2010-07/2010-09') when the file gives no day
+    undated = False  # decided at the end of the file (see _undated_payments)
+    if not date_text and state.file_month is not None:
+        undated, day, stored_date = True, dt.date(*state.file_month, 1), repair.month_text(*state.file_month)
+    elif not date_text:
+        report.error(where, title("date"), EMPTY_DATE)
+    elif day is None and (month := repair.parse_month(date_text)) is not None:
+        day, stored_date = dt.date(*month, 1), repair.month_text(*month)
+        report.repair(where, title("date"), date_text, stored_date, (
+            f"a month without a day: the payment was made in {repair.month_words(*month)}, and is kept as that month; "
+            "no day is made up"))
+    elif day is None and (span := repair.parse_period(date_text)) is not None:
+        first, last = span
+        if financial_year_of(dt.date(*first, 1)) != financial_year_of(dt.date(*last, 1)):
+            report.error(where, title("date"), (
+                f"'{date_text}' names a period that runs across two financial years, not the day the payment was made, "
+                "so the year it belongs to cannot be known: give each payment's date (29/05/2026)"))
+        else:
+            day, stored_date = dt.date(*first, 1), repair.period_text(first, last)
+            report.repair(where, title("date"), date_text, stored_date, (
+                f"a period without a day: the payment was made between {repair.month_words(*first)} and "
+                f"{repair.month_words(*last)} (financial year {financial_year_of(day)}), and is kept as that period; "
+                "no day is made up"))
     elif day is None and (repair.month_only(date_text) or repair.period(date_text)):
         report.error(where, title("date"), (
             f"'{date_text}' names a {'month' if repair.month_only(date_text) else 'period'}, not the day the payment "
@@ -416,7 +443,8 @@ def _record(number, cells, state: _State) -> Record | None:
             "is meant cannot be known: write 2026-05-29 or 29/05/2026"))
     elif day is None:
         report.error(where, title("date"), f"'{date_text}' is not a date: write 2026-05-29 or 29/05/2026")
-    else:
+    if day is not None and not undated:
+        state.months.add((day.year, day.month))
         problem = repair.date_problem(day, context.today)
         if problem:
             report.error(where, title("date"), problem)
@@ -452,7 +480,7 @@ def _record(number, cells, state: _State) -> Record | None:
     values = {
         "uid": f"spend:{authority}:{identity}:{occurrence}",
         "financial_year": financial_year_of(day),
-        "date": day.isoformat(),
+        "date": stored_date or day.isoformat(),
         "body_type": body_type,
         "authority": authority,
         "authority_id": authority_id,
@@ -470,7 +498,37 @@ def _record(number, cells, state: _State) -> Record | None:
         "source_file": context.file_name,
         "loaded_at": context.loaded_at,
     }
-    return Record(key=values["uid"], where=where, values=values)
+    record = Record(key=values["uid"], where=where, values=values)
+    if undated:
+        state.undated.append((where, title("date"), record))
+        return None
+    return record
+
+
+EMPTY_DATE = ("is empty; every payment needs a date: give the day it was paid, or import the valid rows only "
+              "(--skip-invalid; on the Data page, 'Import the valid rows') to leave this line out")
+
+
+def _undated_payments(state: _State) -> Iterator[Record]:
+    """Payments without a date in a file whose name gives one month (Tameside's 'September
+    2014': three monthly lump sums of benefit and care payments). When every dated payment
+    in the file was made in that month, an undated one was too: kept as that month, each
+    reported. Otherwise each is an error, as any empty date is."""
+    if not state.undated:
+        return
+    month = state.file_month
+    if state.months == {month}:
+        words = repair.month_words(*month)
+        for where, column, record in state.undated:
+            state.report.repair(where, column, "", record.values["date"], (
+                f"no date, in a file named for {words} whose every dated payment was made in {words}: "
+                "kept as that month; no day is made up"))
+            yield record
+        return
+    seen = ", ".join(repair.month_words(*m) for m in sorted(state.months)[:3]) or "none"
+    for where, column, _record in state.undated:
+        state.report.error(where, column, EMPTY_DATE + (
+            f" (the file's name says {repair.month_words(*month)}, but its dated payments fall in other months: {seen})"))
 
 
 TOTAL_WORDS = re.compile(r"^(grand |sub[ -]?|overall |report )?totals?( spend| paid| amount)?:?$", re.IGNORECASE)

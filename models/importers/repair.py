@@ -111,6 +111,63 @@ def period(text: str) -> bool:
     return found is not None and month_only(found.group(1)) and month_only(found.group(2))
 
 
+def parse_month(text: str) -> tuple[int, int] | None:
+    """(year, month) for a month without a day ('Sep 2014', 'September 2014', 'Sep-14',
+    '08/2013', '2013-08'), else None."""
+    found = MONTH_ONLY.match(str(text or "").strip())
+    if found is None:
+        return None
+    name, year, month, year2, year3, iso_month = found.groups()
+    if name:
+        for shape in ("%b", "%B"):
+            if _month_named(name, shape):
+                number = dt.datetime.strptime(name[:3] if shape == "%b" else name, shape).month
+                return _two_digit_year(int(year)), number
+        return None
+    number = int(month or iso_month)
+    return (int(year2 or year3), number) if 1 <= number <= 12 else None
+
+
+def parse_period(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """((year, month), (year, month)) for a span of whole months ('July 2010-September
+    2010'), first to last, else None (also when the last comes before the first)."""
+    found = PERIOD.match(str(text or "").strip())
+    if found is None:
+        return None
+    first, last = parse_month(found.group(1)), parse_month(found.group(2))
+    return (first, last) if first and last and first <= last else None
+
+
+def month_text(year: int, month: int) -> str:
+    """A month as stored when a payment names its month but not its day: ISO 8601's
+    reduced precision, '2014-09' (never a made-up day such as 2014-09-01)."""
+    return f"{year:04d}-{month:02d}"
+
+
+def period_text(first: tuple[int, int], last: tuple[int, int]) -> str:
+    """A span of months as stored: an ISO 8601 interval of months, '2010-07/2010-09'."""
+    return f"{month_text(*first)}/{month_text(*last)}"
+
+
+NAMED_MONTH_YEAR = re.compile(r"(?<![A-Za-z])([A-Za-z]{3,9})[\s_.-]*((?:19|20)\d{2})(?!\d)")
+ISO_MONTH_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_](\d{2})(?![-_]?\d)")
+
+
+def month_in_name(name: str) -> tuple[int, int] | None:
+    """The one month a file's name gives ('Tameside September 2014.csv', 'spend_2014-09.csv'),
+    else None (no month, or more than one)."""
+    stem = str(name or "").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    found = {parse_month(f"{m} {y}") for m, y in NAMED_MONTH_YEAR.findall(stem)}
+    found |= {(int(y), int(m)) for y, m in ISO_MONTH_IN_NAME.findall(stem) if 1 <= int(m) <= 12}
+    found.discard(None)
+    return found.pop() if len(found) == 1 else None
+
+
+def month_words(year: int, month: int) -> str:
+    """'September 2014'."""
+    return f"{dt.date(year, month, 1):%B %Y}"
+
+
 def _month_named(name: str, shape: str) -> bool:
     try:
         dt.datetime.strptime(name[:3] if shape == "%b" else name, shape)

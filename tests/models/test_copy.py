@@ -102,6 +102,11 @@ def found(where, words: str) -> list[str]:
         return sorted(organisations.search(db, organisations.DirectoryFilter(query=words), limit=1000).rows["org_id"])
 
 
+def schema_of(path) -> list[tuple]:
+    with store.opened(path) as db:
+        return db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+
+
 def test_sqlite_to_postgresql_and_back_gives_the_same_database(source, pg_target, tmp_path, run_cli):
     secret = "do-not-print-me"
     there = run_cli("copy", "--from", source, "--to", with_password(pg_target, secret))
@@ -129,6 +134,9 @@ def test_sqlite_to_postgresql_and_back_gives_the_same_database(source, pg_target
     report = transfer.copy_database(pg_target, back, batch_rows=7)
     assert report.rows == sum(t.rows for t in report.tables) and not report.replaced
     assert contents(back) == contents(source)
+    # every table, index and trigger is there (the copy drops a SQLite target's indexes while
+    # it fills and builds them again), exactly as the source, which its own migrations made
+    assert schema_of(back) == schema_of(source)
     for words in ("food", "youth club", "carers"):
         assert found(back, words) == found(source, words)
     assert found(pg_target, "food") == found(source, "food")

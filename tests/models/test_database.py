@@ -5,15 +5,10 @@ seed it exactly once between them (each finds it seeded)."""
 from __future__ import annotations
 
 import csv
-import uuid
-
-import psycopg
-import pytest
 
 from models import action_plan, outcomes, self_assessment, store
 from models.database import change_marker, init_database
 from tests.concurrency.harness import at_once, unhandled
-from tests.conftest import ON_POSTGRESQL, drop_database
 
 PROCESSES = 6
 
@@ -43,41 +38,16 @@ EXPECTED = {
 }
 
 
-@pytest.fixture
-def new_database(tmp_path, request):
-    """A database with nothing in it yet: a file not made yet, or on PostgreSQL a new,
-    empty database on the test server (dropped afterwards)."""
-    if not ON_POSTGRESQL:
-        yield tmp_path / "new.db"
-        return
-    yield from empty_postgresql(request.getfixturevalue("pg_url"))
-
-
-def empty_postgresql(server: str):
-    name = f"new_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = server.rsplit("/", 1)[0] + "/" + name
-    yield url
-    drop_database(url)
-
-
-@pytest.fixture
-def new_postgresql(pg_url):
-    """A new, empty PostgreSQL database whatever engine the run is on."""
-    yield from empty_postgresql(pg_url)
-
-
-def test_a_new_database_is_seeded_once_and_a_second_run_changes_nothing(new_database):
-    init_database(new_database)
-    with store.opened(new_database) as db:
+def test_a_new_database_is_seeded_once_and_a_second_run_changes_nothing(empty_database):
+    init_database(empty_database)
+    with store.opened(empty_database) as db:
         first = seeded_counts(db)
         assert first == EXPECTED
         assert outcomes.seed(db) == 0
         assert action_plan.seed(db) == 0
         assert self_assessment.seed(db) == 0
-    init_database(new_database)
-    with store.opened(new_database) as db:
+    init_database(empty_database)
+    with store.opened(empty_database) as db:
         assert seeded_counts(db) == EXPECTED
 
 
@@ -123,12 +93,12 @@ def _initialise(db, where) -> dict[str, int]:
     return seeded_counts(db)
 
 
-def test_processes_starting_together_seed_a_new_database_once(new_database):
-    results = at_once(new_database, _initialise, [(str(new_database),)] * PROCESSES)
+def test_processes_starting_together_seed_a_new_database_once(empty_database):
+    results = at_once(empty_database, _initialise, [(str(empty_database),)] * PROCESSES)
     assert unhandled(results) == []
     assert [r.status for r in results] == ["saved"] * PROCESSES, [r.error for r in results]
     assert all(r.value == EXPECTED for r in results)
-    with store.opened(new_database) as db:
+    with store.opened(empty_database) as db:
         assert seeded_counts(db) == EXPECTED
         assert db.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == len(store.migration_files(db.dialect))
 

@@ -18,3 +18,13 @@ def test_times_are_shown_in_london_time():
     assert uk_datetime("2026-10-25T00:30:00+00:00") == "25/10/2026 01:30"
     assert uk_datetime("2026-10-25T01:30:00+00:00") == "25/10/2026 01:30"
     assert uk_datetime("2026-10-25T00:30:00") == "25/10/2026 01:30"  # no zone: taken as UTC
+
+
+def test_a_stored_payment_date_is_written_as_people_in_england_write_it():
+    from models.formatting import uk_stored_date
+
+    assert uk_stored_date("2014-09-30") == "30/09/2014"
+    # a month the file gave without a day (Stockport's 'Sep 2014'), and a period of months
+    assert uk_stored_date("2014-09") == "September 2014"
+    assert uk_stored_date("2010-07/2010-09") == "July 2010 to September 2010"
+    assert uk_stored_date(None) == "" and uk_stored_date("") == ""

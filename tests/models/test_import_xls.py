@@ -131,18 +131,20 @@ def test_a_csv_saved_with_an_xls_name_is_read_as_the_csv_it_is(db):
     assert {(r[2], r[4]) for r in rows} == {("Manchester City Council", "GB-LAE-MAN")}
 
 
-def test_month_only_payment_dates_are_refused_with_the_reason(db):
-    """Stockport's September 2014 workbook gives 'Sep 2014' as every 'Clearing Date': no
-    day can be chosen. 'SMBC' in 'Body Name' gives way to the council the person names."""
+def test_month_only_payment_dates_are_kept_as_the_month(db):
+    """Stockport's September 2014 workbook gives 'Sep 2014' as every 'Clearing Date': each
+    payment was made in September 2014, kept as that month ('2014-09'), no day made up,
+    each read reported. 'SMBC' in 'Body Name' gives way to the council the person names."""
     stockport = [["Body Name", "Service Area Categorisation", "Expenses Type", "Clearing Date", "Transaction Number",
                   "Amount \u00a3", "Supplier Name"],
                  ["SMBC", "CAPITAL", "PREMISES RELATED", "Sep 2014", 1900502872, 1134.5, "1ST ALARM SECURITY"]]
     result, rows = load(db, "Stockport September 2014.xls", xls({"Sep 14 Over \u00a3500 Spend": stockport}),
                         publisher="Stockport Metropolitan Borough Council")
-    assert result.status == "rejected" and rows == []
-    error = result.report.errors[0]
-    assert (error.where, error.column) == ("row 2", "Clearing Date")
-    assert "'Sep 2014' names a month, not the day the payment was made" in error.message
+    assert result.status == "imported", result.report.summary_lines()
+    assert [(r[0], r[3]) for r in rows] == [(113450, "2014-09")]
+    (warning,) = result.report.warnings
+    assert (warning.where, warning.column, warning.before, warning.after) == ("row 2", "Clearing Date", "Sep 2014", "2014-09")
+    assert "made in September 2014" in warning.message and "no day is made up" in warning.message
     assert any("Stockport Metropolitan Borough Council (given when importing; the file says 'SMBC')" in n
                for n in result.report.notes)
 
@@ -152,17 +154,23 @@ def test_month_only_is_told_apart_from_dates_and_periods():
     assert [repair.month_only(t) for t in ("05-Dec-24", "13/2014", "Foo 2014", "July 2010-September 2010")] == [False] * 4
     assert repair.period("July 2010-September 2010") and repair.period("Apr 2019 to Jun 2019")
     assert not repair.period("05-Dec-24") and not repair.period("Sep 2014")
+    assert [repair.parse_month(t) for t in ("Sep 2014", "September 2014", "08/2013", "2013-08", "Sep-14")] == [
+        (2014, 9), (2014, 9), (2013, 8), (2013, 8), (2014, 9)]
+    assert repair.parse_period("July 2010-September 2010") == ((2010, 7), (2010, 9))
+    assert repair.parse_period("Sep 2010 to Jul 2010") is None  # backwards: not one reading
 
 
-def test_a_period_instead_of_the_payment_date_is_refused_with_the_reason(db):
-    """Darlington's 2010 file gives 'July 2010-September 2010' as every line's Date."""
+def test_a_period_instead_of_the_payment_date_is_kept_as_the_period(db):
+    """Darlington's 2010 file gives 'July 2010-September 2010' as every line's Date: paid
+    in that quarter, financial year 2010/11, kept as the interval '2010-07/2010-09'."""
     text = ("Date,Directorate,Service,Supplier,Invoice Line Value (net of VAT),Account\n"
             "July 2010-September 2010,Corporate Services,Accountancy,AUDIT COMMISSION,1142.00,PROFESSIONAL FEES\n")
     result, rows = load(db, "darlington_2010-09.csv", text.encode("utf-8"), publisher="Darlington Borough Council")
-    assert result.status == "rejected" and rows == []
-    error = result.report.errors[0]
-    assert (error.where, error.column) == ("row 2", "Date")
-    assert "'July 2010-September 2010' names a period, not the day the payment was made" in error.message
+    assert result.status == "imported", result.report.summary_lines()
+    assert [(r[0], r[3]) for r in rows] == [(114200, "2010-07/2010-09")]
+    (warning,) = result.report.warnings
+    assert (warning.where, warning.column, warning.after) == ("row 2", "Date", "2010-07/2010-09")
+    assert "between July 2010 and September 2010 (financial year 2010/11)" in warning.message
 
 
 def test_rochdale_titles_misspelt_effective_date_and_two_digit_years(db):

@@ -8,7 +8,6 @@ import pytest
 
 from models import tender, tender_records
 from models.errors import ScenarioError
-from tests.concurrency.conftest import empty_database  # noqa: F401 (a fixture: a new database with no tables yet)
 from tests.conftest import ROOT
 
 EXAMPLE = json.loads((ROOT / "data" / "examples" / "tender_example.json").read_text())
