@@ -31,6 +31,25 @@ class Record:
 
 
 @dataclass
+class Rows:
+    """A chunk of rows ready to write, column-wise built (an importer may yield this
+    instead of a list of ``Record``: no dict and no object per row): ``rows`` are value
+    tuples in ``columns`` order, ``keys`` their identifiers, ``where`` names each for
+    messages ('row 12'). ``len()`` is the number of rows, as for a list of records."""
+
+    columns: list[str]
+    keys: list[str]
+    where: list[str]
+    rows: list[tuple]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def value(self, position: int, column: str):
+        return self.rows[position][self.columns.index(column)]
+
+
+@dataclass
 class Context:
     """What an importer needs to know besides the file."""
 

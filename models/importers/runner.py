@@ -26,7 +26,7 @@ from .. import policy, store
 from ..formatting import uk_short_date
 from . import boundaries, charity_commission, council_spend, ocds, staging, threesixtygiving
 from .authorities import publisher_words
-from .base import Context, DirectoryIndex, Record
+from .base import Context, DirectoryIndex, Record, Rows
 from .detect import FORMAT_NAMES, detect_format
 from .report import FileRejected, ValidationReport
 from .sources import Source
@@ -304,6 +304,9 @@ def _checked_chunks(module, source, job: _Job, context, options: ImportOptions, 
         columns: list[str] = []
         values = None
         for records in module.read(source, report, context):
+            if isinstance(records, Rows):  # built column-wise: no record objects
+                yield _checked_rows(seen, records, report, job, options, publishers)
+                continue
             fresh = _first_sightings(seen, records, report, job.format)
             if fresh and values is None:
                 columns = list(fresh[0].values)
@@ -317,6 +320,24 @@ def _checked_chunks(module, source, job: _Job, context, options: ImportOptions, 
             ok = report.ok or options.skip_invalid
             rows = [values(r.values) for r in fresh] if ok and fresh else []
             yield _Chunk(len(records), job.counter["read"], columns, [r.key for r in fresh] if rows else [], rows, ok)
+
+
+def _checked_rows(seen, chunk: Rows, report: ValidationReport, job: _Job, options: ImportOptions,
+                  publishers: dict) -> _Chunk:
+    """``_checked_chunks`` for a chunk an importer built column-wise (``Rows``)."""
+    fresh = _fresh_positions(seen, chunk.keys, chunk.where, report, job.format)
+    keys, rows = chunk.keys, chunk.rows
+    if fresh is not None:
+        keys, rows = [keys[p] for p in fresh], [rows[p] for p in fresh]
+    if len(publishers) < 2 and rows and "authority" in chunk.columns:
+        at = chunk.columns.index("authority")
+        for name in dict.fromkeys(row[at] for row in rows):
+            if name:
+                publishers.setdefault(name)
+    ok = report.ok or options.skip_invalid
+    if not (ok and rows):
+        keys, rows = [], []
+    return _Chunk(len(chunk), job.counter["read"], list(chunk.columns), keys, rows, ok)
 
 
 def _read_elsewhere(reading: Iterator[_Chunk], report: ValidationReport, publishers: dict) -> Iterator[_Chunk]:
@@ -378,30 +399,38 @@ def _folder(db) -> str | None:
 
 def _first_sightings(seen, chunk: list[Record], report: ValidationReport, kind: str) -> list[Record]:
     """The records whose identifier has not appeared earlier in this file; a repeat is an
-    error naming both places (the standard's identifiers must be unique in a file).
+    error naming both places (the standard's identifiers must be unique in a file)."""
+    fresh = _fresh_positions(seen, [r.key for r in chunk], [r.where for r in chunk], report, kind)
+    return chunk if fresh is None else [chunk[p] for p in fresh]
+
+
+def _fresh_positions(seen, keys: list[str], wheres: list[str], report: ValidationReport, kind: str) -> list[int] | None:
+    """The positions of the identifiers in ``keys`` not seen earlier in this file (None:
+    all of them); a repeat is an error naming both places.
 
     Insert-first: the chunk's identifiers go into the scratch file's ``seen`` table
     skipping those already there; only when some were skipped (a repeat) are the earlier
     places read."""
-    firsts: dict[str, Record] = {}
-    for record in chunk:
-        firsts.setdefault(record.key, record)
-    added = staging.insert_new(seen, "seen", ["key", "place"], [(k, r.where) for k, r in firsts.items()], "key")
-    if added == len(chunk):
-        return chunk
-    keys = list(firsts)
+    firsts: dict[str, int] = {}
+    for position, key in enumerate(keys):
+        firsts.setdefault(key, position)
+    pairs = zip(keys, wheres) if len(firsts) == len(keys) else ((k, wheres[p]) for k, p in firsts.items())
+    added = staging.insert_new(seen, "seen", ["key", "place"], pairs, "key")
+    if added == len(keys):
+        return None
+    distinct = list(firsts)
     places: dict[str, str] = {}
-    for start in range(0, len(keys), 900):
-        part = {f"k{i}": key for i, key in enumerate(keys[start : start + 900])}
+    for start in range(0, len(distinct), 900):
+        part = {f"k{i}": key for i, key in enumerate(distinct[start : start + 900])}
         places.update(seen.execute(f"SELECT key, place FROM seen WHERE key IN ({', '.join(':' + k for k in part)})", part))
     fresh = []
-    for record in chunk:
-        first = places[record.key]
-        if firsts[record.key] is record and first == record.where:
-            fresh.append(record)
+    for position, key in enumerate(keys):
+        first = places[key]
+        if firsts[key] == position and first == wheres[position]:
+            fresh.append(position)
         else:
-            shown = record.key.split(":", 1)[1] if kind == "360giving" else record.key
-            report.error(record.where, KEY_TITLE[kind], f"'{shown}' appears more than once in this file (first at {first}); identifiers must be unique")
+            shown = key.split(":", 1)[1] if kind == "360giving" else key
+            report.error(wheres[position], KEY_TITLE[kind], f"'{shown}' appears more than once in this file (first at {first}); identifiers must be unique")
     return fresh
 
 

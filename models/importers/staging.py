@@ -545,7 +545,9 @@ def scratch_file(folder: str | None, kind: str) -> Iterator[tuple[str, sqlite3.C
     os.close(handle)
     connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     try:
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -65536", "temp_store = MEMORY"):
+        # 16 MB of cache: staged rows are appended and read in order, identifiers mostly
+        # arrive in order (64 MB cost peak memory and no time, measured at 1,000,000 rows)
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -16384", "temp_store = MEMORY"):
             connection.execute(f"PRAGMA {pragma}")
         yield path, connection
     finally:
