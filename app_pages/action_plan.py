@@ -43,6 +43,7 @@ show_chart(
     ),
     table=progress,
     key="action_plan.progress",
+    lazy_table=True,
 )
 
 st.subheader("Actions")
@@ -122,8 +123,8 @@ else:
         elif st.button("Save changes", key="action_plan.save", type="primary"):
             save(action_plan.changes_from_editor(edited, editable), seen_versions)
 
-    download_table(
-        action_plan.export_table(shown),
+    download_table(  # the files are made when a button is pressed
+        lambda: action_plan.export_table(shown),
         file_stem="action-plan",
         key="action_plan.download",
         label="these actions",

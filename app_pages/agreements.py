@@ -95,12 +95,14 @@ with list_tab:
                 st.caption("Monitoring (KPIs, returns, promised against delivered) is on the Monitoring page.")
                 st.page_link("app_pages/monitoring.py", label=f"Monitor {record['reference']}", icon=":material/monitoring:",
                              query_params={"monitoring.agreement": record["reference"]})
-                with st.expander("Change log"):
-                    log = agreements_ui.audit(db_path, version, record["id"])
-                    st.dataframe(pd.DataFrame([{"When": e["at"], "Who": e["who"], "What": e["action"],
-                                                "Before": e["before_json"] or "", "After": e["after_json"] or "",
-                                                "Reason": e["reason"] or ""} for e in log]),
-                                 hide_index=True, width="stretch", key="agreements.audit")
+                change_log = st.expander("Change log", key="agreements.log_open", on_change="rerun")  # read once opened
+                with change_log:
+                    if change_log.open:
+                        log = agreements_ui.audit(db_path, version, record["id"])
+                        st.dataframe(pd.DataFrame([{"When": e["at"], "Who": e["who"], "What": e["action"],
+                                                    "Before": e["before_json"] or "", "After": e["after_json"] or "",
+                                                    "Reason": e["reason"] or ""} for e in log]),
+                                     hide_index=True, width="stretch", key="agreements.audit")
 
 with outcomes_tab:
     if outcomes_tab.open:

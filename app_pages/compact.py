@@ -45,7 +45,7 @@ for index, row in enumerate(overall.to_dict(orient="records")):
 st.caption("For the two shares the percentage is of the funding's value; for the other checks, of the records judged. "
            "Records not yet due are not counted.")
 st.dataframe(consult_ui.shown(overall), hide_index=True, width="stretch", key=f"{PAGE}.overall")
-download_table(consult_ui.shown(overall), file_stem="compact-council-wide", key=f"{PAGE}.overall_download", label="council-wide results")
+download_table(lambda: consult_ui.shown(overall), file_stem="compact-council-wide", key=f"{PAGE}.overall_download", label="council-wide results")
 
 st.subheader("The standards: rule and source")
 rules = compact.standards_table(standards)
@@ -58,7 +58,7 @@ for row in rules.to_dict(orient="records"):
         if row["Local choice"]:
             st.markdown("**Local choice**")
             st.text(row["Local choice"])
-download_table(rules, file_stem="compact-standards", key=f"{PAGE}.rules_download", label="the standards")
+download_table(lambda: rules, file_stem="compact-standards", key=f"{PAGE}.rules_download", label="the standards")
 
 st.subheader("Measured against self-assessed")
 assessed = consult_ui.self_assessed(db_path, version)
@@ -72,57 +72,64 @@ show_chart(
     description=consult_ui.beside_description(beside),
     table=consult_ui.shown(beside),
     key=f"{PAGE}.beside",
+    lazy_table=True,
 )
-download_table(consult_ui.shown(beside), file_stem="compact-measured-beside-self-assessed", key=f"{PAGE}.beside_download",
+download_table(lambda: consult_ui.shown(beside), file_stem="compact-measured-beside-self-assessed", key=f"{PAGE}.beside_download",
                label="measured beside self-assessed")
 
 departments = sorted(set(results["department"])) if not results.empty else []
-tab_department, tab_time, tab_records = st.tabs(["Per department", "Over time", "Every record"])
+# Only the chosen tab runs and is drawn; the choice is kept in the address (?compact.tab=Over+time).
+tab_department, tab_time, tab_records = st.tabs(["Per department", "Over time", "Every record"],
+                                                key=f"{PAGE}.tab", bind="query-params")
 with tab_department:
-    chosen = st.multiselect("Department", departments, key=f"{PAGE}.department", bind="query-params",
-                            placeholder="All departments")
-    picked = results[results["department"].isin(chosen)] if chosen else results
-    per_department = compact.summarise(picked, "department", standards)
-    if per_department.empty:
-        st.info("No records yet for these departments.")
-    else:
-        st.dataframe(consult_ui.shown(per_department), hide_index=True, width="stretch", key=f"{PAGE}.per_department")
-        download_table(consult_ui.shown(per_department), file_stem="compact-per-department", key=f"{PAGE}.per_department_download",
-                       label="results per department")
-        st.markdown("**Beside each department's own self-assessment** (an assessment whose service names the department)")
-        beside_department = compact.measured_beside_assessed(picked, assessed, "department", standards)
-        st.dataframe(consult_ui.shown(beside_department), hide_index=True, width="stretch", key=f"{PAGE}.beside_department")
-        download_table(consult_ui.shown(beside_department), file_stem="compact-per-department-beside-self-assessed",
-                       key=f"{PAGE}.beside_department_download", label="per department beside self-assessed")
+    if tab_department.open:  # only the chosen tab runs
+        chosen = st.multiselect("Department", departments, key=f"{PAGE}.department", bind="query-params",
+                                placeholder="All departments")
+        picked = results[results["department"].isin(chosen)] if chosen else results
+        per_department = compact.summarise(picked, "department", standards)
+        if per_department.empty:
+            st.info("No records yet for these departments.")
+        else:
+            st.dataframe(consult_ui.shown(per_department), hide_index=True, width="stretch", key=f"{PAGE}.per_department")
+            download_table(lambda: consult_ui.shown(per_department), file_stem="compact-per-department", key=f"{PAGE}.per_department_download",
+                           label="results per department")
+            st.markdown("**Beside each department's own self-assessment** (an assessment whose service names the department)")
+            beside_department = compact.measured_beside_assessed(picked, assessed, "department", standards)
+            st.dataframe(consult_ui.shown(beside_department), hide_index=True, width="stretch", key=f"{PAGE}.beside_department")
+            download_table(lambda: consult_ui.shown(beside_department), file_stem="compact-per-department-beside-self-assessed",
+                           key=f"{PAGE}.beside_department_download", label="per department beside self-assessed")
 with tab_time:
-    over_time = compact.summarise(results, "period", standards)
-    if over_time.empty:
-        st.info("No records yet.")
-    else:
-        show_chart(
-            consult_ui.over_time_chart(over_time),
-            title="Share meeting each Compact standard, by financial year",
-            description="Line chart, one line per check, of the percentage meeting the standard in each financial "
-                        "year (consultations by the year they close; tenders by notice; funding by start or change). "
-                        + "; ".join(f"{r['Check']} {r['Financial year']}: {r['% met']}%"
-                                    for r in over_time.dropna(subset=['% met']).to_dict(orient="records")),
-            table=consult_ui.shown(over_time),
-            key=f"{PAGE}.over_time",
-        )
-        download_table(consult_ui.shown(over_time), file_stem="compact-over-time", key=f"{PAGE}.over_time_download",
-                       label="results by year")
-        beside_time = compact.measured_beside_assessed(results, assessed, "period", standards)
-        st.markdown("**Beside the self-assessment made in the same financial year**")
-        st.dataframe(consult_ui.shown(beside_time), hide_index=True, width="stretch", key=f"{PAGE}.beside_time")
-        download_table(consult_ui.shown(beside_time), file_stem="compact-over-time-beside-self-assessed",
-                       key=f"{PAGE}.beside_time_download", label="by year beside self-assessed")
+    if tab_time.open:  # only the chosen tab runs
+        over_time = compact.summarise(results, "period", standards)
+        if over_time.empty:
+            st.info("No records yet.")
+        else:
+            show_chart(
+                consult_ui.over_time_chart(over_time),
+                title="Share meeting each Compact standard, by financial year",
+                description="Line chart, one line per check, of the percentage meeting the standard in each financial "
+                            "year (consultations by the year they close; tenders by notice; funding by start or change). "
+                            + "; ".join(f"{r['Check']} {r['Financial year']}: {r['% met']}%"
+                                        for r in over_time.dropna(subset=['% met']).to_dict(orient="records")),
+                table=consult_ui.shown(over_time),
+                key=f"{PAGE}.over_time",
+                lazy_table=True,
+            )
+            download_table(lambda: consult_ui.shown(over_time), file_stem="compact-over-time", key=f"{PAGE}.over_time_download",
+                           label="results by year")
+            beside_time = compact.measured_beside_assessed(results, assessed, "period", standards)
+            st.markdown("**Beside the self-assessment made in the same financial year**")
+            st.dataframe(consult_ui.shown(beside_time), hide_index=True, width="stretch", key=f"{PAGE}.beside_time")
+            download_table(lambda: consult_ui.shown(beside_time), file_stem="compact-over-time-beside-self-assessed",
+                           key=f"{PAGE}.beside_time_download", label="by year beside self-assessed")
 with tab_records:
-    records = compact.results_table(results)
-    if records.empty:
-        st.info("No records yet: log a consultation, link tenders, or enter funding below.")
-    else:
-        st.dataframe(records, hide_index=True, width="stretch", key=f"{PAGE}.records")
-        download_table(records, file_stem="compact-records", key=f"{PAGE}.records_download", label="every record")
+    if tab_records.open:  # only the chosen tab runs
+        records = compact.results_table(results)
+        if records.empty:
+            st.info("No records yet: log a consultation, link tenders, or enter funding below.")
+        else:
+            st.dataframe(records, hide_index=True, width="stretch", key=f"{PAGE}.records")
+            download_table(lambda: records, file_stem="compact-records", key=f"{PAGE}.records_download", label="every record")
 
 st.subheader("Funding for the funding checks")
 if compact.agreements_available():
@@ -143,35 +150,37 @@ else:
     shown["At full cost"] = shown["At full cost"].map({True: "Yes", False: "No"}).fillna("Not known")
     shown["Change"] = shown["Change"].map({"continues": "Continues", "ends": "Ends", "cut": "Is cut"})
     st.dataframe(shown, hide_index=True, width="stretch", key=f"{PAGE}.funding")
-    download_table(shown, file_stem="compact-funding", key=f"{PAGE}.funding_download", label="the funding")
+    download_table(lambda: shown, file_stem="compact-funding", key=f"{PAGE}.funding_download", label="the funding")
 
 actor = current_actor()
 if not can("consultation.edit", actor=actor):
     st.caption("Officers, commissioners and administrators can enter funding here.")
     st.stop()
-with st.expander("Enter funding"):
-    with st.form(f"{PAGE}.funding_form"):
-        first, second = st.columns(2)
-        entered = {
-            "provider": first.text_input("Provider", key=f"{PAGE}.funding.provider"),
-            "department": second.text_input("Department", key=f"{PAGE}.funding.department"),
-            "start_date": first.date_input("Starts", value=None, format="DD/MM/YYYY", key=f"{PAGE}.funding.start"),
-            "end_date": second.date_input("Ends", value=None, format="DD/MM/YYYY", key=f"{PAGE}.funding.end"),
-            "value": first.text_input("Value over the whole term (£)", key=f"{PAGE}.funding.value"),
-            "full_cost": second.checkbox("Funded at full cost (overheads included)", key=f"{PAGE}.funding.full_cost"),
-            "change": first.selectbox("Change", ["continues", "ends", "cut"], key=f"{PAGE}.funding.change",
-                                      format_func={"continues": "Continues", "ends": "Ends", "cut": "Is cut"}.get),
-            "change_on": second.date_input("Ends or is cut on", value=None, format="DD/MM/YYYY",
-                                           key=f"{PAGE}.funding.change_on"),
-            "notice_given_on": first.date_input("Written notice given on", value=None, format="DD/MM/YYYY",
-                                                key=f"{PAGE}.funding.notice"),
-            "agreement_ref": second.text_input("Agreement reference (optional)", key=f"{PAGE}.funding.ref"),
-        }
-        submitted = st.form_submit_button("Save funding", type="primary")
-    if submitted and not name_missing(actor):
-        try:
-            with database() as db:
-                funding_id = compact.save_funding(db, entered, actor=actor)
-            outcomes_ui.rerun_with_flash(PAGE, f"Saved funding F{funding_id}.")
-        except DomainError as error:
-            show_problems(error)
+funding_box = st.expander("Enter funding", key=f"{PAGE}.funding_open", on_change="rerun")  # drawn once opened
+with funding_box:
+    if funding_box.open:
+        with st.form(f"{PAGE}.funding_form"):
+            first, second = st.columns(2)
+            entered = {
+                "provider": first.text_input("Provider", key=f"{PAGE}.funding.provider"),
+                "department": second.text_input("Department", key=f"{PAGE}.funding.department"),
+                "start_date": first.date_input("Starts", value=None, format="DD/MM/YYYY", key=f"{PAGE}.funding.start"),
+                "end_date": second.date_input("Ends", value=None, format="DD/MM/YYYY", key=f"{PAGE}.funding.end"),
+                "value": first.text_input("Value over the whole term (£)", key=f"{PAGE}.funding.value"),
+                "full_cost": second.checkbox("Funded at full cost (overheads included)", key=f"{PAGE}.funding.full_cost"),
+                "change": first.selectbox("Change", ["continues", "ends", "cut"], key=f"{PAGE}.funding.change",
+                                          format_func={"continues": "Continues", "ends": "Ends", "cut": "Is cut"}.get),
+                "change_on": second.date_input("Ends or is cut on", value=None, format="DD/MM/YYYY",
+                                               key=f"{PAGE}.funding.change_on"),
+                "notice_given_on": first.date_input("Written notice given on", value=None, format="DD/MM/YYYY",
+                                                    key=f"{PAGE}.funding.notice"),
+                "agreement_ref": second.text_input("Agreement reference (optional)", key=f"{PAGE}.funding.ref"),
+            }
+            submitted = st.form_submit_button("Save funding", type="primary")
+        if submitted and not name_missing(actor):
+            try:
+                with database() as db:
+                    funding_id = compact.save_funding(db, entered, actor=actor)
+                outcomes_ui.rerun_with_flash(PAGE, f"Saved funding F{funding_id}.")
+            except DomainError as error:
+                show_problems(error)

@@ -37,7 +37,7 @@ checklist = compact.checklist_table()
 st.caption("Tick each step as you plan it (the ticks help you work through the list; they are not saved).")
 for number, step in enumerate(checklist.to_dict(orient="records"), start=1):
     st.checkbox(f"{step['Step']}: {step['What to do']}", key=f"{PAGE}.check.{number}", help=f"Source: {step['Source']}")
-download_table(checklist, file_stem="compact-checklist", key=f"{PAGE}.checklist_download", label="the checklist")
+download_table(lambda: checklist, file_stem="compact-checklist", key=f"{PAGE}.checklist_download", label="the checklist")
 
 st.subheader("2. The consultation")
 first, second = st.columns(2)
@@ -57,7 +57,7 @@ end = dt.date.fromisoformat(timeline["Date"].iloc[2])
 shown_timeline = timeline.assign(Date=[uk_date(d) for d in timeline["Date"]])
 st.dataframe(shown_timeline, hide_index=True, width="stretch", key=f"{PAGE}.timeline")
 st.caption(f"Today is {uk_date(today)}. Working days skip weekends and England and Wales bank holidays.")
-download_table(shown_timeline, file_stem="consultation-timeline", key=f"{PAGE}.timeline_download", label="the timeline")
+download_table(lambda: shown_timeline, file_stem="consultation-timeline", key=f"{PAGE}.timeline_download", label="the timeline")
 
 st.subheader("4. Who to invite")
 options = consult_ui.filter_options(db_path, version)
@@ -81,7 +81,7 @@ else:
     st.caption(f"{found.total:,} organisations match; {len(listing)} shown."
                + (" Includes fictional demonstration organisations (ids DEMO-)." if found.demo_included else ""))
     st.dataframe(listing, hide_index=True, width="stretch", key=f"{PAGE}.found")
-    download_table(listing, file_stem="consultation-invitees", key=f"{PAGE}.found_download", label="these organisations")
+    download_table(lambda: listing, file_stem="consultation-invitees", key=f"{PAGE}.found_download", label="these organisations")
     names = dict(zip(rows["org_id"], rows["name"]))
     invited_orgs = st.multiselect("Invite these organisations", list(names), format_func=lambda o: f"{names[o]} ({o})",
                                   key=f"{PAGE}.invite")

@@ -124,6 +124,7 @@ if result is not None:
         table=parts,
         key="fcr.chart",
         table_column_config=fcr_ui.money_config(parts),
+        lazy_table=True,
     )
 
     st.subheader("How each overhead pool is shared (year 1)", anchor=False)

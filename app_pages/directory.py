@@ -86,8 +86,8 @@ else:
     notes = ["Organisation directory, Cheshire East: search results.", f"Search: '{query}'" if query else "Search: (no words)"]
     if result.demo_included:
         notes.append(directory_ui.FICTIONAL_NOTE)
-    download_table(
-        table.drop(columns=["profile"]).rename(columns={"income": "latest_income_pounds"}),
+    download_table(  # the files are made when a button is pressed
+        lambda: table.drop(columns=["profile"]).rename(columns={"income": "latest_income_pounds"}),
         file_stem="organisation-directory",
         key="directory.download",
         label="these results",
@@ -98,27 +98,33 @@ else:
 st.divider()
 may_edit = can("organisation.edit")  # viewers are not offered the forms (models refuse them too)
 if may_edit:
-    with st.expander("Add an organisation"):
-        st.caption("Every addition is recorded in the change log with your name and the time.")
-        form, who, _, submitted = directory_ui.organisation_form("directory.add", {}, adding=True)
-        if submitted:
-            saved = directory_ui.save_organisation(form, who)
-            if saved:
-                st.success(f"Added {directory_ui.plain(form['name'])} as {saved}.")
-                st.page_link(directory_ui.PROFILE_PAGE, label=f"Open the profile of {directory_ui.plain(form['name'])}",
-                             query_params={"org": saved})
+    # Each form is drawn only once its expander is opened (opening reruns the page): closed,
+    # they cost a visitor's browser nothing.
+    add_box = st.expander("Add an organisation", key="directory.add_open", on_change="rerun")
+    with add_box:
+        if add_box.open:
+            st.caption("Every addition is recorded in the change log with your name and the time.")
+            form, who, _, submitted = directory_ui.organisation_form("directory.add", {}, adding=True)
+            if submitted:
+                saved = directory_ui.save_organisation(form, who)
+                if saved:
+                    st.success(f"Added {directory_ui.plain(form['name'])} as {saved}.")
+                    st.page_link(directory_ui.PROFILE_PAGE, label=f"Open the profile of {directory_ui.plain(form['name'])}",
+                                 query_params={"org": saved})
 
-    with st.expander("Demonstration data"):
-        figures = directory_ui.counts(db_path, version)
-        shown_now = directory_ui.demo_shown(db_path, version)
-        st.write(
-            f"Fictional demonstration organisations are **{'shown' if shown_now else 'switched off'}**. "
-            f"The directory holds {figures['real']:,} organisations from your data"
-            + (f" and {figures['demo']:,} fictional ones." if shown_now else ".")
-        )
-        st.caption("When switched off, search, matching and counts leave the fictional organisations out.")
-        with st.form("directory.demo_form"):
-            want = st.toggle("Show fictional demonstration organisations", value=shown_now, key="directory.demo_toggle")
-            if st.form_submit_button("Save setting"):
-                if directory_ui.set_demo_shown(want, current_actor().label):
-                    st.rerun()
+    demo_box = st.expander("Demonstration data", key="directory.demo_open", on_change="rerun")
+    with demo_box:
+        if demo_box.open:
+            figures = directory_ui.counts(db_path, version)
+            shown_now = directory_ui.demo_shown(db_path, version)
+            st.write(
+                f"Fictional demonstration organisations are **{'shown' if shown_now else 'switched off'}**. "
+                f"The directory holds {figures['real']:,} organisations from your data"
+                + (f" and {figures['demo']:,} fictional ones." if shown_now else ".")
+            )
+            st.caption("When switched off, search, matching and counts leave the fictional organisations out.")
+            with st.form("directory.demo_form"):
+                want = st.toggle("Show fictional demonstration organisations", value=shown_now, key="directory.demo_toggle")
+                if st.form_submit_button("Save setting"):
+                    if directory_ui.set_demo_shown(want, current_actor().label):
+                        st.rerun()

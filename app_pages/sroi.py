@@ -137,112 +137,134 @@ sroi_ui.full_cost_panel(scenario, result)
 for warning in sroi.honesty_warnings(scenario, result):
     st.warning(warning, icon=":material/warning:")
 
+# Only the chosen tab runs and is drawn (its charts and tables cost the browser most of a
+# visit); the choice is kept in the page address (?sroi.tab=Sensitivity).
 value_tab, sensitivity_tab, uncertainty_tab, compare_tab = st.tabs(
-    ["Where the value goes", "Sensitivity", "Uncertainty", "Compare scenarios"]
+    ["Where the value goes", "Sensitivity", "Uncertainty", "Compare scenarios"], key="sroi.tab", bind="query-params"
 )
 money_config = {c: money_column_config(c) for c in ("Amount (£)", "Present value (£)", "Value (£)")}
 
 with value_tab:
-    waterfall = sroi.waterfall_table(result)
-    show_chart(
-        sroi_ui.waterfall_chart(waterfall),
-        title="From gross value to present value",
-        description=(
-            f"Waterfall: gross value {money_from_pounds(waterfall['Amount (£)'].iloc[0])} over every outcome's duration, "
-            "less what deadweight, displacement, attribution, drop-off and discounting each remove, "
-            f"leaves a present value of {money_from_pounds(figures.present_value)}."
-        ),
-        table=waterfall.drop(columns=["Start", "End", "Kind"]),
-        key="sroi.waterfall",
-        table_column_config=money_config,
-    )
-    stakeholders = sroi.stakeholder_table(result)
-    show_chart(
-        sroi_ui.stakeholder_chart(stakeholders),
-        title="Present value by stakeholder",
-        description=f"Bar chart of present value by stakeholder ({len(stakeholders)} in all); the largest is {stakeholders['Stakeholder'].iloc[0]}.",
-        table=stakeholders,
-        key="sroi.by_stakeholder",
-        table_column_config=money_config,
-    )
-    years = sroi.year_table(result)
-    show_chart(
-        sroi_ui.year_chart(years),
-        title="Present value by year",
-        description=f"Stacked bars of present value in each year (years 1 to {years['Year'].max()}), split by stakeholder.",
-        table=years,
-        key="sroi.by_year",
-        table_column_config=money_config,
-    )
+    if value_tab.open:  # only the chosen tab runs
+        waterfall = sroi.waterfall_table(result)
+        show_chart(
+            sroi_ui.waterfall_chart(waterfall),
+            title="From gross value to present value",
+            description=(
+                f"Waterfall: gross value {money_from_pounds(waterfall['Amount (£)'].iloc[0])} over every outcome's duration, "
+                "less what deadweight, displacement, attribution, drop-off and discounting each remove, "
+                f"leaves a present value of {money_from_pounds(figures.present_value)}."
+            ),
+            table=waterfall.drop(columns=["Start", "End", "Kind"]),
+            key="sroi.waterfall",
+            lazy_table=True,
+            table_column_config=money_config,
+        )
+        stakeholders = sroi.stakeholder_table(result)
+        show_chart(
+            sroi_ui.stakeholder_chart(stakeholders),
+            title="Present value by stakeholder",
+            description=f"Bar chart of present value by stakeholder ({len(stakeholders)} in all); the largest is {stakeholders['Stakeholder'].iloc[0]}.",
+            table=stakeholders,
+            key="sroi.by_stakeholder",
+            lazy_table=True,
+            table_column_config=money_config,
+        )
+        years = sroi.year_table(result)
+        show_chart(
+            sroi_ui.year_chart(years),
+            title="Present value by year",
+            description=f"Stacked bars of present value in each year (years 1 to {years['Year'].max()}), split by stakeholder.",
+            table=years,
+            key="sroi.by_year",
+            lazy_table=True,
+            table_column_config=money_config,
+        )
 
 with sensitivity_tab:
-    st.write(
-        "Each estimate moved to the low and high ends of its range, one at a time. Ranges come from the scenario "
-        "where it gives them; otherwise quantities, proxies and the investment move by 20%, percentages by 10 points, "
-        "durations by a year and the discount rate by 2 points."
-    )
-    tornado_rows, switching = sroi_ui.sensitivity(current)
-    shown_rows = tornado_rows[:12]
-    show_chart(
-        sroi_ui.tornado_chart(shown_rows, result.sroi_ratio),
-        title="What moves the ratio most",
-        description=(
-            f"Tornado chart of the {len(shown_rows)} estimates that move the ratio most; the black line is the ratio now "
-            f"({sroi.ratio_text(result.sroi_ratio)}). The largest swing comes from {shown_rows[0].label}."
-            if shown_rows else "No estimate has a range."
-        ),
-        table=sroi.tornado_table(tornado_rows),
-        key="sroi.tornado",
-    )
-    st.markdown("**Switching values: what would bring the ratio to £1 : £1**")
-    st.dataframe(sroi.switching_table(switching), hide_index=True, width="stretch", key="sroi.switching")
+    if sensitivity_tab.open:  # only the chosen tab runs
+        st.write(
+            "Each estimate moved to the low and high ends of its range, one at a time. Ranges come from the scenario "
+            "where it gives them; otherwise quantities, proxies and the investment move by 20%, percentages by 10 points, "
+            "durations by a year and the discount rate by 2 points."
+        )
+        tornado_rows, switching = sroi_ui.sensitivity(current)
+        shown_rows = tornado_rows[:12]
+        show_chart(
+            sroi_ui.tornado_chart(shown_rows, result.sroi_ratio),
+            title="What moves the ratio most",
+            description=(
+                f"Tornado chart of the {len(shown_rows)} estimates that move the ratio most; the black line is the ratio now "
+                f"({sroi.ratio_text(result.sroi_ratio)}). The largest swing comes from {shown_rows[0].label}."
+                if shown_rows else "No estimate has a range."
+            ),
+            table=sroi.tornado_table(tornado_rows),
+            key="sroi.tornado",
+            lazy_table=True,
+        )
+        st.markdown("**Switching values: what would bring the ratio to £1 : £1**")
+        st.dataframe(sroi.switching_table(switching), hide_index=True, width="stretch", key="sroi.switching")
 
 with uncertainty_tab:
-    simulations = st.number_input(
-        "Simulations", min_value=1_000, max_value=200_000, value=sroi.DEFAULT_SIMULATIONS, step=1_000, key="sroi.simulations",
-        help="Every estimate is drawn at random from its range (most likely at the value you entered); the seed is fixed, so results repeat.",
-    )
-    uncertainty = sroi_ui.uncertainty(current, int(simulations))
-    low, middle, high, below = st.columns(4)
-    low.metric("10th percentile", sroi.ratio_text(uncertainty.p10))
-    middle.metric("Median", sroi.ratio_text(uncertainty.p50))
-    high.metric("90th percentile", sroi.ratio_text(uncertainty.p90))
-    below.metric("Chance below £1 : £1", f"{uncertainty.probability_below_one:.1%}")
-    show_chart(
-        sroi_ui.uncertainty_chart(uncertainty),
-        title="How uncertain the ratio is",
-        description=(
-            f"Histogram of {uncertainty.simulations:,} simulated ratios: 8 in 10 fall between {sroi.ratio_text(uncertainty.p10)} "
-            f"and {sroi.ratio_text(uncertainty.p90)}; {uncertainty.probability_below_one:.1%} fall below £1 : £1."
-        ),
-        table=sroi.uncertainty_table(uncertainty),
-        key="sroi.uncertainty",
-    )
+    if uncertainty_tab.open:  # only the chosen tab runs
+        simulations = st.number_input(
+            "Simulations", min_value=1_000, max_value=200_000, value=sroi.DEFAULT_SIMULATIONS, step=1_000, key="sroi.simulations",
+            bind="query-params",  # kept while another tab is open, for the workbook too
+            help="Every estimate is drawn at random from its range (most likely at the value you entered); the seed is fixed, so results repeat.",
+        )
+        uncertainty = sroi_ui.uncertainty(current, int(simulations))
+        low, middle, high, below = st.columns(4)
+        low.metric("10th percentile", sroi.ratio_text(uncertainty.p10))
+        middle.metric("Median", sroi.ratio_text(uncertainty.p50))
+        high.metric("90th percentile", sroi.ratio_text(uncertainty.p90))
+        below.metric("Chance below £1 : £1", f"{uncertainty.probability_below_one:.1%}")
+        show_chart(
+            sroi_ui.uncertainty_chart(uncertainty),
+            title="How uncertain the ratio is",
+            description=(
+                f"Histogram of {uncertainty.simulations:,} simulated ratios: 8 in 10 fall between {sroi.ratio_text(uncertainty.p10)} "
+                f"and {sroi.ratio_text(uncertainty.p90)}; {uncertainty.probability_below_one:.1%} fall below £1 : £1."
+            ),
+            table=sroi.uncertainty_table(uncertainty),
+            key="sroi.uncertainty",
+            lazy_table=True,
+        )
 
 with compare_tab:
-    with database() as db:
-        saved = scenarios.list_saved(db, "sroi")
-    if not saved:
-        st.caption("Save scenarios (Save or load a scenario, above) to compare them here with the one on screen.")
-    else:
-        options = ["(the scenario on screen)"] + [s.name for s in saved]
-        first, second = st.columns(2)
-        left = first.selectbox("First scenario", options, index=0, key="sroi.compare_first")
-        right = second.selectbox("Second scenario", options, index=1, key="sroi.compare_second")
-        bodies = {s.name: s.body for s in saved}
-        named = {}
-        try:
-            for choice in (left, right):
-                label = scenario.name + " (on screen)" if choice == options[0] else choice
-                named[label] = result if choice == options[0] else sroi.calculate(sroi.parse_scenario(bodies[choice]))
-        except DomainError as error:
-            st.error(f"'{plain(choice)}' cannot be calculated: {plain(error)}")
+    if compare_tab.open:  # only the chosen tab runs
+        with database() as db:
+            saved = scenarios.list_saved(db, "sroi")
+        if not saved:
+            st.caption("Save scenarios (Save or load a scenario, above) to compare them here with the one on screen.")
         else:
-            st.dataframe(sroi.comparison_table(named), hide_index=True, width="stretch", key="sroi.comparison")
+            options = ["(the scenario on screen)"] + [s.name for s in saved]
+            first, second = st.columns(2)
+            left = first.selectbox("First scenario", options, index=0, key="sroi.compare_first")
+            right = second.selectbox("Second scenario", options, index=1, key="sroi.compare_second")
+            bodies = {s.name: s.body for s in saved}
+            named = {}
+            try:
+                for choice in (left, right):
+                    label = scenario.name + " (on screen)" if choice == options[0] else choice
+                    named[label] = result if choice == options[0] else sroi.calculate(sroi.parse_scenario(bodies[choice]))
+            except DomainError as error:
+                st.error(f"'{plain(choice)}' cannot be calculated: {plain(error)}")
+            else:
+                st.dataframe(sroi.comparison_table(named), hide_index=True, width="stretch", key="sroi.comparison")
+
+simulations_chosen = int(st.session_state.get("sroi.simulations") or st.query_params.get("sroi.simulations")
+                         or sroi.DEFAULT_SIMULATIONS)
+
+
+def workbook() -> bytes:
+    """The impact map and every result (built when asked for; the tabs' figures are cached)."""
+    tornado_rows, switching = sroi_ui.sensitivity(current)
+    return sroi_ui.workbook(current, result, tornado_rows, switching, sroi_ui.uncertainty(current, simulations_chosen))
+
 
 st.download_button(
     "Download the impact map and results (Excel)",
-    data=lambda: sroi_ui.workbook(current, result, tornado_rows, switching, uncertainty),  # built when asked for
+    data=workbook,
     file_name=f"sroi-{(scenario.name or 'scenario').strip().replace(' ', '-').lower()[:60]}.xlsx",
     mime=XLSX_MIME,
     key="sroi.download_xlsx",

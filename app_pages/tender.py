@@ -100,16 +100,13 @@ with database() as db:
     body = tender_records.scenario_body(db, record.id)
     moderation = tender_records.moderation_table(db, record.id)
     scores = tender_records.evaluator_scores(db, record.id)
-    audit_entries = tender_records.audit(db, record.id)
     access = tender_access.policy_record(db, record.id)
-    conflicts = tender_access.conflicts_record(db, record.id)
     my_declaration = tender_access.declaration(db, record.id, who)
-    progress = tender_access.score_counts(db, record.id)
+# The audit log, conflicts and scoring progress are read in the section that shows them.
 # Sealed until moderation opens: each evaluator sees only their own scores and reasons, in
 # the page, the downloads, the audit tab and the saved scenario.
 scores = tender_access.visible_scores(actor, access, scores)
 body = tender_access.visible_body(actor, access, body)
-audit_entries = tender_access.visible_audit(actor, access, audit_entries)
 all_unsealed = can("tender.read_scores", access, actor=actor)
 
 tender_ui.stage_note(access["stage"], actor.signed_in)
@@ -146,14 +143,15 @@ if loaded is not None:
         st.session_state["tender.pending_name"] = loaded_name
         st.rerun()
 
-set_up_tab, evaluators_tab, score_tab, moderate_tab, results_tab, award_tab, audit_tab = st.tabs(
-    ["Set up", "Evaluators", "Score", "Moderate", "Results", "Award", "Audit"], key="tender.tab", bind="query-params"
-)
+# Tabs on a desktop, a wrapping choice on a phone; either way only the chosen section runs.
+set_up_tab, evaluators_tab, score_tab, moderate_tab, results_tab, award_tab, audit_tab = tender_ui.sections()
 
 # ---------------------------------------------------------------- evaluators and conflicts
 
 with evaluators_tab:
     if evaluators_tab.open:  # only the chosen tab runs
+        with database() as db:
+            conflicts = tender_access.conflicts_record(db, record.id)
         tender_ui.evaluators_tab(record, access, conflicts, my_declaration, actor, who, run_write)
 
 # ---------------------------------------------------------------- set up
@@ -326,6 +324,8 @@ with score_tab:
 with moderate_tab:
     if moderate_tab.open:  # only the chosen tab runs
         st.subheader("Moderation")
+        with database() as db:
+            progress = tender_access.score_counts(db, record.id)
         tender_ui.open_moderation_control(record, access, progress, actor, run_write)
         if not all_unsealed:
             st.info("Evaluators' scores are sealed until a commissioner opens moderation: until then each evaluator "
@@ -499,4 +499,6 @@ with audit_tab:
     if audit_tab.open:  # only the chosen tab runs
         st.subheader("Audit log")
         st.caption("Every change to this tender: who, when (UTC), what changed and why.")
+        with database() as db:
+            audit_entries = tender_access.visible_audit(actor, access, tender_records.audit(db, record.id))
         st.dataframe(tender_ui.audit_frame(audit_entries, {c.id: c.name for c in setup.criteria}), hide_index=True, width="stretch", key="tender.audit")

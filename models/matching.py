@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -236,7 +237,7 @@ def scores(model: MatchModel, query: sp.csr_matrix) -> np.ndarray:
 def shared_terms(model: MatchModel, left: sp.csr_matrix, row: int, limit: int = 6, *,
                  matrix: sp.csr_matrix | None = None, vocabulary: np.ndarray | None = None) -> list[str]:
     """The terms that contribute most to the similarity of ``left`` (a 1-row TF-IDF
-    vector) with organisation ``row``, biggest contribution first (in ``matrix`` with its
+    vector, or anything with its ``.indices`` and ``.data``, see ``_row``) with organisation ``row``, biggest contribution first (in ``matrix`` with its
     ``vocabulary``: the matching text unless given, e.g. the services text)."""
     matrix = model.matrix if matrix is None else matrix
     vocabulary = model.vocabulary if vocabulary is None else vocabulary
@@ -349,8 +350,8 @@ def overlap(
     if not 0 < threshold <= 1:
         raise DomainError("Overlap threshold: choose a value above 0 and at most 1")
     districts = [district] if district else sorted(model.district_rows)
-    found: dict[tuple[int, int], float] = {}
     services = model.services
+    lefts, rights, values = [], [], []
     for name in districts:
         rows = _candidates(model, name, theme)
         if len(rows) > MAX_OVERLAP_ORGANISATIONS:
@@ -359,13 +360,13 @@ def overlap(
             )
         if len(rows) < 2 or services is None or services.shape[1] == 0:
             continue
-        block = services[rows]
-        similar = sp.triu(block @ block.T, k=1).tocoo()
-        keep = similar.data >= threshold
-        # A pair serving two districts in common is found in each: kept once.
-        for a, b, value in zip(rows[similar.row[keep]], rows[similar.col[keep]], similar.data[keep]):
-            found[(int(min(a, b)), int(max(a, b)))] = float(value)
-    ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
+        for left, right, value in _similar_pairs(services[rows], threshold):
+            lefts.append(rows[left])
+            rights.append(rows[right])
+            values.append(value)
+    joined = [np.concatenate(parts) if parts else np.array([], dtype=dtype)
+              for parts, dtype in ((lefts, np.int64), (rights, np.int64), (values, np.float64))]
+    total_pairs, ranked = _ranked_pairs(*joined, max_pairs)
     # Groups: organisations linked by any pair shown (numbered 1, 2, ... by their best pair).
     shown = ranked[:max_pairs]
     nodes = sorted({row for (a, b), _ in shown for row in (a, b)})
@@ -379,25 +380,70 @@ def overlap(
     for (a, _), _ in shown:
         numbering.setdefault(int(labels[position[a]]), len(numbering) + 1)
     frame = model.organisations
-    districts_of = frame["districts"]
+    org_ids, org_names, districts_of = (frame[c].tolist() for c in ("org_id", "name", "districts"))
     pairs = pd.DataFrame(
         [
             {
-                "org_id_a": frame["org_id"].iat[a],
-                "name_a": frame["name"].iat[a],
-                "org_id_b": frame["org_id"].iat[b],
-                "name_b": frame["name"].iat[b],
+                "org_id_a": org_ids[a],
+                "name_a": org_names[a],
+                "org_id_b": org_ids[b],
+                "name_b": org_names[b],
                 "score": round(value, 3),
-                "shared_terms": shared_terms(model, services[a], b, matrix=services, vocabulary=model.services_vocabulary),
-                "shared_districts": [d for d in districts_of.iat[a] if d in set(districts_of.iat[b])],
+                "shared_terms": shared_terms(model, _row(services, a), b, matrix=services,
+                                             vocabulary=model.services_vocabulary),
+                "shared_districts": [d for d in districts_of[a] if d in set(districts_of[b])],
                 "cluster": numbering[int(labels[position[a]])],
             }
             for (a, b), value in shown
         ],
         columns=OVERLAP_COLUMNS,
     )
-    pairs.attrs["total_pairs"] = len(ranked)  # pairs found; at most max_pairs are listed
+    pairs.attrs["total_pairs"] = total_pairs  # pairs found; at most max_pairs are listed
     return pairs
+
+
+def _row(matrix: sp.csr_matrix, row: int) -> SimpleNamespace:
+    """One row's terms and weights (``.indices``, ``.data``) straight from the CSR arrays, for
+    ``shared_terms`` (slicing a sparse row costs far more, hundreds of times a page)."""
+    start, end = matrix.indptr[row], matrix.indptr[row + 1]
+    return SimpleNamespace(indices=matrix.indices[start:end], data=matrix.data[start:end])
+
+
+# Rows compared at once in ``_similar_pairs``: a chunk's products (chunk x organisations)
+# stay under about this many entries, however many organisations are compared.
+PAIR_CHUNK_ENTRIES = 4_000_000
+
+
+def _similar_pairs(block: sp.csr_matrix, threshold: float):
+    """Pairs (i < j) of the block's rows whose dot product (cosine: the rows are unit
+    vectors) reaches ``threshold``, as arrays (i, j, value), a chunk of rows at a time: the
+    sparse product of the chunk with the whole block, thresholded before anything else is
+    kept, so memory follows the pairs found, not the square of the block."""
+    count = block.shape[0]
+    step = max(1, PAIR_CHUNK_ENTRIES // max(count, 1))
+    transposed = block.T.tocsc()
+    for start in range(0, count, step):
+        product = (block[start:start + step] @ transposed).tocoo()
+        rows = product.row + start
+        keep = (product.col > rows) & (product.data >= threshold)
+        yield rows[keep], product.col[keep], product.data[keep].astype(np.float64)
+
+
+def _ranked_pairs(lefts: np.ndarray, rights: np.ndarray, values: np.ndarray,
+                  max_pairs: int) -> tuple[int, list[tuple[tuple[int, int], float]]]:
+    """(how many distinct pairs, the first ``max_pairs`` of them most alike first, ties by
+    the pair's rows) from pairs found perhaps more than once (a pair serving two districts
+    in common is found in each, with the same value)."""
+    low, high = np.minimum(lefts, rights), np.maximum(lefts, rights)
+    keys = low.astype(np.int64) * (int(high.max(initial=0)) + 1) + high
+    _, first = np.unique(keys, return_index=True)
+    low, high, values = low[first], high[first], values[first]
+    chosen = np.arange(len(values))
+    if len(values) > max_pairs:  # every pair at least as alike as the max_pairs-th, then sorted
+        cut = np.partition(-values, max_pairs - 1)[max_pairs - 1]
+        chosen = np.flatnonzero(-values <= cut)
+    order = chosen[np.lexsort((high[chosen], low[chosen], -values[chosen]))][:max_pairs]
+    return len(values), [((int(low[i]), int(high[i])), float(values[i])) for i in order]
 
 
 def clusters(pairs: pd.DataFrame) -> pd.DataFrame:

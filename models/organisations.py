@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,14 +212,18 @@ class DirectoryFilter:
     roles: tuple[str, ...] = ()
     public_services_only: bool = False
 
-    def own_conditions(self, params: dict) -> list[str]:
-        """Conditions on the organisation's own columns (alias ``o``); their values are
-        added to ``params`` (named)."""
-        clauses: list[str] = []
+    def check(self) -> None:
+        """Refuse a size band or role the directory does not have."""
         unknown = [b for b in self.size_bands if b not in SIZE_BANDS and b != UNKNOWN_SIZE]
         unknown += [r for r in self.roles if r not in ROLES]
         if unknown:
             raise DomainError(f"Unknown filter value: {', '.join(unknown)}")
+
+    def own_conditions(self, params: dict) -> list[str]:
+        """Conditions on the organisation's own columns (alias ``o``); their values are
+        added to ``params`` (named)."""
+        clauses: list[str] = []
+        self.check()
         if self.org_types:
             clauses.append("o.org_type IN :org_types")
             params["org_types"] = list(self.org_types)
@@ -242,16 +247,61 @@ class DirectoryFilter:
             clauses.append("o.delivers_public_services = 1")
         return clauses
 
-    def list_sets(self, params: dict) -> list[str]:
-        """For each district or theme filter, the SQL of the set of organisation ids on
-        its list (read once through its index: never a lookup per organisation)."""
-        sets = []
+    def _lists(self, params: dict) -> list[tuple[str, str]]:
+        """(table, column) of each district or theme filter chosen; its values go to
+        ``params`` under the column's name."""
+        chosen = []
         for table, column, values in (("organisation_districts", "district", self.districts),
                                       ("organisation_themes", "theme", self.themes)):
             if values:
-                sets.append(f"SELECT org_rowid FROM {table} WHERE {column} IN :{column}")
+                chosen.append((table, column))
                 params[column] = list(values)
-        return sets
+        return chosen
+
+    def list_sets(self, params: dict) -> list[str]:
+        """For each district or theme filter, the SQL of the set of organisation ids on
+        its list (read once through its index: never a lookup per organisation)."""
+        return [f"SELECT org_rowid FROM {table} WHERE {column} IN :{column}" for table, column in self._lists(params)]
+
+    def list_probes(self, params: dict) -> list[str]:
+        """For each district or theme filter, a condition that the organisation ``o`` is on
+        its list (one index probe a row: for walking organisations in name order)."""
+        return [f"EXISTS (SELECT 1 FROM {table} m WHERE m.{column} IN :{column} AND m.org_rowid = o.id)"
+                for table, column in self._lists(params)]
+
+    def facet_expression(self) -> str:
+        """SQLite: the filters as terms of the FTS5 index's ``facets`` column (migration
+        125): one term a filter, its chosen values OR-ed. '' when nothing is filtered."""
+        self.check()
+        chosen = [
+            [facet_token("d", v) for v in self.districts],
+            [facet_token("t", v) for v in self.themes],
+            [facet_token("y", v) for v in self.org_types],
+            [facet_token("s", SIZE_CODES[b]) for b in self.size_bands],
+            [facet_token("r", ROLES.index(self.roles[0]))] if len(set(self.roles)) == 1 else [],
+            [facet_token("p", 1)] if self.public_services_only else [],
+        ]
+        return " AND ".join("facets : (" + " OR ".join(f'"{t}"' for t in tokens) + ")" for tokens in chosen if tokens)
+
+    def match_expression(self, demo_visible: bool) -> str:
+        """SQLite: the whole FTS5 query, the words (``fts_expression``) and the filters'
+        facet terms; hidden demonstration rows (a few hundred) taken out with NOT. '' when
+        there are neither words nor filters."""
+        match = " AND ".join(e for e in (fts_expression(self.query), self.facet_expression()) if e)
+        return f'({match}) NOT facets : "{facet_token("x", 1)}"' if match and not demo_visible else match
+
+
+# Size bands' codes in the facet tokens (migration 125 writes them from the income in pence).
+SIZE_CODES = {**{band: str(number) for number, band in enumerate(SIZE_BANDS)}, UNKNOWN_SIZE: "n"}
+
+
+def facet_token(kind: str, value: Any) -> str:
+    """The FTS5 token migration 125's triggers write for one facet of an organisation:
+    'qq', the kind and the value. District (d), theme (t) and type (y) values are text,
+    written as their UTF-8 bytes in hex (any text one token, as SQLite's ``hex()``); role
+    (r, 0 front line or 1 infrastructure), public services (p), demonstration (x) and size
+    band (s, ``SIZE_CODES``) are codes as they are."""
+    return f"qq{kind}{str(value).encode('utf-8').hex() if kind in 'dty' else value}"
 
 
 def search_words(text: str) -> list[str]:
@@ -261,9 +311,22 @@ def search_words(text: str) -> list[str]:
 
 def fts_expression(text: str) -> str:
     """SQLite's FTS5 query for what a person typed: every word must appear (stemmed), each
-    as a prefix, so results come as you type. '' when there are no words. (PostgreSQL's
-    is ``tsquery_text``: the same rule.)"""
-    return " ".join(f'"{w}"*' for w in search_words(text))
+    as a prefix, so results come as you type, in the name, description or themes (never
+    the facets). '' when there are no words. (PostgreSQL's is ``tsquery_text``: the same
+    rule.)"""
+    return " ".join(f'{WORD_COLUMNS}"{w}"*' if _may_begin_a_facet(w) else f'"{w}"*' for w in search_words(text))
+
+
+# Words are looked for in these columns only when they might begin a facet token (a word
+# beginning with 'q', or with anything but an ASCII letter or digit); otherwise a column
+# filter would only cost time (it reads each match's positions: 2x the whole search).
+WORD_COLUMNS = "{name description themes} : "
+
+
+def _may_begin_a_facet(word: str) -> bool:
+    """Whether a search word, folded as FTS5 folds it, could begin a facet token ('qq...')."""
+    first = unicodedata.normalize("NFKD", word)[:1].lower()
+    return not (first.isascii() and first.isalnum() and first != "q")
 
 
 def tsquery_text(text: str) -> str:
@@ -301,17 +364,21 @@ SEARCH_COLUMNS = (
 RANKED = 1_000
 
 # Ranking weights: a word in the name weighs most, then in the themes, then in the
-# description. SQLite: bm25's column weights (name, description, themes; lower is better).
-# PostgreSQL: ts_rank's weights for the tsvector's labels {D, C, B, A} (description C,
-# themes B, name A; higher is better), the same 1 : 3 : 10.
-FTS5_RANK = "bm25(organisations_fts, 10.0, 1.0, 3.0)"
-# SQLite: filters on an organisation's own columns are checked on each match's row up to
-# this many matches (a key lookup each), and read as one set through their indexes above it.
-OWN_COLUMNS_AS_SET_ABOVE = 20_000
+# description. SQLite: bm25's column weights (name, description, themes, facets; lower is
+# better; the facets never count). PostgreSQL: ts_rank's weights for the tsvector's labels
+# {D, C, B, A} (description C, themes B, name A; higher is better), the same 1 : 3 : 10.
+FTS5_RANK = "bm25(organisations_fts, 10.0, 1.0, 3.0, 0.0)"
 TS_RANK_WEIGHTS = "'{0, 0.1, 0.3, 1.0}'"
 # PostgreSQL's query: the configuration and accent folding its search_document is made with
 # (migration 020's twin: Snowball English stemming, no stop words, like FTS5's porter).
 TS_QUERY = "to_tsquery('dashboard_search', dashboard_fold(:query))"
+# SQLite, filters without words: the first page by name is found the cheapest of three
+# ways, by the number of matches (from the count) and of organisations: read every match
+# and sort (CPU about SORT_US a match), walk the name index checking each row against the
+# matches read once as a set (SET_US a match + SET_WALK_US a row walked), or walk it
+# checking each row's own columns and lists (PROBE_WALK_US a row). A walk reads about
+# limit x organisations / matches rows. Measured at 170,000 organisations (bench_directory).
+SORT_US, SET_US, SET_WALK_US, PROBE_WALK_US = 1.7, 0.13, 0.35, 4.4
 
 
 def _dialect(db) -> str:
@@ -321,56 +388,51 @@ def _dialect(db) -> str:
 def _word_search_sql(db, directory_filter: DirectoryFilter, demo_visible: bool, params: dict) -> str:
     """One statement for a search with words: the matches that pass the filters (counted
     in full), the first RANKED of them ranked, and the best ``:limit`` rows with the count
-    on each. SQLite: FTS5, every filter a set read once (``+f.rowid IN (SELECT ...)``: the
-    plus keeps SQLite from handing the set to FTS5 as rowids to look up one by one).
+    on each. SQLite: one FTS5 MATCH of the words and the filters' facet terms (migration
+    125), counted, its first RANKED ranked by the words alone (bm25 restricted to them: the
+    ``+`` keeps SQLite from handing the set to FTS5 as rowids to look up one by one).
     PostgreSQL: the ``search_document`` tsvector (GIN index), filters as conditions."""
-    own = directory_filter.own_conditions(params)
-    sets = directory_filter.list_sets(params)
-    # Hidden demonstration rows: a few hundred ids, read once (never the visible many).
-    hidden = "" if demo_visible else " NOT IN (SELECT id FROM organisations WHERE is_demo = 1)"
+    params["ranked"] = RANKED
     if _dialect(db) == "postgresql":
+        own = directory_filter.own_conditions(params)
+        sets = directory_filter.list_sets(params)
+        # Hidden demonstration rows: a few hundred ids, read once (never the visible many).
+        hidden = [] if demo_visible else ["o.id NOT IN (SELECT id FROM organisations WHERE is_demo = 1)"]
         params["query"] = tsquery_text(directory_filter.query)
-        conditions = ([f"o.search_document @@ {TS_QUERY}"] + own + [f"o.id IN ({s})" for s in sets]
-                      + ([f"o.id{hidden}"] if hidden else []))
+        conditions = [f"o.search_document @@ {TS_QUERY}"] + own + [f"o.id IN ({s})" for s in sets] + hidden
         hits = f"SELECT o.id FROM organisations o WHERE {' AND '.join(conditions)}"
         ranked = (f"SELECT f.id, -ts_rank({TS_RANK_WEIGHTS}, o.search_document, {TS_QUERY}) AS score "
                   "FROM first f JOIN organisations o ON o.id = f.id")
-    else:
-        params["query"] = fts_expression(directory_filter.query)
-        # Lists (district, theme) and hidden demo rows are sets read once. The organisation's
-        # own columns are read from its row (a join on its id) when the words match few
-        # enough organisations, else as one more set read through their indexes: whichever
-        # reads fewer rows (a bare count of the words' matches, a few ms, decides).
-        if own and db.execute("SELECT COUNT(*) FROM organisations_fts WHERE organisations_fts MATCH :query",
-                              {"query": params["query"]}).fetchone()[0] > OWN_COLUMNS_AS_SET_ABOVE:
-            sets.append(f"SELECT o.id FROM organisations o WHERE {' AND '.join(own)}")
-            own = []
-        join = " JOIN organisations o ON o.id = f.rowid" if own else ""
-        where = ("organisations_fts MATCH :query" + "".join(f" AND {c}" for c in own)
-                 + "".join(f" AND +f.rowid IN ({s})" for s in sets) + (f" AND +f.rowid{hidden}" if hidden else ""))
-        matching = f"SELECT f.rowid AS id FROM organisations_fts f{join} WHERE {where}"
-        ranked = (f"SELECT f.rowid AS id, {FTS5_RANK} AS score FROM organisations_fts f "
-                  "WHERE organisations_fts MATCH :query AND f.rowid <= (SELECT MAX(id) FROM first) "
-                  "AND +f.rowid IN (SELECT id FROM first)")
-        params["ranked"] = RANKED
-        if not (own or sets or hidden):  # FTS5 alone: count it, and take the first matches in rowid order
-            return (f"WITH first AS MATERIALIZED ({matching} LIMIT :ranked), ranked AS ({ranked}) "
-                    f"SELECT {SEARCH_COLUMNS}, (SELECT COUNT(*) FROM organisations_fts WHERE organisations_fts MATCH :query) "
-                    "AS total FROM ranked r JOIN organisations o ON o.id = r.id ORDER BY r.score, o.name, o.id LIMIT :limit")
-        hits = matching
-    params["ranked"] = RANKED
-    return (f"WITH hits AS MATERIALIZED ({hits}), first AS (SELECT id FROM hits ORDER BY id LIMIT :ranked), "
-            f"ranked AS ({ranked}) "
-            f"SELECT {SEARCH_COLUMNS}, (SELECT COUNT(*) FROM hits) AS total FROM ranked r JOIN organisations o ON o.id = r.id "
-            "ORDER BY r.score, o.name, o.id LIMIT :limit")
+        return (f"WITH hits AS MATERIALIZED ({hits}), first AS (SELECT id FROM hits ORDER BY id LIMIT :ranked), "
+                f"ranked AS ({ranked}) "
+                f"SELECT {SEARCH_COLUMNS}, (SELECT COUNT(*) FROM hits) AS total FROM ranked r JOIN organisations o ON o.id = r.id "
+                "ORDER BY r.score, o.name, o.id LIMIT :limit")
+    params["words"] = fts_expression(directory_filter.query)
+    params["match"] = directory_filter.match_expression(demo_visible)
+    if directory_filter.facet_expression():
+        # Ranked by the words alone: bm25 reads every match of each term of its MATCH once
+        # (its idf), and a district's term can match most of the directory.
+        first = ("first AS MATERIALIZED (SELECT rowid AS id FROM organisations_fts WHERE organisations_fts MATCH :match "
+                 "LIMIT :ranked), "
+                 f"ranked AS (SELECT f.rowid AS id, {FTS5_RANK} AS score FROM organisations_fts f "
+                 "WHERE organisations_fts MATCH :words AND f.rowid <= (SELECT MAX(id) FROM first) "
+                 "AND +f.rowid IN (SELECT id FROM first))")
+    else:  # the first RANKED matches ranked as they are found: one pass
+        first = (f"first AS MATERIALIZED (SELECT rowid AS id, {FTS5_RANK} AS score FROM organisations_fts "
+                 "WHERE organisations_fts MATCH :match LIMIT :ranked), ranked AS (SELECT id, score FROM first)")
+    # Fewer matches than RANKED: they are all in ``first``; else one more pass counts them.
+    return (f"WITH {first} SELECT {SEARCH_COLUMNS}, CASE WHEN (SELECT COUNT(*) FROM first) < :ranked "
+            "THEN (SELECT COUNT(*) FROM first) "
+            "ELSE (SELECT COUNT(*) FROM organisations_fts WHERE organisations_fts MATCH :match) END "
+            "AS total FROM ranked r JOIN organisations o ON o.id = r.id ORDER BY r.score, o.name, o.id LIMIT :limit")
 
 
 def _list_sql(directory_filter: DirectoryFilter, demo_visible: bool, params: dict) -> tuple[str, str | None]:
-    """Without words: (the rows query by name, the count query), the same text on both
-    engines. With a district or theme, one statement: the lists' ids intersected (read
-    through their indexes), joined to the organisations for their own columns, the count
-    and the first ``:limit`` by name (count query None: it is the last column). Without,
-    the rows walk the name index and stop at ``:limit``, and the count reads the indexes."""
+    """PostgreSQL, without words: (the rows query by name, the count query). With a
+    district or theme, one statement: the lists' ids intersected (read through their
+    indexes), joined to the organisations for their own columns, the count and the first
+    ``:limit`` by name (count query None: it is the last column). Without, the rows walk
+    the name index and stop at ``:limit``, and the count reads the indexes."""
     own = directory_filter.own_conditions(params)
     sets = directory_filter.list_sets(params)
     if not demo_visible:
@@ -386,23 +448,59 @@ def _list_sql(directory_filter: DirectoryFilter, demo_visible: bool, params: dic
     return rows, f"SELECT COUNT(*) FROM organisations o WHERE {conditions}"
 
 
+def _sqlite_list(db, directory_filter: DirectoryFilter, demo_visible: bool, params: dict) -> tuple[list, int]:
+    """SQLite, without words: (the first ``:limit`` rows by name, how many match). The
+    count is one FTS5 MATCH of the filters' facet terms (or an index count when nothing is
+    filtered); the rows come the cheapest way for that count (see SORT_US)."""
+    match = directory_filter.match_expression(demo_visible)
+    hidden = "" if demo_visible else "o.is_demo = 0"
+    if match:
+        params["match"] = match
+        total = db.execute("SELECT COUNT(*) FROM organisations_fts WHERE organisations_fts MATCH :match", params).fetchone()[0]
+    else:  # every organisation, less the hidden demonstration ones (a few hundred: their index)
+        total = db.execute("SELECT COUNT(*) FROM organisations").fetchone()[0] - (db.execute(
+            "SELECT COUNT(*) FROM organisations WHERE is_demo = 1").fetchone()[0] if hidden else 0)
+    if not total:
+        return [], 0
+    walked = params["limit"] * db.execute("SELECT COALESCE(MAX(id), 0) FROM organisations").fetchone()[0] / total
+    costs = {"probe": PROBE_WALK_US * walked}
+    if match:
+        costs.update(sort=SORT_US * total, set=SET_US * total + SET_WALK_US * walked)
+    way = min(costs, key=costs.get)
+    if way == "sort":
+        sql = (f"SELECT {SEARCH_COLUMNS} FROM organisations_fts f CROSS JOIN organisations o ON o.id = f.rowid "
+               "WHERE organisations_fts MATCH :match ORDER BY o.name, o.id LIMIT :limit")
+    else:
+        if way == "set":
+            conditions = ["o.id IN (SELECT rowid FROM organisations_fts WHERE organisations_fts MATCH :match)"]
+        else:
+            conditions = directory_filter.own_conditions(params) + directory_filter.list_probes(params) + [hidden]
+        where = " AND ".join(c for c in conditions if c) or "1 = 1"
+        sql = f"SELECT {SEARCH_COLUMNS} FROM organisations o INDEXED BY idx_org_name WHERE {where} ORDER BY o.name, o.id LIMIT :limit"
+    return db.execute(sql, params).fetchall(), total
+
+
 def search(db: store.Database, directory_filter: DirectoryFilter = DirectoryFilter(), limit: int = 100) -> SearchResult:
     """Organisations matching the words (names, descriptions, themes; every word, each as
     a prefix, stemmed) and the filters: best match first when there are words, else by
     name. At most ``limit`` rows, and the total that match. The one search function for
     both engines (FTS5 on SQLite, tsvector on PostgreSQL), with one results contract."""
     params: dict = {"limit": int(limit)}
+    demo_visible = demo_shown(db)
     try:
-        if search_words(directory_filter.query):
-            rows_sql, count_sql = _word_search_sql(db, directory_filter, demo_shown(db), params), None
+        if not search_words(directory_filter.query) and _dialect(db) == "sqlite":
+            records, total = _sqlite_list(db, directory_filter, demo_visible, params)
         else:
-            rows_sql, count_sql = _list_sql(directory_filter, demo_shown(db), params)
-        records = db.execute(rows_sql, params).fetchall()
-        if count_sql is None:  # the count is each row's last column
-            total = records[0][-1] if records else 0
-            records = [record[:-1] for record in records]
-        else:
-            total = db.execute(count_sql, params).fetchone()[0]
+            if search_words(directory_filter.query):
+                rows_sql, count_sql = _word_search_sql(db, directory_filter, demo_visible, params), None
+            else:
+                rows_sql, count_sql = _list_sql(directory_filter, demo_visible, params)
+            records = db.execute(rows_sql, params).fetchall()
+            if count_sql is None:  # the count is each row's last column
+                total = records[0][-1] if records else 0
+                records = [record[:-1] for record in records]
+            else:
+                total = db.execute(count_sql, params).fetchone()[0]
     except DomainError:
         raise
     except Exception as error:  # a search problem we did not foresee

@@ -104,9 +104,10 @@ def money_config(frame: pd.DataFrame) -> dict:
 
 
 def show_table(frame: pd.DataFrame, *, key: str, file_stem: str, notes: list[str], label: str = "table") -> None:
-    """A table with its money columns as £ and CSV/Excel downloads of exactly it."""
+    """A table with its money columns as £ and CSV/Excel downloads of exactly it (the files
+    made when a button is pressed, not on every run)."""
     st.dataframe(frame, hide_index=True, width="stretch", column_config=money_config(frame), key=f"{key}.table")
-    download_table(frame, file_stem=file_stem, key=f"{key}.download", label=label, notes=notes,
+    download_table(lambda: frame, file_stem=file_stem, key=f"{key}.download", label=label, notes=notes,
                    money_columns=[c for c in frame.columns if c in MONEY])
 
 
@@ -131,7 +132,7 @@ def value_by_type_chart(db_path: str, version: int, agreement_filter: agreements
                       for year, kind, pence in values.itertuples(index=False))
     show_chart(chart, title="Agreed value per financial year, by type", table=table, key="agreements.by_type",
                description=f"Stacked bar chart of the value of the agreements shown, per financial year and type: {words}.",
-               table_column_config=money_config(table))
+               table_column_config=money_config(table), lazy_table=True)
 
 
 def shares_chart(shares: pd.DataFrame) -> None:
@@ -144,7 +145,8 @@ def shares_chart(shares: pd.DataFrame) -> None:
     words = "; ".join(f"{m} {percent(s) if s == s and s is not None else 'no data'}"
                       for m, s in zip(shares["measure"], shares["share"]))
     show_chart(chart, title="The Devolve measures, computed from the agreements", table=table,
-               key="agreements.shares", description=f"Bar chart of each Devolve measure as a share of agreed value: {words}.")
+               key="agreements.shares", description=f"Bar chart of each Devolve measure as a share of agreed value: {words}.",
+               lazy_table=True)
 
 
 def promised_chart(frame: pd.DataFrame, *, key: str) -> None:
@@ -166,7 +168,7 @@ def promised_chart(frame: pd.DataFrame, *, key: str) -> None:
                       for r in frame.itertuples(index=False))
     show_chart(chart, title="Social value promised against delivered, periods reported", table=long, key=key,
                description=f"Grouped bar chart, in pounds with the same proxies as the tender: {words}.",
-               table_column_config={"Value (£)": money_column_config("Value (£)")})
+               table_column_config={"Value (£)": money_column_config("Value (£)")}, lazy_table=True)
 
 
 def status_chart(frame: pd.DataFrame, *, key: str) -> None:
@@ -183,7 +185,8 @@ def status_chart(frame: pd.DataFrame, *, key: str) -> None:
     counts = monitoring.status_counts(frame)
     words = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
     show_chart(chart, title="Status of each measure, period by period", table=data, key=key,
-               description=f"Grid of {len(data)} measure-periods coloured and labelled by status: {words}.")
+               description=f"Grid of {len(data)} measure-periods coloured and labelled by status: {words}.",
+               lazy_table=True)
 
 
 # --------------------------------------------------------------------------- delivery record (tender hook)

@@ -108,14 +108,19 @@ def show_chart(
     table: pd.DataFrame,
     key: str,
     table_column_config: dict | None = None,
+    lazy_table: bool = False,
 ) -> None:
     """Draw ``chart`` with its title and text alternative, and the same numbers as a table
     in an expander below. ``description`` says in words what the chart shows. ``chart``
-    may be a ``chart_spec(...)`` made earlier with the same title and description."""
+    may be a ``chart_spec(...)`` made earlier with the same title and description.
+    ``lazy_table``: the table is drawn only once its expander is opened (opening reruns the
+    page), so a closed one costs the browser nothing; the text alternative is always there."""
     if isinstance(chart, dict):
         st.vega_lite_chart(spec=dict(chart), width="stretch", key=f"{key}.chart")  # Streamlit pops its datasets
     else:
         st.altair_chart(titled(chart, title, description), width="stretch", key=f"{key}.chart")
     st.caption(description)
-    with st.expander(f"Table: {title}"):
-        st.dataframe(table, hide_index=True, width="stretch", column_config=table_column_config, key=f"{key}.table")
+    box = st.expander(f"Table: {title}", key=f"{key}.table_open", on_change="rerun") if lazy_table else st.expander(f"Table: {title}")
+    with box:
+        if box.open is not False:  # None: not lazy, always drawn
+            st.dataframe(table, hide_index=True, width="stretch", column_config=table_column_config, key=f"{key}.table")

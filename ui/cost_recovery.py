@@ -190,10 +190,14 @@ def stacked_bar(parts: pd.DataFrame) -> alt.Chart:
 def workbook_button(result: fcr.CostingResult) -> None:
     """Download the costing workbook: summary, allocation by pool, multi-year, funding gap
     and assumptions, with the method and any fictional label on an 'About' sheet."""
-    sheets, money_columns = fcr.workbook_sheets(result)
+
+    def workbook() -> bytes:  # made when the button is pressed, not on every run
+        sheets, money_columns = fcr.workbook_sheets(result)
+        return xlsx_bytes(sheets, notes=fcr.workbook_notes(result), money_columns=money_columns)
+
     st.download_button(
         "Download the costing workbook (Excel)",
-        data=xlsx_bytes(sheets, notes=fcr.workbook_notes(result), money_columns=money_columns),
+        data=workbook,
         file_name=f"full-cost-recovery-{file_stem(result.costing.name, 'costing')}.xlsx",
         mime=XLSX_MIME,
         key="fcr.workbook",

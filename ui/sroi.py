@@ -273,7 +273,12 @@ def proxy_panel(current: dict) -> dict | None:
     from .data import data_changed, data_version, database_path
 
     db_path, version = database_path(), data_version()
-    with st.expander("Financial proxy library"):
+    # Drawn only once opened (opening reruns the page): its two grids and file box cost a
+    # visitor's browser a good part of the page otherwise.
+    panel = st.expander("Financial proxy library", key="sroi.proxies_open", on_change="rerun")
+    with panel:
+        if not panel.open:
+            return None
         st.caption(
             "Shipped values are only those whose licence allows it (HM Treasury Green Book wellbeing values, Open "
             "Government Licence). HACT's Social Value Bank is not shipped: its licence forbids it. Load your own "
@@ -357,7 +362,11 @@ def full_cost_panel(scenario: sroi.Scenario, result: sroi.Result) -> None:
     from models import cost_recovery, scenarios
     from models.errors import DomainError
 
-    with st.expander("Ratio on a project's full cost (from a saved full cost recovery costing)"):
+    panel = st.expander("Ratio on a project's full cost (from a saved full cost recovery costing)",
+                        key="sroi.full_cost_open", on_change="rerun")  # read and drawn once opened
+    with panel:
+        if not panel.open:
+            return
         with database() as db:
             saved = scenarios.list_saved(db, cost_recovery.KIND)
         if not saved:

@@ -2,12 +2,43 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import altair as alt
 import pandas as pd
+import streamlit as st
 
 from models import tender
 
 from .charts import PALETTE
+from .entry import narrow_screen
+
+SECTIONS = ("Set up", "Evaluators", "Score", "Moderate", "Results", "Award", "Audit")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section shown on its own (the phone's stand-in for a tab): ``with`` it like a tab;
+    ``open`` says whether it is the chosen one."""
+
+    open: bool
+
+    def __enter__(self) -> "Section":
+        return self
+
+    def __exit__(self, *_) -> bool:
+        return False
+
+
+def sections(key: str = "tender.tab") -> list:
+    """The page's seven sections, only the chosen one run, the choice kept in the page
+    address (``?tender.tab=Award``). Tabs on a desktop; on a phone a horizontal choice that
+    wraps onto a second line, so no section is off screen (seven tabs scroll sideways at
+    390 px, hiding Award and Audit)."""
+    if not narrow_screen():
+        return list(st.tabs(list(SECTIONS), key=key, bind="query-params"))
+    chosen = st.radio("Section", SECTIONS, key=key, bind="query-params", horizontal=True)
+    return [Section(open=label == chosen) for label in SECTIONS]
 
 
 def score_label(criterion: tender.Criterion, score: float) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import openpyxl
+from playwright.sync_api import expect
 
 from models.sroi import IMPACT_MAP_COLUMNS as IMPACT_MAP_HEADINGS
 from tests.e2e.conftest import assert_accessible, open_page, wait_until_idle
@@ -98,10 +99,10 @@ def test_build_a_two_outcome_scenario_and_read_the_ratio(page, app_server):
     assert metric_value(page, "Present value") == f"£{undiscounted_year_one:,.2f}"
     assert page.get_by_text("Alternative convention: year 1 not discounted, drop-off from year 2").is_visible()
 
-    page.get_by_role("tab", name="Sensitivity").click()
-    assert page.get_by_text("Switching values: what would bring the ratio to £1 : £1").is_visible()
+    page.get_by_role("tab", name="Sensitivity").click()  # only the chosen tab is drawn: wait for its rerun
+    expect(page.get_by_text("Switching values: what would bring the ratio to £1 : £1")).to_be_visible()
     page.get_by_role("tab", name="Uncertainty").click()
-    assert page.locator('[data-testid="stMetric"]', has_text="Chance below £1 : £1").is_visible()
+    expect(page.locator('[data-testid="stMetric"]', has_text="Chance below £1 : £1")).to_be_visible()
     assert_accessible(page)
 
     with page.expect_download() as download_info:

@@ -3,6 +3,7 @@ fits ranked above ones that do not, fit-once caching, market depth and overlap."
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -160,6 +161,30 @@ def test_overlap_in_demo_directory_pairs_once_by_services(demo_model):
     assert groups["size"].min() >= 2 and groups["size"].sum() >= pairs["cluster"].nunique() * 2
     looser = matching.overlap(model, threshold=0.3, max_pairs=10_000)
     assert len(looser) > len(pairs)
+
+
+def test_overlap_compares_every_pair_however_few_rows_a_chunk_holds(demo_model, monkeypatch):
+    """A chunk of one row at a time finds the same pairs as one chunk for the whole block;
+    and the most alike are the first, the same as every pair computed by hand (dense)."""
+    model, _ = demo_model
+    whole = matching.overlap(model, max_pairs=10_000)
+    monkeypatch.setattr(matching, "PAIR_CHUNK_ENTRIES", 1)
+    assert matching.overlap(model, max_pairs=10_000).equals(whole)
+    top = matching.overlap(model, max_pairs=7)
+    assert top.equals(whole.head(7).assign(cluster=top["cluster"])) and top.attrs["total_pairs"] == len(whole)
+    dense = (model.services @ model.services.T).toarray()
+    index = {org_id: row for row, org_id in enumerate(model.organisations["org_id"])}
+    for a, b, score in zip(whole["org_id_a"], whole["org_id_b"], whole["score"]):
+        assert round(float(dense[index[a], index[b]]), 3) == score
+
+
+def test_ranked_pairs_count_a_pair_once_and_break_ties_by_rows():
+    """Pairs worked by hand: (3, 1) found twice (two districts), a tie at 0.7 ordered by rows."""
+    lefts, rights = np.array([3, 1, 5, 2, 4]), np.array([1, 3, 6, 9, 0])
+    values = np.array([0.9, 0.9, 0.7, 0.7, 0.5])
+    total, ranked = matching._ranked_pairs(lefts, rights, values, 2)
+    assert total == 4 and ranked == [((1, 3), 0.9), ((2, 9), 0.7)]
+    assert matching._ranked_pairs(lefts[:0], rights[:0], values[:0], 2) == (0, [])
 
 
 def test_market_depth_counts_likely_bidders(demo_model):

@@ -70,3 +70,24 @@ def test_clarification_is_added_to_the_log(db_path):
     with store.opened(db_path) as db:
         [question] = award_records.clarifications(db, tender_id)
     assert question.answer == "Yes: include them in the price."
+
+
+def test_on_a_phone_the_sections_are_a_wrapping_choice_kept_in_the_address(db_path, monkeypatch):
+    """Seven tabs scroll sideways on a 390 px phone (Award and Audit off screen): a phone gets
+    a choice of section instead, bound to the same address, and only that section runs."""
+    import ui.tender
+
+    monkeypatch.setattr(ui.tender, "narrow_screen", lambda: True)
+    with store.opened(db_path) as db:
+        tender_records.import_scenario(db, EXAMPLE, who="Test")
+    app = run_page("tender.py", {"tender.name": EXAMPLE["name"], "tender.tab": "Award"})
+    assert not app.exception, app.exception
+    assert not app.tabs
+    section = app.radio(key="tender.tab")
+    assert section.label == "Section" and section.value == "Award"
+    assert list(section.options) == ["Set up", "Evaluators", "Score", "Moderate", "Results", "Award", "Audit"]
+    assert "Issue the award pack" in " ".join(m.value for m in app.markdown)
+    section.set_value("Audit").run()
+    assert not app.exception, app.exception
+    assert app.radio(key="tender.tab").value == "Audit"
+    assert "Issue the award pack" not in " ".join(m.value for m in app.markdown)

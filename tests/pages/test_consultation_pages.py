@@ -121,3 +121,31 @@ def test_compact_dashboard_measures_the_log_and_states_rules_and_sources(db_path
     texts = " ".join(t.value for t in app.text)
     assert "commitment 2.4" in texts and "Consultation Principles (2018)" in texts and "well in advance" in texts
     assert any("Consultation length: 12 weeks (principle P2)" == e.label for e in app.expander)
+
+
+def test_compact_dashboard_draws_the_chosen_tab_and_the_funding_form_once_opened(db_path):
+    """Only the chosen tab (kept in the address) and an opened 'Enter funding' are drawn;
+    funding entered there is saved and listed."""
+    _log_one(db_path)
+    app = run_page("compact.py")
+    assert not app.exception, app.exception
+    assert app.multiselect(key="compact.department") is not None
+    assert "Beside the self-assessment made in the same financial year" not in " ".join(m.value for m in app.markdown)
+    app.query_params["compact.tab"] = "Over time"
+    app.run()
+    assert "Beside the self-assessment made in the same financial year" in " ".join(m.value for m in app.markdown)
+    assert not [w for w in app.text_input if w.key == "compact.funding.provider"]
+    app.session_state["compact.funding_open"] = True
+    app.run()
+    app.text_input(key="auth.name").input("Sam Patel")
+    app.text_input(key="compact.funding.provider").input("Crewe Carers")
+    app.text_input(key="compact.funding.department").input("Adult Social Care")
+    app.date_input(key="compact.funding.start").set_value(dt.date(2026, 4, 1))
+    app.date_input(key="compact.funding.end").set_value(dt.date(2027, 3, 31))
+    app.text_input(key="compact.funding.value").input("12,000")
+    app.button(key="FormSubmitter:compact.funding_form-Save funding").click()
+    app.run()
+    assert not app.exception, app.exception
+    with store.opened(db_path) as db:
+        assert [(r["provider"], r["value_pence"]) for r in db.query("SELECT provider, value_pence FROM compact_funding")] == [
+            ("Crewe Carers", 1_200_000)]

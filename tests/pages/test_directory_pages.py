@@ -45,6 +45,9 @@ def test_directory_no_results_says_so(db_path):
 
 def test_add_form_names_fields_and_then_adds(db_path):
     app = run_page("directory.py")
+    assert not [w for w in app.text_input if w.key == "directory.add.name"]  # drawn once its expander opens
+    app.session_state["directory.add_open"] = True
+    app.run()
     app.text_input(key="directory.add.name").input("")
     app.button(key="FormSubmitter:directory.add-Add organisation").click().run()
     shown = texts(app)
@@ -66,6 +69,8 @@ def test_add_form_names_fields_and_then_adds(db_path):
 
 def test_demo_switch_off_hides_demo_rows(db_path):
     app = run_page("directory.py")
+    app.session_state["directory.demo_open"] = True
+    app.run()
     app.toggle(key="directory.demo_toggle").set_value(False)
     app.button(key="FormSubmitter:directory.demo_form-Save setting").click().run()
     assert not app.exception

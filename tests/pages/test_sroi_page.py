@@ -90,6 +90,8 @@ def test_save_then_compare(db_path):
     app.text_input(key="sroi.scenarios.save_name").set_value("Falls service")
     app.button(key="sroi.scenarios.save").click().run()
     assert any("Saved 'Falls service'" in s.value for s in app.success)
+    app.query_params["sroi.tab"] = "Compare scenarios"  # only the chosen tab is drawn
+    app.run()
     comparison = app.dataframe[-1].value   # the comparison is the last table drawn
     assert list(comparison.columns)[0] == "Measure"
     ratios = comparison[comparison["Measure"] == "SROI ratio"].iloc[0].tolist()[1:]
@@ -102,6 +104,8 @@ def test_proxy_library_adds_an_outcome_rebased_with_deflators(db_path):
     with store.opened(db_path) as db:
         proxies.save_deflators(db, {2019: (100.0, "test"), 2024: (118.0, "test")})
     app = run_with(simple_body())
+    app.session_state["sroi.proxies_open"] = True  # the library is drawn once opened
+    app.run()
     assert app.number_input(key="sroi.price_year").value == 2024
     library = app.dataframe[2].value   # investment, impact map, then the library
     assert library.loc[0, "Pounds at 2024 prices"] == 15340.0
@@ -125,6 +129,8 @@ def test_ratio_on_a_saved_full_cost_recovery_costing(db_path):
         scenarios.save(db, cost_recovery.KIND, "Page test costing", costing)
     full_cost = cost_recovery.project_full_costs(costing)["Befriending older people"]
     app = run_with(simple_body())          # present value £6,000 on £5,000 invested
+    app.session_state["sroi.full_cost_open"] = True  # drawn once its expander is opened
+    app.run()
     app.selectbox(key="sroi.fcr_project").set_value("Befriending older people").run()
     shown = metrics(app)
     assert shown["Ratio on the investment entered"] == "£1.20 : £1"
@@ -152,3 +158,21 @@ def test_workbook_labels_fictional_data_and_reconciles():
     column = by_outcome[0].index("Present value (£)")
     assert round(sum(row[column] for row in by_outcome[1:]), 2) == 258304.07
     assert book["By outcome"].cell(row=2, column=column + 1).number_format == '"£"#,##0.00'
+
+
+def test_only_the_chosen_tab_is_drawn_and_the_workbook_needs_none_open(db_path):
+    """The tabs' charts and tables are drawn only for the tab chosen (kept in the address),
+    and a chart's table only once its expander is opened."""
+    app = run_with(simple_body())
+    titles = [s["title"]["text"][0] for s in chart_specs(app)]
+    assert titles == ["From gross value to present value", "Present value by stakeholder", "Present value by year"]
+    assert [e.label for e in app.expander if e.label.startswith("Table: ")] == [
+        "Table: From gross value to present value", "Table: Present value by stakeholder", "Table: Present value by year"]
+    drawn = len(app.dataframe)
+    app.session_state["sroi.waterfall.table_open"] = True
+    app.run()
+    assert len(app.dataframe) == drawn + 1
+    app.query_params["sroi.tab"] = "Uncertainty"
+    app.run()
+    assert [s["title"]["text"][0] for s in chart_specs(app)] == ["How uncertain the ratio is"]
+    assert "Chance below £1 : £1" in metrics(app)
