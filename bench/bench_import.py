@@ -213,6 +213,25 @@ def report(rows: int, dry: dict, whole: dict) -> None:
               f"({r['reader_mb']:,.0f} + {r['writer_mb']:,.0f}) |")
 
 
+def readme_row(rows: int, dry: dict, whole: dict, start_load: float, peers: tuple[float, float] | None = None) -> None:
+    """The README's "National scale" import row, in its own words, from this run."""
+    rate, cpu = rows / whole["seconds"], rows / whole["cpu_seconds"]
+    project = (f"**{rate:,.0f} rows/s** ({whole['seconds']:.0f} s); CPU {cpu:,.0f} rows/s (reader {whole['reader_cpu']:.1f} s "
+               f"+ writer {whole['writer_cpu']:.1f} s); peak {whole['peak_mb']:,.0f} MB (reader {whole['reader_mb']:,.0f} + "
+               f"writer {whole['writer_mb']:,.0f}, shared pages counted twice); dry run **{rows / dry['seconds']:,.0f} rows/s** "
+               f"({dry['seconds']:.0f} s), CPU {rows / dry['cpu_seconds']:,.0f} rows/s, {dry['peak_mb']:,.0f} MB")
+    load = f"load {start_load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end, {os.cpu_count()} cores"
+    if peers is None:
+        print(f"\nREADME row: | validated import, {rows:,} grants ({load}) | {project} | (--no-peers) | | 50,000 rows/s, < 500 MB |")
+        return
+    peer_seconds, per_grant = peers
+    print(f"\nREADME row: | validated import, {rows:,} grants ({load}) | {project} | `sqlite-utils insert --csv`: "
+          f"{rows / peer_seconds:,.0f} rows/s ({peer_seconds:.0f} s); jsonschema per grant: {per_grant:,.0f} grants/s | "
+          f"{rate / (rows / peer_seconds):.2f}x sqlite-utils; {rate / per_grant:.1f}x jsonschema (dry run: "
+          f"{(rows / dry['seconds']) / (rows / peer_seconds):.2f}x sqlite-utils, {(rows / dry['seconds']) / per_grant:.1f}x "
+          f"jsonschema) | 50,000 rows/s, < 500 MB |")
+
+
 def steps(whole: dict) -> None:
     print("\nPublishing, step by step (wall / writer CPU seconds): "
           + "; ".join(f"{k} {w:.1f} / {c:.1f}" for k, (w, c) in whole["steps"].items()))
@@ -255,6 +274,7 @@ def main() -> None:
         if args.no_peers:
             report(rows, dry, whole)
             steps(whole)
+            readme_row(rows, dry, whole, load[0])
             return
         peer_seconds = peer_sqlite_utils(args.peer, csv_path, Path(folder) / "peer.db")
         per_grant = peer_jsonschema(csv_path, args.jsonschema_sample)
@@ -266,6 +286,7 @@ def main() -> None:
         print(f"\nRatios: validated import {(rows / whole['seconds']) / (rows / peer_seconds):.2f}x sqlite-utils' rate; "
               f"{(rows / whole['seconds']) / per_grant:.1f}x per-grant jsonschema's rate. "
               f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.")
+        readme_row(rows, dry, whole, load[0], (peer_seconds, per_grant))
 
 
 if __name__ == "__main__":

@@ -404,8 +404,9 @@ def _arrow_cells(source: Source, width: int, state: dict) -> Iterator[tuple[list
     state["read_on_from"] = 0
     try:
         handle = source.open()
+        watched = _NulWatch(handle)
         reader = pa_csv.open_csv(
-            handle,
+            watched,
             read_options=pa_csv.ReadOptions(autogenerate_column_names=True, use_threads=False, block_size=ARROW_BLOCK_BYTES),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
                                               invalid_row_handler=note_irregular),
@@ -439,14 +440,16 @@ def _arrow_cells(source: Source, width: int, state: dict) -> Iterator[tuple[list
             if first:  # the title row: read already
                 raw = [column.slice(1) for column in raw]
                 first = False
-            if any(pc.any(pc.match_substring(column, "\x00")).as_py() for column in raw):
+            if watched.nul:  # in this block or the one being read: Python's csv module refuses it
                 return
             count = len(raw[0])
             numbers = np.arange(done + 2, done + 2 + count)
-            blank = None
+            blank = None  # rows whose every cell is spaces (the row-by-row reader skips them)
             for column in raw:
                 empty = pc.match_substring_regex(column, f"^{_SPACE}*$")
                 blank = empty if blank is None else pc.and_(blank, empty)
+                if not pc.any(blank).as_py():
+                    break
             if pc.any(blank).as_py():
                 keep = pc.invert(blank)
                 raw = [pc.filter(column, keep) for column in raw]
@@ -461,6 +464,22 @@ def _arrow_cells(source: Source, width: int, state: dict) -> Iterator[tuple[list
     if numbers_held:
         yield from passed_on(len(numbers_held))
     state["read_on_from"] = None
+
+
+class _NulWatch:
+    """A binary file that notes whether any block read from it held a NUL byte."""
+
+    def __init__(self, handle):
+        self._handle, self.nul = handle, False
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._handle.read(size)
+        if b"\x00" in data:
+            self.nul = True
+        return data
+
+    def __getattr__(self, name):
+        return getattr(self._handle, name)
 
 
 class _Cells:
@@ -762,11 +781,16 @@ def grants_to_records(grid, where, problems, report, context, titles) -> Rows:
 
 def _out_of_range(text: str, context) -> str | None:
     """Why a (checked) date is no real grant's date, or None."""
+    return _out_of_range_on(text, context.today)
+
+
+@lru_cache(maxsize=65536)  # a file's dates repeat from chunk to chunk
+def _out_of_range_on(text: str, today: dt.date) -> str | None:
     try:
         day = dt.date.fromisoformat(text[:10])
     except ValueError:
         return None  # the schema check says what is wrong with it
-    return repair.date_problem(day, context.today)
+    return repair.date_problem(day, today)
 
 
 @lru_cache(maxsize=4096)
