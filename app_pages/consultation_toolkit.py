@@ -55,7 +55,7 @@ start = st.date_input("Opens on", value=default_start, min_value=today, format="
 timeline = compact.plan_timeline(today, start, standards)
 end = dt.date.fromisoformat(timeline["Date"].iloc[2])
 shown_timeline = timeline.assign(Date=[uk_date(d) for d in timeline["Date"]])
-st.dataframe(shown_timeline, hide_index=True, width="stretch", key=f"{PAGE}.timeline")
+st.table(shown_timeline, hide_index=True)  # four rows: a plain table, no grid for the browser to start
 st.caption(f"Today is {uk_date(today)}. Working days skip weekends and England and Wales bank holidays.")
 download_table(lambda: shown_timeline, file_stem="consultation-timeline", key=f"{PAGE}.timeline_download", label="the timeline")
 

@@ -20,11 +20,16 @@ def save_load_panel(kind: str, current: dict, *, key: str, default_name: str = "
     """Draw the panel for scenarios of ``kind``. Returns a scenario body the user chose to
     load (from the database or an uploaded file), else None. The page validates it."""
     loaded = None
-    with database() as db:
-        saved_list = scenarios.list_saved(db, kind)
-    # The latest version of each name as drawn on the previous run: what the person saw.
-    seen = opened_version(f"{key}.versions", {s.name: s.version for s in saved_list})
-    with st.expander("Save or load a scenario"):
+    # Read and drawn only once opened (opening reruns the page): closed, the panel costs no
+    # query and the visitor's browser nothing (its file box and buttons).
+    panel = st.expander("Save or load a scenario", key=f"{key}.open", on_change="rerun")
+    with panel:
+        if not panel.open:
+            return None
+        with database() as db:
+            saved_list = scenarios.list_saved(db, kind)
+        # The latest version of each name as drawn on the previous run: what the person saw.
+        seen = opened_version(f"{key}.versions", {s.name: s.version for s in saved_list})
         save_column, load_column = st.columns(2)
         with save_column:
             may_save = can("scenario.save")
@@ -44,7 +49,7 @@ def save_load_panel(kind: str, current: dict, *, key: str, default_name: str = "
                     show_error(error, key=f"{key}.stale")
             st.download_button(
                 "Download scenario (JSON)",
-                data=json.dumps(current, indent=2, ensure_ascii=False).encode("utf-8"),
+                data=lambda: json.dumps(current, indent=2, ensure_ascii=False).encode("utf-8"),  # made when pressed
                 file_name=f"{(current.get('name') or kind).strip().replace(' ', '-').lower() or kind}.json",
                 mime="application/json",
                 key=f"{key}.download_json",

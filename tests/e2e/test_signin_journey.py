@@ -134,6 +134,11 @@ def test_viewer_reaches_no_write_action(browser, signed_in_app):
     for path in ("", "spend", "directory", "organisation?org=DEMO-0001", "outcomes", "sroi", "full-cost"):
         go(page, url, path)
         assert page.get_by_test_id("stException").count() == 0, f"an error on /{path}"
+        panel = page.get_by_text("Save or load a scenario", exact=True)  # drawn once opened
+        if panel.count():
+            panel.click()
+            page.get_by_role("button", name="Download scenario (JSON)").wait_for()
+            wait_until_idle(page)
         for label in write_buttons:
             assert page.get_by_role("button", name=label, exact=True).count() == 0, f"{label} on /{path}"
         assert_accessible(page)

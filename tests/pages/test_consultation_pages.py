@@ -26,7 +26,7 @@ def _log_one(db_path, **changes) -> int:
 def test_toolkit_plans_and_saves_a_consultation(db_path):
     app = run_page("consultation_toolkit.py", {"toolkit.district": "Crewe and Nantwich"})
     assert not app.exception
-    timeline = app.dataframe[0].value if len(app.dataframe) else None
+    timeline = app.table[0].value if len(app.table) else None  # a plain table (four rows)
     assert timeline is not None and list(timeline["Step"])[:2] == ["Give early notice to the sector", "Consultation opens"]
     app.text_input(key="toolkit.subject").input("Youth clubs in Crewe")
     app.text_input(key="toolkit.department").input("Children's Services")

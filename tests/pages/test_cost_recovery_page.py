@@ -69,6 +69,8 @@ def test_new_costing_starts_empty_and_asks_for_input(db_path):
 
 def test_save_and_load_a_costing(db_path, db):
     app = run_page("cost_recovery.py")
+    app.session_state["fcr.scenario.open"] = True  # the panel is drawn once opened
+    app.run()
     app.text_input(key="fcr.scenario.save_name").set_value("Page test costing")
     app.button(key="fcr.scenario.save").click().run()
     assert not app.exception

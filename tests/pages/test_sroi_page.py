@@ -87,6 +87,8 @@ def test_honesty_warnings_show(db_path):
 
 def test_save_then_compare(db_path):
     app = run_with(simple_body())
+    app.session_state["sroi.scenarios.open"] = True  # the panel is drawn once opened
+    app.run()
     app.text_input(key="sroi.scenarios.save_name").set_value("Falls service")
     app.button(key="sroi.scenarios.save").click().run()
     assert any("Saved 'Falls service'" in s.value for s in app.success)
