@@ -117,7 +117,7 @@ else:
     st.dataframe(
         [
             {
-                "When (UTC)": directory_ui.when(e["at"]),
+                "When": directory_ui.when(e["at"]),
                 "Who": e["who"],
                 "What": e["action"],
                 "Fields": ", ".join(sorted((e["after"] or {}).keys())),

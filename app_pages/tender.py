@@ -498,7 +498,7 @@ with award_tab:
 with audit_tab:
     if audit_tab.open:  # only the chosen tab runs
         st.subheader("Audit log")
-        st.caption("Every change to this tender: who, when (UTC), what changed and why.")
+        st.caption("Every change to this tender: who, when (London time), what changed and why.")
         with database() as db:
             audit_entries = tender_access.visible_audit(actor, access, tender_records.audit(db, record.id))
         st.dataframe(tender_ui.audit_frame(audit_entries, {c.id: c.name for c in setup.criteria}), hide_index=True, width="stretch", key="tender.audit")

@@ -130,7 +130,8 @@ def fictional_banner(demo_in_view: bool) -> None:
 
 
 def when(stamp: str | None) -> str:
-    """'24/11/2026 22:08 UTC' from a stored ISO time; the text as stored if it is not one."""
+    """'24/11/2026 22:08 (London time)' from a stored ISO time (UTC); the text as stored if it
+    is not one."""
     try:
         return f"{uk_datetime(stamp)} (London time)" if stamp else "not recorded"
     except ValueError:

@@ -13,6 +13,7 @@ from models.errors import DomainError, ScenarioError
 from .auth import can
 from .data import data_changed, database
 from .edits import opened_version, saw, show_error
+from .format import uk_datetime
 from .problems import plain, show_problems
 
 
@@ -59,7 +60,7 @@ def save_load_panel(kind: str, current: dict, *, key: str, default_name: str = "
                 choice = st.selectbox(
                     "Saved scenarios",
                     saved_list,
-                    format_func=lambda s: f"{s.name} (v{s.version}, saved {s.saved_at[:16].replace('T', ' ')} UTC)",
+                    format_func=lambda s: f"{s.name} (v{s.version}, saved {uk_datetime(s.saved_at)} London time)",
                     key=f"{key}.saved_choice",
                 )
                 if st.button("Load saved scenario", key=f"{key}.load_saved"):
