@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from models import compact, consultations, organisations
+from models import compact, consultations, directory_search
 from models.errors import DomainError
 from models.formatting import uk_date
 from ui.auth import can, current_actor, name_missing
@@ -66,7 +66,7 @@ themes = first.multiselect("Theme", options["themes"], key=f"{PAGE}.theme", bind
                            placeholder="Any theme")
 districts = second.multiselect("District", options["districts"], key=f"{PAGE}.district", bind="query-params",
                                placeholder="Any district")
-found = consult_ui.directory_search(db_path, version, organisations.DirectoryFilter(
+found = consult_ui.directory_search(db_path, version, directory_search.DirectoryFilter(
     themes=tuple(themes), districts=tuple(districts)), 50) if (themes or districts) else None
 invited_orgs: list[str] = []
 if found is None:

@@ -4,7 +4,7 @@ off. The search and filters live in the URL, so a view can be shared."""
 
 import streamlit as st
 
-from models import organisations
+from models import directory_search
 from ui import directory as directory_ui
 from ui.auth import can, current_actor
 from ui.data import data_version, database_path
@@ -37,7 +37,7 @@ with st.container(border=True):
     roles = second.multiselect("Role", options["roles"], key="directory.role", bind="query-params", placeholder="Front line and infrastructure")
     public_only = third.toggle("Public services only", help="Only organisations that deliver public services", key="directory.public", bind="query-params")
 
-directory_filter = organisations.DirectoryFilter(
+directory_filter = directory_search.DirectoryFilter(
     query=query,
     org_types=tuple(org_types),
     districts=tuple(districts),

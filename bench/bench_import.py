@@ -9,7 +9,8 @@ Reports the dry run (every cell checked, nothing written) and the whole import i
 second and per CPU-second (a large file is read and checked in a process of its own while
 the import stages it: both processes' CPU is counted, and on PostgreSQL the server
 process's too), the peak memory (maximum resident set size) of the writer plus that of
-the reader, and how long each step of publishing took; then the peers in the same run.
+the reader, and how long each step of publishing took; then how long removing the import
+again takes (not in the import's figures); then the peers in the same run.
 
     .venv/bin/python -m bench.bench_import [--rows 1000000] [--db postgresql://...] [--no-peers]
 """
@@ -79,15 +80,13 @@ def write_grants_csv(path: Path, rows: int, seed: int = 360) -> None:
             ])
 
 
-def run_import(csv_path: str, db_path: str, dry_run: bool) -> None:
+def run_import(csv_path: str, db_path: str, dry_run: bool, removal_peer: bool = False) -> None:
     """In a child process of its own (so its peak memory is its own): a dry run (every
     cell checked, staged, nothing written) or the whole import; prints timings as JSON."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from models import store
     from models.database import init_database
-    from models.importers import ImportOptions, Source, import_sources
-
-    from models.importers import staging
+    from models.importers import ImportOptions, Source, import_sources, remove_import, table_swap
 
     init_database(db_path)
     before, start = os.times(), time.perf_counter()
@@ -95,15 +94,31 @@ def run_import(csv_path: str, db_path: str, dry_run: bool) -> None:
         server = server_cpu(db)
         (result,) = import_sources(db, [Source.from_path(csv_path)], ImportOptions(imported_by="benchmark", dry_run=dry_run))
         server = server_cpu(db) - server
-    after = os.times()
+        server_mb = server_peak_mb(db)
+        after, finished = os.times(), time.perf_counter()
+        removal = per_row = None
+        if not dry_run:  # then taken out again, as an officer undoes a wrong import (not in the import's figures)
+            remove_import(db, result.import_id, who="benchmark")
+            removal = time.perf_counter() - finished
+            if removal_peer and db.dialect == "postgresql":
+                # Its peer, same run: imported again and removed with the summaries' per-row
+                # delete trigger left on (as for a role that does not own the table).
+                from models.importers import staging
+
+                (again,) = import_sources(db, [Source.from_path(csv_path)], ImportOptions(imported_by="benchmark"))
+                staging.owns_table = lambda db, table: False
+                began = time.perf_counter()
+                remove_import(db, again.import_id, who="benchmark")
+                per_row = time.perf_counter() - began
     writer_cpu = after.user + after.system - before.user - before.system + server
     reader_cpu = after.children_user + after.children_system - before.children_user - before.children_system
     peaks = [resource.getrusage(who).ru_maxrss / 1024 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
     print(json.dumps({"status": result.status, "added": result.rows_added, "errors": result.report.error_count,
-                      "warnings": result.report.warning_count, "seconds": time.perf_counter() - start,
+                      "warnings": result.report.warning_count, "seconds": finished - start, "remove_seconds": removal,
+                      "remove_per_row_seconds": per_row,
                       "cpu_seconds": writer_cpu + reader_cpu, "writer_cpu": writer_cpu, "reader_cpu": reader_cpu,
-                      "peak_mb": sum(peaks), "writer_mb": peaks[0], "reader_mb": peaks[1],
-                      "steps": {k: [round(w, 2), round(c, 2)] for k, (w, c) in staging.TIMINGS.items()},
+                      "peak_mb": sum(peaks), "writer_mb": peaks[0], "reader_mb": peaks[1], "server_mb": server_mb,
+                      "steps": {k: [round(w, 2), round(c, 2)] for k, (w, c) in table_swap.TIMINGS.items()},
                       "load": os.getloadavg()[0]}))
 
 
@@ -151,6 +166,19 @@ def server_cpu(db) -> float:
     pid = db.execute("SELECT pg_backend_pid()").fetchone()[0]
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_peak_mb(db) -> float | None:
+    """Peak resident memory (MB) of the PostgreSQL server process serving ``db`` (on this
+    machine; the shared buffers it touched included), reported apart from the import's
+    own processes; None on SQLite."""
+    if db.dialect != "postgresql":
+        return None
+    pid = db.execute("SELECT pg_backend_pid()").fetchone()[0]
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
 
 
 def child(*args: str) -> dict:
@@ -235,6 +263,14 @@ def readme_row(rows: int, dry: dict, whole: dict, start_load: float, peers: tupl
 def steps(whole: dict) -> None:
     print("\nPublishing, step by step (wall / writer CPU seconds): "
           + "; ".join(f"{k} {w:.1f} / {c:.1f}" for k, (w, c) in whole["steps"].items()))
+    if whole.get("server_mb") is not None:
+        print(f"PostgreSQL server process (not counted above): peak {whole['server_mb']:,.0f} MB resident, "
+              "the shared buffers it touched included; its CPU is counted in the writer's.")
+    if whole.get("remove_seconds") is not None:
+        print(f"Removing the import again (the Data page's Remove): {whole['remove_seconds']:.1f} s.")
+    if whole.get("remove_per_row_seconds") is not None:
+        print(f"Peer, same run: imported again and removed with the summaries' per-row delete trigger on: "
+              f"{whole['remove_per_row_seconds']:.1f} s ({whole['remove_per_row_seconds'] / whole['remove_seconds']:.1f}x as long).")
     print(f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.")
 
 
@@ -251,7 +287,7 @@ def main() -> None:
     parser.add_argument("--child", nargs=3, metavar=("CSV", "DB", "MODE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        run_import(args.child[0], args.child[1], args.child[2] == "dry-run")
+        run_import(args.child[0], args.child[1], args.child[2] == "dry-run", args.child[2] == "import-and-peer")
         return
     with tempfile.TemporaryDirectory() as folder:
         csv_path = args.csv or Path(folder) / "grants.csv"
@@ -266,7 +302,7 @@ def main() -> None:
         targets = [fresh_database(args.db, folder, name) for name in ("dry", "import")]
         try:
             dry = child(str(csv_path), targets[0], "dry-run")
-            whole = child(str(csv_path), targets[1], "import")
+            whole = child(str(csv_path), targets[1], "import" if args.no_peers else "import-and-peer")
         finally:
             for target in targets:
                 drop_database(args.db, target)

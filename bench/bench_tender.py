@@ -3,7 +3,9 @@
 Times, separately and together: parsing and checking the scenario, the evaluation, the
 exact tipping points for every criterion, the Monte Carlo win probabilities (one matrix
 product of draws x criteria weights by criteria x bids scores) and the matrix product
-alone. Prints the median and 95th percentile of each over the repeats.
+alone; and, side by side, the peer: the same Monte Carlo written in bare numpy with the
+same draws (it must count the same wins). Prints the median and 95th percentile of each
+over the repeats, and the ratio of the medians.
 
     .venv/bin/python -m bench.bench_tender [--bids 50] [--criteria 20] [--draws 10000] [--repeat 50]
 
@@ -55,6 +57,16 @@ def generated_scenario(bids: int, criteria: int, seed: int = 1) -> dict:
     return {"name": "Benchmark tender (fictional)", "fictional": True, "criteria": body_criteria, "bids": body_bids}
 
 
+def numpy_win_counts(shares: np.ndarray, scores: np.ndarray, spread: float, draws: int, seed: int = 1) -> np.ndarray:
+    """The peer: Monte Carlo wins written directly in numpy, with the same draws as the
+    engine (each weight share times a uniform factor in [1 - spread, 1 + spread], rows
+    normalised), for the ratio that shows the engine adds nothing to numpy's own cost."""
+    rng = np.random.default_rng(seed)
+    weights = shares * (1.0 + spread * rng.uniform(-1.0, 1.0, size=(draws, shares.size)))
+    weights /= weights.sum(axis=1, keepdims=True)
+    return np.bincount(np.argmax(weights @ scores, axis=1), minlength=scores.shape[1])
+
+
 def timed(function, repeat: int) -> list[float]:
     """Seconds for each of ``repeat`` calls (after one warm-up call)."""
     function()
@@ -94,8 +106,14 @@ def main(argv: list[str] | None = None) -> None:
     report("exact tipping points, every criterion", timed(lambda: tender.tipping_points(evaluation), args.repeat))
     report("price-method comparison (3 methods)", timed(lambda: tender.price_method_comparison(scenario), args.repeat))
     report("matrix product alone (draws x criteria @ criteria x bids)", timed(lambda: weights @ evaluation.scores, args.repeat))
-    report(f"win probabilities ({args.draws:,} draws, incl. drawing weights)",
-           timed(lambda: tender.win_probabilities(evaluation, draws=args.draws, spread=0.2), args.repeat))
+    ours = timed(lambda: tender.win_probabilities(evaluation, draws=args.draws, spread=0.2), args.repeat)
+    peer = timed(lambda: numpy_win_counts(scenario.shares(), evaluation.scores, 0.2, args.draws), args.repeat)
+    report(f"win probabilities ({args.draws:,} draws, incl. drawing weights)", ours)
+    report("peer: bare numpy, the same draws and counting", peer)
+    print(f"  win probabilities / bare numpy: {statistics.median(ours) / statistics.median(peer):.2f}x (medians)")
+    ours_counts = tender.win_probabilities(evaluation, draws=args.draws, spread=0.2, seed=1)
+    assert [round(v * args.draws) for v in ours_counts.values()] == numpy_win_counts(
+        scenario.shares(), evaluation.scores, 0.2, args.draws).tolist(), "the peer must count the same wins"
     report("whole analysis (evaluate + tipping points + Monte Carlo)", timed(lambda: (
         tender.tipping_points(e := tender.evaluate(scenario)), tender.win_probabilities(e, draws=args.draws, spread=0.2)), args.repeat))
     print(f"Winner: {evaluation.winner}; {len(evaluation.disqualified)} bids disqualified")

@@ -123,48 +123,56 @@ def provider_candidates(db: store.Database, name: str, limit: int = 5) -> list[t
 
 SUGGESTION_COLUMNS = ["key", "provider_org_id", "provider_name", "recipient", "authority", "department",
                       "funding_type", "payments", "first_year", "last_year", "total_pence"]
+# Imported third-sector payments to a named recipient that are in no agreement yet.
+_UNLINKED = ("FROM spend s LEFT JOIN agreement_spend l ON l.spend_id = s.id "
+             "WHERE l.spend_id IS NULL AND s.third_sector = 1 AND s.recipient IS NOT NULL AND s.recipient <> ''")
+# A provider's payments from one body and department by one funding type form a suggestion.
+_PROVIDER_GROUP = ["provider_org_id", "provider_name", "authority", "department", "funding_type"]
 
 
-def _unlinked_payments(db: store.Database) -> pd.DataFrame:
-    rows = db.query(
-        "SELECT s.id, s.financial_year, s.authority, s.department, s.funding_type, s.amount_pence, s.recipient, "
-        "s.recipient_id FROM spend s LEFT JOIN agreement_spend l ON l.spend_id = s.id "
-        "WHERE l.spend_id IS NULL AND s.third_sector = 1 AND s.recipient IS NOT NULL AND s.recipient <> '' "
-        "ORDER BY s.id")
-    return pd.DataFrame(list(rows), columns=["id", "financial_year", "authority", "department", "funding_type",
-                                             "amount_pence", "recipient", "recipient_id"])
-
-
-def _matched(db: store.Database, payments: pd.DataFrame) -> pd.DataFrame:
-    """Payments with the directory organisation each was paid to (by identifier, then by
-    normalised name); payments to no directory organisation are left out."""
-    if payments.empty:
-        return payments.assign(provider_org_id=[], provider_name=[])
+def _providers(db: store.Database, recipients: set[tuple[str, str | None]]) -> dict[tuple[str, str | None], tuple[str, str]]:
+    """The directory organisation (org-id, name) each (recipient, recipient_id) as paid is:
+    by identifier, then by normalised name; recipients that are no directory organisation
+    are left out."""
     names = {normalise_name(n): (o, n) for o, n in db.execute(
         "SELECT org_id, name FROM organisations WHERE org_id IS NOT NULL ORDER BY org_id").fetchall()}
-    ids = {o for o, _ in names.values()}
     by_id = {o: n for o, n in names.values()}
-    matches = []
-    for recipient, recipient_id in zip(payments["recipient"], payments["recipient_id"]):
-        if recipient_id and recipient_id in ids:
-            matches.append((recipient_id, by_id[recipient_id]))
-        else:
-            matches.append(names.get(normalise_name(recipient), (None, None)))
-    payments = payments.assign(provider_org_id=[m[0] for m in matches], provider_name=[m[1] for m in matches])
-    return payments[payments["provider_org_id"].notna()]
+    providers = {}
+    for recipient, recipient_id in recipients:
+        if recipient_id and recipient_id in by_id:
+            providers[(recipient, recipient_id)] = (recipient_id, by_id[recipient_id])
+        elif (match := names.get(normalise_name(recipient))) is not None:
+            providers[(recipient, recipient_id)] = match
+    return providers
+
+
+def _payment_groups(db: store.Database) -> list[tuple]:
+    """The unlinked payments grouped in SQL by recipient as paid (name and identifier), body,
+    department and funding type, in order of each group's first payment (id): (recipient,
+    recipient_id, authority, department, funding_type, payments, first year, last year, total
+    in pence, first id, provider's org-id, provider's name). Groups paid to no directory
+    organisation are left out."""
+    rows = db.execute(
+        "SELECT s.recipient, s.recipient_id, s.authority, s.department, s.funding_type, COUNT(*), "
+        "MIN(s.financial_year), MAX(s.financial_year), SUM(s.amount_pence), MIN(s.id) " + _UNLINKED
+        + " GROUP BY s.recipient, s.recipient_id, s.authority, s.department, s.funding_type").fetchall()
+    providers = _providers(db, {row[:2] for row in rows})
+    return sorted((row + providers[row[:2]] for row in rows if row[:2] in providers), key=lambda row: row[9])
 
 
 def spend_suggestions(db: store.Database) -> pd.DataFrame:
     """Suggested agreements from imported third-sector payments not yet in one: a
     provider's payments from one body and department by one funding type, grouped. Columns
     as ``SUGGESTION_COLUMNS``; ``key`` identifies the group for ``form_from_spend``."""
-    payments = _matched(db, _unlinked_payments(db))
-    if payments.empty:
+    groups = pd.DataFrame(_payment_groups(db), columns=[
+        "recipient", "recipient_id", "authority", "department", "funding_type", "payments", "first_year",
+        "last_year", "total_pence", "first_id", "provider_org_id", "provider_name"])
+    if groups.empty:
         return pd.DataFrame(columns=SUGGESTION_COLUMNS)
-    grouped = payments.groupby(["provider_org_id", "provider_name", "authority", "department", "funding_type"],
-                               as_index=False, dropna=False).agg(
-        recipient=("recipient", "first"), payments=("id", "size"), first_year=("financial_year", "min"),
-        last_year=("financial_year", "max"), total_pence=("amount_pence", "sum"))
+    # Groups in order of first payment: a provider's recipient is the one its first payment went to.
+    grouped = groups.groupby(_PROVIDER_GROUP, as_index=False, dropna=False).agg(
+        recipient=("recipient", "first"), payments=("payments", "sum"), first_year=("first_year", "min"),
+        last_year=("last_year", "max"), total_pence=("total_pence", "sum"))
     grouped = grouped[grouped["total_pence"] > 0]
     grouped["key"] = [_key(r.provider_org_id, r.authority, r.department, r.funding_type)
                       for r in grouped.itertuples(index=False)]
@@ -175,15 +183,27 @@ def _key(org_id: str, authority: str, department: str, funding_type: str) -> str
     return " | ".join([org_id, authority, department or "", funding_type])
 
 
+def _grouped_payments(db: store.Database, key: str) -> pd.DataFrame:
+    """The unlinked payments in the suggestion ``key`` (in id order), each with its provider."""
+    # (recipient, recipient_id, authority, department, funding_type) -> (org-id, name)
+    providers = {group[:5]: group[10:] for group in _payment_groups(db)
+                 if _key(group[10], group[2], group[3], group[4]) == key}
+    rows = [] if not providers else db.execute(
+        "SELECT s.id, s.financial_year, s.amount_pence, s.recipient, s.recipient_id, s.authority, s.department, "
+        "s.funding_type " + _UNLINKED + " AND s.recipient IN :recipients AND s.authority IN :authorities "
+        "ORDER BY s.id", {"recipients": sorted({g[0] for g in providers}),
+                          "authorities": sorted({g[2] for g in providers})}).fetchall()
+    payments = [row + providers[row[3:]] for row in rows if row[3:] in providers]
+    return pd.DataFrame(payments, columns=["id", "financial_year", "amount_pence", "recipient", "recipient_id",
+                                           "authority", "department", "funding_type", "provider_org_id",
+                                           "provider_name"])
+
+
 def form_from_spend(db: store.Database, key: str) -> tuple[dict, list[int]]:
     """The form for a suggested grouping (for the officer to check and confirm) and the ids
     of the payments it groups. Dates are the financial years the payments fall in; the
     value per year is what was paid."""
-    payments = _matched(db, _unlinked_payments(db))
-    if not payments.empty:
-        keys = [_key(o, a, d, f) for o, a, d, f in zip(payments["provider_org_id"], payments["authority"],
-                                                      payments["department"], payments["funding_type"])]
-        payments = payments[[k == key for k in keys]]
+    payments = _grouped_payments(db, key)
     if payments.empty:
         raise DomainError("That grouping of payments is no longer available: they may already be in an agreement. "
                           "Reload the suggestions.")

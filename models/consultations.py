@@ -290,7 +290,9 @@ def status(record: dict, today: dt.date) -> str:
         return PLANNED
     if today <= end:
         return OPEN
-    return CLOSED if record.get("feedback_published_on") else FEEDBACK_DUE
+    published = record.get("feedback_published_on")
+    # A row of a DataFrame holds a missing date as NaN, which is truthy: not published.
+    return CLOSED if published and published == published else FEEDBACK_DUE
 
 
 LIST_COLUMNS = ["consultation_id", "subject", "service", "department", "start_date", "end_date", "method",

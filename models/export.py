@@ -11,11 +11,13 @@ Every CSV and XLSX the product writes goes through here: downloads on pages
 
 from __future__ import annotations
 
+import csv
 import io
 import re
-from typing import Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd  # imported where used: the command line's CSV of rows (csv_text_of_rows) runs without it
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and full-width forms
@@ -39,6 +41,8 @@ def neutralise_cell(value):
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with every text cell (and column name) neutralised."""
+    import pandas as pd
+
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
@@ -50,6 +54,17 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 def csv_text(frame: pd.DataFrame) -> str:
     """CSV text (no byte-order mark) for the command line's output, formulas neutralised."""
     return neutralise(frame).to_csv(index=False)
+
+
+def csv_text_of_rows(columns: Sequence[str], rows: Iterable[Sequence]) -> str:
+    """``csv_text`` of a table given as column names and rows of text or numbers (None
+    an empty cell), without pandas: the same text, written the way ``DataFrame.to_csv`` writes
+    it (Python's csv module, minimal quoting, '\\n' line ends), formulas neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([neutralise_cell(str(c)) for c in columns])
+    writer.writerows([neutralise_cell(v) for v in row] for row in rows)
+    return buffer.getvalue()
 
 
 def csv_bytes(frame: pd.DataFrame, *, notes: list[str] | None = None) -> bytes:
@@ -71,6 +86,7 @@ def xlsx_bytes(
     """An XLSX workbook with one sheet per table. ``notes`` (source, fictional-data labels)
     go on a first 'About' sheet; columns named in ``money_columns[sheet]`` (amounts in
     pounds) get a '£#,##0.00' number format."""
+    import pandas as pd
     from openpyxl.utils import get_column_letter
 
     buffer = io.BytesIO()

@@ -414,6 +414,17 @@ def _positions(columns: list[str]) -> str:
     return ", ".join(str(i + 1) for i in range(len(columns)))
 
 
+KEYS_A_QUERY = 200  # place keys matched in one query (SQLite allows 32,766 parameters)
+
+
+def _among(columns: list[str], keys: list[tuple], params: dict) -> tuple[str, dict]:
+    """SQL that ``columns`` (place expressions) equal one of ``keys``, and ``params`` with
+    the keys' values added."""
+    values = ", ".join("(" + ", ".join(f":key_{r}_{c}" for c in range(len(columns))) + ")" for r in range(len(keys)))
+    keyed = {**params, **{f"key_{r}_{c}": value for r, key in enumerate(keys) for c, value in enumerate(key)}}
+    return f"({', '.join(columns)}) IN (VALUES {values})", keyed
+
+
 def _area_of_keys(db, level: str, basis: str, spend_filter) -> tuple[pd.DataFrame, Gazetteer]:
     """Spend grouped by its place columns, each group labelled with the map row it lands in
     (kind, code, name). Sums in SQL, in pence."""
@@ -499,14 +510,10 @@ def area_records(
     keys = list(chosen["key"])
     frames = []
     fetched = 0
-    for start in range(0, len(keys), 200):
-        part = keys[start : start + 200]
-        keyed = dict(params)
-        values = ", ".join(
-            "(" + ", ".join(f":key_{row}_{column}" for column in range(len(place))) + ")" for row in range(len(part)))
-        keyed.update({f"key_{row}_{column}": value for row, key in enumerate(part) for column, value in enumerate(key)})
+    for start in range(0, len(keys), KEYS_A_QUERY):
+        among, keyed = _among(place, keys[start : start + KEYS_A_QUERY], params)
         sql = (
-            f"SELECT {', '.join(columns)} FROM spend WHERE {where} AND ({', '.join(place)}) IN (VALUES {values}) "
+            f"SELECT {', '.join(columns)} FROM spend WHERE {where} AND {among} "
             f"ORDER BY amount_pence DESC, id LIMIT {max(limit - fetched, 0)}"
         )
         rows = db.execute(sql, keyed).fetchall()
@@ -523,22 +530,22 @@ def differences(db: store.Database, level: str, spend_filter) -> tuple[pd.DataFr
     """Where the recipient is based and where the benefit lands, side by side, for spend
     whose two places differ at ``level``. Returns (rows: recipient, recipient_place,
     benefit_place, amount_pence, records; counts: rows and pence with both places known,
-    with them different, and with the recipient's place unknown)."""
+    with them different, and with the recipient's place unknown).
+
+    Spend is first summed by its place columns alone (hundreds of groups, each placed
+    once); only the rows of the places that differ are then summed by recipient."""
     _check_level(level)
     where, params = spend_filter.where()
-    columns = ["COALESCE(recipient, '')"] + PLACE_COLUMNS["recipient"] + PLACE_COLUMNS["benefit"]
-    sql = (
-        f"SELECT {', '.join(columns)}, SUM(amount_pence), COUNT(*) FROM spend WHERE {where} "
-        f"GROUP BY {_positions(columns)} ORDER BY {_positions(columns)}"
-    )
+    places = PLACE_COLUMNS["recipient"] + PLACE_COLUMNS["benefit"]
+    sql = (f"SELECT {', '.join(places)}, SUM(amount_pence), COUNT(*) FROM spend WHERE {where} "
+           f"GROUP BY {_positions(places)} ORDER BY {_positions(places)}")
     gazetteer = Gazetteer.load(db)
     counts = {"both_rows": 0, "both_pence": 0, "differ_rows": 0, "differ_pence": 0, "unknown_rows": 0, "unknown_pence": 0}
-    rows = []
+    differing: dict[tuple, tuple[str, str]] = {}  # place columns -> (recipient's place, benefit's place)
     for record in db.execute(sql, params).fetchall():
-        recipient, recipient_code = record[0], record[1]
         amount, count = int(record[-2] or 0), int(record[-1])
-        based = gazetteer.roll_up(*_place_of(gazetteer, "recipient", (recipient_code,)), level)
-        lands = gazetteer.roll_up(*_place_of(gazetteer, "benefit", tuple(record[2:5])), level)
+        based = gazetteer.roll_up(*_place_of(gazetteer, "recipient", (record[0],)), level)
+        lands = gazetteer.roll_up(*_place_of(gazetteer, "benefit", tuple(record[1:4])), level)
         if based[0] == "not_placed" or lands[0] == "not_placed":
             counts["unknown_rows"] += count
             counts["unknown_pence"] += amount
@@ -548,7 +555,16 @@ def differences(db: store.Database, level: str, spend_filter) -> tuple[pd.DataFr
         if (based[0], based[1]) != (lands[0], lands[1]):
             counts["differ_rows"] += count
             counts["differ_pence"] += amount
-            rows.append((recipient, based[2], lands[2], amount, count))
+            differing[tuple(record[:4])] = (based[2], lands[2])
+    rows = []
+    keys = list(differing)
+    for start in range(0, len(keys), KEYS_A_QUERY):
+        among, keyed = _among(places, keys[start : start + KEYS_A_QUERY], params)
+        by_recipient = (f"SELECT COALESCE(recipient, ''), {', '.join(places)}, SUM(amount_pence), COUNT(*) FROM spend "
+                        f"WHERE {where} AND {among} GROUP BY {_positions(['', *places])}")
+        for record in db.execute(by_recipient, keyed).fetchall():
+            based, lands = differing[tuple(record[1:5])]
+            rows.append((record[0], based, lands, int(record[-2] or 0), int(record[-1])))
     frame = pd.DataFrame(rows, columns=["recipient", "recipient_place", "benefit_place", "amount_pence", "records"])
     if not frame.empty:
         frame = frame.groupby(["recipient", "recipient_place", "benefit_place"], as_index=False)[["amount_pence", "records"]].sum()

@@ -8,12 +8,14 @@ import csv
 import contextlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import store
 from .errors import DomainError
 from .formatting import pence_to_pounds, pounds_to_pence
+
+if TYPE_CHECKING:
+    import pandas as pd  # imported where used, so the command line's spend report runs without it
 
 SEED_FILE = store.PROJECT_ROOT / "data" / "seed" / "spend_2008_09.csv"
 
@@ -245,6 +247,19 @@ def filter_options(db: store.Database, third_sector_only: bool = True) -> dict[s
 def spend_by(db: store.Database, fields: list[str], spend_filter: SpendFilter = SpendFilter()) -> pd.DataFrame:
     """Spend grouped by ``fields`` (names from GROUP_FIELDS), with ``amount_pence`` and
     ``rows`` (how many records). Sorted by the grouping fields."""
+    import pandas as pd
+
+    frame = pd.DataFrame(spend_rows(db, fields, spend_filter), columns=fields + ["amount_pence", "rows"])
+    frame["amount_pence"] = frame["amount_pence"].astype("int64")
+    frame["rows"] = frame["rows"].astype("int64")
+    return frame
+
+
+def spend_rows(db: store.Database | store.Reader, fields: list[str],
+               spend_filter: SpendFilter = SpendFilter()) -> list[tuple]:
+    """``spend_by`` as plain tuples (the command line prints them without pandas): one per
+    group, the values of ``fields`` then amount_pence and rows (integers, 0 where none),
+    sorted by the grouping fields; the empty department is NO_DEPARTMENT."""
     unknown = [f for f in fields if f not in GROUP_FIELDS]
     if unknown:
         raise DomainError(
@@ -258,14 +273,17 @@ def spend_by(db: store.Database, fields: list[str], spend_filter: SpendFilter = 
     if fields:
         group = ", ".join(GROUP_FIELDS[f] for f in fields)
         sql += f" GROUP BY {group} ORDER BY {group}"
-    frame = pd.DataFrame(db.execute(sql, params).fetchall(), columns=fields + ["amount_pence", "rows"])
-    if not fields and frame["amount_pence"].isna().all():
-        frame["amount_pence"] = 0
-    frame["amount_pence"] = frame["amount_pence"].fillna(0).astype("int64")
-    frame["rows"] = frame["rows"].fillna(0).astype("int64")
-    if "department" in frame:
-        frame["department"] = frame["department"].replace("", NO_DEPARTMENT)
-    return frame
+    departments = [i for i, f in enumerate(fields) if f == "department"]
+    rows = []
+    for row in db.execute(sql, params).fetchall():
+        row = list(row)
+        for i in departments:
+            if row[i] == "":
+                row[i] = NO_DEPARTMENT
+        row[-2] = row[-2] or 0  # SUM over no rows is NULL
+        row[-1] = row[-1] or 0
+        rows.append(tuple(row))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -363,6 +381,8 @@ def page_view(db: store.Database, spend_filter: SpendFilter = SpendFilter()) -> 
 def split_by_funding_type(frame: pd.DataFrame, category: str) -> pd.DataFrame:
     """One row per ``category`` with contract, grant and total pence (0 where none) and
     rows, largest total first (ties by name)."""
+    import pandas as pd
+
     if frame.empty:
         return pd.DataFrame(columns=[category, "contract", "grant", "total", "rows"])
     wide = frame.pivot_table(index=category, columns="funding_type", values="amount_pence", aggfunc="sum", fill_value=0)
@@ -378,6 +398,8 @@ def top_with_others(split: pd.DataFrame, category: str, top: int = 10) -> pd.Dat
     """The ``top`` largest rows of a ``split_by_funding_type`` frame, then one row adding
     up all the others (named 'All other N <things>'), so a chart stays readable at any
     scale while its total is still the whole. Column ``others`` is True on that row."""
+    import pandas as pd
+
     if len(split) <= top + 1:  # one left over is shown as itself, never as 'All other 1'
         head = split.copy()
         head["others"] = False
@@ -403,6 +425,8 @@ def document_table_of(cube_frame: pd.DataFrame) -> pd.DataFrame:
     Grant and Grand Total (pence), an '<authority> Total' row after each authority and a
     'Grand Total' row at the end. Columns: Administering authority, Department,
     Contract, Grant, Grand Total (integer pence), row_kind ('detail'|'subtotal'|'total')."""
+    import pandas as pd
+
     columns = ["Administering authority", "Department", "Contract", "Grant", "Grand Total", "row_kind"]
     if cube_frame.empty:
         return pd.DataFrame(columns=columns)
@@ -448,6 +472,8 @@ def document_table_of(cube_frame: pd.DataFrame) -> pd.DataFrame:
 def in_pounds(frame: pd.DataFrame, pence_columns: list[str]) -> pd.DataFrame:
     """A copy with the named pence columns as exact pounds (floats with two decimals),
     for downloads and JSON."""
+    import pandas as pd
+
     result = frame.copy()
     for column in pence_columns:
         result[column] = [None if pd.isna(v) else float(pence_to_pounds(int(v))) for v in result[column]]

@@ -177,6 +177,9 @@ def calculate(scenario: Scenario) -> Result:
     investment = scenario.investment
     present_value = math.fsum(r.present_value for r in outcome_results)
     first_year = math.fsum(r.values_by_year[0] for r in outcome_results)
+    # Months to pay back from year 1's value; None when year 1 creates none, or so little
+    # that the months overflow (a value below the smallest float's twelfth once crashed here).
+    payback = investment * 12 / first_year if first_year > 0 else None
     return Result(
         scenario=scenario,
         investment=investment,
@@ -184,7 +187,7 @@ def calculate(scenario: Scenario) -> Result:
         net_present_value=present_value - investment,
         sroi_ratio=present_value / investment,
         net_sroi_ratio=(present_value - investment) / investment,
-        payback_months=investment / (first_year / 12) if first_year > 0 else None,
+        payback_months=payback if payback is not None and math.isfinite(payback) else None,
         outcomes=tuple(outcome_results),
         years=tuple(YearValue(n + 1, year_values[n], year_present[n]) for n in range(horizon)),
     )

@@ -5,6 +5,8 @@ where it lives, its schema, transactions and the audit log.
 ``postgresql://`` URL. Everything above this module talks to a ``Database``: named-parameter
 SQL (``:name``) that runs unchanged on both engines, plus the few table helpers the code uses
 (``db["t"].insert``, ``insert_all``, ``upsert``), built from SQLAlchemy's insert constructs.
+Work that only reads may use ``reading(where)``: on a SQLite file a ``Reader`` over plain
+sqlite3 answers the same SQL without loading SQLAlchemy (a command line's report).
 
 This is the only module that runs SQL DDL. The schema is a numbered series of migration
 scripts in ``models/sql/`` (``001_core.sql``, ``010_...``) for SQLite, with a twin of the same
@@ -21,13 +23,28 @@ import functools
 import json
 import os
 import random
+import re
 import sqlite3
+import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
-import sqlalchemy as sa
+
+class _SQLAlchemy:
+    """``sa``: the sqlalchemy package, imported on first use (about 0.2 s), so that a command
+    line read of a SQLite file through ``reading`` (plain sqlite3) never pays for it. The first
+    use puts the package itself in ``sa``'s place."""
+
+    def __getattr__(self, name: str) -> Any:
+        import sqlalchemy
+
+        globals()["sa"] = sqlalchemy
+        return getattr(sqlalchemy, name)
+
+
+sa = _SQLAlchemy()
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "dashboard.db"
@@ -303,6 +320,14 @@ class Database:
     def close(self) -> None:
         self.connection.close()
 
+    @functools.cached_property
+    def waiting_file(self) -> str | None:
+        """See ``store.waiting_file``."""
+        if self.dialect != "sqlite":
+            return None
+        main = next((file for _seq, name, file in self.execute("PRAGMA database_list").fetchall() if name == "main"), "")
+        return main + WAITING_SUFFIX if main else None
+
 
 class Table:
     """``db["name"]``: the sqlite-utils table methods this code uses, on both engines."""
@@ -388,8 +413,11 @@ def _primary_key(db: Database, table: str) -> tuple[str, ...]:
     return keys.get(table, ())
 
 
-def table_exists(db: Database, name: str) -> bool:
+def table_exists(db: Database | Reader, name: str) -> bool:
     """Is there a table (or view) called ``name``?"""
+    if isinstance(db, Reader):
+        return db.execute("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = :name",
+                          {"name": name}).fetchone() is not None
     inspector = sa.inspect(db.connection)
     return inspector.has_table(name) or name in inspector.get_view_names()
 
@@ -423,6 +451,85 @@ def opened(where: str | os.PathLike | None = None) -> Iterator[Database]:
             yield db
     finally:
         db.close()
+
+
+class Reader:
+    """A SQLite file opened only to read, through the standard library's sqlite3 alone: the
+    reading half of ``Database`` (``execute`` and ``query`` with the same named parameters and
+    IN-lists, ``dialect``, ``location``) without importing SQLAlchemy (about 0.2 s of a command
+    line's start). Writes are refused (``PRAGMA query_only``). Get one from ``reading``."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: Path):
+        self.location = path
+        # mode=rw: an absent file is an error here, never an empty database made by reading.
+        self._connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True,
+                                           timeout=BUSY_WAIT_SECONDS, check_same_thread=False)
+        try:
+            self._connection.execute("PRAGMA query_only = ON")
+            self._connection.execute("SELECT 1 FROM sqlite_master LIMIT 1")  # a file that is no database fails here
+        except sqlite3.DatabaseError:
+            self._connection.close()
+            raise
+
+    def execute(self, sql: str, params: Mapping[str, Any] | Iterable[Any] | None = None) -> sqlite3.Cursor:
+        """As ``Database.execute``: ``:name`` parameters from a dict, a list or tuple value an
+        IN-list (``WHERE id IN :ids``; an empty one matches nothing). Rows are tuples."""
+        if params is not None and not isinstance(params, Mapping):
+            return self._connection.execute(sql, tuple(params))
+        params = dict(params or {})
+        for name, value in list(params.items()):
+            if isinstance(value, (list, tuple, set, frozenset)):
+                del params[name]
+                names = [f"{name}__{i}" for i in range(len(value))]
+                params.update(zip(names, value))
+                listed = ", ".join(":" + n for n in names) or "SELECT NULL WHERE 0"
+                sql = re.sub(rf":{name}\b", lambda _match: f"({listed})", sql)
+        return self._connection.execute(sql, params)
+
+    def query(self, sql: str, params: Mapping[str, Any] | Iterable[Any] | None = None) -> Iterator[dict]:
+        """The rows of a SELECT as dicts."""
+        cursor = self.execute(sql, params)
+        keys = [d[0] for d in cursor.description]
+        for row in cursor:
+            yield dict(zip(keys, row))
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+@contextlib.contextmanager
+def reading(where: str | os.PathLike | None = None) -> Iterator[Database | Reader]:
+    """``with reading(where) as db:`` for work that only reads, such as a command line's
+    report: a SQLite file through a ``Reader`` (plain sqlite3, no SQLAlchemy to load), a
+    PostgreSQL database as ``opened`` gives it. Either answers the same SQL with the same rows.
+    The database must exist (``schema_current`` says whether ``migrate`` has work to do)."""
+    where = location(where)
+    if not isinstance(where, Path):
+        with opened(where) as db:
+            yield db
+        return
+    try:
+        db = Reader(where)
+    except sqlite3.DatabaseError as error:
+        from .errors import DomainError
+
+        raise DomainError(f"Cannot open the database at {where}: {error}. Check {DB_ENV_VAR} (or --db).") from None
+    try:
+        with friendly_busy():
+            yield db
+    finally:
+        db.close()
+
+
+def schema_current(db: Database | Reader) -> bool:
+    """Has every migration script been applied to ``db`` (so ``migrate`` has nothing to do)?"""
+    try:
+        applied = {row[0] for row in db.execute("SELECT name FROM schema_migrations")}
+    except (sqlite3.OperationalError, *_dbapi_errors()):  # no such table: a new database
+        return False
+    return {script.name for script in migration_files(db.dialect)} <= applied
 
 
 def in_transaction(db: Database) -> bool:
@@ -478,7 +585,7 @@ def _begin_write(db: Database) -> None:
     for attempt in range(BUSY_ATTEMPTS):
         try:
             if db.dialect == "sqlite":
-                db.execute("BEGIN IMMEDIATE")
+                _begin_immediate(db)
             else:
                 db.execute("BEGIN")
                 db.execute("SELECT pg_advisory_xact_lock(:key)", {"key": WRITE_LOCK_KEY})
@@ -492,10 +599,87 @@ def _begin_write(db: Database) -> None:
             time.sleep(0.05 * (1 + random.random()))
 
 
+# Beside a SQLite database file: a connection waiting for the write lock holds a shared lock
+# on this file while it waits, so a long job that writes in many short transactions (an
+# import publishing, models.importers.staging) can tell that someone is waiting and step
+# aside for them between two of its transactions, and otherwise go straight on. SQLite's
+# busy handler polls rather than queues, so without it a waiting save could miss every gap.
+WAITING_SUFFIX = "-waiting"
+
+
+def waiting_file(db: Database) -> str | None:
+    """The file whose shared locks mark writers waiting for ``db``'s write lock (None for
+    PostgreSQL, whose advisory lock queues, or a database in memory)."""
+    return db.waiting_file
+
+
+def _open_waiting_file(db: Database) -> int | None:
+    """A read-only handle on ``waiting_file(db)`` (made if missing, readable by whoever can
+    read the database: the app and the command line may run as different users), or None
+    if there is none or it cannot be opened (then nobody is told, and nothing else changes)."""
+    path = waiting_file(db)
+    if path is None:
+        return None
+    try:
+        return os.open(path, os.O_CREAT | os.O_RDONLY, 0o644)
+    except OSError:
+        return None
+
+
+@contextlib.contextmanager
+def _waiting(db: Database) -> Iterator[None]:
+    """Hold a shared lock on ``waiting_file(db)`` for the block (see WAITING_SUFFIX)."""
+    import fcntl
+
+    handle = _open_waiting_file(db)
+    if handle is None:
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
+
+
+def writer_waiting(db: Database) -> bool:
+    """Is another connection waiting for ``db``'s write lock just now?"""
+    import fcntl
+
+    handle = _open_waiting_file(db)
+    if handle is None:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(handle)
+    return False
+
+
+def _begin_immediate(db: Database) -> None:
+    """SQLite's BEGIN IMMEDIATE: tried at once; if another connection holds the write lock,
+    tried again waiting (the busy handler, BUSY_WAIT_SECONDS) while marked as waiting."""
+    raw = db.driver_connection
+    raw.execute("PRAGMA busy_timeout = 0")
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        return
+    except Exception as error:
+        _rollback(db)
+        if not is_busy(error):
+            raise
+    finally:
+        raw.execute(f"PRAGMA busy_timeout = {int(BUSY_WAIT_SECONDS * 1000)}")
+    with _waiting(db):
+        db.execute("BEGIN IMMEDIATE")
+
+
 def is_busy(error: BaseException) -> bool:
     """Is this the engine saying another connection holds the lock? (SQLite's SQLITE_BUSY /
     SQLITE_LOCKED, "database is locked"; PostgreSQL's lock_not_available, a lock_timeout.)"""
-    if isinstance(error, sa.exc.DBAPIError):
+    if isinstance(error, _dbapi_errors()):
         error = error.orig
     if isinstance(error, sqlite3.OperationalError):
         code = getattr(error, "sqlite_errorcode", None)
@@ -504,6 +688,12 @@ def is_busy(error: BaseException) -> bool:
         text = str(error).lower()
         return "locked" in text or "busy" in text
     return getattr(error, "sqlstate", None) == "55P03"
+
+
+def _dbapi_errors() -> tuple[type, ...]:
+    """SQLAlchemy's DBAPIError, if SQLAlchemy is loaded (if it is not, nothing raised one)."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    return (errors.DBAPIError,) if errors is not None else ()
 
 
 def _busy():
@@ -518,7 +708,7 @@ def friendly_busy() -> Iterator[None]:
     statement in autocommit) into ``errors.Busy``."""
     try:
         yield
-    except (sqlite3.OperationalError, sa.exc.DBAPIError) as error:
+    except (sqlite3.OperationalError, *_dbapi_errors()) as error:
         if is_busy(error):
             raise _busy() from error
         raise

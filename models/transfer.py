@@ -10,8 +10,8 @@ keep writing to it).
 
 What the target derives itself is not copied but rebuilt there, as migrations and imports
 build it: the directory's search index (SQLite's ``organisations_fts`` tables, PostgreSQL's
-generated ``organisations.search_document`` column) and its district and theme lists are
-filled by the triggers on ``organisations``; the spend summaries (``spend_totals*``) by one
+generated ``organisations.search_document`` column and ``organisation_facet_keys``) and its
+district and theme lists are filled by the triggers on ``organisations``; the spend summaries (``spend_totals*``) by one
 GROUP BY after the spend rows are in (``spend.summarise_rows``, the bulk writer's pause).
 PostgreSQL's identity sequences are moved past the ids copied (``setval``).
 
@@ -37,7 +37,7 @@ BATCH_ROWS = 5_000
 # Tables the target fills itself (triggers, the summaries' GROUP BY, the FTS5 index and its
 # shadow tables) and the two bookkeeping tables the copy writes its own way.
 DERIVED_TABLES = frozenset({
-    "organisation_districts", "organisation_themes",
+    "organisation_districts", "organisation_themes", "organisation_facet_keys",
     "spend_totals", "spend_totals_by_funder", "spend_totals_by_place", "spend_totals_pause",
 })
 DERIVED_PREFIXES = ("organisations_fts",)

@@ -54,17 +54,26 @@ def database_fingerprint(where) -> str:
     """SHA-256 of everything stored: the SQLite file and any write-ahead log beside it; on
     PostgreSQL, every row of every table."""
     if store.is_url(str(where)):
-        digest = hashlib.sha256()
-        with store.opened(str(where)) as db:
-            for table in db.table_names():
-                rows = sorted(repr(row) for row in db.execute(f'SELECT * FROM "{table}"').fetchall())
-                digest.update(f"{table}:{len(rows)}:".encode() + "\n".join(rows).encode())
-        return digest.hexdigest()
+        return database_contents(where)
     path = Path(where)
     digest = hashlib.sha256(path.read_bytes())
     wal = path.with_name(path.name + "-wal")
     if wal.exists():
         digest.update(wal.read_bytes())
+    return digest.hexdigest()
+
+
+def database_contents(where) -> str:
+    """SHA-256 of what is stored, whatever the file's bytes: every row of every table, and
+    on SQLite the schema (each table's, index's, view's and trigger's definition)."""
+    digest = hashlib.sha256()
+    with store.opened(str(where)) as db:
+        if db.dialect == "sqlite":
+            schema = db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+            digest.update(repr(schema).encode())
+        for table in db.table_names():
+            rows = sorted(repr(row) for row in db.execute(f'SELECT * FROM "{table}"').fetchall())
+            digest.update(f"{table}:{len(rows)}:".encode() + "\n".join(rows).encode())
     return digest.hexdigest()
 
 

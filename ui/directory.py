@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from models import organisations, policy, store
+from models import directory_search, organisations, policy, store
 from models.errors import DomainError, StaleEdit
 
 from .charts import PALETTE, wrapped_labels
@@ -35,7 +35,7 @@ counts = reader(organisations.counts)
 demo_shown = reader(organisations.demo_shown)
 
 
-search = reader(organisations.search)
+search = reader(directory_search.search)
 
 
 profile = reader(organisations.get)

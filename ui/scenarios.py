@@ -50,7 +50,9 @@ def save_load_panel(kind: str, current: dict, *, key: str, default_name: str = "
                     show_error(error, key=f"{key}.stale")
             st.download_button(
                 "Download scenario (JSON)",
-                data=lambda: json.dumps(current, indent=2, ensure_ascii=False).encode("utf-8"),  # made when pressed
+                # Made on each run, not when pressed (a few kilobytes): a file made on demand
+                # while the page is still running is pruned when the run ends, and the press is lost.
+                data=json.dumps(current, indent=2, ensure_ascii=False).encode("utf-8"),
                 file_name=f"{(current.get('name') or kind).strip().replace(' ', '-').lower() or kind}.json",
                 mime="application/json",
                 key=f"{key}.download_json",

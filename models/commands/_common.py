@@ -8,9 +8,10 @@ exit code 1) in ``models.__main__``, so commands let them rise."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator, Sequence
 
 import click
 
@@ -41,6 +42,28 @@ def open_database(db):
     from ..database import init_database
 
     return store.opened(init_database(db))
+
+
+@contextlib.contextmanager
+def reading_database(db) -> Iterator[Any]:
+    """The database at ``db`` (None: the default) for a command that only reads:
+    ``with reading_database(db) as database:``. A SQLite file is read with plain sqlite3
+    (``store.reading``: no SQLAlchemy to load) and nothing is written when its schema is
+    current, so a report neither waits for nor holds the write lock; a new or older database
+    is made, migrated and seeded first, as ``open_database`` does."""
+    from .. import store
+
+    where = store.location(db)
+    new_file = isinstance(where, Path) and not where.exists()
+    if not new_file:
+        with store.reading(where) as database:
+            if store.schema_current(database):
+                yield database
+                return
+    from ..database import init_database
+
+    with store.reading(init_database(where)) as database:
+        yield database
 
 
 def actor_named(who: str):
@@ -83,9 +106,37 @@ def read_scenario(path: Path) -> dict:
 
 
 def print_json(value: Any) -> None:
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+    """``value`` as indented JSON. A missing number (NaN, as pandas holds one) is written as
+    null: NaN is not JSON, and strict readers (JavaScript's JSON.parse) refuse it."""
+    click.echo(json.dumps(_without_nan(value), indent=2, ensure_ascii=False, default=str))
+
+
+def _without_nan(value: Any) -> Any:
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, dict):
+        return {key: _without_nan(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_without_nan(item) for item in value]
+    return value
 
 
 def print_table(frame) -> None:
     """A pandas DataFrame as a plain-text table for the terminal (all columns, no truncation)."""
     click.echo("(no rows)" if frame.empty else frame.to_string(index=False))
+
+
+def print_rows(columns: Sequence[str], rows: Sequence[Sequence]) -> None:
+    """Rows of text as ``print_table`` prints the same DataFrame, without pandas: a header
+    line, each column right-aligned to its widest cell, one space between columns; tabs and
+    line breaks inside a cell shown as \\t, \\r, \\n; None as 'None'."""
+    if not rows:
+        click.echo("(no rows)")
+        return
+    cells = [[str(c) for c in columns]] + [[_cell_text(v) for v in row] for row in rows]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(columns))]
+    click.echo("\n".join(" ".join(cell.rjust(width) for cell, width in zip(line, widths)) for line in cells))
+
+
+def _cell_text(value: Any) -> str:
+    return str(value).replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n")

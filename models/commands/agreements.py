@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ._common import actor_named, db_option, format_option, open_database, print_json, print_table, read_scenario, who_option
+from ._common import actor_named, db_option, format_option, open_database, print_json, print_table, read_scenario, reading_database, who_option
 
 years_option = click.option("--year", "years", metavar="YYYY/YY", multiple=True,
                             help="financial year, e.g. 2027/28 (repeatable; default all)")
@@ -37,7 +37,7 @@ def list_agreements(db, types, years, outcome, provider, output_format) -> None:
     from .. import agreements as model
     from ..export import csv_bytes
 
-    with open_database(db) as database:
+    with reading_database(db) as database:
         frame = model.list_frame(database, model.AgreementFilter(types=tuple(types), years=tuple(years),
                                                                  outcome=outcome, provider=provider))
     frame = frame.assign(value=frame["value_pence"].map(_pounds)).drop(columns=["value_pence", "id", "version"])
@@ -61,7 +61,7 @@ def show(db, output_format, reference) -> None:
     from .. import agreements as model
     from .. import monitoring
 
-    with open_database(db) as database:
+    with reading_database(db) as database:
         record = model.get(database, model.by_reference(database, reference))
         share = model.full_cost_share(database, record)
     body = {k: record[k] for k in ("reference", "title", "agreement_type", "provider_org_id", "provider_name", "body",
@@ -146,7 +146,7 @@ def suggest(db, output_format) -> None:
     """Suggested agreements from imported payments not yet in one (confirm with from-spend KEY)."""
     from .. import agreement_sources
 
-    with open_database(db) as database:
+    with reading_database(db) as database:
         frame = agreement_sources.spend_suggestions(database)
     frame = frame.assign(total=frame["total_pence"].map(_pounds)).drop(columns=["total_pence"])
     if output_format == "json":
@@ -196,7 +196,7 @@ def shares(db, years, output_format) -> None:
     """The Devolve measures computed from the agreements, each with its source."""
     from .. import investment
 
-    with open_database(db) as database:
+    with reading_database(db) as database:
         frame = investment.devolve_shares(database, investment.check_years(database, tuple(years)))
     frame = frame.assign(numerator=frame["numerator_pence"].map(_pounds), denominator=frame["denominator_pence"].map(_pounds),
                          share=frame["share"].map(lambda s: None if s is None or s != s else round(s, 6)))
@@ -216,7 +216,7 @@ def outcomes(db, years, output_format) -> None:
     """The money behind each outcome and indicator, the gap, and indicators computed from data."""
     from .. import investment
 
-    with open_database(db) as database:
+    with reading_database(db) as database:
         per_outcome, per_indicator = investment.outcome_investment(database, investment.check_years(database, tuple(years)))
         computed = investment.computed_indicators(database)
     for frame, columns in ((per_outcome, ["agreed_pence", "paid_pence"]), (per_indicator, ["agreed_pence"]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import actor_named, db_option, format_option, open_database, print_json, print_table
+from ._common import actor_named, db_option, format_option, open_database, print_json, print_table, reading_database
 
 # The log's methods and decision kinds, written out so --help loads no engine (a test keeps
 # them equal to models.consultations').
@@ -52,7 +52,7 @@ def list_command(db, department, today, output_format) -> None:
     from .. import consultations as log
     from ..formatting import uk_short_date
 
-    with open_database(db) as database:
+    with reading_database(db) as database:
         frame = log.list_consultations(database)
     day = _day(today) or dt.date.today()
     frame["status"] = [log.status(r, day) for r in frame.to_dict(orient="records")]
@@ -74,7 +74,7 @@ def show(db, output_format, consultation_id) -> None:
     """One consultation: every field, who was invited and took part, and its links."""
     from .. import consultations as log
 
-    with open_database(db) as database:
+    with reading_database(db) as database:
         record = log.get(database, consultation_id)
     if output_format == "json":
         print_json(record)
@@ -168,7 +168,7 @@ def compact(db, by, today, output_format) -> None:
     from .. import compact as checks
 
     standards = checks.load_standards()
-    with open_database(db) as database:
+    with reading_database(db) as database:
         results = checks.assess(database, _day(today), standards)
         assessed = checks.self_assessed(database)
     if by == "record":

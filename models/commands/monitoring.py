@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import actor_named, db_option, format_option, open_database, print_json, print_table, who_option
+from ._common import actor_named, db_option, format_option, open_database, print_json, print_table, reading_database, who_option
 
 
 def _records(frame) -> list[dict]:
@@ -29,7 +29,7 @@ def status(db, output_format, reference) -> None:
     """Every measure of one agreement in every period: target, delivered, status, evidence."""
     from .. import agreements, monitoring as model
 
-    with open_database(db) as database:
+    with reading_database(db) as database:
         agreement_id = agreements.by_reference(database, reference)
         frame = model.status_frame(database, agreement_id)
         rule = model.kpi_rule(agreements.get(database, agreement_id))
@@ -48,7 +48,7 @@ def due(db, output_format) -> None:
     """Returns due or late, across every agreement."""
     from .. import monitoring as model
 
-    with open_database(db) as database:
+    with reading_database(db) as database:
         frame = model.returns_due(database)
     if output_format == "json":
         print_json({"returns": _records(frame)})
@@ -116,7 +116,7 @@ def value(db, output_format, reference) -> None:
     """Social value promised at tender against delivered (£, the tender's proxies) and the realised SROI."""
     from .. import agreements, monitoring as model
 
-    with open_database(db) as database:
+    with reading_database(db) as database:
         agreement_id = agreements.by_reference(database, reference)
         frame = model.promised_against_delivered(database, agreement_id)
         result = model.sroi_json(model.realised_sroi(database, agreement_id))
@@ -142,7 +142,7 @@ def record_of(db, output_format, provider) -> None:
     """A provider's delivery record (its org-id, or a name as a bidder gave it)."""
     from .. import monitoring as model
 
-    with open_database(db) as database:
+    with reading_database(db) as database:
         ids = model.provider_ids_for(database, provider)
         found = {org_id: model.delivery_record(database, org_id) for org_id in ids}
     if output_format == "json":

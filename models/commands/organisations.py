@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ._common import db_option, format_option, print_json, print_table
+from ._common import db_option, format_option, print_json, print_table, reading_database
 
 
 @click.group()
@@ -30,16 +30,14 @@ def _demo_note(flags) -> None:
 @click.argument("query", metavar="QUERY", required=False, default="")
 def search(db, districts, themes, org_types, limit, output_format, query) -> None:
     """Search names, descriptions and themes (every word of QUERY must appear)."""
-    from .. import organisations as directory
-    from .. import store
-    from ..database import init_database
+    from .. import directory_search
     from ..formatting import money
 
-    directory_filter = directory.DirectoryFilter(
+    directory_filter = directory_search.DirectoryFilter(
         query=query, districts=tuple(districts), themes=tuple(themes), org_types=tuple(org_types)
     )
-    with store.opened(init_database(db)) as database:
-        result = directory.search(database, directory_filter, limit=limit)
+    with reading_database(db) as database:
+        result = directory_search.search(database, directory_filter, limit=limit)
     rows = result.rows
     if output_format == "json":
         records = []
@@ -70,8 +68,7 @@ def search(db, districts, themes, org_types, limit, output_format, query) -> Non
 def match(db, district, theme, top, output_format, spec_file, text) -> None:
     """Rank the organisations most likely able to deliver a service: give the
     specification as TEXT or with --spec-file."""
-    from .. import matching, store
-    from ..database import init_database
+    from .. import matching
 
     if (spec_file is None) == (text is None):
         raise click.UsageError("give the service specification either as TEXT or with --spec-file, not both")
@@ -82,8 +79,7 @@ def match(db, district, theme, top, output_format, spec_file, text) -> None:
             text = spec_file.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise click.ClickException(f"{spec_file}: not a UTF-8 text file; save the specification as plain text") from None
-    path = init_database(db)
-    with store.opened(path) as database:
+    with reading_database(db) as database:
         model = matching.model_for(database)
     result = matching.match(model, text, district=district, theme=theme, top=top)
     if output_format == "json":

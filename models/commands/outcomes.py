@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import db_option, format_option, print_json, print_table
+from ._common import db_option, format_option, print_json, print_table, reading_database
 
 
 @click.command()
@@ -13,10 +13,8 @@ from ._common import db_option, format_option, print_json, print_table
 def outcomes(db, output_format) -> None:
     """The framework's outcome indicators: latest value, target, gap and status."""
     from .. import outcomes as engine
-    from .. import store
-    from ..database import init_database
 
-    with store.opened(init_database(db)) as database:
+    with reading_database(db) as database:
         statuses = engine.assess_all(database)
         summaries = engine.outcome_summaries(database)
     if output_format == "json":

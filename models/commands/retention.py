@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import db_option, format_option, print_json, print_table
+from ._common import db_option, format_option, open_database, print_json, print_table, reading_database
 
 
 @click.command()
@@ -27,15 +27,15 @@ def retention(db, output_format, years, apply_, as_email) -> None:
     import pandas as pd
 
     from .. import retention as rules
-    from .. import store, users as people
-    from ..database import init_database
+    from .. import users as people
     from ..formatting import count_of
 
-    with store.opened(init_database(db)) as database:
-        if apply_:
+    if apply_:
+        with open_database(db) as database:
             actor = people.command_line_actor(database, as_email, people.sign_in_config(people.read_secrets()))
             result = rules.apply(database, actor=actor, years=years)
-        else:
+    else:
+        with reading_database(db) as database:  # a dry run only reads
             result = rules.plan(database, years=years)
     verb = "Done" if apply_ else "Dry run, nothing changed (--apply to do it); past the period"
     summary = {

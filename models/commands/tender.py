@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ._common import db_option, format_option, print_json, print_table, read_scenario, scenario_argument
+from ._common import db_option, format_option, print_json, print_table, read_scenario, reading_database, scenario_argument
 
 # ``models.tender.DEFAULT_SIMULATIONS`` (a test keeps them equal), written here so that
 # --help does not load numpy and pandas.
@@ -93,9 +93,9 @@ def award_pack(tender_id: int, out: Path, db: str | None, simulations: int) -> N
 
     TENDER_ID is the number shown on the tender page. Refused, naming what to fix, while a
     score is unmoderated, a reason only repeats the descriptor or a low price is unexplained."""
-    from .. import award_records, store
+    from .. import award_records
 
-    with store.opened(db) as database:
+    with reading_database(db) as database:
         files = award_records.pack_files(database, tender_id, draws=simulations)
         state = award_records.award_state(database, tender_id)
     try:

@@ -6,7 +6,7 @@ import contextlib
 
 import click
 
-from ._common import db_option, format_option, print_json, print_table
+from ._common import db_option, format_option, open_database, print_json, print_table, reading_database
 
 # The roles (models.policy.ROLES), written here so that --help does not load the models;
 # tests/models/test_cli_users.py keeps the two equal.
@@ -28,13 +28,13 @@ def users() -> None:
 
 
 @contextlib.contextmanager
-def _acting(db, as_email: str | None):
-    """The database (closed afterwards), the configuration and who is acting."""
-    from .. import store, users as people
-    from ..database import init_database
+def _acting(db, as_email: str | None, *, only_reading: bool = False):
+    """The database (closed afterwards; ``only_reading``: opened to read, as
+    ``reading_database``), the configuration and who is acting."""
+    from .. import users as people
 
     config = people.sign_in_config(people.read_secrets())
-    with store.opened(init_database(db)) as database:
+    with (reading_database if only_reading else open_database)(db) as database:
         yield database, config, people.command_line_actor(database, as_email, config)
 
 
@@ -54,7 +54,7 @@ def list_people(db, output_format, as_email) -> None:
 
     from .. import policy, users as people
 
-    with _acting(db, as_email) as (database, config, actor):
+    with _acting(db, as_email, only_reading=True) as (database, config, actor):
         policy.require(actor, "users.manage")
         listed = [
             {"email": p.email, "name": p.name, "roles": [r for r in policy.ROLES if r in p.all_roles],

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import operator
+import queue
 import threading
 import traceback
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ import pandas as pd
 
 from .. import policy, store
 from ..formatting import uk_short_date
-from . import boundaries, charity_commission, council_spend, ocds, staging, threesixtygiving
+from . import boundaries, charity_commission, council_spend, ocds, staging, table_swap, threesixtygiving
 from .authorities import publisher_words
 from .base import Context, DirectoryIndex, Record, Rows
 from .detect import FORMAT_NAMES, detect_format
@@ -207,8 +208,12 @@ def _run(db, job: _Job, options: ImportOptions, progress: Progress | None) -> Im
         directory=DirectoryIndex.load(db) if module in (council_spend, ocds) else None,
         extra_sources=tracked[1:],
     )
+    # The log entry's fields known before reading (a big import into the spend table
+    # starts writing its new copy while it reads: staging.Stage).
+    logged = {"file_name": job.name, "sha256": result.sha256, "format": job.format,
+              "imported_at": context.loaded_at, "imported_by": options.imported_by}
     try:
-        with staging.Stage(db, module.TABLE, KEY_COLUMN[module.TABLE]) as stage:
+        with staging.Stage(db, module.TABLE, KEY_COLUMN[module.TABLE], stream_log=None if options.dry_run else logged) as stage:
             _stage_rows(db, stage, module, tracked[0], job, context, result, options, progress)
             result.rows_skipped = job.report.rows_with_errors
             if not job.report.ok and not options.skip_invalid:
@@ -228,9 +233,7 @@ def _run(db, job: _Job, options: ImportOptions, progress: Progress | None) -> Im
                 result.status = "unchanged"
                 result.previous_import = uk_short_date(earlier[0])
                 return result
-            log = {"file_name": job.name, "sha256": result.sha256, "format": job.format,
-                   "imported_at": context.loaded_at, "imported_by": options.imported_by,
-                   "publisher": result.publisher, "rows_added": result.rows_added,
+            log = {**logged, "publisher": result.publisher, "rows_added": result.rows_added,
                    "rows_updated": result.rows_updated, "rows_skipped": result.rows_skipped}
             audit = {"file": job.name, "format": job.format, "sha256": result.sha256, "added": result.rows_added,
                      "updated": result.rows_updated, "skipped": result.rows_skipped}
@@ -271,6 +274,7 @@ def _stage_rows(db, stage: "staging.Stage", module, source, job, context, result
 # what this one has loaded, such as the directory), beside the one that writes, when the
 # process may fork (``_may_fork``: the command line, not the app's server).
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
+RECEIVED_AHEAD = 2  # chunks read ahead of the writer (each about 10 MB of rows)
 
 
 def _may_fork() -> bool:
@@ -364,13 +368,35 @@ def _read_elsewhere(reading: Iterator[_Chunk], report: ValidationReport, publish
     child = context.Process(target=work, name="import-reader", daemon=True)
     child.start()
     sending.close()
+    # A thread takes the chunks off the pipe as they come, a few ahead (RECEIVED_AHEAD),
+    # so the reader goes on reading while this process writes (the pipe itself holds
+    # less than one chunk).
+    received: queue.Queue = queue.Queue(maxsize=RECEIVED_AHEAD)
+    stop = threading.Event()
+
+    def receive() -> None:
+        while not stop.is_set():
+            try:
+                message = receiving.recv()
+            except (EOFError, OSError):
+                message = ("stopped", None, None)
+            while not stop.is_set():
+                try:
+                    received.put(message, timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
+            if message[0] != "chunk":
+                return
+
+    receiver = threading.Thread(target=receive, name="import-receiver", daemon=True)
+    receiver.start()
     try:
         while True:
-            try:
-                kind, payload, seen = receiving.recv()
-            except EOFError:
+            kind, payload, seen = received.get()
+            if kind == "stopped":
                 raise RuntimeError(f"the process reading {report.file} stopped unexpectedly "
-                                   f"(exit code {child.join(5) or child.exitcode})") from None
+                                   f"(exit code {child.join(5) or child.exitcode})")
             if kind == "chunk":
                 yield payload
                 continue
@@ -382,10 +408,12 @@ def _read_elsewhere(reading: Iterator[_Chunk], report: ValidationReport, publish
                 raise FileRejected(report)
             return
     finally:
-        receiving.close()
+        stop.set()
         if child.is_alive():
             child.terminate()
         child.join()
+        receiver.join()
+        receiving.close()
 
 
 def _report_state(report: ValidationReport) -> dict:
@@ -539,17 +567,20 @@ def remove_import(db: store.Database, import_id: int, who: str | None = None, re
         row = check()
         removed = 0
         for table in ("spend", "organisations", "boundary_areas"):
-            removed += db.execute(f"DELETE FROM {table} WHERE import_id = :id", {"id": import_id}).rowcount
+            if db.dialect == "postgresql":
+                removed += staging.delete_import_postgresql(db, table, import_id)
+            else:
+                removed += db.execute(f"DELETE FROM {table} WHERE import_id = :id", {"id": import_id}).rowcount
         mark_removed(row, removed)
         return removed
 
     with staging.publish_lock(db, staging.REMOVE_LOCK_WAIT_SECONDS):
-        if getattr(db, "dialect", "sqlite") == "postgresql":
+        if db.dialect == "postgresql":
             # One transaction, invisible until it commits; the write lock only at its end.
             with staging.transaction_locked_at_end(db):
                 return remove_at_once()
         with staging.big_cache(db):
-            staging.clear_leftovers(db)
+            table_swap.clear_leftovers(db)
             spend_rows = db.execute("SELECT COUNT(*) FROM spend WHERE import_id = :id", {"id": import_id}).fetchone()[0]
             if spend_rows >= staging.SWAP_MIN_ROWS:
                 check()
@@ -560,7 +591,7 @@ def remove_import(db: store.Database, import_id: int, who: str | None = None, re
                     removed["rows"] = spend_rows
                     mark_removed(row, spend_rows)
 
-                staging.swap_table(db, "spend", keep="import_id IS DISTINCT FROM :import_id",
+                table_swap.swap_table(db, "spend", keep="import_id IS DISTINCT FROM :import_id",
                                    keep_params={"import_id": import_id}, finish=finish)
                 return removed["rows"]
             with store.transaction(db):

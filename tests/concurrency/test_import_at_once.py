@@ -12,7 +12,7 @@ import pytest
 from bench.bench_import import write_grants_csv
 from models import policy, store, tender, tender_records
 from models.database import init_database
-from models.importers import ImportOptions, Source, import_sources, remove_import, staging
+from models.importers import ImportOptions, Source, import_sources, remove_import, staging, table_swap
 from tests.concurrency.harness import PROCESSES, at_once, audit_count, unhandled
 
 ROWS = 8_000
@@ -23,8 +23,8 @@ def small_swaps(monkeypatch):
     """Publish by swapping from 2,000 rows, in many small chunks (inherited by the
     forked processes), so a few thousand rows exercise what a million would."""
     monkeypatch.setattr(staging, "SWAP_MIN_ROWS", 2_000)
-    monkeypatch.setattr(staging, "FIRST_CHUNK_ROWS", 500)
-    monkeypatch.setattr(staging, "CHUNK_SECONDS", 0.02)
+    monkeypatch.setattr(table_swap, "FIRST_CHUNK_ROWS", 500)
+    monkeypatch.setattr(table_swap, "CHUNK_SECONDS", 0.02)
 
 
 def import_or_save(db, index, path, tender_id):

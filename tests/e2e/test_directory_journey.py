@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, open_page, wait_until_idle
+from tests.e2e.conftest import assert_accessible, open_list, open_page, wait_until_idle
 
 
 def test_search_filter_profile_and_match(page, app_server):
@@ -26,8 +26,9 @@ def test_search_filter_profile_and_match(page, app_server):
     assert "directory.q=foodbank" in page.url
 
     # Filter to one district with the multiselect.
-    page.locator('[data-testid="stMultiSelect"]', has_text="District served").click()
-    page.get_by_role("option", name="Congleton", exact=True).click()
+    congleton = page.get_by_role("option", name="Congleton", exact=True)
+    open_list(page, page.locator('[data-testid="stMultiSelect"]', has_text="District served"), congleton)
+    congleton.click()
     page.keyboard.press("Escape")
     wait_until_idle(page)
     expect(page.get_by_role("heading", name="3 organisations match")).to_be_visible()

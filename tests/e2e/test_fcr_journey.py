@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import openpyxl
 
-from tests.e2e.conftest import assert_accessible, open_page, wait_until_idle
+from tests.e2e.conftest import assert_accessible, open_page, select_cell, wait_until_idle
 
-HEADER_HEIGHT = 35
-ROW_HEIGHT = 35
-FOCUSED_CELL = "() => (document.activeElement && document.activeElement.id || '').startsWith('glide-cell')"
 
 
 def metric_value(page, label: str) -> str:
@@ -22,13 +19,7 @@ def metric_value(page, label: str) -> str:
 def paste_rows(page, grid, rows: list[list[str]]) -> None:
     """Select the first cell of ``grid`` and paste ``rows`` into it, as a manager copying
     rows from a spreadsheet does (tab-separated, one line a row)."""
-    box = grid.bounding_box()
-    for _ in range(3):  # the first click into another grid may only give it the focus
-        page.mouse.click(box["x"] + 70, box["y"] + HEADER_HEIGHT + ROW_HEIGHT / 2)
-        page.wait_for_timeout(400)
-        if page.evaluate(FOCUSED_CELL):
-            break
-    assert page.evaluate(FOCUSED_CELL), "could not select the grid's first cell"
+    select_cell(page, grid, row=0, x=70)
     page.evaluate("text => navigator.clipboard.writeText(text)", "\n".join("\t".join(r) for r in rows))
     page.keyboard.press("Control+V")
     page.wait_for_timeout(500)

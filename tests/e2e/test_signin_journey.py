@@ -96,7 +96,9 @@ def test_admin_from_configuration_gives_a_role(browser, signed_in_app):
     go(page, url, "admin")
     page.get_by_role("heading", name="People and roles", exact=True).wait_for()
     assert_accessible(page)
-    form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Add person"))
+    # Found by its text, not its button's role: while a list is open, everything else on the
+    # page (the button too) is aria-hidden, and a role locator would no longer find the form.
+    form = page.get_by_test_id("stForm").filter(has_text="Add person")
     form.get_by_label("Email").fill(PEOPLE["vic"][0])
     form.get_by_label("Name").fill(PEOPLE["vic"][1])
     roles = form.get_by_role("combobox").last
@@ -251,7 +253,11 @@ def test_sealed_evaluation(browser, signed_in_app):
         assert_accessible(ann)
     open_tab(ann, "Moderate")
     ann.get_by_text("sealed until a commissioner opens moderation").first.wait_for()
+    # Opening the panel reruns the page; a download pressed mid-run can be lost, so let the
+    # run end first, as a person waits for the page to settle.
     ann.get_by_text("Save or load a scenario").click()
+    ann.get_by_role("button", name="Download scenario (JSON)").wait_for()
+    wait_until_idle(ann)
     with ann.expect_download() as download:
         ann.get_by_role("button", name="Download scenario (JSON)").click()
     saved = download.value.path().read_text(encoding="utf-8")

@@ -9,9 +9,8 @@ import openpyxl
 from playwright.sync_api import expect
 
 from models.sroi import IMPACT_MAP_COLUMNS as IMPACT_MAP_HEADINGS
-from tests.e2e.conftest import assert_accessible, open_page, wait_until_idle
+from tests.e2e.conftest import assert_accessible, open_page, select_cell, type_cells, wait_until_idle
 
-ROW_HEIGHT = 35   # Streamlit's data editor: header and rows are 35 px
 IMPACT_MAP_COLUMNS = list(IMPACT_MAP_HEADINGS.values())
 
 
@@ -27,19 +26,6 @@ def grid(page, index: int):
     return editor
 
 
-def type_across(page, values: list[str]) -> None:
-    """Fill the selected cell and those to its right: Enter opens a cell's editor, Tab
-    saves it and moves on ('' skips a cell). Each saved cell reruns the page: wait for it."""
-    for value in values:
-        if value:
-            page.keyboard.press("Enter")
-            page.wait_for_timeout(250)
-            page.keyboard.type(value, delay=20)
-        page.keyboard.press("Tab")
-        page.wait_for_timeout(300)
-        wait_until_idle(page)
-
-
 def add_row(page, editor, rows: int) -> None:
     """Add a row with the grid's own 'Add row' button, select its first cell (the grid may
     be scrolled sideways from the last row, so click then go left to the first column)."""
@@ -47,9 +33,7 @@ def add_row(page, editor, rows: int) -> None:
     # the toolbar floats over the grid's top edge, which can take the pointer: click it directly
     editor.get_by_role("button", name="Add row").dispatch_event("click")
     wait_until_idle(page)
-    box = editor.bounding_box()
-    page.mouse.click(box["x"] + 60, box["y"] + ROW_HEIGHT * (rows + 1) + ROW_HEIGHT / 2)
-    page.wait_for_timeout(300)
+    select_cell(page, editor, row=rows, x=60)
     for _ in range(len(IMPACT_MAP_COLUMNS)):
         page.keyboard.press("ArrowLeft")
     page.wait_for_timeout(300)
@@ -68,18 +52,17 @@ def test_build_a_two_outcome_scenario_and_read_the_ratio(page, app_server):
     assert page.get_by_text("Add the investment and at least one outcome").is_visible()
 
     investment = grid(page, 0)
-    box = investment.bounding_box()
-    page.mouse.click(box["x"] + box["width"] - 40, box["y"] + ROW_HEIGHT * 1.5)   # Amount (£) of the first input
-    wait_until_idle(page)
-    type_across(page, ["10000"])
+    select_cell(page, investment, row=0, from_right=40)   # Amount (£) of the first input
+    type_cells(page, investment, ["10000"])
 
     impact_map = grid(page, 1)
     # Stakeholder, Outcome, Indicator, Quantity, Proxy, Source, Price year, Deadweight, Displacement, Attribution, Drop-off, Duration
     add_row(page, impact_map, 0)
-    type_across(page, ["Older people", "Less lonely", "", "10", "2000", "Journey test proxy", "", "20", "", "10", "0", "1"])
+    type_cells(page, impact_map, ["Older people", "Less lonely", "", "10", "2000", "Journey test proxy", "", "20", "", "10", "0", "1"])
     page.keyboard.press("Escape")
-    add_row(page, grid(page, 1), 1)
-    type_across(page, ["Volunteers", "Wellbeing", "", "5", "1000", "Journey test proxy", "", "30", "", "20", "50", "2"])
+    impact_map = grid(page, 1)
+    add_row(page, impact_map, 1)
+    type_cells(page, impact_map, ["Volunteers", "Wellbeing", "", "5", "1000", "Journey test proxy", "", "30", "", "20", "50", "2"])
     page.keyboard.press("Escape")
     wait_until_idle(page)
 

@@ -13,6 +13,8 @@ from tests.e2e.conftest import (
     metric_value,
     open_page,
     press,
+    select_cell,
+    type_cells,
     type_into,
     wait_until_idle,
 )
@@ -21,18 +23,10 @@ OUTCOME_FORM = "div.st-key-sroi_outcome_form"
 
 
 def type_investment(page, pounds: str) -> None:
-    """The blank map's one investment line: click its Amount (£) cell, type, save with Tab."""
+    """The blank map's one investment line: select its Amount (£) cell, then type it."""
     editor = page.locator('[data-testid="stDataFrame"]').first
-    editor.evaluate("element => element.scrollIntoView({block: 'center'})")
-    page.wait_for_timeout(300)
-    box = editor.bounding_box()
-    page.mouse.click(box["x"] + box["width"] - 40, box["y"] + 35 * 1.5)
-    wait_until_idle(page)
-    page.keyboard.press("Enter")
-    page.wait_for_timeout(250)
-    page.keyboard.type(pounds, delay=20)
-    page.keyboard.press("Tab")
-    wait_until_idle(page)
+    select_cell(page, editor, row=0, from_right=40)
+    type_cells(page, editor, [pounds])
 
 
 def type_outcome(page, values: dict[str, str]):

@@ -218,6 +218,67 @@ def test_agreement_from_imported_spend_confirmed_by_an_officer(providers):
     assert agreements.get(db, agreement_id)["total_pence"] == 1_250_000
 
 
+def _payment(db, recipient: str, year: str, amount_pence: int, *, recipient_id: str | None = None,
+             department: str = "Communities", funding_type: str = "grant") -> int:
+    db["spend"].insert({"uid": f"test-{recipient}-{year}-{amount_pence}", "financial_year": year,
+                        "body_type": "local_government", "authority": "Cheshire East Council",
+                        "district": "Cheshire East-wide", "department": department, "funding_type": funding_type,
+                        "amount_pence": amount_pence, "recipient": recipient, "recipient_id": recipient_id,
+                        "source": "test", "loaded_at": "2027-01-01"})
+    return db.execute("SELECT MAX(id) FROM spend").fetchone()[0]
+
+
+def test_spend_suggestions_group_a_providers_spellings_worked_by_hand(providers):
+    """Payments in id order. Far Away Trust is paid under two spellings: 'Far Away (Cheshire)
+    Limited' (known by its identifier) first, then 'FAR AWAY TRUST LTD' (by its normalised
+    name), which sorts first, pays more often and is the only spelling the name alone
+    recognises: the suggestion names the earlier payment's spelling. A payment already in an
+    agreement counts for nothing; Weaver Valley's +£2,500 and -£2,500 under two spellings add
+    to £0 and are left out; a payment with no department is a group of its own."""
+    db = providers
+    linked = _payment(db, "Far Away Trust", "2024/25", 9_999_900)
+    db["agreement_spend"].insert({"spend_id": linked, "agreement_id": _contract(db)})
+    first = _payment(db, "Far Away (Cheshire) Limited", "2026/27", 200_000, recipient_id="GB-CHC-1000002")
+    _payment(db, "Weaver Valley Community Transport CIO", "2026/27", 250_000, department="Adults")
+    second = _payment(db, "FAR AWAY TRUST LTD", "2025/26", 300_000)
+    no_department = _payment(db, "FAR AWAY TRUST LTD", "2026/27", 150_000, department="", funding_type="contract")
+    _payment(db, "WVCT", "2026/27", -250_000, recipient_id="GB-CHC-1000001", department="Adults")
+    third = _payment(db, "FAR AWAY TRUST LTD", "2027/28", 100_000)
+    refund = _payment(db, "Far Away (Cheshire) Limited", "2026/27", -50_000, recipient_id="GB-CHC-1000002",
+                      department="", funding_type="contract")
+    _payment(db, "Nobody In The Directory", "2026/27", 700_000)
+
+    suggestions = agreement_sources.spend_suggestions(db)
+    grant, contract = "GB-CHC-1000002 | Cheshire East Council | Communities | grant", \
+        "GB-CHC-1000002 | Cheshire East Council |  | contract"
+    assert suggestions.to_dict(orient="records") == [
+        # £2,000 + £3,000 + £1,000, 2025/26 to 2027/28
+        {"key": grant, "provider_org_id": "GB-CHC-1000002", "provider_name": "Far Away Trust",
+         "recipient": "Far Away (Cheshire) Limited", "authority": "Cheshire East Council", "department": "Communities",
+         "funding_type": "grant", "payments": 3, "first_year": "2025/26", "last_year": "2027/28",
+         "total_pence": 600_000},
+        # £1,500 - £500
+        {"key": contract, "provider_org_id": "GB-CHC-1000002", "provider_name": "Far Away Trust",
+         "recipient": "FAR AWAY TRUST LTD", "authority": "Cheshire East Council", "department": "",
+         "funding_type": "contract", "payments": 2, "first_year": "2026/27", "last_year": "2026/27",
+         "total_pence": 100_000},
+    ]
+
+    form, spend_ids = agreement_sources.form_from_spend(db, grant)
+    assert spend_ids == [first, second, third]
+    assert form["values"] == {"2025/26": "3000.00", "2026/27": "2000.00", "2027/28": "1000.00"}
+    assert (form["title"], form["start"], form["end"]) == (
+        "Far Away Trust: Communities grant 2025/26 to 2027/28", "2025-04-01", "2028-03-31")
+    assert form["notes"] == "Grouped from 3 imported payments to 'Far Away (Cheshire) Limited'."
+    form, spend_ids = agreement_sources.form_from_spend(db, contract)
+    assert spend_ids == [no_department, refund]
+    assert (form["title"], form["department"], form["values"]) == (
+        "Far Away Trust: Cheshire East Council contract 2026/27", "", {"2026/27": "1000.00"})
+    assert form["notes"] == "Grouped from 2 imported payments to 'FAR AWAY TRUST LTD'."
+    with pytest.raises(DomainError, match="no longer available"):
+        agreement_sources.form_from_spend(db, "GB-CHC-1000002 | Cheshire East Council | Communities | contract")
+
+
 def test_values_shared_by_days_reconcile_to_the_penny():
     # 2027/28 has 366 days (29 February 2028), 2028/29 365: £180,000 x 366/731 = £90,123.119..., the other
     # £89,876.880...; the one penny left over goes to the larger remainder (.9015 against .098).

@@ -8,6 +8,8 @@ import sqlite3
 import subprocess
 import sys
 
+import click
+import click.testing
 import pytest
 
 from models.__main__ import cli
@@ -122,13 +124,161 @@ def test_help_texts_agree_with_the_engines():
     assert consultations_command.DECISION_KINDS == consultations.DECISION_KINDS[1:]
 
 
-def test_runs_as_a_process_and_help_loads_no_heavy_library():
-    """The one command-line test that starts Python: ``python -m models --help`` really runs,
-    and starts without pandas, numpy, scikit-learn or scipy (``-X importtime`` lists every import)."""
-    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "models", "--help"],
+def run_importing(*args: str) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """``python -X importtime -m models ARGS`` as a real process: its result and the modules
+    it imported (``-X importtime`` lists every import on stderr)."""
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "models", *args],
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "Usage: python -m models" in result.stdout and "tender" in result.stdout
-    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    return result, {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+
+
+HEAVY = {"pandas", "numpy", "sklearn", "scipy", "sqlite_utils", "sqlalchemy", "shapely", "pyarrow"}
+
+
+@pytest.mark.parametrize("command", [[], ["spend"], ["import"], ["organisations", "search"], ["tender"]])
+def test_runs_as_a_process_and_help_loads_no_heavy_library(command):
+    """``python -m models [COMMAND] --help`` really runs, and starts without pandas, numpy,
+    scikit-learn, scipy or SQLAlchemy."""
+    result, imported = run_importing(*command, "--help")
+    assert f"Usage: python -m models {' '.join(command)}".strip() in result.stdout
     assert "models.commands.tender" in imported
-    assert not imported & {"pandas", "numpy", "sklearn", "scipy", "sqlite_utils"}
+    assert not imported & HEAVY
+
+
+def test_spend_report_loads_no_heavy_library(tmp_path, run_cli):
+    """A whole ``spend`` answer from a SQLite file (table, CSV or JSON) reads the summary
+    tables with plain sqlite3 and prints plain rows: no pandas, no SQLAlchemy."""
+    path = tmp_path / "ready.db"
+    assert run_cli("init", "--db", path).exit_code == 0
+    for output_format in ("table", "csv", "json"):
+        result, imported = run_importing("spend", "--db", str(path), "--by", "authority", "--format", output_format)
+        assert "models.spend" in imported
+        assert not imported & HEAVY, output_format
+    assert "Total: £3,103,486.94" in result.stdout or json.loads(result.stdout)
+
+
+def test_spend_report_neither_writes_nor_waits_for_the_write_lock(tmp_path, run_cli):
+    """On a database already made, ``spend`` only reads: it answers while another connection
+    holds the write lock (an import publishing), and leaves the file as it was."""
+    path = tmp_path / "ready.db"
+    assert run_cli("init", "--db", path).exit_code == 0
+    before = dump(path)
+    writer = sqlite3.connect(path)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        result = run_cli("spend", "--db", path, "--by", "body_type", "--body-type", "all", "--format", "csv")
+    finally:
+        writer.rollback()
+        writer.close()
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == ["body_type,amount", "health,1096680.98", "local_government,3103486.94"]
+    assert dump(path) == before
+
+
+def test_spend_on_a_new_database_makes_it_first(tmp_path, run_cli):
+    path = tmp_path / "new" / "x.db"
+    result = run_cli("spend", "--db", path, "--by", "funding_type", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    # The framework's local government table: contracts £2,064,893.44, grants £1,038,593.50.
+    assert result.stdout.splitlines() == ["funding_type,amount", "contract,2064893.44", "grant,1038593.50"]
+
+
+def test_spend_prints_awkward_names_safely_in_every_format(db_path, db, run_cli):
+    """Names from imported files: a formula-looking name is neutralised in CSV, a comma or
+    a quote is quoted, a tab or line break is shown escaped in the table; a credit (a
+    negative amount) stays a number in CSV; the total is the sum to the penny."""
+    from models import store
+    from tests.helpers import row
+
+    with store.transaction(db):
+        db["spend"].insert_all([
+            row("t|1", 1234, authority="=HYPERLINK(1)"),
+            row("t|2", -500, authority='Smith, "Jones"\tand Co'),
+            row("t|3", 10, authority="Line\nbreak"),
+        ])
+    args = ("spend", "--db", db_path, "--by", "authority", "--year", "2009/10")
+    csv_out = run_cli(*args, "--format", "csv")
+    assert csv_out.exit_code == 0, csv_out.stderr
+    assert csv_out.stdout == ("authority,amount\n'=HYPERLINK(1),12.34\n"
+                              '"Line\nbreak",0.10\n"Smith, ""Jones""\tand Co",-5.00\n')
+    table = run_cli(*args).stdout.splitlines()
+    assert table == ["             authority amount",
+                     "         =HYPERLINK(1) £12.34",
+                     "           Line\\nbreak  £0.10",
+                     'Smith, "Jones"\\tand Co -£5.00',
+                     "",
+                     "Total: £7.44"]
+    assert json.loads(run_cli(*args, "--format", "json").stdout) == [
+        {"authority": "=HYPERLINK(1)", "amount": 12.34},
+        {"authority": "Line\nbreak", "amount": 0.1},
+        {"authority": 'Smith, "Jones"\tand Co', "amount": -5.0},
+    ]
+
+
+def test_plain_rows_print_as_the_dataframe_would():
+    """``print_rows`` and ``csv_text_of_rows`` (no pandas) give what ``print_table`` and
+    ``csv_text`` give for the same DataFrame of text."""
+    import pandas as pd
+
+    from models.commands._common import print_rows, print_table
+    from models.export import csv_text, csv_text_of_rows
+
+    columns = ["a", "longer heading", "c"]
+    rows = [("x", "", "£1.00"), ("Crewe\tand\rNantwich", "é中文", "@sum"), (" lead", "trail ", "-£1,234.56"),
+            ("=1+2", 'say "hi", then', "\n")]
+    frame = pd.DataFrame(rows, columns=columns)
+    runner = click.testing.CliRunner()
+    assert (runner.invoke(click.command()(lambda: print_rows(columns, rows))).stdout
+            == runner.invoke(click.command()(lambda: print_table(frame))).stdout)
+    assert csv_text_of_rows(columns, rows) == csv_text(frame)
+    assert runner.invoke(click.command()(lambda: print_rows(columns, []))).stdout == "(no rows)\n"
+
+
+def test_spend_on_a_file_that_is_no_database_says_so(tmp_path, run_cli):
+    path = tmp_path / "notes.db"
+    path.write_text("minutes of the meeting, not a database " * 10)
+    result = run_cli("spend", "--db", path)
+    assert result.exit_code == 1
+    assert f"Error: Cannot open the database at {path}: file is not a database" in result.stderr
+
+
+def test_spend_by_area_csv_neutralises_names_from_boundary_files(db_path, run_cli, monkeypatch):
+    """Area names come from imported boundary files: a formula-looking one is neutralised in
+    the CSV; a credit stays a number."""
+    import pandas as pd
+
+    from models import spend
+
+    def by_area(_db, level, _filter, basis):
+        assert (level, basis) == ("local_authority", "benefit")
+        return pd.DataFrame({"kind": ["area", "not_placed"], "code": ["E99999999", ""], "name": ["=1+2", "Place not known"],
+                             "amount_pence": [-500, 1234], "records": [1, 2],
+                             "population": pd.array([100, None], dtype="Int64"), "per_head_pence": [-5.0, None]})
+
+    monkeypatch.setattr(spend, "spend_by_area", by_area)
+    result = run_cli("spend", "--db", db_path, "--by", "local_authority", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == ["area,code,kind,amount,records,population,per_head",
+                                          "'=1+2,E99999999,area,-5.00,1,100,-0.05",
+                                          "Place not known,,not_placed,12.34,2,,"]
+
+
+def test_json_writes_a_missing_number_as_null(db, db_path, run_cli):
+    """NaN is not JSON (JavaScript's JSON.parse refuses it): a missing number is null."""
+
+    def strict(result) -> dict:
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout, parse_constant=lambda name: pytest.fail(f"{name} in the JSON"))
+
+    db["organisations"].insert({"org_id": "GB-CHC-1999998", "name": "Quokka Kite Makers", "districts": '["Congleton"]',
+                                "description": "Quokka kites built in weekend workshops", "source": "test",
+                                "updated_at": "2026-01-01"})  # no type, staff, volunteers or income
+    matched = strict(run_cli("organisations", "match", "--db", db_path, "--top", "1", "--format", "json", "quokka kites"))
+    assert (matched["matches"][0]["org_id"], matched["matches"][0]["org_type"]) == ("GB-CHC-1999998", None)
+    found = strict(run_cli("organisations", "search", "--db", db_path, "--format", "json", "quokka"))["organisations"]
+    assert [(o["org_id"], o["staff"], o["volunteers"], o["latest_income"]) for o in found] == [
+        ("GB-CHC-1999998", None, None, None)]
+    # data/seed/indicators.csv: I2 (NI 6) has no target and no figure, so no gap.
+    indicators = strict(run_cli("agreements", "outcomes", "--db", db_path, "--format", "json"))["indicators"]
+    assert next(i for i in indicators if i["indicator_id"] == "I2")["gap"] is None

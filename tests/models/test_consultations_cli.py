@@ -57,3 +57,17 @@ def test_plan_timeline_from_a_given_day(run_cli):
     dates = {row["Step"]: row["Date"] for row in json.loads(result.stdout)["timeline"]}
     assert dates["Consultation opens"] == "2026-12-15"
     assert dates["Consultation closes"] == "2027-03-11"
+
+
+def test_list_tells_feedback_published_from_feedback_to_publish(run_cli, db_path):
+    """Two closed consultations, only one with its feedback published: the other is listed
+    as feedback to publish (its missing date is not taken for a published one)."""
+    for subject, extra in (("Libraries", ["--feedback-on", "2026-05-01", "--feedback-text", "You said; we did"]),
+                           ("Buses", [])):
+        added = run_cli("consultations", "add", "--db", db_path, "--subject", subject, "--department", "Communities",
+                        "--start", "05/01/2026", "--end", "10/04/2026", "--method", "Survey", *extra, "--who", "CLI test")
+        assert added.exit_code == 0, added.stderr
+    listed = json.loads(run_cli("consultations", "list", "--db", db_path, "--today", "2026-12-01",
+                                "--format", "json").stdout)["consultations"]
+    assert {c["subject"]: (c["status"], c["feedback_published_on"]) for c in listed} == {
+        "Libraries": ("Closed, feedback published", "2026-05-01"), "Buses": ("Closed, feedback to publish", None)}

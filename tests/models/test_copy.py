@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from models import organisations, store, tender, tender_records, transfer
+from models import directory_search, store, tender, tender_records, transfer
 from models.database import init_database
 from models.importers import ImportOptions, Source, import_sources
 from tests.conftest import _admin, database_fingerprint, drop_database
@@ -80,11 +80,11 @@ def with_password(url: str, password: str) -> str:
 
 def contents(where) -> dict[str, list[str]]:
     """Every table's rows (sorted), leaving out what only one engine has: SQLite's FTS5
-    tables and PostgreSQL's generated search column."""
+    tables and PostgreSQL's generated search column and facet keys (migration 130)."""
     tables = {}
     with store.opened(where) as db:
         for table in db.table_names():
-            if table.startswith("organisations_fts"):
+            if table.startswith("organisations_fts") or table == "organisation_facet_keys":
                 continue
             result = db.execute(f'SELECT * FROM "{table}"')
             keep = [i for i, name in enumerate(result.keys()) if name != "search_document"]
@@ -99,7 +99,7 @@ def spend_pence(where) -> int:
 
 def found(where, words: str) -> list[str]:
     with store.opened(where) as db:
-        return sorted(organisations.search(db, organisations.DirectoryFilter(query=words), limit=1000).rows["org_id"])
+        return sorted(directory_search.search(db, directory_search.DirectoryFilter(query=words), limit=1000).rows["org_id"])
 
 
 def schema_of(path) -> list[tuple]:

@@ -326,6 +326,36 @@ def test_differences_between_recipient_and_benefit(with_grants):
     assert gaps.empty and counts["differ_rows"] == 0
 
 
+def test_differences_are_by_recipient_within_each_pair_of_places(with_grants):
+    """Two more recipients based in Crewe Central whose grants land in Alderley Edge, one of
+    them twice, and one based in Alderley Edge whose grant lands in Crewe Central: one row
+    a recipient and pair of places, biggest first, each summed by hand."""
+    def grant(uid, recipient, pence, based, lands):
+        with_grants["spend"].insert({
+            "uid": uid, "financial_year": "2024/25", "date": "2024-06-01", "body_type": "local_government",
+            "authority": "Cheshire East Council", "district": "Cheshire East", "department": "", "funding_type": "grant",
+            "amount_pence": pence, "recipient": recipient, "recipient_id": "GB-CHC-2000000", "third_sector": 1,
+            "recipient_area_code": based, "beneficiary_code": lands, "source": "test", "loaded_at": "2026-12-02T07:40:00+00:00"})
+
+    grant("extra|1", "Second charity", 30_000, "E05008620", "E05008610")
+    grant("extra|2", "Second charity", 12_345, "E05008620", "E05008610")
+    grant("extra|3", "Third charity", 7_000, "E05008620", "E05008610")
+    grant("extra|4", "Fourth charity", 200_000, "E05008610", "E05008620")
+    gaps, counts = geography.differences(with_grants, "ward", GRANT_YEAR)
+    assert gaps.to_dict(orient="records") == [
+        {"recipient": "Fourth charity", "recipient_place": "Alderley Edge", "benefit_place": "Crewe Central",
+         "amount_pence": 200_000, "records": 1},
+        {"recipient": "Test charity 0", "recipient_place": "Crewe Central", "benefit_place": "Alderley Edge",
+         "amount_pence": 100_010, "records": 1},
+        {"recipient": "Second charity", "recipient_place": "Crewe Central", "benefit_place": "Alderley Edge",
+         "amount_pence": 42_345, "records": 2},
+        {"recipient": "Third charity", "recipient_place": "Crewe Central", "benefit_place": "Alderley Edge",
+         "amount_pence": 7_000, "records": 1},
+    ]
+    assert counts["differ_rows"] == 5 and counts["differ_pence"] == 100_010 + 42_345 + 7_000 + 200_000
+    assert counts["both_rows"] == 6 and counts["both_pence"] == 125_035 + 249_345
+
+
 def test_command_line_gives_the_same_numbers(grants_db_path, run_cli):
     result = run_cli("spend", "--db", grants_db_path, "--by", "ward", "--year", "2024/25", "--format", "json")
     assert result.exit_code == 0, result.stderr

@@ -4,7 +4,7 @@ the rule's own check passes, so problems and repairs are the same as checking ev
 
 from __future__ import annotations
 
-from models.importers import threesixtygiving
+from models.importers import columns, threesixtygiving
 
 VALUES = [
     "", "0", "00", "7", "12.5", "1234.56", "999999999999", "999999999999.99", "1000000000000", "99999999999999",
@@ -28,11 +28,11 @@ def test_both_number_and_date_rules_have_a_plain_pattern():
 def test_values_passed_in_bulk_are_values_the_rule_passes():
     for title, check, fix in checks_with_a_plain_pattern():
         column = VALUES * 5  # long enough for the bulk path
-        assert threesixtygiving.to_check(column, check) <= set(column) - {""}
-        passed = set(column) - {""} - threesixtygiving.to_check(column, check)
+        assert columns.to_check(column, check) <= set(column) - {""}
+        passed = set(column) - {""} - columns.to_check(column, check)
         assert all(check(value) is None for value in passed), title
         # so the problems found are those of checking every value one by one
         by_one = sorted((p, check(v)) for p, v in enumerate(column) if v and check(v) and not v.startswith("="))
-        assert sorted(threesixtygiving.column_problems(column, check)) == by_one, title
+        assert sorted(columns.column_problems(column, check)) == by_one, title
         if fix is not None:
             assert all(fix(value) is None for value in passed), title

@@ -10,13 +10,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+from pathlib import Path
 
 import pytest
 
 from bench.bench_import import write_grants_csv
 from models import store
-from models.importers import ImportOptions, Source, import_log, import_sources, remove_import, staging
-from tests.conftest import database_fingerprint
+from models.importers import ImportOptions, Source, import_log, import_sources, remove_import, staging, table_swap
+from tests.conftest import database_contents, database_fingerprint
 
 ROWS = 6_000
 
@@ -25,9 +26,9 @@ ROWS = 6_000
 def swap_small(monkeypatch):
     """Swap from 1,000 rows (instead of 20,000), in small chunks, without pauses."""
     monkeypatch.setattr(staging, "SWAP_MIN_ROWS", 1_000)
-    monkeypatch.setattr(staging, "FIRST_CHUNK_ROWS", 700)
-    monkeypatch.setattr(staging, "PAUSE_SECONDS", 0)
-    monkeypatch.setattr(staging, "CHUNK_SECONDS", 0.001)  # many chunks
+    monkeypatch.setattr(table_swap, "FIRST_CHUNK_ROWS", 700)
+    monkeypatch.setattr(table_swap, "MAX_PAUSE_SECONDS", 0)
+    monkeypatch.setattr(table_swap, "CHUNK_SECONDS", 0.001)  # many chunks
 
 
 def index_definitions(db) -> list[str]:
@@ -41,7 +42,8 @@ def index_definitions(db) -> list[str]:
 
 def triggers(db) -> list[tuple]:
     if db.dialect == "postgresql":
-        return db.execute("SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname").fetchall()
+        return db.execute("SELECT tgname, tgrelid::regclass::text, tgenabled FROM pg_trigger WHERE NOT tgisinternal "
+                          "ORDER BY tgname").fetchall()
     return db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall()
 
 
@@ -56,7 +58,7 @@ def spend_count(db) -> int:
 
 @pytest.mark.parametrize("indexes_after", [True, False], ids=["indexed-after-filling", "indexed-while-filling"])
 def test_large_import_swaps_in_a_complete_copy(db, tmp_path, swap_small, monkeypatch, indexes_after):
-    monkeypatch.setattr(staging, "INDEXES_AFTER_MAX_ROWS", 1_000_000 if indexes_after else 0)
+    monkeypatch.setattr(table_swap, "INDEXES_AFTER_MAX_ROWS", 1_000_000 if indexes_after else 0)
     before_indexes, seeded = index_definitions(db), spend_count(db)
     seeded_ids = db.execute("SELECT id, uid FROM spend ORDER BY id").fetchall()
     sqlite = db.dialect == "sqlite"
@@ -114,12 +116,20 @@ def test_large_import_failing_late_changes_nothing(db_path, tmp_path, swap_small
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(staging, "_folder", lambda _db: str(scratch))  # where the staging files go
-    before = database_fingerprint(db_path)
+    started = []
+    start = staging.TableSwap.start
+    monkeypatch.setattr(staging.TableSwap, "start", lambda swap: (started.append(swap.new), start(swap))[1])
+    before, before_log = database_contents(db_path), database_fingerprint(db_path)
     with store.opened(db_path) as db:
         # A file said to be UTF-8 must be UTF-8 (left to detect, it would be read as Windows-1252).
         (result,) = import_sources(db, [Source.from_path(path)], ImportOptions(encoding="utf-8"))
         assert result.status == "rejected"
-    assert database_fingerprint(db_path) == before
+    # The rows before the bad one were being written into a new copy of the table as they
+    # were read (SQLite); it is gone, and every row and definition stored is as it was.
+    assert started == (["spend__next"] if store.location(db_path) == Path(db_path) else [])
+    assert database_contents(db_path) == before
+    if not started:
+        assert database_fingerprint(db_path) == before_log  # PostgreSQL: not a row written
     assert not list(scratch.iterdir())  # the staging files are gone
 
 
@@ -130,8 +140,8 @@ def _import_then_die(db_path, path) -> None:
     for engine in store._engines.values():  # the parent's pooled connections are not this process's
         engine.dispose(close=False)
     store._engines.clear()
-    staging.SWAP_MIN_ROWS, staging.FIRST_CHUNK_ROWS, staging.PAUSE_SECONDS = 1_000, 700, 0
-    staging._rename_into_place = lambda *args, **kwargs: os._exit(3)
+    staging.SWAP_MIN_ROWS, table_swap.FIRST_CHUNK_ROWS, table_swap.MAX_PAUSE_SECONDS = 1_000, 700, 0
+    table_swap._rename_into_place = lambda *args, **kwargs: os._exit(3)
     store.record_audit = lambda *args, **kwargs: os._exit(3)
     with store.opened(db_path) as db:
         import_sources(db, [Source.from_path(path)], ImportOptions())
@@ -158,9 +168,43 @@ def test_a_publish_that_stopped_midway_is_invisible_and_cleared(db_path, db, tmp
     assert leftover_tables(db) == []
 
 
-def test_a_swapped_import_and_its_removal_keep_the_spend_summaries_exact(db, tmp_path, swap_small):
+def test_a_streamed_import_whose_later_rows_change_stored_ones_keeps_the_summaries_exact(db, tmp_path, swap_small):
+    """A big import starts writing the table's new copy while it reads, summing as it goes;
+    when rows further down the file change stored rows, the summaries are summed afresh
+    (what was summed already would count the old amounts): they equal a fresh sum."""
+    from tests.helpers import assert_summaries_exact
+
+    first_file, second_file = tmp_path / "first.csv", tmp_path / "second.csv"
+    write_grants_csv(first_file, ROWS)
+    (first,) = import_sources(db, [Source.from_path(first_file)], ImportOptions())
+    header, *rows = first_file.read_text().splitlines(keepends=True)
+    write_grants_csv(tmp_path / "more.csv", ROWS + 2_000)
+    new = [line.replace("360G-bench-", "360G-bench-new-", 1) for line in
+           (tmp_path / "more.csv").read_text().splitlines(keepends=True)[1 + ROWS:]]
+    changed = [re.sub(r",GBP,([0-9.]*),([0-9.]+),", r",GBP,\1,1\2,", line, count=1) for line in rows[ROWS // 2:]]
+    second_file.write_text(header + "".join(new + rows[: ROWS // 2] + changed))
+    started = []
+    # SQLite starts the table's new copy; PostgreSQL begins the import's one transaction
+    begins = "_start_streaming" if db.dialect == "sqlite" else "_start_copying"
+    start = getattr(staging.Stage, begins)
+    setattr(staging.Stage, begins, lambda stage: (started.append(stage.rows), start(stage))[1])
+    try:
+        (second,) = import_sources(db, [Source.from_path(second_file)], ImportOptions())
+    finally:
+        setattr(staging.Stage, begins, start)
+    assert started and started[0] <= 2_000  # it began with new rows only, before the changed ones
+    assert (second.rows_added, second.rows_updated, second.rows_unchanged) == (2_000, ROWS // 2, ROWS // 2)
+    owners = dict(db.execute("SELECT import_id, COUNT(*) FROM spend WHERE import_id IS NOT NULL GROUP BY import_id").fetchall())
+    assert owners == {first.import_id: ROWS // 2, second.import_id: 2_000 + ROWS // 2}
+    assert_summaries_exact(db)
+    assert leftover_tables(db) == []
+
+
+def test_a_swapped_import_and_its_removal_keep_the_spend_summaries_exact(db, tmp_path, swap_small, table_owner):
     """The spend explorer's summary tables (migration 100) are swapped with the spend
-    table: after a large import, a re-import and the removal, each equals a fresh sum."""
+    table (SQLite), or kept by GROUP BYs with their triggers off (PostgreSQL, a role that
+    owns spend): after a large import and its removal, each equals a fresh sum, and every
+    trigger is as it was, switched on."""
     from models import spend
     from tests.helpers import assert_summaries_exact
 
@@ -172,14 +216,142 @@ def test_a_swapped_import_and_its_removal_keep_the_spend_summaries_exact(db, tmp
     assert_summaries_exact(db)
     assert triggers(db) == before
     assert spend.headline(db, spend.SpendFilter(body_types=(), third_sector_only=False)).records == spend_count(db)
-    remove_import(db, result.import_id, who="test")
+    assert remove_import(db, result.import_id, who="test") == ROWS
     assert_summaries_exact(db)
+    assert triggers(db) == before
     assert leftover_tables(db) == []
     # and the triggers still keep them: one more row by hand
     db["spend"].insert({"uid": "after|1", "financial_year": "2030/31", "body_type": "health", "authority": "A",
                         "district": "D", "department": "", "funding_type": "grant", "amount_pence": 5,
                         "source": "test", "loaded_at": "2026-01-01T00:00:00+00:00"})
     assert_summaries_exact(db)
+
+
+def test_an_import_written_while_read_keeps_file_order_and_exact_summaries(db, tmp_path, swap_small, monkeypatch, table_owner):
+    """A big import writes while its file is read (SQLite: into the table's new copy;
+    PostgreSQL: in its one transaction, new chunks by COPY straight into spend), in
+    chunks of 700 rows: the first 3,000 grants are new, then 3,000 stored ones of which
+    one changed. New rows get ids in file order, the changed row moves to the new import,
+    the same ones stay with the first, and the summaries equal a fresh sum."""
+    from models.importers import columns
+    from tests.helpers import assert_summaries_exact
+
+    monkeypatch.setattr(columns, "CHUNK_ROWS", 700)
+    path = tmp_path / "grants.csv"
+    write_grants_csv(path, ROWS)
+    lines = path.read_text().splitlines(keepends=True)
+    later = tmp_path / "later.csv"
+    later.write_text("".join([lines[0], *lines[3_001:]]))  # grants 3000-5999
+    (first,) = import_sources(db, [Source.from_path(later)], ImportOptions())
+    assert first.rows_added == 3_000
+    changed = 5_000
+    lines[changed + 1] = re.sub(r",GBP,([0-9.]*),([0-9.]+),", r",GBP,\1,1\2,", lines[changed + 1], count=1)
+    path.write_text("".join(lines))
+    (second,) = import_sources(db, [Source.from_path(path)], ImportOptions())
+    assert (second.rows_added, second.rows_updated, second.rows_unchanged) == (3_000, 1, 2_999)
+    uids = [r[0] for r in db.execute("SELECT uid FROM spend WHERE import_id = :id ORDER BY id", {"id": second.import_id})]
+    # the changed row keeps its id (from the first import); the new ones follow in file order
+    assert uids == [f"360g:360G-bench-{i:07d}" for i in (changed, *range(3_000))]
+    owners = dict(db.execute("SELECT import_id, COUNT(*) FROM spend WHERE import_id IS NOT NULL GROUP BY import_id").fetchall())
+    assert owners == {first.import_id: 2_999, second.import_id: 3_001}
+    assert [r[0] for r in db.execute("SELECT status FROM import_log ORDER BY id")] == ["imported", "imported"]
+    assert_summaries_exact(db)
+    assert leftover_tables(db) == []
+
+
+def test_while_a_big_import_is_written_others_read_and_save(db_path, db, tmp_path, swap_small, monkeypatch):
+    """Once a big import has written its rows (SQLite: the table's new copy; PostgreSQL:
+    its open transaction, spend's summary triggers off) and before it publishes, another
+    connection reads spend and the summaries (the import not yet in them), saves (the
+    write lock) and links a payment to an agreement (a reference to spend) without
+    waiting: on PostgreSQL any lock wait over 2 s would fail it."""
+    seeded = spend_count(db)
+    seeded_ids = [r[0] for r in db.execute("SELECT id FROM spend ORDER BY id")]
+    seen = {}
+    publish = staging.Stage.publish
+
+    def look_first(self, *args, **kwargs):
+        assert self.rows == ROWS
+        with store.opened(db_path) as other:
+            if other.dialect == "postgresql":
+                other.execute("SET lock_timeout = '2s'")
+            seen["spend"] = spend_count(other)
+            seen["summed"] = other.execute("SELECT SUM(records) FROM spend_totals").fetchone()[0]
+            with store.transaction(other):
+                store.record_audit(other, entity="test", entity_id=1, action="save", who="Evaluator")
+            with store.transaction(other):  # a payment linked to an agreement: a reference to a spend row
+                agreement = other["agreements"].insert({
+                    "reference": "AG-9999", "title": "Day services", "agreement_type": "grant", "provider_org_id": "GB-CHC-1",
+                    "provider_name": "Alpha Trust", "body": "Cheshire East Council", "start_date": "2026-04-01",
+                    "end_date": "2027-03-31", "award_route": "grant_round", "reporting": "annual", "origin": "spend",
+                    "created_at": "2026-12-02T07:00:00+00:00", "created_by": "Officer",
+                    "updated_at": "2026-12-02T07:00:00+00:00"}).last_pk
+                other["agreement_spend"].insert({"spend_id": seeded_ids[0], "agreement_id": agreement})
+        return publish(self, *args, **kwargs)
+
+    monkeypatch.setattr(staging.Stage, "publish", look_first)
+    path = tmp_path / "grants.csv"
+    write_grants_csv(path, ROWS)
+    (result,) = import_sources(db, [Source.from_path(path)], ImportOptions())
+    assert result.status == "imported"
+    assert seen == {"spend": seeded, "summed": seeded}
+    assert spend_count(db) == seeded + ROWS
+    assert db.execute("SELECT COUNT(*) FROM audit_log WHERE entity = 'test'").fetchone()[0] == 1
+    assert db.execute("SELECT spend_id FROM agreement_spend").fetchall() == [(seeded_ids[0],)]
+
+
+def test_a_row_stored_between_staging_and_publishing_is_updated_not_doubled(db):
+    """Rows staged as new, one of which another import stores before this one publishes
+    (on PostgreSQL the straight COPY then meets the unique key and the transaction is
+    done again by the upsert): that row is updated and moves to this import, the others
+    are inserted in order, once each, and the summaries stay exact."""
+    from tests.helpers import assert_summaries_exact, row
+
+    rows = [row(f"race|{i}", 100 + i) for i in range(5)]
+    columns = list(rows[0])
+    log = {"file_name": "race.csv", "sha256": "0" * 64, "format": "test", "imported_at": "2026-12-02T07:00:00+00:00",
+           "imported_by": "test"}
+    with staging.Stage(db, "spend", "uid") as stage:
+        assert stage.add(columns, [r["uid"] for r in rows], [tuple(r.values()) for r in rows]) == (5, 0, 0)
+        db["spend"].insert(row("race|2", 999))  # meanwhile, elsewhere
+        import_id = stage.publish(log, {"file": "race.csv"}, who="test")
+    stored = db.execute("SELECT uid, amount_pence, import_id FROM spend WHERE uid LIKE 'race|%' ORDER BY id").fetchall()
+    assert [tuple(r) for r in stored] == [("race|2", 102, import_id)] + [
+        (f"race|{i}", 100 + i, import_id) for i in (0, 1, 3, 4)]
+    assert_summaries_exact(db)
+
+
+@pytest.fixture(params=[True, False], ids=["owner", "not-owner"])
+def table_owner(request, monkeypatch):
+    """On PostgreSQL, an importing or removing role that owns spend switches its summary
+    triggers off for the import or removal; one that does not pauses them
+    (spend_totals_pause) or leaves them on. SQLite: the same."""
+    monkeypatch.setattr(staging, "owns_table", lambda db, table: request.param)
+
+
+def test_rows_moved_to_other_groups_leave_the_summaries_exact(db, table_owner):
+    """A re-import that moves every row of a group elsewhere (another district, another
+    funding type), changes amounts and leaves some rows alone: the summaries equal a fresh
+    sum, with no group left holding no rows (on PostgreSQL the changed rows are taken out of
+    the summaries and added back by GROUP BYs, not by the per-row triggers)."""
+    from tests.helpers import assert_summaries_exact, row
+
+    def publish(rows, name):
+        log = {"file_name": name, "sha256": name * 64, "format": "test", "imported_at": "2026-12-02T07:00:00+00:00",
+               "imported_by": "test"}
+        with staging.Stage(db, "spend", "uid") as stage:
+            stage.add(list(rows[0]), [r["uid"] for r in rows], [tuple(r.values()) for r in rows])
+            return stage.publish(log, {"file": name}, who="test")
+
+    first = [row(f"move|{i}", 100 + i, district="Nowhere Green", funding_type="contract", department="Gone" if i < 4 else "Kept")
+             for i in range(6)]
+    publish(first, "a")
+    assert_summaries_exact(db)
+    second = [row(f"move|{i}", 100 + i, district="Elsewhere") for i in range(4)] + first[4:5] + [row("move|5", 7)]
+    second_id = publish(second, "b")
+    assert_summaries_exact(db)
+    assert db.execute("SELECT department FROM spend_totals WHERE district = 'Nowhere Green'").fetchall() == [("Kept",)]
+    assert db.execute("SELECT COUNT(*) FROM spend WHERE import_id = :id", {"id": second_id}).fetchone()[0] == 5
 
 
 @pytest.mark.parametrize("apart", [False, True], ids=["in-process", "reader-process"])
@@ -227,3 +399,38 @@ def test_a_file_rejected_by_the_reader_process_is_rejected(db, tmp_path, monkeyp
     (result,) = import_sources(db, [Source.from_path(path)], ImportOptions(format="360giving"))
     assert result.status == "rejected"
     assert "required columns are missing: Amount Awarded" in result.report.errors[0].message
+
+
+def test_a_publish_steps_aside_only_for_a_save_waiting_for_the_lock(db_path):
+    """Publishing writes in short transactions and, between two, lets in whoever is waiting
+    for the write lock (store.writer_waiting; SQLite polls rather than queues, so without
+    being told a waiting save could miss every gap); with nobody waiting it goes straight
+    on. PostgreSQL's lock queues, and there is nothing to tell."""
+    import threading
+
+    with store.opened(db_path) as publisher, store.opened(db_path) as saver:
+        assert store.writer_waiting(publisher) is False
+        if publisher.dialect == "postgresql":
+            assert store.waiting_file(publisher) is None
+            return
+        saved = threading.Event()
+
+        def save() -> None:
+            with store.transaction(saver):
+                saver.execute("UPDATE import_log SET imported_by = 'Saver' WHERE 1 = 0")
+            saved.set()
+
+        with store.transaction(publisher):
+            thread = threading.Thread(target=save)
+            thread.start()
+            for _ in range(400):  # the saver finds the lock held, and says it is waiting
+                if store.writer_waiting(publisher):
+                    break
+                threading.Event().wait(0.005)
+            assert store.writer_waiting(publisher) and not saved.is_set()
+        table_swap._pause(publisher)  # returns once the saver has the lock
+        assert not store.writer_waiting(publisher)
+        with store.transaction(publisher):  # waits for the save to commit
+            pass
+        thread.join(10)
+        assert saved.is_set() and not store.writer_waiting(publisher)

@@ -31,10 +31,12 @@ from models import store
 SQL = Path(store.__file__).resolve().parent / "sql"
 POSTGRES_SQL = SQL / "postgresql"
 
-# What only one engine has, by design (models/sql/postgresql/020_directory.sql): SQLite's
-# FTS5 index (a virtual table and its shadow tables) is PostgreSQL's generated column.
+# What only one engine has, by design (models/sql/postgresql/020_directory.sql, 130): SQLite's
+# FTS5 index (a virtual table and its shadow tables) is PostgreSQL's generated column and,
+# for the filters' facet tokens, a table of their keys with a GIN index.
 SQLITE_ONLY_TABLES = {"organisations_fts", "organisations_fts_data", "organisations_fts_idx",
                       "organisations_fts_docsize", "organisations_fts_config"}
+POSTGRES_ONLY_TABLES = {"organisation_facet_keys"}
 POSTGRES_ONLY_COLUMNS = {("organisations", "search_document")}
 POSTGRES_ONLY_INDEXES = {("organisations", "organisations_search_idx")}
 
@@ -213,7 +215,7 @@ def _schema(url: str) -> dict:
         inspector = sqlalchemy.inspect(engine)
         tables = {}
         for table in inspector.get_table_names():
-            if table in SQLITE_ONLY_TABLES:
+            if table in SQLITE_ONLY_TABLES | POSTGRES_ONLY_TABLES:
                 continue
             columns = [c for c in inspector.get_columns(table) if (table, c["name"]) not in POSTGRES_ONLY_COLUMNS]
             key = inspector.get_pk_constraint(table)["constrained_columns"]
@@ -275,7 +277,8 @@ def test_rows_the_migrations_insert_are_the_same(migrated):
 
 def _schema_tables(pg) -> list[str]:
     return [name for (name,) in pg.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")]
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")
+        if name not in POSTGRES_ONLY_TABLES]
 
 
 SPEND = ("INSERT INTO spend (id, uid, financial_year, body_type, authority, district, department, funding_type, "
@@ -358,6 +361,72 @@ def test_directory_lists_and_version_follow_every_write(migrated):
         lite_rows, pg_rows = rows_both(migrated, f"SELECT * FROM {table}")
         assert sorted(pg_rows) == sorted(lite_rows), table
     assert rows_both(migrated, "SELECT version FROM directory_version")[1] == [(6,)]
+
+
+FACET_ROWS = [  # (id, districts, themes, org_type, infrastructure, public services, demo, income in pence)
+    (1, '["Crewe", " Macclesfield ", "", null, 5]', '["Food", "Older people"]', "charity", 0, 1, 0, 999_999),
+    (2, "Crewe, Macclesfield", "{broken", None, 1, 0, 1, None),
+    (3, '{"a": "Ynys Môn"}', '"Arts & Crafts: ünïcode"', "CIO", 0, 0, 0, -5),
+    (4, "[]", "[]", "community interest company", 1, 1, 0, 1_000_000_000),
+]
+
+
+def _facets(connection, sql: str) -> dict:
+    return {row[0]: row[1].split() for row in connection.execute(sql).fetchall()}
+
+
+def test_facet_tokens_are_the_same_on_both_engines_and_follow_every_write(migrated):
+    """Migration 130: the view organisation_search_rows gives each organisation the same
+    facet tokens on both engines (SQLite's FTS5 index holds them; PostgreSQL's
+    organisation_facet_keys their keys), through inserts, updates and deletes."""
+    lite, pg = migrated
+    for row in FACET_ROWS:
+        run_both(migrated, "INSERT INTO organisations (id, name, districts, themes, org_type, is_infrastructure, "
+                 "delivers_public_services, is_demo, latest_income_pence, description, source, updated_at) "
+                 "VALUES (?, 'n', ?, ?, ?, ?, ?, ?, ?, '', 's', 't')", row)
+    run_both(migrated, "UPDATE organisations SET districts = ?, latest_income_pence = ? WHERE id = ?", ('["Congleton"]', 10_000_000, 1))
+    run_both(migrated, "DELETE FROM organisations WHERE id = ?", (4,))
+    view = "SELECT id, facets FROM organisation_search_rows ORDER BY id"
+    lite_facets, pg_facets = _facets(lite, view), _facets(pg, view)
+    assert pg_facets == lite_facets
+    # worked by hand: hex of the UTF-8 bytes, upper case; bands by the NCVO limits in pence
+    assert lite_facets[1] == ["qqd" + "Congleton".encode().hex().upper(), "qqt" + "Food".encode().hex().upper(),
+                              "qqt" + "Older people".encode().hex().upper(), "qqy" + "charity".encode().hex().upper(),
+                              "qqr0", "qqp1", "qqx0", "qqs2"]
+    assert lite_facets[2] == ["qqr1", "qqp0", "qqx1", "qqsn"]
+    assert lite_facets[3] == ["qqd" + "Ynys Môn".encode().hex().upper(), "qqt" + "Arts & Crafts: ünïcode".encode().hex().upper(),
+                              "qqy" + "CIO".encode().hex().upper(), "qqr0", "qqp0", "qqx0"]
+    keys = {org: sorted(tokens) for org, tokens in pg.execute(
+        "SELECT org_rowid, ARRAY(SELECT k FROM unnest(keys) k ORDER BY k) FROM organisation_facet_keys ORDER BY org_rowid")}
+    hashed = lambda tokens: sorted(r[0] for r in pg.execute(  # noqa: E731
+        "SELECT organisation_facet_key(t) FROM unnest(%s::text[]) t", [tokens]))
+    assert keys == {org: hashed(tokens) for org, tokens in pg_facets.items()}
+    for org, tokens in lite_facets.items():  # the index holds the tokens the view gives, and no others
+        for token in tokens + ["qqd" + "Crewe".encode().hex().upper(), "qqs0", "qqy" + "community interest company".encode().hex()]:
+            found = [r[0] for r in lite.execute("SELECT rowid FROM organisations_fts WHERE organisations_fts MATCH ?",
+                                                 [f'facets : "{token}"'])]
+            assert (org in found) == (token in tokens), (org, token)
+
+
+def test_organisations_indexed_before_130_change_and_go_cleanly(both):
+    """Rows indexed by 125's triggers are taken out of the index by 130's (the same tokens)."""
+    lite, pg = both
+    apply_sqlite(lite, files(SQL, upto="125_directory_facets.sql"))
+    apply_postgres(pg, files(POSTGRES_SQL, upto="125_directory_facets.sql"))
+    run_both((lite, pg), ORG, (7, "Early Otter Trust", '["Crewe"]', '["Wildlife"]', "rescues otters"))
+    run_both((lite, pg), ORG, (8, "Early Badger Trust", '["Crewe"]', '["Wildlife"]', "rescues badgers"))
+    apply_sqlite(lite, files(SQL, after="125_directory_facets.sql"))
+    apply_postgres(pg, files(POSTGRES_SQL, after="125_directory_facets.sql"))
+    run_both((lite, pg), "UPDATE organisations SET districts = ?, description = ? WHERE id = ?", ('["Congleton"]', "otters", 7))
+    run_both((lite, pg), "DELETE FROM organisations WHERE id = ?", (8,))
+    match = lambda expression: [r[0] for r in lite.execute(  # noqa: E731
+        "SELECT rowid FROM organisations_fts WHERE organisations_fts MATCH ?", [expression])]
+    assert match('facets : "qqd' + "Crewe".encode().hex() + '"') == []
+    assert match('facets : "qqd' + "Congleton".encode().hex() + '"') == [7]
+    assert match('"rescues"') == [] and match('"otters"') == [7]
+    assert pg.execute("SELECT org_rowid, name FROM organisation_facet_keys").fetchall() == [(7, "Early Otter Trust")]
+    assert pg.execute("SELECT org_rowid FROM organisation_facet_keys WHERE keys @> ARRAY[organisation_facet_key(%s)]",
+                      ["qqd" + "Congleton".encode().hex().upper()]).fetchall() == [(7,)]
 
 
 def test_bids_move_out_of_a_tender_set_up_as_on_sqlite(both):

@@ -11,6 +11,7 @@ import pytest
 from models import organisations as orgs
 from models import store
 from models.database import init_database
+from models.directory_search import DirectoryFilter, search
 from models.errors import DomainError
 from models.identifiers import normalise_name
 
@@ -92,9 +93,9 @@ def test_seed_is_idempotent_and_respects_demo_off(db_path):
 
 
 def test_demo_off_excludes_demo_rows_from_search_and_counts(db):
-    assert orgs.search(db, orgs.DirectoryFilter(query="foodbank")).total > 0
+    assert search(db, DirectoryFilter(query="foodbank")).total > 0
     orgs.set_demo_shown(db, False, who="officer")
-    assert orgs.search(db, orgs.DirectoryFilter(query="foodbank")).total == 0
+    assert search(db, DirectoryFilter(query="foodbank")).total == 0
     assert orgs.counts(db) == {"total": 0, "demo": 0, "real": 0}
     from models import overview
 
@@ -109,15 +110,15 @@ def test_search_finds_known_organisations_by_words(known):
 
 
 def test_search_words_stemming_prefix_and_filters(db, known):
-    assert names(orgs.search(db, orgs.DirectoryFilter(query="food parcels"))) == ["Zephyr Valley Foodbank"]
-    assert names(orgs.search(db, orgs.DirectoryFilter(query="swimming"))) == []
-    assert names(orgs.search(db, orgs.DirectoryFilter(query="paddle"))) == ["Quillon Canoe Club"]  # paddling, stemmed
-    assert names(orgs.search(db, orgs.DirectoryFilter(query="coach"))) == ["Quillon Canoe Club"]  # coaching, stemmed
-    assert names(orgs.search(db, orgs.DirectoryFilter(query="zeph"))) == ["Zephyr Valley Foodbank"]  # as you type
-    assert names(orgs.search(db, orgs.DirectoryFilter(query='"; DROP TABLE organisations; --'))) == []
-    everyone = orgs.search(db, orgs.DirectoryFilter())
+    assert names(search(db, DirectoryFilter(query="food parcels"))) == ["Zephyr Valley Foodbank"]
+    assert names(search(db, DirectoryFilter(query="swimming"))) == []
+    assert names(search(db, DirectoryFilter(query="paddle"))) == ["Quillon Canoe Club"]  # paddling, stemmed
+    assert names(search(db, DirectoryFilter(query="coach"))) == ["Quillon Canoe Club"]  # coaching, stemmed
+    assert names(search(db, DirectoryFilter(query="zeph"))) == ["Zephyr Valley Foodbank"]  # as you type
+    assert names(search(db, DirectoryFilter(query='"; DROP TABLE organisations; --'))) == []
+    everyone = search(db, DirectoryFilter())
     assert everyone.total == 3 and names(everyone) == sorted(names(everyone))
-    by = lambda **kw: names(orgs.search(db, orgs.DirectoryFilter(**kw)))  # noqa: E731
+    by = lambda **kw: names(search(db, DirectoryFilter(**kw)))  # noqa: E731
     assert by(districts=("Congleton",)) == ["Quillon Canoe Club", "Xylo Voluntary Action"]
     assert by(districts=("Congleton",), query="training") == ["Xylo Voluntary Action"]
     assert by(themes=("Amateur Sport",)) == ["Quillon Canoe Club"]
@@ -130,15 +131,15 @@ def test_search_words_stemming_prefix_and_filters(db, known):
     assert by(roles=("Front line",)) == ["Quillon Canoe Club", "Zephyr Valley Foodbank"]
     assert by(roles=tuple(orgs.ROLES)) == ["Quillon Canoe Club", "Xylo Voluntary Action", "Zephyr Valley Foodbank"]
     assert by(public_services_only=True) == ["Xylo Voluntary Action"]
-    row = orgs.search(db, orgs.DirectoryFilter(query="zephyr")).rows.iloc[0]
+    row = search(db, DirectoryFilter(query="zephyr")).rows.iloc[0]
     assert row["size_band"] == "Small (£10,000 to £100,000)" and row["latest_income_pence"] == 4_500_000
     with pytest.raises(DomainError, match="Unknown filter value"):
-        orgs.search(db, orgs.DirectoryFilter(size_bands=("Huge",)))
+        search(db, DirectoryFilter(size_bands=("Huge",)))
 
 
 def test_name_matches_rank_above_description_matches(db, known):
     orgs.add(db, {**CANOE, "name": "Macclesfield Rowing Club", "description": "Rowing for all ages on the river; a canoe is also available."}, who="t")
-    result = names(orgs.search(db, orgs.DirectoryFilter(query="canoe")))
+    result = names(search(db, DirectoryFilter(query="canoe")))
     assert result[0] == "Quillon Canoe Club" and "Macclesfield Rowing Club" in result
 
 
@@ -149,18 +150,18 @@ def test_search_index_follows_any_writer(db, known):
             "INSERT INTO organisations (org_id, name, districts, themes, description, is_demo, source, updated_at)"
             " VALUES ('GB-CHC-1234567', 'Imported Otter Trust', '[\"Macclesfield\"]', '[\"Animals\"]', 'Otter rescue', 0, 'ccew', 'now')"
         )
-    assert names(orgs.search(db, orgs.DirectoryFilter(query="otter", districts=("Macclesfield",)))) == ["Imported Otter Trust"]
+    assert names(search(db, DirectoryFilter(query="otter", districts=("Macclesfield",)))) == ["Imported Otter Trust"]
     db.execute(
         "UPDATE organisations SET description = 'Badger sett protection', districts = '[\"Crewe and Nantwich\"]'"
         " WHERE org_id = 'GB-CHC-1234567'"
     )
-    assert names(orgs.search(db, orgs.DirectoryFilter(query="otter"))) == ["Imported Otter Trust"]  # the name still matches
-    assert names(orgs.search(db, orgs.DirectoryFilter(query="rescue"))) == []
-    assert names(orgs.search(db, orgs.DirectoryFilter(query="badger", districts=("Crewe and Nantwich",)))) == ["Imported Otter Trust"]
-    assert names(orgs.search(db, orgs.DirectoryFilter(districts=("Macclesfield",), query="otter"))) == []
+    assert names(search(db, DirectoryFilter(query="otter"))) == ["Imported Otter Trust"]  # the name still matches
+    assert names(search(db, DirectoryFilter(query="rescue"))) == []
+    assert names(search(db, DirectoryFilter(query="badger", districts=("Crewe and Nantwich",)))) == ["Imported Otter Trust"]
+    assert names(search(db, DirectoryFilter(districts=("Macclesfield",), query="otter"))) == []
     with store.transaction(db):
         db.execute("DELETE FROM organisations WHERE org_id = 'GB-CHC-1234567'")
-    assert names(orgs.search(db, orgs.DirectoryFilter(query="badger"))) == []
+    assert names(search(db, DirectoryFilter(query="badger"))) == []
     # Bad JSON from a careless writer does not break the insert, it just lists nothing.
     db.execute("INSERT INTO organisations (org_id, name, districts, source, updated_at) VALUES ('X1', 'Odd', 'Crewe', 's', 'now')")
     assert db.execute("SELECT COUNT(*) FROM organisation_districts WHERE org_rowid = (SELECT id FROM organisations WHERE org_id = 'X1')").fetchone()[0] == 0
@@ -199,7 +200,7 @@ def test_validation_names_each_field(db):
         orgs.add(db, FOODBANK, who=" ")
     with pytest.raises(DomainError, match="Organisation identifier: .*different charity number"):
         orgs.add(db, {**FOODBANK, "org_id": "GB-CHC-1000000"}, who="t")
-    assert orgs.search(db, orgs.DirectoryFilter(query="zephyr")).total == 0  # nothing half-written
+    assert search(db, DirectoryFilter(query="zephyr")).total == 0  # nothing half-written
 
 
 def test_add_rejects_a_duplicate_identifier(db, known):
@@ -223,7 +224,7 @@ def test_add_and_edit_are_audited(db, known):
     assert entries[0]["before"]["latest_income"] == "£45,000.00"
     assert entries[0]["after"]["latest_income"] == "£52,000.50"
     assert entries[0]["reason"] == "annual return" and entries[0]["who"] == "Editor"
-    assert names(orgs.search(db, orgs.DirectoryFilter(query="pantry"))) == ["Zephyr Valley Foodbank"]
+    assert names(search(db, DirectoryFilter(query="pantry"))) == ["Zephyr Valley Foodbank"]
     with pytest.raises(DomainError, match="Districts served"):
         orgs.update(db, known[0], {**values, "districts": []}, who="Editor")
     assert orgs.get(db, known[0])["districts"] == ["Crewe and Nantwich"]
@@ -299,9 +300,9 @@ def test_charity_commission_import_is_searchable_and_matchable(db, shared_data):
     orgs.set_demo_shown(db, False, who="t")
     row = db.execute("SELECT org_id, name, themes FROM organisations WHERE is_demo = 0 AND themes <> '[]' ORDER BY org_id LIMIT 1").fetchone()
     word = max(normalise_name(row[1]).split(), key=len)
-    found = orgs.search(db, orgs.DirectoryFilter(query=word))
+    found = search(db, DirectoryFilter(query=word))
     assert row[0] in set(found.rows["org_id"]) and not found.rows["is_demo"].any()
     theme = json.loads(row[2])[0]
-    assert row[0] in set(orgs.search(db, orgs.DirectoryFilter(themes=(theme,)), limit=10_000).rows["org_id"])
+    assert row[0] in set(search(db, DirectoryFilter(themes=(theme,)), limit=10_000).rows["org_id"])
     model = matching.model_for(db)
     assert model.size == orgs.counts(db)["real"] and row[0] in set(matching.match(model, row[1], top=5)["org_id"])

@@ -323,6 +323,7 @@ def test_higher_discount_rate_never_raises_present_value(rate_a, rate_b, drop_of
 @settings(max_examples=100, deadline=None)
 @example(1000.0, 50.0, 0.0, 0.0, 0.0, 1e-10, 30, 1e-10, sroi.Convention())  # q = 1 - 2e-10: cancellation
 @example(1000.0, 50.0, 0.0, 0.0, 0.0, 1.0, 5, 0.035, sroi.Convention())  # all gone after year 1
+@example(1.0, 5e-324, 0.0, 0.0, 0.0, 0.0, 1, 0.0, sroi.Convention())  # year 1's value / 12 underflows to 0
 @given(st.floats(0, 1e6), st.floats(0, 1e5), fraction, fraction, fraction, fraction, st.integers(1, 30), st.floats(0, 0.5), conventions)
 def test_closed_form_agrees_with_year_by_year(quantity, proxy, deadweight, displacement, attribution, drop_off, duration, rate, convention):
     outcome = sroi.Outcome("X", "Y", quantity, proxy, deadweight, displacement, attribution, drop_off, duration)

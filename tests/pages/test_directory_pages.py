@@ -4,7 +4,7 @@ with field-named errors, the demo switch, and a provider match."""
 
 from __future__ import annotations
 
-from models import organisations, store
+from models import directory_search, organisations, store
 from tests.pages.conftest import axis_lines, chart_specs, metrics, run_page
 from ui import directory as directory_ui
 
@@ -29,7 +29,7 @@ def test_directory_search_from_url_filters_and_labels_fictional(db_path):
     assert not app.exception
     results = frame_with(app, "fictional")
     with store.opened(db_path) as db:
-        expected = organisations.search(db, organisations.DirectoryFilter(query="foodbank", districts=("Congleton",)), 500)
+        expected = directory_search.search(db, directory_search.DirectoryFilter(query="foodbank", districts=("Congleton",)), 500)
     assert list(results["name"]) == list(expected.rows["name"]) and len(results) > 0
     assert all("Congleton" in d for d in results["districts"])
     assert set(results["fictional"]) == {"Fictional"}
