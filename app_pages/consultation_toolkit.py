@@ -12,6 +12,7 @@ from models.formatting import uk_date
 from ui.auth import can, current_actor, name_missing
 from ui.problems import plain, show_problems
 from ui import consultations as consult_ui
+from ui import directory as directory_ui
 from ui.data import data_changed, data_version, database, database_path
 from ui.downloads import download_table
 
@@ -60,13 +61,13 @@ st.caption(f"Today is {uk_date(today)}. Working days skip weekends and England a
 download_table(lambda: shown_timeline, file_stem="consultation-timeline", key=f"{PAGE}.timeline_download", label="the timeline")
 
 st.subheader("4. Who to invite")
-options = consult_ui.filter_options(db_path, version)
+options = directory_ui.filter_options(db_path, version)
 first, second = st.columns(2)
 themes = first.multiselect("Theme", options["themes"], key=f"{PAGE}.theme", bind="query-params",
                            placeholder="Any theme")
 districts = second.multiselect("District", options["districts"], key=f"{PAGE}.district", bind="query-params",
                                placeholder="Any district")
-found = consult_ui.directory_search(db_path, version, directory_search.DirectoryFilter(
+found = directory_ui.search(db_path, version, directory_search.DirectoryFilter(
     themes=tuple(themes), districts=tuple(districts)), 50) if (themes or districts) else None
 invited_orgs: list[str] = []
 if found is None:

@@ -231,6 +231,18 @@ class Result:
         return (tuple(row) for row in self._result)
 
 
+def _empty_lists_as_arrays(sql: str, params: dict, expanding: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """PostgreSQL: an empty IN-list becomes a comparison with an empty array literal,
+    ``x = ANY('{}')`` (never true) and ``x <> ALL('{}')`` for NOT IN (always true), whose
+    element type PostgreSQL takes from ``x``. SQLAlchemy's own empty list is a subquery of
+    NULL cast to INTEGER, which a TEXT column cannot be compared with."""
+    for name in [n for n in expanding if not params[n]]:
+        del params[name]
+        sql = re.sub(rf"\bNOT\s+IN\s+:{name}\b", "<> ALL('{}')", sql, flags=re.IGNORECASE)
+        sql = re.sub(rf"\bIN\s+:{name}\b", "= ANY('{}')", sql, flags=re.IGNORECASE)
+    return sql, tuple(n for n in expanding if n in params)
+
+
 @functools.lru_cache(maxsize=2048)
 def _text(sql: str, expanding: tuple[str, ...]) -> sa.TextClause:
     clause = sa.text(sql)
@@ -262,6 +274,8 @@ class Database:
         expanding = tuple(sorted(k for k, v in params.items() if isinstance(v, (list, tuple, set, frozenset))))
         for name in expanding:
             params[name] = list(params[name])
+        if self.dialect == "postgresql" and any(not params[name] for name in expanding):
+            sql, expanding = _empty_lists_as_arrays(sql, params, expanding)
         return Result(self.connection.execute(_text(sql, expanding), params))
 
     def executemany(self, sql: str, rows: Iterable[Mapping[str, Any]]) -> Result | None:

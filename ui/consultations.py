@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from models import action_plan, compact, consultations, directory_search, organisations, tender_records
+from models import action_plan, compact, consultations, organisations, tender_records
 from models.formatting import uk_date, uk_short_date
 
 from .charts import PALETTE
@@ -31,8 +31,6 @@ consultation_audit = reader(consultations.audit_trail)
 departments = reader(consultations.departments)
 funding_rows = reader(compact.funding_rows)
 self_assessed = reader(compact.self_assessed)
-filter_options = reader(organisations.filter_options)
-directory_search = reader(directory_search.search)
 actions = reader(action_plan.list_actions)
 organisation_names = reader(organisations.names)
 

@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -202,19 +203,23 @@ def open_page(page, app_server: str, path: str = "") -> None:
     wait_until_idle(page)
 
 
-# The app has stopped running (no 'Running...' status widget) and no element is left over from
-# the previous run (Streamlit marks those data-stale until the run that replaces them ends; a
-# loaded machine shows them longer).
-RUN_ENDED = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+# The app has stopped running and no element is left over from the previous run. Streamlit's
+# root element carries the script's state, set to 'rerunRequested' in the browser the moment
+# a widget sends its change and to 'notRunning' only when the server says the run has ended;
+# the 'Running...' status widget is gone; and no element is marked data-stale (Streamlit marks
+# those until the run that replaces them ends; a loaded machine shows them longer).
+RUN_ENDED = ("() => !!document.querySelector('[data-testid=\"stApp\"][data-test-script-state=\"notRunning\"]')"
+             " && !document.querySelector('[data-testid=\"stStatusWidget\"]')"
              " && !document.querySelector('[data-testid=\"stElementContainer\"][data-stale=\"true\"]')")
 
 
 def wait_until_idle(page, timeout_ms: int = 60_000) -> None:
     """Wait until the page has rendered (every page starts with a title) and the app has
-    stopped running (no 'Running...' status widget), twice, as a rerun can follow a run."""
+    stopped running, twice, as a rerun can follow a run (a query-parameter binding, a
+    ``st.rerun``). The short pause lets a press that was just made reach the app first."""
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout_ms)
     for _ in range(2):
-        page.wait_for_timeout(400)
+        page.wait_for_timeout(150)
         page.wait_for_function(RUN_ENDED, timeout=timeout_ms)
 
 
@@ -309,19 +314,25 @@ def open_tab(page, name: str) -> None:
 
 
 def open_list(page, box, wanted, typed: str | None = None) -> None:
-    """Click ``box`` (a Streamlit selectbox or multiselect locator), and type ``typed`` into
-    it if given, until ``wanted`` (an option locator) is listed: a click that only moves
-    focus from a text field, or lands while the page reruns, does not open the list, so try
-    up to three times."""
-    for _ in range(3):
-        box.click()
+    """Open the list of ``box`` (a Streamlit selectbox or multiselect, or its combobox) by
+    clicking its input, and type ``typed`` into it if given, until ``wanted`` (an option
+    locator) is listed. A click that only moves focus from a text field, or lands while the
+    page reruns, does not open the list, so it is tried again, waiting a little longer each
+    time; it clicks the input itself, as the middle of the whole widget can be its label."""
+    inner = box.get_by_role("combobox")
+    control = inner.first if inner.count() else box
+    for wait_ms in (3_000, 5_000, 8_000, 12_000):
+        control.scroll_into_view_if_needed()
+        control.click()
         if typed is not None:
-            box.fill(typed)
+            control.fill(typed)
         try:
-            wanted.wait_for(timeout=3_000)
+            wanted.wait_for(timeout=wait_ms)
             return
-        except Exception:
+        except PlaywrightTimeoutError:
             page.keyboard.press("Escape")
+            wait_until_idle(page)
+    raise AssertionError(f"the list of {box} never showed {wanted}")
 
 
 def type_name(page, name: str) -> None:
@@ -422,6 +433,13 @@ def type_cells(page, editor, values: list[str]) -> None:
             raise AssertionError(f"grid cell {cell} reads {held!r} after three tries at {value!r}")
 
 
-def metric_value(page, label: str) -> str:
+def metric_locator(page, label: str):
+    """The value of the first metric whose text holds ``label``, as a locator (use it with
+    ``expect``, which retries until the app has finished rerunning)."""
     metric = page.locator('[data-testid="stMetric"]', has_text=label).first
-    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    return metric.locator('[data-testid="stMetricValue"]')
+
+
+def metric_value(page, label: str) -> str:
+    """The text of the first metric whose text holds ``label``, as shown now."""
+    return metric_locator(page, label).inner_text().strip()

@@ -5,12 +5,7 @@ This module has its own server and database (app_server is per module), so the f
 
 from __future__ import annotations
 
-from tests.e2e.conftest import assert_accessible, open_list, open_page, type_name, wait_until_idle
-
-
-def metric_value(page, label: str) -> str:
-    metric = page.locator('[data-testid="stMetric"]', has_text=label).first
-    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+from tests.e2e.conftest import assert_accessible, metric_value, open_list, open_page, type_name, wait_until_idle
 
 
 def open_ready(page, app_server, path: str, ready_text: str) -> None:

@@ -10,15 +10,10 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from tests.conftest import ROOT, SHARED_DATA
-from tests.e2e.conftest import assert_accessible, open_page, wait_until_idle
+from tests.e2e.conftest import assert_accessible, metric_value, open_page, wait_until_idle
 
 GRANTS = SHARED_DATA / "real" / "trafford_council_voluntary_sector_grants_360giving.csv"
 BROKEN = ROOT / "tests" / "fixtures" / "broken" / "text_in_amount_360.csv"
-
-
-def metric_value(page, label: str) -> str:
-    metric = page.locator('[data-testid="stMetric"]', has_text=label).first
-    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
 def expected_total(first_day: str, last_day: str) -> str:

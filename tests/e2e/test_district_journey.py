@@ -16,12 +16,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, open_page, wait_until_idle
-
-
-def metric_value(page, label: str):
-    metric = page.locator('[data-testid="stMetric"]', has_text=label).first
-    return metric.locator('[data-testid="stMetricValue"]')
+from tests.e2e.conftest import assert_accessible, metric_locator, open_page, wait_until_idle
 
 
 def choose(page, label: str, option: str) -> None:
@@ -50,23 +45,23 @@ def test_member_views_their_district_and_shares_it(browser, app_server, width):
     try:
         # 1. The explorer opens on the document's local government total.
         open_page(page, app_server, "spend")
-        expect(metric_value(page, "Total spend")).to_have_text("£3,103,486.94")
+        expect(metric_locator(page, "Total spend")).to_have_text("£3,103,486.94")
         checked(page)
 
         # 2. Choose the district: the district's own figures, area-wide spend beside them.
         choose(page, "District", "Macclesfield")
         expect(page).to_have_url(re.compile(r".*spend\.district=Macclesfield.*"))
-        expect(metric_value(page, "Total spend in Macclesfield")).to_have_text("£309,870.00")
-        expect(metric_value(page, "Contracts")).to_have_text("£75,150.00")
-        expect(metric_value(page, "Area-wide spend, not in the total above")).to_have_text("£2,241,289.94")
+        expect(metric_locator(page, "Total spend in Macclesfield")).to_have_text("£309,870.00")
+        expect(metric_locator(page, "Contracts")).to_have_text("£75,150.00")
+        expect(metric_locator(page, "Area-wide spend, not in the total above")).to_have_text("£2,241,289.94")
         expect(page.get_by_text("not shared out between districts", exact=False)).to_be_visible()
         checked(page)
 
         # 3. Grants only (the area-wide line follows the filter), then the table behind the
         #    department chart (its figures are checked in tests/pages/test_spend_page.py).
         choose(page, "Funding type", "Grant")
-        expect(metric_value(page, "Total spend in Macclesfield")).to_have_text("£234,720.00")
-        expect(metric_value(page, "Area-wide spend, not in the total above")).to_have_text("£465,803.50")
+        expect(metric_locator(page, "Total spend in Macclesfield")).to_have_text("£234,720.00")
+        expect(metric_locator(page, "Area-wide spend, not in the total above")).to_have_text("£465,803.50")
         page.get_by_text("Table: Spend by department, contract and grant").click()
         table = page.locator('[data-testid="stExpander"]', has_text="Table: Spend by department").locator(
             '[data-testid="stDataFrame"]')
@@ -77,8 +72,8 @@ def test_member_views_their_district_and_shares_it(browser, app_server, width):
         # 4. The shared link opens the same view in a fresh page.
         other = context.new_page()
         open_page(other, app_server, shared.split("/", 3)[3])
-        expect(metric_value(other, "Total spend in Macclesfield")).to_have_text("£234,720.00")
-        expect(metric_value(other, "Area-wide spend, not in the total above")).to_have_text("£465,803.50")
+        expect(metric_locator(other, "Total spend in Macclesfield")).to_have_text("£234,720.00")
+        expect(metric_locator(other, "Area-wide spend, not in the total above")).to_have_text("£465,803.50")
         checked(other)
     finally:
         context.close()

@@ -7,13 +7,8 @@ from __future__ import annotations
 
 import openpyxl
 
-from tests.e2e.conftest import assert_accessible, open_page, select_cell, wait_until_idle
+from tests.e2e.conftest import assert_accessible, metric_value, open_page, select_cell, wait_until_idle
 
-
-
-def metric_value(page, label: str) -> str:
-    metric = page.locator('[data-testid="stMetric"]', has_text=label).first
-    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
 def paste_rows(page, grid, rows: list[list[str]]) -> None:

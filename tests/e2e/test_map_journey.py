@@ -14,7 +14,14 @@ from playwright.sync_api import expect
 from models import store
 from models.importers import ImportOptions, Source, import_sources
 from tests.conftest import SHARED_DATA
-from tests.e2e.conftest import _need_browser, assert_accessible, open_page, streamlit_server, wait_until_idle
+from tests.e2e.conftest import (
+    _need_browser,
+    assert_accessible,
+    metric_locator,
+    open_page,
+    streamlit_server,
+    wait_until_idle,
+)
 from tests.helpers import GRANTS, GRANTS_HEADER
 
 
@@ -41,11 +48,6 @@ def app_server(tmp_path_factory, seeded_template):
         yield url
 
 
-def metric_value(page, label: str):
-    metric = page.locator('[data-testid="stMetric"]', has_text=label).first
-    return metric.locator('[data-testid="stMetricValue"]')
-
-
 @pytest.mark.parametrize("width", [1280, 390])
 def test_open_map_switch_geography_and_place_then_share(browser, app_server, width):
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
@@ -56,9 +58,9 @@ def test_open_map_switch_geography_and_place_then_share(browser, app_server, wid
         #    + the grants' £1,890.34), Cheshire County Council's spend not spread.
         open_page(page, app_server, "map")
         expect(page.get_by_role("heading", name="Spend map")).to_be_visible()
-        expect(metric_value(page, "Spend in this view")).to_have_text("£3,105,377.28")
+        expect(metric_locator(page, "Spend in this view")).to_have_text("£3,105,377.28")
         # the three boroughs' £862,197.00 in 2008/09 + grants in Macclesfield, Crewe and Nantwich, Congleton £1,350.34
-        expect(metric_value(page, "On the map (former borough (before 2009))")).to_have_text("£863,547.34")
+        expect(metric_locator(page, "On the map (former borough (before 2009))")).to_have_text("£863,547.34")
         expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
         assert_accessible(page)
 
@@ -66,7 +68,7 @@ def test_open_map_switch_geography_and_place_then_share(browser, app_server, wid
         page.get_by_role("radiogroup", name="Geography").get_by_text("Ward", exact=True).click()
         wait_until_idle(page)
         expect(page).to_have_url(_containing("map.geo=Ward"))
-        expect(metric_value(page, "On the map (ward)")).to_have_text("£1,250.35")  # 1,000.10 + 250.25
+        expect(metric_locator(page, "On the map (ward)")).to_have_text("£1,250.35")  # 1,000.10 + 250.25
         assert_accessible(page)
 
         # 3. Where the recipient is based, then where the benefit lands.
@@ -77,7 +79,7 @@ def test_open_map_switch_geography_and_place_then_share(browser, app_server, wid
         assert_accessible(page)
         page.get_by_role("radiogroup", name="Place spend").get_by_text("Where the benefit lands").click()
         wait_until_idle(page)
-        expect(metric_value(page, "On the map (ward)")).to_have_text("£1,250.35")
+        expect(metric_locator(page, "On the map (ward)")).to_have_text("£1,250.35")
         page.get_by_role("radiogroup", name="Show").get_by_text("Spend per head").click()
         wait_until_idle(page)
         expect(page).to_have_url(_containing("map.measure="))
@@ -92,7 +94,7 @@ def test_open_map_switch_geography_and_place_then_share(browser, app_server, wid
         open_page(other, app_server, shared.split("/", 3)[3])
         expect(other.get_by_role("radiogroup", name="Geography").get_by_role("radio", name="Ward")).to_be_checked()
         expect(other.get_by_role("radiogroup", name="Show").get_by_role("radio", name="Spend per head")).to_be_checked()
-        expect(metric_value(other, "On the map (ward)")).to_have_text("£1,250.35")
+        expect(metric_locator(other, "On the map (ward)")).to_have_text("£1,250.35")
         assert_accessible(other)
     finally:
         context.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.e2e.conftest import assert_accessible, open_list, open_page, type_name, wait_until_idle
+from tests.e2e.conftest import assert_accessible, metric_value, open_list, open_page, type_name, wait_until_idle
 
 
 def open_strategy_page(page, app_server, path: str, ready_text: str = "Changes made here") -> None:
@@ -18,11 +18,6 @@ def open_strategy_page(page, app_server, path: str, ready_text: str = "Changes m
     open_page(page, app_server, path)
     page.get_by_text(ready_text).first.wait_for(timeout=60_000)
     wait_until_idle(page)
-
-
-def metric_value(page, label: str) -> str:
-    metric = page.locator('[data-testid="stMetric"]', has_text=label).first
-    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
 def choose(page, label: str, option: str, within=None) -> None:

@@ -8,14 +8,7 @@ import io
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, open_page
-
-
-def metric_value(page, label: str):
-    """The value of the metric called ``label`` (a locator: use with ``expect``, which
-    retries until the app has finished rerunning)."""
-    metric = page.locator('[data-testid="stMetric"]', has_text=label).first
-    return metric.locator('[data-testid="stMetricValue"]')
+from tests.e2e.conftest import assert_accessible, metric_locator, open_page
 
 
 def test_home_page(page, app_server):
@@ -23,15 +16,15 @@ def test_home_page(page, app_server):
     expect(page.get_by_role("heading", name="Third Sector Partnership Dashboard")).to_be_visible()
     # This journey's server has only the seed: the document's 2008/09 local government total,
     # £3,103,486.94, shown in whole pounds.
-    expect(metric_value(page, "Council spend on the sector")).to_have_text("£3,103,487")
+    expect(metric_locator(page, "Council spend on the sector")).to_have_text("£3,103,487")
     assert_accessible(page)
 
 
 def test_spend_explorer_reconciles_and_downloads(page, app_server):
     open_page(page, app_server, "spend?spend.year=2008%2F09")
-    expect(metric_value(page, "Total spend")).to_have_text("£3,103,486.94")
-    expect(metric_value(page, "Contracts")).to_have_text("£2,064,893.44")
-    expect(metric_value(page, "Grants")).to_have_text("£1,038,593.50")
+    expect(metric_locator(page, "Total spend")).to_have_text("£3,103,486.94")
+    expect(metric_locator(page, "Contracts")).to_have_text("£2,064,893.44")
+    expect(metric_locator(page, "Grants")).to_have_text("£1,038,593.50")
     expect(page.get_by_text("Cheshire East-wide", exact=False).first).to_be_visible()
     assert_accessible(page)
 
@@ -46,6 +39,6 @@ def test_spend_explorer_reconciles_and_downloads(page, app_server):
 
 def test_shared_url_restores_filters(page, app_server):
     open_page(page, app_server, "spend?spend.year=2008%2F09&spend.body=Health")
-    expect(metric_value(page, "Total spend")).to_have_text("£1,096,680.98")  # labels, as shown, go in the URL
+    expect(metric_locator(page, "Total spend")).to_have_text("£1,096,680.98")  # labels, as shown, go in the URL
     open_page(page, app_server, "spend?spend.year=2008%2F09&spend.authority=Macclesfield+Borough+Council&spend.funding=Grant")
-    expect(metric_value(page, "Total spend")).to_have_text("£234,720.00")
+    expect(metric_locator(page, "Total spend")).to_have_text("£234,720.00")

@@ -9,14 +9,9 @@ import openpyxl
 from playwright.sync_api import expect
 
 from models.sroi import IMPACT_MAP_COLUMNS as IMPACT_MAP_HEADINGS
-from tests.e2e.conftest import assert_accessible, open_page, select_cell, type_cells, wait_until_idle
+from tests.e2e.conftest import assert_accessible, metric_value, open_page, select_cell, type_cells, wait_until_idle
 
 IMPACT_MAP_COLUMNS = list(IMPACT_MAP_HEADINGS.values())
-
-
-def metric_value(page, label: str) -> str:
-    metric = page.locator('[data-testid="stMetric"]', has_text=label).first
-    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
 def grid(page, index: int):

@@ -62,3 +62,19 @@ def test_a_sqlite_reader_writes_nothing_and_needs_the_file(tmp_path):
     with pytest.raises(DomainError, match="Cannot open the database at .*notes.db: file is not a database"):
         with store.reading(tmp_path / "notes.db"):
             pass
+
+
+def test_an_empty_in_list_matches_nothing_whatever_the_column_type(db_path):
+    """On either engine an empty list matches no row and NOT IN it matches every row, for a
+    TEXT column as for an INTEGER one (PostgreSQL refused text = integer before)."""
+    with store.opened(db_path) as database:
+        everything = database.execute("SELECT COUNT(*) FROM spend").fetchone()[0]
+        assert everything > 0
+        for column in ("district", "id"):
+            assert database.execute(f"SELECT COUNT(*) FROM spend WHERE {column} IN :none", {"none": []}).fetchone()[0] == 0
+            assert database.execute(f"SELECT COUNT(*) FROM spend WHERE {column} NOT IN :none",
+                                    {"none": ()}).fetchone()[0] == everything
+        # An empty list beside a full one, and beside a plain parameter.
+        assert database.execute(
+            "SELECT COUNT(*) FROM spend WHERE district IN :none OR (district IN :some AND body_type = :body)",
+            {"none": [], "some": ["Macclesfield"], "body": "no such body"}).fetchone()[0] == 0
