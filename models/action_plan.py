@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import policy, store
+from . import policy, store, versioned
 from .audit import audit_frame
 from .errors import DomainError
 from .formatting import uk_short_date
@@ -162,7 +162,7 @@ def save_changes(db: store.Database, changes: dict[str, dict], *, who: str | Non
             row = db.execute("SELECT version FROM actions WHERE action_id = :action_id", {"action_id": action_id}).fetchone()
             if row is None:
                 raise DomainError(f"Action {action_id} does not exist. Nothing was saved.")
-            saved = store.update_versioned(
+            saved = versioned.update_versioned(
                 db, "actions", {"action_id": action_id}, expected, after, entity="action", who=actor.label,
                 action="edit action", label=f"Action {action_id}", changed_by=("updated_by", "updated_at"),
                 stamp={"updated_by": actor.label, "updated_at": store.now_iso()})
@@ -192,7 +192,7 @@ def status_long(progress: pd.DataFrame) -> pd.DataFrame:
 
 def audit_trail(db: store.Database) -> pd.DataFrame:
     """Changes to actions, newest first, in words ("status: Not started → In progress")."""
-    return audit_frame(store.audit_entries(db, "action"), record_label="Action")
+    return audit_frame(versioned.audit_entries(db, "action"), record_label="Action")
 
 
 def due_date_value(text) -> dt.date | None:

@@ -6,7 +6,7 @@ social-value commitments (the measures monitored each period, see ``models.monit
 An agreement is written from a form: a dict in the same shape as the command line's JSON
 (``docs/agreements.md``). Money in the form is in pounds; it is stored as integer pence.
 Every write takes an ``actor`` and asks ``policy.require`` first; edits are versioned
-(``store.update_versioned``) and audited; a form with any problem writes nothing and the
+(``versioned.update_versioned``) and audited; a form with any problem writes nothing and the
 error lists every problem, naming the field.
 """
 
@@ -20,7 +20,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from . import checks, policy, store, working_days
+from . import checks, policy, store, versioned, working_days
 from .errors import DomainError
 from .formatting import financial_year_of, money, pounds_to_pence
 from .outcomes import parse_date
@@ -367,7 +367,7 @@ def create(db: store.Database, form: Mapping[str, Any], *, actor: policy.Actor, 
             if taken:
                 raise DomainError(f"Payment {spend_id} is already part of agreement {taken[0]}; nothing was saved")
             db["agreement_spend"].insert({"spend_id": spend_id, "agreement_id": agreement_id})
-        store.record_audit(db, entity=ENTITY, entity_id=agreement_id, action=f"created {ORIGINS[origin]}",
+        versioned.record_audit(db, entity=ENTITY, entity_id=agreement_id, action=f"created {ORIGINS[origin]}",
                            who=actor.label, after=_audit_view(record, clean, measures, spend_ids))
     return agreement_id
 
@@ -415,7 +415,7 @@ def add_measure(db: store.Database, agreement_id: int, raw: Mapping[str, Any], *
         agreement = get(db, agreement_id)
         policy.require(actor, "agreement.edit", agreement)
         measure_id = _insert_measure(db, agreement_id, measure, actor)
-        store.record_audit(db, entity=ENTITY, entity_id=agreement_id, action="measure added", who=actor.label,
+        versioned.record_audit(db, entity=ENTITY, entity_id=agreement_id, action="measure added", who=actor.label,
                            after={k: v for k, v in measure.items() if v not in (None, "")})
     return measure_id
 
@@ -441,13 +441,13 @@ def update(db: store.Database, agreement_id: int, expected_version: int, form: M
                            "outcomes": [f"{o}:{i}" if i else o for o, i in current["outcomes"]]}
         children_after = {"values": {y: money(p) for y, p in clean["values"].items()},
                           "outcomes": [f"{o}:{i}" if i else o for o, i in clean["outcomes"]]}
-        saved = store.update_versioned(db, "agreements", {"id": agreement_id}, expected_version,
+        saved = versioned.update_versioned(db, "agreements", {"id": agreement_id}, expected_version,
                                        {**changes, "updated_at": store.now_iso()}, entity=ENTITY,
                                        who=actor.label, reason=reason)
         if children_before != children_after:
             _write_children(db, agreement_id, clean)
             changed = [k for k in children_after if children_before[k] != children_after[k]]
-            store.record_audit(db, entity=ENTITY, entity_id=agreement_id, action="edit", who=actor.label,
+            versioned.record_audit(db, entity=ENTITY, entity_id=agreement_id, action="edit", who=actor.label,
                                before={k: children_before[k] for k in changed},
                                after={k: children_after[k] for k in changed}, reason=reason)
         if any(k in changes for k in ("start_date", "end_date", "reporting")):
@@ -592,9 +592,9 @@ def audit(db: store.Database, agreement_id: int) -> list[dict]:
     """The agreement's change log, newest first, its measures' edits included."""
     measure_ids = [str(r[0]) for r in db.execute("SELECT id FROM monitoring_measures WHERE agreement_id = :id",
                                                    {"id": agreement_id}).fetchall()]
-    entries = store.audit_entries(db, ENTITY, agreement_id)
+    entries = versioned.audit_entries(db, ENTITY, agreement_id)
     for measure_id in measure_ids:
-        entries += store.audit_entries(db, MEASURE_ENTITY, measure_id)
+        entries += versioned.audit_entries(db, MEASURE_ENTITY, measure_id)
     return sorted(entries, key=lambda e: e["id"], reverse=True)
 
 

@@ -1,6 +1,6 @@
 """The audit log in people's words: "status: Not started → In progress", times in London.
 
-The log itself is written by ``store.record_audit``; this module only reads it for pages,
+The log itself is written by ``versioned.record_audit``; this module only reads it for pages,
 downloads and the command line."""
 
 from __future__ import annotations

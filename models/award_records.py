@@ -4,7 +4,7 @@ standstill, the contract's entry, and the clarification log.
 The documents themselves are made on demand by ``models.award_pack`` from the stored
 tender (its scores and moderated reasons) and the rows kept here; nothing here scores.
 Every write takes ``actor`` and asks ``policy.require`` first; records people edit carry a
-version and are saved through ``store.update_versioned`` inside one transaction.
+version and are saved through ``versioned.update_versioned`` inside one transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import award_pack, policy, store, tender, tender_access, tender_records
+from . import award_pack, policy, store, tender, tender_access, tender_records, versioned
 from .errors import DomainError
 from .formatting import LONDON, money, pounds_to_pence, uk_date
 from .standstill import Standstill, check_contract_entry, standstill
@@ -103,7 +103,7 @@ def set_lot(db: store.Database, tender_id: int, *, procurement: str, lot_number:
             "lot_number = excluded.lot_number, title = excluded.title",
             {"tender_id": tender_id, "procurement_id": procurement_id, "lot_number": lot_number, "title": title})
         after = lot_of(db, tender_id)
-        store.record_audit(db, entity=ENTITY, entity_id=tender_id, action="lot set", who=actor.label,
+        versioned.record_audit(db, entity=ENTITY, entity_id=tender_id, action="lot set", who=actor.label,
                            before=before.__dict__ if before else None, after=after.__dict__)
     return after
 
@@ -152,7 +152,7 @@ def add_clarification(db: store.Database, tender_id: int, *, question: str, aske
                "asked_on": asked_on.isoformat(), "answered_on": answered_on.isoformat() if answered_on else None,
                "recorded_at": store.now_iso(), "recorded_by": actor.label}
         db["tender_clarifications"].insert(row)
-        store.record_audit(db, entity=ENTITY, entity_id=tender_id, action="clarification recorded", who=actor.label,
+        versioned.record_audit(db, entity=ENTITY, entity_id=tender_id, action="clarification recorded", who=actor.label,
                            after={k: row[k] for k in ("number", "question", "answer", "asked_on", "answered_on")})
     return number
 
@@ -172,7 +172,7 @@ def answer_clarification(db: store.Database, tender_id: int, number: int, *, ans
             raise DomainError(f"Tender '{record.name}' has no clarification question {number}")
         if answered_on < dt.date.fromisoformat(row[1]):
             raise DomainError(f"Question {number}: the answer's date is before the question was asked ({uk_date(row[1])})")
-        return store.update_versioned(
+        return versioned.update_versioned(
             db, "tender_clarifications", {"id": row[0]}, expected_version,
             {"answer": answer, "answered_on": answered_on.isoformat()},
             entity=CLARIFICATION_ENTITY, who=actor.label, action="clarification answered")
@@ -273,13 +273,13 @@ def issue_pack(db: store.Database, tender_id: int, *, actor: policy.Actor,
         current = _award_row(db, tender_id)
         if current is None:
             db["tender_awards"].insert({"tender_id": tender_id, **values})
-            store.record_audit(db, entity=ENTITY, entity_id=tender_id, action="award pack issued", who=actor.label,
+            versioned.record_audit(db, entity=ENTITY, entity_id=tender_id, action="award pack issued", who=actor.label,
                                after={k: values[k] for k in ("winner", "value_pence", "buyer")})
         else:
             if current["notice_published_on"]:
                 raise DomainError(f"Tender '{record.name}': the contract award notice was published on "
                                   f"{uk_date(current['notice_published_on'])}; the award pack cannot be issued again.")
-            store.update_versioned(db, "tender_awards", {"tender_id": tender_id},
+            versioned.update_versioned(db, "tender_awards", {"tender_id": tender_id},
                                    current["version"] if expected_version is None else expected_version, values,
                                    entity=ENTITY, who=actor.label, action="award pack issued again")
     return award_state(db, tender_id)
@@ -304,7 +304,7 @@ def publish_notice(db: store.Database, tender_id: int, *, published_on: dt.date,
         if published_on < dt.date.fromisoformat(current["pack_issued_at"][:10]):
             raise DomainError(f"The notice cannot be published ({uk_date(published_on)}) before the award pack was issued "
                               f"({uk_date(current['pack_issued_at'])})")
-        store.update_versioned(db, "tender_awards", {"tender_id": tender_id}, expected_version,
+        versioned.update_versioned(db, "tender_awards", {"tender_id": tender_id}, expected_version,
                                {"notice_published_on": published_on.isoformat()},
                                entity=ENTITY, who=actor.label, action="contract award notice published")
     return award_state(db, tender_id)
@@ -325,7 +325,7 @@ def enter_contract(db: store.Database, tender_id: int, *, entered_on: dt.date, e
             raise DomainError(f"Tender '{record.name}': issue the award pack and publish the contract award notice first")
         published = dt.date.fromisoformat(current["notice_published_on"]) if current["notice_published_on"] else None
         check_contract_entry(published, entered_on)
-        store.update_versioned(db, "tender_awards", {"tender_id": tender_id}, expected_version,
+        versioned.update_versioned(db, "tender_awards", {"tender_id": tender_id}, expected_version,
                                {"contract_entered_on": entered_on.isoformat()},
                                entity=ENTITY, who=actor.label, action="contract entered into")
     return award_state(db, tender_id)

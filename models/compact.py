@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
-from . import consultations, self_assessment, store, tender_records
+from . import consultations, self_assessment, store, tender_records, versioned
 from .errors import DomainError
 from .formatting import financial_year_of, money, uk_date
 from .outcomes import read_csv_rows
@@ -313,10 +313,10 @@ def save_funding(db: store.Database, form: dict, *, actor, funding_id: int | Non
         if funding_id is None:
             funding_id = db["compact_funding"].insert(
                 {**clean, "created_at": store.now_iso(), "created_by": actor.label, "version": 1}).last_pk
-            store.record_audit(db, entity="compact_funding", entity_id=funding_id, action="added", who=actor.label,
+            versioned.record_audit(db, entity="compact_funding", entity_id=funding_id, action="added", who=actor.label,
                                after=clean)
         else:
-            store.update_versioned(db, "compact_funding", {"funding_id": funding_id}, int(expected_version or 0), clean,
+            versioned.update_versioned(db, "compact_funding", {"funding_id": funding_id}, int(expected_version or 0), clean,
                                    entity="compact_funding", who=actor.label)
     return int(funding_id)
 

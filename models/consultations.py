@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import policy, store
+from . import policy, store, versioned
 from .errors import DomainError
 from .formatting import uk_date
 from .outcomes import parse_date
@@ -225,7 +225,7 @@ def create(db: store.Database, form: dict, *, actor: policy.Actor, planned_with_
             "created_at": store.now_iso(), "created_by": actor.label, "version": 1,
         }).last_pk
         _write_links(db, consultation_id, clean)
-        store.record_audit(db, entity=ENTITY, entity_id=consultation_id,
+        versioned.record_audit(db, entity=ENTITY, entity_id=consultation_id,
                            action="planned with the toolkit" if planned_with_toolkit else "logged",
                            who=actor.label, after=clean)
     return int(consultation_id)
@@ -243,13 +243,13 @@ def update(db: store.Database, consultation_id: int, changes: dict, *, expected_
         clean = validate(db, form, today=today)
         before_links = {f: current[f] for f in LINK_FIELDS}
         changed_fields = {f: clean[f] for f in FIELDS if clean[f] != current[f]} or {"subject": clean["subject"]}
-        store.update_versioned(db, "consultations", {"consultation_id": consultation_id}, expected_version,
+        versioned.update_versioned(db, "consultations", {"consultation_id": consultation_id}, expected_version,
                                changed_fields, entity=ENTITY, who=actor.label)
         after_links = {f: clean[f] for f in LINK_FIELDS}
         if after_links != before_links:
             _write_links(db, consultation_id, clean)
             changed = [f for f in LINK_FIELDS if after_links[f] != before_links[f]]
-            store.record_audit(db, entity=ENTITY, entity_id=consultation_id, action="links changed", who=actor.label,
+            versioned.record_audit(db, entity=ENTITY, entity_id=consultation_id, action="links changed", who=actor.label,
                                before={f: before_links[f] for f in changed}, after={f: after_links[f] for f in changed})
     return get(db, consultation_id)
 
@@ -369,7 +369,7 @@ def audit_trail(db: store.Database, consultation_id: int | None = None) -> pd.Da
     import json
 
     rows = []
-    for entry in store.audit_entries(db, ENTITY, consultation_id):
+    for entry in versioned.audit_entries(db, ENTITY, consultation_id):
         before = json.loads(entry["before_json"]) if entry["before_json"] else {}
         after = json.loads(entry["after_json"]) if entry["after_json"] else {}
         if entry["action"] in ("logged", "planned with the toolkit"):

@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from . import store
+from . import migrations, store
 
 # Concept modules with a ``seed(db)`` function, in the order they load. Each seed is
 # idempotent (it inserts only the rows whose identifiers are missing, so officers' edits
@@ -34,7 +34,7 @@ def init_database(path: str | os.PathLike | None = None) -> str | Path:
     for a SQLite file, the URL for PostgreSQL)."""
     where = store.location(path)
     with store.opened(where) as db:
-        store.migrate(db)
+        migrations.migrate(db)
         for name in SEEDED_CONCEPTS:
             importlib.import_module(name).seed(db)
     return where

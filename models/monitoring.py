@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import agreements, policy, sroi, store
+from . import agreements, policy, sroi, store, versioned
 from .cost_recovery import allocate_pence
 from .errors import DomainError
 from .formatting import pence_to_pounds
@@ -92,7 +92,7 @@ def record_return(db: store.Database, measure_id: int, period_id: int, *, delive
             return_id = db["monitoring_returns"].insert(
                 {"measure_id": measure_id, "period_id": period_id, "delivered": quantity, "evidence": evidence,
                  "recorded_at": store.now_iso(), "recorded_by": actor.label}).last_pk
-            store.record_audit(db, entity=agreements.ENTITY, entity_id=row[0], action="return recorded",
+            versioned.record_audit(db, entity=agreements.ENTITY, entity_id=row[0], action="return recorded",
                                who=actor.label, after={"measure": row[1], "period": row[3], "delivered": quantity,
                                                        "evidence": evidence})
         else:
@@ -101,7 +101,7 @@ def record_return(db: store.Database, measure_id: int, period_id: int, *, delive
                 raise DomainError(f"Period {row[3]}, '{row[1]}': a return is already recorded (version {existing[1]}). "
                                   "To correct it, open it and save from there (command line: --version "
                                   f"{existing[1]}); nothing was saved")
-            store.update_versioned(
+            versioned.update_versioned(
                 db, "monitoring_returns", {"id": return_id}, expected_version,
                 {"delivered": quantity, "evidence": evidence, "recorded_at": store.now_iso(), "recorded_by": actor.label},
                 entity=ENTITY, who=actor.label, action="return corrected")

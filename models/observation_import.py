@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 
 
-from . import outcomes, policy, store
+from . import outcomes, policy, store, versioned
 from .errors import DomainError
 from .formatting import uk_date
 
@@ -214,7 +214,7 @@ def import_observations(db: store.Database, data: bytes, filename: str, *, actor
             record = {"indicator_id": r.indicator_id, "observed_on": r.observed_on.isoformat(), "value": r.value,
                       "illustrative": int(r.illustrative), "source": r.source, "note": r.note}
             db["observations"].insert({**record, "added_at": now, "added_by": actor.label})
-            store.record_audit(db, entity="indicator", entity_id=r.indicator_id, action="import observation",
+            versioned.record_audit(db, entity="indicator", entity_id=r.indicator_id, action="import observation",
                                who=actor.label, after={**record, "file": filename, "row": r.line})
     return len(rows)
 
@@ -234,7 +234,7 @@ def link_action(db: store.Database, indicator_id: str, action_id: str, *, actor:
             return False
         db["indicator_actions"].insert({"indicator_id": indicator_id, "action_id": action_id,
                                         "linked_at": store.now_iso(), "linked_by": actor.label})
-        store.record_audit(db, entity="indicator", entity_id=indicator_id, action="link action",
+        versioned.record_audit(db, entity="indicator", entity_id=indicator_id, action="link action",
                            who=actor.label, after={"action_id": action_id})
     return True
 
@@ -246,7 +246,7 @@ def unlink_action(db: store.Database, indicator_id: str, action_id: str, *, acto
         gone = db.execute("DELETE FROM indicator_actions WHERE indicator_id = :indicator_id AND action_id = :action_id",
                           {"indicator_id": indicator_id, "action_id": action_id}).rowcount
         if gone:
-            store.record_audit(db, entity="indicator", entity_id=indicator_id, action="unlink action",
+            versioned.record_audit(db, entity="indicator", entity_id=indicator_id, action="unlink action",
                                who=actor.label, before={"action_id": action_id})
     return bool(gone)
 

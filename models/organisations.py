@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import policy, store
+from . import policy, store, versioned
 from .demo_directory import DEMO_CSV, DEMO_SOURCE
 from .errors import DomainError
 from .formatting import money, pounds_to_pence
@@ -139,7 +139,7 @@ def set_demo_shown(db: store.Database, shown: bool, *, who: str | None = None,
         before = demo_shown(db)
         db["settings"].upsert({"key": DEMO_SETTING, "value": "1" if shown else "0"}, pk="key")
         if before != shown:
-            store.record_audit(
+            versioned.record_audit(
                 db, entity="setting", entity_id=DEMO_SETTING, action="change", who=actor.label,
                 before={"demo_shown": before}, after={"demo_shown": shown},
             )
@@ -345,7 +345,7 @@ def funding_by_year(records: pd.DataFrame) -> pd.DataFrame:
 
 def changes(db: store.Database, org_id: str) -> list[dict]:
     """The audit log for one organisation, newest first (who, when, before, after)."""
-    entries = store.audit_entries(db, AUDIT_ENTITY, org_id)
+    entries = versioned.audit_entries(db, AUDIT_ENTITY, org_id)
     for entry in entries:
         entry["before"] = json.loads(entry["before_json"]) if entry["before_json"] else None
         entry["after"] = json.loads(entry["after_json"]) if entry["after_json"] else None
@@ -512,7 +512,7 @@ def add(db: store.Database, form: dict, *, who: str | None = None, actor: policy
         record = {**clean, "is_demo": 0, "source": f"{MANUAL_SOURCE} by {who}", "updated_at": store.now_iso(),
                   "updated_by": who}
         db["organisations"].insert(record)
-        store.record_audit(db, entity=AUDIT_ENTITY, entity_id=clean["org_id"], action="add", who=who, after=_audit_view(record))
+        versioned.record_audit(db, entity=AUDIT_ENTITY, entity_id=clean["org_id"], action="add", who=who, after=_audit_view(record))
     return clean["org_id"]
 
 
@@ -526,7 +526,7 @@ def update(db: store.Database, org_id: str, form: dict, *, who: str | None = Non
     actor = policy.actor_or_name(actor, who)
     clean, who = _checked(form, actor, adding=False)
     with store.transaction(db):
-        current = store.check_version(db, "organisations", {"org_id": org_id}, expected_version, clean,
+        current = versioned.check_version(db, "organisations", {"org_id": org_id}, expected_version, clean,
                                       entity=AUDIT_ENTITY, changed_by=("updated_by", "updated_at"),
                                       label=f"Organisation {org_id}")
         if current is None:
@@ -540,7 +540,7 @@ def update(db: store.Database, org_id: str, form: dict, *, who: str | None = Non
             "updated_by = :updated_by, version = version + 1 WHERE org_id = :org_id",
             {**changed, "updated_at": store.now_iso(), "updated_by": who, "org_id": org_id},
         )
-        store.record_audit(
+        versioned.record_audit(
             db, entity=AUDIT_ENTITY, entity_id=org_id, action="edit", who=who,
             before=_audit_view({k: current[k] for k in changed}), after=_audit_view(changed), reason=reason,
         )

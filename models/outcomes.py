@@ -23,7 +23,7 @@ import numpy as np
 from dateutil.relativedelta import relativedelta
 import pandas as pd
 
-from . import policy, store
+from . import policy, store, versioned
 from .audit import audit_frame
 from .errors import DomainError
 from .formatting import LONDON, uk_date, uk_datetime
@@ -774,7 +774,7 @@ def add_observation(
             by = f" (added by {clash[0]}, {uk_datetime(clash[1])})" if clash[0] else ""
             raise DomainError(f"{where}, field 'date': there is already an observation on {uk_date(day)}{by}.")
         db["observations"].insert({**record, "added_at": store.now_iso(), "added_by": actor.label})
-        store.record_audit(db, entity="indicator", entity_id=indicator_id, action="add observation",
+        versioned.record_audit(db, entity="indicator", entity_id=indicator_id, action="add observation",
                            who=actor.label, after=record)
     return Observation(**{**record, "illustrative": bool(illustrative)})
 
@@ -812,7 +812,7 @@ def edit_target(
     after = {"target_value": number, "target_date": day.isoformat(), "target_illustrative": int(bool(illustrative)),
              "target_note": (note or "").strip()}
     with store.transaction(db):
-        store.update_versioned(
+        versioned.update_versioned(
             db, "indicators", {"indicator_id": indicator_id}, expected_version, after, entity="indicator",
             who=actor.label, reason=reason or None, action="edit target", label=f"The target of {where}",
             changed_by=("updated_by", "updated_at"), stamp={"updated_by": actor.label, "updated_at": store.now_iso()},
@@ -823,4 +823,4 @@ def edit_target(
 
 def audit_trail(db: store.Database) -> pd.DataFrame:
     """Changes to indicators, newest first, in words, for the page."""
-    return audit_frame(store.audit_entries(db, "indicator"), record_label="Indicator")
+    return audit_frame(versioned.audit_entries(db, "indicator"), record_label="Indicator")

@@ -15,7 +15,7 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-from . import checks, store
+from . import checks, store, versioned
 from .errors import DomainError
 from .formatting import pence_to_pounds, pounds_to_pence
 
@@ -141,7 +141,7 @@ def save_user_proxies(db: store.Database, proxies: Iterable[Proxy], *, loaded_fr
                 },
                 pk="name",
             )
-        store.record_audit(
+        versioned.record_audit(
             db, entity="sroi_proxies", entity_id=loaded_from, action="load", who=who or "unknown",
             after={"rows": len(proxies), "names": [p.name for p in proxies][:50]},
         )
@@ -162,7 +162,7 @@ def delete_user_proxies(db: store.Database, *, who: str | None = None) -> int:
     with store.transaction(db):
         count = db.execute("SELECT COUNT(*) FROM sroi_proxies").fetchone()[0]
         db.execute("DELETE FROM sroi_proxies")
-        store.record_audit(db, entity="sroi_proxies", entity_id="all", action="delete", who=who or "unknown", before={"rows": count})
+        versioned.record_audit(db, entity="sroi_proxies", entity_id="all", action="delete", who=who or "unknown", before={"rows": count})
     return count
 
 
@@ -225,7 +225,7 @@ def save_deflators(db: store.Database, table: Mapping[int, tuple[float, str]], *
         db.execute("DELETE FROM sroi_deflators")
         for year, (index, source) in sorted(table.items()):
             db["sroi_deflators"].insert({"year": year, "index_value": index, "source": source or None, "updated_at": stamp})
-        store.record_audit(
+        versioned.record_audit(
             db, entity="sroi_deflators", entity_id="table", action="replace", who=who or "unknown",
             before=before, after={year: index for year, (index, _) in table.items()},
         )

@@ -24,7 +24,7 @@ import os
 from dataclasses import dataclass, field
 
 
-from . import policy, store
+from . import policy, store, versioned
 from .errors import DomainError
 
 RETENTION_ENV_VAR = "DASHBOARD_RETENTION_YEARS"
@@ -204,7 +204,7 @@ def apply(db: store.Database, *, actor: policy.Actor, years: int | None = None,
             db.execute("DELETE FROM audit_log WHERE entity = :entity AND entity_id = :entity_id",
                        {"entity": record["entity"], "entity_id": record["entity_id"]})
             by_kind[record["entity"]] = by_kind.get(record["entity"], 0) + record["entries"]
-        store.record_audit(
+        versioned.record_audit(
             db, entity=ENTITY, entity_id=done.cutoff.isoformat(), action="records past retention removed or anonymised",
             who=actor.label,
             after={"retention_years": done.years, "last_changed_before": done.cutoff.isoformat(),

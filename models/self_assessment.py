@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import policy, store
+from . import policy, store, versioned
 from .errors import DomainError
 from .formatting import uk_date
 from .outcomes import SEED_DIR, insert_missing, parse_date, read_csv_rows, require_choice
@@ -129,7 +129,7 @@ def save_assessment(
     if problems:
         raise DomainError("Nothing was saved. " + " ".join(problems), problems=problems)
     with store.transaction(db):
-        existing = store.check_version(
+        existing = versioned.check_version(
             db, "assessments", {"name": name, "assessed_on": day.isoformat()}, expected_version, {"service": service.strip()},
             entity="self_assessment", changed_by=("saved_by", "saved_at"),
             label=f"The assessment '{name}' for {uk_date(day)}")
@@ -150,7 +150,7 @@ def save_assessment(
             [{"assessment_id": assessment_id, "item_id": a.item_id, "answer": a.answer, "score": a.score,
               "evidence": a.evidence} for a in cleaned]
         )
-        store.record_audit(db, entity="self_assessment", entity_id=assessment_id,
+        versioned.record_audit(db, entity="self_assessment", entity_id=assessment_id,
                            action="replace assessment" if existing else "save assessment", who=who.strip(),
                            before=before, after=_answers_json(db, assessment_id))
     return int(assessment_id)

@@ -1,5 +1,5 @@
 """The database — SQLite by default, PostgreSQL when configured — through SQLAlchemy Core:
-where it lives, its schema, transactions and the audit log.
+where it lives, connections, transactions and the write lock.
 
 ``DASHBOARD_DB`` (or ``--db``) is a file path (SQLite, the embedded default) or a
 ``postgresql://`` URL. Everything above this module talks to a ``Database``: named-parameter
@@ -8,11 +8,9 @@ SQL (``:name``) that runs unchanged on both engines, plus the few table helpers 
 Work that only reads may use ``reading(where)``: on a SQLite file a ``Reader`` over plain
 sqlite3 answers the same SQL without loading SQLAlchemy (a command line's report).
 
-This is the only module that runs SQL DDL. The schema is a numbered series of migration
-scripts in ``models/sql/`` (``001_core.sql``, ``010_...``) for SQLite, with a twin of the same
-name in ``models/sql/postgresql/`` for PostgreSQL: one history, recorded the same way in
-``schema_migrations`` on both. Each is applied once, in order, inside a transaction. Concept
-modules add their own tables by adding a new numbered pair, never by editing an applied one.
+Two modules build on this one: ``migrations`` applies the schema's numbered scripts
+(``models/sql/`` and their PostgreSQL twins, whose files ``migration_files`` lists), and
+``versioned`` saves what people edit, refusing a stale version, with its audit entry.
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import json
 import os
 import random
 import re
@@ -29,7 +26,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 
 class _SQLAlchemy:
@@ -397,8 +394,8 @@ class Table:
         """The row whose primary key is ``pk_value`` (a tuple for a compound key)."""
         keys = _primary_key(self.db, self.name)
         values = pk_value if isinstance(pk_value, tuple) else (pk_value,)
-        where, params = _key_clause(dict(zip(keys, values)))
-        row = _fetch_one(self.db, f"SELECT * FROM {_identifier(self.name)} WHERE {where}", params)
+        where, params = key_clause(dict(zip(keys, values)))
+        row = fetch_one(self.db, f"SELECT * FROM {quoted(self.name)} WHERE {where}", params)
         if row is None:
             raise KeyError(f"no row in {self.name} with key {pk_value!r}")
         return row
@@ -408,10 +405,15 @@ class Table:
 
     @property
     def count(self) -> int:
-        return self.db.execute(f"SELECT count(*) FROM {_identifier(self.name)}").fetchone()[0]
+        return self.db.execute(f"SELECT count(*) FROM {quoted(self.name)}").fetchone()[0]
 
 
 _primary_key_maps: dict[int, dict[str, tuple[str, ...]]] = {}
+
+
+def schema_changed(db: Database) -> None:
+    """Forget what was read of the schema (primary keys), after a migration changed it."""
+    _primary_key_maps.pop(id(db.engine), None)
 
 
 def _primary_key(db: Database, table: str) -> tuple[str, ...]:
@@ -728,8 +730,24 @@ def friendly_busy() -> Iterator[None]:
         raise
 
 
-def _identifier(name: str) -> str:
+def quoted(name: str) -> str:
+    """A table or column name as an SQL identifier, in double quotes (both engines)."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def key_clause(key: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """``"a" = :key_0 AND "b" = :key_1`` and its parameters, for a record's key columns."""
+    where = " AND ".join(f"{quoted(column)} = :key_{i}" for i, column in enumerate(key))
+    return where, {f"key_{i}": value for i, value in enumerate(key.values())}
+
+
+def fetch_one(db: Database, sql: str, params: dict) -> dict | None:
+    """The first row of a query as a dict, or None."""
+    cursor = db.execute(sql, params)
+    values = cursor.fetchone()
+    if values is None:
+        return None
+    return dict(zip([d[0] for d in cursor.description], values))
 
 
 def migration_files(dialect: str = "sqlite") -> list[Path]:
@@ -737,34 +755,6 @@ def migration_files(dialect: str = "sqlite") -> list[Path]:
     they apply. Both engines have the same names: one history."""
     folder = POSTGRESQL_SQL_DIR if dialect == "postgresql" else SQL_DIR
     return sorted(folder.glob("[0-9][0-9][0-9]_*.sql"))
-
-
-def migrate(db: Database) -> list[str]:
-    """Apply every migration script not yet applied; return the names applied now.
-
-    Each script runs statement by statement (``sql_statements``) inside one
-    ``transaction`` (BEGIN IMMEDIATE) together with its row in ``schema_migrations``, and
-    whether it is applied is read inside that same transaction. So a script is applied
-    whole or not at all, and when several processes start at once (app workers, the
-    command line) each script is applied exactly once: the others wait for the lock, then
-    see it done. (Not ``executescript``: it commits whatever is open and runs outside
-    any transaction it did not start itself.) On PostgreSQL the script's twin in
-    ``models/sql/postgresql/`` runs instead, also inside one transaction (DDL is
-    transactional there too)."""
-    with transaction(db):
-        db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-    applied = []
-    for script in migration_files(db.dialect):
-        text = script.read_text(encoding="utf-8")
-        with transaction(db):
-            if db.execute("SELECT 1 FROM schema_migrations WHERE name = :name", {"name": script.name}).fetchone():
-                continue
-            db.script(text)
-            db.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (:name, :at)",
-                       {"name": script.name, "at": now_iso()})
-        applied.append(script.name)
-    _primary_key_maps.pop(id(db.engine), None)
-    return applied
 
 
 def sql_statements(script: str) -> list[str]:
@@ -789,234 +779,3 @@ def _strip_comments(sql: str) -> str:
 def now_iso() -> str:
     """The current time in UTC as ISO 8601, to the second (how times are stored)."""
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-
-
-def record_audit(
-    db: Database,
-    *,
-    entity: str,
-    entity_id: Any,
-    action: str,
-    who: str,
-    before: Any = None,
-    after: Any = None,
-    reason: str | None = None,
-    actor: Any = None,
-) -> None:
-    """Append one entry to the audit log: who changed what, when, from what to what.
-
-    ``who`` is the label shown. Pass ``who=actor.label`` (or ``actor=actor``): the label
-    carries the identity behind it, so the entry also records the signed-in subject and
-    email (``local:<name>`` and no email when sign-in is off)."""
-    if actor is not None:
-        who = actor.label
-    db["audit_log"].insert(
-        {
-            "at": now_iso(),
-            "who": str(who or "unknown"),
-            "subject": getattr(who, "subject", None),
-            "email": getattr(who, "email", None),
-            "entity": entity,
-            "entity_id": str(entity_id),
-            "action": action,
-            "before_json": None if before is None else json.dumps(before, default=str, sort_keys=True),
-            "after_json": None if after is None else json.dumps(after, default=str, sort_keys=True),
-            "reason": reason,
-        }
-    )
-
-
-def audit_entries(db: Database, entity: str | None = None, entity_id: Any = None) -> list[dict]:
-    """The audit log, newest first, optionally for one entity (and one record of it)."""
-    where, params = [], {}
-    if entity is not None:
-        where.append("entity = :entity")
-        params["entity"] = entity
-    if entity_id is not None:
-        where.append("entity_id = :entity_id")
-        params["entity_id"] = str(entity_id)
-    sql = "SELECT * FROM audit_log"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY id DESC"
-    return list(db.query(sql, params))
-
-
-def update_versioned(
-    db: Database,
-    table: str,
-    key: dict[str, Any],
-    expected_version: int | None,
-    changes: dict[str, Any],
-    *,
-    entity: str,
-    who: str,
-    reason: str | None = None,
-    action: str = "edit",
-    entity_id: Any = None,
-    **options: Any,
-) -> dict:
-    """Optimistic concurrency for a record a person edits: apply ``changes`` to the row
-    of ``table`` found by ``key`` only if its ``version`` is still ``expected_version``
-    (the version the person opened), then bump the version and audit the change with the
-    "before" values read in the same transaction. Returns the row as saved.
-
-    Must run inside ``transaction(db)``. A stale save raises ``StaleEdit`` naming the
-    fields that changed and who changed them when; nothing is written. ``entity_id`` is
-    the audit log's id for the record (default: the key's values joined by "/");
-    ``options`` are ``save_versioned``'s (label, changed_by, stamp, audit_view)."""
-    from .errors import DomainError
-
-    row = _locked_row(db, table, key)
-    entity_id = _entity_id(key, entity_id)
-    if row is None:
-        label = options.get("label") or f"{entity} {entity_id}"
-        raise DomainError(f"{label} no longer exists: someone may have removed it. Reload the page.")
-    return save_versioned(db, table, key, expected_version, changes, entity=entity, entity_id=entity_id, who=who,
-                          reason=reason, action=action, _row=row, **options)
-
-
-_MISSING = object()
-
-
-def save_versioned(
-    db: Database,
-    table: str,
-    key: dict[str, Any],
-    expected_version: int | None,
-    values: dict[str, Any],
-    *,
-    entity: str,
-    who: str,
-    entity_id: Any = None,
-    reason: str | None = None,
-    action: str = "edit",
-    added_action: str = "added",
-    stamp: dict[str, Any] | None = None,
-    changed_by: tuple[str, str] | None = None,
-    audit_view: Callable[[dict | None], Any] | None = None,
-    label: str | None = None,
-    _row: Any = _MISSING,
-) -> dict:
-    """Insert or update one versioned record, refusing a stale save: the general form of
-    ``update_versioned`` for records that may not exist yet (a bid, a score, an agreed
-    score). Must run inside ``transaction(db)``; every read happens in it.
-
-    ``expected_version`` is the version the person opened: 0 when they saw no record
-    (they are adding one), None for a deliberate overwrite that checks nothing (loading a
-    whole scenario file), still atomic and audited. ``values`` are the columns the person
-    set; ``stamp`` columns (who/when) are written with them but not compared. When
-    ``values`` equal what is stored nothing is written and the version stays. The audit
-    entry holds the changed columns before and after, or ``audit_view(row)`` of the row
-    before and after when given. ``changed_by`` names the row's (who, when) columns for
-    the stale-save message (default: the record's last audit entry), and ``label`` what
-    the message calls the record (default: entity and id). Returns the row as stored now."""
-    from .errors import StaleEdit
-
-    if not db.in_transaction():
-        raise RuntimeError("save_versioned needs an open transaction (use store.transaction)")
-    row = _locked_row(db, table, key) if _row is _MISSING else _row
-    entity_id = _entity_id(key, entity_id)
-    seen = 0 if row is None else row["version"]
-    if expected_version is not None and expected_version != seen:
-        raise StaleEdit(_stale_message(db, entity, entity_id, expected_version, row, values, changed_by, label),
-                        current=row)
-    stamp = stamp or {}
-    if row is None:
-        db[table].insert({**key, **values, **stamp})
-        saved = _locked_row(db, table, key)
-        after = audit_view(saved) if audit_view else values
-        record_audit(db, entity=entity, entity_id=entity_id, action=added_action, who=who, after=after, reason=reason)
-        return saved
-    changed = {c: values[c] for c in values if row.get(c) != values[c]}
-    if not changed:
-        return row
-    columns = {**changed, **stamp}
-    assignments = ", ".join(f"{_identifier(c)} = :set_{i}" for i, c in enumerate(columns))
-    where, params = _key_clause(key)
-    params.update({f"set_{i}": v for i, v in enumerate(columns.values())}, seen_version=row["version"])
-    db.execute(
-        f"UPDATE {_identifier(table)} SET {assignments}, version = version + 1 WHERE {where} AND version = :seen_version",
-        params,
-    )
-    saved = _locked_row(db, table, key)
-    if audit_view:
-        before, after = audit_view(row), audit_view(saved)
-    else:
-        before, after = {c: row[c] for c in changed}, changed
-    record_audit(db, entity=entity, entity_id=entity_id, action=action, who=who, before=before, after=after, reason=reason)
-    return saved
-
-
-def check_version(db: Database, table: str, key: dict[str, Any], expected_version: int | None,
-                  values: dict[str, Any], *, entity: str, entity_id: Any = None,
-                  changed_by: tuple[str, str] | None = None, label: str | None = None) -> dict | None:
-    """The row of ``table`` at ``key`` (None if absent), read inside the caller's
-    transaction; ``StaleEdit`` if its version is not ``expected_version`` (0 = the
-    person saw no record; None = no check). For writes that build the new row
-    themselves (a tender's set-up document) before ``UPDATE ... version = version + 1``."""
-    from .errors import StaleEdit
-
-    if not db.in_transaction():
-        raise RuntimeError("check_version needs an open transaction (use store.transaction)")
-    row = _locked_row(db, table, key)
-    seen = 0 if row is None else row["version"]
-    if expected_version is not None and expected_version != seen:
-        raise StaleEdit(_stale_message(db, entity, _entity_id(key, entity_id), expected_version, row, values,
-                                       changed_by, label), current=row)
-    return row
-
-
-def _entity_id(key: dict[str, Any], entity_id: Any) -> str:
-    return str(entity_id) if entity_id is not None else "/".join(str(v) for v in key.values())
-
-
-def _key_clause(key: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """``"a" = :key_0 AND "b" = :key_1`` and its parameters, for a record's key columns."""
-    where = " AND ".join(f"{_identifier(column)} = :key_{i}" for i, column in enumerate(key))
-    return where, {f"key_{i}": value for i, value in enumerate(key.values())}
-
-
-def _locked_row(db: Database, table: str, key: dict[str, Any]) -> dict | None:
-    where, params = _key_clause(key)
-    return _fetch_one(db, f"SELECT * FROM {_identifier(table)} WHERE {where}", params)
-
-
-def _stale_message(db, entity: str, entity_id: str, expected: int, row: dict | None, values: dict,
-                   changed_by: tuple[str, str] | None, label: str | None = None) -> str:
-    """What a person whose save was refused needs to know: what changed, by whom, when."""
-    from .formatting import uk_datetime
-
-    label = label or f"{entity} {entity_id}"
-    if row is None:
-        return (f"{label} was removed after you opened it. Nothing was saved; your input is kept. "
-                "Reload the page to see what is there now.")
-    who = at = None
-    if changed_by and row.get(changed_by[0]):
-        who, at = row.get(changed_by[0]), row.get(changed_by[1])
-    else:
-        last = _fetch_one(db, "SELECT who, at FROM audit_log WHERE entity = :entity AND entity_id = :entity_id "
-                          "ORDER BY id DESC LIMIT 1", {"entity": entity, "entity_id": entity_id})
-        if last:
-            who, at = last["who"], last["at"]
-    by = (f" by {who}" if who else "") + (f" at {uk_datetime(at)} (London time)" if at else "")
-    if expected == 0:
-        opening = f"{label} was saved{by} while you were entering yours"
-    else:
-        opening = f"{label} was changed{by} after you opened it (your version {expected}, now version {row['version']})"
-    now = "; ".join(f"{c} is now {_short(row.get(c))}" for c in values if c in row and row.get(c) != values[c])
-    return (f"{opening}. Nothing was saved. Your input is kept: {now or 'the values you set are the same as now'}. "
-            "Check the current values and save again if your change still applies.")
-
-
-def _short(value: Any) -> str:
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _fetch_one(db: Database, sql: str, params: dict) -> dict | None:
-    cursor = db.execute(sql, params)
-    values = cursor.fetchone()
-    if values is None:
-        return None
-    return dict(zip([d[0] for d in cursor.description], values))

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import policy, store
+from . import policy, store, versioned
 from .errors import DomainError
 from .policy import Actor
 
@@ -68,7 +68,7 @@ def assign(db: store.Database, tender_id: int, evaluator: str, *, actor: Actor) 
             raise DomainError(f"{evaluator} is already assigned to this tender.")
         db["tender_assignments"].insert({"tender_id": tender_id, "evaluator": evaluator, "assigned_at": store.now_iso(),
                                          "assigned_by": str(actor.label)})
-        store.record_audit(db, entity=ENTITY, entity_id=tender_id, action="evaluator assigned", who=actor.label,
+        versioned.record_audit(db, entity=ENTITY, entity_id=tender_id, action="evaluator assigned", who=actor.label,
                            after={"evaluator": evaluator})
 
 
@@ -94,7 +94,7 @@ def declare(db: store.Database, tender_id: int, *, has_conflict: bool, details: 
                        "declared_at = :declared_at, declared_by = :declared_by, managed_how = NULL, managed_at = NULL, "
                        "managed_by = NULL, version = version + 1 WHERE tender_id = :tender_id AND evaluator = :evaluator",
                        {**values, "tender_id": tender_id, "evaluator": evaluator})
-        store.record_audit(db, entity=ENTITY, entity_id=tender_id,
+        versioned.record_audit(db, entity=ENTITY, entity_id=tender_id,
                            action="conflict of interest declared" if has_conflict else "no conflict of interest declared",
                            who=actor.label, after={"evaluator": evaluator, "details": values["details"]})
 
@@ -112,7 +112,7 @@ def manage_conflict(db: store.Database, tender_id: int, evaluator: str, how: str
                            {"tender_id": tender_id, "evaluator": evaluator})
         if current is None or not current["has_conflict"]:
             raise DomainError(f"{evaluator} has not declared a conflict of interest for this tender.")
-        store.update_versioned(
+        versioned.update_versioned(
             db, "tender_declarations", {"tender_id": tender_id, "evaluator": evaluator},
             current["version"] if expected_version is None else expected_version,
             {"managed_how": how, "managed_at": store.now_iso(), "managed_by": str(actor.label)},
@@ -125,7 +125,7 @@ def open_moderation(db: store.Database, tender_id: int, *, actor: Actor) -> None
         policy.require(actor, "tender.open_moderation", policy_record(db, tender_id))
         db["tender_moderation_opened"].insert({"tender_id": tender_id, "opened_at": store.now_iso(),
                                                "opened_by": str(actor.label)})
-        store.record_audit(db, entity=ENTITY, entity_id=tender_id, action="moderation opened (scores unsealed)",
+        versioned.record_audit(db, entity=ENTITY, entity_id=tender_id, action="moderation opened (scores unsealed)",
                            who=actor.label)
 
 

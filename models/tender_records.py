@@ -33,7 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import policy, store, tender, tender_access
+from . import policy, store, tender, tender_access, versioned
 from .errors import ScenarioError
 
 ENTITY = "tender"
@@ -120,7 +120,7 @@ def create_tender(db: store.Database, setup: dict, *, who: str | None = None,
         tender_id = table.last_pk
         for position, bid in enumerate(setup["bids"]):
             _insert_bid(db, tender_id, position, bid, actor.label, stamp)
-        store.record_audit(db, entity=ENTITY, entity_id=tender_id, action="created", who=actor.label, after=setup)
+        versioned.record_audit(db, entity=ENTITY, entity_id=tender_id, action="created", who=actor.label, after=setup)
     return tender_id
 
 
@@ -217,7 +217,7 @@ def update_criteria(db: store.Database, tender_id: int, criteria: list[dict], *,
     with store.transaction(db):
         record = get_tender(db, tender_id)
         policy.require(actor, "tender.edit", {**tender_access.policy_record(db, tender_id), "locked": record.locked})
-        store.check_version(db, "tenders", {"id": tender_id}, expected_version, {"criteria": criteria},
+        versioned.check_version(db, "tenders", {"id": tender_id}, expected_version, {"criteria": criteria},
                             entity=ENTITY, label=f"The set-up of tender '{record.name}'", entity_id=tender_id,
                             changed_by=("updated_by", "updated_at"))
         if criteria == record.setup.get("criteria"):
@@ -235,7 +235,7 @@ def update_criteria(db: store.Database, tender_id: int, criteria: list[dict], *,
             "version = version + 1 WHERE id = :tender_id",
             {"setup_json": json.dumps(document, ensure_ascii=False), "updated_at": store.now_iso(), "updated_by": actor.label,
              "tender_id": tender_id})
-        store.record_audit(db, entity=ENTITY, entity_id=tender_id, who=actor.label, reason=(reason or "").strip() or None,
+        versioned.record_audit(db, entity=ENTITY, entity_id=tender_id, who=actor.label, reason=(reason or "").strip() or None,
                            action="criteria changed after scoring started" if record.locked else "criteria changed",
                            before={k: v for k, v in record.setup.items() if k != "bids"}, after=document)
 
@@ -259,7 +259,7 @@ def save_bid(db: store.Database, tender_id: int, bid: dict, *, who: str | None =
         bids = list(record.setup.get("bids") or [])
         existing = [i for i, b in enumerate(bids) if b["bidder"] == bidder]
         if existing and record.locked and not (reason or "").strip():
-            store.check_version(db, "tender_bids", {"tender_id": tender_id, "bidder": bidder}, expected_version,
+            versioned.check_version(db, "tender_bids", {"tender_id": tender_id, "bidder": bidder}, expected_version,
                                 {"bid_json": _bid_json(bid)}, entity=ENTITY, label=f"The bid from {bidder}", entity_id=tender_id,
                                 changed_by=("updated_by", "updated_at"))
             raise ScenarioError(f"Scoring has started: give a reason for changing {bidder}'s bid")
@@ -270,7 +270,7 @@ def save_bid(db: store.Database, tender_id: int, bid: dict, *, who: str | None =
         _check_setup({**record.setup, "bids": bids})
         position = db.execute("SELECT COALESCE(MAX(position) + 1, 0) FROM tender_bids WHERE tender_id = :tender_id",
                               {"tender_id": tender_id}).fetchone()[0]
-        store.save_versioned(
+        versioned.save_versioned(
             db, "tender_bids", {"tender_id": tender_id, "bidder": bidder}, expected_version, {"bid_json": _bid_json(bid)},
             entity=ENTITY, label=f"The bid from {bidder}", entity_id=tender_id, who=actor.label, reason=(reason or "").strip() or None,
             action="bid changed", added_action="bid added", changed_by=("updated_by", "updated_at"),
@@ -301,7 +301,7 @@ def record_explanation(db: store.Database, tender_id: int, bidder: str, explanat
         policy.require(actor, "tender.edit", {**tender_access.policy_record(db, tender_id), "locked": record.locked})
         if bidder not in record.bidders:
             raise ScenarioError(f"No bid from '{bidder}' in this tender")
-        store.save_versioned(
+        versioned.save_versioned(
             db, "tender_explanations", {"tender_id": tender_id, "bidder": bidder}, expected_version,
             {"explanation": explanation}, entity=ENTITY, label=f"{bidder}'s explanation of the price", entity_id=tender_id,
             who=actor.label, action="low price explanation changed", added_action="low price explanation recorded",
@@ -347,13 +347,13 @@ def record_score(db: store.Database, tender_id: int, bidder: str, criterion_id: 
         key = {"tender_id": tender_id, "bidder": bidder, "criterion_id": criterion_id, "evaluator": evaluator}
         values = {"score": value, "reason": reason.strip()}
         where = f"{evaluator}'s score for {bidder}, {criterion.name},"
-        store.check_version(db, "tender_scores", key, expected_version, values, entity=ENTITY, label=where, entity_id=tender_id,
+        versioned.check_version(db, "tender_scores", key, expected_version, values, entity=ENTITY, label=where, entity_id=tender_id,
                             changed_by=("evaluator", "scored_at"))
         stamp = store.now_iso()
         if db.execute("UPDATE tenders SET locked_at = :locked_at, locked_by = :locked_by WHERE id = :tender_id AND locked_at IS NULL",
                       {"locked_at": stamp, "locked_by": actor.label, "tender_id": tender_id}).rowcount:
-            store.record_audit(db, entity=ENTITY, entity_id=tender_id, action="criteria locked (scoring started)", who=actor.label)
-        store.save_versioned(
+            versioned.record_audit(db, entity=ENTITY, entity_id=tender_id, action="criteria locked (scoring started)", who=actor.label)
+        versioned.save_versioned(
             db, "tender_scores", key, None, values, entity=ENTITY, label=where, entity_id=tender_id, who=actor.label,
             action="score changed", added_action="score recorded", stamp={"scored_at": stamp}, audit_view=_shown,
         )
@@ -393,7 +393,7 @@ def record_moderation(db: store.Database, tender_id: int, bidder: str, criterion
         policy.require(actor, "tender.moderate", tender_access.policy_record(db, tender_id))
         criterion = _judged(record, bidder, criterion_id)
         value = _check_score(criterion, bidder, score, reason)
-        store.save_versioned(
+        versioned.save_versioned(
             db, "tender_moderations", {"tender_id": tender_id, "bidder": bidder, "criterion_id": criterion_id},
             expected_version, {"score": value, "reason": reason.strip()},
             entity=ENTITY, label=f"The agreed score for {bidder}, {criterion.name},", entity_id=tender_id, who=actor.label,
@@ -481,4 +481,4 @@ def scenario_body(db: store.Database, tender_id: int) -> dict:
 
 def audit(db: store.Database, tender_id: int) -> list[dict]:
     """The tender's audit log, newest first."""
-    return store.audit_entries(db, ENTITY, tender_id)
+    return versioned.audit_entries(db, ENTITY, tender_id)

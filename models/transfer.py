@@ -1,7 +1,7 @@
 """Moving a whole database: ``copy`` between engines (a SQLite file and a PostgreSQL URL,
 either way, or the same engine), and ``backup`` of a SQLite file while the app runs.
 
-A copy makes the target's schema by the same migration history (``store.migrate``), then
+A copy makes the target's schema by the same migration history (``migrations.migrate``), then
 copies the rows table by table, parents before children, each in primary-key order and in
 batches (``BATCH_ROWS`` at a time, so a million-row spend table is never held in memory),
 all inside ONE write transaction on the target: a failure leaves the target as it was. The
@@ -30,7 +30,7 @@ import sqlite3
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import store
+from . import migrations, store
 from .errors import DomainError
 
 BATCH_ROWS = 5_000
@@ -203,7 +203,7 @@ def _copy(reader: store.Database, writer: store.Database, shown_source: str, sho
     held = user_rows(writer, _schema(writer))
     if held and not replace:
         raise _not_empty(held, shown_target)
-    store.migrate(writer)
+    migrations.migrate(writer)
     tables = _schema(writer)
     source_tables = _schema(reader)
     copied = [t for name, t in tables.items()

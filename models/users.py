@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 
-from . import policy, store
+from . import policy, store, versioned
 from .errors import DomainError
 from .policy import ADMIN, ROLES, Actor
 
@@ -130,7 +130,7 @@ def get_user(db: store.Database, email: str, admins: Iterable[str] = ()) -> User
 
 def audit(db: store.Database) -> list[dict]:
     """Changes to people and roles (and first sign-ins), newest first."""
-    return store.audit_entries(db, ENTITY)
+    return versioned.audit_entries(db, ENTITY)
 
 
 def people_with_role(db: store.Database, role: str, admins: Iterable[str] = ()) -> list[User]:
@@ -170,13 +170,13 @@ def signed_in_actor(db: store.Database, *, subject: str, email: str | None, name
             db["users"].insert({"email": email, "name": name, "subject": subject, "roles": "[]",
                                 "created_at": stamp, "created_by": "first sign-in", "last_signed_in_at": stamp})
             row = _row(db, "SELECT * FROM users WHERE email = :email", {"email": email})
-            store.record_audit(db, entity=ENTITY, entity_id=email, action="first sign-in",
+            versioned.record_audit(db, entity=ENTITY, entity_id=email, action="first sign-in",
                                who=policy.Label(f"{name} <{email}>" if name else email, subject=subject, email=email))
         elif row["subject"] is None:
             db.execute("UPDATE users SET subject = :subject, name = CASE WHEN :name != '' THEN :name ELSE name END, "
                        "last_signed_in_at = :stamp WHERE email = :email",
                        {"subject": subject, "name": name, "stamp": stamp, "email": email})
-            store.record_audit(db, entity=ENTITY, entity_id=email, action="first sign-in (account linked)",
+            versioned.record_audit(db, entity=ENTITY, entity_id=email, action="first sign-in (account linked)",
                                who=policy.Label(f"{name} <{email}>" if name else email, subject=subject, email=email))
         elif row["subject"] != subject:
             raise policy.PermissionRefused(
@@ -224,7 +224,7 @@ def add_user(db: store.Database, email: str, *, name: str = "", roles: Iterable[
             raise DomainError(f"{email} is already known: change their roles instead.")
         db["users"].insert({"email": email, "name": name.strip(), "roles": json.dumps(roles), "created_at": store.now_iso(),
                             "created_by": str(actor.label)})
-        store.record_audit(db, entity=ENTITY, entity_id=email, action="added", who=actor.label,
+        versioned.record_audit(db, entity=ENTITY, entity_id=email, action="added", who=actor.label,
                            after={"name": name.strip(), "roles": roles})
     return get_user(db, email)
 
@@ -239,7 +239,7 @@ def set_roles(db: store.Database, email: str, roles: Iterable[str], *, expected_
     if email == actor.key and ADMIN not in roles and ADMIN in actor.roles:
         raise policy.PermissionRefused("You cannot remove your own admin role: another administrator must.")
     with store.transaction(db):
-        store.update_versioned(db, "users", {"email": email}, expected_version, {"roles": json.dumps(roles)},
+        versioned.update_versioned(db, "users", {"email": email}, expected_version, {"roles": json.dumps(roles)},
                                entity=ENTITY, who=actor.label, reason=reason, action="roles changed")
     return get_user(db, email)
 
@@ -265,5 +265,5 @@ def unlink_account(db: store.Database, email: str, *, actor: Actor) -> None:
         if row is None:
             raise DomainError(f"Nobody with the email {email} is known.")
         db.execute("UPDATE users SET subject = NULL, version = version + 1 WHERE email = :email", {"email": email})
-        store.record_audit(db, entity=ENTITY, entity_id=email, action="sign-in account unlinked", who=actor.label,
+        versioned.record_audit(db, entity=ENTITY, entity_id=email, action="sign-in account unlinked", who=actor.label,
                            before={"subject": row["subject"]})

@@ -23,7 +23,7 @@ from typing import Callable, Iterator
 
 import pandas as pd
 
-from .. import policy, store
+from .. import policy, store, versioned
 from ..formatting import uk_short_date
 from . import boundaries, charity_commission, council_spend, ocds, staging, table_swap, threesixtygiving
 from .authorities import publisher_words
@@ -560,7 +560,7 @@ def remove_import(db: store.Database, import_id: int, who: str | None = None, re
 
     def mark_removed(row: tuple, removed: int) -> None:
         db.execute("UPDATE import_log SET status = 'removed' WHERE id = :id", {"id": import_id})
-        store.record_audit(db, entity="import", entity_id=import_id, action="remove", who=actor.label,
+        versioned.record_audit(db, entity="import", entity_id=import_id, action="remove", who=actor.label,
                            before={"file": row[0], "rows": removed}, reason=reason)
 
     def remove_at_once() -> int:

@@ -43,10 +43,11 @@ import time
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .. import store
+from .. import store, versioned
+from ..store import quoted
 from . import table_swap
 from .table_swap import (
-    SWAP_TABLES, TableSwap, clear_leftovers, next_name, quoted, summaries_of, summary_fields, swap_table, table_columns,
+    SWAP_TABLES, TableSwap, clear_leftovers, next_name, summaries_of, summary_fields, swap_table, table_columns,
     timed,
 )
 
@@ -252,7 +253,7 @@ class Stage:
                     with _summaries_in_bulk(self.main, self.table):
                         self.main.execute(self._upsert_sql(self.table, "stage.rows"),
                                           {"import_id": import_id, "first": 0, "last": self.rows})
-                store.record_audit(self.main, entity="import", entity_id=import_id, action="import", who=who, after=audit)
+                versioned.record_audit(self.main, entity="import", entity_id=import_id, action="import", who=who, after=audit)
             return import_id
 
     def _publish_by_copy(self, log: dict, audit: dict, who: str) -> int:
@@ -305,7 +306,7 @@ class Stage:
 
         def finish() -> None:
             self.main.execute("UPDATE import_log SET status = 'imported' WHERE id = :id", {"id": import_id})
-            store.record_audit(self.main, entity="import", entity_id=import_id, action="import", who=who, after=audit)
+            versioned.record_audit(self.main, entity="import", entity_id=import_id, action="import", who=who, after=audit)
 
         try:
             swap_table(self.main, self.table, extra=stage_rows, extra_rows=self.rows, finish=finish)
@@ -326,7 +327,7 @@ class Stage:
             fields = {**log, "status": "imported"}
             self.main.execute(f"UPDATE import_log SET {', '.join(f'{quoted(f)} = :{f}' for f in fields)} WHERE id = :id",
                               {**fields, "id": self.import_id})
-            store.record_audit(self.main, entity="import", entity_id=self.import_id, action="import", who=who, after=audit)
+            versioned.record_audit(self.main, entity="import", entity_id=self.import_id, action="import", who=who, after=audit)
 
         self._swap.finish(finish)
         self._published = True
@@ -497,7 +498,7 @@ class CopyStream:
                 fields = {**log, "status": "imported"}
                 db.execute(f"UPDATE import_log SET {', '.join(f'{quoted(f)} = :{f}' for f in fields)} WHERE id = :id",
                            {**fields, "id": self.import_id})
-                store.record_audit(db, entity="import", entity_id=self.import_id, action="import", who=who, after=audit)
+                versioned.record_audit(db, entity="import", entity_id=self.import_id, action="import", who=who, after=audit)
                 db.execute("COMMIT")
                 self._open = False
         except BaseException:

@@ -31,6 +31,7 @@ from typing import Callable, Iterator
 import sqlalchemy
 
 from .. import store
+from ..store import quoted
 
 SWAP_TABLES = ("spend",)  # tables a big change publishes by a swap
 CHUNK_SECONDS = 0.25  # how long one chunk of publishing aims to hold the write lock
@@ -330,10 +331,6 @@ def _other_name(index: str) -> str:
     """The copy's name for an index: indexes of the live table and of its copy alternate
     between ``name`` and ``name__n`` (SQLite cannot rename an index)."""
     return index[: -len("__n")] if index.endswith("__n") else index + "__n"
-
-
-def quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _exists(db, table: str) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from models import policy, store, users
+from models import policy, store, users, versioned
 from models.database import init_database
 from tests.e2e.conftest import _need_browser, assert_accessible, streamlit_server, wait_until_idle
 
@@ -112,7 +112,7 @@ def test_admin_from_configuration_gives_a_role(browser, signed_in_app):
     assert_accessible(page)
     # The audit log shows the signed-in identity, with its subject and email.
     with store.opened(db_path) as db:
-        entry = store.audit_entries(db, "user", PEOPLE["vic"][0])[0]
+        entry = versioned.audit_entries(db, "user", PEOPLE["vic"][0])[0]
     assert entry["who"] == f"Bea Boss <{ADMIN_EMAIL}>" and entry["subject"] == "bea" and entry["email"] == ADMIN_EMAIL
     assert f"Bea Boss <{ADMIN_EMAIL}>" in page.get_by_test_id("stDataFrame").last.text_content()
     page.context.close()
@@ -293,7 +293,7 @@ def test_sealed_evaluation(browser, signed_in_app):
         assert f"{PEOPLE[sub][1]} <{PEOPLE[sub][0]}>" in audit, sub
     assert_accessible(chris)
     with store.opened(db_path) as db:
-        emails = {e["email"] for e in store.audit_entries(db, "tender")}
+        emails = {e["email"] for e in versioned.audit_entries(db, "tender")}
     assert {PEOPLE["chris"][0], PEOPLE["ann"][0], PEOPLE["raj"][0]} <= emails
 
     # After moderation opens, Ann sees everyone's scores and reasons.

@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 
-from models import action_plan, store
+from models import action_plan, versioned
 from models.errors import DomainError
 from tests.conftest import SHARED_SEED
 
@@ -120,7 +120,7 @@ def test_save_changes_is_audited_and_shows_in_progress(db):
     assert changed == ["INF-C1"]  # INF-C2 did not change
     row = action_plan.list_actions(db, action_plan.ActionFilter(statuses=("Done",))).iloc[0]
     assert (row.action_id, row.owner, row.due_date) == ("INF-C1", "Comms team", "2027-03-31")
-    entry = store.audit_entries(db, "action", "INF-C1")[0]
+    entry = versioned.audit_entries(db, "action", "INF-C1")[0]
     assert json.loads(entry["before_json"])["status"] == "Not started"
     assert json.loads(entry["after_json"])["status"] == "Done"
     progress = action_plan.progress_by_stream(db).set_index("Stream")
@@ -139,7 +139,7 @@ def test_bad_edit_saves_nothing(db):
     assert "INF-C2" in str(error.value) and "INF-C3" in str(error.value)
     assert len(error.value.problems) == 2
     assert action_plan.list_actions(db, action_plan.ActionFilter(statuses=("Done",))).empty
-    assert not store.audit_entries(db, "action")
+    assert not versioned.audit_entries(db, "action")
 
 
 def test_saving_needs_a_name(db):

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from models import policy, store, users
+from models import policy, store, users, versioned
 from models.commands.users import ROLES as CLI_ROLES
 
 SECRETS = """
@@ -68,7 +68,7 @@ def test_admin_grants_and_revokes_and_the_audit_shows_them(signed_in_install, ru
     assert run_cli("users", "revoke", "new@council.example", "commissioner", "--as", "admin@council.example").exit_code == 0
     assert roles_of(signed_in_install, "new@council.example") == {"evaluator"}
     with store.opened(signed_in_install) as db:
-        entry = store.audit_entries(db, "user", "new@council.example")[0]
+        entry = versioned.audit_entries(db, "user", "new@council.example")[0]
     assert entry["email"] == "admin@council.example" and entry["who"] == "Admin <admin@council.example>"
     result = run_cli("users", "list", "--format", "json", "--as", "boss@council.example")
     assert result.exit_code == 0
@@ -90,4 +90,4 @@ def test_local_mode_command_line_has_every_role(db_path, tmp_path, monkeypatch, 
     result = run_cli("users", "add", "ann@council.example", "--role", "evaluator")
     assert result.exit_code == 0 and "ann@council.example: evaluator" in result.stdout
     with store.opened(db_path) as db:
-        assert store.audit_entries(db, "user")[0]["who"].endswith("(command line)")
+        assert versioned.audit_entries(db, "user")[0]["who"].endswith("(command line)")

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from models import compact, consultations, policy, self_assessment, store, tender_records
+from models import compact, consultations, policy, self_assessment, tender_records, versioned
 from models.errors import DomainError, StaleEdit
 
 D = dt.date
@@ -46,7 +46,7 @@ def test_log_a_consultation_with_participants_and_links(db):
     assert consultations.status(record, TODAY) == consultations.FEEDBACK_DUE
     assert consultations.status(record, D(2026, 1, 4)) == consultations.PLANNED
     assert consultations.status(record, D(2026, 4, 10)) == consultations.OPEN
-    assert store.audit_entries(db, "consultation", cid)[0]["who"] == "Test officer"
+    assert versioned.audit_entries(db, "consultation", cid)[0]["who"] == "Test officer"
 
 
 @pytest.mark.parametrize("changes, message", [

@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from models import directory_search, store, tender, tender_records, transfer
+from models import directory_search, migrations, store, tender, tender_records, transfer, versioned
 from models.database import init_database
 from models.importers import ImportOptions, Source, import_sources
 from tests.conftest import _admin, database_fingerprint, drop_database
@@ -125,7 +125,7 @@ def test_sqlite_to_postgresql_and_back_gives_the_same_database(source, pg_target
         # identity sequences start after the copied ids: a new audit entry takes the next id
         last = db.execute("SELECT MAX(id) FROM audit_log").fetchone()[0]
         with store.transaction(db):
-            store.record_audit(db, entity="test", entity_id=1, action="note", who="Tester")
+            versioned.record_audit(db, entity="test", entity_id=1, action="note", who="Tester")
         assert db.execute("SELECT MAX(id) FROM audit_log").fetchone()[0] == last + 1
         db.execute("DELETE FROM audit_log WHERE entity = 'test'")
 
@@ -153,7 +153,7 @@ def test_refuses_a_target_with_data_without_replace(source, db_path, run_cli):
 
 def test_replace_puts_the_source_rows_in_place_of_the_target_rows(source, db_path, run_cli):
     with store.opened(db_path) as db, store.transaction(db):
-        store.record_audit(db, entity="test", entity_id=1, action="only in the target", who="Tester")
+        versioned.record_audit(db, entity="test", entity_id=1, action="only in the target", who="Tester")
     replaced = run_cli("copy", "--from", source, "--to", db_path, "--replace", "--format", "json")
     assert replaced.exit_code == 0, replaced.output
     report = json.loads(replaced.stdout)
@@ -179,7 +179,7 @@ def _pounds_trigger(db) -> None:
 def test_a_money_mismatch_rolls_back_and_names_the_table(engine, source, tmp_path, request, run_cli):
     target = request.getfixturevalue("pg_target") if engine == "postgresql" else tmp_path / "target.db"
     with store.opened(target) as db:
-        store.migrate(db)
+        migrations.migrate(db)
         _pounds_trigger(db)
     before = contents(target)
     failed = run_cli("copy", "--from", source, "--to", target)

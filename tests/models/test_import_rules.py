@@ -18,7 +18,7 @@ from models.importers import ImportOptions, Source, import_log, import_sources, 
 from models.importers import threesixtygiving
 from tests.fixtures.broken.make_corpus import HEADER_360, SPEND_HEADER, csv_text, grant_json, grant_row, spend_row, xlsx
 from tests.conftest import database_fingerprint
-from models import store
+from models import store, versioned
 
 
 def source(name: str, text: str | bytes) -> Source:
@@ -47,7 +47,7 @@ def test_remove_import_takes_out_only_its_rows(db):
     assert db.execute("SELECT COUNT(*) FROM spend WHERE import_id IS NULL").fetchone()[0] == seed_rows
     log = import_log(db).set_index("id")
     assert log.loc[first.import_id, "status"] == "removed" and log.loc[second.import_id, "status"] == "imported"
-    audit = store.audit_entries(db, "import", first.import_id)
+    audit = versioned.audit_entries(db, "import", first.import_id)
     assert [a["action"] for a in audit] == ["remove", "import"] and audit[0]["reason"] == "wrong file"
     with pytest.raises(Exception, match="removed already"):
         remove_import(db, first.import_id, who="test")

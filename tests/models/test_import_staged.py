@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bench.bench_import import write_grants_csv
-from models import store
+from models import store, versioned
 from models.importers import ImportOptions, Source, import_log, import_sources, remove_import, staging, table_swap
 from tests.conftest import database_contents, database_fingerprint
 
@@ -142,7 +142,7 @@ def _import_then_die(db_path, path) -> None:
     store._engines.clear()
     staging.SWAP_MIN_ROWS, table_swap.FIRST_CHUNK_ROWS, table_swap.MAX_PAUSE_SECONDS = 1_000, 700, 0
     table_swap._rename_into_place = lambda *args, **kwargs: os._exit(3)
-    store.record_audit = lambda *args, **kwargs: os._exit(3)
+    versioned.record_audit = lambda *args, **kwargs: os._exit(3)
     with store.opened(db_path) as db:
         import_sources(db, [Source.from_path(path)], ImportOptions())
 
@@ -278,7 +278,7 @@ def test_while_a_big_import_is_written_others_read_and_save(db_path, db, tmp_pat
             seen["spend"] = spend_count(other)
             seen["summed"] = other.execute("SELECT SUM(records) FROM spend_totals").fetchone()[0]
             with store.transaction(other):
-                store.record_audit(other, entity="test", entity_id=1, action="save", who="Evaluator")
+                versioned.record_audit(other, entity="test", entity_id=1, action="save", who="Evaluator")
             with store.transaction(other):  # a payment linked to an agreement: a reference to a spend row
                 agreement = other["agreements"].insert({
                     "reference": "AG-9999", "title": "Day services", "agreement_type": "grant", "provider_org_id": "GB-CHC-1",

@@ -77,7 +77,7 @@ def _sqlite(path: Path) -> sqlite3.Connection:
 
 def apply_sqlite(connection: sqlite3.Connection, scripts: list[Path]) -> None:
     for script in scripts:
-        connection.execute("BEGIN")  # one transaction a file, as store.migrate
+        connection.execute("BEGIN")  # one transaction a file, as migrations.migrate
         for statement in store.sql_statements(script.read_text(encoding="utf-8")):
             connection.execute(statement)
         connection.execute("COMMIT")

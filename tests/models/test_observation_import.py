@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from models import observation_import as oi
-from models import outcomes, policy, store
+from models import outcomes, policy, versioned
 from models.errors import DomainError
 from models.policy import PermissionRefused
 
@@ -27,7 +27,7 @@ def test_template_rows_are_added_and_audited(db):
     assert oi.import_observations(db, data, "figures.csv", actor=OFFICER, today=TODAY) == 2
     assert ("2026-03-31", 41.5, False) in held(db, "I1")
     assert ("2026-10-31", 212.0, True) in held(db, "I5")
-    entry = store.audit_entries(db, "indicator", "I5")[0]
+    entry = versioned.audit_entries(db, "indicator", "I5")[0]
     assert (entry["action"], entry["who"]) == ("import observation", "Officer Test")
 
 
@@ -118,7 +118,7 @@ def test_linking_actions_to_indicators(db):
         oi.link_action(db, "I5", "XX-1", actor=OFFICER)
     assert oi.unlink_action(db, "I5", "CON-C1", actor=OFFICER) is True
     assert oi.actions_serving(db) == []
-    assert [e["action"] for e in store.audit_entries(db, "indicator", "I5")][:2] == ["unlink action", "link action"]
+    assert [e["action"] for e in versioned.audit_entries(db, "indicator", "I5")][:2] == ["unlink action", "link action"]
 
 
 def test_a_viewer_cannot_import_or_link(db):

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from models import organisations as orgs
-from models import store
+from models import store, versioned
 from models.database import init_database
 from models.directory_search import DirectoryFilter, search
 from models.errors import DomainError
@@ -88,7 +88,7 @@ def test_seed_is_idempotent_and_respects_demo_off(db_path):
         assert db.execute("SELECT COUNT(*) FROM organisations WHERE is_demo = 1").fetchone()[0] == 0
         assert orgs.set_demo_shown(db, True, who="officer") == before
         assert orgs.changes(db, "x") == []
-        setting_log = store.audit_entries(db, "setting", orgs.DEMO_SETTING)
+        setting_log = versioned.audit_entries(db, "setting", orgs.DEMO_SETTING)
         assert [json.loads(e["after_json"]) for e in setting_log] == [{"demo_shown": True}, {"demo_shown": False}]
 
 

@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from models import outcomes, spend, store
+from models import outcomes, spend, store, versioned
 from models.database import init_database
 from models.errors import DomainError
 from tests.conftest import SHARED_SEED
@@ -322,7 +322,7 @@ def test_add_observation_changes_status_and_is_audited(db):
     # 230 on 31/10/2010 is within 12 months of I5's target (200 by 31/10/2011): met.
     outcomes.add_observation(db, "I5", observed_on="31/10/2010", value="230", source="Consultation log", who="Tester")
     assert summaries_by_id(db)["O4"].status == outcomes.MET
-    entry = store.audit_entries(db, "indicator", "I5")[0]
+    entry = versioned.audit_entries(db, "indicator", "I5")[0]
     assert entry["action"] == "add observation" and entry["who"] == "Tester"
     assert json.loads(entry["after_json"])["value"] == 230
 
@@ -360,7 +360,7 @@ def test_edit_target_validates_and_audits(db):
     assert updated.target_value == 70
     # The target date has passed with no figure within 12 months of it: still out of date.
     assert summaries_by_id(db)["O1"].status == outcomes.OUT_OF_DATE
-    entry = store.audit_entries(db, "indicator", "I1")[0]
+    entry = versioned.audit_entries(db, "indicator", "I1")[0]
     assert json.loads(entry["before_json"])["target_value"] == 50
     assert json.loads(entry["after_json"])["target_value"] == 70
     assert entry["reason"] == "Stretch target"

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from models import organisations, policy, retention, store, tender, tender_access, tender_records
+from models import organisations, policy, retention, store, tender, tender_access, tender_records, versioned
 from models.errors import DomainError
 from tests.conftest import database_fingerprint
 
@@ -61,7 +61,7 @@ def two_tenders(db):
     backdate(db, old)
     recent = scored_tender(db, "Day services 2026")
     for org_id in ("DEMO-0001", "DEMO-0002"):
-        store.record_audit(db, entity=organisations.AUDIT_ENTITY, entity_id=org_id, action="updated", who=ANN.label,
+        versioned.record_audit(db, entity=organisations.AUDIT_ENTITY, entity_id=org_id, action="updated", who=ANN.label,
                            before={"staff": 2}, after={"staff": 3}, reason="new accounts")
     with store.transaction(db):
         db.execute("UPDATE audit_log SET at = :at WHERE entity_id = 'DEMO-0001'", {"at": OLD})
@@ -134,7 +134,7 @@ def test_apply_anonymises_old_tenders_removes_old_audit_and_audits_itself(two_te
     assert {r[0] for r in db.execute("SELECT evaluator FROM tender_scores WHERE tender_id = :recent", {"recent": recent})} == {"Raj Patel", "Ann Evans"}
 
     # The removal is one audit entry, by the administrator, with counts and ids only.
-    entry = store.audit_entries(db, retention.ENTITY)
+    entry = versioned.audit_entries(db, retention.ENTITY)
     assert len(entry) == 1 and entry[0]["email"] == "boss@council.example"
     after = json.loads(entry[0]["after_json"]) if isinstance(entry[0]["after_json"], str) else entry[0]["after"]
     assert after["audit_entries_removed"] == found.audit_entries and after["tenders_anonymised"] == [old]
@@ -145,7 +145,7 @@ def test_apply_anonymises_old_tenders_removes_old_audit_and_audits_itself(two_te
 
     # Done once: a second run finds nothing and writes nothing.
     assert retention.apply(db, actor=ADMIN, years=7, today=TODAY).empty
-    assert len(store.audit_entries(db, retention.ENTITY)) == 1
+    assert len(versioned.audit_entries(db, retention.ENTITY)) == 1
 
 
 def test_command_line_dry_run_then_apply(two_tenders, db_path, run_cli):

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from models import self_assessment as sa
-from models import store
+from models import versioned
 from models.errors import DomainError
 from models.export import xlsx_bytes
 from tests.conftest import SHARED_SEED
@@ -50,7 +50,7 @@ def test_save_and_reload(db):
     assert loaded["P7"].score is None
     saved = sa.list_assessments(db).iloc[0]
     assert (saved["name"], saved["assessed_on"], saved["scored"]) == ("Adult social care", "2026-11-24", 3)
-    assert store.audit_entries(db, "self_assessment", assessment_id)[0]["action"] == "save assessment"
+    assert versioned.audit_entries(db, "self_assessment", assessment_id)[0]["action"] == "save assessment"
 
 
 def test_results_per_principle(db):
@@ -68,7 +68,7 @@ def test_same_name_and_date_replaces_and_compare_over_time(db):
     first = sa.save_assessment(db, name="Children", assessed_on="01/04/2026", answers=answers({"P1": 1}), who="M")
     again = sa.save_assessment(db, name="Children", assessed_on="01/04/2026", answers=answers({"P1": 2}), who="M")
     assert first == again and len(sa.list_assessments(db)) == 1
-    assert store.audit_entries(db, "self_assessment", first)[0]["action"] == "replace assessment"
+    assert versioned.audit_entries(db, "self_assessment", first)[0]["action"] == "replace assessment"
     later = sa.save_assessment(db, name="Children", assessed_on="01/10/2026", answers=answers({"P1": 4}), who="M")
     compared = sa.comparison(db, [first, later])
     p1 = compared[compared["Principle"] == "P1"]

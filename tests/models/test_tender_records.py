@@ -158,12 +158,12 @@ def test_stale_saves_are_refused_saying_what_changed(db):
 def test_bids_move_out_of_the_set_up_document(empty_database, monkeypatch):
     """Migration 060 turns each bid of a tender stored the old way (inside its set-up
     JSON) into a row, its explanation into another, and keeps every other field."""
-    from models import store
+    from models import migrations, store
 
     every = store.migration_files
     monkeypatch.setattr(store, "migration_files", lambda dialect="sqlite": [f for f in every(dialect) if f.name < "060"])
     with store.opened(empty_database) as database:
-        store.migrate(database)
+        migrations.migrate(database)
         setup = {"name": "Old tender", "criteria": tender.template_criteria("Quality 60 / price 30 / social value 10"),
                  "bids": [{"bidder": "Alpha Trust", "price": 100_000, "scores": {"insurance": "pass", "safeguarding": "pass"},
                            "low_price_explanation": "Donated premises"},
@@ -171,7 +171,7 @@ def test_bids_move_out_of_the_set_up_document(empty_database, monkeypatch):
         database["tenders"].insert({"name": "Old tender", "setup_json": json.dumps(setup), "created_at": "2026-01-01T00:00:00+00:00",
                                     "created_by": "Officer", "updated_at": "2026-01-02T00:00:00+00:00"})
         monkeypatch.undo()
-        assert "060_tender_rows.sql" in store.migrate(database)
+        assert "060_tender_rows.sql" in migrations.migrate(database)
         record = tender_records.list_tenders(database)[0]
         assert record.setup == setup and record.version == 1
         assert record.bid_versions == {"Alpha Trust": 1, "Beta CIC": 1} and record.explanation_versions == {"Alpha Trust": 1}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models import policy, store, users
+from models import policy, users, versioned
 from models.errors import DomainError, StaleEdit
 
 ADMINS = frozenset({"boss@council.example"})
@@ -33,7 +33,7 @@ def test_first_sign_in_links_the_account_and_gives_no_role(db):
     with pytest.raises(policy.PermissionRefused, match="linked to another"):
         users.signed_in_actor(db, subject="sub-y", email="x@council.example", name="Xan", admins=ADMINS)
     assert users.signed_in_actor(db, subject="sub-x", email="x@council.example", name="Xan", admins=ADMINS)
-    entry = store.audit_entries(db, "user", "x@council.example")[0]
+    entry = versioned.audit_entries(db, "user", "x@council.example")[0]
     assert entry["action"] == "first sign-in" and entry["subject"] == "sub-x" and entry["email"] == "x@council.example"
 
 
@@ -47,7 +47,7 @@ def test_admin_from_configuration_gives_roles_audited_with_identity(db):
     users.set_roles(db, "ann@council.example", ["evaluator", "commissioner"], expected_version=user.version, actor=boss)
     with pytest.raises(StaleEdit):
         users.set_roles(db, "ann@council.example", ["viewer"], expected_version=user.version, actor=boss)
-    entry = store.audit_entries(db, "user", "ann@council.example")[0]
+    entry = versioned.audit_entries(db, "user", "ann@council.example")[0]
     assert entry["who"] == "Bea Boss <boss@council.example>"
     assert entry["subject"] == "sub-boss" and entry["email"] == "boss@council.example"
 
@@ -78,8 +78,8 @@ def test_command_line_actor(db):
 
 
 def test_local_mode_audit_records_the_typed_name(db):
-    store.record_audit(db, entity="thing", entity_id=1, action="edit", who=policy.local_actor("Raj").label)
-    store.record_audit(db, entity="thing", entity_id=1, action="edit", who="plain text still works")
-    plain, local = store.audit_entries(db, "thing")
+    versioned.record_audit(db, entity="thing", entity_id=1, action="edit", who=policy.local_actor("Raj").label)
+    versioned.record_audit(db, entity="thing", entity_id=1, action="edit", who="plain text still works")
+    plain, local = versioned.audit_entries(db, "thing")
     assert local["who"] == "Raj" and local["subject"] == "local:Raj" and local["email"] is None
     assert plain["who"] == "plain text still works" and plain["subject"] is None

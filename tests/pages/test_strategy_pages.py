@@ -3,7 +3,7 @@ the commissioning self-assessment, including their forms."""
 
 from __future__ import annotations
 
-from models import outcomes, self_assessment, store
+from models import outcomes, self_assessment, store, versioned
 from tests.pages.conftest import metrics, run_page
 
 
@@ -82,7 +82,7 @@ def test_add_observation_form_changes_status(db_path):
     assert not app.error, [e.value for e in app.error]
     assert any("Added the value 230" in s.value for s in app.success)
     with store.opened(db_path) as db:
-        assert store.audit_entries(db, "indicator", "I5")
+        assert versioned.audit_entries(db, "indicator", "I5")
         # 230 on 31/10/2010 is within 12 months of the 31/10/2011 target of 200: met. The
         # target is illustrative, so the headline lists it beside, not in, the real count.
         o4 = next(s for s in outcomes.outcome_summaries(db) if s.outcome.outcome_id == "O4")
