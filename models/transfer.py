@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import migrations, store
+from .store import quoted
 from .errors import DomainError
 
 BATCH_ROWS = 5_000
@@ -97,10 +98,6 @@ class _Table:
         return tuple(c for c in self.columns if c.endswith("_pence"))
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _schema(db: store.Database) -> dict[str, _Table]:
     """Every table of ``db`` with its copied columns, primary key and parent tables."""
     import sqlalchemy as sa
@@ -145,7 +142,7 @@ def user_rows(db: store.Database, tables: dict[str, _Table]) -> dict[str, int]:
     for name in sorted(tables):
         if is_derived(name) or name in (MIGRATIONS_TABLE, VERSION_TABLE):
             continue
-        count = db.execute(f"SELECT COUNT(*) FROM {_quoted(name)}").fetchone()[0]
+        count = db.execute(f"SELECT COUNT(*) FROM {quoted(name)}").fetchone()[0]
         if count:
             held[name] = count
     return held
@@ -223,9 +220,9 @@ def _copy(reader: store.Database, writer: store.Database, shown_source: str, sho
         writer.execute("INSERT INTO spend_totals_pause (since) VALUES (:since)", {"since": PAUSE_ALL})
         if held:
             for table in reversed(order):
-                writer.execute(f"DELETE FROM {_quoted(table.name)}")
+                writer.execute(f"DELETE FROM {quoted(table.name)}")
             for summary, _ in spend.SUMMARIES:
-                writer.execute(f"DELETE FROM {_quoted(summary)}")
+                writer.execute(f"DELETE FROM {quoted(summary)}")
         with _indexes_built_after(writer, order):
             for table in order:
                 rows = _copy_rows(reader, writer, table, batch_rows)
@@ -263,9 +260,9 @@ def _batches(db: store.Database, table: _Table, batch_rows: int) -> Iterator[lis
     """The rows of ``table`` in primary-key order, ``batch_rows`` at a time: each batch starts
     after the last key of the one before (keyset), so a batch costs the same wherever it is.
     A table without a primary key is ordered by every column and read by offset."""
-    columns = ", ".join(_quoted(c) for c in table.columns)
-    ordering = ", ".join(_quoted(c) for c in table.order)
-    base = f"SELECT {columns} FROM {_quoted(table.name)}"
+    columns = ", ".join(quoted(c) for c in table.columns)
+    ordering = ", ".join(quoted(c) for c in table.order)
+    base = f"SELECT {columns} FROM {quoted(table.name)}"
     positions = [table.columns.index(c) for c in table.key]
     last, offset = None, 0
     while True:
@@ -293,13 +290,13 @@ def _copy_rows(reader: store.Database, writer: store.Database, table: _Table, ba
     """Copy one table's rows; PostgreSQL targets take them by COPY, SQLite by executemany."""
     count = 0
     if writer.dialect == "postgresql":
-        columns = ", ".join(_quoted(c) for c in table.columns)
+        columns = ", ".join(quoted(c) for c in table.columns)
         from psycopg.copy import LibpqWriter
 
         with writer.driver_connection.cursor() as cursor:
             # written as it goes (psycopg's default writer queues up to 1,024 buffers in a
             # thread: over 100 MB when the server is slower than the reading)
-            with cursor.copy(f"COPY {_quoted(table.name)} ({columns}) FROM STDIN", writer=LibpqWriter(cursor)) as stream:
+            with cursor.copy(f"COPY {quoted(table.name)} ({columns}) FROM STDIN", writer=LibpqWriter(cursor)) as stream:
                 for rows in _batches(reader, table, batch_rows):
                     for row in rows:
                         stream.write_row(row)
@@ -307,7 +304,7 @@ def _copy_rows(reader: store.Database, writer: store.Database, table: _Table, ba
         return count
     # SQLite: the driver's own executemany with positional rows (the facade's named-parameter
     # executemany builds a dict a row), inside the copy's one transaction.
-    sql = (f"INSERT INTO {_quoted(table.name)} ({', '.join(_quoted(c) for c in table.columns)}) "
+    sql = (f"INSERT INTO {quoted(table.name)} ({', '.join(quoted(c) for c in table.columns)}) "
            f"VALUES ({', '.join('?' * len(table.columns))})")
     raw = writer.driver_connection
     for rows in _batches(reader, table, batch_rows):
@@ -329,7 +326,7 @@ def _indexes_built_after(writer: store.Database, tables: list[_Table]) -> Iterat
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN :tables "
         "ORDER BY name", {"tables": [t.name for t in tables]}).fetchall()
     for name, _ in indexes:
-        writer.execute(f"DROP INDEX {_quoted(name)}")
+        writer.execute(f"DROP INDEX {quoted(name)}")
     yield
     for _, sql in indexes:
         writer.execute(sql)
@@ -353,16 +350,16 @@ def _restart_identities(writer: store.Database, tables: list[_Table]) -> None:
             continue
         column = table.key[0]
         sequence = writer.execute("SELECT pg_get_serial_sequence(:table, :column)",
-                                  {"table": _quoted(table.name), "column": column}).fetchone()[0]
+                                  {"table": quoted(table.name), "column": column}).fetchone()[0]
         if sequence:  # only identity (integer) keys have one
             writer.execute(f"SELECT setval(CAST(:sequence AS regclass), "
-                           f"COALESCE((SELECT MAX({_quoted(column)}) FROM {_quoted(table.name)}), 0) + 1, false)",
+                           f"COALESCE((SELECT MAX({quoted(column)}) FROM {quoted(table.name)}), 0) + 1, false)",
                            {"sequence": sequence})
 
 
 def _measure(db: store.Database, table: _Table) -> TableCheck:
-    sums = "".join(f", COALESCE(SUM({_quoted(c)}), 0)" for c in table.money)
-    values = db.execute(f"SELECT COUNT(*){sums} FROM {_quoted(table.name)}").fetchone()
+    sums = "".join(f", COALESCE(SUM({quoted(c)}), 0)" for c in table.money)
+    values = db.execute(f"SELECT COUNT(*){sums} FROM {quoted(table.name)}").fetchone()
     return TableCheck(table.name, int(values[0]), {c: int(v) for c, v in zip(table.money, values[1:])})
 
 
