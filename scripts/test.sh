@@ -2,14 +2,14 @@
 # Install (first time) and run every test, on both engines:
 #   1. SQLite (the embedded default): models, pages (AppTest), concurrency and every browser journey;
 #   2. PostgreSQL: the model, page and concurrency suites again, and the browser journeys
-#      marked `postgresql` (the five users' tasks and two app servers sharing one database),
-#      run alongside SQLite's browser journeys (below).
+#      marked `postgresql` (the five users' tasks and two app servers sharing one database).
+# SQLite's browser journeys run alongside the rest (below).
 # PostgreSQL is a throwaway cluster on loopback: $DASHBOARD_TEST_PG_URL if set (CI starts one),
 # else one started for the run (scripts/postgres.sh). Debian packages (Chromium, pango,
 # PostgreSQL) are installed if missing. Extra arguments go to every pytest run; a
-# --junitxml=FILE report is written as FILE for SQLite (FILE with -e2e for its browser
-# journeys) and FILE with -postgresql for PostgreSQL. Given test paths, the two engines run
-# one after the other on just those.
+# --junitxml=FILE report is written as FILE for SQLite (FILE with -concurrency and -e2e for
+# its concurrency suites and browser journeys) and FILE with -postgresql for PostgreSQL.
+# Given test paths, the two engines run one after the other on just those.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then
@@ -39,36 +39,45 @@ if [ ${#paths[@]} -gt 0 ]; then  # chosen tests: SQLite, then PostgreSQL
   exit $status
 fi
 
-# Every test. SQLite's models, pages and concurrency suites run first, on their own (the
-# concurrency suites time 20 writers at once). Then SQLite's browser journeys and the whole
-# PostgreSQL pass run side by side: a journey spends most of its time waiting for the app and
-# the browser, which the PostgreSQL pass fills (CI on 2 cores: 33 min, against 37 one after
-# the other; README "Tests"). The PostgreSQL pass's output is kept and printed when both
-# have ended.
-e2e_args=()
-for arg in "${sqlite_args[@]}"; do
-  case "$arg" in
-    --junitxml=*) report="${arg#--junitxml=}"; e2e_args+=("--junitxml=${report%.xml}-e2e.xml") ;;
-    *) e2e_args+=("$arg") ;;
-  esac
-done
-postgresql_log=$(mktemp /tmp/dashboard-tests-postgresql-XXXXXX.log)
-postgresql_pid=""
-trap '[ -n "$postgresql_pid" ] && kill "$postgresql_pid" 2>/dev/null; rm -f "$postgresql_log"' EXIT
+# Every test, in two steps:
+#   1. SQLite's concurrency suites on their own (they time 20 writers at once, and SQLite's
+#      busy handler polls, so a loaded machine would slow them past their budget);
+#   2. SQLite's browser journeys, and alongside them SQLite's model and page suites and then the
+#      whole PostgreSQL pass. A journey spends most of its time waiting for the app and the
+#      browser, which the other suites fill (README "Tests"). The journeys' output is kept and
+#      printed when both sides have ended.
+report_for() {  # report_for SUFFIX: the --junitxml arguments with -SUFFIX before .xml
+  local arg report
+  for arg in "${sqlite_args[@]}"; do
+    case "$arg" in
+      --junitxml=*) report="${arg#--junitxml=}"; printf '%s\n' "--junitxml=${report%.xml}-$1.xml" ;;
+      *) printf '%s\n' "$arg" ;;
+    esac
+  done
+}
+mapfile -t concurrency_args < <(report_for concurrency)
+mapfile -t e2e_args < <(report_for e2e)
+e2e_log=$(mktemp /tmp/dashboard-tests-e2e-XXXXXX.log)
+e2e_pid=""
+trap '[ -n "$e2e_pid" ] && kill "$e2e_pid" 2>/dev/null; rm -f "$e2e_log"' EXIT
 
-echo "== tests on SQLite: models, pages, concurrency"
+echo "== tests on SQLite: concurrency, on its own"
+DASHBOARD_TEST_ENGINE=sqlite .venv/bin/python -m pytest "${concurrency_args[@]}" -m "not e2e" \
+  tests/concurrency || status=$?
+
+echo "== browser journeys on SQLite (their output follows at the end), with the other suites alongside"
+DASHBOARD_TEST_ENGINE=sqlite .venv/bin/python -m pytest "${e2e_args[@]}" -m e2e tests/e2e >"$e2e_log" 2>&1 &
+e2e_pid=$!
+echo "== tests on SQLite: models, pages"
 DASHBOARD_TEST_ENGINE=sqlite .venv/bin/python -m pytest "${sqlite_args[@]}" -m "not e2e" \
-  tests/models tests/pages tests/concurrency || status=$?
-
-echo "== browser journeys on SQLite, with every PostgreSQL test alongside (its output follows)"
-DASHBOARD_TEST_ENGINE=postgresql .venv/bin/python -m pytest "${postgresql_args[@]}" -m "not e2e or postgresql" \
-  tests/models tests/pages tests/concurrency tests/e2e >"$postgresql_log" 2>&1 &
-postgresql_pid=$!
-DASHBOARD_TEST_ENGINE=sqlite .venv/bin/python -m pytest "${e2e_args[@]}" -m e2e tests/e2e || status=$?
-postgresql_status=0
-wait "$postgresql_pid" || postgresql_status=$?
-postgresql_pid=""
+  tests/models tests/pages || status=$?
 echo "== tests on PostgreSQL: models, pages, concurrency and the journeys marked postgresql"
-cat "$postgresql_log"
-[ "$postgresql_status" -eq 0 ] || status=$postgresql_status
+DASHBOARD_TEST_ENGINE=postgresql .venv/bin/python -m pytest "${postgresql_args[@]}" -m "not e2e or postgresql" \
+  tests/models tests/pages tests/concurrency tests/e2e || status=$?
+e2e_status=0
+wait "$e2e_pid" || e2e_status=$?
+e2e_pid=""
+echo "== browser journeys on SQLite"
+cat "$e2e_log"
+[ "$e2e_status" -eq 0 ] || status=$e2e_status
 exit $status
