@@ -18,7 +18,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench.generate import spend_database
+from bench.generate import SHAPE, spend_database
 
 
 def timed_copy(source: str, target: str) -> tuple[float, float]:
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--to-postgresql-only", action="store_true", help="time only the copy into PostgreSQL")
     args = parser.parse_args(argv)
     folder = Path(args.folder or tempfile.mkdtemp(prefix="bench-copy-"))
-    source = folder / f"spend-{args.rows}.db"
+    source = folder / f"spend-{args.rows}-shape{SHAPE}.db"
     if not source.exists():
         print(f"building {source} with {args.rows:,} spend rows ...", flush=True)
         spend_database(source, args.rows)

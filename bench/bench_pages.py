@@ -59,7 +59,9 @@ def database(folder: Path, spend_rows: int) -> Path:
     from models import store
     from models.database import init_database
 
-    path = folder / f"pages_{spend_rows}.db"
+    from bench.generate import SHAPE
+
+    path = folder / f"pages_{spend_rows}_shape{SHAPE}.db"
     if path.exists():
         init_database(path)  # migrations added since it was built
         return path

@@ -50,10 +50,10 @@ def machine() -> str:
 
 def build(rows: int) -> Path:
     """The benchmark database (reused if already built for this size)."""
-    from bench.generate import spend_database
+    from bench.generate import SHAPE, spend_database
 
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"spend-{rows}.db"
+    path = OUT / f"spend-{rows}-shape{SHAPE}.db"
     if not path.exists():
         partial = path.with_suffix(".partial")
         partial.unlink(missing_ok=True)

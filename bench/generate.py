@@ -11,7 +11,11 @@ Shaped like the national 360Giving data and council spend files rather than like
   framework files Cheshire County Council's spend);
 - councils have departments, other funders mostly none; grants dominate except in council and
   NHS spend; amounts are log-normal (median about £5,000, from £100 to £5 million); years grow
-  from 2008/09 to 2025/26; recipients follow a Zipf law over 170,000 organisations.
+  from 2008/09 to 2025/26; recipients follow a Zipf law over 170,000 organisations;
+- places as 360Giving publishes them (``places``): a grant to a district names that district as
+  its beneficiary location (GSS code and name); the recipient's own area code is the grant's
+  district for 70% of such grants, else the organisation's home district (by population), and
+  is not published for a quarter of grants (as many funders leave it out).
 
 ``grants(count)`` gives columns (numpy arrays) that both the spend-table loader
 (``spend_rows``) and the 360Giving CSV writer (bench.bench_import) use, so every benchmark
@@ -32,6 +36,9 @@ COUNCIL_DEPARTMENTS = ["Adult Social Care", "Children's Services", "Communities"
 NHS_DEPARTMENTS = ["Commissioning", "Primary Care", "Mental Health", ""]
 YEARS = [f"{y}/{(y + 1) % 100:02d}" for y in range(2008, 2026)]
 ORGANISATIONS = 170_000
+# Which shape of rows ``spend_rows`` gives: part of the benchmarks' database file names, so a
+# database built by an older generator is never reused. 2: place codes added (3 Dec 2026).
+SHAPE = 2
 
 
 @dataclass(frozen=True)
@@ -127,6 +134,20 @@ def grants(count: int, seed: int = 360) -> dict[str, np.ndarray]:
     }
 
 
+def places(columns: dict[str, np.ndarray], seed: int = 361) -> tuple[np.ndarray, np.ndarray]:
+    """(beneficiary district, recipient's district) per grant of ``grants``' ``columns``, as
+    indexes into ``districts()`` (-1: none published). A stream of its own, so that
+    ``grants``' columns stay as they were."""
+    rng = np.random.default_rng(seed)
+    _, _, people = districts()
+    count = len(columns["district"])
+    home = rng.choice(len(people), size=ORGANISATIONS, p=people)[columns["recipient"]]
+    beneficiary = columns["district"]
+    based = np.where((beneficiary >= 0) & (rng.random(count) < 0.7), beneficiary, home)
+    based = np.where(rng.random(count) < 0.25, -1, based)
+    return beneficiary, based
+
+
 def district_name(funder: Funder, district: int) -> str:
     """The district a grant is filed under: a district's name, or '<funder's area>-wide'."""
     names, _, _ = districts()
@@ -139,8 +160,11 @@ def spend_rows(count: int, seed: int = 360, loaded_at: str = "2026-01-01T00:00:0
     """``count`` rows for the spend table, national-shaped (see the module's docstring)."""
     columns = grants(count, seed)
     funder_list, _ = funders()
+    names, codes, _ = districts()
+    beneficiary, based = places(columns)
     for index in range(count):
         funder = funder_list[columns["funder"][index]]
+        benefit, home = int(beneficiary[index]), int(based[index])
         yield {
             "uid": f"bench|{index}",
             "financial_year": YEARS[columns["year"][index]],
@@ -153,6 +177,9 @@ def spend_rows(count: int, seed: int = 360, loaded_at: str = "2026-01-01T00:00:0
             "amount_pence": int(columns["amount_pence"][index]),
             "recipient": f"Bench Organisation {columns['recipient'][index]:06d} (fictional)",
             "third_sector": int(columns["third_sector"][index]),
+            "beneficiary_code": codes[benefit] if benefit >= 0 else None,
+            "beneficiary_location": names[benefit] if benefit >= 0 else None,
+            "recipient_area_code": codes[home] if home >= 0 else None,
             "source": "benchmark (fictional)",
             "loaded_at": loaded_at,
         }

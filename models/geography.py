@@ -414,15 +414,19 @@ def _positions(columns: list[str]) -> str:
     return ", ".join(str(i + 1) for i in range(len(columns)))
 
 
-KEYS_A_QUERY = 200  # place keys matched in one query (SQLite allows 32,766 parameters)
-
-
-def _among(columns: list[str], keys: list[tuple], params: dict) -> tuple[str, dict]:
-    """SQL that ``columns`` (place expressions) equal one of ``keys``, and ``params`` with
-    the keys' values added."""
-    values = ", ".join("(" + ", ".join(f":key_{r}_{c}" for c in range(len(columns))) + ")" for r in range(len(keys)))
-    keyed = {**params, **{f"key_{r}_{c}": value for r, key in enumerate(keys) for c, value in enumerate(key)}}
-    return f"({', '.join(columns)}) IN (VALUES {values})", keyed
+def _among(db, columns: list[str], keys: list[tuple], params: dict) -> tuple[str, dict]:
+    """SQL that ``columns`` (place expressions, text) equal one of ``keys``, and ``params``
+    with the keys added as one JSON parameter: one query reads the table once, however many
+    keys (tens of thousands for the local authorities' differences on national data; a
+    list of parameters would need a query, and a scan of the spend table, per few
+    thousand)."""
+    picks = ", ".join(f"CAST(place_key ->> {position} AS TEXT)" for position in range(len(columns)))
+    if db.dialect == "postgresql":
+        listed = "jsonb_array_elements(CAST(:place_keys AS jsonb)) AS keys (place_key)"
+    else:
+        listed = "(SELECT value AS place_key FROM json_each(:place_keys))"
+    keyed = {**params, "place_keys": json.dumps([list(key) for key in keys])}
+    return f"({', '.join(columns)}) IN (SELECT {picks} FROM {listed})", keyed
 
 
 def _area_of_keys(db, level: str, basis: str, spend_filter) -> tuple[pd.DataFrame, Gazetteer]:
@@ -507,23 +511,12 @@ def area_records(
     total_rows, total_pence = int(chosen["records"].sum()), int(chosen["amount_pence"].sum())
     where, params = spend_filter.where()
     place = PLACE_COLUMNS[basis]
-    keys = list(chosen["key"])
-    frames = []
-    fetched = 0
-    for start in range(0, len(keys), KEYS_A_QUERY):
-        among, keyed = _among(place, keys[start : start + KEYS_A_QUERY], params)
-        sql = (
-            f"SELECT {', '.join(columns)} FROM spend WHERE {where} AND {among} "
-            f"ORDER BY amount_pence DESC, id LIMIT {max(limit - fetched, 0)}"
-        )
-        rows = db.execute(sql, keyed).fetchall()
-        fetched += len(rows)
-        frames.append(pd.DataFrame(rows, columns=names))
-        if fetched >= limit:
-            break
-    frame = pd.concat(frames, ignore_index=True).sort_values("amount_pence", ascending=False, kind="stable")
+    among, among_params = _among(db, place, list(chosen["key"]), params)
+    rows = db.execute(f"SELECT {', '.join(columns)} FROM spend WHERE {where} AND {among} "
+                      f"ORDER BY amount_pence DESC, id LIMIT {int(limit)}", among_params).fetchall()
+    frame = pd.DataFrame(rows, columns=names)
     frame["amount_pence"] = frame["amount_pence"].astype("int64")
-    return frame.head(limit).reset_index(drop=True), total_rows, total_pence
+    return frame, total_rows, total_pence
 
 
 def differences(db: store.Database, level: str, spend_filter) -> tuple[pd.DataFrame, dict]:
@@ -532,8 +525,9 @@ def differences(db: store.Database, level: str, spend_filter) -> tuple[pd.DataFr
     benefit_place, amount_pence, records; counts: rows and pence with both places known,
     with them different, and with the recipient's place unknown).
 
-    Spend is first summed by its place columns alone (hundreds of groups, each placed
-    once); only the rows of the places that differ are then summed by recipient."""
+    Spend is first summed by its place columns alone (on national data tens of thousands
+    of groups: each distinct place is looked up once); only the rows of the places that
+    differ are then summed by recipient, in one more read of the table."""
     _check_level(level)
     where, params = spend_filter.where()
     places = PLACE_COLUMNS["recipient"] + PLACE_COLUMNS["benefit"]
@@ -542,10 +536,14 @@ def differences(db: store.Database, level: str, spend_filter) -> tuple[pd.DataFr
     gazetteer = Gazetteer.load(db)
     counts = {"both_rows": 0, "both_pence": 0, "differ_rows": 0, "differ_pence": 0, "unknown_rows": 0, "unknown_pence": 0}
     differing: dict[tuple, tuple[str, str]] = {}  # place columns -> (recipient's place, benefit's place)
+
+    @lru_cache(maxsize=None)
+    def area(basis: str, key: tuple) -> tuple[str, str, str]:
+        return gazetteer.roll_up(*_place_of(gazetteer, basis, key), level)
+
     for record in db.execute(sql, params).fetchall():
         amount, count = int(record[-2] or 0), int(record[-1])
-        based = gazetteer.roll_up(*_place_of(gazetteer, "recipient", (record[0],)), level)
-        lands = gazetteer.roll_up(*_place_of(gazetteer, "benefit", tuple(record[1:4])), level)
+        based, lands = area("recipient", (record[0],)), area("benefit", tuple(record[1:4]))
         if based[0] == "not_placed" or lands[0] == "not_placed":
             counts["unknown_rows"] += count
             counts["unknown_pence"] += amount
@@ -557,12 +555,11 @@ def differences(db: store.Database, level: str, spend_filter) -> tuple[pd.DataFr
             counts["differ_pence"] += amount
             differing[tuple(record[:4])] = (based[2], lands[2])
     rows = []
-    keys = list(differing)
-    for start in range(0, len(keys), KEYS_A_QUERY):
-        among, keyed = _among(places, keys[start : start + KEYS_A_QUERY], params)
+    if differing:
+        among, among_params = _among(db, places, list(differing), params)
         by_recipient = (f"SELECT COALESCE(recipient, ''), {', '.join(places)}, SUM(amount_pence), COUNT(*) FROM spend "
                         f"WHERE {where} AND {among} GROUP BY {_positions(['', *places])}")
-        for record in db.execute(by_recipient, keyed).fetchall():
+        for record in db.execute(by_recipient, among_params).fetchall():
             based, lands = differing[tuple(record[1:5])]
             rows.append((record[0], based, lands, int(record[-2] or 0), int(record[-1])))
     frame = pd.DataFrame(rows, columns=["recipient", "recipient_place", "benefit_place", "amount_pence", "records"])

@@ -24,6 +24,11 @@ AREA_LEVEL_NAMES = ("ward", "former_borough", "local_authority")
     "--place", type=click.Choice(["benefit", "recipient"]), default="benefit", show_default=True,
     help="with --by ward|former_borough|local_authority: place spend where the benefit lands or where the recipient is based",
 )
+@click.option(
+    "--differences", is_flag=True,
+    help="with --by ward|former_borough|local_authority: by recipient, the spend whose recipient is based in one "
+    "area and whose benefit lands in another (the spend map's last table), and how much of the spend says both",
+)
 @click.option("--year", "years", metavar="Y", multiple=True, help="financial year, e.g. 2008/09 (repeatable)")
 @click.option("--district", "districts", metavar="D", multiple=True,
               help="spend filed under a district, e.g. Macclesfield (repeatable); area-wide spend is not included")
@@ -34,7 +39,7 @@ AREA_LEVEL_NAMES = ("ward", "former_borough", "local_authority")
 )
 @click.option("--all-suppliers", is_flag=True, help="include imported spend with suppliers not recognised as third-sector")
 @format_option("table", "csv", "json")
-def spend(db, by, years, districts, body_type, all_suppliers, place, output_format) -> None:
+def spend(db, by, years, districts, body_type, all_suppliers, place, differences, output_format) -> None:
     """Spend grouped by authority, department, funding type, ..."""
     # Reads the summary tables through plain sqlite3 and prints plain rows: no pandas, no
     # SQLAlchemy (on a SQLite file), so the whole answer takes a fraction of a second.
@@ -48,8 +53,14 @@ def spend(db, by, years, districts, body_type, all_suppliers, place, output_form
         body_types=() if body_type == "all" else (body_type,),
         third_sector_only=not all_suppliers,
     )
+    area = len(fields) == 1 and fields[0] in AREA_LEVEL_NAMES
+    if differences and not area:
+        raise click.UsageError("--differences needs --by ward, former_borough or local_authority.")
     with reading_database(db) as database:
-        if len(fields) == 1 and fields[0] in AREA_LEVEL_NAMES:
+        if differences:
+            _differences(database, fields[0], spend_filter, output_format)
+            return
+        if area:
             _by_area(database, fields[0], spend_filter, place, output_format)
             return
         rows = spend_rows(database, fields, spend_filter)
@@ -104,3 +115,35 @@ def _by_area(database, level: str, spend_filter, place: str, output_format: str)
         table["per_head"] = ["" if v is None or pd.isna(v) else money(round(v * 100)) for v in table["per_head"]]
         print_table(table)
         click.echo(f"\nTotal: {money(total)}")
+
+
+def _differences(database, level: str, spend_filter, output_format: str) -> None:
+    """The spend map's last table: by recipient, spend based in one area and landing in
+    another at ``level``, biggest first, and how many records say both places."""
+    import pandas as pd
+
+    from ..export import csv_text
+    from ..formatting import count_of, money, pence_to_pounds
+    from ..geography import differences
+
+    frame, counts = differences(database, level, spend_filter)
+    table = pd.DataFrame({
+        "recipient": frame["recipient"], "based_in": frame["recipient_place"], "benefit_in": frame["benefit_place"],
+        "amount": [pence_to_pounds(int(p)) for p in frame["amount_pence"]], "records": frame["records"].astype("int64"),
+    })
+    if output_format == "json":
+        print_json({
+            "differences": [{**record, "amount": float(record["amount"]), "records": int(record["records"])}
+                            for record in table.to_dict(orient="records")],
+            **{f"{part}_records": counts[f"{part}_rows"] for part in ("both", "differ", "unknown")},
+            **{f"{part}_amount": float(pence_to_pounds(counts[f"{part}_pence"])) for part in ("both", "differ", "unknown")},
+        })
+    elif output_format == "csv":
+        click.echo(csv_text(table), nl=False)  # names from files: neutralised; amounts stay numbers
+    else:
+        table["amount"] = [money(int(p)) for p in frame["amount_pence"]]
+        print_table(table)
+        click.echo(
+            f"\nBoth places known: {count_of(counts['both_rows'], 'record')}, {money(counts['both_pence'])}; they differ "
+            f"for {count_of(counts['differ_rows'], 'record')}, {money(counts['differ_pence'])}. Not said: "
+            f"{count_of(counts['unknown_rows'], 'record')}, {money(counts['unknown_pence'])}.")

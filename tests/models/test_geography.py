@@ -356,6 +356,53 @@ def test_differences_are_by_recipient_within_each_pair_of_places(with_grants):
     assert counts["both_rows"] == 6 and counts["both_pence"] == 125_035 + 249_345
 
 
+def test_differences_across_hundreds_of_pairs_of_places(with_grants):
+    """250 grants, each to a charity based in one English district for the benefit of the
+    district before it (by GSS code): 250 pairs of places, more than one query's list of
+    parameters held before. Amounts 1p x 100, 2 x 100 ... 250 x 100, so the differing
+    spend grows by 100 x (250 x 251 / 2) = 3,137,500p, one row a charity."""
+    with open(geography.REFERENCE_DIR / "local_authorities.csv", newline="", encoding="utf-8") as handle:
+        english = sorted((row["gss_code"], row["name"]) for row in csv.DictReader(handle)
+                         if row["nation"] == "England" and not row["end_date"])[:251]
+    _, before = geography.differences(with_grants, "local_authority", GRANT_YEAR)
+    with_grants["spend"].insert_all({
+        "uid": f"pairs|{i}", "financial_year": "2024/25", "date": "2024-06-01", "body_type": "local_government",
+        "authority": "Cheshire East Council", "district": "Cheshire East", "department": "", "funding_type": "grant",
+        "amount_pence": 100 * (i + 1), "recipient": f"Charity {i:03d}", "third_sector": 1,
+        "recipient_area_code": english[i + 1][0], "beneficiary_code": english[i][0], "source": "test",
+        "loaded_at": "2026-12-03T07:00:00+00:00"} for i in range(250))
+    gaps, counts = geography.differences(with_grants, "local_authority", GRANT_YEAR)
+    assert counts["differ_rows"] - before["differ_rows"] == 250
+    assert counts["differ_pence"] - before["differ_pence"] == 3_137_500
+    mine = gaps[gaps["recipient"].str.startswith("Charity ")].sort_values("recipient")
+    assert len(mine) == 250
+    named = geography.Gazetteer.load(with_grants)  # the ONS boundaries' names ('Kingston upon Hull, City of')
+    assert list(mine["recipient_place"]) == [named.find(code=code)[0].name for code, _ in english[1:]]
+    assert list(mine["benefit_place"]) == [named.find(code=code)[0].name for code, _ in english[:250]]
+    assert list(mine["amount_pence"]) == [100 * (i + 1) for i in range(250)]
+    # and an area's own records: Hartlepool (E06000001) benefits from Charity 000's 100p alone
+    records, count, pence = geography.area_records(with_grants, "local_authority", GRANT_YEAR, "benefit", "area", english[0][0])
+    assert (count, pence, list(records["recipient"])) == (1, 100, ["Charity 000"])
+
+
+def test_command_line_lists_the_differences_as_the_map_does(grants_db_path, run_cli):
+    """The map's last table from the command line: the figures of
+    test_differences_between_recipient_and_benefit, in pounds."""
+    result = run_cli("spend", "--db", grants_db_path, "--by", "ward", "--year", "2024/25", "--differences", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "differences": [{"recipient": "Test charity 0", "based_in": "Crewe Central", "benefit_in": "Alderley Edge",
+                         "amount": 1000.10, "records": 1}],
+        "both_records": 2, "both_amount": 1250.35, "differ_records": 1, "differ_amount": 1000.10,
+        "unknown_records": 3, "unknown_amount": 639.99,
+    }
+    table = run_cli("spend", "--db", grants_db_path, "--by", "ward", "--year", "2024/25", "--differences")
+    assert table.exit_code == 0, table.stderr
+    assert "Both places known: 2 records, £1,250.35; they differ for 1 record, £1,000.10." in table.stdout
+    refused = run_cli("spend", "--db", grants_db_path, "--by", "authority", "--differences")
+    assert refused.exit_code == 2 and "--differences needs --by ward" in refused.stderr
+
+
 def test_command_line_gives_the_same_numbers(grants_db_path, run_cli):
     result = run_cli("spend", "--db", grants_db_path, "--by", "ward", "--year", "2024/25", "--format", "json")
     assert result.exit_code == 0, result.stderr
