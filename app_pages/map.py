@@ -21,6 +21,7 @@ st.write(
 )
 
 db_path, version = database_path(), data_version()
+GAPS_LISTED = 1_000  # rows of the last table shown on the page
 
 with st.container(border=True):
     first, second, third = st.columns(3)
@@ -142,7 +143,8 @@ if chosen:
     if count > len(records):
         st.caption(f"The {len(records):,} largest of {count:,} records are listed.")
     st.dataframe(shown, hide_index=True, width="stretch", column_config={"Amount (£)": money_column_config("Amount (£)")}, key="map.records")
-    download_table(shown, file_stem="spend-in-area", key="map.records_download", label="these records",
+    # up to 5,000 rows: the files are made when a button is pressed, not on every rerun
+    download_table(lambda: shown, file_stem="spend-in-area", key="map.records_download", label="these records",
                    notes=[f"Spend in {names[chosen]} ({level_label}, {basis_label.lower()})", filters_note], money_columns=["Amount (£)"])
 
 st.subheader("Where the recipient is based and where the benefit lands")
@@ -156,6 +158,11 @@ if not gaps.empty:
     gap_table = gaps.assign(amount=gaps["amount_pence"] / 100).drop(columns=["amount_pence"]).rename(columns={
         "recipient": "Recipient", "recipient_place": "Where based", "benefit_place": "Where the benefit lands",
         "amount": "Amount (£)", "records": "Records"}).pipe(leading, ["Recipient", "Amount (£)"])
-    st.dataframe(gap_table, hide_index=True, width="stretch", column_config={"Amount (£)": money_column_config("Amount (£)")}, key="map.differences")
-    download_table(gap_table, file_stem="recipient-vs-benefit", key="map.differences_download", label="these differences",
+    # by local authority on national data tens of thousands of rows: the largest listed, every one downloaded,
+    # the files made when a button is pressed
+    st.dataframe(gap_table.head(GAPS_LISTED), hide_index=True, width="stretch",
+                 column_config={"Amount (£)": money_column_config("Amount (£)")}, key="map.differences")
+    if len(gap_table) > GAPS_LISTED:
+        st.caption(f"The {GAPS_LISTED:,} largest of {len(gap_table):,} are listed; the downloads hold every one.")
+    download_table(lambda: gap_table, file_stem="recipient-vs-benefit", key="map.differences_download", label="these differences",
                    notes=[f"Recipient location against benefit location, by {level_label.lower()}", filters_note], money_columns=["Amount (£)"])

@@ -58,3 +58,24 @@ def test_map_table_and_chosen_area_from_the_url(db_path, shared_data):
     app = run_page("map.py", {"map.geo": "Ward"})
     assert not app.exception
     assert metrics(app)["On the map (ward)"] == "£0.00"  # the 2008/09 table has no ward-level spend
+
+
+def test_the_largest_thousand_differences_are_listed_and_the_rest_said(db_path):
+    """1,001 grants, each to a charity based in one English district for the benefit of the
+    next (by GSS code, wrapping round), 100p x 1 ... 100p x 1,001: the page lists the 1,000
+    largest, Charity 1000's £1,001.00 first, and says how many there are in all."""
+    english = sorted(r["gss_code"] for r in geography.local_authorities() if r["nation"] == "England" and not r["end_date"])
+    with store.opened(db_path) as db, store.transaction(db):
+        db["spend"].insert_all({
+            "uid": f"pairs|{i}", "financial_year": "2024/25", "date": "2024-06-01", "body_type": "local_government",
+            "authority": "Cheshire East Council", "district": "Cheshire East", "department": "", "funding_type": "grant",
+            "amount_pence": 100 * (i + 1), "recipient": f"Charity {i:04d}", "third_sector": 1,
+            "recipient_area_code": english[i % len(english)], "beneficiary_code": english[(i + 1) % len(english)],
+            "source": "test", "loaded_at": "2026-12-03T07:00:00+00:00"} for i in range(1_001))
+    app = run_page("map.py", {"map.geo": "Local authority"})
+    assert not app.exception
+    (listed,) = [d.value for d in app.dataframe if "Where based" in d.value.columns]
+    assert len(listed) == 1_000
+    assert (listed.iloc[0]["Recipient"], listed.iloc[0]["Amount (£)"]) == ("Charity 1000", 1_001.00)
+    assert (listed.iloc[-1]["Recipient"], listed.iloc[-1]["Amount (£)"]) == ("Charity 0001", 2.00)
+    assert "The 1,000 largest of 1,001 are listed; the downloads hold every one." in [c.value for c in app.caption]
