@@ -429,28 +429,39 @@ def _among(db, columns: list[str], keys: list[tuple], params: dict) -> tuple[str
     return f"({', '.join(columns)}) IN (SELECT {picks} FROM {listed})", keyed
 
 
-def _area_of_keys(db, level: str, basis: str, spend_filter) -> tuple[pd.DataFrame, Gazetteer]:
-    """Spend grouped by its place columns, each group labelled with the map row it lands in
-    (kind, code, name). Sums in SQL, in pence."""
+def place_totals(db, spend_filter) -> tuple[tuple, ...]:
+    """Spend under ``spend_filter`` summed by every column that places it: (recipient's area
+    code, beneficiary code, beneficiary location, district, pence, records), NULLs as ''. One
+    read of the spend table that serves the map on either basis, an area's records and the
+    differences between the two places (``totals=`` of each; the app caches it per filter)."""
+    where, params = spend_filter.where()
+    places = PLACE_COLUMNS["recipient"] + PLACE_COLUMNS["benefit"]
+    sql = (f"SELECT {', '.join(places)}, SUM(amount_pence), COUNT(*) FROM spend WHERE {where} "
+           f"GROUP BY {_positions(places)} ORDER BY {_positions(places)}")
+    return tuple((*record[:4], int(record[4] or 0), int(record[5])) for record in db.execute(sql, params).fetchall())
+
+
+def _area_of_keys(db, level: str, basis: str, spend_filter, totals=None) -> tuple[pd.DataFrame, Gazetteer]:
+    """Spend grouped by the place columns of ``basis``, each group labelled with the map row
+    it lands in (kind, code, name). Summed from ``place_totals``, in pence."""
     _check_level(level)
     _check_basis(basis)
-    where, params = spend_filter.where()
-    columns = PLACE_COLUMNS[basis]
-    sql = (
-        f"SELECT {', '.join(columns)}, SUM(amount_pence), COUNT(*) FROM spend WHERE {where} "
-        f"GROUP BY {_positions(columns)} ORDER BY {_positions(columns)}"
-    )
+    grouped: dict[tuple, list[int]] = {}
+    for record in place_totals(db, spend_filter) if totals is None else totals:
+        key = tuple(record[:1]) if basis == "recipient" else tuple(record[1:4])
+        sums = grouped.setdefault(key, [0, 0])
+        sums[0] += record[4]
+        sums[1] += record[5]
     gazetteer = Gazetteer.load(db)
     rows = []
-    for record in db.execute(sql, params).fetchall():
-        key = tuple(record[: len(columns)])
+    for key in sorted(grouped):
         place, county_wide = _place_of(gazetteer, basis, key)
         kind, code, name = gazetteer.roll_up(place, county_wide, level)
-        rows.append((key, kind, code, name, int(record[-2] or 0), int(record[-1])))
+        rows.append((key, kind, code, name, *grouped[key]))
     return pd.DataFrame(rows, columns=["key", "kind", "code", "name", "amount_pence", "records"]), gazetteer
 
 
-def spend_by_area(db: store.Database, level: str, spend_filter, basis: str = "benefit") -> pd.DataFrame:
+def spend_by_area(db: store.Database, level: str, spend_filter, basis: str = "benefit", totals=None) -> pd.DataFrame:
     """Spend under ``spend_filter`` by area of ``level`` (ward, former_borough,
     local_authority), placed by ``basis`` ('benefit' or 'recipient').
 
@@ -458,8 +469,9 @@ def spend_by_area(db: store.Database, level: str, spend_filter, basis: str = "be
     (cited, or missing), per_head_pence (float, or missing). Areas come first (for wards
     and former boroughs every Cheshire East area, with 0 where nothing was spent), then
     the spend that cannot be drawn on this map, each in one row. The amounts add up to
-    the spend table's total for the same filter, to the penny."""
-    keyed, _ = _area_of_keys(db, level, basis, spend_filter)
+    the spend table's total for the same filter, to the penny. ``totals``: ``place_totals``
+    for the same filter, if already read."""
+    keyed, _ = _area_of_keys(db, level, basis, spend_filter, totals)
     grouped = (
         keyed.groupby(["kind", "code", "name"], as_index=False, sort=False)[["amount_pence", "records"]].sum()
         if not keyed.empty else pd.DataFrame(columns=["kind", "code", "name", "amount_pence", "records"])
@@ -496,11 +508,12 @@ def _areas_of_level(db, level: str) -> list[tuple[str, str]]:
 
 
 def area_records(
-    db: store.Database, level: str, spend_filter, basis: str, kind: str, code: str = "", limit: int = 5000
+    db: store.Database, level: str, spend_filter, basis: str, kind: str, code: str = "", limit: int = 5000,
+    totals=None,
 ) -> tuple[pd.DataFrame, int, int]:
     """The spend rows behind one row of ``spend_by_area`` (an area, or e.g. the county-wide
     row): (up to ``limit`` rows, how many rows in all, their total in pence)."""
-    keyed, _ = _area_of_keys(db, level, basis, spend_filter)
+    keyed, _ = _area_of_keys(db, level, basis, spend_filter, totals)
     chosen = keyed[(keyed["kind"] == kind) & (keyed["code"] == (code or ""))]
     columns = ["financial_year", "date", "authority", "department", "funding_type", "recipient",
                "COALESCE(beneficiary_location, district)", "beneficiary_code", "recipient_area_code", "amount_pence", "source"]
@@ -519,20 +532,19 @@ def area_records(
     return frame, total_rows, total_pence
 
 
-def differences(db: store.Database, level: str, spend_filter) -> tuple[pd.DataFrame, dict]:
+def differences(db: store.Database, level: str, spend_filter, totals=None) -> tuple[pd.DataFrame, dict]:
     """Where the recipient is based and where the benefit lands, side by side, for spend
     whose two places differ at ``level``. Returns (rows: recipient, recipient_place,
     benefit_place, amount_pence, records; counts: rows and pence with both places known,
     with them different, and with the recipient's place unknown).
 
-    Spend is first summed by its place columns alone (on national data tens of thousands
-    of groups: each distinct place is looked up once); only the rows of the places that
-    differ are then summed by recipient, in one more read of the table."""
+    Spend summed by its place columns (``place_totals``, or ``totals`` if already read: on
+    national data tens of thousands of groups, each distinct place looked up once); only
+    the rows of the places that differ are then summed by recipient, in one more read of
+    the table."""
     _check_level(level)
     where, params = spend_filter.where()
     places = PLACE_COLUMNS["recipient"] + PLACE_COLUMNS["benefit"]
-    sql = (f"SELECT {', '.join(places)}, SUM(amount_pence), COUNT(*) FROM spend WHERE {where} "
-           f"GROUP BY {_positions(places)} ORDER BY {_positions(places)}")
     gazetteer = Gazetteer.load(db)
     counts = {"both_rows": 0, "both_pence": 0, "differ_rows": 0, "differ_pence": 0, "unknown_rows": 0, "unknown_pence": 0}
     differing: dict[tuple, tuple[str, str]] = {}  # place columns -> (recipient's place, benefit's place)
@@ -541,8 +553,8 @@ def differences(db: store.Database, level: str, spend_filter) -> tuple[pd.DataFr
     def area(basis: str, key: tuple) -> tuple[str, str, str]:
         return gazetteer.roll_up(*_place_of(gazetteer, basis, key), level)
 
-    for record in db.execute(sql, params).fetchall():
-        amount, count = int(record[-2] or 0), int(record[-1])
+    for record in place_totals(db, spend_filter) if totals is None else totals:
+        amount, count = record[4], record[5]
         based, lands = area("recipient", (record[0],)), area("benefit", tuple(record[1:4]))
         if based[0] == "not_placed" or lands[0] == "not_placed":
             counts["unknown_rows"] += count

@@ -305,6 +305,21 @@ def test_every_map_reconciles_with_the_spend_table_to_the_penny(with_grants, lev
     assert int(table["records"].sum()) == spend.headline(with_grants, spend_filter).records
 
 
+@pytest.mark.parametrize("level", geography.LEVELS)
+def test_one_read_by_place_serves_the_map_the_records_and_the_differences(with_grants, level):
+    """The app reads spend by place once (``place_totals``) and passes it to each: the same
+    answers as each reading for itself."""
+    totals = geography.place_totals(with_grants, GRANT_YEAR)
+    for basis in geography.BASES:
+        pd.testing.assert_frame_equal(geography.spend_by_area(with_grants, level, GRANT_YEAR, basis, totals=totals),
+                                      geography.spend_by_area(with_grants, level, GRANT_YEAR, basis))
+    alone, counts = geography.differences(with_grants, level, GRANT_YEAR)
+    shared, shared_counts = geography.differences(with_grants, level, GRANT_YEAR, totals=totals)
+    pd.testing.assert_frame_equal(shared, alone)
+    assert shared_counts == counts
+    assert sum(row[4] for row in totals) == spend.headline(with_grants, GRANT_YEAR).total_pence
+
+
 def test_choosing_an_area_lists_the_spend_behind_its_figure(with_grants):
     for row in geography.spend_by_area(with_grants, "former_borough", spend.SpendFilter()).to_dict(orient="records"):
         records, count, pence = geography.area_records(with_grants, "former_borough", spend.SpendFilter(), "benefit", row["kind"], row["code"])
