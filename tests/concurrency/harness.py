@@ -62,6 +62,11 @@ def unhandled(outcomes: list[Outcome]) -> list[str]:
     return [o.error for o in outcomes if o.status == "unhandled"]
 
 
+def not_saved(outcomes: list[Outcome]) -> list[tuple[str, str, str]]:
+    """(status, kind, message) of each outcome that was not saved: [] when all were."""
+    return [(o.status, o.kind, o.error) for o in outcomes if o.status != "saved"]
+
+
 def audit_count(db, entity: str, action: str, entity_id=None) -> int:
     sql, params = "SELECT COUNT(*) FROM audit_log WHERE entity = :entity AND action = :action", {"entity": entity, "action": action}
     if entity_id is not None:

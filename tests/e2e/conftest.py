@@ -338,6 +338,22 @@ def open_list(page, box, wanted, typed: str | None = None) -> None:
     raise AssertionError(f"the list of {box} never showed {wanted}")
 
 
+def click_option(page, box, wanted, typed: str | None = None) -> None:
+    """Open ``box``'s list (``open_list``) and click ``wanted``. A rerun that lands meanwhile
+    (a text field's Tab just before) can redraw the list, or close it, so the option leaves
+    the page before the click: then the list is opened again (CI saw a click wait 30 s on
+    an option that had left)."""
+    for _ in range(3):
+        open_list(page, box, wanted, typed=typed)
+        try:
+            wanted.click(timeout=5_000)
+            return
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+            wait_until_idle(page)
+    raise AssertionError(f"could not click {wanted} in the list of {box}")
+
+
 def type_name(page, name: str) -> None:
     """Sign-in off: type the person's name in the sidebar (opening it first on a phone,
     where Streamlit starts it collapsed), then let the app rerun."""
@@ -366,8 +382,7 @@ def type_into(page, box, label: str, value: str) -> None:
 def pick(page, box, label: str, option: str) -> None:
     wanted = page.get_by_role("option", name=option, exact=True)
     # on a phone the list opens without a text box to type into: pick from it
-    open_list(page, box.get_by_role("combobox", name=label), wanted)
-    wanted.click()
+    click_option(page, box.get_by_role("combobox", name=label), wanted)
     wait_until_idle(page)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, choose, click, fill, open_list, open_page, wait_until_idle
+from tests.e2e.conftest import assert_accessible, choose, click, click_option, fill, open_page, wait_until_idle
 
 WINNER = "Weaver Valley Community Transport (fictional)"
 PROVIDER = "Weaver Valley Community Transport"
@@ -17,8 +17,7 @@ SIDEBAR_NAME = "Your name (recorded in the audit log)"  # sign-in off: the name 
 def pick_many(page, label: str, option: str) -> None:
     box = page.locator('[data-testid="stMultiSelect"]', has_text=label).first.get_by_role("combobox")
     wanted = page.get_by_role("option", name=option, exact=True)
-    open_list(page, box, wanted, typed=option)  # typed: long lists render only the options in view
-    wanted.click()
+    click_option(page, box, wanted, typed=option)  # typed: long lists render only the options in view
     page.keyboard.press("Escape")
 
 
@@ -47,8 +46,7 @@ def test_award_to_agreement_to_delivery_record(page, app_server):
     fill(page, "Name", PROVIDER)
     type_box = page.get_by_placeholder("Choose a type")  # the filters above have a "Type" too
     charity = page.get_by_role("option", name="charity", exact=True)
-    open_list(page, type_box, charity, typed="charity")  # the Name field's Tab may still be rerunning
-    charity.click()
+    click_option(page, type_box, charity, typed="charity")  # the Name field's Tab may still be rerunning
     pick_many(page, "Districts served", "Crewe and Nantwich")
     pick_many(page, "Themes (Local Area Agreement themes and Charity Commission classifications)",
               "Healthier communities and older people")

@@ -5,7 +5,7 @@ This module has its own server and database (app_server is per module), so the f
 
 from __future__ import annotations
 
-from tests.e2e.conftest import assert_accessible, metric_value, open_list, open_page, type_name, wait_until_idle
+from tests.e2e.conftest import assert_accessible, click_option, metric_value, open_page, type_name, wait_until_idle
 
 
 def open_ready(page, app_server, path: str, ready_text: str) -> None:
@@ -21,8 +21,7 @@ def pick(page, label: str, option: str | None = None) -> None:
     """Choose ``option`` (the first option if None) in the Streamlit multiselect labelled ``label``."""
     box = page.locator('[data-testid="stMultiSelect"]', has_text=label).first
     wanted = page.get_by_role("option", name=option).first if option else page.get_by_role("option").first
-    open_list(page, box, wanted)
-    wanted.click()
+    click_option(page, box, wanted)
     page.keyboard.press("Escape")
     wait_until_idle(page)
 

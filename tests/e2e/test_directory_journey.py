@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, open_list, open_page, wait_until_idle
+from tests.e2e.conftest import assert_accessible, click_option, open_page, wait_until_idle
 
 
 def test_search_filter_profile_and_match(page, app_server):
@@ -27,8 +27,7 @@ def test_search_filter_profile_and_match(page, app_server):
 
     # Filter to one district with the multiselect.
     congleton = page.get_by_role("option", name="Congleton", exact=True)
-    open_list(page, page.locator('[data-testid="stMultiSelect"]', has_text="District served"), congleton)
-    congleton.click()
+    click_option(page, page.locator('[data-testid="stMultiSelect"]', has_text="District served"), congleton)
     page.keyboard.press("Escape")
     wait_until_idle(page)
     expect(page.get_by_role("heading", name="3 organisations match")).to_be_visible()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.e2e.conftest import assert_accessible, metric_value, open_list, open_page, type_name, wait_until_idle
+from tests.e2e.conftest import assert_accessible, click_option, metric_value, open_page, type_name, wait_until_idle
 
 
 def open_strategy_page(page, app_server, path: str, ready_text: str = "Changes made here") -> None:
@@ -25,8 +25,7 @@ def choose(page, label: str, option: str, within=None) -> None:
     locator, if given; the list of options opens outside it, on the page)."""
     box = (within or page).locator('[data-testid="stSelectbox"]', has_text=label).first
     wanted = page.get_by_role("option", name=option).first
-    open_list(page, box, wanted)
-    wanted.click()
+    click_option(page, box, wanted)
 
 
 def submit_observation(page, *, date: str, value: str, source: str) -> None:
