@@ -68,6 +68,9 @@ trap '[ -n "$e2e_pid" ] && kill "$e2e_pid" 2>/dev/null; rm -f "$e2e_log"' EXIT
 echo "== tests on SQLite: concurrency, on its own"
 DASHBOARD_TEST_ENGINE=sqlite .venv/bin/python -m pytest "${concurrency_args[@]}" -m "not e2e" \
   tests/concurrency || status=$?
+echo "== tests on PostgreSQL: concurrency, on its own"
+DASHBOARD_TEST_ENGINE=postgresql .venv/bin/python -m pytest "${postgresql_concurrency_args[@]}" -m "not e2e" \
+  tests/concurrency || status=$?
 
 echo "== browser journeys on SQLite (their output follows at the end), with the other suites alongside"
 DASHBOARD_TEST_ENGINE=sqlite .venv/bin/python -m pytest "${e2e_args[@]}" -m e2e tests/e2e >"$e2e_log" 2>&1 &
