@@ -77,6 +77,12 @@ def reader(function):
         with store.opened(db_path) as db:
             return function(db, *args)
 
+    return cached(read)
+
+
+def cached(read):
+    """The cache of every reader: ``st.cache_data`` on every argument of ``read(db_path,
+    version, ...)``, kept CACHE_TTL_SECONDS, at most CACHE_ENTRIES results."""
     return st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES, show_spinner=False)(read)
 
 

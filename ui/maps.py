@@ -9,12 +9,11 @@ import json
 
 import altair as alt
 import pandas as pd
-import streamlit as st
 
 from models import geography, store
 
 from .charts import INK
-from .data import CACHE_ENTRIES, CACHE_TTL_SECONDS, reader
+from .data import cached, reader
 from .format import money
 
 boundaries = reader(geography.boundaries)
@@ -34,7 +33,7 @@ def _from_place_totals(function):
         with store.opened(db_path) as db:
             return function(db, level, spend_filter, *args, totals=totals)
 
-    return st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES, show_spinner=False)(read)
+    return cached(read)
 
 
 spend_by_area = _from_place_totals(geography.spend_by_area)
