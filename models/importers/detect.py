@@ -7,7 +7,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from . import boundaries, charity_commission, council_spend, ocds, threesixtygiving
+from . import boundaries, charity_commission, council_spend, ocds, threesixtygiving, threesixtygiving_rules
 from .report import ValidationReport
 from .sources import Source, _drop_mark, _first_records, check_json, is_xls, is_zip, open_zip, read_xls, read_xlsx, sniff_delimiter
 
@@ -76,12 +76,12 @@ def _utf8(head: bytes) -> bool:
 
 def header_score(header: list[str]) -> float:
     """How strongly a row looks like a 360Giving or a spend header (for the header search)."""
-    return max(threesixtygiving.header_score(header), council_spend.header_score(header))
+    return max(threesixtygiving_rules.header_score(header), council_spend.header_score(header))
 
 
 def _header_format(header: list[str], report: ValidationReport, first_rows: list[list[str]] = ()) -> str:
     header = [_drop_mark(header[0])] + list(header[1:]) if header else []
-    if threesixtygiving.header_score(header) > 0:
+    if threesixtygiving_rules.header_score(header) > 0:
         return "360giving"
     if council_spend.header_score(header) >= 3:
         return "spend"

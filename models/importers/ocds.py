@@ -22,8 +22,7 @@ from typing import Iterator
 from ..formatting import financial_year_of, pounds_to_pence
 from .authorities import classify_cached
 from .base import Context, Record, area_of, chunked
-from .report import ValidationReport
-from .threesixtygiving import _first_line
+from .report import ValidationReport, first_line
 from .sources import Source, check_json
 
 FORMAT = "ocds"
@@ -59,7 +58,7 @@ def read(source: Source, report: ValidationReport, context: Context) -> Iterator
                         latest[record.key] = (released, record)
         except ijson.JSONError as error:
             raise report.fatal(
-                f"the JSON is damaged or cut short after {count:,} complete releases ({_first_line(error)}); download the file again"
+                f"the JSON is damaged or cut short after {count:,} complete releases ({first_line(error)}); download the file again"
             ) from None
     if not latest and report.ok:
         other = any(w.column == "awards.value.currency" for w in report.warnings)
@@ -93,7 +92,7 @@ def _shape(source: Source, report: ValidationReport) -> str:
                 if prefix == "" and event == "end_map":
                     break
         except ijson.JSONError as error:
-            raise report.fatal(f"the file is not readable JSON ({_first_line(error)})") from None
+            raise report.fatal(f"the file is not readable JSON ({first_line(error)})") from None
     if "records" in keys:
         return "record_package"
     if "releases" in keys and ("compiledRelease" in keys or "ocid" in keys):

@@ -158,3 +158,9 @@ def warnings_frame(reports: list[ValidationReport]):
           p.after if p.after is not None else ""] for report in reports for p in report.warnings],
         columns=WARNING_COLUMNS,
     )
+
+
+def first_line(error: Exception) -> str:
+    """An error's first line, for a message that names what went wrong (its type when it
+    has no text)."""
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

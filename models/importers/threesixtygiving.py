@@ -1,8 +1,8 @@
 """360Giving grants (Data Standard 1.4.3): flat CSV/XLSX files and JSON packages.
 
 The flat path checks each column with the rule the schema gives that column's field
-(type, enum, pattern, format, minimum; ``oneOf`` of a date pattern and a date-time is
-"either"), column by column over chunks of rows, which is far faster than jsonschema a
+(``threesixtygiving_rules``: type, enum, pattern, format, minimum; ``oneOf`` of a date pattern
+and a date-time is "either"), column by column over chunks of rows, which is far faster than jsonschema a
 grant at a time. JSON packages stream grant by grant (``ijson``) through jsonschema with
 Draft 2020-12 and a format checker, never the whole package at once (its ``uniqueItems``
 is quadratic); identifiers are checked for uniqueness by the import runner instead.
@@ -13,11 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from itertools import repeat
-from pathlib import Path
 from typing import Callable, Iterator
 
 from ..formatting import financial_year_of, pounds_to_pence
@@ -25,254 +23,16 @@ from ..identifiers import COMPANY_NUMBER, clean_charity_number, clean_postcode, 
 from . import authorities, repair
 from .base import PUBLIC_BODY_PREFIXES, Context, Rows, area_of
 from .columns import CHUNK_ROWS, Cells, column_problems, flat_cells, to_check
-from .report import FileRejected, ValidationReport
+from .report import FileRejected, ValidationReport, first_line
 from .sources import Source, check_json, duplicate_titles, looks_like_formula, read_table
+from .threesixtygiving_rules import (
+    NUMBER, FieldRule, field_rules, format_checker, grant_schema, header_score, month_hint, normalise_title,
+    required_paths, resolve,
+)
 
 FORMAT = "360giving"
 LABEL = "360Giving grants"
 TABLE = "spend"
-SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
-DATE_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$")
-# Stricter than the schema on purpose: '1e400' is a JSON number but no grant, and it would
-# not fit the spend table's integer pence.
-LARGEST_AMOUNT = 1e13
-NUMBER = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$")  # JSON number grammar
-URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
-# Values a rule plainly accepts, matched a whole column at a time (pyarrow's compute, in
-# C++): only the others go through the rule's own check, one distinct value at a time.
-# A number: not negative, under 10^12 (so below LARGEST_AMOUNT); a date: a day that every
-# month has.
-PLAIN_NUMBER = r"(0|[1-9][0-9]{0,11})(\.[0-9]+)?"
-PLAIN_DATE = r"[0-9]{4}-(0[1-9]|1[012])-(0[1-9]|1[0-9]|2[0-8])"
-
-
-# ---------------------------------------------------------------- the schema's rules
-
-
-@lru_cache(maxsize=1)
-def grant_schema() -> dict:
-    return json.loads((SCHEMA_DIR / "360-giving-schema.json").read_text(encoding="utf-8"))
-
-
-def is_uri(text: str) -> bool:
-    """A web address or other URI: a scheme, a colon and no spaces."""
-    return bool(URI.match(text))
-
-
-def is_date_time(text: str) -> bool:
-    """An RFC 3339 date-time ('2024-04-01T09:30:00Z'), as jsonschema checks 'date-time'."""
-    from rfc3339_validator import validate_rfc3339
-
-    return validate_rfc3339(text)
-
-
-@lru_cache(maxsize=1)
-def format_checker():
-    """jsonschema's format checker, with 'uri' checked the same way as the flat path."""
-    from jsonschema import FormatChecker
-
-    checker = FormatChecker()
-    checker.checks("uri")(lambda value: not isinstance(value, str) or is_uri(value))
-    return checker
-
-
-@dataclass(frozen=True)
-class FieldRule:
-    """The schema's rule for one field, as a flat column sees it."""
-
-    path: str  # 'recipientOrganization.id' (array levels dropped)
-    title: str  # 'Recipient Org:Identifier'
-    types: tuple[str, ...]
-    enum: frozenset | None = None
-    minimum: float | None = None
-    format: str | None = None
-    pattern: str | None = None
-    alternatives: tuple[tuple[str, str], ...] = ()  # oneOf branches: ('format', 'date-time') / ('pattern', ...)
-
-    def repairer(self) -> tuple[Callable[[str], str | None], str] | None:
-        """(repair function, why in words) for this field's values, or None. A value the
-        field's rule accepts is never repaired."""
-        found = self._repairer()
-        check = self.checker()
-        if found is None or check is None:
-            return found
-        fix, why = found
-
-        def repaired(text: str) -> str | None:
-            return fix(text) if check(text) is not None else None
-
-        repaired.plain = getattr(check, "plain", None)  # a value the rule plainly accepts is never repaired
-        return repaired, why
-
-    def _repairer(self) -> tuple[Callable[[str], str | None], str] | None:
-        if "number" in self.types or "integer" in self.types:
-            months = "duration" in self.path.lower()
-            return (lambda text: repair.repair_number(text, months=months)), (
-                "a number of months" if months else "an amount written with £, commas or brackets")
-        if self.enum is not None and self.enum == frozenset({"Yes", "No"}):
-            return repair.repair_yes_no, "a yes/no field"
-        if self.alternatives:
-            return (lambda text: repair.repair_date(text) or repair.repair_date_time(text)), "a date written another way"
-        if self.format == "date-time":
-            return repair.repair_date_time, "a date-time needs one; midnight UTC when only the day is given"
-        if self.format == "uri":
-            return repair.repair_uri, "a web address needs its http://"
-        return None
-
-    def checker(self) -> Callable[[str], str | None] | None:
-        """A function from cell text to a problem in words (None when it is fine), or
-        None when the field accepts any text."""
-        if "number" in self.types or "integer" in self.types:
-            minimum = self.minimum
-
-            def check_number(text: str) -> str | None:
-                if not NUMBER.match(text):
-                    return f"'{text}' is not a number: write it as a plain number such as 1234.56, without £ or commas"
-                if not abs(float(text)) < LARGEST_AMOUNT:
-                    return f"'{text}' is too large to be a real amount (£{LARGEST_AMOUNT:,.0f} or more): check the cell"
-                if minimum is not None and float(text) < minimum:
-                    return f"'{text}' is less than {minimum:g}, the least this field allows"
-                return None
-
-            if minimum is None or minimum <= 0:
-                check_number.plain = PLAIN_NUMBER
-            return check_number
-        if self.enum is not None:
-            allowed = self.enum
-            if "GBP" in allowed:
-                hint = "a three-letter ISO 4217 currency code such as GBP"
-            elif "GB" in allowed:
-                hint = "a two-letter ISO country code such as GB"
-            else:
-                hint = "one of " + ", ".join(sorted(allowed))
-            return lambda text: None if text in allowed else f"'{text}' should be {hint}"
-        if self.alternatives:
-            patterns = [re.compile(arg) for kind, arg in self.alternatives if kind == "pattern"]
-            allows_date_time = ("format", "date-time") in self.alternatives
-            allows_month = any(p.pattern.startswith("^[0-9]{4}(-") for p in patterns)
-
-            def check_date(text: str) -> str | None:
-                if DATE_PATTERN.match(text):
-                    return None if _real_date(text) else f"'{text}' is not a real date"
-                if any(p.match(text) for p in patterns) or (allows_date_time and is_date_time(text)):
-                    return None
-                shapes = "YYYY-MM-DD (for example 2024-04-01)" + (", YYYY-MM or YYYY" if allows_month else "")
-                return f"'{text}' is not a date{_month_hint(text)}: write {shapes}, or a full date-time such as 2024-04-01T09:30:00Z"
-
-            check_date.plain = PLAIN_DATE
-            return check_date
-        if self.format == "date-time":
-            return lambda text: None if is_date_time(text) else (
-                f"'{text}' is not a date-time: write it like 2024-04-01T09:30:00Z"
-            )
-        if self.format == "uri":
-            return lambda text: None if is_uri(text) else f"'{text}' is not a web address (it should start with https://)"
-        if self.pattern:
-            compiled = re.compile(self.pattern)
-            return lambda text: None if compiled.search(text) else f"'{text}' is not in the form this field needs"
-        return None  # any text will do
-
-
-def _real_date(text: str) -> bool:
-    try:
-        dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return False
-    return True
-
-
-def _resolve(node: dict) -> dict:
-    ref = node.get("$ref")
-    if ref and ref.startswith("#/$defs/"):
-        merged = dict(grant_schema()["$defs"][ref.split("/")[-1]])
-        merged.update({k: v for k, v in node.items() if k != "$ref"})
-        return merged
-    return node
-
-
-def _walk(node: dict, path: list[str], titles: list[str], rules: list[FieldRule]) -> None:
-    node = _resolve(node)
-    if node.get("type") == "array" and isinstance(node.get("items"), dict):
-        items = _resolve(node["items"])
-        if "properties" in items:
-            _walk(items, path, titles, rules)
-            return
-        node = {**items, "title": node.get("title")}
-    if "properties" in node:
-        for key, child in node["properties"].items():
-            child_resolved = _resolve(child)
-            title = child.get("title") or child_resolved.get("title") or key[:1].upper() + key[1:]
-            _walk(child, path + [key], titles + [title], rules)
-        return
-    types = node.get("type", "string")
-    types = tuple(types) if isinstance(types, list) else (types,)
-    alternatives = tuple(
-        ("format", branch["format"]) if "format" in branch else ("pattern", branch["pattern"])
-        for branch in node.get("oneOf", [])
-        if "format" in branch or "pattern" in branch
-    )
-    rules.append(
-        FieldRule(
-            path=".".join(path),
-            title=":".join(titles),
-            types=types,
-            enum=frozenset(node["enum"]) if "enum" in node else None,
-            minimum=node.get("minimum"),
-            format=node.get("format"),
-            pattern=node.get("pattern"),
-            alternatives=alternatives,
-        )
-    )
-
-
-@lru_cache(maxsize=1)
-def field_rules() -> dict[str, FieldRule]:
-    """Every leaf field of a grant, keyed by its normalised flat column title."""
-    rules: list[FieldRule] = []
-    _walk(grant_schema(), [], [], rules)
-    return {normalise_title(rule.title): rule for rule in rules}
-
-
-@lru_cache(maxsize=1)
-def required_paths() -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
-    """(fields every grant needs, recipient alternatives as (id path, name path)) from the
-    schema's top-level ``oneOf`` of required lists and each organisation's required list."""
-    schema = grant_schema()
-    branches = [set(branch["required"]) for branch in schema["oneOf"]]
-    common = set.intersection(*branches)
-    alternatives = [sorted(b - common)[0] for b in branches]
-    paths: list[str] = []
-    for name in sorted(common, key=list(schema["properties"]).index):
-        target = _resolve(schema["properties"][name])
-        target = _resolve(target["items"]) if target.get("type") == "array" else target
-        if "required" in target:
-            paths += [f"{name}.{field}" for field in target["required"]]
-        else:
-            paths.append(name)
-    recipients = []
-    for name in alternatives:
-        target = _resolve(schema["properties"][name])
-        target = _resolve(target["items"]) if target.get("type") == "array" else target
-        recipients.append((f"{name}.{target['required'][0]}", f"{name}.{target['required'][1]}"))
-    return tuple(paths), tuple(recipients)
-
-
-def header_score(header: list[str]) -> int:
-    """How many standard 360Giving titles a header row has (0 without 'Identifier' and at
-    least four others): format detection and the header row search."""
-    titles = {normalise_title(h) for h in header}
-    standard = titles & set(field_rules())
-    return len(standard) + 1 if "identifier" in titles and len(standard) >= 4 else 0
-
-
-def normalise_title(title: str) -> str:
-    """Column titles as publishers vary them, made comparable: case, spaces around ':'
-    and repeated-item indexes ('Beneficiary Location:0:Name') ignored."""
-    text = re.sub(r"\s*:\s*", ":", title.strip().lower())
-    text = re.sub(r":\d+(?=:|$)", "", text)
-    return re.sub(r"\s+", " ", text)
-
-
 def _item_index(title: str) -> int:
     found = re.findall(r":\s*(\d+)\s*(?=:|$)", title)
     return max((int(i) for i in found), default=0)
@@ -353,17 +113,6 @@ def _award_date_by_its_title(header, rules, columns, first_item, unknown, report
     first_item[award.path] = index
     unknown.remove(title)
     report.note(f"The file has no 'Award Date' column; '{title}' is read as the award date (its title begins with it).")
-
-
-def _month_hint(text) -> str:
-    """Words for a month without a day ('08/2013'): no day can be chosen for it."""
-    if not isinstance(text, str):
-        return ""
-    if repair.month_only(text):
-        return " (it names a month, and no day can be chosen for it)"
-    if repair.period(text):
-        return " (it names a period, and no day can be chosen for it)"
-    return ""
 
 
 def rules_title(path: str) -> str:
@@ -696,7 +445,7 @@ def read_json(source: Source, report: ValidationReport, context: Context) -> Ite
                     flats, where, problems = [], [], []
         except ijson.JSONError as error:
             raise report.fatal(
-                f"the JSON is damaged or cut short after {count:,} complete grants ({_first_line(error)}); "
+                f"the JSON is damaged or cut short after {count:,} complete grants ({first_line(error)}); "
                 "download or export the file again"
             ) from None
     if where:
@@ -731,7 +480,7 @@ def _unflatten(grant: dict, report: ValidationReport) -> None:
         if len(parts) == 1:
             grant.setdefault(parts[0], value)
         elif len(parts) == 2:
-            is_list = _resolve(properties[parts[0]]).get("type") == "array"
+            is_list = resolve(properties[parts[0]]).get("type") == "array"
             container = grant.setdefault(parts[0], [{}] if is_list else {})
             target = container[0] if isinstance(container, list) and container else container
             if isinstance(target, dict):
@@ -781,10 +530,6 @@ def _repair_value(rule: FieldRule, value):
     if isinstance(value, str) and fix is not None:
         return fix[0](value.strip())
     return None
-
-
-def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
 def _package_publisher(source: Source, report: ValidationReport) -> str | None:
@@ -859,7 +604,7 @@ def _describe(error) -> list[tuple[str, str]]:
             return [(name, "is missing; every grant needs it") for name in sorted(common)]
         return []  # recipient organisation or individual: the shared checks say which
     if kind == "oneOf":
-        return [(path, f"'{error.instance}' is not a date{_month_hint(error.instance)}: write YYYY-MM-DD or a full date-time "
+        return [(path, f"'{error.instance}' is not a date{month_hint(error.instance)}: write YYYY-MM-DD or a full date-time "
                  "such as 2024-04-01T09:30:00Z")]
     if kind == "required":
         return [(path or "grant", error.message.replace("is a required property", "is missing"))]

@@ -15,7 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from models.importers import ImportOptions, Source, import_log, import_sources, remove_import
-from models.importers import threesixtygiving
+from models.importers import threesixtygiving_rules
 from tests.fixtures.broken.make_corpus import HEADER_360, SPEND_HEADER, csv_text, grant_json, grant_row, spend_row, xlsx
 from tests.conftest import database_fingerprint
 from models import store, versioned
@@ -178,7 +178,7 @@ def jsonschema_verdict(field: str, value) -> bool:
 
     grant = grant_json(1)
     grant[field] = value
-    validator = Draft202012Validator(threesixtygiving.grant_schema(), format_checker=threesixtygiving.format_checker())
+    validator = Draft202012Validator(threesixtygiving_rules.grant_schema(), format_checker=threesixtygiving_rules.format_checker())
     return not any(e.absolute_path and e.absolute_path[0] == field for e in validator.iter_errors(grant))
 
 
@@ -197,7 +197,7 @@ def test_flat_award_date_rule_matches_jsonschema(text):
     text = text.strip()
     if not text:
         return
-    check = threesixtygiving.field_rules()["award date"].checker()
+    check = threesixtygiving_rules.field_rules()["award date"].checker()
     flat_ok = check(text) is None
     schema_ok = jsonschema_verdict("awardDate", text)
     if schema_ok and not flat_ok:
@@ -215,7 +215,7 @@ def test_flat_amount_rule_matches_jsonschema(text):
     text = text.strip()
     if not text:
         return
-    flat_ok = threesixtygiving.field_rules()["amount awarded"].checker()(text) is None
+    flat_ok = threesixtygiving_rules.field_rules()["amount awarded"].checker()(text) is None
     def refuse(constant):
         raise ValueError(f"{constant} is not JSON")
 
@@ -226,19 +226,19 @@ def test_flat_amount_rule_matches_jsonschema(text):
         parsed = False
     # A flat cell is a number exactly when its text is a JSON number (what flattening tools
     # write), except that amounts no grant could have ('1e400') are refused on purpose.
-    possible = parsed and abs(number) < threesixtygiving.LARGEST_AMOUNT
+    possible = parsed and abs(number) < threesixtygiving_rules.LARGEST_AMOUNT
     assert flat_ok == (possible and jsonschema_verdict("amountAwarded", number)), text
 
 
 def test_every_flat_column_title_of_the_trafford_file_is_known(shared_data):
     with open(shared_data / "real/trafford_council_voluntary_sector_grants_360giving.csv", encoding="utf-8") as handle:
         header = next(csv.reader(handle))
-    rules = threesixtygiving.field_rules()
-    assert [h for h in header if threesixtygiving.normalise_title(h) not in rules] == []
+    rules = threesixtygiving_rules.field_rules()
+    assert [h for h in header if threesixtygiving_rules.normalise_title(h) not in rules] == []
 
 
 def test_title_normalising():
-    n = threesixtygiving.normalise_title
+    n = threesixtygiving_rules.normalise_title
     assert n("Recipient Org: Identifier") == n("recipient org:identifier") == "recipient org:identifier"
     assert n("Beneficiary Location:0:Geographic Code") == "beneficiary location:geographic code"
     assert n("From an open call?") == n("From An Open Call?")

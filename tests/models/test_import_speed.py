@@ -4,7 +4,7 @@ the rule's own check passes, so problems and repairs are the same as checking ev
 
 from __future__ import annotations
 
-from models.importers import columns, threesixtygiving
+from models.importers import columns, threesixtygiving_rules
 
 VALUES = [
     "", "0", "00", "7", "12.5", "1234.56", "999999999999", "999999999999.99", "1000000000000", "99999999999999",
@@ -15,7 +15,7 @@ VALUES = [
 
 
 def checks_with_a_plain_pattern():
-    rules = threesixtygiving.field_rules().values()
+    rules = threesixtygiving_rules.field_rules().values()
     found = [(rule.title, rule.checker(), (rule.repairer() or (None,))[0]) for rule in rules]
     return [(title, check, fix) for title, check, fix in found if getattr(check, "plain", None)]
 
