@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from models import action_plan, policy
+from models import action_plan
 from models.errors import DomainError
 from ui.auth import can, current_actor, name_missing
 from ui import outcomes as outcomes_ui
