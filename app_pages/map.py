@@ -11,7 +11,7 @@ from ui.charts import titled
 from ui import spend as spend_ui
 from ui.data import data_version, database_path
 from ui.downloads import download_table
-from ui.format import leading, money, money_column_config, uk_stored_date
+from ui.format import count_column_config, leading, money, money_column_config, uk_stored_date
 
 st.title("Spend map")
 st.write(
@@ -106,8 +106,8 @@ if "Spend per head (£)" in shown_table:
         "no population held" if pd.isna(v) else money(round(v * 100)) for v in table["Spend per head (£)"]]
     shown_table["Population (mid-2020)"] = [
         "" if pd.isna(v) else f"{int(v):,}" for v in table["Population (mid-2020)"]]
-st.dataframe(shown_table, hide_index=True, width="stretch", column_config={"Spend (£)": money_column_config("Spend (£)")},
-             key="map.table")
+st.dataframe(shown_table, hide_index=True, width="stretch",
+             column_config={"Spend (£)": money_column_config("Spend (£)"), "Records": count_column_config("Records")}, key="map.table")
 st.caption(
     f"Total: {money(total)}, the same as the spend explorer's total for these filters."
     + ("" if "Spend per head (£)" in table else " No population is held for these areas, so there is no per head column.")
@@ -161,7 +161,9 @@ if not gaps.empty:
     # by local authority on national data tens of thousands of rows: the largest listed, every one downloaded,
     # the files made when a button is pressed
     st.dataframe(gap_table.head(GAPS_LISTED), hide_index=True, width="stretch",
-                 column_config={"Amount (£)": money_column_config("Amount (£)")}, key="map.differences")
+                 column_config={"Amount (£)": money_column_config("Amount (£)", width=130),
+                                "Records": count_column_config("Records")},
+                 key="map.differences")
     if len(gap_table) > GAPS_LISTED:
         st.caption(f"The {GAPS_LISTED:,} largest of {len(gap_table):,} are listed; the downloads hold every one.")
     download_table(lambda: gap_table, file_stem="recipient-vs-benefit", key="map.differences_download", label="these differences",

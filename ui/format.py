@@ -12,11 +12,19 @@ from models.formatting import (  # noqa: F401  (re-exported for pages)
 )
 
 
-def money_column_config(label: str, help: str | None = None):
-    """A dataframe column showing an amount in pounds as '£1,234.56'."""
+def money_column_config(label: str, help: str | None = None, width: int | None = None):
+    """A dataframe column showing an amount in pounds as '£1,234.56' (``width`` in pixels
+    where a short title heads amounts in millions, which the table would otherwise clip)."""
     import streamlit as st
 
-    return st.column_config.NumberColumn(label, help=help, format="£%,.2f")
+    return st.column_config.NumberColumn(label, help=help, format="£%,.2f", width=width)
+
+
+def count_column_config(label: str, help: str | None = None):
+    """A dataframe column showing a count with thousands separators, as '270,374'."""
+    import streamlit as st
+
+    return st.column_config.NumberColumn(label, help=help, format="%,d")
 
 
 def leading(frame, first: list[str]):
