@@ -13,7 +13,7 @@ from models.formatting import count_of, money, money_short
 
 from .charts import CONTRACT_GRANT_COLOURS, INK, POUNDS_AXIS_LABELS, chart_spec
 from .data import reader
-from .format import money_column_config
+from .format import count_column_config, money_column_config
 
 filter_options = reader(spend.filter_options)
 # The page's one aggregate query (kept for other readers of the (authority, department,
@@ -135,6 +135,7 @@ def breakdown_table(split: pd.DataFrame, category: str, category_title: str) -> 
     config = {
         category_title: pinned_text_column(category_title),
         **{c: money_column_config(c) for c in ("Total (£)", "Contract (£)", "Grant (£)")},
+        "Records": count_column_config("Records"),
     }
     return table, config
 
