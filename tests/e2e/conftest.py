@@ -44,6 +44,36 @@ def pytest_collection_modifyitems(items):
                 item.add_marker(pytest.mark.postgresql)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A journey that fails says what its browser pages showed at that moment (each page's
+    address, the app's script state, its alerts and the start of its text), in the report's
+    "What the browser showed" section: a CI log then tells a refused save from a slow one."""
+    report = yield
+    browser = getattr(item, "funcargs", {}).get("browser")
+    if report.when == "call" and report.failed and browser is not None:
+        try:
+            shown = _what_the_pages_show(browser)
+        except Exception as error:  # the browser itself may be what failed
+            shown = f"(could not read the pages: {error})"
+        report.sections.append(("What the browser showed", shown))
+    return report
+
+
+def _what_the_pages_show(browser) -> str:
+    lines = []
+    for context in browser.contexts:
+        for page in context.pages:
+            state = page.evaluate("() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState ?? ''")
+            lines.append(f"{page.url} (script {state or 'not started'}):")
+            alerts = page.locator('[data-testid="stAlert"], [data-testid="stException"], [data-testid="stToast"]')
+            lines += [f"  alert: {' '.join(text.split())}" for text in alerts.all_inner_texts()]
+            main = page.locator('[data-testid="stMain"]')
+            text = main.inner_text(timeout=5_000) if main.count() else page.inner_text("body", timeout=5_000)
+            lines.append("  page text: " + " | ".join(line for line in text.splitlines() if line.strip())[:3_000])
+    return "\n".join(lines) or "(no page open)"
+
+
 def _expect_patiently() -> None:
     """Assertions retry for up to 30 s: a loaded CI machine can take a while to rerun."""
     from playwright.sync_api import expect
